@@ -1,0 +1,220 @@
+/*
+** dadiannao.c - DaDianNao-style bit-parallel accelerator (Chen et al., MICRO 2014).
+**
+** Tiles x filters_per_tile PE rows (one filter each) share one activation brick of
+** `lanes` channels per cycle: each PE multiplies `lanes` (activation, weight) pairs
+** at the datapath width, reduces them with an adder tree and accumulates.
+** Cycle rule: one brick step = one cycle, whatever the values. The precision-scaled
+** variant (dadiannao8) has an 8-bit datapath and twice the lanes in the same SB
+** interface width (16 filters x 32 lanes x 8 bits = 4096 bits per tile per cycle).
+**
+** Two executions of the same datapath:
+**   loosely timed: ddn_run_chunk computes a whole pass (all windows of up to
+**     `rows` filters) and returns its cycle count;
+**   clocked: ddn_tick performs exactly one brick step per call over explicit PE
+**     state (window, step, per-row accumulators).
+** Outputs wrap to acc_bits like a two's-complement accumulator; an output whose
+** exact value does not fit is counted in acc_overflows.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+static const QaParamDef ddn_params[] = {
+    {"tiles", QA_PT_INT, 1, 1024, 16, "", "tiles working in lock-step on one activation brick"},
+    {"filters_per_tile", QA_PT_INT, 1, 1024, 16, "", "PE rows per tile, one filter each"},
+    {"lanes", QA_PT_INT, 1, 256, 16, "", "activation/weight pairs per PE per cycle (brick width)"},
+    {"datapath_bits", QA_PT_INT, 2, 16, 16, "bits", "multiplier operand width"},
+    {"acc_bits", QA_PT_INT, 16, 64, 48, "bits",
+     "accumulator width (paper: 32; 48 keeps 16-bit dot products exact)"},
+    {"clock_mhz", QA_PT_REAL, 1, 10000, 606, "MHz", "clock frequency (paper: 606 MHz at 28 nm)"},
+    {"sb_kib", QA_PT_INT, 1, 1 << 20, 2048, "KiB", "synapse buffer (weight eDRAM) per tile"},
+    {"nbin_kib", QA_PT_INT, 1, 1 << 20, 16, "KiB", "input neuron buffer per tile"},
+    {"nbout_kib", QA_PT_INT, 1, 1 << 20, 16, "KiB", "output neuron buffer per tile"},
+    {"nm_kib", QA_PT_INT, 1, 1 << 22, 4096, "KiB", "central neuron memory (eDRAM)"},
+};
+
+static const QaParamDef ddn8_params[] = {
+    {"tiles", QA_PT_INT, 1, 1024, 16, "", "tiles working in lock-step on one activation brick"},
+    {"filters_per_tile", QA_PT_INT, 1, 1024, 16, "", "PE rows per tile, one filter each"},
+    {"lanes", QA_PT_INT, 1, 256, 32, "", "activation/weight pairs per PE per cycle (brick width)"},
+    {"datapath_bits", QA_PT_INT, 2, 16, 8, "bits", "multiplier operand width"},
+    {"acc_bits", QA_PT_INT, 16, 64, 32, "bits", "accumulator width"},
+    {"clock_mhz", QA_PT_REAL, 1, 10000, 606, "MHz", "clock frequency"},
+    {"sb_kib", QA_PT_INT, 1, 1 << 20, 2048, "KiB", "synapse buffer (weight eDRAM) per tile"},
+    {"nbin_kib", QA_PT_INT, 1, 1 << 20, 16, "KiB", "input neuron buffer per tile"},
+    {"nbout_kib", QA_PT_INT, 1, 1 << 20, 16, "KiB", "output neuron buffer per tile"},
+    {"nm_kib", QA_PT_INT, 1, 1 << 22, 4096, "KiB", "central neuron memory (eDRAM)"},
+};
+
+struct QaExec {
+  QaEngine e;
+  QaLayerStats *st;
+  int tiles, fpt, dp_bits, acc_bits;
+  /* clocked state */
+  const QaChunk *cur;
+  int oy, ox;
+  int64_t t;       /* brick step within the window */
+  int64_t *acc;    /* one accumulator per PE row */
+};
+
+static double ddn_peak(const QaArchConfig *cfg) {
+  return (double)qaCfgInt(cfg, "tiles") * qaCfgInt(cfg, "filters_per_tile") * qaCfgInt(cfg, "lanes");
+}
+
+static int ddn_check(const QaArchConfig *cfg, const QaLayerJob *job, QaErr *err) {
+  int dp = qaCfgInt(cfg, "datapath_bits");
+  if (job->a_bits > dp || job->w_bits > dp)
+    return qaErrSet(err, QA_EUSER,
+                    "layer '%s': %s has a %d-bit datapath and cannot run %d-bit activations x %d-bit "
+                    "weights; lower --bits or use an architecture with a wider datapath",
+                    job->layer->name, cfg->desc->name, dp, job->a_bits, job->w_bits);
+  return QA_OK;
+}
+
+static int ddn_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStats *st, QaExec **out,
+                     QaErr *err) {
+  QaExec *ex = qaCalloc(1, sizeof *ex, err);
+  if (!ex) return QA_EINTERNAL;
+  ex->st = st;
+  ex->tiles = qaCfgInt(cfg, "tiles");
+  ex->fpt = qaCfgInt(cfg, "filters_per_tile");
+  ex->dp_bits = qaCfgInt(cfg, "datapath_bits");
+  ex->acc_bits = qaCfgInt(cfg, "acc_bits");
+  int rc = qaEngineInit(&ex->e, job, qaCfgInt(cfg, "lanes"), ex->tiles * ex->fpt, err);
+  if (rc) {
+    free(ex);
+    return rc;
+  }
+  ex->acc = qaCalloc((size_t)ex->e.rows, sizeof(int64_t), err);
+  if (!ex->acc) {
+    qaEngineFree(&ex->e);
+    free(ex);
+    return QA_EINTERNAL;
+  }
+  const QaLayer *l = job->layer;
+  st->macs = qaLayerMacs(l);
+  st->effectual_terms = -1;
+  /* Weights are fetched from DRAM into the SBs once per layer; the layer's input
+  ** and output activations stay on chip in NM (the memory system refines this). */
+  qaStatsAddAction(st, "dram", "read_bits", 0, 0, qaLayerWgtCount(l) * ex->dp_bits);
+  qaStatsAddAction(st, "sb", "write_bits", 0, 0, qaLayerWgtCount(l) * ex->dp_bits);
+  *out = ex;
+  return QA_OK;
+}
+
+static int64_t ddn_n_chunks(const QaExec *ex) { return ex->e.n_chunk; }
+
+/* Action counts of one pass: identical in both timing modes. */
+static void count_chunk(QaExec *ex, const QaChunk *c) {
+  const QaEngine *e = &ex->e;
+  int64_t windows = (int64_t)e->oh * e->ow;
+  int64_t steps = windows * qaEngineStepsPerWindow(e);
+  int64_t tiles_active = (c->nf + ex->fpt - 1) / ex->fpt;
+  int dp = ex->dp_bits;
+  QaLayerStats *st = ex->st;
+  st->n_steps += steps;
+  qaStatsAddAction(st, "mult", "op", dp, dp, steps * c->nf * e->lanes);
+  qaStatsAddAction(st, "adder_tree", "op", 2 * dp, 0, steps * c->nf);
+  qaStatsAddAction(st, "acc", "op", ex->acc_bits, 0, steps * c->nf);
+  qaStatsAddAction(st, "nm", "read_bits", 0, 0, steps * e->lanes * dp);
+  qaStatsAddAction(st, "nbin", "write_bits", 0, 0, steps * tiles_active * e->lanes * dp);
+  qaStatsAddAction(st, "nbin", "read_bits", 0, 0, steps * tiles_active * e->lanes * dp);
+  qaStatsAddAction(st, "sb", "read_bits", 0, 0, steps * c->nf * e->lanes * dp);
+  qaStatsAddAction(st, "nbout", "write_bits", 0, 0, windows * c->nf * dp);
+  qaStatsAddAction(st, "nm", "write_bits", 0, 0, windows * c->nf * dp);
+}
+
+static inline void put_output(QaExec *ex, const QaChunk *c, int f, int oy, int ox, int64_t exact) {
+  int64_t v = qaWrapAcc(exact, ex->acc_bits);
+  if (v != exact) ex->st->acc_overflows++;
+  ex->e.job->out[qaEngineOutIndex(&ex->e, c->img, f, oy, ox)] = v;
+}
+
+static inline int64_t dot(const int32_t *restrict a, const int32_t *restrict w, int n) {
+  int64_t acc = 0;
+  for (int j = 0; j < n; j++) acc += (int64_t)a[j] * w[j];
+  return acc;
+}
+
+static int64_t ddn_run_chunk(QaExec *ex, int64_t i) {
+  QaEngine *e = &ex->e;
+  const QaChunk *c = &e->chunks[i];
+  const QaLayer *l = e->l;
+  qaEngineLoad(e, c);
+  count_chunk(ex, c);
+  int span = l->s * e->cpad;
+  for (int oy = 0; oy < e->oh; oy++)
+    for (int ox = 0; ox < e->ow; ox++)
+      for (int f = c->f0; f < c->f0 + c->nf; f++) {
+        int64_t acc = 0;
+        for (int r = 0; r < l->r; r++) acc += dot(qaEngineActRow(e, oy, ox, r), qaEngineWgtRow(e, f, r), span);
+        put_output(ex, c, f, oy, ox, acc);
+      }
+  return (int64_t)e->oh * e->ow * qaEngineStepsPerWindow(e);
+}
+
+static void ddn_start_chunk(QaExec *ex, int64_t i) {
+  QaEngine *e = &ex->e;
+  ex->cur = &e->chunks[i];
+  qaEngineLoad(e, ex->cur);
+  count_chunk(ex, ex->cur);
+  ex->oy = ex->ox = 0;
+  ex->t = 0;
+  memset(ex->acc, 0, (size_t)e->rows * sizeof(int64_t));
+}
+
+/* One clock: every active PE row consumes one brick (lanes products, adder tree,
+** accumulate). Returns 0 after the chunk's last brick step. */
+static int ddn_tick(QaExec *ex) {
+  QaEngine *e = &ex->e;
+  const QaChunk *c = ex->cur;
+  const QaLayer *l = e->l;
+  int per_r = l->s * e->cb;
+  int r = (int)(ex->t / per_r), rem = (int)(ex->t % per_r);
+  int s = rem / e->cb, b = rem % e->cb;
+  int64_t off = (int64_t)s * e->cpad + (int64_t)b * e->lanes;
+  const int32_t *a = qaEngineActRow(e, ex->oy, ex->ox, r) + off;
+  for (int j = 0; j < c->nf; j++) {
+    const int32_t *w = qaEngineWgtRow(e, c->f0 + j, r) + off;
+    int64_t tree = 0;
+    for (int lane = 0; lane < e->lanes; lane++) tree += (int64_t)a[lane] * w[lane];
+    ex->acc[j] += tree;
+  }
+  if (++ex->t < qaEngineStepsPerWindow(e)) return 1;
+  for (int j = 0; j < c->nf; j++) {
+    put_output(ex, c, c->f0 + j, ex->oy, ex->ox, ex->acc[j]);
+    ex->acc[j] = 0;
+  }
+  ex->t = 0;
+  if (++ex->ox == e->ow) {
+    ex->ox = 0;
+    if (++ex->oy == e->oh) return 0;
+  }
+  return 1;
+}
+
+static void ddn_end(QaExec *ex, int64_t n_cycles) {
+  if (!ex) return;
+  QaLayerStats *st = ex->st;
+  double peak = (double)ex->tiles * ex->fpt * ex->e.lanes;
+  st->pe_util = n_cycles > 0 ? (double)st->macs / (peak * (double)n_cycles) : 0;
+  qaEngineFree(&ex->e);
+  free(ex->acc);
+  free(ex);
+}
+
+const QaArchDesc qaArchDaDianNao = {
+    "dadiannao",
+    "DaDianNao bit-parallel baseline: 16 tiles x 16 filters x 16 lanes, 16-bit datapath, 1 cycle per brick",
+    ddn_params, (int)(sizeof ddn_params / sizeof ddn_params[0]),
+    ddn_check, ddn_begin, ddn_n_chunks, ddn_run_chunk, ddn_start_chunk, ddn_tick, ddn_end, ddn_peak,
+};
+
+const QaArchDesc qaArchDaDianNao8 = {
+    "dadiannao8",
+    "precision-scaled DaDianNao: 8-bit datapath, 32 lanes in the same 4096-bit SB interface",
+    ddn8_params, (int)(sizeof ddn8_params / sizeof ddn8_params[0]),
+    ddn_check, ddn_begin, ddn_n_chunks, ddn_run_chunk, ddn_start_chunk, ddn_tick, ddn_end, ddn_peak,
+};

@@ -1,0 +1,101 @@
+/*
+** engine.c - packing of layers into bricks, packs and passes.
+*/
+#include "engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int qaEngineInit(QaEngine *e, const QaLayerJob *job, int lanes, int rows, QaErr *err) {
+  const QaLayer *l = job->layer;
+  memset(e, 0, sizeof *e);
+  e->l = l;
+  e->job = job;
+  e->lanes = lanes;
+  e->rows = rows;
+  e->oh = qaLayerOutH(l);
+  e->ow = qaLayerOutW(l);
+  e->hp = l->h + 2 * l->pad_h;
+  e->wp = l->w + 2 * l->pad_w;
+  e->cg = l->c / l->groups;
+  e->kg = l->k / l->groups;
+  e->gpp = e->cg < lanes ? lanes / e->cg : 1;
+  if (e->gpp > l->groups) e->gpp = l->groups;
+  e->n_packs = (l->groups + e->gpp - 1) / e->gpp;
+  e->cb = (e->gpp * e->cg + lanes - 1) / lanes;
+  e->cpad = e->cb * lanes;
+  e->cur_img = e->cur_pack = -1;
+
+  int64_t n = 0;
+  for (int p = 0; p < e->n_packs; p++) {
+    int ng = l->groups - p * e->gpp < e->gpp ? l->groups - p * e->gpp : e->gpp;
+    n += (ng * e->kg + rows - 1) / rows;
+  }
+  n *= l->n;
+  e->n_chunk = n;
+  e->chunks = qaMalloc((size_t)n * sizeof *e->chunks, err);
+  e->act = qaMalloc((size_t)e->hp * e->wp * e->cpad * sizeof(int32_t), err);
+  e->wgt = qaMalloc((size_t)e->gpp * e->kg * l->r * l->s * e->cpad * sizeof(int32_t), err);
+  if (!e->chunks || !e->act || !e->wgt) {
+    qaEngineFree(e);
+    return QA_EINTERNAL;
+  }
+  int64_t i = 0;
+  for (int img = 0; img < l->n; img++)
+    for (int p = 0; p < e->n_packs; p++) {
+      int ng = l->groups - p * e->gpp < e->gpp ? l->groups - p * e->gpp : e->gpp;
+      int kf = ng * e->kg;
+      for (int f0 = 0; f0 < kf; f0 += rows) {
+        QaChunk *c = &e->chunks[i++];
+        c->img = img;
+        c->pack = p;
+        c->f0 = f0;
+        c->nf = kf - f0 < rows ? kf - f0 : rows;
+      }
+    }
+  return QA_OK;
+}
+
+void qaEngineFree(QaEngine *e) {
+  free(e->chunks);
+  free(e->act);
+  free(e->wgt);
+  e->chunks = NULL;
+  e->act = e->wgt = NULL;
+}
+
+void qaEngineLoad(QaEngine *e, const QaChunk *c) {
+  const QaLayer *l = e->l;
+  if (c->img == e->cur_img && c->pack == e->cur_pack) return;
+  int g0 = c->pack * e->gpp;
+  int ng = l->groups - g0 < e->gpp ? l->groups - g0 : e->gpp;
+  int cin = ng * e->cg;
+  if (c->pack != e->cur_pack) {
+    /* weights: filter j of the pack belongs to group g0 + j / kg and sees only
+    ** that group's lanes. */
+    e->kf = ng * e->kg;
+    e->k0 = g0 * e->kg;
+    size_t per_f = (size_t)l->r * l->s * e->cpad;
+    memset(e->wgt, 0, (size_t)e->kf * per_f * sizeof(int32_t));
+    for (int j = 0; j < e->kf; j++) {
+      int gl = j / e->kg;
+      const int32_t *src = e->job->wgt + (int64_t)(e->k0 + j) * e->cg * l->r * l->s;
+      int32_t *dst = e->wgt + j * per_f;
+      for (int ci = 0; ci < e->cg; ci++)
+        for (int r = 0; r < l->r; r++)
+          for (int s = 0; s < l->s; s++)
+            dst[((size_t)r * l->s + s) * e->cpad + gl * e->cg + ci] = src[((size_t)ci * l->r + r) * l->s + s];
+    }
+  }
+  /* activations: channels g0*cg .. g0*cg+cin-1 of image img, zero padded */
+  memset(e->act, 0, (size_t)e->hp * e->wp * e->cpad * sizeof(int32_t));
+  const int32_t *src = e->job->act + ((int64_t)c->img * l->c + (int64_t)g0 * e->cg) * l->h * l->w;
+  for (int ci = 0; ci < cin; ci++)
+    for (int y = 0; y < l->h; y++) {
+      const int32_t *row = src + ((int64_t)ci * l->h + y) * l->w;
+      int32_t *dst = e->act + ((int64_t)(y + l->pad_h) * e->wp + l->pad_w) * e->cpad + ci;
+      for (int x = 0; x < l->w; x++) dst[(int64_t)x * e->cpad] = row[x];
+    }
+  e->cur_img = c->img;
+  e->cur_pack = c->pack;
+}

@@ -1,0 +1,87 @@
+/*
+** engine.h - the brick/pass structure shared by every architecture kernel.
+**
+** A layer is executed image by image and "pack" by "pack". A pack is a set of
+** convolution groups whose channels share one brick: dense layers have one group
+** per pack; grouped layers whose groups have fewer channels than `lanes` pack
+** P = lanes / (C/groups) groups into each brick (depthwise: `lanes` channels per
+** brick), and each filter of the pack gets zero weights in the lanes of the other
+** groups. Inside a pack, the operands are laid out as the on-chip memories hold
+** them: activations zero-padded in space and in channels, height x width x
+** (bricks x lanes); weights filter x R x S x (bricks x lanes). The pack's filters are
+** processed in passes of `rows` filters (one filter per PE row across all tiles).
+** A chunk is one (image, pack, pass): the unit the loosely-timed mode computes at
+** once and the memory system will fetch.
+*/
+#ifndef QA_ENGINE_H
+#define QA_ENGINE_H
+
+#include "arch.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct QaChunk {
+  int img;   /* image index */
+  int pack;  /* pack index */
+  int f0;    /* first filter of the pass (within the pack) */
+  int nf;    /* filters in this pass (<= rows) */
+} QaChunk;
+
+typedef struct QaEngine {
+  const QaLayer *l;
+  const QaLayerJob *job;
+  int lanes, rows;       /* brick width (channels), filter rows per pass */
+  int oh, ow;            /* output size */
+  int hp, wp;            /* padded input size */
+  int cg, kg;            /* channels and filters per group */
+  int gpp;               /* groups per pack */
+  int n_packs;
+  int cb;                /* channel bricks per pack */
+  int cpad;              /* cb * lanes */
+  int64_t n_chunk;
+  QaChunk *chunks;       /* owned */
+  /* the currently loaded pack */
+  int cur_img, cur_pack; /* -1 if none */
+  int kf;                /* filters in the loaded pack */
+  int k0;                /* first global output channel of the loaded pack */
+  int32_t *act;          /* hp * wp * cpad, owned */
+  int32_t *wgt;          /* packs' max filters * R * S * cpad, owned */
+} QaEngine;
+
+/* Plan a layer's chunks for bricks of `lanes` channels and `rows` filter rows. */
+int qaEngineInit(QaEngine *e, const QaLayerJob *job, int lanes, int rows, QaErr *err);
+void qaEngineFree(QaEngine *e);
+/* Make chunk c's image and pack the loaded one (packs operands if they changed). */
+void qaEngineLoad(QaEngine *e, const QaChunk *c);
+/* Brick steps of one window: R * S * cb. */
+static inline int64_t qaEngineStepsPerWindow(const QaEngine *e) {
+  return (int64_t)e->l->r * e->l->s * e->cb;
+}
+/* Pointer to the activation brick row of window (oy, ox) at kernel row r:
+** S * cpad contiguous values. */
+static inline const int32_t *qaEngineActRow(const QaEngine *e, int oy, int ox, int r) {
+  return e->act + ((int64_t)(oy * e->l->stride_h + r) * e->wp + (int64_t)ox * e->l->stride_w) * e->cpad;
+}
+/* Pointer to the weights of filter f (within the pack) at kernel row r: S * cpad values. */
+static inline const int32_t *qaEngineWgtRow(const QaEngine *e, int f, int r) {
+  return e->wgt + ((int64_t)f * e->l->r + r) * e->l->s * e->cpad;
+}
+/* Index of output (img, filter f of the loaded pack, oy, ox) in the N*K*OH*OW output. */
+static inline int64_t qaEngineOutIndex(const QaEngine *e, int img, int f, int oy, int ox) {
+  return (((int64_t)img * e->l->k + e->k0 + f) * e->oh + oy) * e->ow + ox;
+}
+/* Wrap an exact sum to a two's-complement accumulator of acc_bits bits. */
+static inline int64_t qaWrapAcc(int64_t v, int acc_bits) {
+  if (acc_bits >= 64) return v;
+  uint64_t m = ((uint64_t)1 << acc_bits) - 1;
+  uint64_t u = (uint64_t)v & m;
+  if (u >> (acc_bits - 1)) u |= ~m;
+  return (int64_t)u;
+}
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* QA_ENGINE_H */

@@ -1,0 +1,43 @@
+/*
+** sim.h - run a sequence of layers on an architecture inside a SystemC simulation.
+**
+** The driver elaborates one accelerator module and streams layers to it through
+** two callbacks, so only one layer's data needs to be in memory at a time:
+**   next_job(ctx, i, &job, &stats) prepares layer i (returns QA_OK and sets *job to
+**     NULL when there are no more layers; any other code aborts the simulation);
+**   job_done(ctx, i, job, stats) receives the finished layer (stats->n_cycles set
+**     from simulated time; outputs in job->out), e.g. to verify and store it.
+** Timing QA_TIMING_LT computes each chunk in C and advances time once per chunk;
+** QA_TIMING_CYCLE runs a clock and ticks the PE array once per cycle. Both set
+** n_cycles = elapsed simulated time / clock period.
+** SystemC allows one simulation per process: qaSimRun may be called once.
+*/
+#ifndef QA_SIM_H
+#define QA_SIM_H
+
+#include "arch.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct QaSimHooks {
+  void *ctx;
+  int (*next_job)(void *ctx, int idx, QaLayerJob **job, QaLayerStats **st, QaErr *err);
+  int (*job_done)(void *ctx, int idx, QaLayerJob *job, QaLayerStats *st, QaErr *err);
+} QaSimHooks;
+
+int qaSimRun(const QaArchConfig *cfg, QaTiming timing, const QaSimHooks *hooks, QaErr *err);
+
+/* The same execution without SystemC (pure C): LT sums chunk cycles, CYCLE counts
+** ticks. Used by unit tests of the kernels and by tools that need no timing. */
+int qaSimRunLayerC(const QaArchConfig *cfg, QaTiming timing, QaLayerJob *job, QaLayerStats *st,
+                   QaErr *err);
+
+const char *qaTimingName(QaTiming t);
+int qaTimingParse(const char *s, QaTiming *out, QaErr *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* QA_SIM_H */

@@ -1,0 +1,43 @@
+/*
+** simc.c - layer execution without SystemC, and timing-mode names.
+*/
+#include <string.h>
+
+#include "sim.h"
+
+const char *qaTimingName(QaTiming t) { return t == QA_TIMING_CYCLE ? "cycle" : "lt"; }
+
+int qaTimingParse(const char *s, QaTiming *out, QaErr *err) {
+  if (!strcmp(s, "lt") || !strcmp(s, "fast")) {
+    *out = QA_TIMING_LT;
+    return QA_OK;
+  }
+  if (!strcmp(s, "cycle") || !strcmp(s, "clocked")) {
+    *out = QA_TIMING_CYCLE;
+    return QA_OK;
+  }
+  return qaErrSet(err, QA_EUSER, "unknown timing mode '%s'; use lt (loosely timed, default) or cycle", s);
+}
+
+int qaSimRunLayerC(const QaArchConfig *cfg, QaTiming timing, QaLayerJob *job, QaLayerStats *st,
+                   QaErr *err) {
+  const QaArchDesc *d = cfg->desc;
+  QaExec *ex = NULL;
+  int rc = d->check(cfg, job, err);
+  if (rc) return rc;
+  if ((rc = d->begin(cfg, job, st, &ex, err)) != QA_OK) return rc;
+  int64_t cycles = 0, n = d->n_chunks(ex);
+  for (int64_t i = 0; i < n; i++) {
+    if (timing == QA_TIMING_LT) {
+      cycles += d->run_chunk(ex, i);
+    } else {
+      d->start_chunk(ex, i);
+      do cycles++;
+      while (d->tick(ex));
+    }
+  }
+  st->n_compute_cycles = cycles;
+  st->n_cycles = cycles + st->n_stall_cycles;
+  d->end(ex, st->n_cycles);
+  return QA_OK;
+}

@@ -1,0 +1,65 @@
+/*
+** qa.h - common definitions shared by every qasim module.
+**
+** Error handling follows one convention everywhere: functions return QA_OK (0) on
+** success or a QA_E* code, and write a one-line, human-readable message into a
+** caller-owned QaErr. User errors (bad files, bad options) are QA_EUSER and map to
+** exit code 1; bugs and resource failures are QA_EINTERNAL and map to exit code 2.
+** Library code never calls exit() and never uses assert() on user input.
+*/
+#ifndef QA_H
+#define QA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define QA_OK 0
+#define QA_EUSER 1     /* bad input from the user: exit code 1 */
+#define QA_EINTERNAL 2 /* internal error or resource failure: exit code 2 */
+
+#define QA_ERR_MAX 1024
+
+typedef struct QaErr {
+  int rc;                 /* last code set, QA_OK if none */
+  char msg[QA_ERR_MAX];   /* one line, no trailing newline */
+} QaErr;
+
+/* Format a message into *err (if err is non-NULL) and return rc. */
+int qaErrSet(QaErr *err, int rc, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* Prefix the existing message with "prefix: " (used to add file/layer context). */
+int qaErrPrefix(QaErr *err, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Allocation helpers: return NULL and set QA_EINTERNAL on failure. */
+void *qaMalloc(size_t n, QaErr *err);
+void *qaCalloc(size_t count, size_t size, QaErr *err);
+
+/* Read a whole file into a NUL-terminated buffer the caller frees. */
+int qaReadFile(const char *path, char **out_buf, size_t *out_len, QaErr *err);
+
+/* 64-bit FNV-1a hash of a byte string, printed as 16 hex digits into out[17]. */
+uint64_t qaHash64(const void *data, size_t len, uint64_t seed);
+void qaHashHex(uint64_t h, char out[17]);
+
+/* Monotonic wall clock in seconds. */
+double qaNowSeconds(void);
+
+/* Version string from `git describe` at configure time (or "unknown"). */
+const char *qaVersion(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* QA_H */

@@ -1,0 +1,83 @@
+/*
+** quant.h - quantizers: float tensors to b-bit integer codes plus scale(s).
+**
+** A code q stands for the real value q * scale. Code ranges for b bits (1..16):
+**   signed schemes   [-(2^(b-1)-1), 2^(b-1)-1]  (symmetric; b >= 2)
+**   unsigned scheme  [0, 2^b - 1]               (non-negative inputs, e.g. post-ReLU)
+** Schemes:
+**   sym       uniform symmetric, signed
+**   unsigned  uniform, non-negative (negative inputs clip to 0)
+**   pow2      one-hot: every code is 0 or +-2^k inside the signed range
+**             (or 2^k inside the unsigned range when `unsigned_codes` is set)
+**   khot      at most k signed power-of-two terms (minimal signed-digit weight
+**             <= k), nearest representable code; khot with k=1 equals pow2
+**   ternary   {-1, 0, +1} x scale with a threshold (b >= 2)
+**   binary    {-1, +1} x scale (b == 1 allowed; any b accepted, codes are +-1)
+** Clipping (how the scale is chosen): minmax (max |x| maps to the largest code)
+** or mse (search the clipping value that minimises the mean squared error).
+** Granularity: per tensor, or per output channel (the tensor is n_channels
+** contiguous blocks, e.g. the K filters of a KxCxRxS weight tensor).
+** Every quantizer reports its SQNR in dB: 10 log10(sum x^2 / sum (x - q*scale)^2)
+** (+inf is reported as 999 when the error is exactly zero; an all-zero input gives 0).
+*/
+#ifndef QA_QUANT_H
+#define QA_QUANT_H
+
+#include "qa.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum QaQuantScheme {
+  QA_Q_SYM = 0,
+  QA_Q_UNSIGNED,
+  QA_Q_POW2,
+  QA_Q_KHOT,
+  QA_Q_TERNARY,
+  QA_Q_BINARY
+} QaQuantScheme;
+
+typedef enum QaQuantClip { QA_CLIP_MINMAX = 0, QA_CLIP_MSE } QaQuantClip;
+
+typedef struct QaQuantSpec {
+  QaQuantScheme scheme;
+  QaQuantClip clip;
+  int per_channel;      /* 1: one scale per channel block */
+  int k;                /* khot: max terms per value (1..8); pow2 behaves as k = 1 */
+  int unsigned_codes;   /* pow2/khot: non-negative codes only (activations) */
+  double ternary_delta; /* ternary threshold as a fraction of max|x| (default 0.7 * mean|x| rule if 0) */
+} QaQuantSpec;
+
+typedef struct QaQuantResult {
+  double sqnr_db;       /* over the whole tensor */
+  int32_t min_code;     /* smallest / largest code produced */
+  int32_t max_code;
+  int64_t n_channels;   /* number of scales */
+  double *scales;       /* owned by the result: n_channels scales; free with qaQuantResultFree */
+} QaQuantResult;
+
+/* Parse a quantizer spec string: "sym", "sym-mse", "sym-ch", "sym-ch-mse",
+** "unsigned", "unsigned-mse", "pow2", "pow2-u" (unsigned codes), "khot2".."khot8"
+** (optionally "-u"), "ternary", "binary". QA_EUSER listing the valid forms on error. */
+int qaQuantParse(const char *text, QaQuantSpec *out, QaErr *err);
+/* Canonical text of a spec (inverse of qaQuantParse) into buf. */
+void qaQuantFormat(const QaQuantSpec *spec, char *buf, size_t len);
+
+/* Quantize n floats x (n_channels contiguous blocks of n / n_channels values when
+** spec->per_channel, else n_channels is ignored) to `bits` bits.
+** codes_out: caller-owned array of n int32. res: out; free with qaQuantResultFree.
+** Errors: bits out of range for the scheme, NaN/Inf input (index named), n not a
+** multiple of n_channels. */
+int qaQuantize(const QaQuantSpec *spec, int bits, const float *x, int64_t n, int64_t n_channels,
+               int32_t *codes_out, QaQuantResult *res, QaErr *err);
+
+void qaQuantResultFree(QaQuantResult *res);
+
+/* Smallest and largest code of a scheme at `bits` (for range checks in models). */
+void qaQuantCodeRange(const QaQuantSpec *spec, int bits, int32_t *lo, int32_t *hi);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* QA_QUANT_H */
