@@ -1,0 +1,236 @@
+/*
+** costs.h - cost tables and pricing primitives: what one action of a hardware primitive
+** costs in energy and area.
+**
+** Simulators count actions (sim/stats.h); this module prices them. A cost table is a set
+** of primitive points - "an 8-bit integer adder costs 0.03 pJ per operation and 36 um^2",
+** "a 64-bit access to an 8 KB SRAM costs 10 pJ" - each carrying its source and a status
+** (verified / derived / assumed). Tables are CSV files under models/tables/ chosen by name
+** (qaCostTableLoad("horowitz45")), a user's own CSV file, or an Accelergy ERT/ART pair
+** (accelergy.c). The pricing functions scale the points to any width or capacity with
+** one rule per component class, and price composite blocks (exponent adders, one-hot
+** decoders, histogram counters, shifters, adder trees) from those primitives; the rules
+** are listed in models/README.md and printed with every table (qaCostTablePrint).
+**
+** Scaling rules (every listed point is reproduced exactly):
+**   int_add, reg, noc, dram_*   linear in bits_a: piecewise linear between points,
+**                               proportional (through the origin) below the first point,
+**                               last segment extended above the last one.
+**   int_mult, int_mac           power law in bits_a * bits_b: piecewise linear in
+**                               log(energy) over log(a*b); one point alone scales as a*b.
+**   sram, edram, regfile        energy per bit is a power law in capacity (piecewise in
+**                               log-log; one point alone scales as sqrt(capacity)), times
+**                               the access width in bits; area is a power law in capacity.
+**   fp16_*, fp32_*              fixed widths: priced only at their own width.
+** A row with no width and no capacity ("width-independent") prices one action whatever
+** the size asked for: normalised tables (Sze's ladder) and Accelergy imports use them.
+**
+** Energies are per action in the table's energy unit: picojoules, or - for a normalised
+** table such as sze-normalized (energy_unit "mac" in the file) - multiples of one MAC.
+** Check qaCostTableIsNormalized() before adding the numbers to absolute ones.
+*/
+#ifndef QA_COSTS_H
+#define QA_COSTS_H
+
+#include <stdio.h>
+
+#include "../sim/qa.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define QA_COST_CLASS_MAX 32    /* longest class name + 1, e.g. "dram_lpddr4" */
+#define QA_COST_INSTANCE_MAX 64 /* longest instance name + 1 */
+#define QA_COST_NAME_MAX 128    /* longest component / action / argument text + 1 */
+
+/* How much a figure can be trusted. The order matters: a value computed from several
+** rows carries the weakest (largest) status among them. */
+typedef enum QaCostStatus {
+  QA_COST_VERIFIED = 0, /* taken from the cited source and confirmed */
+  QA_COST_DERIVED = 1,  /* computed from verified figures; the source says how */
+  QA_COST_ASSUMED = 2   /* not from a source, or not confirmed; the source says why */
+} QaCostStatus;
+
+/* What one row prices. Logic (int_add, int_mult, ..., reg, noc) has only QA_COST_OP;
+** memories (sram, edram, regfile, dram*) have READ, WRITE, or ACCESS (either). */
+typedef enum QaCostAction {
+  QA_COST_OP = 0,     /* one operation / one clocked update / one transfer */
+  QA_COST_READ = 1,   /* one read access */
+  QA_COST_WRITE = 2,  /* one write access */
+  QA_COST_ACCESS = 3  /* one access, read or write (used when no READ/WRITE row exists) */
+} QaCostAction;
+
+/* One primitive point of a table. */
+typedef struct QaCostRow {
+  char cls[QA_COST_CLASS_MAX];           /* class, e.g. "int_add", "sram", "dram_lpddr4" */
+  QaCostAction action;                   /* what the energy is per */
+  char instance[QA_COST_INSTANCE_MAX];   /* named component (imports), "" for a generic row */
+  int bits_a;                            /* operand / access width (bits); 0 = width-independent */
+  int bits_b;                            /* second multiplier operand width (bits); 0 otherwise */
+  int64_t capacity_bytes;                /* memory capacity (bytes); 0 = not a sized memory */
+  double energy;                         /* per action: pJ, or MACs if the table is normalised */
+  double area_um2;                       /* um^2; NAN if the table gives none */
+  double leakage_uw;                     /* uW; NAN if the table gives none */
+  QaCostStatus status;                   /* of the energy figure */
+  QaCostStatus area_status;              /* of the area figure */
+  const char *source;                    /* citation and how derived; owned by the table */
+  int line;                              /* line in the table file, 0 if built in code */
+} QaCostRow;
+
+/* One action as imported from an Accelergy ERT (or one ART entry with no ERT action),
+** kept under its Accelergy names so callers can price by those names directly. */
+typedef struct QaCostRaw {
+  char component[QA_COST_NAME_MAX];    /* full name, e.g. "system_top_level.mac[1..168]" */
+  char instance[QA_COST_INSTANCE_MAX]; /* short name, e.g. "mac" */
+  char cls[QA_COST_CLASS_MAX];         /* the class it maps onto, e.g. "int_mac" */
+  char action[QA_COST_NAME_MAX];       /* Accelergy action, e.g. "compute"; "" for area-only */
+  char arguments[QA_COST_NAME_MAX];    /* the action's arguments as "k=v,k=v", "" if none */
+  double energy_pj;                    /* pJ per action; NAN for an area-only entry */
+  double area_um2;                     /* um^2 from the ART; NAN if none */
+  int line;                            /* line of the action (or ART entry) */
+} QaCostRaw;
+
+/* A priced action. */
+typedef struct QaCost {
+  double energy;            /* per action, in the table's unit (qaCostTableEnergyUnit) */
+  double area_um2;          /* um^2; NAN if the table has no area for a class involved */
+  QaCostStatus status;      /* weakest status of the energy figures used; >= DERIVED if scaled */
+  QaCostStatus area_status; /* the same for the area */
+} QaCost;
+
+typedef struct QaCostTable QaCostTable;
+
+/* ---- Loading ------------------------------------------------------------------------- */
+
+/* Load a cost table. NAME_OR_PATH is either a table name ([A-Za-z0-9_-]+) that resolves to
+** <data dir>/models/tables/<name>.csv, where the data dir is $QASIM_DATA if set and the
+** source tree otherwise, or a path: *.csv is a cost table file, *.yaml / *.yml an
+** Accelergy ERT (if it is X.ERT.yaml and X.ART.yaml exists beside it, areas come from the
+** ART). Returns QA_EUSER with "file:line: field 'f': ..." for a bad table, or naming the
+** available tables for an unknown name; QA_EINTERNAL on allocation failure. On success
+** *out is owned by the caller (qaCostTableDestroy); on error *out is NULL. */
+int qaCostTableLoad(const char *name_or_path, QaCostTable **out, QaErr *err);
+
+/* Load a CSV cost table from PATH (see models/README.md for the format); errors as above. */
+int qaCostTableLoadCsv(const char *path, QaCostTable **out, QaErr *err);
+
+/* Import an Accelergy ERT (energy per action) and optionally its ART (area) as a cost
+** table (accelergy.c). ART_PATH may be NULL. Components map onto classes by name and
+** actions by name (models/README.md lists both); a component or action that cannot be
+** mapped is a QA_EUSER error naming it, its line and what is mappable. Every imported
+** action is also kept as a QaCostRaw. *out is owned by the caller. */
+int qaCostAccelergyLoad(const char *ert_path, const char *art_path, QaCostTable **out,
+                        QaErr *err);
+
+/* Destroy a table; NULL is a no-op. */
+void qaCostTableDestroy(QaCostTable *t);
+
+/* ---- Building a table in code (the loaders use these) -------------------------------- */
+
+/* Create an empty table. NAME is shown in listings, PATH (may be NULL) prefixes error
+** messages; NORMALIZED says energies are multiples of one MAC rather than pJ. Returns
+** NULL and sets QA_EINTERNAL on allocation failure. Owned by the caller. */
+QaCostTable *qaCostTableCreate(const char *name, const char *path, int normalized, QaErr *err);
+
+/* Add a copy of *ROW (its source string is copied too). Checks the class, the action
+** for that class, the widths and capacity the class needs, non-negative values and
+** duplicates; returns QA_EUSER "path:line: field 'f': ..." on a bad row. */
+int qaCostTableAddRow(QaCostTable *t, const QaCostRow *row, QaErr *err);
+
+/* Add a copy of *RAW to the imported-action list. QA_EINTERNAL on allocation failure. */
+int qaCostTableAddRaw(QaCostTable *t, const QaCostRaw *raw, QaErr *err);
+
+/* Check the table as a whole once all rows are in: not empty; a width-independent row is
+** the only one of its class and action; one row per width, a*b product or capacity;
+** costs never decrease with width or capacity. QA_EUSER naming file, line and field. */
+int qaCostTableFinish(QaCostTable *t, QaErr *err);
+
+/* ---- Inspecting ---------------------------------------------------------------------- */
+
+const char *qaCostTableName(const QaCostTable *t); /* e.g. "horowitz45" */
+const char *qaCostTablePath(const QaCostTable *t); /* the file it came from, or "" */
+int qaCostTableIsNormalized(const QaCostTable *t); /* 1 if energies are multiples of a MAC */
+const char *qaCostTableEnergyUnit(const QaCostTable *t); /* "pJ" or "MAC" */
+int qaCostTableRowCount(const QaCostTable *t);
+const QaCostRow *qaCostTableRow(const QaCostTable *t, int i); /* NULL if out of range; owned by t */
+int qaCostTableRawCount(const QaCostTable *t);
+const QaCostRaw *qaCostTableRaw(const QaCostTable *t, int i); /* NULL if out of range; owned by t */
+/* 1 if the table has any row of class CLS. */
+int qaCostTableHasClass(const QaCostTable *t, const char *cls);
+
+const char *qaCostStatusName(QaCostStatus s); /* "verified" / "derived" / "assumed" */
+const char *qaCostActionName(QaCostAction a); /* "op" / "read" / "write" / "access" */
+
+/* Print the table for `qasim costs`: a header naming the table and its units, one line
+** per row (class, action, widths, capacity, energy, area, status, source), the imported
+** Accelergy actions if any, then how each composite is priced. Returns QA_OK, or
+** QA_EINTERNAL if writing fails. */
+int qaCostTablePrint(const QaCostTable *t, FILE *fp, QaErr *err);
+
+/* ---- Pricing primitives ---------------------------------------------------------------
+** Each fills *out (energy per action, area) and returns QA_OK, or QA_EUSER naming the
+** class when the table cannot price it (no such rows, a width outside what the class
+** allows, several named instances of a class). Pure functions of the table. */
+
+/* Any primitive by class name: CLS as in a table row; BITS_B is used by int_mult/int_mac,
+** CAPACITY_BYTES by sram/edram/regfile. */
+int qaCostPrimitive(const QaCostTable *t, const char *cls, QaCostAction action, int bits_a,
+                    int bits_b, int64_t capacity_bytes, QaCost *out, QaErr *err);
+
+/* Integer adder of BITS-wide operands (linear in width). */
+int qaCostIntAdd(const QaCostTable *t, int bits, QaCost *out, QaErr *err);
+/* Integer multiplier A_BITS x W_BITS (power law in a*w through the table points). */
+int qaCostIntMult(const QaCostTable *t, int a_bits, int w_bits, QaCost *out, QaErr *err);
+/* Multiply-accumulate: the table's int_mac rows if it has any, else
+** int_mult(a, w) + accumulator(acc_bits) (acc_bits <= 0 means a_bits + w_bits). */
+int qaCostIntMac(const QaCostTable *t, int a_bits, int w_bits, int acc_bits, QaCost *out,
+                 QaErr *err);
+/* Floating-point adder / multiplier of BITS = 16 or 32. */
+int qaCostFpAdd(const QaCostTable *t, int bits, QaCost *out, QaErr *err);
+int qaCostFpMult(const QaCostTable *t, int bits, QaCost *out, QaErr *err);
+/* A BITS-wide register, per clocked update (linear in width). */
+int qaCostReg(const QaCostTable *t, int bits, QaCost *out, QaErr *err);
+/* A BITS-wide accumulator: int_add(bits) + reg(bits), per accumulation. */
+int qaCostAccumulator(const QaCostTable *t, int bits, QaCost *out, QaErr *err);
+/* One ACCESS_BITS-wide access to an on-chip memory of class CLS ("sram", "edram" or
+** "regfile") of CAPACITY_BYTES. READ/WRITE fall back to ACCESS rows and ACCESS to READ. */
+int qaCostMem(const QaCostTable *t, const char *cls, QaCostAction action, int access_bits,
+              int64_t capacity_bytes, QaCost *out, QaErr *err);
+/* One BITS-wide DRAM access (energy linear in bits). TYPE is the part after "dram_"
+** ("lpddr4", "ddr3", "hbm2", "gddr5", ...); NULL or "" picks the table's only DRAM class
+** (an error listing the types if there are several). Divide by bits for pJ/bit. */
+int qaCostDram(const QaCostTable *t, const char *type, QaCostAction action, int bits,
+               QaCost *out, QaErr *err);
+/* Moving BITS bits to a neighbouring PE (class noc, linear in bits). */
+int qaCostNoc(const QaCostTable *t, int bits, QaCost *out, QaErr *err);
+
+/* ---- Composites (priced from the primitives; see models/README.md) ------------------- */
+
+/* Exponent adder of BITS bits: an int adder of that width. */
+int qaCostExpAdder(const QaCostTable *t, int bits, QaCost *out, QaErr *err);
+/* One-hot decoder with N_OUTPUTS outputs: N x max(1, ceil(log2 N) - 1) 2-input AND
+** gates, an AND gate priced as 1/4 of one bit-slice of the 8-bit int adder (assumed). */
+int qaCostOneHotDecoder(const QaCostTable *t, int n_outputs, QaCost *out, QaErr *err);
+/* Histogram counter bank: N_POSITIONS counters of COUNTER_BITS, each an int adder plus a
+** register of that width; energy per bank-wide update (every counter incremented). */
+int qaCostHistogram(const QaCostTable *t, int n_positions, int counter_bits, QaCost *out,
+                    QaErr *err);
+/* Barrel shifter of WIDTH_BITS shifting by 0..RANGE-1 positions: ceil(log2 RANGE) stages
+** of WIDTH_BITS 2:1 multiplexers, a multiplexer priced as 1/2 of one 8-bit adder bit-slice
+** (assumed). RANGE 1 is a wire (zero cost). */
+int qaCostShifter(const QaCostTable *t, int width_bits, int range, QaCost *out, QaErr *err);
+/* Adder tree reducing N_INPUTS operands of IN_BITS: N-1 int adders, level l (1-based)
+** of adders IN_BITS + l - 1 bits wide. One input is a wire (zero cost). */
+int qaCostAdderTree(const QaCostTable *t, int n_inputs, int in_bits, QaCost *out, QaErr *err);
+
+/* A named instance of an imported table (e.g. "weights_spad" from an Accelergy ERT),
+** priced per action whatever its width. QA_EUSER naming the instance if there is none,
+** listing the instances. */
+int qaCostInstance(const QaCostTable *t, const char *instance, QaCostAction action, QaCost *out,
+                   QaErr *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* QA_COSTS_H */

@@ -1,0 +1,361 @@
+/*
+** quant.c - quantizers: sym, unsigned, pow2, khot, ternary, binary.
+**
+** sym/unsigned/pow2/khot share one path: a sorted set of representable code
+** magnitudes (all integers 0..qmax for sym/unsigned; those of NAF weight <= k for
+** khot, k = 1 for pow2), a scale chosen by the clip rule so that the clip maps to the
+** largest representable magnitude, and nearest-code rounding. sym/unsigned round half
+** away from zero; pow2/khot take the nearest representable code, ties to the smaller
+** magnitude. For unsigned code ranges negative inputs give code 0 and the minmax clip
+** is max(x, 0) (the negative side is not representable anyway).
+** At b bits, pow2 signed codes are 0, +-1, +-2, ..., +-2^(b-2) (2^(b-1) itself is
+** outside the symmetric range); pow2 unsigned codes are 0, 1, 2, ..., 2^(b-1).
+** mse clip: 100 candidate clips f * clipmax, f = 1 - 0.95 i/99 (i = 0..99, so f = 1
+** exactly is a candidate and mse never does worse than minmax), the first minimum of
+** the squared error from f = 1 downwards wins. An all-zero block gets scale 1.
+** ternary: threshold t = delta * max|x| (delta > 0) or 0.7 * mean|x| (TWN); codes
+** sign(x) where |x| > t, else 0; scale = mean |x| over |x| > t.
+** binary: codes sign(x) with sign(0) = +1, scale = mean |x| (1 for an all-zero block,
+** whose values then dequantize to +1: scales are always positive).
+*/
+#include "quant.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "terms.h"
+
+#define MSE_CANDIDATES 100
+
+typedef struct Coder {
+  int nonneg;            /* unsigned codes: negative inputs give 0 */
+  const int32_t *mags;   /* sorted representable magnitudes (mags[0] = 0); NULL = all integers */
+  int32_t n_mags;
+  int32_t qmax;          /* largest representable magnitude: the clip maps to it */
+} Coder;
+
+static int isSigned(const QaQuantSpec *s) {
+  return s->scheme == QA_Q_SYM || ((s->scheme == QA_Q_POW2 || s->scheme == QA_Q_KHOT) && !s->unsigned_codes);
+}
+
+static int termsK(const QaQuantSpec *s) { return s->scheme == QA_Q_POW2 ? 1 : s->k; }
+
+/* Largest code magnitude of the nominal range at `bits` (before the k-term filter). */
+static int32_t rangeMax(const QaQuantSpec *s, int bits) {
+  return isSigned(s) ? (int32_t)((1u << (bits - 1)) - 1) : (int32_t)((1u << bits) - 1);
+}
+
+/* The extremes of the codes a scheme can produce (pow2: +-2^(b-2), not the nominal
+** 2^(b-1)-1); [0, 0] for a combination qaQuantize rejects (bits, signed 1-bit, k < 1). */
+void qaQuantCodeRange(const QaQuantSpec *spec, int bits, int32_t *lo, int32_t *hi) {
+  *lo = *hi = 0;
+  if (!spec || bits < 1 || bits > 16) return;
+  switch (spec->scheme) {
+  case QA_Q_TERNARY:
+  case QA_Q_BINARY:
+    *lo = -1;
+    *hi = 1;
+    return;
+  case QA_Q_SYM:
+  case QA_Q_UNSIGNED:
+  case QA_Q_POW2:
+  case QA_Q_KHOT: {
+    int filtered = spec->scheme == QA_Q_POW2 || spec->scheme == QA_Q_KHOT, k = termsK(spec);
+    int32_t m = rangeMax(spec, bits);
+    if (filtered && k < 1) return;
+    while (filtered && m > 0 && qaTermsCount(QA_ENC_NAF, m) > k) m--;
+    *hi = m;
+    *lo = isSigned(spec) ? -m : 0;
+    return;
+  }
+  }
+}
+
+/* Nearest magnitude in c->mags to a >= 0; ties to the smaller one. */
+static int32_t nearestMag(const Coder *c, double a) {
+  int32_t lo = 0, hi = c->n_mags; /* first index with mags[i] >= a lies in [lo, hi] */
+  while (lo < hi) {
+    int32_t mid = lo + (hi - lo) / 2;
+    if (c->mags[mid] < a) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo == c->n_mags) return c->mags[lo - 1];
+  if (lo == 0) return c->mags[0];
+  double up = c->mags[lo], down = c->mags[lo - 1];
+  return (up - a < a - down) ? c->mags[lo] : c->mags[lo - 1];
+}
+
+static int32_t codeOf(const Coder *c, double t) {
+  if (c->nonneg && t <= 0) return 0;
+  double a = fabs(t);
+  int32_t m;
+  if (c->mags) {
+    m = nearestMag(c, a);
+  } else {
+    if (a > c->qmax) a = c->qmax;
+    m = (int32_t)round(a); /* half away from zero */
+  }
+  return t < 0 ? -m : m;
+}
+
+/* Quantize one block at `scale`; returns the squared error; writes codes if non-NULL. */
+static double codeBlock(const Coder *c, const float *x, int64_t m, double scale, int32_t *codes) {
+  double err = 0;
+  for (int64_t i = 0; i < m; i++) {
+    int32_t q = codeOf(c, x[i] / scale);
+    double d = x[i] - q * scale;
+    err += d * d;
+    if (codes) codes[i] = q;
+  }
+  return err;
+}
+
+static double uniformScale(const QaQuantSpec *spec, const Coder *c, const float *x, int64_t m) {
+  double clip = 0;
+  for (int64_t i = 0; i < m; i++) {
+    double a = c->nonneg ? x[i] : fabs(x[i]);
+    if (a > clip) clip = a;
+  }
+  if (clip == 0) return 1.0;
+  double best_scale = clip / c->qmax;
+  if (spec->clip == QA_CLIP_MSE) {
+    double best_err = codeBlock(c, x, m, best_scale, NULL);
+    for (int i = 1; i < MSE_CANDIDATES; i++) {
+      double s = clip * (1.0 - 0.95 * i / (MSE_CANDIDATES - 1)) / c->qmax;
+      double e = codeBlock(c, x, m, s, NULL);
+      if (e < best_err) {
+        best_err = e;
+        best_scale = s;
+      }
+    }
+  }
+  return best_scale;
+}
+
+static double ternaryBlock(const QaQuantSpec *spec, const float *x, int64_t m, int32_t *codes) {
+  double amax = 0, asum = 0;
+  for (int64_t i = 0; i < m; i++) {
+    double a = fabs(x[i]);
+    asum += a;
+    if (a > amax) amax = a;
+  }
+  double thr = spec->ternary_delta > 0 ? spec->ternary_delta * amax : 0.7 * asum / (double)(m ? m : 1);
+  double kept = 0;
+  int64_t n_kept = 0;
+  for (int64_t i = 0; i < m; i++) {
+    double a = fabs(x[i]);
+    codes[i] = a > thr ? (x[i] < 0 ? -1 : 1) : 0;
+    if (a > thr) {
+      kept += a;
+      n_kept++;
+    }
+  }
+  return n_kept ? kept / (double)n_kept : 1.0;
+}
+
+static double binaryBlock(const float *x, int64_t m, int32_t *codes) {
+  double asum = 0;
+  for (int64_t i = 0; i < m; i++) {
+    asum += fabs(x[i]);
+    codes[i] = x[i] < 0 ? -1 : 1;
+  }
+  return asum > 0 ? asum / (double)m : 1.0;
+}
+
+static int checkArgs(const QaQuantSpec *spec, int bits, int64_t n, int64_t n_channels, QaErr *err) {
+  char name[64];
+  qaQuantFormat(spec, name, sizeof name);
+  if ((unsigned)spec->scheme > QA_Q_BINARY)
+    return qaErrSet(err, QA_EUSER, "unknown quantizer scheme %d", (int)spec->scheme);
+  if (bits < 1 || bits > 16) return qaErrSet(err, QA_EUSER, "%s: bits %d out of range 1..16", name, bits);
+  if (isSigned(spec) && bits < 2)
+    return qaErrSet(err, QA_EUSER,
+                    "%s: signed symmetric codes need bits >= 2 (1 bit holds only code 0); use binary "
+                    "for 1-bit signed values%s",
+                    name, spec->scheme == QA_Q_SYM ? " or unsigned for non-negative ones" : " or -u codes");
+  if (spec->scheme == QA_Q_TERNARY && bits < 2)
+    return qaErrSet(err, QA_EUSER, "%s: ternary codes {-1,0,1} need bits >= 2; use binary for 1 bit", name);
+  if (spec->scheme == QA_Q_KHOT && (spec->k < 1 || spec->k > 8))
+    return qaErrSet(err, QA_EUSER, "%s: khot k = %d out of range 1..8", name, spec->k);
+  if (spec->clip != QA_CLIP_MINMAX && spec->clip != QA_CLIP_MSE)
+    return qaErrSet(err, QA_EUSER, "%s: unknown clip rule %d", name, (int)spec->clip);
+  if (spec->clip == QA_CLIP_MSE && spec->scheme >= QA_Q_TERNARY)
+    return qaErrSet(err, QA_EUSER, "%s: mse clipping does not apply to ternary/binary (their scale is a mean)",
+                    name);
+  if (spec->scheme == QA_Q_TERNARY && !(spec->ternary_delta >= 0 && spec->ternary_delta < 1))
+    return qaErrSet(err, QA_EUSER, "%s: ternary delta %g out of range [0, 1)", name, spec->ternary_delta);
+  if (n < 0) return qaErrSet(err, QA_EUSER, "%s: negative tensor size %lld", name, (long long)n);
+  if (spec->per_channel && n_channels < 1)
+    return qaErrSet(err, QA_EUSER, "%s: per-channel quantization needs n_channels >= 1, got %lld", name,
+                    (long long)n_channels);
+  if (spec->per_channel && n % n_channels != 0)
+    return qaErrSet(err, QA_EUSER, "%s: tensor size %lld is not a multiple of n_channels %lld", name,
+                    (long long)n, (long long)n_channels);
+  return QA_OK;
+}
+
+int qaQuantize(const QaQuantSpec *spec, int bits, const float *x, int64_t n, int64_t n_channels,
+               int32_t *codes_out, QaQuantResult *res, QaErr *err) {
+  int rc = QA_OK;
+  int32_t *mags = NULL;
+  memset(res, 0, sizeof *res);
+  if ((rc = checkArgs(spec, bits, n, n_channels, err)) != QA_OK) goto end;
+  for (int64_t i = 0; i < n; i++) {
+    if (!isfinite(x[i])) {
+      rc = qaErrSet(err, QA_EUSER, "non-finite input at flat index %lld (%g)", (long long)i, (double)x[i]);
+      goto end;
+    }
+  }
+
+  int64_t n_ch = spec->per_channel ? n_channels : 1, block = n / n_ch;
+  res->scales = qaCalloc((size_t)n_ch, sizeof(double), err);
+  if (!res->scales) {
+    rc = QA_EINTERNAL;
+    goto end;
+  }
+  res->n_channels = n_ch;
+
+  Coder c = {.nonneg = !isSigned(spec), .qmax = rangeMax(spec, bits)};
+  if (spec->scheme == QA_Q_POW2 || spec->scheme == QA_Q_KHOT) {
+    int k = termsK(spec);
+    mags = qaMalloc(((size_t)c.qmax + 1) * sizeof *mags, err);
+    if (!mags) {
+      rc = QA_EINTERNAL;
+      goto end;
+    }
+    for (int32_t m = 0; m <= c.qmax; m++)
+      if (qaTermsCount(QA_ENC_NAF, m) <= k) mags[c.n_mags++] = m;
+    c.mags = mags;
+    c.qmax = mags[c.n_mags - 1];
+  }
+
+  double sig = 0, noise = 0;
+  for (int64_t ch = 0; ch < n_ch; ch++) {
+    const float *xb = x + ch * block;
+    int32_t *qb = codes_out + ch * block;
+    double s;
+    if (spec->scheme == QA_Q_TERNARY) s = ternaryBlock(spec, xb, block, qb);
+    else if (spec->scheme == QA_Q_BINARY) s = binaryBlock(xb, block, qb);
+    else s = uniformScale(spec, &c, xb, block);
+    if (spec->scheme < QA_Q_TERNARY) {
+      noise += codeBlock(&c, xb, block, s, qb);
+    } else {
+      for (int64_t i = 0; i < block; i++) {
+        double d = xb[i] - qb[i] * s;
+        noise += d * d;
+      }
+    }
+    for (int64_t i = 0; i < block; i++) sig += (double)xb[i] * xb[i];
+    res->scales[ch] = s;
+  }
+  for (int64_t i = 0; i < n; i++) {
+    if (i == 0 || codes_out[i] < res->min_code) res->min_code = codes_out[i];
+    if (i == 0 || codes_out[i] > res->max_code) res->max_code = codes_out[i];
+  }
+  res->sqnr_db = sig == 0 ? 0.0 : noise == 0 ? 999.0 : 10.0 * log10(sig / noise);
+end:
+  free(mags);
+  if (rc != QA_OK) qaQuantResultFree(res);
+  return rc;
+}
+
+void qaQuantResultFree(QaQuantResult *res) {
+  if (!res) return;
+  free(res->scales);
+  memset(res, 0, sizeof *res);
+}
+
+/* ---- spec text: <scheme>[-u][-d<frac>][-ch][-mse], options in any order on input */
+
+static const char *const g_scheme_names[] = {"sym", "unsigned", "pow2", "khot", "ternary", "binary"};
+
+#define VALID_FORMS                                                                                  \
+  "valid: sym, sym-mse, sym-ch, sym-ch-mse, unsigned[-ch][-mse], pow2[-u][-ch][-mse], "              \
+  "khot1..khot8[-u][-ch][-mse], ternary[-d<frac>][-ch], binary[-ch]"
+
+static void formatDelta(double d, char *buf, size_t len) {
+  /* Shortest fixed-point text that reads back to the same double ('-' and 'e' would
+  ** clash with the option syntax). */
+  for (int p = 1; p <= 40; p++) {
+    snprintf(buf, len, "%.*f", p, d);
+    if (strtod(buf, NULL) == d) return;
+  }
+}
+
+void qaQuantFormat(const QaQuantSpec *spec, char *buf, size_t len) {
+  char delta[64] = "";
+  if (!len) return;
+  if ((unsigned)spec->scheme > QA_Q_BINARY) {
+    snprintf(buf, len, "invalid");
+    return;
+  }
+  int pk = spec->scheme == QA_Q_POW2 || spec->scheme == QA_Q_KHOT;
+  if (spec->scheme == QA_Q_TERNARY && spec->ternary_delta > 0) {
+    delta[0] = '-';
+    delta[1] = 'd';
+    formatDelta(spec->ternary_delta, delta + 2, sizeof delta - 2);
+  }
+  char k[16] = "";
+  if (spec->scheme == QA_Q_KHOT) snprintf(k, sizeof k, "%d", spec->k);
+  snprintf(buf, len, "%s%s%s%s%s%s", g_scheme_names[spec->scheme], k, pk && spec->unsigned_codes ? "-u" : "",
+           delta, spec->per_channel ? "-ch" : "", spec->clip == QA_CLIP_MSE ? "-mse" : "");
+}
+
+int qaQuantParse(const char *text, QaQuantSpec *out, QaErr *err) {
+  QaQuantSpec s = {0};
+  char buf[64];
+  int seen_u = 0, seen_d = 0, seen_ch = 0, seen_mse = 0;
+  if (!text || strlen(text) >= sizeof buf) goto bad;
+  memcpy(buf, text, strlen(text) + 1);
+  char *opt = strchr(buf, '-');
+  if (opt) *opt++ = 0;
+
+  if (strncmp(buf, "khot", 4) == 0) {
+    if (buf[4] < '1' || buf[4] > '8' || buf[5] != 0)
+      return qaErrSet(err, QA_EUSER, "bad quantizer '%s': khot needs k in 1..8 (e.g. khot2); " VALID_FORMS,
+                      text);
+    s.scheme = QA_Q_KHOT;
+    s.k = buf[4] - '0';
+  } else {
+    size_t i = 0;
+    while (i < sizeof g_scheme_names / sizeof g_scheme_names[0] && strcmp(buf, g_scheme_names[i]) != 0) i++;
+    if (i == sizeof g_scheme_names / sizeof g_scheme_names[0] || i == QA_Q_KHOT) goto bad;
+    s.scheme = (QaQuantScheme)i;
+    if (s.scheme == QA_Q_POW2) s.k = 1;
+  }
+
+  while (opt) {
+    char *next = strchr(opt, '-');
+    if (next) *next++ = 0;
+    const char *why = NULL;
+    if (strcmp(opt, "u") == 0) {
+      if (s.scheme != QA_Q_POW2 && s.scheme != QA_Q_KHOT) why = "-u applies to pow2 and khot only";
+      else if (seen_u++) why = "-u given twice";
+      s.unsigned_codes = 1;
+    } else if (strcmp(opt, "ch") == 0) {
+      if (seen_ch++) why = "-ch given twice";
+      s.per_channel = 1;
+    } else if (strcmp(opt, "mse") == 0) {
+      if (s.scheme >= QA_Q_TERNARY) why = "-mse does not apply to ternary/binary";
+      else if (seen_mse++) why = "-mse given twice";
+      s.clip = QA_CLIP_MSE;
+    } else if (opt[0] == 'd' && s.scheme == QA_Q_TERNARY) {
+      char *end;
+      s.ternary_delta = strtod(opt + 1, &end);
+      if (seen_d++) why = "-d given twice";
+      else if (end == opt + 1 || *end || strspn(opt + 1, "0123456789.") != strlen(opt + 1) ||
+               !(s.ternary_delta > 0 && s.ternary_delta < 1))
+        why = "ternary -d<frac> needs a fraction in (0, 1), e.g. ternary-d0.05";
+    } else {
+      return qaErrSet(err, QA_EUSER, "bad quantizer '%s': unknown option '-%s'; " VALID_FORMS, text, opt);
+    }
+    if (why) return qaErrSet(err, QA_EUSER, "bad quantizer '%s': %s; " VALID_FORMS, text, why);
+    opt = next;
+  }
+  *out = s;
+  return QA_OK;
+bad:
+  return qaErrSet(err, QA_EUSER, "unknown quantizer '%s' (" VALID_FORMS ")", text ? text : "(null)");
+}

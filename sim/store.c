@@ -1,0 +1,856 @@
+/*
+** store.c - the SQLite results store (see store.h).
+**
+** Conventions (after Fossil's db.c):
+**   - every statement the store runs more than once is prepared once in qaStoreOpen
+**     (stmtSql[] below) and reused with sqlite3_reset + sqlite3_clear_bindings;
+**   - parameters are bound by name (:name), never by position;
+**   - every SQL error message carries the text of the failing statement;
+**   - a run is one transaction: qaStoreBeginRun does BEGIN IMMEDIATE, qaStoreFinishRun
+**     COMMITs; any SQL error while a run is open rolls the whole run back, and so do
+**     qaStoreAbortRun and qaStoreClose. A crashed or killed process leaves an
+**     uncommitted transaction in the WAL, which SQLite discards on the next open;
+**   - the schema version lives in PRAGMA user_version and the schema is built by
+**     the migration list migrations[]: step i upgrades version i to i + 1 in its own
+**     transaction. To change the schema, append a step and bump
+**     QA_STORE_SCHEMA_VERSION in store.h; never edit a published step.
+**
+** Column notes:
+**   run.seed           the uint64 seed stored as its int64 bit pattern (two's
+**                      complement): a negative value v means seed = v + 2^64.
+**                      SELECT printf('%llu', seed) FROM run prints it unsigned.
+**   run.created_utc    ISO-8601 UTC, e.g. 2024-05-01T12:34:56Z
+**   layer.effectual_terms, layer.outputs_verified
+**                      NULL when the simulator reported -1 (not meaningful/not checked)
+**   layer.values_src   "trace" or "synthetic"
+*/
+#define _POSIX_C_SOURCE 200809L
+#include "store.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* ---- schema migrations ------------------------------------------------------------ */
+
+/* migrations[i] upgrades user_version i -> i + 1. Comments inside CREATE TABLE are
+** kept by SQLite, so `.schema` in the sqlite3 shell shows them. */
+static const char *const migrations[] = {
+    /* 0 -> 1: initial schema */
+    "CREATE TABLE run(\n"
+    "  run_id INTEGER PRIMARY KEY,\n"
+    "  created_utc TEXT,\n"        /* ISO-8601 UTC */
+    "  tool_version TEXT,\n"       /* git describe */
+    "  arch TEXT,\n"
+    "  arch_config TEXT,\n"        /* full resolved config (YAML) */
+    "  arch_config_hash TEXT,\n"   /* 16 hex digits */
+    "  workload TEXT,\n"
+    "  workload_source TEXT,\n"    /* builtin or YAML path */
+    "  workload_hash TEXT,\n"      /* 16 hex digits */
+    "  a_bits INTEGER,\n"
+    "  w_bits INTEGER,\n"
+    "  quant_a TEXT,\n"
+    "  quant_w TEXT,\n"
+    "  encoder TEXT,\n"
+    "  seed INTEGER /* uint64 bit pattern as int64: v < 0 means v + 2^64; printf('%llu', seed) */,\n"
+    "  timing TEXT,\n"             /* lt or cycle */
+    "  clock_mhz REAL,\n"
+    "  command_line TEXT,\n"
+    "  n_layers INTEGER,\n"
+    "  macs INTEGER,\n"
+    "  n_cycles INTEGER,\n"
+    "  n_stall_cycles INTEGER,\n"
+    "  time_s REAL,\n"
+    "  wall_s REAL,\n"
+    "  sim_macs_per_s REAL,\n"
+    "  all_verified INTEGER\n"
+    ");\n"
+    "CREATE TABLE layer(\n"
+    "  run_id INTEGER REFERENCES run(run_id) ON DELETE CASCADE,\n"
+    "  layer_idx INTEGER,\n"
+    "  name TEXT, kind TEXT,\n"
+    "  n INTEGER, c INTEGER, h INTEGER, w INTEGER, k INTEGER, r INTEGER, s INTEGER,\n"
+    "  stride_h INTEGER, stride_w INTEGER, pad_h INTEGER, pad_w INTEGER, groups INTEGER,\n"
+    "  out_h INTEGER, out_w INTEGER,\n"
+    "  a_bits INTEGER, w_bits INTEGER,\n"
+    "  a_sqnr_db REAL, w_sqnr_db REAL,\n"
+    "  values_src TEXT,\n"
+    "  macs INTEGER, n_cycles INTEGER, n_compute_cycles INTEGER, n_stall_cycles INTEGER,\n"
+    "  n_steps INTEGER, pe_util REAL,\n"
+    "  effectual_terms INTEGER /* NULL: not meaningful */,\n"
+    "  outputs_verified INTEGER /* NULL: not checked */,\n"
+    "  n_mismatches INTEGER, acc_overflows INTEGER,\n"
+    "  PRIMARY KEY(run_id, layer_idx)\n"
+    ");\n"
+    "CREATE TABLE action(\n"
+    "  run_id INTEGER, layer_idx INTEGER,\n"
+    "  component TEXT, action TEXT, a_bits INTEGER, w_bits INTEGER,\n"
+    "  count INTEGER,\n"
+    "  PRIMARY KEY(run_id, layer_idx, component, action, a_bits, w_bits),\n"
+    "  FOREIGN KEY(run_id, layer_idx) REFERENCES layer(run_id, layer_idx) ON DELETE CASCADE\n"
+    ");\n",
+};
+#define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+_Static_assert(N_MIGRATIONS == QA_STORE_SCHEMA_VERSION,
+               "one migration step per schema version");
+
+/* ---- prepared statements ---------------------------------------------------------- */
+
+enum {
+  S_BEGIN,
+  S_COMMIT,
+  S_ROLLBACK,
+  S_INSERT_RUN,
+  S_INSERT_LAYER,
+  S_INSERT_ACTION,
+  S_FINISH_RUN,
+  S_RUN_EXISTS,
+  S_LIST_RUNS,
+  S_EXPORT_LAYERS,
+  S_COUNT
+};
+
+static const char *const stmtSql[S_COUNT] = {
+    [S_BEGIN] = "BEGIN IMMEDIATE",
+    [S_COMMIT] = "COMMIT",
+    [S_ROLLBACK] = "ROLLBACK",
+    [S_INSERT_RUN] =
+        "INSERT INTO run(created_utc, tool_version, arch, arch_config, arch_config_hash,"
+        " workload, workload_source, workload_hash, a_bits, w_bits, quant_a, quant_w, encoder,"
+        " seed, timing, clock_mhz, command_line)"
+        " VALUES(strftime('%Y-%m-%dT%H:%M:%SZ','now'), :tool_version, :arch, :arch_config,"
+        " :arch_config_hash, :workload, :workload_source, :workload_hash, :a_bits, :w_bits,"
+        " :quant_a, :quant_w, :encoder, :seed, :timing, :clock_mhz, :command_line)",
+    [S_INSERT_LAYER] =
+        "INSERT INTO layer(run_id, layer_idx, name, kind, n, c, h, w, k, r, s, stride_h,"
+        " stride_w, pad_h, pad_w, groups, out_h, out_w, a_bits, w_bits, a_sqnr_db, w_sqnr_db,"
+        " values_src, macs, n_cycles, n_compute_cycles, n_stall_cycles, n_steps, pe_util,"
+        " effectual_terms, outputs_verified, n_mismatches, acc_overflows)"
+        " VALUES(:run_id, :layer_idx, :name, :kind, :n, :c, :h, :w, :k, :r, :s, :stride_h,"
+        " :stride_w, :pad_h, :pad_w, :groups, :out_h, :out_w, :a_bits, :w_bits, :a_sqnr_db,"
+        " :w_sqnr_db, :values_src, :macs, :n_cycles, :n_compute_cycles, :n_stall_cycles,"
+        " :n_steps, :pe_util, :effectual_terms, :outputs_verified, :n_mismatches,"
+        " :acc_overflows)",
+    [S_INSERT_ACTION] =
+        "INSERT INTO action(run_id, layer_idx, component, action, a_bits, w_bits, count)"
+        " VALUES(:run_id, :layer_idx, :component, :action, :a_bits, :w_bits, :count)",
+    [S_FINISH_RUN] =
+        "UPDATE run SET n_layers = (SELECT count(*) FROM layer WHERE layer.run_id = :run_id),"
+        " macs = :macs, n_cycles = :n_cycles, n_stall_cycles = :n_stall_cycles,"
+        " time_s = :time_s, wall_s = :wall_s, sim_macs_per_s = :sim_macs_per_s,"
+        " all_verified = :all_verified WHERE run_id = :run_id",
+    [S_RUN_EXISTS] = "SELECT 1 FROM run WHERE run_id = :run_id",
+    [S_LIST_RUNS] =
+        "SELECT run_id, created_utc, arch, workload, a_bits, w_bits, quant_a, quant_w, timing,"
+        " n_layers, n_cycles, all_verified, sim_macs_per_s FROM run ORDER BY run_id",
+    [S_EXPORT_LAYERS] =
+        "SELECT run_id, layer_idx, name, kind, n, c, h, w, k, r, s, stride_h, stride_w, pad_h,"
+        " pad_w, groups, out_h, out_w, a_bits, w_bits, a_sqnr_db, w_sqnr_db, values_src, macs,"
+        " n_cycles, n_compute_cycles, n_stall_cycles, n_steps, pe_util, effectual_terms,"
+        " outputs_verified, n_mismatches, acc_overflows"
+        " FROM layer WHERE run_id = :run_id ORDER BY layer_idx",
+};
+
+struct QaStore {
+  sqlite3 *db;
+  char *path;                     /* owned copy, for messages */
+  sqlite3_stmt *stmt[S_COUNT];    /* prepared once, reused */
+  int run_open;                   /* 1 between BeginRun and Finish/Abort */
+  int64_t run_id;                 /* the open run */
+  int query_denied;               /* set by the qaStoreQuery authorizer */
+};
+
+/* ---- error helpers ---------------------------------------------------------------- */
+
+/* SQLite result codes that come from the user's environment rather than a bug. */
+static int qaCodeFor(int sqlite_rc) {
+  switch (sqlite_rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+    case SQLITE_FULL:
+    case SQLITE_PERM:
+    case SQLITE_IOERR:
+      return QA_EUSER;
+    default:
+      return QA_EINTERNAL;
+  }
+}
+
+/* Copy SQL text into out[n] on one line (runs of whitespace become one space). */
+static void oneLine(const char *sql, char *out, size_t n) {
+  size_t j = 0;
+  int space = 0;
+  if (!sql) sql = "(null)";
+  for (const char *p = sql; *p && j + 4 < n; p++) {
+    if (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t') {
+      space = 1;
+      continue;
+    }
+    if (space && j > 0) out[j++] = ' ';
+    space = 0;
+    out[j++] = *p;
+  }
+  if (j + 4 >= n && n > 4) {
+    out[j++] = '.';
+    out[j++] = '.';
+    out[j++] = '.';
+  }
+  out[j] = 0;
+}
+
+/* Set err from the connection's last error for a failure of sql. Returns the qa code. */
+static int sqlErr(QaStore *st, QaErr *err, int sqlite_rc, const char *sql) {
+  char line[640];
+  oneLine(sql, line, sizeof line);
+  return qaErrSet(err, qaCodeFor(sqlite_rc), "%s: SQL error: %s (in: %s)", st->path,
+                  sqlite3_errmsg(st->db), line);
+}
+
+/* ---- statement helpers ------------------------------------------------------------ */
+
+/* Named binds that accumulate into *rc: once one fails the rest are skipped. */
+static void bindI64(sqlite3_stmt *s, const char *name, int64_t v, int *rc) {
+  if (*rc != SQLITE_OK) return;
+  int i = sqlite3_bind_parameter_index(s, name);
+  *rc = i ? sqlite3_bind_int64(s, i, (sqlite3_int64)v) : SQLITE_RANGE;
+}
+static void bindDouble(sqlite3_stmt *s, const char *name, double v, int *rc) {
+  if (*rc != SQLITE_OK) return;
+  int i = sqlite3_bind_parameter_index(s, name);
+  *rc = i ? sqlite3_bind_double(s, i, v) : SQLITE_RANGE;
+}
+static void bindText(sqlite3_stmt *s, const char *name, const char *v, int *rc) {
+  if (*rc != SQLITE_OK) return;
+  int i = sqlite3_bind_parameter_index(s, name);
+  if (!i)
+    *rc = SQLITE_RANGE;
+  else if (!v)
+    *rc = sqlite3_bind_null(s, i);
+  else
+    *rc = sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+}
+/* An integer that is NULL when negative (-1 = "not meaningful"). */
+static void bindI64OrNull(sqlite3_stmt *s, const char *name, int64_t v, int *rc) {
+  if (*rc != SQLITE_OK) return;
+  int i = sqlite3_bind_parameter_index(s, name);
+  if (!i)
+    *rc = SQLITE_RANGE;
+  else
+    *rc = v < 0 ? sqlite3_bind_null(s, i) : sqlite3_bind_int64(s, i, (sqlite3_int64)v);
+}
+
+static void stmtDone(sqlite3_stmt *s) {
+  sqlite3_reset(s);
+  sqlite3_clear_bindings(s);
+}
+
+/* Report a bind failure (a bug: a name missing from the SQL) and reset. */
+static int bindErr(QaStore *st, QaErr *err, int rc, sqlite3_stmt *s) {
+  char line[640];
+  oneLine(sqlite3_sql(s), line, sizeof line);
+  stmtDone(s);
+  return qaErrSet(err, QA_EINTERNAL, "%s: SQL bind error: %s (in: %s)", st->path,
+                  sqlite3_errstr(rc), line);
+}
+
+/* Step a statement that returns no rows, then reset it. */
+static int stepDone(QaStore *st, sqlite3_stmt *s, QaErr *err) {
+  int rc = sqlite3_step(s);
+  int qrc = QA_OK;
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) qrc = sqlErr(st, err, rc, sqlite3_sql(s));
+  stmtDone(s);
+  return qrc;
+}
+
+/* Run a script of one or more statements (not prepared for reuse: used on open only).
+** The error names the failing statement. */
+static int execScript(QaStore *st, const char *sql, QaErr *err) {
+  const char *p = sql;
+  while (p && *p) {
+    sqlite3_stmt *s = NULL;
+    const char *tail = NULL;
+    int rc = sqlite3_prepare_v2(st->db, p, -1, &s, &tail);
+    if (rc != SQLITE_OK) return sqlErr(st, err, rc, p);
+    if (!s) break; /* only whitespace or comments left */
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    }
+    if (rc != SQLITE_DONE) {
+      int q = sqlErr(st, err, rc, sqlite3_sql(s));
+      sqlite3_finalize(s);
+      return q;
+    }
+    sqlite3_finalize(s);
+    p = tail;
+  }
+  return QA_OK;
+}
+
+/* Read PRAGMA user_version into *ver. */
+static int readUserVersion(QaStore *st, int *ver, QaErr *err) {
+  static const char sql[] = "PRAGMA user_version";
+  sqlite3_stmt *s = NULL;
+  int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+  if (rc != SQLITE_OK) return sqlErr(st, err, rc, sql);
+  rc = sqlite3_step(s);
+  if (rc != SQLITE_ROW) {
+    int q = sqlErr(st, err, rc, sql);
+    sqlite3_finalize(s);
+    return q;
+  }
+  *ver = sqlite3_column_int(s, 0);
+  sqlite3_finalize(s);
+  return QA_OK;
+}
+
+/* Apply the migration steps from the database's version up to QA_STORE_SCHEMA_VERSION,
+** each in its own transaction. The version is re-read inside the transaction, so two
+** processes opening a new database at once do not both run a step. */
+static int migrate(QaStore *st, QaErr *err) {
+  int ver = 0;
+  int rc = readUserVersion(st, &ver, err);
+  if (rc) return rc;
+  if (ver > QA_STORE_SCHEMA_VERSION)
+    return qaErrSet(err, QA_EUSER,
+                    "%s: results database schema version %d is newer than this qasim (%d); "
+                    "upgrade qasim or use another --db",
+                    st->path, ver, QA_STORE_SCHEMA_VERSION);
+  while (ver < QA_STORE_SCHEMA_VERSION) {
+    if ((rc = execScript(st, "BEGIN IMMEDIATE", err))) return rc;
+    if ((rc = readUserVersion(st, &ver, err))) goto fail;
+    if (ver < QA_STORE_SCHEMA_VERSION) {
+      char setver[64];
+      if ((rc = execScript(st, migrations[ver], err))) {
+        qaErrPrefix(err, "migrating the schema from version %d to %d", ver, ver + 1);
+        goto fail;
+      }
+      snprintf(setver, sizeof setver, "PRAGMA user_version = %d", ver + 1);
+      if ((rc = execScript(st, setver, err))) goto fail;
+    }
+    if ((rc = execScript(st, "COMMIT", err))) goto fail;
+    if ((rc = readUserVersion(st, &ver, err))) return rc;
+    continue;
+  fail:
+    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+  }
+  return QA_OK;
+}
+
+/* A missing parent directory gets its own message (SQLite only says "unable to open"). */
+static int checkParentDir(const char *path, QaErr *err) {
+  const char *slash = strrchr(path, '/');
+  struct stat sb;
+  if (!slash || slash == path) return QA_OK;
+  size_t n = (size_t)(slash - path);
+  char *dir = qaMalloc(n + 1, err);
+  if (!dir) return QA_EINTERNAL;
+  memcpy(dir, path, n);
+  dir[n] = 0;
+  int rc = QA_OK;
+  if (stat(dir, &sb) != 0)
+    rc = qaErrSet(err, QA_EUSER, "%s: cannot create the results database: directory %s: %s",
+                  path, dir, strerror(errno));
+  else if (!S_ISDIR(sb.st_mode))
+    rc = qaErrSet(err, QA_EUSER, "%s: cannot create the results database: %s is not a directory",
+                  path, dir);
+  free(dir);
+  return rc;
+}
+
+/* ---- open / close ----------------------------------------------------------------- */
+
+int qaStoreOpen(const char *path, QaStore **out, QaErr *err) {
+  int rc = QA_OK;
+  QaStore *st = NULL;
+  *out = NULL;
+  if (!path || !*path) return qaErrSet(err, QA_EUSER, "results database path is empty");
+  if (strcmp(path, ":memory:") != 0 && (rc = checkParentDir(path, err))) return rc;
+
+  st = qaCalloc(1, sizeof *st, err);
+  if (!st) return QA_EINTERNAL;
+  st->path = qaMalloc(strlen(path) + 1, err);
+  if (!st->path) {
+    rc = QA_EINTERNAL;
+    goto end;
+  }
+  strcpy(st->path, path);
+
+  int src = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  if (src != SQLITE_OK) {
+    int eno = st->db ? sqlite3_system_errno(st->db) : 0;
+    rc = qaErrSet(err, QA_EUSER, "%s: cannot open the results database: %s%s%s", path,
+                  st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(src), eno ? ": " : "",
+                  eno ? strerror(eno) : "");
+    goto end;
+  }
+  sqlite3_extended_result_codes(st->db, 1);
+  sqlite3_busy_timeout(st->db, 5000);
+
+  /* The first statement reads the file header: a non-database fails here. */
+  rc = execScript(st, "PRAGMA journal_mode = WAL", err);
+  if (rc) {
+    if ((sqlite3_errcode(st->db) & 0xff) == SQLITE_NOTADB)
+      rc = qaErrSet(err, QA_EUSER,
+                    "%s: not an SQLite database (is it a results database? use another --db)",
+                    path);
+    goto end;
+  }
+  if ((rc = execScript(st, "PRAGMA foreign_keys = ON", err))) goto end;
+  if ((rc = execScript(st, "PRAGMA synchronous = NORMAL", err))) goto end;
+  if ((rc = migrate(st, err))) goto end;
+
+  for (int i = 0; i < S_COUNT; i++) {
+    src = sqlite3_prepare_v3(st->db, stmtSql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[i],
+                             NULL);
+    if (src != SQLITE_OK) {
+      rc = sqlErr(st, err, src, stmtSql[i]);
+      goto end;
+    }
+  }
+  *out = st;
+  st = NULL;
+end:
+  qaStoreClose(st);
+  return rc;
+}
+
+void qaStoreClose(QaStore *st) {
+  if (!st) return;
+  if (st->db) {
+    qaStoreAbortRun(st);
+    for (int i = 0; i < S_COUNT; i++) sqlite3_finalize(st->stmt[i]);
+    /* close_v2: statements other modules prepared via qaStoreDb() do not keep the
+    ** file open forever if they forgot to finalize (the handle becomes a zombie). */
+    sqlite3_close_v2(st->db);
+  }
+  free(st->path);
+  free(st);
+}
+
+struct sqlite3 *qaStoreDb(QaStore *st) { return st ? st->db : NULL; }
+
+/* ---- writing a run ---------------------------------------------------------------- */
+
+/* After a failed write, roll the whole run back: a run is all or nothing. */
+static void failRun(QaStore *st) { qaStoreAbortRun(st); }
+
+static int checkOpenRun(QaStore *st, int64_t run_id, const char *fn, QaErr *err) {
+  if (!st || !st->db) return qaErrSet(err, QA_EINTERNAL, "%s: no results store", fn);
+  if (!st->run_open)
+    return qaErrSet(err, QA_EINTERNAL, "%s: %s: no run is open (call qaStoreBeginRun first)",
+                    st->path, fn);
+  if (st->run_id != run_id)
+    return qaErrSet(err, QA_EINTERNAL, "%s: %s: run %lld is not the open run (%lld)", st->path,
+                    fn, (long long)run_id, (long long)st->run_id);
+  return QA_OK;
+}
+
+int qaStoreBeginRun(QaStore *st, const QaRunInfo *info, int64_t *run_id, QaErr *err) {
+  int rc = QA_OK, src = SQLITE_OK;
+  if (!st || !st->db || !info || !run_id)
+    return qaErrSet(err, QA_EINTERNAL, "qaStoreBeginRun: NULL argument");
+  if (st->run_open)
+    return qaErrSet(err, QA_EINTERNAL, "%s: qaStoreBeginRun: run %lld is still open", st->path,
+                    (long long)st->run_id);
+  *run_id = 0;
+  if ((rc = stepDone(st, st->stmt[S_BEGIN], err))) return rc;
+  st->run_open = 1;
+  st->run_id = 0;
+
+  sqlite3_stmt *s = st->stmt[S_INSERT_RUN];
+  int64_t seed_bits;
+  memcpy(&seed_bits, &info->seed, sizeof seed_bits); /* uint64 bit pattern as int64 */
+  bindText(s, ":tool_version", info->tool_version, &src);
+  bindText(s, ":arch", info->arch, &src);
+  bindText(s, ":arch_config", info->arch_config, &src);
+  bindText(s, ":arch_config_hash", info->arch_config_hash, &src);
+  bindText(s, ":workload", info->workload, &src);
+  bindText(s, ":workload_source", info->workload_source, &src);
+  bindText(s, ":workload_hash", info->workload_hash, &src);
+  bindI64(s, ":a_bits", info->a_bits, &src);
+  bindI64(s, ":w_bits", info->w_bits, &src);
+  bindText(s, ":quant_a", info->quant_a, &src);
+  bindText(s, ":quant_w", info->quant_w, &src);
+  bindText(s, ":encoder", info->encoder, &src);
+  bindI64(s, ":seed", seed_bits, &src);
+  bindText(s, ":timing", info->timing, &src);
+  bindDouble(s, ":clock_mhz", info->clock_mhz, &src);
+  bindText(s, ":command_line", info->command_line, &src);
+  if (src != SQLITE_OK) {
+    rc = bindErr(st, err, src, s);
+    goto end;
+  }
+  if ((rc = stepDone(st, s, err))) goto end;
+  st->run_id = (int64_t)sqlite3_last_insert_rowid(st->db);
+  *run_id = st->run_id;
+end:
+  if (rc) failRun(st);
+  return rc;
+}
+
+int qaStoreAddLayer(QaStore *st, int64_t run_id, const QaLayerRecord *rec, QaErr *err) {
+  int rc, src = SQLITE_OK;
+  if ((rc = checkOpenRun(st, run_id, "qaStoreAddLayer", err))) return rc;
+  if (!rec || !rec->layer || !rec->stats) {
+    rc = qaErrSet(err, QA_EINTERNAL, "%s: qaStoreAddLayer: record without layer or stats",
+                  st->path);
+    goto end;
+  }
+  const QaLayer *l = rec->layer;
+  const QaLayerStats *ls = rec->stats;
+  if (ls->n_actions < 0 || ls->n_actions > QA_ACTIONS_MAX) {
+    rc = qaErrSet(err, QA_EINTERNAL, "%s: qaStoreAddLayer: layer %s has %d actions", st->path,
+                  l->name, ls->n_actions);
+    goto end;
+  }
+
+  sqlite3_stmt *s = st->stmt[S_INSERT_LAYER];
+  bindI64(s, ":run_id", run_id, &src);
+  bindI64(s, ":layer_idx", rec->layer_idx, &src);
+  bindText(s, ":name", l->name, &src);
+  bindText(s, ":kind", qaLayerKindName(l->kind), &src);
+  bindI64(s, ":n", l->n, &src);
+  bindI64(s, ":c", l->c, &src);
+  bindI64(s, ":h", l->h, &src);
+  bindI64(s, ":w", l->w, &src);
+  bindI64(s, ":k", l->k, &src);
+  bindI64(s, ":r", l->r, &src);
+  bindI64(s, ":s", l->s, &src);
+  bindI64(s, ":stride_h", l->stride_h, &src);
+  bindI64(s, ":stride_w", l->stride_w, &src);
+  bindI64(s, ":pad_h", l->pad_h, &src);
+  bindI64(s, ":pad_w", l->pad_w, &src);
+  bindI64(s, ":groups", l->groups, &src);
+  bindI64(s, ":out_h", qaLayerOutH(l), &src);
+  bindI64(s, ":out_w", qaLayerOutW(l), &src);
+  bindI64(s, ":a_bits", rec->a_bits, &src);
+  bindI64(s, ":w_bits", rec->w_bits, &src);
+  bindDouble(s, ":a_sqnr_db", rec->a_sqnr_db, &src);
+  bindDouble(s, ":w_sqnr_db", rec->w_sqnr_db, &src);
+  bindText(s, ":values_src", rec->values, &src);
+  bindI64(s, ":macs", ls->macs, &src);
+  bindI64(s, ":n_cycles", ls->n_cycles, &src);
+  bindI64(s, ":n_compute_cycles", ls->n_compute_cycles, &src);
+  bindI64(s, ":n_stall_cycles", ls->n_stall_cycles, &src);
+  bindI64(s, ":n_steps", ls->n_steps, &src);
+  bindDouble(s, ":pe_util", ls->pe_util, &src);
+  bindI64OrNull(s, ":effectual_terms", ls->effectual_terms, &src);
+  bindI64OrNull(s, ":outputs_verified", ls->outputs_verified, &src);
+  bindI64(s, ":n_mismatches", ls->n_mismatches, &src);
+  bindI64(s, ":acc_overflows", ls->acc_overflows, &src);
+  if (src != SQLITE_OK) {
+    rc = bindErr(st, err, src, s);
+    goto end;
+  }
+  if ((rc = stepDone(st, s, err))) goto end;
+
+  s = st->stmt[S_INSERT_ACTION];
+  for (int i = 0; i < ls->n_actions; i++) {
+    const QaAction *a = &ls->actions[i];
+    bindI64(s, ":run_id", run_id, &src);
+    bindI64(s, ":layer_idx", rec->layer_idx, &src);
+    bindText(s, ":component", a->component, &src);
+    bindText(s, ":action", a->action, &src);
+    bindI64(s, ":a_bits", a->a_bits, &src);
+    bindI64(s, ":w_bits", a->w_bits, &src);
+    bindI64(s, ":count", a->count, &src);
+    if (src != SQLITE_OK) {
+      rc = bindErr(st, err, src, s);
+      goto end;
+    }
+    if ((rc = stepDone(st, s, err))) goto end;
+  }
+end:
+  if (rc) {
+    qaErrPrefix(err, "layer %d", rec ? rec->layer_idx : -1);
+    failRun(st);
+  }
+  return rc;
+}
+
+int qaStoreFinishRun(QaStore *st, int64_t run_id, const QaRunTotals *tot, QaErr *err) {
+  int rc, src = SQLITE_OK;
+  if ((rc = checkOpenRun(st, run_id, "qaStoreFinishRun", err))) return rc;
+  if (!tot) {
+    rc = qaErrSet(err, QA_EINTERNAL, "%s: qaStoreFinishRun: NULL totals", st->path);
+    goto end;
+  }
+  sqlite3_stmt *s = st->stmt[S_FINISH_RUN];
+  bindI64(s, ":run_id", run_id, &src);
+  bindI64(s, ":macs", tot->macs, &src);
+  bindI64(s, ":n_cycles", tot->n_cycles, &src);
+  bindI64(s, ":n_stall_cycles", tot->n_stall_cycles, &src);
+  bindDouble(s, ":time_s", tot->time_s, &src);
+  bindDouble(s, ":wall_s", tot->wall_s, &src);
+  bindDouble(s, ":sim_macs_per_s", tot->sim_macs_per_s, &src);
+  bindI64(s, ":all_verified", tot->all_verified ? 1 : 0, &src);
+  if (src != SQLITE_OK) {
+    rc = bindErr(st, err, src, s);
+    goto end;
+  }
+  if ((rc = stepDone(st, s, err))) goto end;
+  if ((rc = stepDone(st, st->stmt[S_COMMIT], err))) goto end;
+  st->run_open = 0;
+  st->run_id = 0;
+end:
+  if (rc) failRun(st);
+  return rc;
+}
+
+void qaStoreAbortRun(QaStore *st) {
+  if (!st || !st->db || !st->run_open) return;
+  for (int i = 0; i < S_COUNT; i++) sqlite3_reset(st->stmt[i]);
+  /* A failed COMMIT or an I/O error may already have ended the transaction. */
+  if (!sqlite3_get_autocommit(st->db)) stepDone(st, st->stmt[S_ROLLBACK], NULL);
+  st->run_open = 0;
+  st->run_id = 0;
+}
+
+/* ---- reading ---------------------------------------------------------------------- */
+
+#define LIST_COLS 12
+#define CELL_MAX 96
+
+typedef struct ListRow {
+  char cell[LIST_COLS][CELL_MAX];
+} ListRow;
+
+static void cellText(char *out, sqlite3_stmt *s, int col) {
+  const unsigned char *t = sqlite3_column_text(s, col);
+  snprintf(out, CELL_MAX, "%s", t ? (const char *)t : "-");
+}
+
+int qaStoreListRuns(QaStore *st, FILE *out, QaErr *err) {
+  static const char *const head[LIST_COLS] = {"run",     "created_utc", "arch",    "workload",
+                                              "a/w",     "quant_a",     "quant_w", "timing",
+                                              "layers",  "Mcycles",     "verified", "sim MMAC/s"};
+  static const int right[LIST_COLS] = {1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1};
+  int rc = QA_OK, src;
+  ListRow *rows = NULL;
+  int n_rows = 0, cap = 0;
+  int width[LIST_COLS];
+  if (!st || !st->db || !out) return qaErrSet(err, QA_EINTERNAL, "qaStoreListRuns: NULL argument");
+  sqlite3_stmt *s = st->stmt[S_LIST_RUNS];
+
+  while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+    if (n_rows == cap) {
+      int ncap = cap ? 2 * cap : 16;
+      ListRow *nr = realloc(rows, (size_t)ncap * sizeof *nr);
+      if (!nr) {
+        rc = qaErrSet(err, QA_EINTERNAL, "out of memory listing runs");
+        goto end;
+      }
+      rows = nr;
+      cap = ncap;
+    }
+    ListRow *r = &rows[n_rows++];
+    cellText(r->cell[0], s, 0);
+    cellText(r->cell[1], s, 1);
+    cellText(r->cell[2], s, 2);
+    cellText(r->cell[3], s, 3);
+    snprintf(r->cell[4], CELL_MAX, "%d/%d", sqlite3_column_int(s, 4), sqlite3_column_int(s, 5));
+    cellText(r->cell[5], s, 6);
+    cellText(r->cell[6], s, 7);
+    cellText(r->cell[7], s, 8);
+    cellText(r->cell[8], s, 9);
+    if (sqlite3_column_type(s, 10) == SQLITE_NULL)
+      snprintf(r->cell[9], CELL_MAX, "-");
+    else
+      snprintf(r->cell[9], CELL_MAX, "%.3f", (double)sqlite3_column_int64(s, 10) / 1e6);
+    snprintf(r->cell[10], CELL_MAX, "%s", sqlite3_column_int(s, 11) ? "yes" : "NO");
+    if (sqlite3_column_type(s, 12) == SQLITE_NULL)
+      snprintf(r->cell[11], CELL_MAX, "-");
+    else
+      snprintf(r->cell[11], CELL_MAX, "%.2f", sqlite3_column_double(s, 12) / 1e6);
+  }
+  if (src != SQLITE_DONE) {
+    rc = sqlErr(st, err, src, sqlite3_sql(s));
+    goto end;
+  }
+  if (n_rows == 0) {
+    fprintf(out, "no runs in %s yet; make one with `qasim run ...`\n", st->path);
+    goto end;
+  }
+  for (int c = 0; c < LIST_COLS; c++) {
+    width[c] = (int)strlen(head[c]);
+    for (int i = 0; i < n_rows; i++) {
+      int w = (int)strlen(rows[i].cell[c]);
+      if (w > width[c]) width[c] = w;
+    }
+  }
+  for (int i = -1; i < n_rows; i++) {
+    for (int c = 0; c < LIST_COLS; c++) {
+      const char *t = i < 0 ? head[c] : rows[i].cell[c];
+      int last = c == LIST_COLS - 1;
+      if (right[c])
+        fprintf(out, "%s%*s", c ? "  " : "", width[c], t);
+      else if (last)
+        fprintf(out, "%s%s", c ? "  " : "", t);
+      else
+        fprintf(out, "%s%-*s", c ? "  " : "", width[c], t);
+    }
+    fputc('\n', out);
+  }
+end:
+  stmtDone(s);
+  free(rows);
+  if (!rc && ferror(out)) rc = qaErrSet(err, QA_EUSER, "cannot write the list of runs");
+  return rc;
+}
+
+/* Write one CSV field: quoted (with doubled quotes) if it holds , " CR or LF. */
+static void csvField(FILE *out, const char *t) {
+  if (!t) return; /* NULL: empty field */
+  if (!strpbrk(t, ",\"\r\n")) {
+    fputs(t, out);
+    return;
+  }
+  fputc('"', out);
+  for (const char *p = t; *p; p++) {
+    if (*p == '"') fputc('"', out);
+    fputc(*p, out);
+  }
+  fputc('"', out);
+}
+
+int qaStoreExportCsv(QaStore *st, int64_t run_id, FILE *out, QaErr *err) {
+  int rc = QA_OK, src = SQLITE_OK;
+  if (!st || !st->db || !out)
+    return qaErrSet(err, QA_EINTERNAL, "qaStoreExportCsv: NULL argument");
+
+  sqlite3_stmt *s = st->stmt[S_RUN_EXISTS];
+  bindI64(s, ":run_id", run_id, &src);
+  if (src != SQLITE_OK) return bindErr(st, err, src, s);
+  src = sqlite3_step(s);
+  if (src != SQLITE_ROW && src != SQLITE_DONE) rc = sqlErr(st, err, src, sqlite3_sql(s));
+  stmtDone(s);
+  if (rc) return rc;
+  if (src == SQLITE_DONE)
+    return qaErrSet(err, QA_EUSER, "run %lld not found in %s (see `qasim results`)",
+                    (long long)run_id, st->path);
+
+  s = st->stmt[S_EXPORT_LAYERS];
+  src = SQLITE_OK;
+  bindI64(s, ":run_id", run_id, &src);
+  if (src != SQLITE_OK) return bindErr(st, err, src, s);
+  int n_cols = sqlite3_column_count(s);
+  for (int c = 0; c < n_cols; c++) {
+    if (c) fputc(',', out);
+    csvField(out, sqlite3_column_name(s, c));
+  }
+  fputc('\n', out);
+  while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+    for (int c = 0; c < n_cols; c++) {
+      if (c) fputc(',', out);
+      csvField(out, (const char *)sqlite3_column_text(s, c));
+    }
+    fputc('\n', out);
+  }
+  if (src != SQLITE_DONE) rc = sqlErr(st, err, src, sqlite3_sql(s));
+  stmtDone(s);
+  if (!rc && ferror(out)) rc = qaErrSet(err, QA_EUSER, "cannot write the CSV of run %lld",
+                                        (long long)run_id);
+  return rc;
+}
+
+/* Authorizer active while qaStoreQuery prepares a user statement: allow reading only.
+** sqlite3_stmt_readonly() alone lets BEGIN/COMMIT (which would end an open run) and
+** ATTACH (which creates files) through, so those are denied here. */
+static int queryAuth(void *ctx, int action, const char *a1, const char *a2, const char *a3,
+                     const char *a4) {
+  QaStore *st = ctx;
+  switch (action) {
+    case SQLITE_SELECT:
+    case SQLITE_READ:
+    case SQLITE_FUNCTION:
+    case SQLITE_RECURSIVE:
+      return SQLITE_OK;
+    case SQLITE_PRAGMA:
+      /* Introspection only: a pragma without a value, or a table-valued one. */
+      if (a1 && (!strcmp(a1, "wal_checkpoint") || !strcmp(a1, "optimize") ||
+                 !strcmp(a1, "incremental_vacuum") || !strcmp(a1, "shrink_memory")))
+        break;
+      if (!a2 || (a1 && (!strcmp(a1, "table_info") || !strcmp(a1, "table_xinfo") ||
+                         !strcmp(a1, "index_list") || !strcmp(a1, "index_info") ||
+                         !strcmp(a1, "index_xinfo") || !strcmp(a1, "foreign_key_list"))))
+        return SQLITE_OK;
+      break;
+    default:
+      break;
+  }
+  st->query_denied = 1;
+  return SQLITE_DENY;
+}
+
+int qaStoreQuery(QaStore *st, const char *sql, QaStoreRowFn cb, void *ctx, QaErr *err) {
+  int rc = QA_OK, src;
+  sqlite3_stmt *s = NULL;
+  char **values = NULL, **names = NULL;
+  int n_stmts = 0;
+  if (!st || !st->db || !sql) return qaErrSet(err, QA_EINTERNAL, "qaStoreQuery: NULL argument");
+
+  const char *p = sql;
+  while (*p) {
+    const char *tail = NULL;
+    st->query_denied = 0;
+    sqlite3_set_authorizer(st->db, queryAuth, st);
+    src = sqlite3_prepare_v2(st->db, p, -1, &s, &tail);
+    sqlite3_set_authorizer(st->db, NULL, NULL);
+    if (src != SQLITE_OK || (s && !sqlite3_stmt_readonly(s))) {
+      char line[640];
+      oneLine(p, line, sizeof line);
+      if (st->query_denied || src == SQLITE_OK)
+        rc = qaErrSet(err, QA_EUSER, "%s: only read-only queries are allowed (in: %s)",
+                      st->path, line);
+      else
+        rc = qaErrSet(err, QA_EUSER, "%s: SQL error: %s (in: %s)", st->path,
+                      sqlite3_errmsg(st->db), line);
+      goto end;
+    }
+    if (!s) break; /* only whitespace or comments left */
+    n_stmts++;
+
+    int n_cols = sqlite3_column_count(s);
+    free(values);
+    free(names);
+    values = NULL;
+    names = NULL;
+    if (n_cols > 0) {
+      values = qaCalloc((size_t)n_cols, sizeof *values, err);
+      names = qaCalloc((size_t)n_cols, sizeof *names, err);
+      if (!values || !names) {
+        rc = QA_EINTERNAL;
+        goto end;
+      }
+    }
+    int stop = 0;
+    while (!stop && (src = sqlite3_step(s)) == SQLITE_ROW) {
+      for (int c = 0; c < n_cols; c++) {
+        names[c] = (char *)sqlite3_column_name(s, c);
+        values[c] = (char *)sqlite3_column_text(s, c);
+      }
+      if (cb && cb(ctx, n_cols, values, names)) stop = 1;
+    }
+    if (!stop && src != SQLITE_DONE) {
+      rc = sqlErr(st, err, src, sqlite3_sql(s));
+      if (rc == QA_EINTERNAL) rc = QA_EUSER; /* e.g. a runtime error in the user's SQL */
+      goto end;
+    }
+    sqlite3_finalize(s);
+    s = NULL;
+    if (stop) break; /* the callback asked to stop */
+    p = tail;
+  }
+  if (n_stmts == 0) rc = qaErrSet(err, QA_EUSER, "%s: empty query", st->path);
+end:
+  sqlite3_finalize(s);
+  free(values);
+  free(names);
+  return rc;
+}

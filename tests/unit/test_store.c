@@ -1,0 +1,600 @@
+/*
+** test_store.c - the SQLite results store: round trip, CSV export, listing, schema
+** versioning, bad files, read-only queries and crash safety (a child process that
+** exits or is SIGKILLed mid-run leaves no trace of the run).
+*/
+#define _POSIX_C_SOURCE 200809L
+#include <signal.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "qatest.h"
+#include "sim/store.h"
+
+/* ---- helpers ---------------------------------------------------------------------- */
+
+static void dbPath(char *out, size_t n, const char *name) {
+  snprintf(out, n, "%s/store_%s.db", QA_TEST_TMP, name);
+}
+
+/* Remove a database and its WAL/SHM side files. */
+static void removeDb(const char *path) {
+  char side[600];
+  remove(path);
+  snprintf(side, sizeof side, "%s-wal", path);
+  remove(side);
+  snprintf(side, sizeof side, "%s-shm", path);
+  remove(side);
+}
+
+/* Query result collected as text: fields joined by '|', NULL as "NULL", one row a line. */
+typedef struct Rows {
+  char text[8192];
+  int n_rows;
+} Rows;
+
+static int collect(void *ctx, int n_cols, char **values, char **names) {
+  Rows *r = ctx;
+  size_t len = strlen(r->text);
+  for (int c = 0; c < n_cols; c++) {
+    len += (size_t)snprintf(r->text + len, sizeof r->text - len, "%s%s", c ? "|" : "",
+                            values[c] ? values[c] : "NULL");
+    if (len >= sizeof r->text) return 1;
+  }
+  len += (size_t)snprintf(r->text + len, sizeof r->text - len, "\n");
+  r->n_rows++;
+  return 0;
+}
+
+/* Run sql and return the collected text (static buffer; "ERROR: msg" on error). */
+static const char *q(QaStore *st, const char *sql) {
+  static Rows r;
+  QaErr err = {0};
+  memset(&r, 0, sizeof r);
+  if (qaStoreQuery(st, sql, collect, &r, &err) != QA_OK)
+    snprintf(r.text, sizeof r.text, "ERROR: %s", err.msg);
+  return r.text;
+}
+
+static char *captureStart(FILE **f, size_t *len, char **buf) {
+  *buf = NULL;
+  *len = 0;
+  *f = open_memstream(buf, len);
+  return *buf;
+}
+
+/* ---- fixture ---------------------------------------------------------------------- */
+
+static QaLayer conv1, fc;
+static QaLayerStats conv1Stats, fcStats;
+static QaLayerRecord conv1Rec, fcRec;
+static QaRunInfo info;
+static QaRunTotals totals;
+static const uint64_t kSeed = 0xFEDCBA9876543210ull; /* >= 2^63 */
+
+static void setupFixture(void) {
+  memset(&conv1, 0, sizeof conv1);
+  snprintf(conv1.name, sizeof conv1.name, "conv1");
+  conv1.kind = QA_LAYER_CONV;
+  conv1.n = 1, conv1.c = 3, conv1.h = 32, conv1.w = 32, conv1.k = 16, conv1.r = 3, conv1.s = 3;
+  conv1.stride_h = conv1.stride_w = 1, conv1.pad_h = conv1.pad_w = 1, conv1.groups = 1;
+
+  memset(&fc, 0, sizeof fc);
+  snprintf(fc.name, sizeof fc.name, "fc \"head\", final"); /* needs CSV quoting */
+  fc.kind = QA_LAYER_FC;
+  fc.n = 1, fc.c = 64, fc.h = fc.w = 1, fc.k = 10, fc.r = fc.s = 1;
+  fc.stride_h = fc.stride_w = 1, fc.groups = 1;
+
+  memset(&conv1Stats, 0, sizeof conv1Stats);
+  conv1Stats.macs = 442368;
+  conv1Stats.n_cycles = 1000, conv1Stats.n_compute_cycles = 900, conv1Stats.n_stall_cycles = 100;
+  conv1Stats.n_steps = 50, conv1Stats.pe_util = 0.75, conv1Stats.effectual_terms = 12345;
+  conv1Stats.outputs_verified = 1;
+  qaStatsAddAction(&conv1Stats, "mult", "op", 8, 8, 442368);
+  qaStatsAddAction(&conv1Stats, "sb", "read_bits", 0, 0, 3456);
+  qaStatsAddAction(&conv1Stats, "nbout", "write_bits", 0, 0, 16384);
+
+  memset(&fcStats, 0, sizeof fcStats);
+  fcStats.macs = 640, fcStats.n_cycles = 20, fcStats.n_compute_cycles = 20;
+  fcStats.n_steps = 4, fcStats.pe_util = 0.5;
+  fcStats.effectual_terms = -1, fcStats.outputs_verified = -1, fcStats.acc_overflows = 3;
+  qaStatsAddAction(&fcStats, "mult", "op", 4, 2, 640);
+  qaStatsAddAction(&fcStats, "dram", "read_bits", 0, 0, 1280);
+
+  conv1Rec = (QaLayerRecord){.layer_idx = 0, .layer = &conv1, .a_bits = 8, .w_bits = 8,
+                             .a_sqnr_db = 40.5, .w_sqnr_db = 38.25, .values = "synthetic",
+                             .stats = &conv1Stats};
+  fcRec = (QaLayerRecord){.layer_idx = 1, .layer = &fc, .a_bits = 4, .w_bits = 2,
+                          .a_sqnr_db = 20.0, .w_sqnr_db = 10.125, .values = "trace",
+                          .stats = &fcStats};
+
+  info = (QaRunInfo){.tool_version = "v0.1-test", .arch = "dadiannao",
+                     .arch_config = "arch: dadiannao\ntiles: 16\n",
+                     .arch_config_hash = "0123456789abcdef", .workload = "tinynet",
+                     .workload_source = "builtin", .workload_hash = "fedcba9876543210",
+                     .a_bits = 8, .w_bits = 8, .quant_a = "uniform", .quant_w = "uniform",
+                     .encoder = "", .seed = kSeed, .timing = "lt", .clock_mhz = 1000.0,
+                     .command_line = "qasim run --arch dadiannao tinynet"};
+  totals = (QaRunTotals){.macs = 443008, .n_cycles = 1020, .n_stall_cycles = 100,
+                         .time_s = 1.02e-6, .wall_s = 0.5, .sim_macs_per_s = 886016.0,
+                         .all_verified = 1};
+}
+
+/* Write the fixture run (layers added out of order); returns its id or -1. */
+static int64_t writeRun(QaStore *st) {
+  QaErr err = {0};
+  int64_t id = -1;
+  int rc = qaStoreBeginRun(st, &info, &id, &err);
+  CHECK_MSG(rc == QA_OK, "%s", err.msg);
+  if (rc) return -1;
+  rc = qaStoreAddLayer(st, id, &fcRec, &err);
+  CHECK_MSG(rc == QA_OK, "%s", err.msg);
+  rc = qaStoreAddLayer(st, id, &conv1Rec, &err);
+  CHECK_MSG(rc == QA_OK, "%s", err.msg);
+  rc = qaStoreFinishRun(st, id, &totals, &err);
+  CHECK_MSG(rc == QA_OK, "%s", err.msg);
+  return rc ? -1 : id;
+}
+
+static const char kGoldenCsv[] =
+    "run_id,layer_idx,name,kind,n,c,h,w,k,r,s,stride_h,stride_w,pad_h,pad_w,groups,out_h,out_w,"
+    "a_bits,w_bits,a_sqnr_db,w_sqnr_db,values_src,macs,n_cycles,n_compute_cycles,n_stall_cycles,"
+    "n_steps,pe_util,effectual_terms,outputs_verified,n_mismatches,acc_overflows\n"
+    "1,0,conv1,conv,1,3,32,32,16,3,3,1,1,1,1,1,32,32,8,8,40.5,38.25,synthetic,442368,1000,900,"
+    "100,50,0.75,12345,1,0,0\n"
+    "1,1,\"fc \"\"head\"\", final\",fc,1,64,1,1,10,1,1,1,1,0,0,1,1,1,4,2,20.0,10.125,trace,640,"
+    "20,20,0,4,0.5,,,0,3\n";
+
+/* ---- tests ------------------------------------------------------------------------ */
+
+static void testRoundTrip(void) {
+  char path[512];
+  QaStore *st = NULL;
+  QaErr err = {0};
+  dbPath(path, sizeof path, "roundtrip");
+  removeDb(path);
+
+  /* An empty store says so and how to make a run. */
+  int rc = qaStoreOpen(path, &st, &err);
+  CHECK_MSG(rc == QA_OK, "%s", err.msg);
+  if (rc) return;
+  {
+    FILE *f;
+    size_t len;
+    char *buf;
+    captureStart(&f, &len, &buf);
+    CHECK(qaStoreListRuns(st, f, &err) == QA_OK);
+    fclose(f);
+    CHECK_MSG(strstr(buf, "no runs") && strstr(buf, "qasim run"), "%s", buf);
+    free(buf);
+  }
+
+  int64_t id = writeRun(st);
+  CHECK_EQ_I64(id, 1);
+
+  /* run row */
+  CHECK(!strcmp(q(st, "SELECT arch, workload, workload_source, a_bits, w_bits, quant_a, quant_w,"
+                      " encoder, timing, clock_mhz, n_layers, macs, n_cycles, n_stall_cycles,"
+                      " all_verified, tool_version, command_line FROM run"),
+                "dadiannao|tinynet|builtin|8|8|uniform|uniform||lt|1000.0|2|443008|1020|100|1|"
+                "v0.1-test|qasim run --arch dadiannao tinynet\n"));
+  CHECK(!strcmp(q(st, "SELECT arch_config, arch_config_hash, workload_hash FROM run"),
+                "arch: dadiannao\ntiles: 16\n|0123456789abcdef|fedcba9876543210\n"));
+  CHECK(!strcmp(q(st, "SELECT time_s, wall_s, sim_macs_per_s FROM run"), "1.02e-06|0.5|886016.0\n"));
+
+  /* seed: the uint64 bit pattern survives */
+  {
+    const char *t = q(st, "SELECT seed, printf('%llu', seed) FROM run");
+    long long v = strtoll(t, NULL, 10);
+    uint64_t back;
+    int64_t v64 = (int64_t)v;
+    memcpy(&back, &v64, sizeof back);
+    CHECK_MSG(back == kSeed, "%s", t);
+    CHECK_MSG(v < 0, "%s", t);
+    CHECK_MSG(strstr(t, "|18364758544493064720\n") != NULL, "%s", t);
+  }
+  /* created_utc is ISO-8601 UTC */
+  {
+    const char *t = q(st, "SELECT created_utc FROM run");
+    CHECK_MSG(strlen(t) == 21 && t[4] == '-' && t[10] == 'T' && t[19] == 'Z', "%s", t);
+  }
+
+  /* layer rows, including derived columns and NULL for -1 */
+  CHECK(!strcmp(q(st, "SELECT layer_idx, name, kind, out_h, out_w, a_bits, w_bits, a_sqnr_db,"
+                      " values_src, pe_util, effectual_terms, outputs_verified, acc_overflows"
+                      " FROM layer ORDER BY layer_idx"),
+                "0|conv1|conv|32|32|8|8|40.5|synthetic|0.75|12345|1|0\n"
+                "1|fc \"head\", final|fc|1|1|4|2|20.0|trace|0.5|NULL|NULL|3\n"));
+  CHECK(!strcmp(q(st, "SELECT count(*) FROM layer WHERE effectual_terms IS NULL"
+                      " AND outputs_verified IS NULL"),
+                "1\n"));
+
+  /* action rows */
+  CHECK(!strcmp(q(st, "SELECT layer_idx, component, action, a_bits, w_bits, count FROM action"
+                      " ORDER BY layer_idx, component, action"),
+                "0|mult|op|8|8|442368\n"
+                "0|nbout|write_bits|0|0|16384\n"
+                "0|sb|read_bits|0|0|3456\n"
+                "1|dram|read_bits|0|0|1280\n"
+                "1|mult|op|4|2|640\n"));
+
+  /* CSV export: golden text */
+  {
+    FILE *f;
+    size_t len;
+    char *buf;
+    captureStart(&f, &len, &buf);
+    rc = qaStoreExportCsv(st, id, f, &err);
+    fclose(f);
+    CHECK_MSG(rc == QA_OK, "%s", err.msg);
+    CHECK_MSG(!strcmp(buf, kGoldenCsv), "got:\n%s\nwant:\n%s", buf, kGoldenCsv);
+    free(buf);
+  }
+  /* Unknown run */
+  {
+    FILE *f;
+    size_t len;
+    char *buf;
+    char want[700];
+    captureStart(&f, &len, &buf);
+    rc = qaStoreExportCsv(st, 42, f, &err);
+    fclose(f);
+    CHECK_EQ_I64(rc, QA_EUSER);
+    snprintf(want, sizeof want, "run 42 not found in %s (see `qasim results`)", path);
+    CHECK_MSG(!strcmp(err.msg, want), "%s", err.msg);
+    CHECK_EQ_I64(len, 0);
+    free(buf);
+  }
+
+  /* List runs */
+  {
+    FILE *f;
+    size_t len;
+    char *buf;
+    captureStart(&f, &len, &buf);
+    rc = qaStoreListRuns(st, f, &err);
+    fclose(f);
+    CHECK_MSG(rc == QA_OK, "%s", err.msg);
+    CHECK_MSG(strstr(buf, "Mcycles") && strstr(buf, "dadiannao") && strstr(buf, "tinynet") &&
+                  strstr(buf, "8/8") && strstr(buf, "yes") && strstr(buf, "0.001") &&
+                  strstr(buf, "0.89"),
+              "%s", buf);
+    /* two lines (header + run), aligned: every line the same position for "workload" */
+    char *nl = strchr(buf, '\n');
+    CHECK(nl && strchr(nl + 1, '\n') && !strchr(strchr(nl + 1, '\n') + 1, '\n'));
+    if (nl) CHECK_EQ_I64(strstr(buf, "workload") - buf, strstr(nl + 1, "tinynet") - (nl + 1));
+    free(buf);
+  }
+
+  /* A second run with a failed layer and one not verified: listing shows NO */
+  {
+    QaRunTotals t2 = totals;
+    t2.all_verified = 0;
+    int64_t id2 = -1;
+    CHECK(qaStoreBeginRun(st, &info, &id2, &err) == QA_OK);
+    CHECK(qaStoreAddLayer(st, id2, &conv1Rec, &err) == QA_OK);
+    CHECK(qaStoreFinishRun(st, id2, &t2, &err) == QA_OK);
+    CHECK_EQ_I64(id2, 2);
+    FILE *f;
+    size_t len;
+    char *buf;
+    captureStart(&f, &len, &buf);
+    CHECK(qaStoreListRuns(st, f, &err) == QA_OK);
+    fclose(f);
+    CHECK_MSG(strstr(buf, "NO") != NULL, "%s", buf);
+    free(buf);
+    CHECK(!strcmp(q(st, "SELECT run_id, n_layers, all_verified FROM run ORDER BY run_id"),
+                  "1|2|1\n2|1|0\n"));
+  }
+  qaStoreClose(st);
+
+  /* Reopen: data kept, schema version 1 */
+  st = NULL;
+  rc = qaStoreOpen(path, &st, &err);
+  CHECK_MSG(rc == QA_OK, "%s", err.msg);
+  if (rc) return;
+  CHECK(!strcmp(q(st, "PRAGMA user_version"), "1\n"));
+  { /* journal_mode is not read-only for SQLite, so ask through the raw handle */
+    sqlite3_stmt *s = NULL;
+    CHECK(sqlite3_prepare_v2(qaStoreDb(st), "PRAGMA journal_mode", -1, &s, NULL) == SQLITE_OK);
+    CHECK(sqlite3_step(s) == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(s, 0), "wal"));
+    sqlite3_finalize(s);
+    CHECK_EQ_I64(qaStoreQuery(st, "PRAGMA journal_mode", NULL, NULL, &err), QA_EUSER);
+  }
+  CHECK(!strcmp(q(st, "PRAGMA foreign_keys"), "1\n"));
+  CHECK(!strcmp(q(st, "SELECT count(*) FROM run; SELECT count(*) FROM layer;"
+                      " SELECT count(*) FROM action"),
+                "2\n3\n8\n"));
+  {
+    FILE *f;
+    size_t len;
+    char *buf;
+    captureStart(&f, &len, &buf);
+    CHECK(qaStoreExportCsv(st, 1, f, &err) == QA_OK);
+    fclose(f);
+    CHECK(!strcmp(buf, kGoldenCsv));
+    free(buf);
+  }
+  CHECK(qaStoreDb(st) != NULL);
+  qaStoreClose(st);
+  qaStoreClose(NULL);
+}
+
+static void testQueries(void) {
+  char path[512];
+  QaStore *st = NULL;
+  QaErr err = {0};
+  dbPath(path, sizeof path, "queries");
+  removeDb(path);
+  if (qaStoreOpen(path, &st, &err) != QA_OK) {
+    CHECK_MSG(0, "%s", err.msg);
+    return;
+  }
+  writeRun(st);
+  static const char *const bad[] = {
+      "DELETE FROM run",
+      "UPDATE layer SET n_cycles = 0",
+      "INSERT INTO run(arch) VALUES('x')",
+      "DROP TABLE action",
+      "CREATE TABLE t(x)",
+      "PRAGMA user_version = 7",
+      "PRAGMA foreign_keys = OFF",
+      "PRAGMA wal_checkpoint",
+      "VACUUM",
+      "BEGIN",
+      "COMMIT",
+      "ATTACH DATABASE 'other.db' AS o",
+      "SELECT 1; DELETE FROM run",
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    Rows r;
+    memset(&r, 0, sizeof r);
+    err = (QaErr){0};
+    int rc = qaStoreQuery(st, bad[i], collect, &r, &err);
+    CHECK_MSG(rc == QA_EUSER, "%s -> %d", bad[i], rc);
+    CHECK_MSG(strstr(err.msg, "read-only") != NULL, "%s -> %s", bad[i], err.msg);
+  }
+  /* nothing changed */
+  CHECK(!strcmp(q(st, "SELECT count(*) FROM run; SELECT count(*) FROM layer; PRAGMA user_version"),
+                "1\n2\n1\n"));
+  /* syntax errors name the SQL */
+  err = (QaErr){0};
+  CHECK_EQ_I64(qaStoreQuery(st, "SELEKT * FROM run", collect, &(Rows){{0}, 0}, &err), QA_EUSER);
+  CHECK_MSG(strstr(err.msg, "SELEKT * FROM run") && strstr(err.msg, "syntax error"), "%s",
+            err.msg);
+  err = (QaErr){0};
+  CHECK_EQ_I64(qaStoreQuery(st, "SELECT nope FROM run", NULL, NULL, &err), QA_EUSER);
+  CHECK_MSG(strstr(err.msg, "no such column") != NULL, "%s", err.msg);
+  err = (QaErr){0};
+  CHECK_EQ_I64(qaStoreQuery(st, "  ", NULL, NULL, &err), QA_EUSER);
+  /* introspection pragmas and sqlite_master are readable */
+  CHECK(strstr(q(st, "PRAGMA table_info(layer)"), "|pe_util|REAL|") != NULL);
+  CHECK(strstr(q(st, "SELECT sql FROM sqlite_master WHERE name = 'run'"), "2^64") != NULL);
+  /* a callback can stop early */
+  {
+    Rows r;
+    memset(&r, 0, sizeof r);
+    CHECK(qaStoreQuery(st, "SELECT layer_idx FROM layer ORDER BY layer_idx", collect, &r, &err) ==
+          QA_OK);
+    CHECK_EQ_I64(r.n_rows, 2);
+  }
+  qaStoreClose(st);
+}
+
+static void testTransactions(void) {
+  char path[512];
+  QaStore *st = NULL;
+  QaErr err = {0};
+  int64_t id = -1;
+  dbPath(path, sizeof path, "tx");
+  removeDb(path);
+  if (qaStoreOpen(path, &st, &err) != QA_OK) {
+    CHECK_MSG(0, "%s", err.msg);
+    return;
+  }
+  /* AddLayer / Finish without an open run */
+  CHECK_EQ_I64(qaStoreAddLayer(st, 1, &conv1Rec, &err), QA_EINTERNAL);
+  CHECK_MSG(strstr(err.msg, "no run is open") != NULL, "%s", err.msg);
+  CHECK_EQ_I64(qaStoreFinishRun(st, 1, &totals, &err), QA_EINTERNAL);
+  qaStoreAbortRun(st); /* no-op */
+
+  /* Abort rolls back */
+  CHECK(qaStoreBeginRun(st, &info, &id, &err) == QA_OK);
+  CHECK(qaStoreAddLayer(st, id, &conv1Rec, &err) == QA_OK);
+  /* another connection does not see the open run */
+  {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *s = NULL;
+    CHECK(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+    CHECK(sqlite3_prepare_v2(db, "SELECT count(*) FROM run", -1, &s, NULL) == SQLITE_OK);
+    CHECK(sqlite3_step(s) == SQLITE_ROW);
+    CHECK_EQ_I64(sqlite3_column_int(s, 0), 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+  }
+  CHECK(!strcmp(q(st, "SELECT count(*) FROM layer"), "1\n")); /* own transaction sees it */
+  qaStoreAbortRun(st);
+  CHECK(!strcmp(q(st, "SELECT count(*) FROM run; SELECT count(*) FROM layer;"
+                      " SELECT count(*) FROM action"),
+                "0\n0\n0\n"));
+  CHECK_EQ_I64(qaStoreAddLayer(st, id, &conv1Rec, &err), QA_EINTERNAL);
+
+  /* Begin twice is a bug */
+  CHECK(qaStoreBeginRun(st, &info, &id, &err) == QA_OK);
+  int64_t id2;
+  CHECK_EQ_I64(qaStoreBeginRun(st, &info, &id2, &err), QA_EINTERNAL);
+  /* Wrong run id is a bug */
+  CHECK_EQ_I64(qaStoreAddLayer(st, id + 5, &conv1Rec, &err), QA_EINTERNAL);
+  /* An SQL error (duplicate layer) names the SQL and rolls the whole run back */
+  CHECK(qaStoreAddLayer(st, id, &conv1Rec, &err) == QA_OK);
+  err = (QaErr){0};
+  CHECK_EQ_I64(qaStoreAddLayer(st, id, &conv1Rec, &err), QA_EINTERNAL);
+  CHECK_MSG(strstr(err.msg, "INSERT INTO layer(") && strstr(err.msg, "UNIQUE constraint failed") &&
+                strstr(err.msg, path),
+            "%s", err.msg);
+  CHECK(!strchr(err.msg, '\n'));
+  CHECK(!strcmp(q(st, "SELECT count(*) FROM run; SELECT count(*) FROM layer"), "0\n0\n"));
+  CHECK_EQ_I64(qaStoreFinishRun(st, id, &totals, &err), QA_EINTERNAL);
+
+  /* Close rolls back an open run */
+  CHECK(qaStoreBeginRun(st, &info, &id, &err) == QA_OK);
+  CHECK(qaStoreAddLayer(st, id, &conv1Rec, &err) == QA_OK);
+  qaStoreClose(st);
+  st = NULL;
+  CHECK(qaStoreOpen(path, &st, &err) == QA_OK);
+  if (!st) return;
+  CHECK(!strcmp(q(st, "SELECT count(*) FROM run; SELECT count(*) FROM layer"), "0\n0\n"));
+  /* and a complete run still works */
+  CHECK(writeRun(st) > 0);
+  CHECK(!strcmp(q(st, "SELECT count(*) FROM run; SELECT count(*) FROM layer"), "1\n2\n"));
+  qaStoreClose(st);
+}
+
+static void testBadFiles(void) {
+  char path[512], want[700];
+  QaStore *st = NULL;
+  QaErr err = {0};
+
+  /* Newer schema version */
+  dbPath(path, sizeof path, "newer");
+  removeDb(path);
+  {
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+    CHECK(sqlite3_exec(db, "CREATE TABLE x(y); PRAGMA user_version = 7", NULL, NULL, NULL) ==
+          SQLITE_OK);
+    sqlite3_close(db);
+  }
+  CHECK_EQ_I64(qaStoreOpen(path, &st, &err), QA_EUSER);
+  CHECK(st == NULL);
+  snprintf(want, sizeof want,
+           "%s: results database schema version 7 is newer than this qasim (1); upgrade qasim "
+           "or use another --db",
+           path);
+  CHECK_MSG(!strcmp(err.msg, want), "%s", err.msg);
+
+  /* Not an SQLite file */
+  dbPath(path, sizeof path, "notdb");
+  removeDb(path);
+  {
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f) {
+      for (int i = 0; i < 100; i++) fprintf(f, "layer,%d,conv,not a database\n", i);
+      fclose(f);
+    }
+  }
+  err = (QaErr){0};
+  CHECK_EQ_I64(qaStoreOpen(path, &st, &err), QA_EUSER);
+  CHECK(st == NULL);
+  CHECK_MSG(strstr(err.msg, path) && strstr(err.msg, "not an SQLite database"), "%s", err.msg);
+
+  /* Missing directory */
+  snprintf(path, sizeof path, "%s/store_no_such_dir/results.db", QA_TEST_TMP);
+  err = (QaErr){0};
+  CHECK_EQ_I64(qaStoreOpen(path, &st, &err), QA_EUSER);
+  CHECK(st == NULL);
+  CHECK_MSG(strstr(err.msg, path) && strstr(err.msg, "store_no_such_dir"), "%s", err.msg);
+
+  /* Empty path */
+  err = (QaErr){0};
+  CHECK_EQ_I64(qaStoreOpen("", &st, &err), QA_EUSER);
+}
+
+/* Child: open, begin, add layers, then either _exit(0) (how == 0) or tell the parent and
+** wait to be killed (how == 1). Exit codes other than 0 mean the child failed early. */
+static void crashChild(const char *path, int how, int wfd) {
+  QaStore *st = NULL;
+  QaErr err = {0};
+  int64_t id;
+  if (qaStoreOpen(path, &st, &err) != QA_OK) _exit(3);
+  /* A tiny page cache makes SQLite spill uncommitted pages into the WAL. */
+  if (how == 1) sqlite3_exec(qaStoreDb(st), "PRAGMA cache_size = 2", NULL, NULL, NULL);
+  if (qaStoreBeginRun(st, &info, &id, &err) != QA_OK) _exit(4);
+  int n = how == 1 ? 400 : 1;
+  for (int i = 0; i < n; i++) {
+    QaLayerRecord rec = conv1Rec;
+    rec.layer_idx = i;
+    if (qaStoreAddLayer(st, id, &rec, &err) != QA_OK) _exit(5);
+  }
+  if (how == 0) _exit(0);
+  if (write(wfd, "R", 1) != 1) _exit(6);
+  for (;;) pause();
+}
+
+static void testCrashSafety(void) {
+  char path[512], wal[600];
+  QaStore *st = NULL;
+  QaErr err = {0};
+  dbPath(path, sizeof path, "crash");
+  removeDb(path);
+  snprintf(wal, sizeof wal, "%s-wal", path);
+  /* create the schema first, with one committed run */
+  CHECK(qaStoreOpen(path, &st, &err) == QA_OK);
+  if (!st) return;
+  CHECK(writeRun(st) == 1);
+  qaStoreClose(st);
+  st = NULL;
+  fflush(NULL);
+
+  /* 1: child exits without finishing */
+  pid_t pid = fork();
+  if (pid == 0) crashChild(path, 0, -1);
+  CHECK(pid > 0);
+  int status = 0;
+  CHECK(waitpid(pid, &status, 0) == pid);
+  CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d", status);
+
+  /* 2: child SIGKILLed mid-run, after spilling uncommitted pages into the WAL */
+  int fds[2];
+  CHECK(pipe(fds) == 0);
+  pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    crashChild(path, 1, fds[1]);
+  }
+  close(fds[1]);
+  char c = 0;
+  ssize_t got = read(fds[0], &c, 1);
+  close(fds[0]);
+  CHECK_MSG(got == 1 && c == 'R', "child did not reach the middle of its run");
+  struct stat sb;
+  CHECK(stat(wal, &sb) == 0 && sb.st_size > 0); /* uncommitted frames on disk */
+  kill(pid, SIGKILL);
+  CHECK(waitpid(pid, &status, 0) == pid);
+  CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+
+  /* Reopen: only the committed run is there */
+  CHECK(qaStoreOpen(path, &st, &err) == QA_OK);
+  if (!st) return;
+  CHECK(!strcmp(q(st, "SELECT count(*) FROM run; SELECT count(*) FROM layer;"
+                      " SELECT count(*) FROM action; SELECT max(run_id) FROM run"),
+                "1\n2\n5\n1\n"));
+  CHECK(!strcmp(q(st, "PRAGMA integrity_check"), "ok\n"));
+  CHECK(!strcmp(q(st, "SELECT count(*) FROM layer WHERE run_id <> 1;"
+                      " SELECT count(*) FROM action WHERE run_id <> 1"),
+                "0\n0\n"));
+  /* a later complete run commits fine */
+  CHECK_EQ_I64(writeRun(st), 2);
+  qaStoreClose(st);
+  st = NULL;
+  CHECK(qaStoreOpen(path, &st, &err) == QA_OK);
+  if (!st) return;
+  CHECK(!strcmp(q(st, "SELECT run_id, n_layers FROM run ORDER BY run_id"), "1|2\n2|2\n"));
+  qaStoreClose(st);
+}
+
+int main(void) {
+  mkdir(QA_TEST_TMP, 0777);
+  setupFixture();
+  testRoundTrip();
+  testQueries();
+  testTransactions();
+  testBadFiles();
+  testCrashSafety();
+  return TEST_DONE();
+}
