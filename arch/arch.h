@@ -64,6 +64,7 @@ typedef struct QaLayerJob {
 
 /* Opaque per-layer execution state of an architecture kernel. */
 typedef struct QaExec QaExec;
+struct QaEngine;
 
 typedef struct QaArchDesc {
   const char *name;
@@ -88,6 +89,14 @@ typedef struct QaArchDesc {
   void (*end)(QaExec *ex, int64_t n_cycles);
   /* Peak MACs per cycle of a config (for utilisation). */
   double (*peak_macs)(const QaArchConfig *cfg);
+  /* The brick/pass plan of a layer in progress (chunks, storage widths): the
+  ** memory system reads what each chunk must fetch from it. */
+  const struct QaEngine *(*engine)(const QaExec *ex);
+  /* Defaults a run uses when the user does not choose (NULL: the global ones:
+  ** quantizers "auto" / "sym-ch", encoder "booth4"). */
+  const char *quant_a;
+  const char *quant_w;
+  const char *encoder;
 } QaArchDesc;
 
 /* Registry of built-in architectures. */

@@ -87,6 +87,7 @@ static int ddn_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStat
     free(ex);
     return rc;
   }
+  ex->e.a_store_bits = ex->e.w_store_bits = ex->e.o_store_bits = ex->dp_bits;
   ex->acc = qaCalloc((size_t)ex->e.rows, sizeof(int64_t), err);
   if (!ex->acc) {
     qaEngineFree(&ex->e);
@@ -205,16 +206,25 @@ static void ddn_end(QaExec *ex, int64_t n_cycles) {
   free(ex);
 }
 
+static const QaEngine *ddn_engine(const QaExec *ex) { return &ex->e; }
+
+#define DDN_OPS                                                                              \
+  .check = ddn_check, .begin = ddn_begin, .n_chunks = ddn_n_chunks, .run_chunk = ddn_run_chunk, \
+  .start_chunk = ddn_start_chunk, .tick = ddn_tick, .end = ddn_end, .peak_macs = ddn_peak,      \
+  .engine = ddn_engine
+
 const QaArchDesc qaArchDaDianNao = {
-    "dadiannao",
-    "DaDianNao bit-parallel baseline: 16 tiles x 16 filters x 16 lanes, 16-bit datapath, 1 cycle per brick",
-    ddn_params, (int)(sizeof ddn_params / sizeof ddn_params[0]),
-    ddn_check, ddn_begin, ddn_n_chunks, ddn_run_chunk, ddn_start_chunk, ddn_tick, ddn_end, ddn_peak,
+    .name = "dadiannao",
+    .summary = "DaDianNao bit-parallel baseline: 16 tiles x 16 filters x 16 lanes, 16-bit datapath, 1 cycle per brick",
+    .params = ddn_params,
+    .n_params = (int)(sizeof ddn_params / sizeof ddn_params[0]),
+    DDN_OPS,
 };
 
 const QaArchDesc qaArchDaDianNao8 = {
-    "dadiannao8",
-    "precision-scaled DaDianNao: 8-bit datapath, 32 lanes in the same 4096-bit SB interface",
-    ddn8_params, (int)(sizeof ddn8_params / sizeof ddn8_params[0]),
-    ddn_check, ddn_begin, ddn_n_chunks, ddn_run_chunk, ddn_start_chunk, ddn_tick, ddn_end, ddn_peak,
+    .name = "dadiannao8",
+    .summary = "precision-scaled DaDianNao: 8-bit datapath, 32 lanes in the same 4096-bit SB interface",
+    .params = ddn8_params,
+    .n_params = (int)(sizeof ddn8_params / sizeof ddn8_params[0]),
+    DDN_OPS,
 };

@@ -25,6 +25,9 @@ int qaEngineInit(QaEngine *e, const QaLayerJob *job, int lanes, int rows, QaErr 
   e->cb = (e->gpp * e->cg + lanes - 1) / lanes;
   e->cpad = e->cb * lanes;
   e->cur_img = e->cur_pack = -1;
+  e->a_store_bits = job->a_bits;
+  e->w_store_bits = job->w_bits;
+  e->o_store_bits = 16;
 
   int64_t n = 0;
   for (int p = 0; p < e->n_packs; p++) {

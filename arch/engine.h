@@ -42,6 +42,9 @@ typedef struct QaEngine {
   int cpad;              /* cb * lanes */
   int64_t n_chunk;
   QaChunk *chunks;       /* owned */
+  /* widths the on-chip memories and DRAM store values at (set by the kernel's
+  ** begin; qaEngineInit sets them to the job's a_bits / w_bits and 16) */
+  int a_store_bits, w_store_bits, o_store_bits;
   /* the currently loaded pack */
   int cur_img, cur_pack; /* -1 if none */
   int kf;                /* filters in the loaded pack */
@@ -53,6 +56,9 @@ typedef struct QaEngine {
 /* Plan a layer's chunks for bricks of `lanes` channels and `rows` filter rows. */
 int qaEngineInit(QaEngine *e, const QaLayerJob *job, int lanes, int rows, QaErr *err);
 void qaEngineFree(QaEngine *e);
+/* Number of output windows of a chunk (all of them: OH * OW) and window index to
+** position; kernels that process several windows at once group them in order. */
+static inline int64_t qaEngineWindows(const QaEngine *e) { return (int64_t)e->oh * e->ow; }
 /* Make chunk c's image and pack the loaded one (packs operands if they changed). */
 void qaEngineLoad(QaEngine *e, const QaChunk *c);
 /* Brick steps of one window: R * S * cb. */

@@ -18,9 +18,9 @@ void qaRunDefaults(QaRunOptions *opt) {
   memset(opt, 0, sizeof *opt);
   opt->arch = "dadiannao";
   opt->a_bits = opt->w_bits = 16;
-  opt->quant_a = "auto";
-  opt->quant_w = "sym-ch";
-  opt->encoder = "booth4";
+  opt->quant_a = NULL; /* NULL: the architecture's default, else "auto" */
+  opt->quant_w = NULL; /* NULL: the architecture's default, else "sym-ch" */
+  opt->encoder = NULL; /* NULL: the architecture's default, else "booth4" */
   opt->seed = 1;
   opt->act_zero_frac = 0.5;
   opt->wgt_dist = "laplace";
@@ -258,16 +258,19 @@ int qaRunExecute(const QaRunOptions *opt, QaRunResult *res, QaErr *err) {
     name[eq - opt->sets[i]] = 0;
     if ((rc = qaCfgSetText(&c.cfg, name, eq + 1, "--set", err)) != QA_OK) goto end;
   }
-  c.qa_auto = !strcmp(opt->quant_a, "auto");
-  if (!c.qa_auto && (rc = qaQuantParse(opt->quant_a, &c.qa, err)) != QA_OK) {
+  const char *quant_a = opt->quant_a ? opt->quant_a : d->quant_a ? d->quant_a : "auto";
+  const char *quant_w = opt->quant_w ? opt->quant_w : d->quant_w ? d->quant_w : "sym-ch";
+  const char *encoder = opt->encoder ? opt->encoder : d->encoder ? d->encoder : "booth4";
+  c.qa_auto = !strcmp(quant_a, "auto");
+  if (!c.qa_auto && (rc = qaQuantParse(quant_a, &c.qa, err)) != QA_OK) {
     qaErrPrefix(err, "--quant-a");
     goto end;
   }
-  if ((rc = qaQuantParse(opt->quant_w, &c.qw, err)) != QA_OK) {
+  if ((rc = qaQuantParse(quant_w, &c.qw, err)) != QA_OK) {
     qaErrPrefix(err, "--quant-w");
     goto end;
   }
-  if ((rc = qaEncoderParse(opt->encoder, &c.enc, err)) != QA_OK) {
+  if ((rc = qaEncoderParse(encoder, &c.enc, err)) != QA_OK) {
     qaErrPrefix(err, "--encoder");
     goto end;
   }
