@@ -53,6 +53,11 @@ double qaCfgGet(const QaArchConfig *cfg, const char *name) {
   return cfg->v[i];
 }
 
+double qaCfgGetOr(const QaArchConfig *cfg, const char *name, double dflt) {
+  int i = param_index(cfg->desc, name);
+  return i < 0 ? dflt : cfg->v[i];
+}
+
 int qaCfgInt(const QaArchConfig *cfg, const char *name) { return (int)llround(qaCfgGet(cfg, name)); }
 
 void qaCfgDefaults(const QaArchDesc *d, QaArchConfig *cfg) {

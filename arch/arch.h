@@ -108,6 +108,8 @@ int qaArchFind(const char *name, const QaArchDesc **out, QaErr *err);
 /* Parameter access by name (aborts with a clear internal error message if the
 ** name is not in the table: that is a programming error, not user input). */
 double qaCfgGet(const QaArchConfig *cfg, const char *name);
+/* The value of a parameter if the architecture has it, else dflt. */
+double qaCfgGetOr(const QaArchConfig *cfg, const char *name, double dflt);
 int qaCfgInt(const QaArchConfig *cfg, const char *name);
 
 /* Defaults of an architecture. */

@@ -1,18 +1,24 @@
 // sc_sim.cpp - the SystemC layer over the C kernels: structure and time only.
 //
-// One QaAccel module per simulation. In loosely-timed mode its thread asks the C
-// kernel to compute a whole chunk and then advances simulated time once by the
-// chunk's cycles (style: compute in C, one wait). In clocked mode a clock drives
-// the thread and the kernel's PE array advances one cycle per edge. Layer cycle
-// counts are read back from simulated time in both modes, so a disagreement
-// between the modes shows up as different cycle counts.
+// One QaAccel module per simulation, with two concurrent processes:
+//  - compute: takes the layers one by one; for each chunk it waits until the
+//    chunk's inputs are on chip, aligns to a clock edge, and executes the chunk.
+//    In loosely-timed mode it asks the C kernel for the whole chunk and advances
+//    time once (wait(cycles * period)); in clocked mode a clock drives it and the
+//    kernel's PE array advances one cycle per edge (tick).
+//  - dma: the DRAM channel with double buffering: it reads chunk i's inputs as
+//    soon as chunk i-2 has released its buffer, then writes chunk i-2's outputs.
+// Layer cycle counts are read back from simulated time in both modes; memory.c
+// computes the same stalls in C, and tests hold the three to each other.
 #include <systemc>
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 extern "C" {
+#include "memory.h"
 #include "sim.h"
 }
 
@@ -40,8 +46,10 @@ class QaAccel : public sc_core::sc_module {
   QaAccel(sc_core::sc_module_name name, Request *req)
       : sc_core::sc_module(name),
         req_(req),
-        period_(1e6 / qaCfgGet(req->cfg, "clock_mhz"), sc_core::SC_PS),
+        period_ps_(qaMemPeriodPs(req->cfg)),
+        period_(static_cast<double>(period_ps_), sc_core::SC_PS),
         clk_(nullptr) {
+    std::memset(&plan_, 0, sizeof plan_);
     if (req->timing == QA_TIMING_CYCLE) {
       clk_ = new sc_core::sc_clock("clk", period_);
       SC_THREAD(clocked);
@@ -50,19 +58,73 @@ class QaAccel : public sc_core::sc_module {
     } else {
       SC_THREAD(loosely_timed);
     }
+    SC_THREAD(dma);
   }
-  ~QaAccel() override { delete clk_; }
+  ~QaAccel() override {
+    delete clk_;
+    qaMemPlanFree(&plan_);
+  }
 
  private:
   Request *req_;
+  int64_t period_ps_;
   sc_core::sc_time period_;
   sc_core::sc_clock *clk_;
+  QaExec *ex_ = nullptr;
 
-  int64_t elapsed_cycles(const sc_core::sc_time &t0) const {
-    return static_cast<int64_t>((sc_core::sc_time_stamp() - t0) / period_ + 0.5);
+  // State shared by compute and dma for the current layer.
+  QaMemPlan plan_;
+  std::vector<int64_t> ready_ps_;  // when chunk i's inputs are in (valid if ready_known_)
+  std::vector<char> ready_known_;
+  int64_t chunks_done_ = 0;
+  int64_t layer_seq_ = 0, dma_seq_ = 0;
+  bool dma_done_ = true;
+  sc_core::sc_event layer_ev_, chunk_done_ev_, ready_ev_, dma_done_ev_;
+
+  static int64_t now_ps() { return ps(sc_core::sc_time_stamp()); }
+  // The default time resolution is 1 ps, so sc_time values are picoseconds.
+  static int64_t ps(const sc_core::sc_time &t) { return static_cast<int64_t>(t.value()); }
+  void wait_ps(int64_t d) {
+    if (d > 0) sc_core::wait(sc_core::sc_time(static_cast<double>(d), sc_core::SC_PS));
   }
 
-  // Run every layer; `chunk` executes one chunk and advances time.
+  // ---- DRAM channel --------------------------------------------------------------
+  void dma() {
+    for (;;) {
+      while (dma_seq_ == layer_seq_) sc_core::wait(layer_ev_);
+      dma_seq_ = layer_seq_;
+      int64_t n = plan_.n_chunk;
+      for (int64_t i = 0; i < n; i++) {
+        while (i >= 2 && chunks_done_ < i - 1) sc_core::wait(chunk_done_ev_);
+        int64_t d = qaMemTransferPs(&plan_, plan_.chunks[i].in_bits);
+        ready_ps_[i] = now_ps() + d;
+        ready_known_[i] = 1;
+        ready_ev_.notify(sc_core::SC_ZERO_TIME);
+        wait_ps(d);
+        if (i >= 2) wait_ps(qaMemTransferPs(&plan_, plan_.chunks[i - 2].out_bits));
+      }
+      for (int64_t i = n >= 2 ? n - 2 : 0; i < n; i++) {
+        while (chunks_done_ < i + 1) sc_core::wait(chunk_done_ev_);
+        wait_ps(qaMemTransferPs(&plan_, plan_.chunks[i].out_bits));
+      }
+      dma_done_ = true;
+      dma_done_ev_.notify(sc_core::SC_ZERO_TIME);
+    }
+  }
+
+  // ---- compute -------------------------------------------------------------------
+  int64_t edge_ceil(int64_t t) const { return (t + period_ps_ - 1) / period_ps_ * period_ps_; }
+
+  // Wait until `t_ps` has passed and we stand on a clock edge. Clocked mode waits
+  // on the clock (static sensitivity); LT computes the edge.
+  void wait_until_edge_after(int64_t t_ps) {
+    if (req_->timing == QA_TIMING_CYCLE) {
+      while (now_ps() < t_ps || now_ps() % period_ps_) sc_core::wait();
+    } else {
+      wait_ps(edge_ceil(t_ps > now_ps() ? t_ps : now_ps()) - now_ps());
+    }
+  }
+
   template <typename ChunkFn>
   void run_layers(ChunkFn chunk) {
     const QaArchDesc *d = req_->cfg->desc;
@@ -75,15 +137,43 @@ class QaAccel : public sc_core::sc_module {
         break;
       }
       if ((rc = d->check(req_->cfg, job, req_->err)) != QA_OK ||
-          (rc = begin_layer(job, st)) != QA_OK) {
+          (rc = d->begin(req_->cfg, job, st, &ex_, req_->err)) != QA_OK) {
         req_->rc = rc;
         break;
       }
-      sc_core::sc_time t0 = sc_core::sc_time_stamp();
+      qaMemPlanFree(&plan_);
+      if ((rc = qaMemPlanLayer(req_->cfg, d->engine(ex_), &plan_, req_->err)) != QA_OK) {
+        d->end(ex_, 0);
+        req_->rc = rc;
+        break;
+      }
       int64_t n = d->n_chunks(ex_);
-      for (int64_t i = 0; i < n; i++) chunk(i);
-      st->n_compute_cycles = elapsed_cycles(t0);
-      st->n_cycles = st->n_compute_cycles + st->n_stall_cycles;
+      ready_ps_.assign(static_cast<size_t>(n), 0);
+      ready_known_.assign(static_cast<size_t>(n), 0);
+      chunks_done_ = 0;
+      dma_done_ = false;
+      layer_seq_++;
+      layer_ev_.notify(sc_core::SC_ZERO_TIME);
+
+      int64_t t0 = now_ps(), stall_ps = 0;
+      for (int64_t i = 0; i < n; i++) {
+        int64_t before = now_ps();
+        while (!ready_known_[i]) sc_core::wait(ready_ev_);
+        wait_until_edge_after(ready_ps_[i]);
+        stall_ps += now_ps() - before;
+        chunk(i);
+        chunks_done_++;
+        chunk_done_ev_.notify(sc_core::SC_ZERO_TIME);
+      }
+      int64_t before = now_ps();
+      while (!dma_done_) sc_core::wait(dma_done_ev_);
+      wait_until_edge_after(now_ps());
+      stall_ps += now_ps() - before;
+
+      st->n_cycles = (now_ps() - t0) / period_ps_;
+      st->n_stall_cycles = stall_ps / period_ps_;
+      st->n_compute_cycles = st->n_cycles - st->n_stall_cycles;
+      qaMemCountActions(&plan_, st);
       d->end(ex_, st->n_cycles);
       ex_ = nullptr;
       if ((rc = req_->hooks->job_done(req_->hooks->ctx, idx, job, st, req_->err)) != QA_OK) {
@@ -94,30 +184,19 @@ class QaAccel : public sc_core::sc_module {
     sc_core::sc_stop();
   }
 
-  int begin_layer(QaLayerJob *job, QaLayerStats *st) {
-    return req_->cfg->desc->begin(req_->cfg, job, st, &ex_, req_->err);
-  }
-
   void loosely_timed() {
     const QaArchDesc *d = req_->cfg->desc;
-    run_layers([&](int64_t i) {
-      int64_t cycles = d->run_chunk(ex_, i);
-      sc_core::wait(period_ * static_cast<double>(cycles));
-    });
+    run_layers([&](int64_t i) { wait_ps(d->run_chunk(ex_, i) * period_ps_); });
   }
 
   void clocked() {
     const QaArchDesc *d = req_->cfg->desc;
-    // The first edge has arrived (dont_initialize + wait in the body): align the
-    // layer's t0 to an edge so cycles = edges consumed.
     run_layers([&](int64_t i) {
       d->start_chunk(ex_, i);
       do sc_core::wait();
       while (d->tick(ex_));
     });
   }
-
-  QaExec *ex_ = nullptr;
 };
 
 }  // namespace

@@ -3,6 +3,9 @@
 */
 #include <string.h>
 
+#include <stdlib.h>
+
+#include "memory.h"
 #include "sim.h"
 
 const char *qaTimingName(QaTiming t) { return t == QA_TIMING_CYCLE ? "cycle" : "lt"; }
@@ -26,18 +29,32 @@ int qaSimRunLayerC(const QaArchConfig *cfg, QaTiming timing, QaLayerJob *job, Qa
   int rc = d->check(cfg, job, err);
   if (rc) return rc;
   if ((rc = d->begin(cfg, job, st, &ex, err)) != QA_OK) return rc;
+  QaMemPlan plan;
   int64_t cycles = 0, n = d->n_chunks(ex);
+  int64_t *chunk_cycles = qaMalloc((size_t)(n ? n : 1) * sizeof *chunk_cycles, err);
+  if (!chunk_cycles || (rc = qaMemPlanLayer(cfg, d->engine(ex), &plan, err)) != QA_OK) {
+    free(chunk_cycles);
+    d->end(ex, 0);
+    return rc ? rc : QA_EINTERNAL;
+  }
   for (int64_t i = 0; i < n; i++) {
+    int64_t c = 0;
     if (timing == QA_TIMING_LT) {
-      cycles += d->run_chunk(ex, i);
+      c = d->run_chunk(ex, i);
     } else {
       d->start_chunk(ex, i);
-      do cycles++;
+      do c++;
       while (d->tick(ex));
     }
+    chunk_cycles[i] = c;
+    cycles += c;
   }
   st->n_compute_cycles = cycles;
+  st->n_stall_cycles = qaMemStallCycles(&plan, chunk_cycles);
   st->n_cycles = cycles + st->n_stall_cycles;
+  qaMemCountActions(&plan, st);
+  qaMemPlanFree(&plan);
+  free(chunk_cycles);
   d->end(ex, st->n_cycles);
   return QA_OK;
 }

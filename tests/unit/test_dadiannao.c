@@ -52,8 +52,10 @@ static void run_case(const QaArchConfig *cfg, const QaLayer *l, const int32_t *a
             l->groups);
   CHECK_EQ_I64(s1.n_cycles, s2.n_cycles);
   int lanes = qaCfgInt(cfg, "lanes"), rows = qaCfgInt(cfg, "tiles") * qaCfgInt(cfg, "filters_per_tile");
-  CHECK_EQ_I64(s1.n_cycles, expected_cycles(l, lanes, rows));
-  CHECK_EQ_I64(s1.n_steps, s1.n_cycles);
+  CHECK_EQ_I64(s1.n_compute_cycles, expected_cycles(l, lanes, rows));
+  CHECK_EQ_I64(s1.n_steps, s1.n_compute_cycles);
+  CHECK_EQ_I64(s1.n_cycles, s1.n_compute_cycles + s1.n_stall_cycles);
+  CHECK_EQ_I64(s1.n_stall_cycles, s2.n_stall_cycles);
   CHECK_EQ_I64(s1.macs, qaLayerMacs(l));
   CHECK(s1.pe_util > 0 && s1.pe_util <= 1.0 + 1e-12);
   /* Work bound: cycles never fall below MACs / peak. */
@@ -81,6 +83,7 @@ int main(void) {
 
   QaArchConfig small16, small8, paper;
   qaCfgDefaults(d16, &paper);
+  CHECK_EQ_I64(qaCfgSetText(&paper, "dram_gbps", "0", "test", &err), QA_OK);
   /* Small arrays so random layers need several passes and ragged bricks. */
   qaCfgDefaults(d16, &small16);
   CHECK_EQ_I64(qaCfgSetText(&small16, "tiles", "2", "test", &err), QA_OK);

@@ -1,0 +1,72 @@
+/*
+** memory.h - the memory system every architecture shares: what each chunk must
+** fetch from DRAM, and when compute can start.
+**
+** On-chip: the weight memories (tiles x sb_kib) and the central neuron memory
+** (nm_kib). A layer whose weights fit in the weight memories fetches each pass's
+** weights once (first image), or not at all with weights_resident; otherwise
+** every chunk streams its pass's weights.
+** A layer whose input and output activations fit in NM keeps them on chip (the
+** previous layer left its outputs there); otherwise each chunk reads its pack's
+** input activations and writes its outputs back. DRAM stores values compactly at
+** the engine's storage widths.
+**
+** Timing (double buffering over one DRAM channel, in chunk order): a DMA engine
+** fetches chunk i's inputs as soon as the buffer of chunk i-2 is released (two
+** buffers), then writes back chunk i-2's outputs; compute starts chunk i at the
+** first clock edge at which its inputs are in and chunk i-1 is done. A transfer of
+** b > 0 bits takes latency + b / bandwidth; dram_gbps = 0 is an ideal memory
+** (every transfer takes no time). Stall cycles are the cycles compute waits for
+** data, plus the final write-back tail. The SystemC driver simulates this with two
+** concurrent processes; qaMemStallCycles computes the same numbers in C.
+** All times are integer picoseconds, rounded identically in both.
+*/
+#ifndef QA_MEMORY_H
+#define QA_MEMORY_H
+
+#include "engine.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Parameter rows every architecture includes in its table. */
+#define QA_DRAM_PARAMS                                                                         \
+  {"dram_gbps", QA_PT_REAL, 0, 1e6, 25.6, "GB/s",                                              \
+   "off-chip bandwidth; 0 = ideal memory (assumed default: one DDR4-3200 x64 channel)"},      \
+  {"dram_latency_ns", QA_PT_REAL, 0, 1e6, 100, "ns", "latency of each DRAM transfer (assumed)"},  \
+  {"weights_resident", QA_PT_BOOL, 0, 1, 0, "",                                                 \
+   "weights that fit on chip were loaded before the run (DaDianNao's premise): no DRAM reads"}
+
+typedef struct QaMemChunk {
+  int64_t in_bits;  /* DRAM bits to read before the chunk can start */
+  int64_t out_bits; /* DRAM bits written back after it */
+} QaMemChunk;
+
+typedef struct QaMemPlan {
+  int64_t n_chunk;
+  QaMemChunk *chunks;     /* owned */
+  int64_t period_ps;      /* clock period */
+  int64_t latency_ps;
+  double gbps;            /* 0 = ideal */
+  int weights_on_chip;    /* layer weights fit in the weight memories */
+  int acts_on_chip;       /* layer activations fit in NM */
+  int64_t dram_read_bits, dram_write_bits;
+} QaMemPlan;
+
+/* The clock period of a config in integer picoseconds (as the SystemC clock uses). */
+int64_t qaMemPeriodPs(const QaArchConfig *cfg);
+/* Plan the DRAM traffic of a layer whose engine has been initialised. */
+int qaMemPlanLayer(const QaArchConfig *cfg, const QaEngine *e, QaMemPlan *plan, QaErr *err);
+void qaMemPlanFree(QaMemPlan *plan);
+/* Duration of one transfer in ps (0 for 0 bits or an ideal memory). */
+int64_t qaMemTransferPs(const QaMemPlan *plan, int64_t bits);
+/* Stall cycles of a layer whose chunks take chunk_cycles[i] compute cycles. */
+int64_t qaMemStallCycles(const QaMemPlan *plan, const int64_t *chunk_cycles);
+/* Add the plan's DRAM traffic to the layer's action counts. */
+void qaMemCountActions(const QaMemPlan *plan, QaLayerStats *st);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* QA_MEMORY_H */

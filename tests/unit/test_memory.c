@@ -1,0 +1,123 @@
+/*
+** test_memory.c - the memory system (issue 3): DRAM traffic plan and the
+** double-buffered stall recurrence, on hand-computed cases, plus properties over
+** random layers: an ideal memory never stalls, stalls never shrink when the
+** bandwidth does, and resident weights remove the weight traffic.
+*/
+#include <string.h>
+
+#include "arch/memory.h"
+#include "arch/sim.h"
+#include "qatest.h"
+#include "randlayer.h"
+
+static QaMemPlan hand_plan(int64_t n, const int64_t *in, const int64_t *out, int64_t period_ps,
+                           int64_t latency_ps, double gbps) {
+  QaMemPlan p;
+  memset(&p, 0, sizeof p);
+  p.n_chunk = n;
+  p.chunks = calloc((size_t)n, sizeof *p.chunks);
+  for (int64_t i = 0; i < n; i++) {
+    p.chunks[i].in_bits = in[i];
+    p.chunks[i].out_bits = out[i];
+  }
+  p.period_ps = period_ps;
+  p.latency_ps = latency_ps;
+  p.gbps = gbps;
+  return p;
+}
+
+static int64_t run_layer(const QaArchConfig *cfg, const QaLayer *l, const int32_t *act, const int32_t *wgt,
+                         QaLayerStats *st) {
+  int64_t *out = malloc((size_t)qaLayerOutCount(l) * sizeof *out);
+  QaLayerJob j = {l, act, wgt, 16, 16, 0, QA_ENC_BOOTH4, out};
+  QaErr err = {0, ""};
+  memset(st, 0, sizeof *st);
+  int rc = qaSimRunLayerC(cfg, QA_TIMING_LT, &j, st, &err);
+  free(out);
+  return rc;
+}
+
+int main(void) {
+  /* Transfer time: 1000 bits at 1 GB/s = 1000 / 8 ns = 125 ns = 125000 ps, + latency. */
+  {
+    int64_t in[1] = {1000}, out[1] = {0};
+    QaMemPlan p = hand_plan(1, in, out, 1000, 5000, 1.0);
+    CHECK_EQ_I64(qaMemTransferPs(&p, 1000), 5000 + 125000);
+    CHECK_EQ_I64(qaMemTransferPs(&p, 0), 0);
+    p.gbps = 0;
+    CHECK_EQ_I64(qaMemTransferPs(&p, 1000), 0);
+    qaMemPlanFree(&p);
+  }
+  /* Three chunks, period 1 ns, 8 GB/s = 64 bits per ns = 64 bits per cycle, no latency. in = 10, 2, 2 cycles of transfer; out = 0, 0, 3 cycles; compute 4 cycles each.
+  **   read0: 0..10          chunk0 starts at 10 (stall 10), ends 14
+  **   read1: 10..12         chunk1 starts at 14, ends 18
+  **   read2: waits for chunk0's buffer (14), 14..16; write0 (0 bits)
+  **                         chunk2 starts at 18, ends 22
+  **   tail: write1 (0), write2 after 22: 22..25 -> stall 3
+  ** total stall = 10 + 3 = 13 cycles. */
+  {
+    int64_t in[3] = {640, 128, 128}, out[3] = {0, 0, 192}, cyc[3] = {4, 4, 4};
+    QaMemPlan p = hand_plan(3, in, out, 1000, 0, 8.0);
+    CHECK_EQ_I64(qaMemStallCycles(&p, cyc), 13);
+    /* Compute-bound chunks hide later transfers entirely: only the first read stalls. */
+    int64_t cyc2[3] = {40, 40, 40};
+    int64_t out2[3] = {0, 0, 0};
+    QaMemPlan q = hand_plan(3, in, out2, 1000, 0, 8.0);
+    CHECK_EQ_I64(qaMemStallCycles(&q, cyc2), 10);
+    /* A transfer that ends between edges rounds up to the next edge: 10.5 -> 11. */
+    q.chunks[0].in_bits = 672;
+    CHECK_EQ_I64(qaMemStallCycles(&q, cyc2), 11);
+    qaMemPlanFree(&p);
+    qaMemPlanFree(&q);
+  }
+
+  /* Plans and properties on random layers with DaDianNao. */
+  const QaArchDesc *d;
+  QaErr err = {0, ""};
+  CHECK_EQ_I64(qaArchFind("dadiannao", &d, &err), QA_OK);
+  QaArchConfig base;
+  qaCfgDefaults(d, &base);
+  qaCfgSetText(&base, "tiles", "2", "t", &err);
+  qaCfgSetText(&base, "filters_per_tile", "4", "t", &err);
+  qaCfgSetText(&base, "lanes", "8", "t", &err);
+  QaRng g;
+  qaRngSeed(&g, 99);
+  for (int it = 0; it < 150; it++) {
+    QaLayer l;
+    randLayer(&g, &l, it);
+    int32_t *act = randCodes(&g, qaLayerActCount(&l), 0, 1000, 0.3);
+    int32_t *wgt = randCodes(&g, qaLayerWgtCount(&l), -1000, 1000, 0.1);
+    QaArchConfig ideal = base, fast = base, slow = base, tiny = base, resident = base;
+    qaCfgSetText(&ideal, "dram_gbps", "0", "t", &err);
+    qaCfgSetText(&fast, "dram_gbps", "50", "t", &err);
+    qaCfgSetText(&slow, "dram_gbps", "0.5", "t", &err);
+    qaCfgSetText(&tiny, "dram_gbps", "0.5", "t", &err);
+    qaCfgSetText(&tiny, "sb_kib", "1", "t", &err);
+    qaCfgSetText(&tiny, "nm_kib", "1", "t", &err);
+    qaCfgSetText(&resident, "weights_resident", "true", "t", &err);
+    QaLayerStats si, sf, ss, st, sr;
+    CHECK_EQ_I64(run_layer(&ideal, &l, act, wgt, &si), QA_OK);
+    CHECK_EQ_I64(run_layer(&fast, &l, act, wgt, &sf), QA_OK);
+    CHECK_EQ_I64(run_layer(&slow, &l, act, wgt, &ss), QA_OK);
+    CHECK_EQ_I64(run_layer(&tiny, &l, act, wgt, &st), QA_OK);
+    CHECK_EQ_I64(run_layer(&resident, &l, act, wgt, &sr), QA_OK);
+    CHECK_EQ_I64(si.n_stall_cycles, 0);
+    CHECK(sf.n_stall_cycles <= ss.n_stall_cycles);
+    CHECK(ss.n_stall_cycles > 0); /* the weights have to come in at 0.5 GB/s */
+    CHECK_EQ_I64(si.n_compute_cycles, ss.n_compute_cycles);
+    /* Traffic: weights once when they fit (every image otherwise), activations only
+    ** when they do not fit in NM. */
+    int64_t wbits = qaLayerWgtCount(&l) * 16;
+    CHECK_EQ_I64(qaStatsGetAction(&ss, "dram", "read_bits"), wbits);
+    CHECK_EQ_I64(qaStatsGetAction(&ss, "dram", "write_bits"), 0);
+    CHECK_EQ_I64(qaStatsGetAction(&sr, "dram", "read_bits"), 0);
+    CHECK(qaStatsGetAction(&st, "dram", "read_bits") >= wbits * (wbits > 2 * 8192 ? l.n : 1));
+    CHECK(qaStatsGetAction(&st, "dram", "write_bits") >= qaLayerOutCount(&l) * 16 ||
+          (qaLayerActCount(&l) + qaLayerOutCount(&l)) * 16 <= 8192);
+    CHECK(st.n_stall_cycles >= ss.n_stall_cycles);
+    free(act);
+    free(wgt);
+  }
+  return TEST_DONE();
+}
