@@ -309,8 +309,8 @@ int qaRunExecute(const QaRunOptions *opt, QaRunResult *res, QaErr *err) {
     if ((rc = qaStoreBeginRun(c.store, &info, &c.run_id, err)) != QA_OK) goto end;
   }
   if (opt->out) {
-    fprintf(opt->out, "qasim %s: %s on %s (%d layers, %.3f G MACs), a/w %d/%d bits, timing %s\n",
-            qaVersion(), d->name, c.net->name, c.net->n_layers, qaNetMacs(c.net) / 1e9, opt->a_bits,
+    fprintf(opt->out, "qasim %s: %s on %s (%d layers, %" PRId64 " MACs), a/w %d/%d bits, timing %s\n",
+            qaVersion(), d->name, c.net->name, c.net->n_layers, qaNetMacs(c.net), opt->a_bits,
             opt->w_bits, qaTimingName(opt->timing));
     if (opt->per_layer)
       fprintf(opt->out, "%4s %-22s %-34s %-5s %13s %11s %7s  %s\n", "#", "layer", "geometry", "a/w",

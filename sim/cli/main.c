@@ -391,7 +391,7 @@ int main(int argc, char **argv) {
   QaErr err = {0, ""};
   int rc;
   if (argc < 2) {
-    usage(stderr);
+    fprintf(stderr, "qasim: missing command (nets, info, archs, run, results, export, plot, bench; see qasim --help)\n");
     return 1;
   }
   const char *cmd = argv[1];
@@ -425,8 +425,7 @@ int main(int argc, char **argv) {
   } else if (!strcmp(cmd, "bench")) {
     rc = cmd_bench(sub_argc, sub_argv, &err);
   } else {
-    fprintf(stderr, "qasim: unknown command '%s'\n", cmd);
-    usage(stderr);
+    fprintf(stderr, "qasim: unknown command '%s' (see qasim --help)\n", cmd);
     return 1;
   }
   if (rc) {
