@@ -15,6 +15,8 @@ static uint64_t splitmix(uint64_t *x) {
 void qaRngSeed(QaRng *r, uint64_t seed) {
   uint64_t x = seed;
   for (int i = 0; i < 4; i++) r->s[i] = splitmix(&x);
+  r->spare = 0;
+  r->has_spare = 0;
 }
 
 static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
@@ -35,10 +37,18 @@ uint64_t qaRngNext(QaRng *r) {
 double qaRngUniform(QaRng *r) { return (double)(qaRngNext(r) >> 11) * 0x1.0p-53; }
 
 double qaRngGauss(QaRng *r) {
-  /* Box-Muller; one value per call keeps the stream simple and reproducible. */
+  /* Box-Muller: each pair of uniforms gives two independent normals; the second
+  ** is returned by the next call. */
+  if (r->has_spare) {
+    r->has_spare = 0;
+    return r->spare;
+  }
   double u1 = qaRngUniform(r), u2 = qaRngUniform(r);
   if (u1 < 1e-300) u1 = 1e-300;
-  return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+  double rad = sqrt(-2.0 * log(u1)), th = 6.283185307179586 * u2;
+  r->spare = rad * sin(th);
+  r->has_spare = 1;
+  return rad * cos(th);
 }
 
 double qaRngLaplace(QaRng *r, double b) {

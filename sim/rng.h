@@ -11,7 +11,11 @@
 extern "C" {
 #endif
 
-typedef struct QaRng { uint64_t s[4]; } QaRng;
+typedef struct QaRng {
+  uint64_t s[4];
+  double spare;   /* second value of the last Box-Muller pair */
+  int has_spare;
+} QaRng;
 
 void qaRngSeed(QaRng *r, uint64_t seed);
 uint64_t qaRngNext(QaRng *r);
