@@ -14,10 +14,20 @@
 
 extern const QaArchDesc qaArchDaDianNao;
 extern const QaArchDesc qaArchDaDianNao8;
+extern const QaArchDesc qaArchStripes;
+extern const QaArchDesc qaArchPragmatic;
+extern const QaArchDesc qaArchLaconic;
+extern const QaArchDesc qaArchOneHotDaDianNao;
+extern const QaArchDesc qaArchKHotLaconic;
 
 static const QaArchDesc *const registry[] = {
     &qaArchDaDianNao,
     &qaArchDaDianNao8,
+    &qaArchStripes,
+    &qaArchPragmatic,
+    &qaArchLaconic,
+    &qaArchOneHotDaDianNao,
+    &qaArchKHotLaconic,
 };
 
 int qaArchCount(void) { return (int)(sizeof registry / sizeof registry[0]); }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../arch/sim.h"
+#include "../models/energy.h"
 #include "../workloads/synth.h"
 #include "npy.h"
 #include "quant.h"
@@ -28,6 +29,7 @@ void qaRunDefaults(QaRunOptions *opt) {
   opt->verify = 1;
   opt->db_path = QA_STORE_DEFAULT_PATH;
   opt->per_layer = 1;
+  opt->costs = "horowitz45";
 }
 
 typedef struct RunCtx {
@@ -49,6 +51,11 @@ typedef struct RunCtx {
   const char *values_src;
   /* totals */
   QaRunResult *res;
+  /* energy (priced when costs is set) */
+  QaCostTable *costs;
+  QaComposition *cx;
+  QaEnergy *energy;   /* the run so far */
+  QaEnergy *layer_e;  /* the current layer */
 } RunCtx;
 
 static void free_layer(RunCtx *c) {
@@ -204,6 +211,7 @@ static int job_done(void *ctx, int idx, QaLayerJob *job, QaLayerStats *st, QaErr
   r->macs += st->macs;
   r->n_cycles += st->n_cycles;
   r->n_stall_cycles += st->n_stall_cycles;
+  r->util_cycles += st->pe_util * (double)st->n_cycles;
   if (st->outputs_verified != 1) r->all_verified = 0;
 
   if (opt->out && opt->per_layer) {
@@ -221,6 +229,12 @@ static int job_done(void *ctx, int idx, QaLayerJob *job, QaLayerStats *st, QaErr
   if (c->store) {
     QaLayerRecord rec = {idx, l, job->a_bits, job->w_bits, c->a_sqnr, c->w_sqnr, c->values_src, st};
     rc = qaStoreAddLayer(c->store, c->run_id, &rec, err);
+  }
+  if (!rc && c->cx) { /* price the layer's actions; rows go in the run's transaction */
+    rc = qaEnergyPriceLayer(c->cx, st, l->n, c->layer_e, err);
+    if (rc) qaErrPrefix(err, "layer %d '%s'", idx, l->name);
+    else qaEnergyAdd(c->energy, c->layer_e);
+    if (!rc && c->store) rc = qaEnergyStoreLayer(c->store, c->run_id, idx, c->layer_e, err);
   }
   free_layer(c);
   return rc;
@@ -289,6 +303,25 @@ int qaRunExecute(const QaRunOptions *opt, QaRunResult *res, QaErr *err) {
   snprintf(res->arch, sizeof res->arch, "%s", d->name);
   snprintf(res->net, sizeof res->net, "%s", c.net->name);
 
+  if (opt->costs && *opt->costs && strcmp(opt->costs, "none")) {
+    c.cx = qaCalloc(1, sizeof *c.cx, err);
+    c.energy = qaCalloc(1, sizeof *c.energy, err);
+    c.layer_e = qaCalloc(1, sizeof *c.layer_e, err);
+    if (!c.cx || !c.energy || !c.layer_e) {
+      rc = QA_EINTERNAL;
+      goto end;
+    }
+    QaComposeOptions co = {opt->a_bits, opt->w_bits, NULL};
+    if ((rc = qaCostTableLoad(opt->costs, &c.costs, err)) != QA_OK ||
+        (rc = qaCompose(&c.cfg, c.costs, &co, c.cx, err)) != QA_OK) {
+      qaErrPrefix(err, "--costs %s", opt->costs);
+      goto end;
+    }
+    qaEnergyInit(c.energy, c.cx);
+  } else {
+    c.cx = NULL;
+  }
+
   cfg_text = qaCfgToYaml(&c.cfg);
   if (!cfg_text) {
     rc = qaErrSet(err, QA_EINTERNAL, "out of memory");
@@ -325,27 +358,45 @@ int qaRunExecute(const QaRunOptions *opt, QaRunResult *res, QaErr *err) {
   double mhz = qaCfgGet(&c.cfg, "clock_mhz");
   res->time_s = (double)res->n_cycles / (mhz * 1e6);
   res->sim_macs_per_s = res->wall_s > 0 ? (double)res->macs / res->wall_s : 0;
+  if (c.cx) {
+    res->energy_pj = c.energy->total_pj;
+    res->pj_per_mac = qaEnergyPjPerMac(c.energy);
+  }
   if (c.store) {
     QaRunTotals tot = {res->macs, res->n_cycles, res->n_stall_cycles, res->time_s, res->wall_s,
                        res->sim_macs_per_s, res->all_verified};
+    if (c.cx &&
+        (rc = qaEnergyStoreRun(c.store, c.run_id, c.energy, c.cx->chip_area_um2 / 1e6, err)) != QA_OK)
+      goto end;
     if ((rc = qaStoreFinishRun(c.store, c.run_id, &tot, err)) != QA_OK) goto end;
     res->run_id = c.run_id;
   }
   if (opt->out) {
-    double peak = d->peak_macs(&c.cfg);
     fprintf(opt->out,
             "total: %" PRId64 " cycles (%" PRId64 " stall), %.3f ms at %g MHz, pe_util %.1f%%, "
             "outputs %s\n",
             res->n_cycles, res->n_stall_cycles, res->time_s * 1e3, mhz,
-            res->n_cycles ? 100.0 * (double)res->macs / (peak * (double)res->n_cycles) : 0.0,
+            res->n_cycles ? 100.0 * res->util_cycles / (double)res->n_cycles : 0.0,
             !opt->verify ? "not verified" : res->all_verified ? "verified" : "NOT VERIFIED");
     fprintf(opt->out, "host: %.2f s wall, %.1f M simulated MACs/s\n", res->wall_s,
             res->sim_macs_per_s / 1e6);
+    if (c.cx && (rc = qaEnergyPrint(c.energy, c.cx, opt->out, err)) != QA_OK) goto end;
+    if (c.cx && c.store &&
+        (rc = qaEnergyPrintEfficiency(c.store, opt->db_path, c.run_id, c.energy, opt->costs,
+                                      opt->out, err)) != QA_OK)
+      goto end;
+    if (c.cx && !c.store)
+      fprintf(opt->out, "energy efficiency vs %s: not compared (the run is not stored)\n",
+              QA_BASELINE_ARCH);
     if (c.store) fprintf(opt->out, "stored as run %" PRId64 " in %s\n", c.run_id, opt->db_path);
   }
 end:
   if (rc && c.store) qaStoreAbortRun(c.store);
   qaStoreClose(c.store);
+  qaCostTableDestroy(c.costs);
+  free(c.cx);
+  free(c.energy);
+  free(c.layer_e);
   qaNetDestroy(c.net);
   free(cfg_text);
   return rc;

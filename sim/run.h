@@ -41,6 +41,8 @@ typedef struct QaRunOptions {
   const char *command_line;        /* stored with the run */
   FILE *out;                       /* progress and summary, NULL for silence */
   int per_layer;                   /* print one line per layer */
+  const char *costs;               /* cost table pricing the run (default "horowitz45"; NULL
+                                   ** or "none": not priced); see models/energy.h */
 } QaRunOptions;
 
 typedef struct QaRunResult {
@@ -49,6 +51,9 @@ typedef struct QaRunResult {
   int64_t macs, n_cycles, n_stall_cycles;
   double time_s, wall_s, sim_macs_per_s;
   int all_verified;
+  double energy_pj;                /* priced energy of the run (0 if not priced) */
+  double pj_per_mac;
+  double util_cycles;              /* sum of pe_util x n_cycles over layers */
   char arch[QA_NAME_MAX];
   char net[QA_NAME_MAX];
 } QaRunResult;

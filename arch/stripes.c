@@ -1,0 +1,314 @@
+/*
+** stripes.c - Stripes: bit-serial activations, bit-parallel weights (Judd et al., MICRO 2016).
+**
+** A tile is `windows` columns (one output window each) x `filters_per_tile` rows (one
+** filter each) of serial inner-product units (SIPs); every SIP has `lanes` lanes. All
+** tiles work on the same windows (each on its own filters), so the array holds
+** rows = tiles x filters_per_tile filters of a pass, like DaDianNao, and additionally
+** `windows` windows at once. A SIP takes one bit of each of its `lanes` activations per
+** cycle, ANDs it with the lane's bit-parallel weight (datapath_bits wide), reduces the
+** lanes with an adder tree and shift-accumulates: most significant bit first,
+**   sip = 2 * sip + sum over lanes of (bit_j(a) ? w : 0),
+** and for signed (two's complement) activations the most significant bit is
+** subtracted instead of added, so a signed layer still takes a_bits cycles.
+**
+** Cycle rule: a chunk (image, pack, pass of the engine) visits its OH*OW windows in
+** groups of `windows` consecutive windows (row-major; the last group may be ragged);
+** a step is (window group, r, s, brick) and costs p_a cycles, p_a = the layer's
+** activation precision (job->a_bits), whatever the values:
+**   chunk cycles = ceil(OH*OW / windows) * R * S * bricks * p_a.
+** All tiles see the same steps, so they advance in lock-step without waiting.
+**
+** Two executions of the same datapath:
+**   loosely timed: str_run_chunk computes the pass's outputs with plain dot products
+**     (exactly equal to the serial sum) and returns the rule's cycle count;
+**   clocked: str_tick processes one activation bit of one step per call, for every
+**     lane of every active column and row, over explicit SIP state.
+** Utilisation: peak_macs is the bit-parallel-equivalent peak at 16-bit activations,
+** tiles x filters x windows x lanes / 16 MACs per cycle; pe_util is useful lane-bit-
+** cycles (MACs x p_a: every bit of every real product) over provided lane-bit-cycles
+** (tiles x filters x windows x lanes x cycles), which is at most 1.
+** Storage: activations are kept at p_a bits (the serial form reads exactly the bits
+** used), weights and outputs at datapath_bits.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "memory.h"
+
+static const QaParamDef str_params[] = {
+    {"tiles", QA_PT_INT, 1, 1024, 16, "", "tiles working in lock-step on the same windows"},
+    {"filters_per_tile", QA_PT_INT, 1, 1024, 16, "", "SIP rows per tile, one filter each"},
+    {"windows", QA_PT_INT, 1, 256, 16, "",
+     "SIP columns per tile, one output window each (16 matches DaDianNao's 16-bit throughput "
+     "[unverified])"},
+    {"lanes", QA_PT_INT, 1, 256, 16, "", "activation/weight pairs per SIP (brick width)"},
+    {"datapath_bits", QA_PT_INT, 2, 16, 16, "bits", "weight width of the bit-parallel side of a SIP"},
+    {"acc_bits", QA_PT_INT, 16, 64, 48, "bits", "accumulator width (48 keeps 16-bit dot products exact)"},
+    {"clock_mhz", QA_PT_REAL, 1, 10000, 606, "MHz",
+     "clock frequency (assumed: DaDianNao's 606 MHz at 28 nm; the paper's own figure is not verified)"},
+    {"sb_kib", QA_PT_INT, 1, 1 << 20, 2048, "KiB", "synapse buffer (weight eDRAM) per tile"},
+    {"nbin_kib", QA_PT_INT, 1, 1 << 20, 16, "KiB", "input neuron buffer per tile"},
+    {"nbout_kib", QA_PT_INT, 1, 1 << 20, 16, "KiB", "output neuron buffer per tile"},
+    {"nm_kib", QA_PT_INT, 1, 1 << 22, 4096, "KiB", "central neuron memory (eDRAM)"},
+    QA_DRAM_PARAMS,
+};
+
+struct QaExec {
+  QaEngine e;
+  QaLayerStats *st;
+  int tiles, fpt, cols, dp_bits, acc_bits;
+  int p;              /* serial activation precision: cycles per step */
+  int a_signed;       /* the most significant activation bit weighs -2^(p-1) */
+  int64_t n_win;      /* output windows per chunk (OH * OW) */
+  int64_t n_groups;   /* window groups per chunk */
+  int64_t spw;        /* brick steps per window: R * S * bricks */
+  /* clocked state */
+  const QaChunk *cur;
+  int64_t g;          /* window group */
+  int64_t t;          /* brick step within the group */
+  int k;              /* bit cycle within the step (0: most significant bit) */
+  int acc_rows, acc_cols; /* SIPs that can ever be active: min(rows, filters), min(windows, OH*OW) */
+  int64_t *acc;       /* acc_rows x acc_cols output accumulators */
+  int64_t *sip;       /* acc_rows x acc_cols serial sums of the current step */
+};
+
+static double str_peak(const QaArchConfig *cfg) {
+  return (double)qaCfgInt(cfg, "tiles") * qaCfgInt(cfg, "filters_per_tile") * qaCfgInt(cfg, "windows") *
+         qaCfgInt(cfg, "lanes") / 16.0;
+}
+
+/* The serial datapath sees exactly a_bits bits of each activation: every code must
+** be representable (unsigned 0..2^p-1, or two's complement -2^(p-1)..2^(p-1)-1). */
+static int check_act_codes(const QaArchConfig *cfg, const QaLayerJob *job, QaErr *err) {
+  int p = job->a_bits;
+  if (p < 1 || p > QA_BITS_MAX)
+    return qaErrSet(err, QA_EUSER, "layer '%s': %s supports 1..%d-bit activations, not %d",
+                    job->layer->name, cfg->desc->name, QA_BITS_MAX, p);
+  int64_t lo = job->a_signed ? -((int64_t)1 << (p - 1)) : 0;
+  int64_t hi = job->a_signed ? ((int64_t)1 << (p - 1)) - 1 : ((int64_t)1 << p) - 1;
+  int64_t n = qaLayerActCount(job->layer);
+  int32_t mn = 0, mx = 0;
+  for (int64_t i = 0; i < n; i++) {
+    int32_t v = job->act[i];
+    mn = v < mn ? v : mn;
+    mx = v > mx ? v : mx;
+  }
+  if (mn >= lo && mx <= hi) return QA_OK;
+  int64_t i = 0;
+  while (i < n && job->act[i] >= lo && job->act[i] <= hi) i++;
+  return qaErrSet(err, QA_EUSER,
+                  "layer '%s': activation code %d (element %lld) does not fit %d-bit %s activations "
+                  "(%lld..%lld); %s processes exactly %d bits of each activation",
+                  job->layer->name, (int)job->act[i], (long long)i, p,
+                  job->a_signed ? "signed" : "unsigned", (long long)lo, (long long)hi, cfg->desc->name, p);
+}
+
+static int str_check(const QaArchConfig *cfg, const QaLayerJob *job, QaErr *err) {
+  int dp = qaCfgInt(cfg, "datapath_bits");
+  if (job->w_bits > dp)
+    return qaErrSet(err, QA_EUSER,
+                    "layer '%s': %s has %d-bit weights and cannot run %d-bit weights; lower --w-bits "
+                    "or raise datapath_bits",
+                    job->layer->name, cfg->desc->name, dp, job->w_bits);
+  return check_act_codes(cfg, job, err);
+}
+
+static int str_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStats *st, QaExec **out,
+                     QaErr *err) {
+  QaExec *ex = qaCalloc(1, sizeof *ex, err);
+  if (!ex) return QA_EINTERNAL;
+  ex->st = st;
+  ex->tiles = qaCfgInt(cfg, "tiles");
+  ex->fpt = qaCfgInt(cfg, "filters_per_tile");
+  ex->cols = qaCfgInt(cfg, "windows");
+  ex->dp_bits = qaCfgInt(cfg, "datapath_bits");
+  ex->acc_bits = qaCfgInt(cfg, "acc_bits");
+  ex->p = job->a_bits;
+  ex->a_signed = job->a_signed != 0;
+  int rc = qaEngineInit(&ex->e, job, qaCfgInt(cfg, "lanes"), ex->tiles * ex->fpt, err);
+  if (rc) {
+    free(ex);
+    return rc;
+  }
+  QaEngine *e = &ex->e;
+  e->a_store_bits = ex->p;
+  e->w_store_bits = e->o_store_bits = ex->dp_bits;
+  ex->n_win = qaEngineWindows(e);
+  ex->n_groups = (ex->n_win + ex->cols - 1) / ex->cols;
+  ex->spw = qaEngineStepsPerWindow(e);
+  int kmax = e->gpp * e->kg;
+  ex->acc_rows = e->rows < kmax ? e->rows : kmax;
+  ex->acc_cols = ex->n_win < ex->cols ? (int)ex->n_win : ex->cols;
+  size_t n = (size_t)ex->acc_rows * ex->acc_cols;
+  ex->acc = qaCalloc(n, sizeof(int64_t), err);
+  ex->sip = qaCalloc(n, sizeof(int64_t), err);
+  if (!ex->acc || !ex->sip) {
+    free(ex->acc);
+    free(ex->sip);
+    qaEngineFree(e);
+    free(ex);
+    return QA_EINTERNAL;
+  }
+  const QaLayer *l = job->layer;
+  st->macs = qaLayerMacs(l);
+  st->effectual_terms = -1;
+  /* The weights of the layer are written into the SBs once (DRAM traffic is
+  ** counted by the memory system). */
+  qaStatsAddAction(st, "sb", "write_bits", 0, 0, qaLayerWgtCount(l) * ex->dp_bits);
+  *out = ex;
+  return QA_OK;
+}
+
+static int64_t str_n_chunks(const QaExec *ex) { return ex->e.n_chunk; }
+
+static int64_t chunk_cycles(const QaExec *ex) { return ex->n_groups * ex->spw * ex->p; }
+
+/* Action counts of one pass: identical in both timing modes. A SIP is active in a
+** cycle when its column has a window and its row a filter. Per active SIP-cycle:
+** lanes 1 x datapath_bits AND operations, one adder-tree reduction of
+** datapath_bits-wide inputs and one shift-accumulate. Weights are read from the SB
+** once per step and row and held for the step's p_a cycles; activations are read
+** one bit per lane per cycle. */
+static void count_chunk(QaExec *ex, const QaChunk *c) {
+  const QaEngine *e = &ex->e;
+  QaLayerStats *st = ex->st;
+  int dp = ex->dp_bits, L = e->lanes;
+  int64_t steps = ex->n_groups * ex->spw;
+  int64_t sip_cycles = ex->n_win * ex->spw * ex->p * c->nf;
+  int64_t act_bits = ex->n_win * ex->spw * L * ex->p;
+  int64_t tiles_active = (c->nf + ex->fpt - 1) / ex->fpt;
+  st->n_steps += steps;
+  qaStatsAddAction(st, "and", "op", 1, dp, sip_cycles * L);
+  qaStatsAddAction(st, "adder_tree", "op", dp, 0, sip_cycles);
+  qaStatsAddAction(st, "acc", "op", ex->acc_bits, 0, sip_cycles);
+  qaStatsAddAction(st, "nm", "read_bits", 0, 0, act_bits);
+  qaStatsAddAction(st, "nbin", "write_bits", 0, 0, act_bits * tiles_active);
+  qaStatsAddAction(st, "nbin", "read_bits", 0, 0, act_bits * tiles_active);
+  qaStatsAddAction(st, "sb", "read_bits", 0, 0, steps * c->nf * L * dp);
+  qaStatsAddAction(st, "nbout", "write_bits", 0, 0, ex->n_win * c->nf * dp);
+  qaStatsAddAction(st, "nm", "write_bits", 0, 0, ex->n_win * c->nf * dp);
+}
+
+static inline void put_output(QaExec *ex, const QaChunk *c, int f, int oy, int ox, int64_t exact) {
+  int64_t v = qaWrapAcc(exact, ex->acc_bits);
+  if (v != exact) ex->st->acc_overflows++;
+  ex->e.job->out[qaEngineOutIndex(&ex->e, c->img, f, oy, ox)] = v;
+}
+
+static inline int64_t dot(const int32_t *restrict a, const int32_t *restrict w, int n) {
+  int64_t acc = 0;
+  for (int j = 0; j < n; j++) acc += (int64_t)a[j] * w[j];
+  return acc;
+}
+
+/* The serial sum over an activation's bits equals its product with the weight, so
+** the loosely-timed pass computes plain dot products. */
+static int64_t str_run_chunk(QaExec *ex, int64_t i) {
+  QaEngine *e = &ex->e;
+  const QaChunk *c = &e->chunks[i];
+  const QaLayer *l = e->l;
+  qaEngineLoad(e, c);
+  count_chunk(ex, c);
+  int span = l->s * e->cpad;
+  for (int oy = 0; oy < e->oh; oy++)
+    for (int ox = 0; ox < e->ow; ox++)
+      for (int f = c->f0; f < c->f0 + c->nf; f++) {
+        int64_t acc = 0;
+        for (int r = 0; r < l->r; r++) acc += dot(qaEngineActRow(e, oy, ox, r), qaEngineWgtRow(e, f, r), span);
+        put_output(ex, c, f, oy, ox, acc);
+      }
+  return chunk_cycles(ex);
+}
+
+static void str_start_chunk(QaExec *ex, int64_t i) {
+  QaEngine *e = &ex->e;
+  ex->cur = &e->chunks[i];
+  qaEngineLoad(e, ex->cur);
+  count_chunk(ex, ex->cur);
+  ex->g = ex->t = 0;
+  ex->k = 0;
+  size_t n = (size_t)ex->acc_rows * ex->acc_cols;
+  memset(ex->acc, 0, n * sizeof(int64_t));
+  memset(ex->sip, 0, n * sizeof(int64_t));
+}
+
+/* One clock: bit j (most significant first) of the current step's activations
+** enters every active SIP: AND with the weights, adder tree, shift-accumulate.
+** Returns 0 after the chunk's last cycle. */
+static int str_tick(QaExec *ex) {
+  QaEngine *e = &ex->e;
+  const QaChunk *c = ex->cur;
+  const QaLayer *l = e->l;
+  int L = e->lanes, ac = ex->acc_cols;
+  int per_r = l->s * e->cb;
+  int r = (int)(ex->t / per_r), rem = (int)(ex->t % per_r);
+  int s = rem / e->cb, b = rem % e->cb;
+  int64_t off = (int64_t)s * e->cpad + (int64_t)b * L;
+  int64_t w0 = ex->g * ex->cols;
+  int nw = (int)(ex->n_win - w0 < ex->cols ? ex->n_win - w0 : ex->cols);
+  int j = ex->p - 1 - ex->k;
+  int neg = ex->a_signed && j == ex->p - 1;
+  for (int col = 0; col < nw; col++) {
+    int64_t win = w0 + col;
+    const int32_t *a = qaEngineActRow(e, (int)(win / e->ow), (int)(win % e->ow), r) + off;
+    for (int f = 0; f < c->nf; f++) {
+      const int32_t *w = qaEngineWgtRow(e, c->f0 + f, r) + off;
+      int64_t tree = 0;
+      for (int lane = 0; lane < L; lane++) tree += (((uint32_t)a[lane] >> j) & 1u) ? w[lane] : 0;
+      int64_t *ps = &ex->sip[(size_t)f * ac + col];
+      *ps = 2 * *ps + (neg ? -tree : tree);
+    }
+  }
+  if (++ex->k < ex->p) return 1;
+  /* step done: the serial sums join the output accumulators */
+  ex->k = 0;
+  for (int f = 0; f < c->nf; f++)
+    for (int col = 0; col < nw; col++) {
+      size_t q = (size_t)f * ac + col;
+      ex->acc[q] += ex->sip[q];
+      ex->sip[q] = 0;
+    }
+  if (++ex->t < ex->spw) return 1;
+  /* window group done */
+  ex->t = 0;
+  for (int col = 0; col < nw; col++) {
+    int64_t win = w0 + col;
+    for (int f = 0; f < c->nf; f++) {
+      size_t q = (size_t)f * ac + col;
+      put_output(ex, c, c->f0 + f, (int)(win / e->ow), (int)(win % e->ow), ex->acc[q]);
+      ex->acc[q] = 0;
+    }
+  }
+  return ++ex->g < ex->n_groups;
+}
+
+static void str_end(QaExec *ex, int64_t n_cycles) {
+  if (!ex) return;
+  QaLayerStats *st = ex->st;
+  double lanes_total = (double)ex->tiles * ex->fpt * ex->cols * ex->e.lanes;
+  st->pe_util = n_cycles > 0 ? (double)st->macs * ex->p / (lanes_total * (double)n_cycles) : 0;
+  qaEngineFree(&ex->e);
+  free(ex->acc);
+  free(ex->sip);
+  free(ex);
+}
+
+static const QaEngine *str_engine(const QaExec *ex) { return &ex->e; }
+
+const QaArchDesc qaArchStripes = {
+    .name = "stripes",
+    .summary = "Stripes bit-serial activations: 16 tiles x 16 filters x 16 windows x 16 lanes, a brick "
+               "step costs the activation precision in cycles",
+    .params = str_params,
+    .n_params = (int)(sizeof str_params / sizeof str_params[0]),
+    .check = str_check,
+    .begin = str_begin,
+    .n_chunks = str_n_chunks,
+    .run_chunk = str_run_chunk,
+    .start_chunk = str_start_chunk,
+    .tick = str_tick,
+    .end = str_end,
+    .peak_macs = str_peak,
+    .engine = str_engine,
+};

@@ -1,0 +1,582 @@
+/*
+** test_pragmatic.c - the Bit-Pragmatic kernel (one-offsets of activations):
+**  - outputs equal the integer reference bit for bit on 320 random layers (stride,
+**    padding, depthwise, grouped, fc, ragged sizes, batch 2), every activation and
+**    weight width 1..16, unsigned and signed activations, several first-stage widths
+**    and run-ahead depths, in both timing modes;
+**  - the loosely-timed pass and the per-cycle tick agree on cycles, outputs, every
+**    action count and the effectual one-bits;
+**  - cycles equal an independent implementation of the rule written here from the
+**    NCHW tensors (per-column offset lists, base = lowest pending offset, window of
+**    2^first_stage_bits, column finish times with run-ahead); with
+**    first_stage_bits = 16 and no run-ahead, equal to the sum over steps of
+**    max(1, most one-bits over the group's columns and lanes); all-zero
+**    activations cost exactly one cycle per step;
+**  - a narrower first-stage window never gives fewer cycles, run-ahead never more;
+**    cycles never fall below the effectual one-bits over the lanes of the array;
+**    Pragmatic is never slower than Stripes of the same geometry and precision
+**    (any window, any run-ahead, signed or unsigned: a column never needs more
+**    cycles than distinct offsets, at most p_a);
+**  - hand-computed two-stage and run-ahead examples, bad inputs, config errors;
+**  - through SystemC (a forked child per timing mode): 40 random layers.
+*/
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "arch/arch.h"
+#include "arch/sim.h"
+#include "qatest.h"
+#include "randlayer.h"
+
+static void set_int(QaArchConfig *cfg, const char *name, int v) {
+  char buf[32];
+  QaErr err = {0, ""};
+  snprintf(buf, sizeof buf, "%d", v);
+  CHECK_MSG(qaCfgSetText(cfg, name, buf, "test", &err) == QA_OK, "%s", err.msg);
+}
+
+static int32_t *rand_act(QaRng *g, const QaLayer *l, int p, int sgn, double zeros) {
+  int32_t lo = sgn ? -(1 << (p - 1)) : 0, hi = sgn ? (1 << (p - 1)) - 1 : (1 << p) - 1;
+  return randCodes(g, qaLayerActCount(l), lo, hi, zeros);
+}
+static int32_t *rand_wgt(QaRng *g, const QaLayer *l, int q) {
+  return randCodes(g, qaLayerWgtCount(l), -(1 << (q - 1)), (1 << (q - 1)) - 1, 0.1);
+}
+
+static int mag_ones(int32_t v) { return __builtin_popcount((unsigned)(v < 0 ? -v : v)); }
+
+/* ---- an independent model of the cycle rule, from the NCHW tensors -------------- */
+typedef struct Geo {
+  int lanes, rows, cols, fsb, ra;
+} Geo;
+
+static Geo geo_of(const QaArchConfig *cfg) {
+  Geo g = {qaCfgInt(cfg, "lanes"), qaCfgInt(cfg, "tiles") * qaCfgInt(cfg, "filters_per_tile"),
+           qaCfgInt(cfg, "windows"), 0, 0};
+  if (strcmp(cfg->desc->name, "pragmatic") == 0) {
+    g.fsb = qaCfgInt(cfg, "first_stage_bits");
+    g.ra = qaCfgInt(cfg, "runahead");
+  }
+  return g;
+}
+
+/* Activation of image n, pack channel ch (of the pack starting at group g0), input
+** position (iy, ix); zero outside the image or past the pack's channels. */
+static int32_t act_at(const QaLayer *l, const int32_t *act, int n, int g0, int cin, int ch, int iy, int ix) {
+  if (ch >= cin || iy < 0 || iy >= l->h || ix < 0 || ix >= l->w) return 0;
+  int cg = l->c / l->groups;
+  return act[(((int64_t)n * l->c + (int64_t)g0 * cg + ch) * l->h + iy) * l->w + ix];
+}
+
+/* Cycles of one column: lanes hold lists of one-offsets (ascending); each cycle the
+** base is the lowest next offset; lanes whose next offset is within the window
+** advance. */
+static int col_cost(const int32_t *vals, int lanes, int fsb) {
+  int offs[256][17], cnt[256], pos[256];
+  int64_t win = (int64_t)1 << fsb;
+  for (int k = 0; k < lanes; k++) {
+    unsigned m = (unsigned)(vals[k] < 0 ? -vals[k] : vals[k]);
+    cnt[k] = pos[k] = 0;
+    for (int b = 0; b < 17; b++)
+      if (m >> b & 1u) offs[k][cnt[k]++] = b;
+  }
+  int cycles = 0;
+  for (;;) {
+    int base = 99;
+    for (int k = 0; k < lanes; k++)
+      if (pos[k] < cnt[k] && offs[k][pos[k]] < base) base = offs[k][pos[k]];
+    if (base == 99) break;
+    for (int k = 0; k < lanes; k++)
+      if (pos[k] < cnt[k] && offs[k][pos[k]] <= base + win - 1) pos[k]++;
+    cycles++;
+  }
+  return cycles ? cycles : 1;
+}
+
+/* Compute cycles of a layer by the rule: per image and pack, steps (window group, r,
+** s, brick); column costs; start = max(own finish, max finish of step i-ra-1);
+** the pack's passes all cost the same. */
+static int64_t expected_cycles(const QaLayer *l, const int32_t *act, Geo g) {
+  int cg = l->c / l->groups, kg = l->k / l->groups;
+  int gpp = cg < g.lanes ? g.lanes / cg : 1;
+  if (gpp > l->groups) gpp = l->groups;
+  int oh = qaLayerOutH(l), ow = qaLayerOutW(l);
+  int64_t nwin = (int64_t)oh * ow, total = 0;
+  int32_t vals[256];
+  int64_t *fin = calloc((size_t)g.cols, sizeof *fin);
+  for (int n = 0; n < l->n; n++)
+    for (int g0 = 0; g0 < l->groups; g0 += gpp) {
+      int ng = l->groups - g0 < gpp ? l->groups - g0 : gpp;
+      int cin = ng * cg, bricks = (cin + g.lanes - 1) / g.lanes;
+      int64_t passes = (ng * kg + g.rows - 1) / g.rows;
+      int64_t nsteps = (nwin + g.cols - 1) / g.cols * l->r * l->s * bricks;
+      int64_t *T = calloc((size_t)nsteps, sizeof *T), i = 0;
+      memset(fin, 0, (size_t)g.cols * sizeof *fin);
+      for (int64_t w0 = 0; w0 < nwin; w0 += g.cols)
+        for (int r = 0; r < l->r; r++)
+          for (int s = 0; s < l->s; s++)
+            for (int b = 0; b < bricks; b++, i++) {
+              int64_t lim = i - g.ra - 1 >= 0 ? T[i - g.ra - 1] : 0;
+              for (int c = 0; c < g.cols; c++) {
+                int64_t w = w0 + c;
+                int cost = 0;
+                if (w < nwin) {
+                  int iy = (int)(w / ow) * l->stride_h + r - l->pad_h;
+                  int ix = (int)(w % ow) * l->stride_w + s - l->pad_w;
+                  for (int k = 0; k < g.lanes; k++) vals[k] = act_at(l, act, n, g0, cin, b * g.lanes + k, iy, ix);
+                  cost = col_cost(vals, g.lanes, g.fsb);
+                }
+                int64_t start = fin[c] > lim ? fin[c] : lim;
+                fin[c] = start + cost;
+                if (fin[c] > T[i]) T[i] = fin[c];
+              }
+            }
+      total += passes * T[nsteps - 1];
+      free(T);
+    }
+  free(fin);
+  return total;
+}
+
+/* The lock-step, wide-window special case: sum over steps of max(1, most one-bits
+** over the group's columns and lanes). */
+static int64_t expected_maxpop(const QaLayer *l, const int32_t *act, Geo g) {
+  int cg = l->c / l->groups, kg = l->k / l->groups;
+  int gpp = cg < g.lanes ? g.lanes / cg : 1;
+  if (gpp > l->groups) gpp = l->groups;
+  int oh = qaLayerOutH(l), ow = qaLayerOutW(l);
+  int64_t nwin = (int64_t)oh * ow, total = 0;
+  for (int n = 0; n < l->n; n++)
+    for (int g0 = 0; g0 < l->groups; g0 += gpp) {
+      int ng = l->groups - g0 < gpp ? l->groups - g0 : gpp;
+      int cin = ng * cg, bricks = (cin + g.lanes - 1) / g.lanes;
+      int64_t passes = (ng * kg + g.rows - 1) / g.rows, sum = 0;
+      for (int64_t w0 = 0; w0 < nwin; w0 += g.cols)
+        for (int r = 0; r < l->r; r++)
+          for (int s = 0; s < l->s; s++)
+            for (int b = 0; b < bricks; b++) {
+              int m = 1;
+              for (int64_t w = w0; w < w0 + g.cols && w < nwin; w++)
+                for (int k = 0; k < g.lanes; k++) {
+                  int iy = (int)(w / ow) * l->stride_h + r - l->pad_h;
+                  int ix = (int)(w % ow) * l->stride_w + s - l->pad_w;
+                  int o = mag_ones(act_at(l, act, n, g0, cin, b * g.lanes + k, iy, ix));
+                  m = o > m ? o : m;
+                }
+              sum += m;
+            }
+      total += passes * sum;
+    }
+  return total;
+}
+
+/* Steps of a layer (window groups x R x S x bricks x passes, per image and pack). */
+static int64_t expected_steps(const QaLayer *l, Geo g) {
+  int cg = l->c / l->groups, kg = l->k / l->groups;
+  int gpp = cg < g.lanes ? g.lanes / cg : 1;
+  if (gpp > l->groups) gpp = l->groups;
+  int64_t nwin = (int64_t)qaLayerOutH(l) * qaLayerOutW(l), total = 0;
+  for (int g0 = 0; g0 < l->groups; g0 += gpp) {
+    int ng = l->groups - g0 < gpp ? l->groups - g0 : gpp;
+    int64_t bricks = (ng * cg + g.lanes - 1) / g.lanes, passes = (ng * kg + g.rows - 1) / g.rows;
+    total += passes * ((nwin + g.cols - 1) / g.cols) * l->r * l->s * bricks;
+  }
+  return total * l->n;
+}
+
+/* Sum over the layer's MACs of the activation's one-bits. */
+static int64_t expected_effectual(const QaLayer *l, const int32_t *act) {
+  int cg = l->c / l->groups, kg = l->k / l->groups, oh = qaLayerOutH(l), ow = qaLayerOutW(l);
+  int64_t total = 0;
+  for (int n = 0; n < l->n; n++)
+    for (int grp = 0; grp < l->groups; grp++) {
+      int64_t per_filter = 0;
+      for (int oy = 0; oy < oh; oy++)
+        for (int ox = 0; ox < ow; ox++)
+          for (int ci = 0; ci < cg; ci++)
+            for (int r = 0; r < l->r; r++)
+              for (int s = 0; s < l->s; s++)
+                per_filter += mag_ones(act_at(l, act, n, grp, cg, ci, oy * l->stride_h + r - l->pad_h,
+                                              ox * l->stride_w + s - l->pad_w));
+      total += per_filter * kg;
+    }
+  return total;
+}
+
+/* LT only: compute cycles (and check the outputs). */
+static QaLayerStats run_lt(const QaArchConfig *cfg, const QaLayer *l, const int32_t *act, const int32_t *wgt,
+                           int p, int q, int sgn, const int64_t *ref) {
+  int64_t no = qaLayerOutCount(l);
+  int64_t *o = malloc((size_t)no * sizeof *o);
+  QaLayerJob j = {l, act, wgt, p, q, sgn, QA_ENC_BOOTH4, o};
+  QaLayerStats st;
+  memset(&st, 0, sizeof st);
+  QaErr err = {0, ""};
+  CHECK_MSG(qaSimRunLayerC(cfg, QA_TIMING_LT, &j, &st, &err) == QA_OK, "%s", err.msg);
+  if (ref) CHECK(!memcmp(o, ref, (size_t)no * sizeof *o));
+  free(o);
+  return st;
+}
+
+/* Both modes: outputs against the reference, the modes against each other. */
+static QaLayerStats run_case(const QaArchConfig *cfg, const QaLayer *l, const int32_t *act,
+                             const int32_t *wgt, int p, int q, int sgn) {
+  int64_t no = qaLayerOutCount(l);
+  int64_t *ref = malloc((size_t)no * sizeof *ref);
+  int64_t *o1 = malloc((size_t)no * sizeof *o1), *o2 = malloc((size_t)no * sizeof *o2);
+  qaRefConv(l, act, wgt, ref);
+  QaLayerJob j1 = {l, act, wgt, p, q, sgn, QA_ENC_BOOTH4, o1}, j2 = j1;
+  j2.out = o2;
+  QaLayerStats s1, s2;
+  memset(&s1, 0, sizeof s1);
+  memset(&s2, 0, sizeof s2);
+  QaErr err = {0, ""};
+  CHECK_MSG(qaSimRunLayerC(cfg, QA_TIMING_LT, &j1, &s1, &err) == QA_OK, "%s", err.msg);
+  CHECK_MSG(qaSimRunLayerC(cfg, QA_TIMING_CYCLE, &j2, &s2, &err) == QA_OK, "%s", err.msg);
+  int64_t bad1 = 0, bad2 = 0;
+  for (int64_t i = 0; i < no; i++) {
+    bad1 += o1[i] != ref[i];
+    bad2 += o2[i] != ref[i];
+  }
+  CHECK_MSG(bad1 == 0 && bad2 == 0,
+            "%s: %lld/%lld mismatches (lt/cycle) of %lld; a%d%s w%d c%d h%d w%d k%d r%d s%d g%d", l->name,
+            (long long)bad1, (long long)bad2, (long long)no, p, sgn ? "s" : "u", q, l->c, l->h, l->w, l->k,
+            l->r, l->s, l->groups);
+  CHECK_MSG(s1.n_compute_cycles == s2.n_compute_cycles, "%s: lt %lld cycles, clocked %lld", l->name,
+            (long long)s1.n_compute_cycles, (long long)s2.n_compute_cycles);
+  CHECK_EQ_I64(s1.n_cycles, s2.n_cycles);
+  CHECK_EQ_I64(s1.n_steps, s2.n_steps);
+  CHECK_EQ_I64(s1.effectual_terms, s2.effectual_terms);
+  CHECK_EQ_I64(s1.acc_overflows, s2.acc_overflows);
+  CHECK_EQ_I64(s1.n_actions, s2.n_actions);
+  for (int i = 0; i < s1.n_actions && i < s2.n_actions; i++) {
+    CHECK(!strcmp(s1.actions[i].component, s2.actions[i].component));
+    CHECK(!strcmp(s1.actions[i].action, s2.actions[i].action));
+    CHECK_EQ_I64(s1.actions[i].count, s2.actions[i].count);
+  }
+  free(ref);
+  free(o1);
+  free(o2);
+  return s1;
+}
+
+/* ---- SystemC: one child per timing mode ------------------------------------------ */
+#define N_SC 40
+
+typedef struct ScCase {
+  QaLayer l;
+  int32_t *act, *wgt;
+  int64_t *out;
+  int a_bits, w_bits, sgn;
+} ScCase;
+
+typedef struct ScCtx {
+  ScCase *cases;
+  QaLayerJob job;
+  QaLayerStats st;
+  int64_t cycles[N_SC];
+  int ok[N_SC];
+} ScCtx;
+
+static int sc_next(void *vctx, int idx, QaLayerJob **job, QaLayerStats **st, QaErr *err) {
+  ScCtx *c = vctx;
+  *job = NULL;
+  if (idx >= N_SC) return QA_OK;
+  ScCase *k = &c->cases[idx];
+  QaLayerJob j = {&k->l, k->act, k->wgt, k->a_bits, k->w_bits, k->sgn, QA_ENC_BOOTH4, k->out};
+  c->job = j;
+  memset(&c->st, 0, sizeof c->st);
+  *job = &c->job;
+  *st = &c->st;
+  return QA_OK;
+}
+
+static int sc_done(void *vctx, int idx, QaLayerJob *job, QaLayerStats *st, QaErr *err) {
+  ScCtx *c = vctx;
+  int64_t n = qaLayerOutCount(job->layer);
+  int64_t *ref = malloc((size_t)n * sizeof *ref);
+  qaRefConv(job->layer, job->act, job->wgt, ref);
+  c->ok[idx] = !memcmp(ref, job->out, (size_t)n * sizeof *ref);
+  c->cycles[idx] = st->n_cycles;
+  free(ref);
+  return QA_OK;
+}
+
+static int sc_run(const QaArchConfig *cfg, QaTiming t, ScCase *cases, int64_t *cycles, int *ok) {
+  int fd[2];
+  if (pipe(fd)) return -1;
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fd[0]);
+    ScCtx c;
+    memset(&c, 0, sizeof c);
+    c.cases = cases;
+    QaSimHooks h = {&c, sc_next, sc_done};
+    QaErr err = {0, ""};
+    int rc = qaSimRun(cfg, t, &h, &err);
+    if (rc) fprintf(stderr, "child: %s\n", err.msg);
+    if (write(fd[1], c.cycles, sizeof c.cycles) < 0 || write(fd[1], c.ok, sizeof c.ok) < 0) _exit(3);
+    _exit(rc ? 1 : 0);
+  }
+  close(fd[1]);
+  ssize_t a = read(fd[0], cycles, sizeof(int64_t) * N_SC);
+  ssize_t b = read(fd[0], ok, sizeof(int) * N_SC);
+  close(fd[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return a == (ssize_t)(sizeof(int64_t) * N_SC) && b == (ssize_t)(sizeof(int) * N_SC) && WIFEXITED(status) &&
+                 WEXITSTATUS(status) == 0
+             ? 0
+             : -1;
+}
+
+static void check_systemc(const QaArchConfig *cfg, uint64_t seed) {
+  ScCase cases[N_SC];
+  QaRng g;
+  qaRngSeed(&g, seed);
+  for (int i = 0; i < N_SC; i++) {
+    ScCase *k = &cases[i];
+    randLayer(&g, &k->l, i);
+    k->a_bits = 1 + i % 16;
+    k->w_bits = 1 + (i * 5) % 16;
+    k->sgn = i % 3 == 0;
+    k->act = rand_act(&g, &k->l, k->a_bits, k->sgn, 0.3);
+    k->wgt = rand_wgt(&g, &k->l, k->w_bits);
+    k->out = malloc((size_t)qaLayerOutCount(&k->l) * sizeof(int64_t));
+  }
+  int64_t c_lt[N_SC], c_cy[N_SC];
+  int ok_lt[N_SC], ok_cy[N_SC];
+  CHECK_EQ_I64(sc_run(cfg, QA_TIMING_LT, cases, c_lt, ok_lt), 0);
+  CHECK_EQ_I64(sc_run(cfg, QA_TIMING_CYCLE, cases, c_cy, ok_cy), 0);
+  for (int i = 0; i < N_SC; i++) {
+    CHECK_MSG(c_lt[i] == c_cy[i] && c_lt[i] > 0, "systemc layer %d: lt %lld cycles, clocked %lld", i,
+              (long long)c_lt[i], (long long)c_cy[i]);
+    CHECK_MSG(ok_lt[i] && ok_cy[i], "systemc layer %d: outputs differ from the reference", i);
+    QaLayerStats st;
+    memset(&st, 0, sizeof st);
+    QaErr err = {0, ""};
+    QaLayerJob j = {&cases[i].l, cases[i].act, cases[i].wgt, cases[i].a_bits, cases[i].w_bits,
+                    cases[i].sgn, QA_ENC_BOOTH4, cases[i].out};
+    CHECK_EQ_I64(qaSimRunLayerC(cfg, QA_TIMING_LT, &j, &st, &err), QA_OK);
+    CHECK_EQ_I64(st.n_cycles, c_lt[i]);
+  }
+  for (int i = 0; i < N_SC; i++) {
+    free(cases[i].act);
+    free(cases[i].wgt);
+    free(cases[i].out);
+  }
+}
+
+/* cycles of a one-window fc layer (one step per brick) with these activations */
+static int64_t fc_cycles(const QaArchConfig *cfg, const int32_t *act, int c, int p) {
+  QaLayer l = {"fc", QA_LAYER_FC, 1, c, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0, "", ""};
+  int32_t wgt[64];
+  for (int i = 0; i < c; i++) wgt[i] = i % 3 - 1;
+  QaLayerStats st = run_case(cfg, &l, act, wgt, p, 2, 0);
+  return st.n_compute_cycles;
+}
+
+int main(void) {
+  const QaArchDesc *d, *dstr;
+  QaErr err = {0, ""};
+  CHECK_EQ_I64(qaArchFind("pragmatic", &d, &err), QA_OK);
+  CHECK_EQ_I64(qaArchFind("stripes", &dstr, &err), QA_OK);
+
+  QaArchConfig paper;
+  qaCfgDefaults(d, &paper);
+  CHECK_EQ_I64(qaCfgInt(&paper, "first_stage_bits"), 2);
+  CHECK_EQ_I64(qaCfgInt(&paper, "runahead"), 0);
+  CHECK_EQ_I64(qaCfgInt(&paper, "windows"), 16);
+  CHECK(d->peak_macs(&paper) == 4096.0);
+
+  /* Configurations: small arrays (passes, ragged bricks and groups) with various
+  ** first-stage widths and run-ahead depths, and the paper's defaults. */
+  enum { N_CFG = 5 };
+  QaArchConfig cfgs[N_CFG];
+  static const int geo[N_CFG][6] = {
+      /* tiles, filters, windows, lanes, first_stage_bits, runahead */
+      {2, 3, 5, 4, 2, 0}, {1, 5, 3, 7, 0, 2}, {16, 16, 16, 16, 2, 0}, {2, 2, 4, 8, 16, 0}, {1, 4, 6, 5, 1, 1},
+  };
+  for (int i = 0; i < N_CFG; i++) {
+    qaCfgDefaults(d, &cfgs[i]);
+    set_int(&cfgs[i], "tiles", geo[i][0]);
+    set_int(&cfgs[i], "filters_per_tile", geo[i][1]);
+    set_int(&cfgs[i], "windows", geo[i][2]);
+    set_int(&cfgs[i], "lanes", geo[i][3]);
+    set_int(&cfgs[i], "first_stage_bits", geo[i][4]);
+    set_int(&cfgs[i], "runahead", geo[i][5]);
+  }
+
+  QaRng g;
+  qaRngSeed(&g, 20261124);
+  int seen_a[17] = {0}, seen_w[17] = {0}, n_signed = 0, n_sweeps = 0, n_faster = 0;
+  for (int it = 0; it < 320; it++) {
+    QaLayer l;
+    randLayer(&g, &l, it);
+    CHECK_EQ_I64(qaLayerValidate(&l, &err), QA_OK);
+    const QaArchConfig *cfg = &cfgs[it % N_CFG];
+    Geo gg = geo_of(cfg);
+    int p = 1 + it % 16, q = 1 + (it * 7 + it / 16) % 16, sgn = it % 4 == 3;
+    seen_a[p]++;
+    seen_w[q]++;
+    n_signed += sgn;
+    int32_t *act = rand_act(&g, &l, p, sgn, it % 2 ? 0.3 : 0.6);
+    int32_t *wgt = rand_wgt(&g, &l, q);
+    QaLayerStats st = run_case(cfg, &l, act, wgt, p, q, sgn);
+    CHECK_MSG(st.n_compute_cycles == expected_cycles(&l, act, gg), "%s: %lld cycles, rule %lld (cfg %d)",
+              l.name, (long long)st.n_compute_cycles, (long long)expected_cycles(&l, act, gg), it % N_CFG);
+    if (gg.fsb >= 4 && gg.ra == 0) CHECK_EQ_I64(st.n_compute_cycles, expected_maxpop(&l, act, gg));
+    CHECK_EQ_I64(st.n_steps, expected_steps(&l, gg));
+    CHECK_EQ_I64(st.macs, qaLayerMacs(&l));
+    int64_t eff = expected_effectual(&l, act);
+    CHECK_EQ_I64(st.effectual_terms, eff);
+    /* work bound: a lane consumes at most one offset per cycle */
+    CHECK((double)st.n_compute_cycles * gg.lanes * gg.cols * gg.rows >= (double)eff);
+    CHECK(st.pe_util >= 0 && st.pe_util <= 1.0 + 1e-12);
+    CHECK(qaStatsGetAction(&st, "shifter", "op") == qaStatsGetAction(&st, "acc", "op") * gg.lanes);
+    CHECK((qaStatsGetAction(&st, "runahead_reg", "read_bits") > 0) == (gg.ra > 0));
+
+    if (it % 4 == 0) {
+      /* Sweep the first-stage width and the run-ahead on the same layer (LT). */
+      n_sweeps++;
+      int64_t no = qaLayerOutCount(&l);
+      int64_t *ref = malloc((size_t)no * sizeof *ref);
+      qaRefConv(&l, act, wgt, ref);
+      QaArchConfig sc = *cfg, scs;
+      qaCfgDefaults(dstr, &scs);
+      set_int(&scs, "tiles", qaCfgInt(cfg, "tiles"));
+      set_int(&scs, "filters_per_tile", qaCfgInt(cfg, "filters_per_tile"));
+      set_int(&scs, "windows", qaCfgInt(cfg, "windows"));
+      set_int(&scs, "lanes", qaCfgInt(cfg, "lanes"));
+      int64_t stripes = run_lt(&scs, &l, act, wgt, p, q, sgn, ref).n_compute_cycles;
+      static const int fsbs[] = {0, 1, 2, 3, 16}, ras[] = {0, 1, 3};
+      int64_t cyc[5][3];
+      for (int a = 0; a < 5; a++)
+        for (int b = 0; b < 3; b++) {
+          set_int(&sc, "first_stage_bits", fsbs[a]);
+          set_int(&sc, "runahead", ras[b]);
+          cyc[a][b] = run_lt(&sc, &l, act, wgt, p, q, sgn, ref).n_compute_cycles;
+          Geo g2 = geo_of(&sc);
+          if (a % 2 == 0 && b == 2) CHECK_EQ_I64(cyc[a][b], expected_cycles(&l, act, g2));
+          CHECK_MSG(cyc[a][b] <= stripes, "%s: pragmatic fsb %d ra %d: %lld cycles > stripes %lld", l.name,
+                    fsbs[a], ras[b], (long long)cyc[a][b], (long long)stripes);
+          if (a > 0) CHECK_MSG(cyc[a][b] <= cyc[a - 1][b], "%s: fsb %d ra %d: %lld > fsb %d: %lld", l.name,
+                               fsbs[a], ras[b], (long long)cyc[a][b], fsbs[a - 1], (long long)cyc[a - 1][b]);
+          if (b > 0) CHECK_MSG(cyc[a][b] <= cyc[a][b - 1], "%s: fsb %d ra %d: %lld > ra %d: %lld", l.name,
+                               fsbs[a], ras[b], (long long)cyc[a][b], ras[b - 1], (long long)cyc[a][b - 1]);
+        }
+      n_faster += cyc[4][0] < stripes;
+      /* All-zero activations: one cycle per step, whatever the window and run-ahead. */
+      int32_t *zero = calloc((size_t)qaLayerActCount(&l) + 1, sizeof *zero);
+      memset(ref, 0, (size_t)no * sizeof *ref);
+      for (int b = 0; b < 3; b++) {
+        set_int(&sc, "first_stage_bits", b);
+        set_int(&sc, "runahead", ras[b]);
+        QaLayerStats z = run_lt(&sc, &l, zero, wgt, p, q, sgn, ref);
+        CHECK_EQ_I64(z.n_compute_cycles, expected_steps(&l, gg));
+        CHECK_EQ_I64(z.n_compute_cycles, z.n_steps);
+        CHECK_EQ_I64(z.effectual_terms, 0);
+      }
+      free(zero);
+      free(ref);
+    }
+    free(act);
+    free(wgt);
+  }
+  for (int b = 1; b <= 16; b++) CHECK(seen_a[b] > 0 && seen_w[b] > 0);
+  CHECK(n_signed >= 50);
+  printf("pragmatic (first_stage_bits 16, lock-step) faster than stripes on %d of %d layers\n", n_faster,
+         n_sweeps);
+  CHECK(n_sweeps == 80 && n_faster >= 40);
+
+  /* Two-stage shifting by hand: one column, lanes 17 = offsets {0, 4} and
+  ** 12 = {2, 3}. Window 1: bases 0, 2, 3, 4 -> 4 cycles; window 2: base 0 (lane 0
+  ** takes 0), base 2 (lane 1 takes 2; 4 is outside [2, 3]), base 3 (3 and 4) -> 3;
+  ** window 4: base 0 (0 and 2), base 3 (4 and 3) -> 2; wide: most one-bits = 2. */
+  {
+    QaArchConfig one;
+    qaCfgDefaults(d, &one);
+    set_int(&one, "tiles", 1);
+    set_int(&one, "filters_per_tile", 1);
+    set_int(&one, "windows", 1);
+    set_int(&one, "lanes", 2);
+    int32_t act[2] = {17, 12};
+    static const int want[5] = {4, 3, 2, 2, 2};
+    for (int fsb = 0; fsb <= 4; fsb++) {
+      set_int(&one, "first_stage_bits", fsb);
+      CHECK_EQ_I64(fc_cycles(&one, act, 2, 5), want[fsb]);
+    }
+    /* zeros cost one cycle; a lone 16-bit value with every bit set costs 16 */
+    int32_t z[2] = {0, 0}, full[2] = {65535, 0};
+    CHECK_EQ_I64(fc_cycles(&one, z, 2, 16), 1);
+    set_int(&one, "first_stage_bits", 0);
+    CHECK_EQ_I64(fc_cycles(&one, full, 2, 16), 16);
+  }
+
+  /* Run-ahead by hand: two windows (columns), two channels (steps) with one lane;
+  ** column costs (3, 1) and (1, 3). Lock-step: 3 + 3 = 6 cycles; run-ahead 1:
+  ** column 0 finishes at 3 + 1, column 1 at 1 + 3 -> 4 cycles. */
+  {
+    QaArchConfig two;
+    qaCfgDefaults(d, &two);
+    set_int(&two, "tiles", 1);
+    set_int(&two, "filters_per_tile", 1);
+    set_int(&two, "windows", 2);
+    set_int(&two, "lanes", 1);
+    set_int(&two, "first_stage_bits", 4);
+    QaLayer l = {"ra", QA_LAYER_CONV, 1, 2, 1, 2, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0, "", ""};
+    int32_t act[4] = {7, 1, 1, 7}, wgt[2] = {3, -2}; /* NCHW: ch0 = (7, 1), ch1 = (1, 7) */
+    CHECK_EQ_I64(run_case(&two, &l, act, wgt, 3, 3, 0).n_compute_cycles, 6);
+    set_int(&two, "runahead", 1);
+    CHECK_EQ_I64(run_case(&two, &l, act, wgt, 3, 3, 0).n_compute_cycles, 4);
+  }
+
+  /* Signed activations: -8 at 4 bits is the single offset 3 with a negative sign. */
+  {
+    QaLayer l = {"fc", QA_LAYER_FC, 1, 3, 1, 1, 2, 1, 1, 1, 1, 0, 0, 1, 0, 0, "", ""};
+    int32_t act[3] = {-8, 7, -1}, wgt[6] = {1, 2, 3, -4, 5, -6};
+    QaArchConfig w = paper;
+    set_int(&w, "first_stage_bits", 4);
+    QaLayerStats st = run_case(&w, &l, act, wgt, 4, 4, 1);
+    CHECK_EQ_I64(st.n_compute_cycles, 3);
+    CHECK_EQ_I64(st.effectual_terms, 2 * (1 + 3 + 1));
+  }
+
+  /* Bad inputs and config errors. */
+  {
+    QaLayer l = {"p", QA_LAYER_CONV, 1, 4, 4, 4, 4, 3, 3, 1, 1, 1, 1, 1, 0, 0, "", ""};
+    int32_t act[64] = {0}, wgt[144] = {0};
+    int64_t out[64];
+    QaLayerJob j = {&l, act, wgt, 8, 16, 0, QA_ENC_BOOTH4, out};
+    QaLayerStats st;
+    QaArchConfig w8 = paper;
+    set_int(&w8, "datapath_bits", 8);
+    memset(&st, 0, sizeof st);
+    CHECK_EQ_I64(qaSimRunLayerC(&w8, QA_TIMING_LT, &j, &st, &err), QA_EUSER);
+    CHECK(strstr(err.msg, "8-bit weights") && strstr(err.msg, "16-bit"));
+    j.w_bits = 8;
+    act[9] = 300;
+    CHECK_EQ_I64(qaSimRunLayerC(&paper, QA_TIMING_LT, &j, &st, &err), QA_EUSER);
+    CHECK(strstr(err.msg, "code 300") && strstr(err.msg, "element 9") && strstr(err.msg, "8-bit unsigned"));
+    j.a_signed = 1;
+    act[9] = -129;
+    CHECK_EQ_I64(qaSimRunLayerC(&paper, QA_TIMING_LT, &j, &st, &err), QA_EUSER);
+    CHECK(strstr(err.msg, "-129") && strstr(err.msg, "signed"));
+  }
+  QaArchConfig bad = paper;
+  CHECK_EQ_I64(qaCfgSetText(&bad, "first_stage_bits", "17", "cfg.yaml:7", &err), QA_EUSER);
+  CHECK(strstr(err.msg, "cfg.yaml:7") && strstr(err.msg, "first_stage_bits"));
+  CHECK_EQ_I64(qaCfgSetText(&bad, "runahead", "-1", "cfg.yaml:8", &err), QA_EUSER);
+  CHECK(strstr(err.msg, "runahead"));
+  CHECK_EQ_I64(qaCfgSetText(&bad, "runahead", "1.5", "x", &err), QA_EUSER);
+
+  /* Through SystemC: a narrow first stage, run-ahead and a DRAM that stalls. */
+  QaArchConfig sys = cfgs[1];
+  set_int(&sys, "first_stage_bits", 1);
+  set_int(&sys, "runahead", 2);
+  CHECK_EQ_I64(qaCfgSetText(&sys, "dram_gbps", "2", "test", &err), QA_OK);
+  CHECK_EQ_I64(qaCfgSetText(&sys, "nm_kib", "1", "test", &err), QA_OK);
+  check_systemc(&sys, 99);
+  return TEST_DONE();
+}
