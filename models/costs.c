@@ -742,6 +742,18 @@ static void listTables(const char *dir, char *out, size_t cap) {
   if (!n) snprintf(out, cap, "none");
 }
 
+void qaCostTableNames(char *out, size_t cap) {
+  char dir[PATH_MAX_LEN];
+  const char *root = getenv("QASIM_DATA");
+  if (!root || !*root) root = QA_SOURCE_DIR;
+  int n = snprintf(dir, sizeof dir, "%s/models/tables", root);
+  if (n < 0 || (size_t)n >= sizeof dir) {
+    snprintf(out, cap, "none: the table directory path is too long");
+    return;
+  }
+  listTables(dir, out, cap);
+}
+
 int qaCostTableLoad(const char *name_or_path, QaCostTable **out, QaErr *err) {
   char path[PATH_MAX_LEN], dir[PATH_MAX_LEN];
   *out = NULL;
@@ -913,7 +925,8 @@ static double interp(const double *x, const double *y, int n, double q, int logl
 static int priceGroup(const QaCostTable *t, const Group *g, int bits_a, int bits_b,
                       int64_t capacity, QaCost *out, QaErr *err) {
   double xs[GROUP_MAX] = {0}, ys[GROUP_MAX] = {0}, xa[GROUP_MAX] = {0}, ya[GROUP_MAX] = {0};
-  int na = 0, exact = -1;
+  double xl[GROUP_MAX] = {0}, yl[GROUP_MAX] = {0};
+  int na = 0, nl = 0, exact = -1;
   const char *cls = g->r[0]->cls;
   QaCostStatus st = QA_COST_VERIFIED, ast = QA_COST_VERIFIED;
   if (g->n == 1 && isFlat(g->r[0])) {
@@ -922,6 +935,7 @@ static int priceGroup(const QaCostTable *t, const Group *g, int bits_a, int bits
     out->area_um2 = r->area_um2;
     out->status = r->status;
     out->area_status = isnan(r->area_um2) ? QA_COST_ASSUMED : r->area_status;
+    out->leakage_uw = r->leakage_uw;
     return QA_OK;
   }
   double q = 0;
@@ -963,6 +977,10 @@ static int priceGroup(const QaCostTable *t, const Group *g, int bits_a, int bits
       ya[na++] = r->area_um2;
       ast = worse(ast, r->area_status);
     }
+    if (!isnan(r->leakage_uw)) {
+      xl[nl] = g->x[i];
+      yl[nl++] = r->leakage_uw;
+    }
   }
   int loglog = g->kind == K_PRODUCT || g->kind == K_MEMORY;
   if (g->kind == K_MEMORY) {
@@ -987,6 +1005,8 @@ static int priceGroup(const QaCostTable *t, const Group *g, int bits_a, int bits
       if (g->x[i] == q && !isnan(g->r[i]->area_um2)) es = g->r[i]->area_status;
     out->area_status = area_exact ? es : worse(ast, QA_COST_DERIVED);
   }
+  /* Leakage scales like the area, through the rows that give it. */
+  out->leakage_uw = nl == 0 ? NAN : interp(xl, yl, nl, q, loglog, 1.0);
   return QA_OK;
 }
 
@@ -1106,6 +1126,7 @@ static int failed(int rc, QaErr *err, const char *what) {
 static void costZero(QaCost *c) {
   c->energy = 0;
   c->area_um2 = 0;
+  c->leakage_uw = 0;
   c->status = QA_COST_VERIFIED;
   c->area_status = QA_COST_VERIFIED;
 }
@@ -1114,6 +1135,7 @@ static void costZero(QaCost *c) {
 static void costAdd(QaCost *acc, const QaCost *c, double k) {
   acc->energy += k * c->energy;
   acc->area_um2 += k * c->area_um2;
+  acc->leakage_uw += k * c->leakage_uw;
   acc->status = worse(acc->status, c->status);
   acc->area_status = worse(acc->area_status, c->area_status);
 }
@@ -1189,6 +1211,19 @@ int qaCostOneHotDecoder(const QaCostTable *t, int n_outputs, QaCost *out, QaErr 
   return QA_OK;
 }
 
+int qaCostAndGates(const QaCostTable *t, int n_gates, QaCost *out, QaErr *err) {
+  QaCost s = {0};
+  if (n_gates < 1 || n_gates > COMPOSITE_MAX)
+    return qaErrSet(err, QA_EUSER, "cannot price an array of %d AND gates: must be 1..%d", n_gates,
+                    COMPOSITE_MAX);
+  int rc = adderSlice(t, "and_gates", &s, err);
+  if (rc) return rc;
+  costZero(out);
+  costAdd(out, &s, n_gates / 4.0); /* an AND2 gate = 1/4 of an adder bit-slice */
+  costFloor(out, QA_COST_ASSUMED);
+  return QA_OK;
+}
+
 int qaCostHistogram(const QaCostTable *t, int n_positions, int counter_bits, QaCost *out,
                     QaErr *err) {
   QaCost a, r;
@@ -1250,6 +1285,7 @@ static const char *const kCompositeRules[] = {
     "int_mac(a,w,acc)     = the int_mac rows if any, else int_mult(a,w) + int_add(acc) + reg(acc)  [derived]",
     "accumulator(w)       = int_add(w) + reg(w)  [derived]",
     "exp_adder(e)         = int_add(e)",
+    "and_gates(n)         = n AND2 gates evaluated together; AND2 = int_add(8)/8/4  [assumed]",
     "onehot_decoder(n)    = n * max(1, ceil(log2 n) - 1) AND2 gates; AND2 = int_add(8)/8/4  [assumed]",
     "histogram(p, c)      = p * (int_add(c) + reg(c)), per bank-wide update  [derived]",
     "shifter(w, range)    = ceil(log2 range) * w MUX2; MUX2 = int_add(8)/8/2  [assumed]",

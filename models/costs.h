@@ -97,6 +97,8 @@ typedef struct QaCost {
   double area_um2;          /* um^2; NAN if the table has no area for a class involved */
   QaCostStatus status;      /* weakest status of the energy figures used; >= DERIVED if scaled */
   QaCostStatus area_status; /* the same for the area */
+  double leakage_uw;        /* leakage power of one instance (uW); NAN if the table gives none
+                            ** for a class involved. Scaled like the area. */
 } QaCost;
 
 typedef struct QaCostTable QaCostTable;
@@ -162,6 +164,10 @@ int qaCostTableHasClass(const QaCostTable *t, const char *cls);
 const char *qaCostStatusName(QaCostStatus s); /* "verified" / "derived" / "assumed" */
 const char *qaCostActionName(QaCostAction a); /* "op" / "read" / "write" / "access" */
 
+/* The names of the tables in <data dir>/models/tables (see qaCostTableLoad), sorted and
+** comma-separated, into OUT[CAP] ("none" if there are none). */
+void qaCostTableNames(char *out, size_t cap);
+
 /* Print the table for `qasim costs`: a header naming the table and its units, one line
 ** per row (class, action, widths, capacity, energy, area, status, source), the imported
 ** Accelergy actions if any, then how each composite is priced. Returns QA_OK, or
@@ -209,6 +215,10 @@ int qaCostNoc(const QaCostTable *t, int bits, QaCost *out, QaErr *err);
 
 /* Exponent adder of BITS bits: an int adder of that width. */
 int qaCostExpAdder(const QaCostTable *t, int bits, QaCost *out, QaErr *err);
+/* An array of N_GATES 2-input AND gates evaluated together (a bit-serial x bit-parallel
+** product row), an AND2 gate priced as 1/4 of one bit-slice of the 8-bit int adder
+** (assumed, as in the decoder); energy per evaluation of the whole array. */
+int qaCostAndGates(const QaCostTable *t, int n_gates, QaCost *out, QaErr *err);
 /* One-hot decoder with N_OUTPUTS outputs: N x max(1, ceil(log2 N) - 1) 2-input AND
 ** gates, an AND gate priced as 1/4 of one bit-slice of the 8-bit int adder (assumed). */
 int qaCostOneHotDecoder(const QaCostTable *t, int n_outputs, QaCost *out, QaErr *err);

@@ -23,6 +23,9 @@
 **   layer.effectual_terms, layer.outputs_verified
 **                      NULL when the simulator reported -1 (not meaningful/not checked)
 **   layer.values_src   "trace" or "synthetic"
+**   energy.component   a simulator component ("mult", "sb", ...) or "static" (leakage
+**                      over the layer's simulated time); energy.costs is the cost label
+**                      (table name, "+TYPE" for a non-default DRAM type)
 */
 #define _POSIX_C_SOURCE 200809L
 #include "store.h"
@@ -91,6 +94,26 @@ static const char *const migrations[] = {
     "  PRIMARY KEY(run_id, layer_idx, component, action, a_bits, w_bits),\n"
     "  FOREIGN KEY(run_id, layer_idx) REFERENCES layer(run_id, layer_idx) ON DELETE CASCADE\n"
     ");\n",
+    /* 1 -> 2: energy of each layer per cost table, and per-run energy totals */
+    "CREATE TABLE energy(\n"
+    "  run_id INTEGER, layer_idx INTEGER,\n"
+    "  costs TEXT /* cost label: table name, +TYPE for a non-default DRAM type */,\n"
+    "  component TEXT /* simulator component, or static = leakage over the layer's time */,\n"
+    "  energy_pj REAL,\n"
+    "  PRIMARY KEY(run_id, layer_idx, costs, component),\n"
+    "  FOREIGN KEY(run_id, layer_idx) REFERENCES layer(run_id, layer_idx) ON DELETE CASCADE\n"
+    ");\n"
+    "CREATE TABLE run_energy(\n"
+    "  run_id INTEGER REFERENCES run(run_id) ON DELETE CASCADE,\n"
+    "  costs TEXT,\n"
+    "  energy_pj REAL /* the whole run, static included */,\n"
+    "  static_pj REAL,\n"
+    "  pj_per_mac REAL,\n"
+    "  energy_per_inference_pj REAL /* energy_pj / batch */,\n"
+    "  area_mm2 REAL /* chip area of the composition */,\n"
+    "  priced_utc TEXT,\n"
+    "  PRIMARY KEY(run_id, costs)\n"
+    ");\n",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(N_MIGRATIONS == QA_STORE_SCHEMA_VERSION,
@@ -109,6 +132,14 @@ enum {
   S_RUN_EXISTS,
   S_LIST_RUNS,
   S_EXPORT_LAYERS,
+  S_INSERT_ENERGY,
+  S_SET_RUN_ENERGY,
+  S_DELETE_ENERGY,
+  S_DELETE_RUN_ENERGY,
+  S_GET_RUN,
+  S_GET_LAYERS,
+  S_GET_ACTIONS,
+  S_FIND_RUN_ENERGY,
   S_COUNT
 };
 
@@ -151,6 +182,32 @@ static const char *const stmtSql[S_COUNT] = {
         " n_cycles, n_compute_cycles, n_stall_cycles, n_steps, pe_util, effectual_terms,"
         " outputs_verified, n_mismatches, acc_overflows"
         " FROM layer WHERE run_id = :run_id ORDER BY layer_idx",
+    [S_INSERT_ENERGY] =
+        "INSERT OR REPLACE INTO energy(run_id, layer_idx, costs, component, energy_pj)"
+        " VALUES(:run_id, :layer_idx, :costs, :component, :energy_pj)",
+    [S_SET_RUN_ENERGY] =
+        "INSERT OR REPLACE INTO run_energy(run_id, costs, energy_pj, static_pj, pj_per_mac,"
+        " energy_per_inference_pj, area_mm2, priced_utc)"
+        " VALUES(:run_id, :costs, :energy_pj, :static_pj, :pj_per_mac, :energy_per_inference_pj,"
+        " :area_mm2, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
+    [S_DELETE_ENERGY] = "DELETE FROM energy WHERE run_id = :run_id AND costs = :costs",
+    [S_DELETE_RUN_ENERGY] = "DELETE FROM run_energy WHERE run_id = :run_id AND costs = :costs",
+    [S_GET_RUN] =
+        "SELECT arch, arch_config, workload, workload_hash, a_bits, w_bits, clock_mhz, n_layers,"
+        " macs, n_cycles, workload_source FROM run WHERE run_id = :run_id",
+    [S_GET_LAYERS] =
+        "SELECT layer_idx, name, n, macs, n_cycles, n_compute_cycles, n_stall_cycles, n_steps,"
+        " pe_util, effectual_terms, outputs_verified, n_mismatches, acc_overflows"
+        " FROM layer WHERE run_id = :run_id ORDER BY layer_idx",
+    [S_GET_ACTIONS] =
+        "SELECT layer_idx, component, action, a_bits, w_bits, count FROM action"
+        " WHERE run_id = :run_id ORDER BY layer_idx, rowid",
+    [S_FIND_RUN_ENERGY] =
+        "SELECT run.run_id, run_energy.energy_pj FROM run JOIN run_energy USING(run_id)"
+        " WHERE run.arch = :arch AND run.workload = :workload"
+        " AND run.workload_hash = :workload_hash AND run.a_bits = :a_bits"
+        " AND run.w_bits = :w_bits AND run_energy.costs = :costs"
+        " ORDER BY run.run_id DESC LIMIT 1",
 };
 
 struct QaStore {
@@ -610,6 +667,261 @@ void qaStoreAbortRun(QaStore *st) {
   if (!sqlite3_get_autocommit(st->db)) stepDone(st, st->stmt[S_ROLLBACK], NULL);
   st->run_open = 0;
   st->run_id = 0;
+}
+
+/* ---- energy ----------------------------------------------------------------------- */
+
+int qaStoreAddEnergy(QaStore *st, int64_t run_id, int layer_idx, const char *costs,
+                     const char *component, double energy_pj, QaErr *err) {
+  int rc, src = SQLITE_OK;
+  if ((rc = checkOpenRun(st, run_id, "qaStoreAddEnergy", err))) return rc;
+  sqlite3_stmt *s = st->stmt[S_INSERT_ENERGY];
+  bindI64(s, ":run_id", run_id, &src);
+  bindI64(s, ":layer_idx", layer_idx, &src);
+  bindText(s, ":costs", costs, &src);
+  bindText(s, ":component", component, &src);
+  bindDouble(s, ":energy_pj", energy_pj, &src);
+  if (src != SQLITE_OK) rc = bindErr(st, err, src, s);
+  else rc = stepDone(st, s, err);
+  if (rc) {
+    qaErrPrefix(err, "layer %d energy", layer_idx);
+    failRun(st);
+  }
+  return rc;
+}
+
+int qaStoreSetRunEnergy(QaStore *st, int64_t run_id, const QaRunEnergyRecord *rec, QaErr *err) {
+  int rc, src = SQLITE_OK;
+  if ((rc = checkOpenRun(st, run_id, "qaStoreSetRunEnergy", err))) return rc;
+  if (!rec || !rec->costs) {
+    failRun(st);
+    return qaErrSet(err, QA_EINTERNAL, "%s: qaStoreSetRunEnergy: no record", st->path);
+  }
+  sqlite3_stmt *s = st->stmt[S_SET_RUN_ENERGY];
+  bindI64(s, ":run_id", run_id, &src);
+  bindText(s, ":costs", rec->costs, &src);
+  bindDouble(s, ":energy_pj", rec->energy_pj, &src);
+  bindDouble(s, ":static_pj", rec->static_pj, &src);
+  bindDouble(s, ":pj_per_mac", rec->pj_per_mac, &src);
+  bindDouble(s, ":energy_per_inference_pj", rec->energy_per_inference_pj, &src);
+  bindDouble(s, ":area_mm2", rec->area_mm2, &src);
+  if (src != SQLITE_OK) rc = bindErr(st, err, src, s);
+  else rc = stepDone(st, s, err);
+  if (rc) failRun(st);
+  return rc;
+}
+
+/* QA_EUSER "run N not found" unless run_id exists. */
+static int runExists(QaStore *st, int64_t run_id, QaErr *err) {
+  int rc = QA_OK, src = SQLITE_OK;
+  sqlite3_stmt *s = st->stmt[S_RUN_EXISTS];
+  bindI64(s, ":run_id", run_id, &src);
+  if (src != SQLITE_OK) return bindErr(st, err, src, s);
+  src = sqlite3_step(s);
+  if (src != SQLITE_ROW && src != SQLITE_DONE) rc = sqlErr(st, err, src, sqlite3_sql(s));
+  stmtDone(s);
+  if (rc) return rc;
+  if (src == SQLITE_DONE)
+    return qaErrSet(err, QA_EUSER, "run %lld not found in %s (see `qasim results`)",
+                    (long long)run_id, st->path);
+  return QA_OK;
+}
+
+int qaStoreBeginPricing(QaStore *st, int64_t run_id, const char *costs, QaErr *err) {
+  int rc;
+  if (!st || !st->db || !costs) return qaErrSet(err, QA_EINTERNAL, "qaStoreBeginPricing: NULL argument");
+  if (st->run_open)
+    return qaErrSet(err, QA_EINTERNAL, "%s: qaStoreBeginPricing: run %lld is still open", st->path,
+                    (long long)st->run_id);
+  if ((rc = stepDone(st, st->stmt[S_BEGIN], err))) return rc;
+  st->run_open = 1;
+  st->run_id = run_id;
+  if ((rc = runExists(st, run_id, err))) goto end;
+  for (int k = 0; k < 2; k++) {
+    int src = SQLITE_OK;
+    sqlite3_stmt *s = st->stmt[k ? S_DELETE_RUN_ENERGY : S_DELETE_ENERGY];
+    bindI64(s, ":run_id", run_id, &src);
+    bindText(s, ":costs", costs, &src);
+    if (src != SQLITE_OK) {
+      rc = bindErr(st, err, src, s);
+      goto end;
+    }
+    if ((rc = stepDone(st, s, err))) goto end;
+  }
+end:
+  if (rc) failRun(st);
+  return rc;
+}
+
+int qaStoreFinishPricing(QaStore *st, int64_t run_id, QaErr *err) {
+  int rc;
+  if ((rc = checkOpenRun(st, run_id, "qaStoreFinishPricing", err))) return rc;
+  if ((rc = stepDone(st, st->stmt[S_COMMIT], err))) {
+    failRun(st);
+    return rc;
+  }
+  st->run_open = 0;
+  st->run_id = 0;
+  return QA_OK;
+}
+
+static void colCopy(char *dst, size_t cap, sqlite3_stmt *s, int col) {
+  const unsigned char *t = sqlite3_column_text(s, col);
+  snprintf(dst, cap, "%s", t ? (const char *)t : "");
+}
+
+int qaStoreGetRun(QaStore *st, int64_t run_id, QaStoredRun *out, QaErr *err) {
+  int rc = QA_OK, src = SQLITE_OK;
+  memset(out, 0, sizeof *out);
+  if (!st || !st->db) return qaErrSet(err, QA_EINTERNAL, "qaStoreGetRun: no results store");
+  sqlite3_stmt *s = st->stmt[S_GET_RUN];
+  bindI64(s, ":run_id", run_id, &src);
+  if (src != SQLITE_OK) return bindErr(st, err, src, s);
+  src = sqlite3_step(s);
+  if (src == SQLITE_DONE) {
+    rc = qaErrSet(err, QA_EUSER, "run %lld not found in %s (see `qasim results`)",
+                  (long long)run_id, st->path);
+  } else if (src != SQLITE_ROW) {
+    rc = sqlErr(st, err, src, sqlite3_sql(s));
+  } else {
+    out->run_id = run_id;
+    colCopy(out->arch, sizeof out->arch, s, 0);
+    const unsigned char *cfg = sqlite3_column_text(s, 1);
+    if (cfg && strlen((const char *)cfg) >= sizeof out->arch_config)
+      rc = qaErrSet(err, QA_EUSER, "run %lld in %s: its architecture config is too long (%zu bytes)",
+                    (long long)run_id, st->path, strlen((const char *)cfg));
+    else
+      colCopy(out->arch_config, sizeof out->arch_config, s, 1);
+    colCopy(out->workload, sizeof out->workload, s, 2);
+    colCopy(out->workload_hash, sizeof out->workload_hash, s, 3);
+    out->a_bits = sqlite3_column_int(s, 4);
+    out->w_bits = sqlite3_column_int(s, 5);
+    out->clock_mhz = sqlite3_column_double(s, 6);
+    out->n_layers = sqlite3_column_int(s, 7);
+    out->macs = sqlite3_column_int64(s, 8);
+    out->n_cycles = sqlite3_column_int64(s, 9);
+    colCopy(out->workload_source, sizeof out->workload_source, s, 10);
+  }
+  stmtDone(s);
+  return rc;
+}
+
+/* An integer column that is NULL for "not meaningful" (-1). */
+static int64_t colI64OrMinus1(sqlite3_stmt *s, int col) {
+  return sqlite3_column_type(s, col) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, col);
+}
+
+int qaStoreGetLayers(QaStore *st, int64_t run_id, QaStoredLayer **layers, int *n_layers,
+                     QaErr *err) {
+  int rc = QA_OK, src = SQLITE_OK, n = 0, cap = 0;
+  QaStoredLayer *ls = NULL;
+  sqlite3_stmt *s = NULL;
+  *layers = NULL;
+  *n_layers = 0;
+  if (!st || !st->db) return qaErrSet(err, QA_EINTERNAL, "qaStoreGetLayers: no results store");
+  if ((rc = runExists(st, run_id, err))) return rc;
+
+  s = st->stmt[S_GET_LAYERS];
+  bindI64(s, ":run_id", run_id, &src);
+  if (src != SQLITE_OK) return bindErr(st, err, src, s);
+  while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+    if (n == cap) {
+      int ncap = cap ? 2 * cap : 16;
+      QaStoredLayer *g = realloc(ls, (size_t)ncap * sizeof *g);
+      if (!g) {
+        rc = qaErrSet(err, QA_EINTERNAL, "out of memory reading the layers of run %lld",
+                      (long long)run_id);
+        goto end;
+      }
+      ls = g;
+      cap = ncap;
+    }
+    QaStoredLayer *l = &ls[n++];
+    memset(l, 0, sizeof *l);
+    l->layer_idx = sqlite3_column_int(s, 0);
+    colCopy(l->name, sizeof l->name, s, 1);
+    l->n = sqlite3_column_int(s, 2);
+    QaLayerStats *ps = &l->stats;
+    ps->macs = sqlite3_column_int64(s, 3);
+    ps->n_cycles = sqlite3_column_int64(s, 4);
+    ps->n_compute_cycles = sqlite3_column_int64(s, 5);
+    ps->n_stall_cycles = sqlite3_column_int64(s, 6);
+    ps->n_steps = sqlite3_column_int64(s, 7);
+    ps->pe_util = sqlite3_column_double(s, 8);
+    ps->effectual_terms = colI64OrMinus1(s, 9);
+    ps->outputs_verified = (int)colI64OrMinus1(s, 10);
+    ps->n_mismatches = sqlite3_column_int64(s, 11);
+    ps->acc_overflows = sqlite3_column_int64(s, 12);
+  }
+  if (src != SQLITE_DONE) {
+    rc = sqlErr(st, err, src, sqlite3_sql(s));
+    goto end;
+  }
+  stmtDone(s);
+
+  s = st->stmt[S_GET_ACTIONS];
+  src = SQLITE_OK;
+  bindI64(s, ":run_id", run_id, &src);
+  if (src != SQLITE_OK) {
+    rc = bindErr(st, err, src, s);
+    s = NULL;
+    goto end;
+  }
+  int k = 0; /* layers and actions are both in layer order: walk them together */
+  while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+    int idx = sqlite3_column_int(s, 0);
+    while (k < n && ls[k].layer_idx < idx) k++;
+    if (k == n || ls[k].layer_idx != idx) continue; /* cannot happen: foreign key */
+    QaLayerStats *ps = &ls[k].stats;
+    if (ps->n_actions == QA_ACTIONS_MAX) {
+      rc = qaErrSet(err, QA_EUSER, "run %lld in %s: layer %d has more than %d actions",
+                    (long long)run_id, st->path, idx, QA_ACTIONS_MAX);
+      goto end;
+    }
+    QaAction *a = &ps->actions[ps->n_actions++];
+    memset(a, 0, sizeof *a);
+    colCopy(a->component, sizeof a->component, s, 1);
+    colCopy(a->action, sizeof a->action, s, 2);
+    a->a_bits = sqlite3_column_int(s, 3);
+    a->w_bits = sqlite3_column_int(s, 4);
+    a->count = sqlite3_column_int64(s, 5);
+  }
+  if (src != SQLITE_DONE) rc = sqlErr(st, err, src, sqlite3_sql(s));
+end:
+  if (s) stmtDone(s);
+  if (rc) {
+    free(ls);
+    return rc;
+  }
+  *layers = ls;
+  *n_layers = n;
+  return QA_OK;
+}
+
+int qaStoreFindRunEnergy(QaStore *st, const char *arch, const char *workload,
+                         const char *workload_hash, int a_bits, int w_bits, const char *costs,
+                         int64_t *run_id, double *energy_pj, QaErr *err) {
+  int rc = QA_OK, src = SQLITE_OK;
+  *run_id = 0;
+  *energy_pj = 0;
+  if (!st || !st->db) return qaErrSet(err, QA_EINTERNAL, "qaStoreFindRunEnergy: no results store");
+  sqlite3_stmt *s = st->stmt[S_FIND_RUN_ENERGY];
+  bindText(s, ":arch", arch, &src);
+  bindText(s, ":workload", workload, &src);
+  bindText(s, ":workload_hash", workload_hash, &src);
+  bindI64(s, ":a_bits", a_bits, &src);
+  bindI64(s, ":w_bits", w_bits, &src);
+  bindText(s, ":costs", costs, &src);
+  if (src != SQLITE_OK) return bindErr(st, err, src, s);
+  src = sqlite3_step(s);
+  if (src == SQLITE_ROW) {
+    *run_id = sqlite3_column_int64(s, 0);
+    *energy_pj = sqlite3_column_double(s, 1);
+  } else if (src != SQLITE_DONE) {
+    rc = sqlErr(st, err, src, sqlite3_sql(s));
+  }
+  stmtDone(s);
+  return rc;
 }
 
 /* ---- reading ---------------------------------------------------------------------- */

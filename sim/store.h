@@ -5,6 +5,10 @@
 **   run    one row per run, with everything needed to reproduce it
 **   layer  one row per (run, layer): geometry, cycles, utilisation, verification
 **   action one row per (run, layer, component, action, widths): counts to price
+**   energy one row per (run, layer, costs, component): energy_pj of the layer priced with a
+**          cost table (models/energy.h); component "static" is leakage over the layer's
+**          time. Summing a run's rows of one costs label gives the run's energy.   (v2)
+**   run_energy one row per (run, costs): totals, pJ/MAC and chip area of that pricing (v2)
 ** The database is opened in WAL mode with a busy timeout. A run is written in one
 ** transaction: qaStoreBeginRun .. qaStoreFinishRun; anything else (an error, a
 ** crash, Ctrl-C) leaves no trace of the run. Statements are prepared once and
@@ -23,7 +27,7 @@
 extern "C" {
 #endif
 
-#define QA_STORE_SCHEMA_VERSION 1
+#define QA_STORE_SCHEMA_VERSION 2
 #define QA_STORE_DEFAULT_PATH "qasim-results.db"
 
 typedef struct QaStore QaStore;
@@ -75,6 +79,73 @@ int qaStoreAddLayer(QaStore *st, int64_t run_id, const QaLayerRecord *rec, QaErr
 int qaStoreFinishRun(QaStore *st, int64_t run_id, const QaRunTotals *tot, QaErr *err);
 /* ROLLBACK the open run (no-op if none). */
 void qaStoreAbortRun(QaStore *st);
+
+/* ---- energy (schema 2; written by models/energy.c) ---------------------------------- */
+
+/* Add one energy row of the open run (a simulation run or a pricing, see below): the
+** energy of COMPONENT in layer LAYER_IDX priced with cost label COSTS. A row with the same
+** key is replaced. QA_EINTERNAL if no run is open or it is not RUN_ID; an SQL error rolls
+** the whole open run back. */
+int qaStoreAddEnergy(QaStore *st, int64_t run_id, int layer_idx, const char *costs,
+                     const char *component, double energy_pj, QaErr *err);
+
+typedef struct QaRunEnergyRecord {
+  const char *costs;              /* cost label, e.g. "horowitz45" */
+  double energy_pj;               /* the whole run, static included */
+  double static_pj;               /* leakage part; 0 if the table gives no leakage */
+  double pj_per_mac;              /* energy_pj / MACs */
+  double energy_per_inference_pj; /* energy_pj / batch */
+  double area_mm2;                /* chip area of the composition */
+} QaRunEnergyRecord;
+
+/* Set the run_energy row (RUN_ID, rec->costs) of the open run (replacing it). Errors as
+** qaStoreAddEnergy. */
+int qaStoreSetRunEnergy(QaStore *st, int64_t run_id, const QaRunEnergyRecord *rec, QaErr *err);
+
+/* Re-pricing a stored run: BEGIN a transaction for RUN_ID and delete its energy and
+** run_energy rows of label COSTS; then qaStoreAddEnergy / qaStoreSetRunEnergy; then
+** qaStoreFinishPricing COMMITs (qaStoreAbortRun rolls back). QA_EUSER if the run does not
+** exist. */
+int qaStoreBeginPricing(QaStore *st, int64_t run_id, const char *costs, QaErr *err);
+int qaStoreFinishPricing(QaStore *st, int64_t run_id, QaErr *err);
+
+/* What a stored run needs to be priced again. */
+typedef struct QaStoredRun {
+  int64_t run_id;
+  char arch[QA_NAME_MAX];
+  char arch_config[8192];   /* the resolved config text (qaCfgToYaml) */
+  char workload[QA_NAME_MAX];
+  char workload_source[QA_PATH_MAX]; /* "builtin" or the YAML path */
+  char workload_hash[17];
+  int a_bits, w_bits;
+  double clock_mhz;
+  int n_layers;
+  int64_t macs, n_cycles;
+} QaStoredRun;
+
+/* Read run RUN_ID into *out. QA_EUSER if it does not exist (or its config text does not
+** fit). */
+int qaStoreGetRun(QaStore *st, int64_t run_id, QaStoredRun *out, QaErr *err);
+
+/* One stored layer with its counters and action counts, as the simulator reported them. */
+typedef struct QaStoredLayer {
+  int layer_idx;
+  char name[QA_NAME_MAX];
+  int n;                    /* batch (images) */
+  QaLayerStats stats;
+} QaStoredLayer;
+
+/* Read every layer of RUN_ID in layer order. *layers is malloc'ed (free it; NULL when
+** *n_layers is 0). QA_EUSER if the run does not exist or a layer has more actions than
+** QA_ACTIONS_MAX. */
+int qaStoreGetLayers(QaStore *st, int64_t run_id, QaStoredLayer **layers, int *n_layers,
+                     QaErr *err);
+
+/* The newest run of ARCH on workload (WORKLOAD, WORKLOAD_HASH) at A_BITS/W_BITS that has a
+** run_energy row with label COSTS: *run_id and its *energy_pj, or *run_id = 0 if none. */
+int qaStoreFindRunEnergy(QaStore *st, const char *arch, const char *workload,
+                         const char *workload_hash, int a_bits, int w_bits, const char *costs,
+                         int64_t *run_id, double *energy_pj, QaErr *err);
 
 /* Print a table of runs (id, date, arch, workload, bits, cycles, verified, ...). */
 int qaStoreListRuns(QaStore *st, FILE *out, QaErr *err);

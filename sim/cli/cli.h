@@ -26,4 +26,9 @@ int qaCliInt(const char *text, const char *what, long lo, long hi, long *out, Qa
 /* `qasim plot` (plot.c). */
 int qaCliPlot(int argc, char **argv, QaErr *err);
 
+/* `qasim area`, `qasim price`, `qasim costs` (energy.c). */
+int qaCliArea(int argc, char **argv, QaErr *err);
+int qaCliPrice(int argc, char **argv, QaErr *err);
+int qaCliCosts(int argc, char **argv, QaErr *err);
+
 #endif

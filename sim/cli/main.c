@@ -169,6 +169,8 @@ static const char *run_usage =
     "  --wgt-dist D       synthetic weights: laplace (default) or gauss\n"
     "  --timing MODE      lt (loosely timed, default) or cycle (clocked; slow, same counts)\n"
     "  --no-verify        skip the reference check\n"
+    "  --costs NAME       cost table pricing the run (default horowitz45; none: skip;\n"
+    "                     see `qasim costs`)\n"
     "  --db PATH          results database (default " QA_STORE_DEFAULT_PATH ")\n"
     "  --no-store         do not store the run\n"
     "  --quiet            print only the totals\n";
@@ -177,7 +179,7 @@ static int cmd_run(int argc, char **argv, const char *cmdline, QaErr *err) {
   int help = 0, no_verify = 0, no_store = 0, quiet = 0, n_pos;
   const char *net = NULL, *arch = NULL, *config = NULL, *bits = NULL, *abits = NULL, *wbits = NULL;
   const char *qa = NULL, *qw = NULL, *enc = NULL, *seed = NULL, *zf = NULL, *dist = NULL, *timing = NULL;
-  const char *db = NULL;
+  const char *db = NULL, *costs = NULL;
   const char *pos[1];
   QaRunOptions o;
   qaRunDefaults(&o);
@@ -188,6 +190,7 @@ static int cmd_run(int argc, char **argv, const char *cmdline, QaErr *err) {
       {"w-bits", NULL, &wbits}, {"quant-a", NULL, &qa},    {"quant-w", NULL, &qw},
       {"encoder", NULL, &enc},  {"seed", NULL, &seed},     {"zero-frac", NULL, &zf},
       {"wgt-dist", NULL, &dist}, {"timing", NULL, &timing}, {"db", NULL, &db},
+      {"costs", NULL, &costs},
       {"set", NULL, NULL, o.sets, &o.n_sets, QA_RUN_MAX_SETS},
   };
   int rc = qaCliParse(argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 0, &n_pos, err);
@@ -231,6 +234,7 @@ static int cmd_run(int argc, char **argv, const char *cmdline, QaErr *err) {
   }
   if (dist) o.wgt_dist = dist;
   if (timing && (rc = qaTimingParse(timing, &o.timing, err))) return rc;
+  if (costs) o.costs = costs;
   o.verify = !no_verify;
   o.db_path = no_store ? NULL : db ? db : QA_STORE_DEFAULT_PATH;
   o.command_line = cmdline;
@@ -379,6 +383,9 @@ static const struct {
     {"export", "write a run's per-layer table as CSV"},
     {"plot", "draw plots from the results database with gnuplot"},
     {"bench", "measure simulated MACs per second"},
+    {"area", "hardware, area and energy per action of an architecture"},
+    {"price", "re-price a stored run with a cost table (no simulation)"},
+    {"costs", "list the cost tables, or print one with its sources"},
 };
 
 static void usage(FILE *f) {
@@ -424,6 +431,12 @@ int main(int argc, char **argv) {
     rc = qaCliPlot(sub_argc, sub_argv, &err);
   } else if (!strcmp(cmd, "bench")) {
     rc = cmd_bench(sub_argc, sub_argv, &err);
+  } else if (!strcmp(cmd, "area")) {
+    rc = qaCliArea(sub_argc, sub_argv, &err);
+  } else if (!strcmp(cmd, "price")) {
+    rc = qaCliPrice(sub_argc, sub_argv, &err);
+  } else if (!strcmp(cmd, "costs")) {
+    rc = qaCliCosts(sub_argc, sub_argv, &err);
   } else {
     fprintf(stderr, "qasim: unknown command '%s' (see qasim --help)\n", cmd);
     return 1;

@@ -1,7 +1,9 @@
 /*
 ** test_store.c - the SQLite results store: round trip, CSV export, listing, schema
 ** versioning, bad files, read-only queries and crash safety (a child process that
-** exits or is SIGKILLed mid-run leaves no trace of the run).
+** exits or is SIGKILLed mid-run leaves no trace of the run). Schema 2 (issue 4): the
+** energy and run_energy tables, reading a run back for re-pricing, and the upgrade of a
+** version-1 database.
 */
 #define _POSIX_C_SOURCE 200809L
 #include <signal.h>
@@ -292,12 +294,12 @@ static void testRoundTrip(void) {
   }
   qaStoreClose(st);
 
-  /* Reopen: data kept, schema version 1 */
+  /* Reopen: data kept, schema version 2 */
   st = NULL;
   rc = qaStoreOpen(path, &st, &err);
   CHECK_MSG(rc == QA_OK, "%s", err.msg);
   if (rc) return;
-  CHECK(!strcmp(q(st, "PRAGMA user_version"), "1\n"));
+  CHECK(!strcmp(q(st, "PRAGMA user_version"), "2\n"));
   { /* journal_mode is not read-only for SQLite, so ask through the raw handle */
     sqlite3_stmt *s = NULL;
     CHECK(sqlite3_prepare_v2(qaStoreDb(st), "PRAGMA journal_mode", -1, &s, NULL) == SQLITE_OK);
@@ -360,7 +362,7 @@ static void testQueries(void) {
   }
   /* nothing changed */
   CHECK(!strcmp(q(st, "SELECT count(*) FROM run; SELECT count(*) FROM layer; PRAGMA user_version"),
-                "1\n2\n1\n"));
+                "1\n2\n2\n"));
   /* syntax errors name the SQL */
   err = (QaErr){0};
   CHECK_EQ_I64(qaStoreQuery(st, "SELEKT * FROM run", collect, &(Rows){{0}, 0}, &err), QA_EUSER);
@@ -472,7 +474,7 @@ static void testBadFiles(void) {
   CHECK_EQ_I64(qaStoreOpen(path, &st, &err), QA_EUSER);
   CHECK(st == NULL);
   snprintf(want, sizeof want,
-           "%s: results database schema version 7 is newer than this qasim (1); upgrade qasim "
+           "%s: results database schema version 7 is newer than this qasim (2); upgrade qasim "
            "or use another --db",
            path);
   CHECK_MSG(!strcmp(err.msg, want), "%s", err.msg);
@@ -588,6 +590,145 @@ static void testCrashSafety(void) {
   qaStoreClose(st);
 }
 
+/* ---- schema 2: energy ------------------------------------------------------------- */
+
+static void testEnergyTables(void) {
+  char path[512];
+  QaStore *st = NULL;
+  QaErr err = {0};
+  int64_t id = -1;
+  dbPath(path, sizeof path, "energy");
+  removeDb(path);
+  if (qaStoreOpen(path, &st, &err) != QA_OK) {
+    CHECK_MSG(0, "%s", err.msg);
+    return;
+  }
+  CHECK(!strcmp(q(st, "PRAGMA user_version"), "2\n"));
+  CHECK(strstr(q(st, "PRAGMA table_info(energy)"), "|energy_pj|REAL|") != NULL);
+  CHECK(strstr(q(st, "PRAGMA table_info(run_energy)"), "|pj_per_mac|REAL|") != NULL);
+
+  /* Energy rows go in the run's transaction. */
+  CHECK_EQ_I64(qaStoreAddEnergy(st, 1, 0, "h", "mult", 1.0, &err), QA_EINTERNAL);
+  CHECK(strstr(err.msg, "no run is open") != NULL);
+  CHECK(qaStoreBeginRun(st, &info, &id, &err) == QA_OK);
+  CHECK(qaStoreAddLayer(st, id, &conv1Rec, &err) == QA_OK);
+  CHECK(qaStoreAddLayer(st, id, &fcRec, &err) == QA_OK);
+  CHECK(qaStoreAddEnergy(st, id, 0, "h", "mult", 1.5, &err) == QA_OK);
+  CHECK(qaStoreAddEnergy(st, id, 0, "h", "sb", 2.25, &err) == QA_OK);
+  CHECK(qaStoreAddEnergy(st, id, 1, "h", "mult", 0.5, &err) == QA_OK);
+  CHECK(qaStoreAddEnergy(st, id, 1, "h", "mult", 0.75, &err) == QA_OK); /* replaces */
+  QaRunEnergyRecord rec = {"h", 4.5, 0.0, 4.5 / 443008, 4.5, 67.5};
+  CHECK(qaStoreSetRunEnergy(st, id, &rec, &err) == QA_OK);
+  CHECK(qaStoreFinishRun(st, id, &totals, &err) == QA_OK);
+  CHECK(!strcmp(q(st, "SELECT layer_idx, costs, component, energy_pj FROM energy"
+                      " ORDER BY layer_idx, component"),
+                "0|h|mult|1.5\n0|h|sb|2.25\n1|h|mult|0.75\n"));
+  CHECK(!strcmp(q(st, "SELECT costs, energy_pj, static_pj, area_mm2, priced_utc IS NOT NULL"
+                      " FROM run_energy"),
+                "h|4.5|0.0|67.5|1\n"));
+  /* A row for a layer the run does not have violates the foreign key: the run is rolled back. */
+  int64_t id2 = -1;
+  CHECK(qaStoreBeginRun(st, &info, &id2, &err) == QA_OK);
+  CHECK(qaStoreAddLayer(st, id2, &conv1Rec, &err) == QA_OK);
+  CHECK(qaStoreAddEnergy(st, id2, 5, "h", "mult", 1.0, &err) != QA_OK);
+  CHECK(strstr(err.msg, "INSERT OR REPLACE INTO energy") != NULL);
+  CHECK_EQ_I64(qaStoreFinishRun(st, id2, &totals, &err), QA_EINTERNAL); /* no run open */
+  CHECK(!strcmp(q(st, "SELECT count(*) FROM run"), "1\n"));
+
+  /* Reading a run back, as re-pricing does. */
+  QaStoredRun run;
+  CHECK(qaStoreGetRun(st, id, &run, &err) == QA_OK);
+  CHECK(!strcmp(run.arch, info.arch) && !strcmp(run.arch_config, info.arch_config) &&
+        !strcmp(run.workload, info.workload) && !strcmp(run.workload_hash, info.workload_hash) &&
+        !strcmp(run.workload_source, info.workload_source));
+  CHECK(run.a_bits == info.a_bits && run.w_bits == info.w_bits && run.clock_mhz == info.clock_mhz &&
+        run.n_layers == 2 && run.macs == totals.macs);
+  CHECK_EQ_I64(qaStoreGetRun(st, 42, &run, &err), QA_EUSER);
+  CHECK(strstr(err.msg, "run 42 not found") != NULL);
+  QaStoredLayer *ls = NULL;
+  int n = 0;
+  CHECK(qaStoreGetLayers(st, id, &ls, &n, &err) == QA_OK);
+  CHECK_EQ_I64(n, 2);
+  if (n == 2) {
+    CHECK(ls[0].layer_idx == 0 && !strcmp(ls[0].name, "conv1") && ls[0].n == 1);
+    CHECK(ls[1].layer_idx == 1 && ls[1].stats.effectual_terms == -1 &&
+          ls[1].stats.outputs_verified == -1 && ls[1].stats.acc_overflows == 3);
+    const QaLayerStats *a = &ls[0].stats, *b = &conv1Stats;
+    CHECK(a->macs == b->macs && a->n_cycles == b->n_cycles && a->n_stall_cycles == b->n_stall_cycles &&
+          a->n_compute_cycles == b->n_compute_cycles && a->n_steps == b->n_steps &&
+          a->pe_util == b->pe_util && a->effectual_terms == b->effectual_terms);
+    CHECK_EQ_I64(a->n_actions, b->n_actions);
+    for (int i = 0; i < a->n_actions && i < b->n_actions; i++)
+      CHECK(!strcmp(a->actions[i].component, b->actions[i].component) &&
+            !strcmp(a->actions[i].action, b->actions[i].action) &&
+            a->actions[i].a_bits == b->actions[i].a_bits &&
+            a->actions[i].w_bits == b->actions[i].w_bits && a->actions[i].count == b->actions[i].count);
+    CHECK_EQ_I64(ls[1].stats.n_actions, fcStats.n_actions);
+  }
+  free(ls);
+  CHECK_EQ_I64(qaStoreGetLayers(st, 42, &ls, &n, &err), QA_EUSER);
+  CHECK(ls == NULL && n == 0);
+
+  /* Re-pricing: its own transaction replaces the rows of one label. */
+  CHECK_EQ_I64(qaStoreBeginPricing(st, 42, "h", &err), QA_EUSER);
+  CHECK(strstr(err.msg, "run 42 not found") != NULL);
+  CHECK(qaStoreBeginPricing(st, id, "h", &err) == QA_OK);
+  CHECK(qaStoreAddEnergy(st, id, 0, "h", "mult", 9.0, &err) == QA_OK);
+  CHECK(qaStoreAddEnergy(st, id, 0, "other", "mult", 1.0, &err) == QA_OK);
+  rec.energy_pj = 9.0;
+  CHECK(qaStoreSetRunEnergy(st, id, &rec, &err) == QA_OK);
+  CHECK(qaStoreFinishPricing(st, id, &err) == QA_OK);
+  CHECK(!strcmp(q(st, "SELECT layer_idx, costs, component, energy_pj FROM energy"
+                      " ORDER BY costs, layer_idx, component"),
+                "0|h|mult|9.0\n0|other|mult|1.0\n"));
+  /* an aborted pricing leaves the rows as they were */
+  CHECK(qaStoreBeginPricing(st, id, "h", &err) == QA_OK);
+  qaStoreAbortRun(st);
+  CHECK(!strcmp(q(st, "SELECT count(*) FROM energy WHERE costs = 'h'"), "1\n"));
+
+  /* Finding a priced run */
+  int64_t found = -1;
+  double pj = 0;
+  CHECK(qaStoreFindRunEnergy(st, info.arch, info.workload, info.workload_hash, info.a_bits,
+                             info.w_bits, "h", &found, &pj, &err) == QA_OK);
+  CHECK(found == id && pj == 9.0);
+  CHECK(qaStoreFindRunEnergy(st, info.arch, info.workload, info.workload_hash, info.a_bits + 1,
+                             info.w_bits, "h", &found, &pj, &err) == QA_OK);
+  CHECK(found == 0);
+  CHECK(qaStoreFindRunEnergy(st, "stripes", info.workload, info.workload_hash, info.a_bits,
+                             info.w_bits, "h", &found, &pj, &err) == QA_OK);
+  CHECK(found == 0);
+  qaStoreClose(st);
+}
+
+/* A version-1 database (no energy tables) is upgraded in place, keeping its runs. */
+static void testUpgradeV1(void) {
+  char path[512];
+  QaStore *st = NULL;
+  QaErr err = {0};
+  dbPath(path, sizeof path, "v1");
+  removeDb(path);
+  CHECK(qaStoreOpen(path, &st, &err) == QA_OK);
+  if (!st) return;
+  writeRun(st);
+  qaStoreClose(st);
+  { /* back to the version-1 schema */
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+    CHECK(sqlite3_exec(db, "DROP TABLE energy; DROP TABLE run_energy; PRAGMA user_version = 1",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  st = NULL;
+  CHECK(qaStoreOpen(path, &st, &err) == QA_OK);
+  if (!st) return;
+  CHECK(!strcmp(q(st, "PRAGMA user_version; SELECT count(*) FROM run; SELECT count(*) FROM layer;"
+                      " SELECT count(*) FROM energy; SELECT count(*) FROM run_energy"),
+                "2\n1\n2\n0\n0\n"));
+  CHECK(strstr(q(st, "SELECT sql FROM sqlite_master WHERE name = 'energy'"), "static") != NULL);
+  qaStoreClose(st);
+}
+
 int main(void) {
   mkdir(QA_TEST_TMP, 0777);
   setupFixture();
@@ -596,5 +737,7 @@ int main(void) {
   testTransactions();
   testBadFiles();
   testCrashSafety();
+  testEnergyTables();
+  testUpgradeV1();
   return TEST_DONE();
 }

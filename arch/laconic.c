@@ -1,0 +1,669 @@
+/*
+** laconic.c - Laconic (Sharify et al., ISCA 2019): term-serial weights AND activations.
+**
+** Both operands are recoded into signed power-of-two terms with the job's encoder
+** (radix-4 Booth by default, see sim/terms.h). A lane holds one (activation, weight)
+** pair and consumes one (activation term, weight term) pair per cycle: an exponent
+** adder forms e = e_a + e_w, a decoder turns e into a one-hot position, the PE counts
+** the +1/-1 hits per position across its lanes (a histogram), shifts each count by
+** its position and reduces them with an adder tree into the accumulator. No
+** multipliers.
+**
+** Geometry: `tiles` tiles of `rows` x `columns` PEs with `lanes` lanes each. A row
+** holds one filter (its weights are broadcast along the row), a column one output
+** window (its activations are broadcast along the column); a pass processes
+** tiles x rows filters, `columns` consecutive windows at a time ("window group"),
+** and each window group takes R x S x bricks brick steps.
+**
+** Cycle rule. A lane costs terms(a) x terms(w) cycles, 1 if either operand is zero
+** (it still occupies its slot). A PE's step costs the max over its lanes. The `sync`
+** parameter says which PEs must all finish a step before any of them starts the next:
+**   pe (0): none - each PE runs through its own steps; column (1): the PEs of one
+**   column of one tile; tile (2): all PEs of a tile; grid (3, default): all PEs.
+** A sync group's step costs the max over its PEs (at least 1 cycle); a chunk (one
+** pass over all windows) costs the max over sync groups of the sum of their step
+** costs (every group starts the chunk together and the chunk ends when the last one
+** is done). PEs without a filter or a window in a step are idle and cost nothing.
+** Default geometry [unverified]: 16 tiles x 16 rows x 16 columns x 16 lanes = 65,536
+** lanes, 16x DaDianNao's 4,096: the group's public simulator models Laconic as 16
+** lanes x 16 columns x 256 rows (16 tiles x 16 filters) in grid lock-step, and the
+** paper's LPE is ~5x smaller than a bit-parallel 8-bit PE, so many more fit.
+**
+** Fast evaluation of the rule (loosely timed): term counts of the loaded operands are
+** looked up once per pack (qaTermsTable). For tile and grid scope, since term counts
+** are non-negative, max over (column c, row r, lane l) of max(1, ta[c][l] tw[r][l]) =
+** max(1, max_l (max_c ta[c][l]) (max_r tw[r][l])): the weight maxima are per pass, so
+** a step costs O(lanes x (columns + tiles)) instead of O(MACs). Column scope costs
+** O(tiles x columns x lanes) per step; pe scope is O(MACs).
+** Effectual term pairs, sum over all MAC slots of terms(a) x terms(w), factor as
+** sum over kernel offsets of (sum over windows of ta) x (sum over the pass's filters
+** of tw): O(windows x R x S x channels) per pack.
+**
+** Outputs. The clocked tick is literally term-serial: each cycle every lane with
+** work left emits one term pair into its PE's histogram, and the PE shifts, reduces
+** and accumulates. The loosely-timed mode computes the same sums through the weight
+** terms: each weight is split into term planes (plane q holds +-2^e of its q-th term,
+** 0 if it has fewer), and a lane's product is accumulated as sum over q of
+** a x (+-2^e_q), i.e. the activation shifted by each weight exponent (exact: it is the
+** histogram sum regrouped by weight term). Sums are done in 32-bit arithmetic when a
+** per-pass bound proves they cannot overflow, else in 64-bit.
+** Outputs wrap to acc_bits; outputs whose exact value does not fit are counted in
+** acc_overflows. Both modes report identical cycles, outputs and action counts.
+**
+** Storage: memories hold the codes bit-parallel at the job's precisions (a_bits,
+** w_bits; outputs at a_bits for the next layer); term encoders at the buffer outputs
+** recode every operand read. Actions (per chunk, identical in both modes):
+**   exp_adder op (a: activation exponent bits, w: weight exponent bits) and
+**   onehot_decoder op (a: positions) - once per effectual term pair;
+**   histogram op (a: positions, w: counter bits), shifter op (a: counter bits, w:
+**   positions), adder_tree op (a: input width, w: inputs = positions), acc op
+**   (a: acc_bits) - once per PE per cycle its sync group is in a step (PE-cycles);
+**   term_encoder op (a: value bits) - per activation read per active tile and per
+**   weight read; nm/nbin/sb/nbout read/write bits as in dadiannao.c.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "laconicInt.h"
+
+#define HIST_N (2 * 17 + 2) /* exponent sums 0..34 for |v| <= QA_TERMS_VMAX */
+
+static const QaParamDef lac_params[] = {QA_LACONIC_PARAM_ROWS};
+
+/* One lane of the clocked PE array: the term lists of its current pair and progress. */
+typedef struct Lane {
+  uint16_t n, k;  /* term pairs of the step, pairs emitted */
+  uint8_t na, nw; /* terms of the activation, of the weight */
+  QaTerm a[QA_TERMS_MAX], w[QA_TERMS_MAX];
+} Lane;
+
+struct QaExec {
+  QaEngine e;
+  QaLayerStats *st;
+  QaEncoder enc;
+  const uint8_t *ttab; /* term counts per magnitude for enc */
+  int tiles, rpt, cols, lanes, sync, acc_bits;
+  int a_bits, w_bits;
+  int64_t nwin, ngrp; /* windows per chunk, window groups (of `cols` windows) */
+  int spw;            /* brick steps per window: R * S * bricks */
+  int rsc;            /* R * S * cpad: one filter's packed weights */
+  /* term counts of the loaded operands, same layouts as e.act / e.wgt */
+  int ld_img, ld_pack;
+  uint8_t *ta, *tw;
+  int64_t *asum;      /* rsc: sum over windows of ta at each kernel offset */
+  int64_t amax;       /* max |activation| of the loaded image and pack */
+  /* loosely-timed scratch */
+  uint8_t *wmax;      /* tiles * rsc: max weight term count over each tile's filters */
+  int64_t *sums;      /* per sync group cycle sums (at most rows_total * cols) */
+  int64_t *bases;     /* cols: activation offsets of a window group's windows */
+  int jmax;           /* term planes per (filter, kernel row) */
+  int64_t wmag;       /* largest |weight| of the layer */
+  QaTerm *wterms;     /* (wmag + 1) * jmax: terms of each weight magnitude (positive) */
+  int32_t *planes;    /* rows_total * R * jmax * S*cpad weight term planes */
+  uint8_t *jn;        /* rows_total * R: planes used by each (filter, kernel row) */
+  /* clocked state */
+  const QaChunk *cur;
+  int n_grp, n_live;
+  int64_t *g_k, *g_total; /* per sync group: step index, steps */
+  uint8_t *g_fresh, *g_busy, *g_done, *g_end;
+  int64_t *acc;       /* per PE (row j of the pass, column c): j * cols + c */
+  Lane *lane;         /* per PE per lane */
+  int64_t cy_eff, cy_pe;
+};
+
+/* Bits to hold the values 0..n. */
+static int bits_for(int n) {
+  int b = 1;
+  while ((1 << b) <= n) b++;
+  return b;
+}
+
+static int64_t mag(int32_t v) { return v < 0 ? -(int64_t)v : (int64_t)v; }
+
+double qaLaconicPeak(const QaArchConfig *cfg) {
+  return (double)qaCfgInt(cfg, "tiles") * qaCfgInt(cfg, "rows") * qaCfgInt(cfg, "columns") *
+         qaCfgInt(cfg, "lanes");
+}
+
+int qaLaconicCheck(const QaArchConfig *cfg, const QaLayerJob *job, QaErr *err) {
+  const char *name = job->layer->name, *arch = cfg->desc->name;
+  if (job->a_bits < 1 || job->a_bits > 16 || job->w_bits < 1 || job->w_bits > 16)
+    return qaErrSet(err, QA_EUSER, "layer '%s': %s runs 1..16-bit codes, not %d-bit activations x %d-bit weights",
+                    name, arch, job->a_bits, job->w_bits);
+  double lanes = qaLaconicPeak(cfg);
+  if (lanes > (double)(1 << 20))
+    return qaErrSet(err, QA_EUSER,
+                    "%s: tiles x rows x columns x lanes = %.0f exceeds the simulator's limit of 1048576 lanes",
+                    arch, lanes);
+  if ((unsigned)job->encoder >= (unsigned)QA_ENC_COUNT)
+    return qaErrSet(err, QA_EUSER, "layer '%s': invalid term encoder %d", name, (int)job->encoder);
+  int64_t na = qaLayerActCount(job->layer), nw = qaLayerWgtCount(job->layer);
+  for (int64_t i = 0; i < na; i++)
+    if (mag(job->act[i]) > QA_TERMS_VMAX)
+      return qaErrSet(err, QA_EUSER, "layer '%s': activation code %d at index %lld is out of the 16-bit range", name,
+                      job->act[i], (long long)i);
+  for (int64_t i = 0; i < nw; i++)
+    if (mag(job->wgt[i]) > QA_TERMS_VMAX)
+      return qaErrSet(err, QA_EUSER, "layer '%s': weight code %d at index %lld is out of the 16-bit range", name,
+                      job->wgt[i], (long long)i);
+  return QA_OK;
+}
+
+void qaLaconicEnd(QaExec *ex, int64_t n_cycles) {
+  if (!ex) return;
+  QaLayerStats *st = ex->st;
+  double peak = (double)ex->tiles * ex->rpt * ex->cols * ex->lanes;
+  st->pe_util = n_cycles > 0 ? (double)st->macs / (peak * (double)n_cycles) : 0;
+  qaEngineFree(&ex->e);
+  free(ex->ta);
+  free(ex->tw);
+  free(ex->asum);
+  free(ex->wmax);
+  free(ex->sums);
+  free(ex->bases);
+  free(ex->planes);
+  free(ex->wterms);
+  free(ex->jn);
+  free(ex->g_k);
+  free(ex->g_total);
+  free(ex->g_fresh);
+  free(ex->g_busy);
+  free(ex->g_done);
+  free(ex->g_end);
+  free(ex->acc);
+  free(ex->lane);
+  free(ex);
+}
+
+int qaLaconicBegin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStats *st, QaExec **out,
+                   QaErr *err) {
+  const QaLayer *l = job->layer;
+  *out = NULL;
+  QaExec *ex = qaCalloc(1, sizeof *ex, err);
+  if (!ex) return QA_EINTERNAL;
+  ex->st = st;
+  ex->enc = job->encoder;
+  ex->ttab = qaTermsTable(job->encoder);
+  ex->tiles = qaCfgInt(cfg, "tiles");
+  ex->rpt = qaCfgInt(cfg, "rows");
+  ex->cols = qaCfgInt(cfg, "columns");
+  ex->lanes = qaCfgInt(cfg, "lanes");
+  ex->sync = qaCfgInt(cfg, "sync");
+  ex->acc_bits = qaCfgInt(cfg, "acc_bits");
+  ex->a_bits = job->a_bits;
+  ex->w_bits = job->w_bits;
+  ex->ld_img = ex->ld_pack = -1;
+  int rc = qaEngineInit(&ex->e, job, ex->lanes, ex->tiles * ex->rpt, err);
+  if (rc) {
+    free(ex);
+    return rc;
+  }
+  QaEngine *e = &ex->e;
+  e->a_store_bits = job->a_bits;
+  e->w_store_bits = job->w_bits;
+  e->o_store_bits = job->a_bits;
+  ex->nwin = qaEngineWindows(e);
+  ex->ngrp = (ex->nwin + ex->cols - 1) / ex->cols;
+  ex->spw = (int)qaEngineStepsPerWindow(e);
+  ex->rsc = l->r * l->s * e->cpad;
+  /* planes: the most terms any weight of the layer has */
+  int jmax = 1;
+  int64_t nw = qaLayerWgtCount(l);
+  for (int64_t i = 0; i < nw; i++) {
+    int64_t m = mag(job->wgt[i]);
+    int n = ex->ttab[m];
+    if (n > jmax) jmax = n;
+    if (m > ex->wmag) ex->wmag = m;
+  }
+  ex->jmax = jmax;
+  ex->wterms = qaMalloc((size_t)(ex->wmag + 1) * jmax * sizeof(QaTerm), err);
+  if (ex->wterms) {
+    QaTerm t[QA_TERMS_MAX];
+    for (int64_t m = 0; m <= ex->wmag; m++) {
+      int n = qaTermsEncode(ex->enc, (int32_t)m, t);
+      memcpy(ex->wterms + m * jmax, t, (size_t)n * sizeof(QaTerm));
+    }
+  }
+  int rows = e->rows, npe = rows * ex->cols;
+  size_t nact = (size_t)e->hp * e->wp * e->cpad, nwg = (size_t)e->gpp * e->kg * ex->rsc;
+  ex->ta = qaMalloc(nact, err);
+  ex->tw = qaMalloc(nwg ? nwg : 1, err);
+  ex->asum = qaMalloc((size_t)ex->rsc * sizeof(int64_t), err);
+  ex->wmax = qaMalloc((size_t)ex->tiles * ex->rsc, err);
+  ex->sums = qaMalloc((size_t)npe * sizeof(int64_t), err);
+  ex->bases = qaMalloc((size_t)ex->cols * sizeof(int64_t), err);
+  ex->planes = qaMalloc((size_t)rows * l->r * jmax * l->s * e->cpad * sizeof(int32_t), err);
+  ex->jn = qaMalloc((size_t)rows * l->r, err);
+  ex->g_k = qaMalloc((size_t)npe * sizeof(int64_t), err);
+  ex->g_total = qaMalloc((size_t)npe * sizeof(int64_t), err);
+  ex->g_fresh = qaMalloc((size_t)npe, err);
+  ex->g_busy = qaMalloc((size_t)npe, err);
+  ex->g_done = qaMalloc((size_t)npe, err);
+  ex->g_end = qaMalloc((size_t)npe, err);
+  ex->acc = qaMalloc((size_t)npe * sizeof(int64_t), err);
+  ex->lane = qaCalloc((size_t)npe * ex->lanes, sizeof(Lane), err);
+  if (!ex->wterms || !ex->ta || !ex->tw || !ex->asum || !ex->wmax || !ex->sums || !ex->bases || !ex->planes || !ex->jn ||
+      !ex->g_k || !ex->g_total || !ex->g_fresh || !ex->g_busy || !ex->g_done || !ex->g_end || !ex->acc ||
+      !ex->lane) {
+    qaLaconicEnd(ex, 0);
+    return QA_EINTERNAL;
+  }
+  st->macs = qaLayerMacs(l);
+  st->effectual_terms = 0;
+  /* Weights are fetched into the weight memories once per layer. */
+  qaStatsAddAction(st, "dram", "read_bits", 0, 0, nw * job->w_bits);
+  qaStatsAddAction(st, "sb", "write_bits", 0, 0, nw * job->w_bits);
+  *out = ex;
+  return QA_OK;
+}
+
+int64_t qaLaconicNChunks(const QaExec *ex) { return ex->e.n_chunk; }
+const QaEngine *qaLaconicEngine(const QaExec *ex) { return &ex->e; }
+
+/* Load chunk c's operands and (when they changed) their term counts. */
+static void load(QaExec *ex, const QaChunk *c) {
+  QaEngine *e = &ex->e;
+  const QaLayer *l = e->l;
+  qaEngineLoad(e, c);
+  const uint8_t *tab = ex->ttab;
+  if (e->cur_pack != ex->ld_pack) {
+    size_t n = (size_t)e->kf * ex->rsc;
+    for (size_t i = 0; i < n; i++) ex->tw[i] = tab[mag(e->wgt[i])];
+  }
+  if (e->cur_img != ex->ld_img || e->cur_pack != ex->ld_pack) {
+    size_t n = (size_t)e->hp * e->wp * e->cpad;
+    int64_t amax = 0;
+    for (size_t i = 0; i < n; i++) {
+      int64_t m = mag(e->act[i]);
+      ex->ta[i] = tab[m];
+      amax = m > amax ? m : amax;
+    }
+    ex->amax = amax;
+    /* sum over all windows of the term counts each kernel offset sees */
+    int span = l->s * e->cpad;
+    memset(ex->asum, 0, (size_t)ex->rsc * sizeof(int64_t));
+    for (int oy = 0; oy < e->oh; oy++)
+      for (int ox = 0; ox < e->ow; ox++)
+        for (int r = 0; r < l->r; r++) {
+          const uint8_t *row = ex->ta + (qaEngineActRow(e, oy, ox, r) - e->act);
+          int64_t *dst = ex->asum + (int64_t)r * span;
+          for (int x = 0; x < span; x++) dst[x] += row[x];
+        }
+  }
+  ex->ld_img = e->cur_img;
+  ex->ld_pack = e->cur_pack;
+}
+
+/* Effectual term pairs of a pass: sum over kernel offsets of asum x (sum of tw over
+** the pass's filters). */
+static int64_t pass_effectual(const QaExec *ex, const QaChunk *c) {
+  int64_t eff = 0;
+  for (int j = 0; j < c->nf; j++) {
+    const uint8_t *w = ex->tw + (int64_t)(c->f0 + j) * ex->rsc;
+    for (int x = 0; x < ex->rsc; x++) eff += ex->asum[x] * w[x];
+  }
+  return eff;
+}
+
+/* Action counts of one pass: identical in both timing modes. eff = term pairs
+** processed, pe_cycles = sum over PEs of the cycles their sync group was in a step. */
+static void count_chunk(QaExec *ex, const QaChunk *c, int64_t eff, int64_t pe_cycles) {
+  const QaEngine *e = &ex->e;
+  QaLayerStats *st = ex->st;
+  int64_t steps = ex->ngrp * ex->spw;       /* brick steps dispatched to the array */
+  int64_t wsteps = ex->nwin * ex->spw;      /* window x brick steps (activation bricks read) */
+  int64_t tiles_active = (c->nf + ex->rpt - 1) / ex->rpt;
+  int ab = ex->a_bits, wb = ex->w_bits, lanes = e->lanes;
+  int positions = ab + wb + 1, counter_bits = bits_for(lanes) + 1;
+  st->n_steps += steps;
+  st->effectual_terms += eff;
+  qaStatsAddAction(st, "exp_adder", "op", bits_for(ab), bits_for(wb), eff);
+  qaStatsAddAction(st, "onehot_decoder", "op", positions, 0, eff);
+  qaStatsAddAction(st, "histogram", "op", positions, counter_bits, pe_cycles);
+  qaStatsAddAction(st, "shifter", "op", counter_bits, positions, pe_cycles);
+  qaStatsAddAction(st, "adder_tree", "op", counter_bits + positions, positions, pe_cycles);
+  qaStatsAddAction(st, "acc", "op", ex->acc_bits, 0, pe_cycles);
+  qaStatsAddAction(st, "term_encoder", "op", ab, 0, wsteps * lanes * tiles_active);
+  qaStatsAddAction(st, "term_encoder", "op", wb, 0, steps * c->nf * lanes);
+  qaStatsAddAction(st, "nm", "read_bits", 0, 0, wsteps * lanes * e->a_store_bits);
+  qaStatsAddAction(st, "nbin", "write_bits", 0, 0, wsteps * tiles_active * lanes * e->a_store_bits);
+  qaStatsAddAction(st, "nbin", "read_bits", 0, 0, wsteps * tiles_active * lanes * e->a_store_bits);
+  qaStatsAddAction(st, "sb", "read_bits", 0, 0, steps * c->nf * lanes * e->w_store_bits);
+  qaStatsAddAction(st, "nbout", "write_bits", 0, 0, ex->nwin * c->nf * e->o_store_bits);
+  qaStatsAddAction(st, "nm", "write_bits", 0, 0, ex->nwin * c->nf * e->o_store_bits);
+}
+
+static inline void put_output(QaExec *ex, const QaChunk *c, int f, int oy, int ox, int64_t exact) {
+  int64_t v = qaWrapAcc(exact, ex->acc_bits);
+  if (v != exact) ex->st->acc_overflows++;
+  ex->e.job->out[qaEngineOutIndex(&ex->e, c->img, f, oy, ox)] = v;
+}
+
+/* max(1, max_l a[l] * w[l]) */
+static inline int max_prod(const uint8_t *restrict a, const uint8_t *restrict w, int n) {
+  int m = 1;
+  for (int l = 0; l < n; l++) {
+    int p = a[l] * w[l];
+    m = p > m ? p : m;
+  }
+  return m;
+}
+
+/* Maxima of the weight term counts of pass filters [j0, j1) into dst[rsc]. */
+static void weight_max(const QaExec *ex, const QaChunk *c, int j0, int j1, uint8_t *dst) {
+  memset(dst, 0, (size_t)ex->rsc);
+  for (int j = j0; j < j1; j++) {
+    const uint8_t *w = ex->tw + (int64_t)(c->f0 + j) * ex->rsc;
+    for (int x = 0; x < ex->rsc; x++) dst[x] = w[x] > dst[x] ? w[x] : dst[x];
+  }
+}
+
+/* Loosely timed cycle count of a pass under the sync scope; *pe_cycles out. */
+static int64_t lt_cycles(QaExec *ex, const QaChunk *c, int64_t *pe_cycles) {
+  const QaEngine *e = &ex->e;
+  const QaLayer *l = e->l;
+  int L = e->lanes, C = ex->cols, nf = c->nf, rpt = ex->rpt, cpad = e->cpad;
+  int tiles_act = (nf + rpt - 1) / rpt;
+  int sync = ex->sync;
+  int64_t total = 0, pe = 0;
+  uint8_t am[256];
+  if (sync == QA_LACONIC_SYNC_GRID) {
+    weight_max(ex, c, 0, nf, ex->wmax);
+  } else if (sync != QA_LACONIC_SYNC_PE) {
+    for (int t = 0; t < tiles_act; t++) {
+      int j1 = (t + 1) * rpt < nf ? (t + 1) * rpt : nf;
+      weight_max(ex, c, t * rpt, j1, ex->wmax + (int64_t)t * ex->rsc);
+    }
+  }
+  memset(ex->sums, 0, (size_t)nf * C * sizeof(int64_t));
+  for (int64_t g = 0; g < ex->ngrp; g++) {
+    int ncol = ex->nwin - g * C < C ? (int)(ex->nwin - g * C) : C;
+    for (int cc = 0; cc < ncol; cc++) {
+      int64_t w = g * C + cc;
+      ex->bases[cc] = qaEngineActRow(e, (int)(w / e->ow), (int)(w % e->ow), 0) - e->act;
+    }
+    for (int r = 0; r < l->r; r++)
+      for (int s = 0; s < l->s; s++)
+        for (int b = 0; b < e->cb; b++) {
+          int64_t aoff = ((int64_t)r * e->wp + s) * cpad + (int64_t)b * L;
+          int64_t woff = ((int64_t)r * l->s + s) * cpad + (int64_t)b * L;
+          if (sync == QA_LACONIC_SYNC_GRID || sync == QA_LACONIC_SYNC_TILE) {
+            const uint8_t *a0 = ex->ta + ex->bases[0] + aoff;
+            memcpy(am, a0, (size_t)L);
+            for (int cc = 1; cc < ncol; cc++) {
+              const uint8_t *a = ex->ta + ex->bases[cc] + aoff;
+              for (int k = 0; k < L; k++) am[k] = a[k] > am[k] ? a[k] : am[k];
+            }
+            if (sync == QA_LACONIC_SYNC_GRID) {
+              int m = max_prod(am, ex->wmax + woff, L);
+              total += m;
+              pe += (int64_t)m * nf * ncol;
+            } else {
+              for (int t = 0; t < tiles_act; t++) {
+                int nft = (t + 1) * rpt < nf ? rpt : nf - t * rpt;
+                int m = max_prod(am, ex->wmax + (int64_t)t * ex->rsc + woff, L);
+                ex->sums[t] += m;
+                pe += (int64_t)m * nft * ncol;
+              }
+            }
+          } else if (sync == QA_LACONIC_SYNC_COLUMN) {
+            for (int cc = 0; cc < ncol; cc++) {
+              const uint8_t *a = ex->ta + ex->bases[cc] + aoff;
+              for (int t = 0; t < tiles_act; t++) {
+                int nft = (t + 1) * rpt < nf ? rpt : nf - t * rpt;
+                int m = max_prod(a, ex->wmax + (int64_t)t * ex->rsc + woff, L);
+                ex->sums[t * C + cc] += m;
+                pe += (int64_t)m * nft;
+              }
+            }
+          } else {
+            for (int cc = 0; cc < ncol; cc++) {
+              const uint8_t *a = ex->ta + ex->bases[cc] + aoff;
+              for (int j = 0; j < nf; j++) {
+                int m = max_prod(a, ex->tw + (int64_t)(c->f0 + j) * ex->rsc + woff, L);
+                ex->sums[(int64_t)j * C + cc] += m;
+                pe += m;
+              }
+            }
+          }
+        }
+  }
+  if (sync != QA_LACONIC_SYNC_GRID) {
+    int64_t n = sync == QA_LACONIC_SYNC_TILE ? tiles_act
+                : sync == QA_LACONIC_SYNC_COLUMN ? (int64_t)tiles_act * C
+                                                 : (int64_t)nf * C;
+    for (int64_t i = 0; i < n; i++) total = ex->sums[i] > total ? ex->sums[i] : total;
+  }
+  *pe_cycles = pe;
+  return total;
+}
+
+/* Split the pass's weights into term planes; returns the largest sum over the terms
+** of |term| of any weight (for the overflow bound). */
+static int64_t build_planes(QaExec *ex, const QaChunk *c) {
+  const QaEngine *e = &ex->e;
+  const QaLayer *l = e->l;
+  int span = l->s * e->cpad, J = ex->jmax;
+  int64_t wts_max = 0;
+  for (int j = 0; j < c->nf; j++)
+    for (int r = 0; r < l->r; r++) {
+      const int32_t *row = qaEngineWgtRow(e, c->f0 + j, r);
+      int32_t *pl = ex->planes + ((int64_t)j * l->r + r) * J * span;
+      memset(pl, 0, (size_t)J * span * sizeof(int32_t));
+      int jn = 0;
+      for (int x = 0; x < span; x++) {
+        if (!row[x]) continue;
+        int64_t m = mag(row[x]);
+        int n = ex->ttab[m];
+        const QaTerm *t = ex->wterms + m * J; /* terms of |w|; the sign of w multiplies them */
+        int64_t sum = 0;
+        for (int q = 0; q < n; q++) {
+          int32_t v = (int32_t)1 << t[q].exp;
+          pl[(int64_t)q * span + x] = (t[q].sign < 0) != (row[x] < 0) ? -v : v;
+          sum += v;
+        }
+        jn = n > jn ? n : jn;
+        wts_max = sum > wts_max ? sum : wts_max;
+      }
+      ex->jn[j * l->r + r] = (uint8_t)jn;
+    }
+  return wts_max;
+}
+
+static inline int32_t dot32(const int32_t *restrict a, const int32_t *restrict p, int n) {
+  uint32_t acc = 0; /* exact: the caller proved the sum fits */
+  for (int x = 0; x < n; x++) acc += (uint32_t)a[x] * (uint32_t)p[x];
+  return (int32_t)acc;
+}
+
+static inline int64_t dot64(const int32_t *restrict a, const int32_t *restrict p, int n) {
+  int64_t acc = 0;
+  for (int x = 0; x < n; x++) acc += (int64_t)a[x] * p[x];
+  return acc;
+}
+
+/* Outputs of a pass through the weight term planes (see the header comment). */
+static void lt_outputs(QaExec *ex, const QaChunk *c) {
+  const QaEngine *e = &ex->e;
+  const QaLayer *l = e->l;
+  int span = l->s * e->cpad, J = ex->jmax, C = ex->cols, cpad = e->cpad, cg = e->cg;
+  int64_t wts_max = build_planes(ex, c);
+  /* |sum| <= amax * wts_max * (R * S * cg) for every output of the pass */
+  double bound = (double)ex->amax * (double)wts_max * (double)l->r * l->s * cg;
+  int use32 = bound <= 2147483647.0;
+  for (int64_t g = 0; g < ex->ngrp; g++) {
+    int ncol = ex->nwin - g * C < C ? (int)(ex->nwin - g * C) : C;
+    for (int j = 0; j < c->nf; j++) {
+      int f = c->f0 + j;
+      /* only the filter's own group's channels can be non-zero */
+      int lo = e->gpp > 1 ? (f / e->kg) * cg : 0;
+      int whole = lo == 0 && cg == cpad;
+      for (int cc = 0; cc < ncol; cc++) {
+        int64_t w = g * C + cc;
+        int oy = (int)(w / e->ow), ox = (int)(w % e->ow);
+        int64_t acc = 0;
+        for (int r = 0; r < l->r; r++) {
+          const int32_t *a = qaEngineActRow(e, oy, ox, r);
+          const int32_t *pl = ex->planes + ((int64_t)j * l->r + r) * J * span;
+          int nq = ex->jn[j * l->r + r];
+          for (int q = 0; q < nq; q++) {
+            const int32_t *p = pl + (int64_t)q * span;
+            if (whole)
+              acc += use32 ? dot32(a, p, span) : dot64(a, p, span);
+            else if (cg == 1) /* depthwise: one channel per filter */
+              for (int s = 0; s < l->s; s++) acc += (int64_t)a[s * cpad + lo] * p[s * cpad + lo];
+            else
+              for (int s = 0; s < l->s; s++) {
+                int64_t o = (int64_t)s * cpad + lo;
+                acc += use32 ? dot32(a + o, p + o, cg) : dot64(a + o, p + o, cg);
+              }
+          }
+        }
+        put_output(ex, c, f, oy, ox, acc);
+      }
+    }
+  }
+}
+
+int64_t qaLaconicRunChunk(QaExec *ex, int64_t i) {
+  const QaChunk *c = &ex->e.chunks[i];
+  load(ex, c);
+  int64_t pe_cycles = 0;
+  int64_t cycles = lt_cycles(ex, c, &pe_cycles);
+  lt_outputs(ex, c);
+  count_chunk(ex, c, pass_effectual(ex, c), pe_cycles);
+  return cycles;
+}
+
+/* ---- clocked mode: explicit PE and lane state, one cycle per tick ---------------- */
+
+static inline int group_of(const QaExec *ex, int j, int col) {
+  switch (ex->sync) {
+  case QA_LACONIC_SYNC_PE: return j * ex->cols + col;
+  case QA_LACONIC_SYNC_COLUMN: return (j / ex->rpt) * ex->cols + col;
+  case QA_LACONIC_SYNC_TILE: return j / ex->rpt;
+  default: return 0;
+  }
+}
+
+void qaLaconicStartChunk(QaExec *ex, int64_t i) {
+  const QaChunk *c = &ex->e.chunks[i];
+  ex->cur = c;
+  load(ex, c);
+  int C = ex->cols, tiles_act = (c->nf + ex->rpt - 1) / ex->rpt;
+  int single = ex->sync == QA_LACONIC_SYNC_PE || ex->sync == QA_LACONIC_SYNC_COLUMN;
+  ex->n_grp = ex->sync == QA_LACONIC_SYNC_PE       ? c->nf * C
+              : ex->sync == QA_LACONIC_SYNC_COLUMN ? tiles_act * C
+              : ex->sync == QA_LACONIC_SYNC_TILE   ? tiles_act
+                                                   : 1;
+  ex->n_live = 0;
+  for (int gi = 0; gi < ex->n_grp; gi++) {
+    int col = gi % C;
+    int64_t ng = single ? (ex->nwin > col ? (ex->nwin - col + C - 1) / C : 0) : ex->ngrp;
+    ex->g_k[gi] = 0;
+    ex->g_total[gi] = ng * ex->spw;
+    ex->g_done[gi] = ng == 0;
+    ex->g_fresh[gi] = 1;
+    ex->g_busy[gi] = 0;
+    ex->g_end[gi] = 0;
+    ex->n_live += ng > 0;
+  }
+  memset(ex->acc, 0, (size_t)c->nf * C * sizeof(int64_t));
+  ex->cy_eff = ex->cy_pe = 0;
+}
+
+/* Load lane operands of PE (j, window win) for brick step t: terms of both operands. */
+static void load_lanes(QaExec *ex, Lane *ln, int j, int64_t win, int t) {
+  const QaEngine *e = &ex->e;
+  const QaLayer *l = e->l;
+  int per_r = l->s * e->cb;
+  int r = t / per_r, rem = t % per_r, s = rem / e->cb, b = rem % e->cb;
+  int64_t off = (int64_t)s * e->cpad + (int64_t)b * e->lanes;
+  const int32_t *a = qaEngineActRow(e, (int)(win / e->ow), (int)(win % e->ow), r) + off;
+  const int32_t *w = qaEngineWgtRow(e, ex->cur->f0 + j, r) + off;
+  for (int k = 0; k < e->lanes; k++) {
+    ln[k].na = (uint8_t)qaTermsEncode(ex->enc, a[k], ln[k].a);
+    ln[k].nw = (uint8_t)qaTermsEncode(ex->enc, w[k], ln[k].w);
+    ln[k].n = (uint16_t)(ln[k].na * ln[k].nw);
+    ln[k].k = 0;
+  }
+}
+
+/* One clock: every PE whose sync group is in a step (and that has a window) lets each
+** lane with work left emit one term pair into the histogram, then shifts, reduces
+** and accumulates. A group whose lanes are all done finishes its step. Returns 0
+** after the chunk's last cycle. */
+int qaLaconicTick(QaExec *ex) {
+  const QaChunk *c = ex->cur;
+  int C = ex->cols, L = ex->lanes, spw = ex->spw;
+  int32_t hist[HIST_N];
+  for (int j = 0; j < c->nf; j++)
+    for (int col = 0; col < C; col++) {
+      int gi = group_of(ex, j, col);
+      if (ex->g_done[gi]) continue;
+      int64_t k = ex->g_k[gi], win = (k / spw) * C + col;
+      if (win >= ex->nwin) continue;
+      int pe = j * C + col;
+      Lane *ln = ex->lane + (int64_t)pe * L;
+      if (ex->g_fresh[gi]) load_lanes(ex, ln, j, win, (int)(k % spw));
+      memset(hist, 0, sizeof hist);
+      int busy = 0;
+      for (int q = 0; q < L; q++) {
+        Lane *x = &ln[q];
+        if (x->k >= x->n) continue;
+        int ia = x->k / x->nw, iw = x->k % x->nw;
+        hist[x->a[ia].exp + x->w[iw].exp] += x->a[ia].sign * x->w[iw].sign; /* exponent add, one-hot count */
+        x->k++;
+        ex->cy_eff++;
+        busy |= x->k < x->n;
+      }
+      int64_t sum = 0;
+      for (int p = 0; p < HIST_N; p++) sum += (int64_t)hist[p] * ((int64_t)1 << p); /* shift and reduce */
+      ex->acc[pe] += sum;
+      ex->cy_pe++;
+      ex->g_busy[gi] |= (uint8_t)busy;
+    }
+  /* groups whose lanes are all done finish their step */
+  int any_end = 0;
+  for (int gi = 0; gi < ex->n_grp; gi++) {
+    if (ex->g_done[gi]) continue;
+    ex->g_fresh[gi] = 0;
+    ex->g_end[gi] = !ex->g_busy[gi];
+    ex->g_busy[gi] = 0;
+    any_end |= ex->g_end[gi];
+  }
+  if (any_end) {
+    for (int j = 0; j < c->nf; j++)
+      for (int col = 0; col < C; col++) {
+        int gi = group_of(ex, j, col);
+        if (ex->g_done[gi] || !ex->g_end[gi] || ex->g_k[gi] % spw != spw - 1) continue;
+        int64_t win = (ex->g_k[gi] / spw) * C + col;
+        if (win >= ex->nwin) continue;
+        int pe = j * C + col;
+        put_output(ex, c, c->f0 + j, (int)(win / ex->e.ow), (int)(win % ex->e.ow), ex->acc[pe]);
+        ex->acc[pe] = 0;
+      }
+    for (int gi = 0; gi < ex->n_grp; gi++) {
+      if (ex->g_done[gi] || !ex->g_end[gi]) continue;
+      ex->g_end[gi] = 0;
+      ex->g_fresh[gi] = 1;
+      if (++ex->g_k[gi] == ex->g_total[gi]) {
+        ex->g_done[gi] = 1;
+        ex->n_live--;
+      }
+    }
+  }
+  if (ex->n_live > 0) return 1;
+  count_chunk(ex, c, ex->cy_eff, ex->cy_pe);
+  return 0;
+}
+
+const QaArchDesc qaArchLaconic = {
+    .name = "laconic",
+    .summary = "Laconic term-serial PEs (both operands as signed 2^k terms, encoder booth4 by default): "
+               "16 tiles x 16 filters x 16 windows x 16 lanes, terms(a) x terms(w) cycles per lane, sync scope parameter",
+    .params = lac_params,
+    .n_params = (int)(sizeof lac_params / sizeof lac_params[0]),
+    .check = qaLaconicCheck,
+    QA_LACONIC_OPS,
+};

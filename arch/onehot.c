@@ -1,0 +1,409 @@
+/*
+** onehot.c - one-hot and k-hot networks (Li, Wang, Liu, Leng, Cheng, DATE 2020) on two
+** kinds of PE:
+**
+** onehot-dadiannao: the DaDianNao geometry (tiles x filters_per_tile PE rows sharing
+**   one activation brick of `lanes` channels per cycle) whose multipliers are replaced
+**   by exponent adders: every activation and weight code is 0 or +-2^k, so a lane's
+**   product is +-2^(e_a + e_w); a decoder turns e_a + e_w into a one-hot position, the
+**   PE counts the hits per position across its lanes (histogram), shifts each count by
+**   its position and reduces with an adder tree. One cycle per brick step, exactly
+**   like DaDianNao. Codes with more than one term are rejected (quantize with pow2).
+**   The term of a one-hot code is the code itself, whatever the encoder.
+**   Loosely timed, for one-hot codes the histogram reduced over positions equals the
+**   dot product of the brick, which LT computes directly; the clocked tick runs the
+**   exponent adders and the histogram literally. Codes are stored as a zero flag, a
+**   sign bit (signed operands) and a ceil(log2 bits)-bit exponent.
+**   Actions per brick step: exp_adder op (a, w: exponent bits) and onehot_decoder op
+**   (a: positions) in every lane of every active row; histogram op (a: positions,
+**   w: counter bits), adder_tree op (a: input width, w: inputs) and acc op per active
+**   row; memories as dadiannao.c at the one-hot storage widths.
+**
+** khot-laconic: the Laconic PE array of laconic.c on k-hot codes (at most k_a terms
+**   per activation and k_w per weight with the job's encoder; NAF by default, which
+**   gives a k-hot code exactly its k terms): a lane costs at most k_a x k_w cycles.
+**   Same parameters, cycle and sync rules as laconic, plus k_a and k_w, which are
+**   checked against the data.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "laconicInt.h"
+
+#define HIST_N 34 /* exponent sums 0..32 of two one-hot 16-bit codes */
+
+/* ---- onehot-dadiannao ------------------------------------------------------------ */
+
+static const QaParamDef ohd_params[] = {
+    {"tiles", QA_PT_INT, 1, 1024, 16, "", "tiles working in lock-step on one activation brick (as DaDianNao)"},
+    {"filters_per_tile", QA_PT_INT, 1, 1024, 16, "", "PE rows per tile, one filter each"},
+    {"lanes", QA_PT_INT, 1, 256, 16, "", "activation/weight pairs per PE per cycle (brick width)"},
+    {"max_bits", QA_PT_INT, 1, 16, 16, "bits", "widest one-hot code the exponent adders accept"},
+    {"acc_bits", QA_PT_INT, 16, 64, 48, "bits", "accumulator width (48 keeps 16-bit dot products exact)"},
+    {"clock_mhz", QA_PT_REAL, 1, 10000, 606, "MHz", "clock frequency (DaDianNao's 606 MHz at 28 nm)"},
+    {"sb_kib", QA_PT_INT, 1, 1 << 20, 2048, "KiB", "synapse buffer (weight eDRAM) per tile"},
+    {"nbin_kib", QA_PT_INT, 1, 1 << 20, 16, "KiB", "input neuron buffer per tile"},
+    {"nbout_kib", QA_PT_INT, 1, 1 << 20, 16, "KiB", "output neuron buffer per tile"},
+    {"nm_kib", QA_PT_INT, 1, 1 << 22, 4096, "KiB", "central neuron memory (eDRAM)"},
+    QA_DRAM_PARAMS,
+};
+
+struct QaExec {
+  QaEngine e;
+  QaLayerStats *st;
+  int tiles, fpt, acc_bits, a_bits, w_bits;
+  int rsc;             /* R * S * cpad */
+  int ld_img, ld_pack;
+  int64_t *nzsum;      /* rsc: windows whose activation at each kernel offset is non-zero */
+  /* clocked state */
+  const QaChunk *cur;
+  int oy, ox;
+  int64_t t;           /* brick step within the window */
+  int64_t *acc;        /* one accumulator per PE row */
+  int64_t cy_eff;
+};
+
+static int bits_for(int n) {
+  int b = 1;
+  while ((1 << b) <= n) b++;
+  return b;
+}
+
+/* ceil(log2 n) for n >= 1 */
+static int clog2(int n) {
+  int b = 0;
+  while ((1 << b) < n) b++;
+  return b;
+}
+
+static int64_t mag(int32_t v) { return v < 0 ? -(int64_t)v : (int64_t)v; }
+
+/* Bits of a stored one-hot code of a `bits`-bit operand: zero flag, sign, exponent. */
+static int onehot_store_bits(int bits, int is_signed) { return 1 + is_signed + clog2(bits); }
+
+/* Index of the first code of v[n] that is not 0 or +-2^k, or -1. */
+static int64_t first_not_onehot(const int32_t *v, int64_t n) {
+  for (int64_t i = 0; i < n; i++) {
+    int64_t m = mag(v[i]);
+    if (m & (m - 1)) return i;
+  }
+  return -1;
+}
+
+static double ohd_peak(const QaArchConfig *cfg) {
+  return (double)qaCfgInt(cfg, "tiles") * qaCfgInt(cfg, "filters_per_tile") * qaCfgInt(cfg, "lanes");
+}
+
+static int ohd_check(const QaArchConfig *cfg, const QaLayerJob *job, QaErr *err) {
+  const char *name = job->layer->name;
+  int mb = qaCfgInt(cfg, "max_bits");
+  if (job->a_bits < 1 || job->w_bits < 1 || job->a_bits > mb || job->w_bits > mb)
+    return qaErrSet(err, QA_EUSER,
+                    "layer '%s': onehot-dadiannao accepts one-hot codes of up to %d bits, not %d-bit "
+                    "activations x %d-bit weights; lower --bits or raise max_bits",
+                    name, mb, job->a_bits, job->w_bits);
+  int64_t na = qaLayerActCount(job->layer), nw = qaLayerWgtCount(job->layer);
+  for (int64_t i = 0; i < na; i++)
+    if (mag(job->act[i]) > 65535)
+      return qaErrSet(err, QA_EUSER, "layer '%s': activation code %d at index %lld is out of the 16-bit range",
+                      name, job->act[i], (long long)i);
+  for (int64_t i = 0; i < nw; i++)
+    if (mag(job->wgt[i]) > 65535)
+      return qaErrSet(err, QA_EUSER, "layer '%s': weight code %d at index %lld is out of the 16-bit range",
+                      name, job->wgt[i], (long long)i);
+  int64_t ia = first_not_onehot(job->act, na);
+  int64_t iw = ia < 0 ? first_not_onehot(job->wgt, nw) : -1;
+  if (ia >= 0 || iw >= 0)
+    return qaErrSet(err, QA_EUSER,
+                    "layer '%s': onehot-dadiannao needs one-hot values (0 or +-2^k); quantize with "
+                    "--quant-a pow2-u --quant-w pow2 (%s code %d at index %lld is not)",
+                    name, ia >= 0 ? "activation" : "weight", ia >= 0 ? job->act[ia] : job->wgt[iw],
+                    (long long)(ia >= 0 ? ia : iw));
+  return QA_OK;
+}
+
+static void ohd_end(QaExec *ex, int64_t n_cycles) {
+  if (!ex) return;
+  QaLayerStats *st = ex->st;
+  double peak = (double)ex->tiles * ex->fpt * ex->e.lanes;
+  st->pe_util = n_cycles > 0 ? (double)st->macs / (peak * (double)n_cycles) : 0;
+  qaEngineFree(&ex->e);
+  free(ex->nzsum);
+  free(ex->acc);
+  free(ex);
+}
+
+static int ohd_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStats *st, QaExec **out,
+                     QaErr *err) {
+  const QaLayer *l = job->layer;
+  *out = NULL;
+  QaExec *ex = qaCalloc(1, sizeof *ex, err);
+  if (!ex) return QA_EINTERNAL;
+  ex->st = st;
+  ex->tiles = qaCfgInt(cfg, "tiles");
+  ex->fpt = qaCfgInt(cfg, "filters_per_tile");
+  ex->acc_bits = qaCfgInt(cfg, "acc_bits");
+  ex->a_bits = job->a_bits;
+  ex->w_bits = job->w_bits;
+  ex->ld_img = ex->ld_pack = -1;
+  int rc = qaEngineInit(&ex->e, job, qaCfgInt(cfg, "lanes"), ex->tiles * ex->fpt, err);
+  if (rc) {
+    free(ex);
+    return rc;
+  }
+  QaEngine *e = &ex->e;
+  e->a_store_bits = onehot_store_bits(job->a_bits, job->a_signed != 0);
+  e->w_store_bits = onehot_store_bits(job->w_bits, 1);
+  e->o_store_bits = e->a_store_bits;
+  ex->rsc = l->r * l->s * e->cpad;
+  ex->nzsum = qaMalloc((size_t)ex->rsc * sizeof(int64_t), err);
+  ex->acc = qaCalloc((size_t)e->rows, sizeof(int64_t), err);
+  if (!ex->nzsum || !ex->acc) {
+    ohd_end(ex, 0);
+    return QA_EINTERNAL;
+  }
+  st->macs = qaLayerMacs(l);
+  st->effectual_terms = 0;
+  qaStatsAddAction(st, "dram", "read_bits", 0, 0, qaLayerWgtCount(l) * e->w_store_bits);
+  qaStatsAddAction(st, "sb", "write_bits", 0, 0, qaLayerWgtCount(l) * e->w_store_bits);
+  *out = ex;
+  return QA_OK;
+}
+
+static int64_t ohd_n_chunks(const QaExec *ex) { return ex->e.n_chunk; }
+static const QaEngine *ohd_engine(const QaExec *ex) { return &ex->e; }
+
+/* Load a chunk's operands; per (image, pack), count the windows whose activation at
+** each kernel offset is non-zero (for the effectual term pairs). */
+static void ohd_load(QaExec *ex, const QaChunk *c) {
+  QaEngine *e = &ex->e;
+  const QaLayer *l = e->l;
+  qaEngineLoad(e, c);
+  if (e->cur_img != ex->ld_img || e->cur_pack != ex->ld_pack) {
+    int span = l->s * e->cpad;
+    memset(ex->nzsum, 0, (size_t)ex->rsc * sizeof(int64_t));
+    for (int oy = 0; oy < e->oh; oy++)
+      for (int ox = 0; ox < e->ow; ox++)
+        for (int r = 0; r < l->r; r++) {
+          const int32_t *row = qaEngineActRow(e, oy, ox, r);
+          int64_t *dst = ex->nzsum + (int64_t)r * span;
+          for (int x = 0; x < span; x++) dst[x] += row[x] != 0;
+        }
+  }
+  ex->ld_img = e->cur_img;
+  ex->ld_pack = e->cur_pack;
+}
+
+/* Term pairs (both operands non-zero) of a pass. */
+static int64_t ohd_effectual(const QaExec *ex, const QaChunk *c) {
+  int64_t eff = 0;
+  for (int j = 0; j < c->nf; j++) {
+    const int32_t *w = ex->e.wgt + (int64_t)(c->f0 + j) * ex->rsc;
+    for (int x = 0; x < ex->rsc; x++) eff += w[x] ? ex->nzsum[x] : 0;
+  }
+  return eff;
+}
+
+/* Action counts of one pass: identical in both timing modes (eff = term pairs). */
+static void ohd_count(QaExec *ex, const QaChunk *c, int64_t eff) {
+  const QaEngine *e = &ex->e;
+  QaLayerStats *st = ex->st;
+  int64_t windows = qaEngineWindows(e);
+  int64_t steps = windows * qaEngineStepsPerWindow(e);
+  int64_t tiles_active = (c->nf + ex->fpt - 1) / ex->fpt;
+  int lanes = e->lanes;
+  int positions = ex->a_bits + ex->w_bits - 1, counter_bits = bits_for(lanes) + 1;
+  int ab = e->a_store_bits, wb = e->w_store_bits, ob = e->o_store_bits;
+  st->n_steps += steps;
+  st->effectual_terms += eff;
+  qaStatsAddAction(st, "exp_adder", "op", bits_for(ex->a_bits - 1), bits_for(ex->w_bits - 1),
+                   steps * c->nf * lanes);
+  qaStatsAddAction(st, "onehot_decoder", "op", positions, 0, steps * c->nf * lanes);
+  qaStatsAddAction(st, "histogram", "op", positions, counter_bits, steps * c->nf);
+  qaStatsAddAction(st, "adder_tree", "op", counter_bits + positions, positions, steps * c->nf);
+  qaStatsAddAction(st, "acc", "op", ex->acc_bits, 0, steps * c->nf);
+  qaStatsAddAction(st, "nm", "read_bits", 0, 0, steps * lanes * ab);
+  qaStatsAddAction(st, "nbin", "write_bits", 0, 0, steps * tiles_active * lanes * ab);
+  qaStatsAddAction(st, "nbin", "read_bits", 0, 0, steps * tiles_active * lanes * ab);
+  qaStatsAddAction(st, "sb", "read_bits", 0, 0, steps * c->nf * lanes * wb);
+  qaStatsAddAction(st, "nbout", "write_bits", 0, 0, windows * c->nf * ob);
+  qaStatsAddAction(st, "nm", "write_bits", 0, 0, windows * c->nf * ob);
+}
+
+static inline void ohd_put(QaExec *ex, const QaChunk *c, int f, int oy, int ox, int64_t exact) {
+  int64_t v = qaWrapAcc(exact, ex->acc_bits);
+  if (v != exact) ex->st->acc_overflows++;
+  ex->e.job->out[qaEngineOutIndex(&ex->e, c->img, f, oy, ox)] = v;
+}
+
+static inline int64_t dot(const int32_t *restrict a, const int32_t *restrict w, int n) {
+  int64_t acc = 0;
+  for (int j = 0; j < n; j++) acc += (int64_t)a[j] * w[j];
+  return acc;
+}
+
+static int64_t ohd_run_chunk(QaExec *ex, int64_t i) {
+  QaEngine *e = &ex->e;
+  const QaChunk *c = &e->chunks[i];
+  const QaLayer *l = e->l;
+  ohd_load(ex, c);
+  ohd_count(ex, c, ohd_effectual(ex, c));
+  int span = l->s * e->cpad, cg = e->cg;
+  for (int oy = 0; oy < e->oh; oy++)
+    for (int ox = 0; ox < e->ow; ox++)
+      for (int f = c->f0; f < c->f0 + c->nf; f++) {
+        /* only the filter's own group's channels can be non-zero */
+        int lo = e->gpp > 1 ? (f / e->kg) * cg : 0;
+        int64_t acc = 0;
+        for (int r = 0; r < l->r; r++) {
+          const int32_t *a = qaEngineActRow(e, oy, ox, r), *w = qaEngineWgtRow(e, f, r);
+          if (lo == 0 && cg == e->cpad)
+            acc += dot(a, w, span);
+          else
+            for (int s = 0; s < l->s; s++) acc += dot(a + s * e->cpad + lo, w + s * e->cpad + lo, cg);
+        }
+        ohd_put(ex, c, f, oy, ox, acc);
+      }
+  return qaEngineWindows(e) * qaEngineStepsPerWindow(e);
+}
+
+static void ohd_start_chunk(QaExec *ex, int64_t i) {
+  QaEngine *e = &ex->e;
+  ex->cur = &e->chunks[i];
+  ohd_load(ex, ex->cur);
+  ex->oy = ex->ox = 0;
+  ex->t = 0;
+  ex->cy_eff = 0;
+  memset(ex->acc, 0, (size_t)e->rows * sizeof(int64_t));
+}
+
+/* Exponent of a one-hot magnitude m = 2^k. */
+static inline int exp_of(int64_t m) {
+  int k = 0;
+  while (m > 1) {
+    m >>= 1;
+    k++;
+  }
+  return k;
+}
+
+/* One clock: every active PE row takes one brick: per lane an exponent add and a
+** one-hot position, a histogram across the lanes, shift, reduce, accumulate. */
+static int ohd_tick(QaExec *ex) {
+  QaEngine *e = &ex->e;
+  const QaChunk *c = ex->cur;
+  const QaLayer *l = e->l;
+  int per_r = l->s * e->cb;
+  int r = (int)(ex->t / per_r), rem = (int)(ex->t % per_r);
+  int s = rem / e->cb, b = rem % e->cb;
+  int64_t off = (int64_t)s * e->cpad + (int64_t)b * e->lanes;
+  const int32_t *a = qaEngineActRow(e, ex->oy, ex->ox, r) + off;
+  int32_t hist[HIST_N];
+  for (int j = 0; j < c->nf; j++) {
+    const int32_t *w = qaEngineWgtRow(e, c->f0 + j, r) + off;
+    memset(hist, 0, sizeof hist);
+    for (int lane = 0; lane < e->lanes; lane++) {
+      if (!a[lane] || !w[lane]) continue;
+      int pos = exp_of(mag(a[lane])) + exp_of(mag(w[lane]));
+      hist[pos] += (a[lane] < 0) == (w[lane] < 0) ? 1 : -1;
+      ex->cy_eff++;
+    }
+    int64_t sum = 0;
+    for (int p = 0; p < HIST_N; p++) sum += (int64_t)hist[p] * ((int64_t)1 << p);
+    ex->acc[j] += sum;
+  }
+  if (++ex->t < qaEngineStepsPerWindow(e)) return 1;
+  for (int j = 0; j < c->nf; j++) {
+    ohd_put(ex, c, c->f0 + j, ex->oy, ex->ox, ex->acc[j]);
+    ex->acc[j] = 0;
+  }
+  ex->t = 0;
+  if (++ex->ox == e->ow) {
+    ex->ox = 0;
+    if (++ex->oy == e->oh) {
+      ohd_count(ex, c, ex->cy_eff);
+      return 0;
+    }
+  }
+  return 1;
+}
+
+const QaArchDesc qaArchOneHotDaDianNao = {
+    .name = "onehot-dadiannao",
+    .summary = "one-hot DaDianNao: 16 tiles x 16 filters x 16 lanes, exponent adders + per-PE histogram "
+               "instead of multipliers, one-hot codes only (pow2), 1 cycle per brick",
+    .params = ohd_params,
+    .n_params = (int)(sizeof ohd_params / sizeof ohd_params[0]),
+    .check = ohd_check,
+    .begin = ohd_begin,
+    .n_chunks = ohd_n_chunks,
+    .run_chunk = ohd_run_chunk,
+    .start_chunk = ohd_start_chunk,
+    .tick = ohd_tick,
+    .end = ohd_end,
+    .peak_macs = ohd_peak,
+    .engine = ohd_engine,
+    .quant_a = "pow2-u",
+    .quant_w = "pow2",
+    .encoder = "naf",
+};
+
+/* ---- khot-laconic ---------------------------------------------------------------- */
+
+static const QaParamDef khl_params[] = {
+    QA_LACONIC_PARAM_ROWS,
+    {"k_a", QA_PT_INT, 1, 8, 2, "", "most terms an activation may have (checked); a lane costs <= k_a x k_w cycles"},
+    {"k_w", QA_PT_INT, 1, 8, 2, "", "most terms a weight may have (checked)"},
+};
+
+/* Index of the first code of v[n] with more than k terms, or -1; *terms out. */
+static int64_t first_over(QaEncoder enc, const int32_t *v, int64_t n, int k, int *terms) {
+  const uint8_t *tab = qaTermsTable(enc);
+  for (int64_t i = 0; i < n; i++)
+    if (tab[mag(v[i])] > k) {
+      *terms = tab[mag(v[i])];
+      return i;
+    }
+  return -1;
+}
+
+static int khl_check(const QaArchConfig *cfg, const QaLayerJob *job, QaErr *err) {
+  int rc = qaLaconicCheck(cfg, job, err);
+  if (rc) return rc;
+  const char *name = job->layer->name, *enc = qaEncoderName(job->encoder);
+  int ka = qaCfgInt(cfg, "k_a"), kw = qaCfgInt(cfg, "k_w"), terms = 0;
+  char qa[16], qw[16];
+  if (ka == 1) snprintf(qa, sizeof qa, "pow2-u");
+  else snprintf(qa, sizeof qa, "khot%d-u", ka);
+  if (kw == 1) snprintf(qw, sizeof qw, "pow2");
+  else snprintf(qw, sizeof qw, "khot%d", kw);
+  int64_t i = first_over(job->encoder, job->act, qaLayerActCount(job->layer), ka, &terms);
+  if (i >= 0)
+    return qaErrSet(err, QA_EUSER,
+                    "layer '%s': khot-laconic allows at most k_a = %d terms per activation, but code %d "
+                    "(index %lld) has %d with encoder %s; quantize with --quant-a %s (and --encoder naf) "
+                    "or raise k_a",
+                    name, ka, job->act[i], (long long)i, terms, enc, qa);
+  i = first_over(job->encoder, job->wgt, qaLayerWgtCount(job->layer), kw, &terms);
+  if (i >= 0)
+    return qaErrSet(err, QA_EUSER,
+                    "layer '%s': khot-laconic allows at most k_w = %d terms per weight, but code %d "
+                    "(index %lld) has %d with encoder %s; quantize with --quant-w %s (and --encoder naf) "
+                    "or raise k_w",
+                    name, kw, job->wgt[i], (long long)i, terms, enc, qw);
+  return QA_OK;
+}
+
+const QaArchDesc qaArchKHotLaconic = {
+    .name = "khot-laconic",
+    .summary = "k-hot Laconic: the laconic term-serial PE array on k-hot codes (khot2 quantizers, naf), "
+               "<= k_a x k_w cycles per lane, k checked against the data",
+    .params = khl_params,
+    .n_params = (int)(sizeof khl_params / sizeof khl_params[0]),
+    .check = khl_check,
+    QA_LACONIC_OPS,
+    .quant_a = "khot2-u",
+    .quant_w = "khot2",
+    .encoder = "naf",
+};

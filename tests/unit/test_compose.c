@@ -1,0 +1,400 @@
+/*
+** test_compose.c - architecture composition (issue 4: energy and area cost model):
+**  - DaDianNao's area per PE, tile and chip worked by hand from the horowitz45 rows
+**    (looked up by value), and its energy per action;
+**  - the chip leakage of DaDianNao worked by hand with a table that gives leakage;
+**  - every registered architecture has a composition that prices with horowitz45;
+**  - monotonicity: more tiles / lanes / a wider datapath / a bigger buffer -> more area;
+**  - actions counted at other widths are re-priced at the action's widths;
+**  - errors: an unknown component or action names arch, component and action; a
+**    normalised table, an Accelergy table lacking int_mult, a bad DRAM type and an
+**    architecture without a composition are clear QA_EUSER errors.
+*/
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "arch/arch.h"
+#include "models/compose.h"
+#include "qatest.h"
+
+#define TABLE_DIR QA_TEST_DATA "/energy"
+
+static int near(double a, double b) { return fabs(a - b) <= 1e-9 * fmax(1.0, fabs(b)); }
+
+#define CHECK_NEAR(a, b)                                                                  \
+  CHECK_MSG(near((a), (b)), "%s = %.12g, expected %s = %.12g", #a, (double)(a), #b, (double)(b))
+
+/* The row of class CLS at exactly (BITS_A, BITS_B, CAP): the test takes its numbers from
+** the table by value, so a table edit shows up as a clear failure here. */
+static const QaCostRow *row(const QaCostTable *t, const char *cls, int bits_a, int bits_b,
+                            int64_t cap) {
+  for (int i = 0; i < qaCostTableRowCount(t); i++) {
+    const QaCostRow *r = qaCostTableRow(t, i);
+    if (!strcmp(r->cls, cls) && r->bits_a == bits_a && r->bits_b == bits_b &&
+        r->capacity_bytes == cap)
+      return r;
+  }
+  fprintf(stderr, "no row %s %d %d %lld\n", cls, bits_a, bits_b, (long long)cap);
+  CHECK(0);
+  static const QaCostRow none;
+  return &none;
+}
+
+static void config(const char *arch, QaArchConfig *cfg) {
+  const QaArchDesc *d = NULL;
+  QaErr err = {0, ""};
+  CHECK_MSG(qaArchFind(arch, &d, &err) == QA_OK, "%s", err.msg);
+  qaCfgDefaults(d, cfg);
+}
+
+static void set(QaArchConfig *cfg, const char *k, const char *v) {
+  QaErr err = {0, ""};
+  CHECK_MSG(qaCfgSetText(cfg, k, v, "test", &err) == QA_OK, "%s", err.msg);
+}
+
+static int compose(const QaArchConfig *cfg, const QaCostTable *t, QaComposition *cx, QaErr *err) {
+  QaComposeOptions o = {16, 16, NULL};
+  return qaCompose(cfg, t, &o, cx, err);
+}
+
+/* ---- DaDianNao by hand ------------------------------------------------------------------ */
+
+static void testDaDianNaoByHand(const QaCostTable *h) {
+  QaArchConfig cfg;
+  QaComposition cx;
+  QaErr err = {0, ""};
+  config("dadiannao", &cfg);
+  CHECK_MSG(compose(&cfg, h, &cx, &err) == QA_OK, "%s", err.msg);
+
+  /* horowitz45 rows, by value */
+  double add16a = row(h, "int_add", 16, 0, 0)->area_um2;       /* 67 um^2 */
+  double add32a = row(h, "int_add", 32, 0, 0)->area_um2;       /* 137 um^2 */
+  double add32e = row(h, "int_add", 32, 0, 0)->energy;         /* 0.1 pJ */
+  double add16e = row(h, "int_add", 16, 0, 0)->energy;         /* 0.05 pJ */
+  double reg8a = row(h, "reg", 8, 0, 0)->area_um2;             /* 36 um^2 */
+  double reg8e = row(h, "reg", 8, 0, 0)->energy;               /* 0.03 pJ */
+  double mul16a = row(h, "int_mult", 16, 16, 0)->area_um2;     /* 993 um^2 */
+  double mul16e = row(h, "int_mult", 16, 16, 0)->energy;       /* 0.787 pJ */
+  CHECK_NEAR(mul16a, 993);
+  CHECK_NEAR(add32a, 137);
+
+  /* Adders above 32 bits extend the 16 -> 32 segment: A(w) = 137 + (137 - 67)/16 (w - 32). */
+#define ADD_A(w) (add32a + (add32a - add16a) / 16.0 * ((w)-32))
+#define ADD_E(w) (add32e + (add32e - add16e) / 16.0 * ((w)-32))
+  /* The PE's adder tree: 16 products of 2 x 16 = 32 bits -> 8 adders of 32 bits, 4 of 33,
+  ** 2 of 34, 1 of 35: 8*137 + 4*141.375 + 2*145.75 + 150.125 = 2103.125 um^2. */
+  double tree_a = 8 * ADD_A(32) + 4 * ADD_A(33) + 2 * ADD_A(34) + ADD_A(35);
+  CHECK_NEAR(tree_a, 2103.125);
+  /* its energy: 8*0.1 + 4*0.103125 + 2*0.10625 + 0.109375 = 1.534375 pJ */
+  double tree_e = 8 * ADD_E(32) + 4 * ADD_E(33) + 2 * ADD_E(34) + ADD_E(35);
+  CHECK_NEAR(tree_e, 1.534375);
+  /* The 48-bit accumulator: int_add(48) + reg(48) = (137 + 70) + 36 * 48/8 = 207 + 216 = 423 um^2;
+  ** energy (0.1 + 0.05) + 0.03 * 6 = 0.33 pJ. */
+  double acc_a = ADD_A(48) + reg8a * 48 / 8, acc_e = ADD_E(48) + reg8e * 48 / 8;
+  CHECK_NEAR(acc_a, 423);
+  CHECK_NEAR(acc_e, 0.33);
+  /* PE = 16 multipliers + tree + accumulator = 16*993 + 2103.125 + 423 = 18414.125 um^2 */
+  double pe = 16 * mul16a + tree_a + acc_a;
+  CHECK_NEAR(pe, 18414.125);
+  CHECK_NEAR(cx.pe_area_um2, pe);
+
+  /* Memories: area is a power law in capacity through the rows (log-log), the last
+  ** segment extended above 1 MB. */
+  const QaCostRow *s8 = row(h, "sram", 64, 0, 8192), *s32 = row(h, "sram", 64, 0, 32768);
+  const QaCostRow *e32 = row(h, "edram", 64, 0, 32768), *e1m = row(h, "edram", 64, 0, 1048576);
+  /* 16 KiB SRAM, between 8 KB and 32 KB: a(16K) = a(8K) * 2^(log(a32/a8)/log 4) */
+  double nb_a = s8->area_um2 * pow(2.0, log(s32->area_um2 / s8->area_um2) / log(4.0));
+  /* 2 MiB eDRAM: a(2M) = a(1M) * 2^(log(a1M/a32K)/log 32); 4 MiB: * 4^(...) */
+  double ek = log(e1m->area_um2 / e32->area_um2) / log(32.0);
+  double sb_a = e1m->area_um2 * pow(2.0, ek), nm_a = e1m->area_um2 * pow(4.0, ek);
+  /* tile = 16 PEs + SB + NBin + NBout; chip = 16 tiles + NM */
+  double tile = 16 * pe + sb_a + 2 * nb_a, chip = 16 * tile + nm_a;
+  CHECK_NEAR(cx.tile_area_um2, tile);
+  CHECK_NEAR(cx.chip_area_um2, chip);
+  CHECK(cx.chip_area_um2 / 1e6 > 60 && cx.chip_area_um2 / 1e6 < 75); /* ~67.6 mm^2 */
+  CHECK_EQ_I64(cx.tiles, 16);
+  CHECK_EQ_I64(cx.pes_per_tile, 16);
+
+  /* Energy per action */
+  const QaComponent *c = qaComposeFind(&cx, "mult");
+  CHECK(c && c->count == 16 && c->scope == QA_SCOPE_PE && near(c->op.energy, mul16e));
+  CHECK(c && strstr(c->rows, "int_mult line") && strstr(c->rows, "(exact)"));
+  CHECK(c && !strcmp(c->what, "int_mult(16x16)"));
+  c = qaComposeFind(&cx, "adder_tree");
+  CHECK(c && c->n == 16 && c->bits_a == 32 && near(c->op.energy, tree_e));
+  c = qaComposeFind(&cx, "acc");
+  CHECK(c && near(c->op.energy, acc_e) && c->category == QA_CAT_ACCUMULATION);
+  /* SB read per bit: e(2M)/bit = (100/64) * 2^(log(100/20)/log 32) = 2.1558 pJ/bit */
+  const QaCostRow *r1m = row(h, "edram", 64, 0, 1048576);
+  double sb_bit = r1m->energy / 64 * pow(2.0, log(r1m->energy / e32->energy) / log(32.0));
+  c = qaComposeFind(&cx, "sb");
+  CHECK(c && near(c->read_pj_per_bit, sb_bit) && c->access_bits == 4096 &&
+        c->capacity_bytes == 2 << 20);
+  CHECK(fabs(sb_bit - 2.1558) < 1e-3);
+  /* NBin per bit: (10/64) * 2^(log(20/10)/log 4) = 0.15625 * sqrt(2) = 0.22097 pJ/bit */
+  c = qaComposeFind(&cx, "nbin");
+  CHECK(c && near(c->read_pj_per_bit, s8->energy / 64 * pow(2.0, log(s32->energy / s8->energy) / log(4.0))));
+  c = qaComposeFind(&cx, "dram");
+  CHECK(c && near(c->read_pj_per_bit, row(h, "dram_lpddr4", 1, 0, 0)->energy) &&
+        !strcmp(c->dram_type, "dram_lpddr4") && c->op.area_um2 == 0);
+  CHECK(!strcmp(cx.costs, "horowitz45"));
+  CHECK_EQ_I64(cx.n_leak_known, 0); /* horowitz45 gives no leakage */
+
+  /* Pricing actions: count x energy per action; an 8x8 multiplication counted on the 16-bit
+  ** hardware is priced at 8x8 (0.2 pJ, the table's 8-bit row). */
+  QaAction a = {"mult", "op", 16, 16, 1000};
+  double pj;
+  QaCategory cat;
+  CHECK(qaComposePriceAction(&cx, &a, &pj, &cat, &err) == QA_OK && near(pj, 1000 * mul16e) &&
+        cat == QA_CAT_DATAPATH);
+  QaAction a8 = {"mult", "op", 8, 8, 10};
+  CHECK(qaComposePriceAction(&cx, &a8, &pj, NULL, &err) == QA_OK &&
+        near(pj, 10 * row(h, "int_mult", 8, 8, 0)->energy));
+  QaAction sb = {"sb", "read_bits", 0, 0, 4096};
+  CHECK(qaComposePriceAction(&cx, &sb, &pj, &cat, &err) == QA_OK && near(pj, 4096 * sb_bit) &&
+        cat == QA_CAT_MEMORY);
+
+  /* Errors name the architecture, the component and the action. */
+  QaAction bad1 = {"multiplier", "op", 16, 16, 1};
+  CHECK_EQ_I64(qaComposePriceAction(&cx, &bad1, &pj, NULL, &err), QA_EUSER);
+  CHECK_MSG(strstr(err.msg, "dadiannao") && strstr(err.msg, "'multiplier'") &&
+                strstr(err.msg, "'op'") && strstr(err.msg, "priced components: mult,"),
+            "%s", err.msg);
+  QaAction bad2 = {"mult", "read_bits", 0, 0, 1};
+  CHECK_EQ_I64(qaComposePriceAction(&cx, &bad2, &pj, NULL, &err), QA_EUSER);
+  CHECK_MSG(strstr(err.msg, "dadiannao") && strstr(err.msg, "'mult'") &&
+                strstr(err.msg, "'read_bits'"),
+            "%s", err.msg);
+  QaAction bad3 = {"sb", "op", 0, 0, 1};
+  CHECK_EQ_I64(qaComposePriceAction(&cx, &bad3, &pj, NULL, &err), QA_EUSER);
+  CHECK_MSG(strstr(err.msg, "memory 'sb'") && strstr(err.msg, "'op'"), "%s", err.msg);
+
+  /* The listing names every component, its primitive and rows, and the areas. */
+  char buf[16384];
+  FILE *f = fmemopen(buf, sizeof buf, "w");
+  CHECK(qaComposePrint(&cx, f, &err) == QA_OK);
+  fclose(f);
+  CHECK(strstr(buf, "int_mult(16x16)") && strstr(buf, "edram(2097152 B, 4096-bit access)"));
+  CHECK(strstr(buf, "area: PE 18414.1 um^2"));
+  CHECK(strstr(buf, "static energy is not priced"));
+  CHECK(strstr(buf, "dram_lpddr4 line"));
+
+  /* dadiannao8: 32 lanes of 8x8 multipliers (the table's exact 8-bit row). */
+  config("dadiannao8", &cfg);
+  CHECK_MSG(compose(&cfg, h, &cx, &err) == QA_OK, "%s", err.msg);
+  c = qaComposeFind(&cx, "mult");
+  CHECK(c && c->count == 32 && near(c->op.area_um2, row(h, "int_mult", 8, 8, 0)->area_um2));
+  /* tree of 32 inputs of 16 bits: 16*add(16) + 8*add(17) + 4*add(18) + 2*add(19) + add(20);
+  ** add(w) for 16 < w < 32 = 67 + 70/16 (w - 16) */
+#define ADD_A2(w) (add16a + (add32a - add16a) / 16.0 * ((w)-16))
+  double tree8 = 16 * ADD_A2(16) + 8 * ADD_A2(17) + 4 * ADD_A2(18) + 2 * ADD_A2(19) + ADD_A2(20);
+  /* accumulator 32 bits: 137 + 36 * 4 = 281 */
+  CHECK_NEAR(cx.pe_area_um2, 32 * row(h, "int_mult", 8, 8, 0)->area_um2 + tree8 + 281);
+#undef ADD_A
+#undef ADD_E
+#undef ADD_A2
+}
+
+/* DaDianNao's chip leakage with tests/data/energy/leaky.csv (one point per class, leakage
+** scaled like the area): int_add(w) leaks w/16 uW, reg(w) w/16 uW, int_mult(16x16) 10 uW,
+** sram 100 uW per 8 KB, edram 50 uW per 8 KB. */
+static void testLeakageByHand(void) {
+  QaCostTable *t = NULL;
+  QaErr err = {0, ""};
+  CHECK_MSG(qaCostTableLoad(TABLE_DIR "/leaky.csv", &t, &err) == QA_OK, "%s", err.msg);
+  if (!t) return;
+  QaArchConfig cfg;
+  QaComposition cx;
+  config("dadiannao", &cfg);
+  CHECK_MSG(compose(&cfg, t, &cx, &err) == QA_OK, "%s", err.msg);
+  /* PE: 16 mults x 10 = 160; tree (8*32 + 4*33 + 2*34 + 35)/16 = 491/16 = 30.6875;
+  ** accumulator add(48) + reg(48) = 3 + 3 = 6 -> 196.6875 uW */
+  double pe = 16 * 10.0 + 491.0 / 16 + 6;
+  /* tile: 16 PEs + SB 2 MiB eDRAM (50 x 256 = 12800) + NBin and NBout 16 KiB (2 x 100 x 2)
+  ** = 3147 + 13200 = 16347 uW; chip: 16 tiles + NM 4 MiB (50 x 512 = 25600) = 287152 uW */
+  double chip = 16 * (16 * pe + 12800 + 400) + 25600;
+  CHECK_NEAR(chip, 287152);
+  CHECK_NEAR(cx.chip_leakage_uw, chip);
+  CHECK_EQ_I64(cx.n_leak_known, 7);
+  CHECK_EQ_I64(cx.n_leak_missing, 0);
+  qaCostTableDestroy(t);
+}
+
+/* ---- every architecture -------------------------------------------------------------------- */
+
+static void testEveryArch(const QaCostTable *h) {
+  QaErr err = {0, ""};
+  CHECK(qaArchCount() >= 2);
+  for (int i = 0; i < qaArchCount(); i++) {
+    const QaArchDesc *d = qaArchAt(i);
+    QaArchConfig cfg;
+    QaComposition cx;
+    CHECK_MSG(qaComposeHas(d->name), "architecture %s has no composition", d->name);
+    qaCfgDefaults(d, &cfg);
+    int rc = compose(&cfg, h, &cx, &err);
+    CHECK_MSG(rc == QA_OK, "%s: %s", d->name, err.msg);
+    if (rc) continue;
+    CHECK(cx.n_comp >= 4);
+    CHECK_MSG(cx.pe_area_um2 > 0 && cx.tile_area_um2 > cx.pe_area_um2 &&
+                  cx.chip_area_um2 > cx.tile_area_um2,
+              "%s: areas %g %g %g", d->name, cx.pe_area_um2, cx.tile_area_um2, cx.chip_area_um2);
+    int has_dram = 0, has_mem = 0;
+    for (int k = 0; k < cx.n_comp; k++) {
+      const QaComponent *c = &cx.comp[k];
+      CHECK_MSG(c->op.energy > 0 || (c->prim == QA_PRIM_SHIFTER && c->n <= 1), "%s.%s", d->name,
+                c->name);
+      CHECK_MSG(!isnan(c->op.area_um2), "%s.%s has no area", d->name, c->name);
+      CHECK_MSG(c->what[0] && c->rows[0] && c->role && c->role[0], "%s.%s", d->name, c->name);
+      has_dram |= c->category == QA_CAT_DRAM;
+      has_mem |= c->category == QA_CAT_MEMORY;
+    }
+    CHECK_MSG(has_dram && has_mem, "%s", d->name);
+  }
+  CHECK(!qaComposeHas("eyeriss"));
+  CHECK(!qaComposeHas(NULL));
+}
+
+/* More hardware never costs less area. */
+static void testMonotonic(const QaCostTable *h) {
+  struct {
+    const char *arch, *param, *lo, *hi;
+    int what; /* 0 PE, 1 tile, 2 chip */
+  } cases[] = {
+      {"dadiannao", "tiles", "8", "16", 2},         {"dadiannao", "datapath_bits", "8", "16", 0},
+      {"dadiannao", "lanes", "8", "16", 0},         {"dadiannao", "sb_kib", "1024", "2048", 1},
+      {"dadiannao", "filters_per_tile", "8", "16", 1}, {"dadiannao", "acc_bits", "32", "48", 0},
+      {"dadiannao", "nm_kib", "2048", "4096", 2},   {"stripes", "windows", "8", "16", 1},
+      {"stripes", "datapath_bits", "8", "16", 0},   {"pragmatic", "first_stage_bits", "1", "3", 0},
+      {"pragmatic", "runahead", "0", "2", 0},       {"laconic", "lanes", "8", "16", 0},
+      {"laconic", "columns", "8", "16", 1},         {"onehot-dadiannao", "max_bits", "8", "16", 0},
+      {"khot-laconic", "tiles", "4", "8", 2},
+  };
+  QaErr err = {0, ""};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    const QaArchDesc *d;
+    if (qaArchFind(cases[i].arch, &d, &err) != QA_OK) continue; /* not registered yet */
+    QaArchConfig lo, hi;
+    QaComposition a, b;
+    config(cases[i].arch, &lo);
+    config(cases[i].arch, &hi);
+    set(&lo, cases[i].param, cases[i].lo);
+    set(&hi, cases[i].param, cases[i].hi);
+    CHECK_MSG(compose(&lo, h, &a, &err) == QA_OK && compose(&hi, h, &b, &err) == QA_OK, "%s",
+              err.msg);
+    double va = cases[i].what == 0 ? a.pe_area_um2 : cases[i].what == 1 ? a.tile_area_um2 : a.chip_area_um2;
+    double vb = cases[i].what == 0 ? b.pe_area_um2 : cases[i].what == 1 ? b.tile_area_um2 : b.chip_area_um2;
+    CHECK_MSG(vb > va, "%s %s %s -> %s: area %g -> %g", cases[i].arch, cases[i].param,
+              cases[i].lo, cases[i].hi, va, vb);
+    CHECK(b.chip_area_um2 > a.chip_area_um2);
+  }
+}
+
+/* ---- errors and options -------------------------------------------------------------------- */
+
+static void testErrors(const QaCostTable *h) {
+  QaErr err = {0, ""};
+  QaArchConfig cfg;
+  QaComposition cx;
+  config("dadiannao", &cfg);
+
+  /* A normalised table is not pJ. */
+  QaCostTable *t = NULL;
+  CHECK(qaCostTableLoad("sze-normalized", &t, &err) == QA_OK);
+  CHECK_EQ_I64(compose(&cfg, t, &cx, &err), QA_EUSER);
+  CHECK_MSG(strstr(err.msg, "'sze-normalized' is normalised") != NULL, "%s", err.msg);
+  qaCostTableDestroy(t);
+  t = NULL;
+
+  /* An Accelergy table without a multiplier: the error names the component and what the
+  ** table has. */
+  CHECK_MSG(qaCostTableLoad(QA_TEST_DATA "/costs/accelergy/eyeriss_like.ERT.yaml", &t, &err) == QA_OK,
+            "%s", err.msg);
+  if (t) {
+    CHECK_EQ_I64(compose(&cfg, t, &cx, &err), QA_EUSER);
+    CHECK_MSG(strstr(err.msg, "dadiannao: component 'mult' = int_mult(16x16)") &&
+                  strstr(err.msg, "no int_mult rows"),
+              "%s", err.msg);
+    CHECK(cx.n_comp == 0); /* nothing half-built is left */
+    qaCostTableDestroy(t);
+  }
+
+  /* DRAM types: a non-default type changes the label; an unknown one lists the types. */
+  QaComposeOptions o = {16, 16, "ddr3"};
+  CHECK_MSG(qaCompose(&cfg, h, &o, &cx, &err) == QA_OK, "%s", err.msg);
+  CHECK(!strcmp(cx.costs, "horowitz45+ddr3"));
+  const QaComponent *c = qaComposeFind(&cx, "dram");
+  CHECK(c && near(c->read_pj_per_bit, row(h, "dram_ddr3", 1, 0, 0)->energy) &&
+        !strcmp(c->dram_type, "dram_ddr3"));
+  o.dram_type = "lpddr4"; /* the default: no suffix */
+  CHECK(qaCompose(&cfg, h, &o, &cx, &err) == QA_OK && !strcmp(cx.costs, "horowitz45"));
+  o.dram_type = "sdram9";
+  CHECK_EQ_I64(qaCompose(&cfg, h, &o, &cx, &err), QA_EUSER);
+  CHECK_MSG(strstr(err.msg, "no DRAM type 'sdram9'") && strstr(err.msg, "lpddr4") &&
+                strstr(err.msg, "component 'dram'"),
+            "%s", err.msg);
+
+  /* An architecture without a composition. */
+  static const QaParamDef params[] = {{"clock_mhz", QA_PT_REAL, 1, 1e4, 500, "MHz", "clock"}};
+  QaArchDesc fake = {.name = "fake", .summary = "test", .params = params, .n_params = 1};
+  QaArchConfig fc;
+  qaCfgDefaults(&fake, &fc);
+  CHECK_EQ_I64(compose(&fc, h, &cx, &err), QA_EUSER);
+  CHECK_MSG(strstr(err.msg, "architecture 'fake' has no energy/area composition") &&
+                strstr(err.msg, "dadiannao") && strstr(err.msg, "--costs none"),
+            "%s", err.msg);
+
+  /* Names */
+  CHECK(!strcmp(qaScopeName(QA_SCOPE_TILE), "tile") && !strcmp(qaCategoryName(QA_CAT_STATIC), "static"));
+  CHECK(qaComposeDefaultArgs(QA_PRIM_AND_GATES) == QA_ARGS_PRODUCT);
+}
+
+/* Re-sizing by the action's widths follows each primitive's convention. */
+static void testActionArgs(const QaCostTable *h) {
+  QaErr err = {0, ""};
+  QaArchConfig cfg;
+  QaComposition cx;
+  double pj, add8 = row(h, "int_add", 8, 0, 0)->energy;
+  const QaArchDesc *d;
+  if (qaArchFind("stripes", &d, &err) == QA_OK) {
+    config("stripes", &cfg);
+    CHECK(compose(&cfg, h, &cx, &err) == QA_OK);
+    /* and op (1, 8): one lane's row of 1 x 8 AND gates = 8 AND2 = 8 * int_add(8)/32 */
+    QaAction a = {"and", "op", 1, 8, 3};
+    CHECK(qaComposePriceAction(&cx, &a, &pj, NULL, &err) == QA_OK && near(pj, 3 * 8 * add8 / 32));
+  }
+  if (qaArchFind("laconic", &d, &err) == QA_OK) {
+    config("laconic", &cfg);
+    CHECK(compose(&cfg, h, &cx, &err) == QA_OK);
+    /* histogram op (positions 17, counter 6 bits): 17 * (int_add(6) + reg(6))
+    ** = 17 * (0.03 * 6/8 + 0.03 * 6/8) */
+    QaAction a = {"histogram", "op", 17, 6, 1};
+    CHECK(qaComposePriceAction(&cx, &a, &pj, NULL, &err) == QA_OK &&
+          near(pj, 17 * (add8 * 6 / 8 + row(h, "reg", 8, 0, 0)->energy * 6 / 8)));
+    /* onehot_decoder op (17 positions): 17 * (ceil(log2 17) - 1 = 4) AND2 = 68 * int_add(8)/32 */
+    QaAction b = {"onehot_decoder", "op", 17, 0, 1};
+    CHECK(qaComposePriceAction(&cx, &b, &pj, NULL, &err) == QA_OK && near(pj, 68 * add8 / 32));
+    /* exp_adder op (4, 3): an int_add of max(4, 3) = 4 bits = 0.03 * 4/8 */
+    QaAction e = {"exp_adder", "op", 4, 3, 1};
+    CHECK(qaComposePriceAction(&cx, &e, &pj, NULL, &err) == QA_OK && near(pj, add8 * 4 / 8));
+    /* shifter op (6 bits, 17 positions): ceil(log2 17) = 5 stages x 6 MUX2 = 30 * int_add(8)/16 */
+    QaAction s = {"shifter", "op", 6, 17, 1};
+    CHECK(qaComposePriceAction(&cx, &s, &pj, NULL, &err) == QA_OK && near(pj, 30 * add8 / 16));
+  }
+}
+
+int main(void) {
+  QaCostTable *h = NULL;
+  QaErr err = {0, ""};
+  CHECK_MSG(qaCostTableLoad("horowitz45", &h, &err) == QA_OK, "%s", err.msg);
+  if (!h) return TEST_DONE();
+  testDaDianNaoByHand(h);
+  testLeakageByHand();
+  testEveryArch(h);
+  testMonotonic(h);
+  testErrors(h);
+  testActionArgs(h);
+  qaCostTableDestroy(h);
+  return TEST_DONE();
+}

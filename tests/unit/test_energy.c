@@ -1,0 +1,555 @@
+/*
+** test_energy.c - the energy of simulated layers and runs (issue 4: energy and area cost
+** model):
+**  - a tiny layer (conv 4x3x3 -> 2 filters 2x2) on DaDianNao, counts and energy worked by
+**    hand from the horowitz45 rows;
+**  - the same layer on every registered architecture: every action it counts has a price,
+**    and the model's energy equals counts x per-action energies priced by hand here
+**    (an independent re-implementation of the scaling rules on the table's row values);
+**  - static energy = leakage x simulated time, by hand;
+**  - the results store: energy rows written in the run's transaction; re-pricing a stored
+**    run from its action rows (no simulation) gives exactly the in-run numbers; another
+**    DRAM type is another label; re-pricing replaces; errors write nothing;
+**  - the DaDianNao baseline lookup and the efficiency line;
+**  - rebuilding a config from its stored text.
+*/
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "arch/arch.h"
+#include "arch/sim.h"
+#include "models/energy.h"
+#include "qatest.h"
+
+static int near(double a, double b) { return fabs(a - b) <= 1e-9 * fmax(1.0, fabs(b)); }
+
+#define CHECK_NEAR(a, b)                                                                  \
+  CHECK_MSG(near((a), (b)), "%s = %.12g, expected %s = %.12g", #a, (double)(a), #b, (double)(b))
+
+static const QaCostRow *row(const QaCostTable *t, const char *cls, int bits_a, int bits_b,
+                            int64_t cap) {
+  for (int i = 0; i < qaCostTableRowCount(t); i++) {
+    const QaCostRow *r = qaCostTableRow(t, i);
+    if (!strcmp(r->cls, cls) && r->bits_a == bits_a && r->bits_b == bits_b &&
+        r->capacity_bytes == cap)
+      return r;
+  }
+  fprintf(stderr, "no row %s %d %d %lld\n", cls, bits_a, bits_b, (long long)cap);
+  CHECK(0);
+  static const QaCostRow none;
+  return &none;
+}
+
+/* ---- pricing by hand (horowitz45) ----------------------------------------------------------
+** The scaling rules of models/README.md, re-implemented on the row values:
+**   int_add(w): linear between 8/16/32 bits (0.03/0.05/0.1 pJ), through 0 below 8, the
+**     16->32 segment extended above 32;  reg(w) = 0.03 * w/8 (one row);
+**   int_mult(a,b): log-log in a*b through 64/256/1024 (0.2/0.787/3.1 pJ);
+**   memories: energy per bit log-log in capacity through 8 KB/32 KB/1 MB (10/20/100 pJ
+**     per 64 bits; eDRAM priced like SRAM); DRAM LPDDR4 8 pJ/bit. */
+typedef struct Hand {
+  double add8, add16, add32, reg8, m64, m256, m1024, b8k, b32k, b1m, dram;
+} Hand;
+
+static void handInit(Hand *hd, const QaCostTable *h) {
+  hd->add8 = row(h, "int_add", 8, 0, 0)->energy;
+  hd->add16 = row(h, "int_add", 16, 0, 0)->energy;
+  hd->add32 = row(h, "int_add", 32, 0, 0)->energy;
+  hd->reg8 = row(h, "reg", 8, 0, 0)->energy;
+  hd->m64 = row(h, "int_mult", 8, 8, 0)->energy;
+  hd->m256 = row(h, "int_mult", 16, 16, 0)->energy;
+  hd->m1024 = row(h, "int_mult", 32, 32, 0)->energy;
+  hd->b8k = row(h, "edram", 64, 0, 8192)->energy / 64;
+  hd->b32k = row(h, "edram", 64, 0, 32768)->energy / 64;
+  hd->b1m = row(h, "edram", 64, 0, 1048576)->energy / 64;
+  hd->dram = row(h, "dram_lpddr4", 1, 0, 0)->energy;
+  /* eDRAM is priced like SRAM in horowitz45: one ladder serves both */
+  CHECK_NEAR(row(h, "sram", 64, 0, 8192)->energy / 64, hd->b8k);
+  CHECK_NEAR(row(h, "sram", 64, 0, 1048576)->energy / 64, hd->b1m);
+}
+
+static double hAdd(const Hand *hd, int w) {
+  if (w <= 8) return hd->add8 * w / 8;
+  if (w <= 16) return hd->add8 + (hd->add16 - hd->add8) * (w - 8) / 8;
+  return hd->add16 + (hd->add32 - hd->add16) * (w - 16) / 16;
+}
+static double hReg(const Hand *hd, int w) { return hd->reg8 * w / 8; }
+static double loglog(double x0, double y0, double x1, double y1, double x) {
+  return y0 * pow(x / x0, log(y1 / y0) / log(x1 / x0));
+}
+static double hMult(const Hand *hd, int a, int b) {
+  double q = (double)a * b;
+  return q <= 256 ? loglog(64, hd->m64, 256, hd->m256, q) : loglog(256, hd->m256, 1024, hd->m1024, q);
+}
+static double hTree(const Hand *hd, int n, int w) { /* n-1 adders, one bit wider per level */
+  double e = 0;
+  for (int m = n, level = 1; m > 1; level++) {
+    e += (m / 2) * hAdd(hd, w + level - 1);
+    m -= m / 2;
+  }
+  return e;
+}
+static int clog2(int n) {
+  int k = 0;
+  while ((1 << k) < n) k++;
+  return k;
+}
+static double hAcc(const Hand *hd, int w) { return hAdd(hd, w) + hReg(hd, w); }
+static double hAnd(const Hand *hd, int n) { return n * hd->add8 / 32; } /* AND2 = add(8)/8/4 */
+static double hDecoder(const Hand *hd, int n) {
+  int per = clog2(n) - 1;
+  return n * (per > 1 ? per : 1) * hd->add8 / 32;
+}
+static double hHistogram(const Hand *hd, int p, int c) { return p * (hAdd(hd, c) + hReg(hd, c)); }
+static double hShifter(const Hand *hd, int w, int r) { return clog2(r) * w * hd->add8 / 16; } /* MUX2 = add(8)/8/2 */
+static double hMemBit(const Hand *hd, int64_t cap) {
+  double c = (double)cap;
+  if (c <= 32768) return loglog(8192, hd->b8k, 32768, hd->b32k, c);
+  return loglog(32768, hd->b32k, 1048576, hd->b1m, c);
+}
+
+/* The energy of one action by hand: the component's primitive at the action's widths
+** (LANES: the adder-tree inputs when the action does not give them). */
+static double handAction(const Hand *hd, const QaAction *a, int lanes, const char *arch) {
+  const char *c = a->component;
+  double per = -1;
+  int ab = a->a_bits, wb = a->w_bits;
+  if (!strcmp(c, "mult")) per = hMult(hd, ab, wb);
+  else if (!strcmp(c, "adder_tree")) per = hTree(hd, wb > 0 ? wb : lanes, ab);
+  else if (!strcmp(c, "acc")) per = hAcc(hd, ab);
+  else if (!strcmp(c, "and")) per = hAnd(hd, ab * wb);
+  else if (!strcmp(c, "shifter") || !strcmp(c, "shifter2")) per = hShifter(hd, ab, wb);
+  else if (!strcmp(c, "exp_adder")) per = hAdd(hd, ab > wb ? ab : wb);
+  else if (!strcmp(c, "onehot_decoder")) per = hDecoder(hd, ab);
+  else if (!strcmp(c, "histogram")) per = hHistogram(hd, ab, wb);
+  else if (!strcmp(c, "term_encoder")) per = hAdd(hd, ab);
+  else if (!strcmp(c, "sb")) per = hMemBit(hd, 2 << 20);    /* 2 MiB eDRAM per tile */
+  else if (!strcmp(c, "nm")) per = hMemBit(hd, 4 << 20);    /* 4 MiB eDRAM */
+  else if (!strcmp(c, "nbin") || !strcmp(c, "nbout")) per = hMemBit(hd, 16 << 10); /* 16 KiB */
+  else if (!strcmp(c, "dram")) per = hd->dram;
+  CHECK_MSG(per >= 0, "%s: no hand price for %s %s", arch, c, a->action);
+  return per * (double)a->count;
+}
+
+/* ---- the tiny layer ------------------------------------------------------------------------ */
+
+static QaLayer gTiny;
+static int32_t gAct[36], gWgt[32];
+
+static void tinyInit(void) {
+  QaLayer *l = &gTiny;
+  memset(l, 0, sizeof *l);
+  snprintf(l->name, sizeof l->name, "tiny");
+  l->kind = QA_LAYER_CONV;
+  l->n = 1;
+  l->c = 4;
+  l->h = l->w = 3;
+  l->k = 2;
+  l->r = l->s = 2;
+  l->stride_h = l->stride_w = 1;
+  l->groups = 1;
+  qaLayerNormalize(l);
+  QaErr err = {0, ""};
+  CHECK(qaLayerValidate(l, &err) == QA_OK);
+  /* one-term values that every architecture accepts: activations 0, 1, 2, 4, 8; weights
+  ** +-1, +-2, +-4 */
+  for (int i = 0; i < 36; i++) gAct[i] = i % 5 == 0 ? 0 : 1 << (i % 4);
+  for (int i = 0; i < 32; i++) gWgt[i] = (i % 3 == 0 ? -1 : 1) * (1 << (i % 3));
+}
+
+static int runTiny(const QaArchConfig *cfg, int bits, QaLayerStats *st, QaErr *err) {
+  int64_t out[8];
+  QaLayerJob j = {&gTiny, gAct, gWgt, bits, bits, 0, QA_ENC_NAF, out};
+  memset(st, 0, sizeof *st);
+  return qaSimRunLayerC(cfg, QA_TIMING_LT, &j, st, err);
+}
+
+static int compose(const QaArchConfig *cfg, const QaCostTable *t, const char *dram,
+                   QaComposition *cx, QaErr *err) {
+  QaComposeOptions o = {8, 8, dram};
+  return qaCompose(cfg, t, &o, cx, err);
+}
+
+static const QaEnergyItem *item(const QaEnergy *e, const char *comp) {
+  for (int i = 0; i < e->n_items; i++)
+    if (!strcmp(e->item[i].component, comp)) return &e->item[i];
+  return NULL;
+}
+
+/* DaDianNao, 16 bits, the tiny layer worked by hand. */
+static void testDaDianNaoByHand(const QaCostTable *h) {
+  const QaArchDesc *d;
+  QaArchConfig cfg;
+  QaComposition cx;
+  QaLayerStats st;
+  QaEnergy e;
+  QaErr err = {0, ""};
+  CHECK(qaArchFind("dadiannao", &d, &err) == QA_OK);
+  qaCfgDefaults(d, &cfg);
+  CHECK_MSG(runTiny(&cfg, 16, &st, &err) == QA_OK, "%s", err.msg);
+  CHECK_MSG(compose(&cfg, h, NULL, &cx, &err) == QA_OK, "%s", err.msg);
+  /* Counts: one pass of 2 filters, 4 windows x (2x2 kernel x 1 brick) = 16 brick steps.
+  **   mult        16 steps x 2 filters x 16 lanes        = 512 ops (16x16)
+  **   adder_tree  16 x 2                                  = 32 ops (16 inputs of 32 bits)
+  **   acc         16 x 2                                  = 32 ops (48 bits)
+  **   nm read     16 steps x 16 lanes x 16 bits           = 4096 bits; nm write 4 x 2 x 16 = 128
+  **   nbin        write = read = 16 x 1 tile x 16 x 16    = 4096 bits
+  **   sb read     16 x 2 x 16 x 16                        = 8192 bits; write 32 weights x 16 = 512
+  **   nbout write 4 windows x 2 x 16                      = 128 bits
+  **   dram read   the 32 weights x 16 bits                = 512 bits (activations fit on chip) */
+  CHECK_EQ_I64(qaStatsGetAction(&st, "mult", "op"), 512);
+  CHECK_EQ_I64(qaStatsGetAction(&st, "adder_tree", "op"), 32);
+  CHECK_EQ_I64(qaStatsGetAction(&st, "acc", "op"), 32);
+  CHECK_EQ_I64(qaStatsGetAction(&st, "nm", "read_bits"), 4096);
+  CHECK_EQ_I64(qaStatsGetAction(&st, "nm", "write_bits"), 128);
+  CHECK_EQ_I64(qaStatsGetAction(&st, "nbin", "read_bits"), 4096);
+  CHECK_EQ_I64(qaStatsGetAction(&st, "nbin", "write_bits"), 4096);
+  CHECK_EQ_I64(qaStatsGetAction(&st, "sb", "read_bits"), 8192);
+  CHECK_EQ_I64(qaStatsGetAction(&st, "sb", "write_bits"), 512);
+  CHECK_EQ_I64(qaStatsGetAction(&st, "nbout", "write_bits"), 128);
+  CHECK_EQ_I64(qaStatsGetAction(&st, "dram", "read_bits"), 512);
+  CHECK_EQ_I64(st.n_actions, 11);
+  CHECK_MSG(qaEnergyPriceLayer(&cx, &st, 1, &e, &err) == QA_OK, "%s", err.msg);
+  /* Energy per action (pJ) from the horowitz45 rows:
+  **   mult 16x16                      0.787 (row)
+  **   adder_tree 16 x 32b             8*0.1 + 4*0.103125 + 2*0.10625 + 0.109375 = 1.534375
+  **   acc 48b                         int_add(48) 0.15 + reg(48) 0.18 = 0.33
+  **   16 KiB SRAM per bit             10/64 * (16K/8K)^(log(20/10)/log 4) = 0.15625 * sqrt 2 = 0.220971
+  **   2 MiB eDRAM per bit             100/64 * 2^(log(100/20)/log 32) = 2.155828
+  **   4 MiB eDRAM per bit             100/64 * 4^(log 5/log 32) = 2.974459
+  **   LPDDR4 per bit                  8
+  ** Energy (pJ):
+  **   mult 512 x 0.787 = 402.944;  adder_tree 32 x 1.534375 = 49.1;  acc 32 x 0.33 = 10.56
+  **   nm (4096 + 128) x 2.974459 = 12564.116;  nbin 8192 x 0.220971 = 1810.193
+  **   sb (8192 + 512) x 2.155828 = 18764.323;  nbout 128 x 0.220971 = 28.284
+  **   dram 512 x 8 = 4096
+  **   total = 37725.521 pJ */
+  double sram = 10.0 / 64 * sqrt(2.0), e2m = 100.0 / 64 * pow(2.0, log(5.0) / log(32.0));
+  double e4m = 100.0 / 64 * pow(4.0, log(5.0) / log(32.0));
+  CHECK_NEAR(item(&e, "mult")->energy_pj, 512 * 0.787);
+  CHECK_NEAR(item(&e, "adder_tree")->energy_pj, 32 * 1.534375);
+  CHECK_NEAR(item(&e, "acc")->energy_pj, 32 * 0.33);
+  CHECK_NEAR(item(&e, "nm")->energy_pj, (4096 + 128) * e4m);
+  CHECK_NEAR(item(&e, "nbin")->energy_pj, 8192 * sram);
+  CHECK_NEAR(item(&e, "sb")->energy_pj, (8192 + 512) * e2m);
+  CHECK_NEAR(item(&e, "nbout")->energy_pj, 128 * sram);
+  CHECK_NEAR(item(&e, "dram")->energy_pj, 512 * 8.0);
+  CHECK(fabs(e.total_pj - 37725.521) < 1e-3);
+  CHECK_NEAR(e.total_pj, 512 * 0.787 + 32 * 1.534375 + 32 * 0.33 + 4224 * e4m + 8320 * sram +
+                             8704 * e2m + 4096.0);
+  CHECK_NEAR(qaEnergyCategoryPj(&e, QA_CAT_DATAPATH), 512 * 0.787 + 32 * 1.534375);
+  CHECK_NEAR(qaEnergyCategoryPj(&e, QA_CAT_ACCUMULATION), 32 * 0.33);
+  CHECK_NEAR(qaEnergyCategoryPj(&e, QA_CAT_DRAM), 4096.0);
+  CHECK_NEAR(qaEnergyPjPerMac(&e), e.total_pj / 128); /* 2 x 4 x 16 = 128 MACs */
+  CHECK_EQ_I64(e.macs, 128);
+  CHECK(!e.static_priced && e.static_pj == 0 && !item(&e, "static"));
+  CHECK_NEAR(e.time_s, (double)st.n_cycles / 606e6);
+
+  /* The printed summary */
+  char buf[4096];
+  FILE *f = fmemopen(buf, sizeof buf, "w");
+  CHECK(qaEnergyPrint(&e, &cx, f, &err) == QA_OK);
+  fclose(f);
+  CHECK_MSG(strstr(buf, "energy (costs horowitz45): 0.038 uJ per inference (batch 1)") &&
+                strstr(buf, "pJ/MAC") && strstr(buf, "(mult 0.000, adder_tree 0.000)") &&
+                strstr(buf, "not priced: cost table 'horowitz45' gives no leakage"),
+            "%s", buf);
+}
+
+/* Every registered architecture on the tiny layer at 8 bits, priced by the model and by
+** hand. */
+static void testEveryArchByHand(const QaCostTable *h) {
+  Hand hd;
+  handInit(&hd, h);
+  QaErr err = {0, ""};
+  for (int i = 0; i < qaArchCount(); i++) {
+    const QaArchDesc *d = qaArchAt(i);
+    QaArchConfig cfg;
+    QaComposition cx;
+    QaLayerStats st;
+    QaEnergy e;
+    qaCfgDefaults(d, &cfg);
+    int rc = runTiny(&cfg, 8, &st, &err);
+    CHECK_MSG(rc == QA_OK, "%s: %s", d->name, err.msg);
+    if (rc) continue;
+    rc = compose(&cfg, h, NULL, &cx, &err);
+    CHECK_MSG(rc == QA_OK, "%s: %s", d->name, err.msg);
+    if (rc) continue;
+    rc = qaEnergyPriceLayer(&cx, &st, 1, &e, &err);
+    CHECK_MSG(rc == QA_OK, "%s: an action has no price: %s", d->name, err.msg);
+    if (rc) continue;
+    int lanes = qaCfgInt(&cfg, "lanes");
+    double total = 0;
+    for (int k = 0; k < e.n_items; k++) {
+      double want = 0;
+      for (int j = 0; j < st.n_actions; j++)
+        if (!strcmp(st.actions[j].component, e.item[k].component))
+          want += handAction(&hd, &st.actions[j], lanes, d->name);
+      CHECK_MSG(near(e.item[k].energy_pj, want), "%s.%s: model %.9g pJ, by hand %.9g pJ",
+                d->name, e.item[k].component, e.item[k].energy_pj, want);
+      total += want;
+    }
+    CHECK_MSG(near(e.total_pj, total), "%s: total %.9g vs %.9g", d->name, e.total_pj, total);
+    CHECK_MSG(e.total_pj > 0 && qaEnergyCategoryPj(&e, QA_CAT_DATAPATH) > 0 &&
+                  qaEnergyCategoryPj(&e, QA_CAT_ACCUMULATION) > 0 &&
+                  qaEnergyCategoryPj(&e, QA_CAT_MEMORY) > 0,
+              "%s", d->name);
+  }
+}
+
+/* Static energy = chip leakage x simulated time (leaky.csv: DaDianNao leaks 287152 uW). */
+static void testStatic(void) {
+  QaCostTable *t = NULL;
+  QaErr err = {0, ""};
+  CHECK_MSG(qaCostTableLoad(QA_TEST_DATA "/energy/leaky.csv", &t, &err) == QA_OK, "%s", err.msg);
+  if (!t) return;
+  const QaArchDesc *d;
+  QaArchConfig cfg;
+  QaComposition cx;
+  QaLayerStats st;
+  QaEnergy e;
+  CHECK(qaArchFind("dadiannao", &d, &err) == QA_OK);
+  qaCfgDefaults(d, &cfg);
+  CHECK(runTiny(&cfg, 16, &st, &err) == QA_OK);
+  CHECK_MSG(compose(&cfg, t, NULL, &cx, &err) == QA_OK, "%s", err.msg);
+  CHECK(qaEnergyPriceLayer(&cx, &st, 1, &e, &err) == QA_OK);
+  /* 287152 uW x n_cycles / 606 MHz seconds; 1 uW x 1 s = 1e6 pJ */
+  double want = 287152.0 * ((double)st.n_cycles / 606e6) * 1e6;
+  CHECK(e.static_priced);
+  CHECK_NEAR(e.static_pj, want);
+  CHECK(item(&e, "static") && near(item(&e, "static")->energy_pj, want) &&
+        item(&e, "static")->category == QA_CAT_STATIC);
+  CHECK_NEAR(qaEnergyCategoryPj(&e, QA_CAT_STATIC), want);
+  double dyn = 0;
+  for (int i = 0; i < e.n_items; i++)
+    if (e.item[i].category != QA_CAT_STATIC) dyn += e.item[i].energy_pj;
+  CHECK_NEAR(e.total_pj, dyn + want);
+  /* a layer twice as long leaks twice as much */
+  QaLayerStats st2 = st;
+  QaEnergy e2;
+  st2.n_cycles *= 2;
+  CHECK(qaEnergyPriceLayer(&cx, &st2, 1, &e2, &err) == QA_OK && near(e2.static_pj, 2 * want));
+  qaCostTableDestroy(t);
+}
+
+/* ---- the results store ------------------------------------------------------------------- */
+
+static void dbPath(char *out, size_t n, const char *name) {
+  snprintf(out, n, "%s/energy-%s.db", QA_TEST_TMP, name);
+  char p[600];
+  unlink(out);
+  snprintf(p, sizeof p, "%s-wal", out);
+  unlink(p);
+  snprintf(p, sizeof p, "%s-shm", out);
+  unlink(p);
+}
+
+/* Simulate the tiny layer twice (layers 0 and 1, batch 1) on ARCH and store it as one run,
+** priced in the run's transaction (as sim/run.c does). *e gets the run's energy. */
+static int64_t storeRun(QaStore *st, const char *arch, const QaCostTable *h, QaEnergy *e,
+                        const char *bogus_component) {
+  const QaArchDesc *d;
+  QaArchConfig cfg;
+  QaComposition cx;
+  QaErr err = {0, ""};
+  int64_t id = 0;
+  CHECK(qaArchFind(arch, &d, &err) == QA_OK);
+  qaCfgDefaults(d, &cfg);
+  char *yaml = qaCfgToYaml(&cfg);
+  QaRunInfo info = {"test", d->name, yaml, "0123456789abcdef", "tiny-net", "builtin",
+                    "fedcba9876543210", 8, 8, "auto", "sym-ch", "naf", 1, "lt", qaCfgGet(&cfg, "clock_mhz"),
+                    "test"};
+  CHECK_MSG(compose(&cfg, h, NULL, &cx, &err) == QA_OK, "%s", err.msg);
+  qaEnergyInit(e, &cx);
+  CHECK_MSG(qaStoreBeginRun(st, &info, &id, &err) == QA_OK, "%s", err.msg);
+  QaRunTotals tot = {0};
+  for (int li = 0; li < 2; li++) {
+    QaLayerStats ls;
+    QaEnergy le;
+    CHECK_MSG(runTiny(&cfg, 8, &ls, &err) == QA_OK, "%s", err.msg);
+    if (bogus_component && li == 1) qaStatsAddAction(&ls, bogus_component, "op", 8, 8, 5);
+    QaLayerRecord rec = {li, &gTiny, 8, 8, 40.0, 40.0, "synthetic", &ls};
+    CHECK_MSG(qaStoreAddLayer(st, id, &rec, &err) == QA_OK, "%s", err.msg);
+    if (!bogus_component) {
+      CHECK_MSG(qaEnergyPriceLayer(&cx, &ls, 1, &le, &err) == QA_OK, "%s", err.msg);
+      qaEnergyAdd(e, &le);
+      CHECK_MSG(qaEnergyStoreLayer(st, id, li, &le, &err) == QA_OK, "%s", err.msg);
+    }
+    tot.macs += ls.macs;
+    tot.n_cycles += ls.n_cycles;
+  }
+  if (!bogus_component)
+    CHECK_MSG(qaEnergyStoreRun(st, id, e, cx.chip_area_um2 / 1e6, &err) == QA_OK, "%s", err.msg);
+  tot.all_verified = 1;
+  CHECK_MSG(qaStoreFinishRun(st, id, &tot, &err) == QA_OK, "%s", err.msg);
+  free(yaml);
+  return id;
+}
+
+static int64_t scalar(QaStore *st, const char *sql) {
+  sqlite3_stmt *s = NULL;
+  int64_t v = -1;
+  if (sqlite3_prepare_v2(qaStoreDb(st), sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+    v = sqlite3_column_int64(s, 0);
+  sqlite3_finalize(s);
+  return v;
+}
+
+static double scalarD(QaStore *st, const char *sql) {
+  sqlite3_stmt *s = NULL;
+  double v = NAN;
+  if (sqlite3_prepare_v2(qaStoreDb(st), sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+    v = sqlite3_column_double(s, 0);
+  sqlite3_finalize(s);
+  return v;
+}
+
+static void testStoreAndReprice(const QaCostTable *h) {
+  char path[512], sql[256];
+  QaStore *st = NULL;
+  QaErr err = {0, ""};
+  dbPath(path, sizeof path, "reprice");
+  CHECK_MSG(qaStoreOpen(path, &st, &err) == QA_OK, "%s", err.msg);
+  if (!st) return;
+  QaEnergy e_ddn, e_str, re;
+  QaComposition cx;
+  int64_t ddn = storeRun(st, "dadiannao", h, &e_ddn, NULL);
+  int64_t str = storeRun(st, "stripes", h, &e_str, NULL);
+  CHECK_EQ_I64(ddn, 1);
+  CHECK_EQ_I64(str, 2);
+  /* rows: one per component and layer, summing to the run; run_energy has the total */
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM energy WHERE run_id = %lld", (long long)ddn);
+  CHECK_EQ_I64(scalar(st, sql), 2 * e_ddn.n_items);
+  snprintf(sql, sizeof sql, "SELECT sum(energy_pj) FROM energy WHERE run_id = %lld", (long long)ddn);
+  CHECK_NEAR(scalarD(st, sql), e_ddn.total_pj);
+  snprintf(sql, sizeof sql, "SELECT energy_pj FROM run_energy WHERE run_id = %lld AND costs = 'horowitz45'",
+           (long long)ddn);
+  CHECK(scalarD(st, sql) == e_ddn.total_pj);
+  CHECK(e_ddn.n_layers == 2 && e_ddn.batch == 1);
+
+  /* Re-pricing from the stored action rows gives exactly the in-run numbers. */
+  CHECK_MSG(qaEnergyPriceRun(st, ddn, h, NULL, &re, &cx, &err) == QA_OK, "%s", err.msg);
+  CHECK(re.total_pj == e_ddn.total_pj);
+  CHECK_EQ_I64(re.n_items, e_ddn.n_items);
+  for (int i = 0; i < re.n_items && i < e_ddn.n_items; i++)
+    CHECK_MSG(re.item[i].energy_pj == e_ddn.item[i].energy_pj, "%s", re.item[i].component);
+  CHECK(re.macs == e_ddn.macs && re.n_cycles == e_ddn.n_cycles && re.time_s == e_ddn.time_s);
+  CHECK(!strcmp(cx.arch->name, "dadiannao") && !strcmp(cx.config_source, "run 1"));
+  CHECK(cx.a_bits == 8 && cx.w_bits == 8);
+  /* ... and replaces the rows of its label (no duplicates) */
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM energy WHERE run_id = %lld", (long long)ddn);
+  CHECK_EQ_I64(scalar(st, sql), 2 * e_ddn.n_items);
+  CHECK_EQ_I64(scalar(st, "SELECT count(*) FROM run_energy"), 2);
+  CHECK_MSG(qaEnergyPriceRun(st, str, h, NULL, &re, NULL, &err) == QA_OK, "%s", err.msg);
+  CHECK(re.total_pj == e_str.total_pj);
+
+  /* Another DRAM type is another label; both stay. DDR3 costs 70 pJ/bit instead of 8. */
+  QaComposeOptions ddr3 = {0, 0, "ddr3"};
+  CHECK_MSG(qaEnergyPriceRun(st, str, h, &ddr3, &re, NULL, &err) == QA_OK, "%s", err.msg);
+  CHECK(!strcmp(re.costs, "horowitz45+ddr3"));
+  const QaEnergyItem *a = item(&re, "dram"), *b = item(&e_str, "dram");
+  CHECK(a && b && near(a->energy_pj, b->energy_pj * 70.0 / 8.0));
+  CHECK_NEAR(re.total_pj - a->energy_pj, e_str.total_pj - b->energy_pj);
+  CHECK_EQ_I64(scalar(st, "SELECT count(DISTINCT costs) FROM energy WHERE run_id = 2"), 2);
+  CHECK_EQ_I64(scalar(st, "SELECT count(*) FROM run_energy"), 3);
+
+  /* Baseline: the newest dadiannao run of the same workload and bits with the same label. */
+  int64_t base;
+  double base_pj;
+  CHECK(qaEnergyFindBaseline(st, str, "horowitz45", &base, &base_pj, &err) == QA_OK);
+  CHECK_EQ_I64(base, ddn);
+  CHECK(base_pj == e_ddn.total_pj);
+  CHECK(qaEnergyFindBaseline(st, str, "horowitz45+ddr3", &base, &base_pj, &err) == QA_OK);
+  CHECK_EQ_I64(base, 0); /* dadiannao was not priced with DDR3 */
+  char buf[2048];
+  FILE *f = fmemopen(buf, sizeof buf, "w");
+  CHECK(qaEnergyPrintEfficiency(st, "x.db", str, &e_str, "horowitz45", f, &err) == QA_OK);
+  fclose(f);
+  snprintf(sql, sizeof sql, "energy efficiency vs dadiannao (run 1, %.3f uJ per inference): %.3fx",
+           e_ddn.total_pj / 1e6, e_ddn.total_pj / e_str.total_pj);
+  CHECK_MSG(strstr(buf, sql), "%s\nwant %s", buf, sql);
+  f = fmemopen(buf, sizeof buf, "w");
+  CHECK(qaEnergyPrintEfficiency(st, "x.db", str, &re, "horowitz45", f, &err) == QA_OK);
+  fclose(f);
+  CHECK_MSG(strstr(buf, "no dadiannao run of tiny-net at a/w 8/8 bits priced with 'horowitz45+ddr3' "
+                        "in x.db; make one with `qasim run --arch dadiannao --net tiny-net --bits 8"),
+            "%s", buf);
+
+  /* Errors: a missing run; a stored action without a price (nothing is written). */
+  CHECK_EQ_I64(qaEnergyPriceRun(st, 99, h, NULL, &re, NULL, &err), QA_EUSER);
+  CHECK_MSG(strstr(err.msg, "run 99 not found"), "%s", err.msg);
+  int64_t bad = storeRun(st, "dadiannao", h, &re, "warp_drive");
+  CHECK_EQ_I64(qaEnergyPriceRun(st, bad, h, NULL, &re, NULL, &err), QA_EUSER);
+  CHECK_MSG(strstr(err.msg, "layer 1 'tiny'") && strstr(err.msg, "dadiannao") &&
+                strstr(err.msg, "'warp_drive'") && strstr(err.msg, "'op'"),
+            "%s", err.msg);
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM energy WHERE run_id = %lld", (long long)bad);
+  CHECK_EQ_I64(scalar(st, sql), 0);
+  /* the store is usable afterwards (no transaction left open) */
+  CHECK_MSG(qaEnergyPriceRun(st, ddn, h, NULL, &re, NULL, &err) == QA_OK, "%s", err.msg);
+  /* a normalised table is refused before anything is written */
+  QaCostTable *sze = NULL;
+  CHECK(qaCostTableLoad("sze-normalized", &sze, &err) == QA_OK);
+  CHECK_EQ_I64(qaEnergyPriceRun(st, ddn, sze, NULL, &re, NULL, &err), QA_EUSER);
+  CHECK_EQ_I64(scalar(st, "SELECT count(*) FROM energy WHERE costs = 'sze-normalized'"), 0);
+  qaCostTableDestroy(sze);
+  qaStoreClose(st);
+
+  /* Reopened: everything is still there. */
+  st = NULL;
+  CHECK(qaStoreOpen(path, &st, &err) == QA_OK);
+  if (st) {
+    CHECK_EQ_I64(scalar(st, "SELECT count(*) FROM run_energy"), 3);
+    CHECK_EQ_I64(scalar(st, "PRAGMA user_version"), 2);
+  }
+  qaStoreClose(st);
+}
+
+/* ---- stored config text ------------------------------------------------------------------ */
+
+static void testConfigText(void) {
+  const QaArchDesc *d;
+  QaArchConfig cfg, back;
+  QaErr err = {0, ""};
+  CHECK(qaArchFind("stripes", &d, &err) == QA_OK);
+  qaCfgDefaults(d, &cfg);
+  CHECK(qaCfgSetText(&cfg, "windows", "8", "test", &err) == QA_OK);
+  char *y = qaCfgToYaml(&cfg);
+  CHECK_MSG(qaEnergyConfigFromText(y, &back, &err) == QA_OK, "%s", err.msg);
+  CHECK(back.desc == d && qaCfgInt(&back, "windows") == 8);
+  for (int i = 0; i < d->n_params; i++) CHECK(back.v[i] == cfg.v[i]);
+  free(y);
+  CHECK_EQ_I64(qaEnergyConfigFromText("", &back, &err), QA_EUSER);
+  CHECK_EQ_I64(qaEnergyConfigFromText("tiles: 4\n", &back, &err), QA_EUSER);
+  CHECK_MSG(strstr(err.msg, "expected 'arch: NAME' first"), "%s", err.msg);
+  CHECK_EQ_I64(qaEnergyConfigFromText("arch: warp\n", &back, &err), QA_EUSER);
+  CHECK_MSG(strstr(err.msg, "stored config line 1") && strstr(err.msg, "unknown architecture"), "%s",
+            err.msg);
+  CHECK_EQ_I64(qaEnergyConfigFromText("arch: dadiannao\ntiles 4\n", &back, &err), QA_EUSER);
+  CHECK_MSG(strstr(err.msg, "line 2: expected 'name: value'"), "%s", err.msg);
+  CHECK_EQ_I64(qaEnergyConfigFromText("arch: dadiannao\nflux: 4\n", &back, &err), QA_EUSER);
+  CHECK_MSG(strstr(err.msg, "unknown parameter 'flux'"), "%s", err.msg);
+}
+
+int main(void) {
+  QaCostTable *h = NULL;
+  QaErr err = {0, ""};
+  CHECK_MSG(qaCostTableLoad("horowitz45", &h, &err) == QA_OK, "%s", err.msg);
+  if (!h) return TEST_DONE();
+  tinyInit();
+  testDaDianNaoByHand(h);
+  testEveryArchByHand(h);
+  testStatic();
+  testStoreAndReprice(h);
+  testConfigText();
+  qaCostTableDestroy(h);
+  /* A bad cost-table name is a clear error. */
+  CHECK_EQ_I64(qaCostTableLoad("horowitz46", &h, &err), QA_EUSER);
+  CHECK_MSG(strstr(err.msg, "unknown cost table 'horowitz46'") && strstr(err.msg, "horowitz45"), "%s",
+            err.msg);
+  return TEST_DONE();
+}

@@ -1,0 +1,446 @@
+/*
+** test_onehot.c - the one-hot / k-hot architectures (arch/onehot.c):
+**  onehot-dadiannao
+**  - outputs equal the integer reference bit for bit on random layers with one-hot
+**    codes (0 or +-2^k) at every bit-width 1..16, signed and unsigned activations;
+**  - loosely timed == clocked (exponent adders + histogram per cycle) on cycles,
+**    outputs, term pairs and every action count;
+**  - cycles equal dadiannao's on the same geometry (one cycle per brick step);
+**  - codes that are not one-hot are rejected with the message naming the fix;
+**    one-hot storage widths.
+**  khot-laconic
+**  - outputs == reference and LT == clocked for every sync scope on random k-hot
+**    codes (k_a, k_w in 1..4, bits 2..16);
+**  - a lane costs at most k_a x k_w cycles: steps <= cycles <= k_a k_w steps (grid),
+**    and exactly one cycle per brick step when k_a = k_w = 1;
+**  - codes with more than k terms (for the job's encoder) are rejected naming the
+**    layer and the fix;
+**  - descriptor defaults (quantizers, encoder) for both.
+**  SystemC: LT and clocked runs of 40 random layers for each architecture give
+**  identical cycles and reference outputs (one forked child per mode).
+*/
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "arch/arch.h"
+#include "arch/engine.h"
+#include "arch/sim.h"
+#include "qatest.h"
+#include "randlayer.h"
+
+static void set_int(QaArchConfig *cfg, const char *name, int v) {
+  char buf[32];
+  QaErr err = {0, ""};
+  snprintf(buf, sizeof buf, "%d", v);
+  CHECK_MSG(qaCfgSetText(cfg, name, buf, "test", &err) == QA_OK, "%s", err.msg);
+}
+
+/* Random one-hot codes of a b-bit operand: 0 or 2^k (unsigned, k < b) or +-2^k
+** (signed, 2^k <= 2^(b-1) - 1). */
+static int32_t *rand_onehot(QaRng *g, int64_t n, int bits, int is_signed, double zero_frac) {
+  int32_t *v = malloc((size_t)(n ? n : 1) * sizeof *v);
+  int kmax = is_signed ? (bits >= 2 ? bits - 2 : 0) : bits - 1;
+  for (int64_t i = 0; i < n; i++) {
+    if (qaRngUniform(g) < zero_frac) {
+      v[i] = 0;
+      continue;
+    }
+    int32_t m = (int32_t)1 << qaRngRange(g, 0, kmax);
+    v[i] = is_signed && qaRngUniform(g) < 0.5 ? -m : m;
+  }
+  return v;
+}
+
+/* Random k-hot codes: a sum of up to k signed powers of two inside the b-bit range
+** (so the NAF, which is minimal, has at most k terms). */
+static int32_t *rand_khot(QaRng *g, int64_t n, int bits, int is_signed, int k, double zero_frac) {
+  int32_t *v = malloc((size_t)(n ? n : 1) * sizeof *v);
+  int32_t hi = is_signed ? (bits >= 2 ? (1 << (bits - 1)) - 1 : 1) : (1 << bits) - 1;
+  int32_t lo = is_signed ? -hi : 0;
+  for (int64_t i = 0; i < n; i++) {
+    int32_t x = 0;
+    if (qaRngUniform(g) >= zero_frac)
+      for (int tries = 0; tries < 100; tries++) {
+        int nt = (int)qaRngRange(g, 1, k);
+        int64_t s = 0;
+        for (int t = 0; t < nt; t++) {
+          int64_t p = (int64_t)1 << qaRngRange(g, 0, bits);
+          s += qaRngUniform(g) < 0.5 ? -p : p;
+        }
+        if (s >= lo && s <= hi) {
+          x = (int32_t)s;
+          break;
+        }
+      }
+    v[i] = x;
+  }
+  return v;
+}
+
+static int64_t expected_ddn_cycles(const QaLayer *l, int lanes, int rows) {
+  int cg = l->c / l->groups, kg = l->k / l->groups;
+  int gpp = cg < lanes ? lanes / cg : 1;
+  if (gpp > l->groups) gpp = l->groups;
+  int64_t total = 0;
+  for (int g0 = 0; g0 < l->groups; g0 += gpp) {
+    int ng = l->groups - g0 < gpp ? l->groups - g0 : gpp;
+    int64_t bricks = (ng * cg + lanes - 1) / lanes, passes = (ng * kg + rows - 1) / rows;
+    total += passes * bricks * l->r * l->s * qaLayerOutH(l) * qaLayerOutW(l);
+  }
+  return total * l->n;
+}
+
+/* Run in both modes; check outputs against the reference and the modes against
+** each other; LT stats in *s1. Returns 1 if everything matched. */
+static int run_both(const QaArchConfig *cfg, const QaLayer *l, const int32_t *act, const int32_t *wgt,
+                    int a_bits, int w_bits, int a_signed, QaEncoder enc, QaLayerStats *s1) {
+  int64_t no = qaLayerOutCount(l);
+  int64_t *ref = malloc((size_t)no * sizeof *ref);
+  int64_t *o1 = malloc((size_t)no * sizeof *o1), *o2 = malloc((size_t)no * sizeof *o2);
+  qaRefConv(l, act, wgt, ref);
+  QaLayerJob j1 = {l, act, wgt, a_bits, w_bits, a_signed, enc, o1}, j2 = j1;
+  j2.out = o2;
+  QaLayerStats s2;
+  memset(s1, 0, sizeof *s1);
+  memset(&s2, 0, sizeof s2);
+  QaErr err = {0, ""};
+  int rc1 = qaSimRunLayerC(cfg, QA_TIMING_LT, &j1, s1, &err);
+  CHECK_MSG(rc1 == QA_OK, "%s", err.msg);
+  int rc2 = qaSimRunLayerC(cfg, QA_TIMING_CYCLE, &j2, &s2, &err);
+  CHECK_MSG(rc2 == QA_OK, "%s", err.msg);
+  int64_t bad1 = 0, bad2 = 0;
+  for (int64_t i = 0; i < no; i++) {
+    bad1 += o1[i] != ref[i];
+    bad2 += o2[i] != ref[i];
+  }
+  CHECK_MSG(bad1 == 0 && bad2 == 0, "%s on %s: %lld/%lld mismatches (lt/cycle) of %lld; a%d w%d",
+            cfg->desc->name, l->name, (long long)bad1, (long long)bad2, (long long)no, a_bits, w_bits);
+  CHECK_EQ_I64(s1->n_compute_cycles, s2.n_compute_cycles);
+  CHECK_EQ_I64(s1->n_cycles, s2.n_cycles);
+  CHECK_EQ_I64(s1->effectual_terms, s2.effectual_terms);
+  CHECK_EQ_I64(s1->n_steps, s2.n_steps);
+  CHECK_EQ_I64(s1->n_actions, s2.n_actions);
+  int same = s1->n_actions == s2.n_actions;
+  for (int i = 0; i < s1->n_actions && i < s2.n_actions; i++) {
+    CHECK(!strcmp(s1->actions[i].component, s2.actions[i].component));
+    CHECK_EQ_I64(s1->actions[i].count, s2.actions[i].count);
+    same &= s1->actions[i].count == s2.actions[i].count;
+  }
+  CHECK(s1->pe_util > 0 && s1->pe_util <= 1.0 + 1e-12);
+  free(ref);
+  free(o1);
+  free(o2);
+  return rc1 == QA_OK && rc2 == QA_OK && bad1 == 0 && bad2 == 0 && same &&
+         s1->n_compute_cycles == s2.n_compute_cycles;
+}
+
+/* Term pairs of a layer: MACs whose operands are both non-zero weighted by terms. */
+static int64_t naive_pairs(const QaLayer *l, const int32_t *act, const int32_t *wgt, QaEncoder enc) {
+  int oh = qaLayerOutH(l), ow = qaLayerOutW(l), cg = l->c / l->groups, kg = l->k / l->groups;
+  int64_t eff = 0;
+  for (int n = 0; n < l->n; n++)
+    for (int k = 0; k < l->k; k++)
+      for (int y = 0; y < oh; y++)
+        for (int x = 0; x < ow; x++)
+          for (int ci = 0; ci < cg; ci++)
+            for (int r = 0; r < l->r; r++)
+              for (int s = 0; s < l->s; s++) {
+                int iy = y * l->stride_h + r - l->pad_h, ix = x * l->stride_w + s - l->pad_w;
+                if (iy < 0 || iy >= l->h || ix < 0 || ix >= l->w) continue;
+                int32_t a = act[(((int64_t)n * l->c + (k / kg) * cg + ci) * l->h + iy) * l->w + ix];
+                int32_t w = wgt[(((int64_t)k * cg + ci) * l->r + r) * l->s + s];
+                eff += (int64_t)qaTermsCount(enc, a) * qaTermsCount(enc, w);
+              }
+  return eff;
+}
+
+/* ---- SystemC: both modes in forked children --------------------------------------- */
+
+#define N_SC 40
+
+typedef struct ScCase {
+  QaLayer l;
+  int32_t *act, *wgt;
+  int64_t *out;
+  int bits;
+} ScCase;
+
+typedef struct ScCtx {
+  ScCase *cases;
+  QaLayerJob job;
+  QaLayerStats st;
+  int64_t cycles[N_SC];
+  int ok[N_SC];
+} ScCtx;
+
+static int sc_next(void *vctx, int idx, QaLayerJob **job, QaLayerStats **st, QaErr *err) {
+  ScCtx *c = vctx;
+  *job = NULL;
+  if (idx >= N_SC) return QA_OK;
+  ScCase *k = &c->cases[idx];
+  QaLayerJob j = {&k->l, k->act, k->wgt, k->bits, k->bits, 0, QA_ENC_NAF, k->out};
+  c->job = j;
+  memset(&c->st, 0, sizeof c->st);
+  *job = &c->job;
+  *st = &c->st;
+  return QA_OK;
+}
+
+static int sc_done(void *vctx, int idx, QaLayerJob *job, QaLayerStats *st, QaErr *err) {
+  ScCtx *c = vctx;
+  int64_t n = qaLayerOutCount(job->layer);
+  int64_t *ref = malloc((size_t)n * sizeof *ref);
+  qaRefConv(job->layer, job->act, job->wgt, ref);
+  c->ok[idx] = !memcmp(ref, job->out, (size_t)n * sizeof *ref);
+  c->cycles[idx] = st->n_cycles;
+  free(ref);
+  return QA_OK;
+}
+
+static int sc_run_mode(const QaArchConfig *cfg, QaTiming t, ScCase *cases, int64_t *cycles, int *ok) {
+  int fd[2];
+  if (pipe(fd)) return -1;
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fd[0]);
+    ScCtx c;
+    memset(&c, 0, sizeof c);
+    c.cases = cases;
+    QaSimHooks h = {&c, sc_next, sc_done};
+    QaErr err = {0, ""};
+    int rc = qaSimRun(cfg, t, &h, &err);
+    if (rc) fprintf(stderr, "child: %s\n", err.msg);
+    if (write(fd[1], c.cycles, sizeof c.cycles) < 0 || write(fd[1], c.ok, sizeof c.ok) < 0) _exit(3);
+    _exit(rc ? 1 : 0);
+  }
+  close(fd[1]);
+  ssize_t a = read(fd[0], cycles, sizeof(int64_t) * N_SC);
+  ssize_t b = read(fd[0], ok, sizeof(int) * N_SC);
+  close(fd[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return a == (ssize_t)(sizeof(int64_t) * N_SC) && b == (ssize_t)(sizeof(int) * N_SC) && WIFEXITED(status) &&
+                 WEXITSTATUS(status) == 0
+             ? 0
+             : -1;
+}
+
+/* cfg's arch on 40 random layers of one-hot (k = 1) or 2-hot codes. */
+static void sc_check(const QaArchConfig *cfg, int k, int bits, uint64_t seed) {
+  ScCase cases[N_SC];
+  QaRng r;
+  qaRngSeed(&r, seed);
+  for (int i = 0; i < N_SC; i++) {
+    randLayer(&r, &cases[i].l, i);
+    cases[i].bits = bits;
+    int64_t na = qaLayerActCount(&cases[i].l), nw = qaLayerWgtCount(&cases[i].l);
+    cases[i].act = k == 1 ? rand_onehot(&r, na, bits, 0, 0.4) : rand_khot(&r, na, bits, 0, k, 0.4);
+    cases[i].wgt = k == 1 ? rand_onehot(&r, nw, bits, 1, 0.1) : rand_khot(&r, nw, bits, 1, k, 0.1);
+    cases[i].out = malloc((size_t)qaLayerOutCount(&cases[i].l) * sizeof(int64_t));
+  }
+  int64_t c_lt[N_SC], c_cy[N_SC];
+  int ok_lt[N_SC], ok_cy[N_SC];
+  CHECK_EQ_I64(sc_run_mode(cfg, QA_TIMING_LT, cases, c_lt, ok_lt), 0);
+  CHECK_EQ_I64(sc_run_mode(cfg, QA_TIMING_CYCLE, cases, c_cy, ok_cy), 0);
+  for (int i = 0; i < N_SC; i++) {
+    CHECK_MSG(c_lt[i] == c_cy[i] && c_lt[i] > 0, "%s layer %d: lt %lld cycles, clocked %lld", cfg->desc->name,
+              i, (long long)c_lt[i], (long long)c_cy[i]);
+    CHECK_MSG(ok_lt[i] && ok_cy[i], "%s layer %d: SystemC outputs differ from the reference", cfg->desc->name, i);
+    QaLayerStats st;
+    memset(&st, 0, sizeof st);
+    QaErr err = {0, ""};
+    QaLayerJob j = {&cases[i].l, cases[i].act, cases[i].wgt, bits, bits, 0, QA_ENC_NAF, cases[i].out};
+    CHECK_EQ_I64(qaSimRunLayerC(cfg, QA_TIMING_LT, &j, &st, &err), QA_OK);
+    CHECK_EQ_I64(st.n_cycles, c_lt[i]);
+  }
+  for (int i = 0; i < N_SC; i++) {
+    free(cases[i].act);
+    free(cases[i].wgt);
+    free(cases[i].out);
+  }
+}
+
+int main(void) {
+  QaErr err = {0, ""};
+  const QaArchDesc *ohd, *khl, *ddn;
+  CHECK_EQ_I64(qaArchFind("onehot-dadiannao", &ohd, &err), QA_OK);
+  CHECK_EQ_I64(qaArchFind("khot-laconic", &khl, &err), QA_OK);
+  CHECK_EQ_I64(qaArchFind("dadiannao", &ddn, &err), QA_OK);
+  CHECK(!strcmp(ohd->quant_a, "pow2-u") && !strcmp(ohd->quant_w, "pow2") && !strcmp(ohd->encoder, "naf"));
+  CHECK(!strcmp(khl->quant_a, "khot2-u") && !strcmp(khl->quant_w, "khot2") && !strcmp(khl->encoder, "naf"));
+  CHECK(strstr(ohd->summary, "one-hot") && strstr(khl->summary, "k-hot"));
+
+  QaRng g;
+  qaRngSeed(&g, 4242);
+  int n_ok = 0, n_cases = 0;
+
+  /* 1. onehot-dadiannao: small and paper geometries, all bit-widths. */
+  QaArchConfig ohd_small, ohd_paper, ddn_small, ddn_paper;
+  qaCfgDefaults(ohd, &ohd_paper);
+  qaCfgDefaults(ddn, &ddn_paper);
+  qaCfgDefaults(ohd, &ohd_small);
+  qaCfgDefaults(ddn, &ddn_small);
+  set_int(&ohd_small, "tiles", 2);
+  set_int(&ohd_small, "filters_per_tile", 3);
+  set_int(&ohd_small, "lanes", 5);
+  set_int(&ddn_small, "tiles", 2);
+  set_int(&ddn_small, "filters_per_tile", 3);
+  set_int(&ddn_small, "lanes", 5);
+  for (int it = 0; it < 200; it++) {
+    QaLayer l;
+    randLayer(&g, &l, it);
+    int small = it % 3 != 2;
+    int a_bits = 1 + it % 16, w_bits = 1 + (it * 5 + 2) % 16, a_signed = it % 4 == 1;
+    int32_t *act = rand_onehot(&g, qaLayerActCount(&l), a_bits, a_signed, 0.4);
+    int32_t *wgt = rand_onehot(&g, qaLayerWgtCount(&l), w_bits, 1, 0.1);
+    QaLayerStats st;
+    n_ok += run_both(small ? &ohd_small : &ohd_paper, &l, act, wgt, a_bits, w_bits, a_signed, QA_ENC_NAF, &st);
+    n_cases++;
+    int lanes = small ? 5 : 16, rows = small ? 6 : 256;
+    CHECK_EQ_I64(st.n_compute_cycles, expected_ddn_cycles(&l, lanes, rows));
+    CHECK_EQ_I64(st.effectual_terms, naive_pairs(&l, act, wgt, QA_ENC_NAF));
+    /* the same cycles as DaDianNao on the same geometry */
+    QaLayerStats sd;
+    memset(&sd, 0, sizeof sd);
+    int64_t *out = malloc((size_t)qaLayerOutCount(&l) * sizeof *out);
+    QaLayerJob j = {&l, act, wgt, a_bits, w_bits, a_signed, QA_ENC_BOOTH4, out};
+    CHECK_EQ_I64(qaSimRunLayerC(small ? &ddn_small : &ddn_paper, QA_TIMING_LT, &j, &sd, &err), QA_OK);
+    CHECK_EQ_I64(st.n_compute_cycles, sd.n_compute_cycles);
+    free(out);
+    free(act);
+    free(wgt);
+  }
+  printf("onehot-dadiannao: %d of %d random layers equal to the reference, LT == clocked\n", n_ok, n_cases);
+
+  /* one-hot storage widths: zero flag + sign + exponent */
+  {
+    QaLayer l = {"st", QA_LAYER_FC, 1, 4, 1, 1, 2, 1, 1, 1, 1, 0, 0, 1, 0, 0, "", ""};
+    int32_t act[4] = {1, 2, 0, 128}, wgt[8] = {1, -2, 4, 0, 0, 64, -64, 1};
+    int64_t out[2];
+    QaLayerJob j = {&l, act, wgt, 8, 8, 0, QA_ENC_NAF, out};
+    QaLayerStats st;
+    memset(&st, 0, sizeof st);
+    QaExec *ex = NULL;
+    CHECK_EQ_I64(ohd->begin(&ohd_paper, &j, &st, &ex, &err), QA_OK);
+    const QaEngine *e = ohd->engine(ex);
+    CHECK_EQ_I64(e->a_store_bits, 4); /* 1 + 0 + 3 */
+    CHECK_EQ_I64(e->w_store_bits, 5); /* 1 + 1 + 3 */
+    ohd->end(ex, 1);
+  }
+
+  /* errors: not one-hot, too wide */
+  {
+    QaLayer l = {"conv7", QA_LAYER_FC, 1, 4, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0, "", ""};
+    int32_t act[4] = {1, 2, 3, 4}, wgt[4] = {1, 1, 1, 1};
+    int64_t out[1];
+    QaLayerJob j = {&l, act, wgt, 8, 8, 0, QA_ENC_NAF, out};
+    QaLayerStats st;
+    memset(&st, 0, sizeof st);
+    CHECK_EQ_I64(qaSimRunLayerC(&ohd_paper, QA_TIMING_LT, &j, &st, &err), QA_EUSER);
+    CHECK_MSG(strstr(err.msg, "layer 'conv7': onehot-dadiannao needs one-hot values (0 or +-2^k); quantize with "
+                              "--quant-a pow2-u --quant-w pow2") != NULL,
+              "%s", err.msg);
+    CHECK(strstr(err.msg, "activation code 3"));
+    act[2] = 0;
+    wgt[3] = -6;
+    CHECK_EQ_I64(qaSimRunLayerC(&ohd_paper, QA_TIMING_CYCLE, &j, &st, &err), QA_EUSER);
+    CHECK(strstr(err.msg, "needs one-hot values") && strstr(err.msg, "weight code -6"));
+    wgt[3] = -8;
+    memset(&st, 0, sizeof st);
+    CHECK_EQ_I64(qaSimRunLayerC(&ohd_paper, QA_TIMING_LT, &j, &st, &err), QA_OK);
+    CHECK_EQ_I64(out[0], 1 + 2 - 32);
+    /* uniform 8-bit codes (not quantized to pow2) are rejected whatever the timing */
+    QaLayer lr;
+    randLayer(&g, &lr, 99);
+    int32_t *ra = randCodes(&g, qaLayerActCount(&lr), 5, 255, 0.0);
+    int32_t *rw = randCodes(&g, qaLayerWgtCount(&lr), -127, 127, 0.0);
+    int64_t *ro = malloc((size_t)qaLayerOutCount(&lr) * sizeof *ro);
+    QaLayerJob jr = {&lr, ra, rw, 8, 8, 0, QA_ENC_NAF, ro};
+    CHECK_EQ_I64(qaSimRunLayerC(&ohd_paper, QA_TIMING_CYCLE, &jr, &st, &err), QA_EUSER);
+    CHECK(strstr(err.msg, "needs one-hot values") && strstr(err.msg, lr.name));
+    free(ra);
+    free(rw);
+    free(ro);
+    QaArchConfig narrow = ohd_paper;
+    set_int(&narrow, "max_bits", 8);
+    j.a_bits = 12;
+    CHECK_EQ_I64(qaSimRunLayerC(&narrow, QA_TIMING_LT, &j, &st, &err), QA_EUSER);
+    CHECK(strstr(err.msg, "12-bit"));
+  }
+
+  /* 2. khot-laconic: every sync scope, k in 1..4, bits 2..16. */
+  {
+    QaArchConfig small;
+    qaCfgDefaults(khl, &small);
+    set_int(&small, "tiles", 2);
+    set_int(&small, "rows", 3);
+    set_int(&small, "columns", 4);
+    set_int(&small, "lanes", 4);
+    n_ok = n_cases = 0;
+    for (int it = 0; it < 160; it++) {
+      QaLayer l;
+      randLayer(&g, &l, 500 + it);
+      int ka = 1 + it % 4, kw = 1 + (it / 4) % 4, sync = (it / 16) % 4;
+      int a_bits = 2 + it % 15, w_bits = 2 + (it * 3) % 15, a_signed = it % 5 == 0;
+      QaArchConfig cfg = small;
+      set_int(&cfg, "k_a", ka);
+      set_int(&cfg, "k_w", kw);
+      set_int(&cfg, "sync", sync);
+      int32_t *act = rand_khot(&g, qaLayerActCount(&l), a_bits, a_signed, ka, 0.3);
+      int32_t *wgt = rand_khot(&g, qaLayerWgtCount(&l), w_bits, 1, kw, 0.1);
+      QaLayerStats st;
+      n_ok += run_both(&cfg, &l, act, wgt, a_bits, w_bits, a_signed, QA_ENC_NAF, &st);
+      n_cases++;
+      CHECK_EQ_I64(st.effectual_terms, naive_pairs(&l, act, wgt, QA_ENC_NAF));
+      /* brick steps: window groups of 4 columns */
+      int64_t steps = st.n_steps;
+      CHECK(st.n_compute_cycles >= steps);
+      if (sync == 3) CHECK(st.n_compute_cycles <= (int64_t)ka * kw * steps);
+      if (ka == 1 && kw == 1 && sync == 3) CHECK_EQ_I64(st.n_compute_cycles, steps);
+      free(act);
+      free(wgt);
+    }
+    printf("khot-laconic: %d of %d random layers equal to the reference, LT == clocked\n", n_ok, n_cases);
+
+    /* errors: too many terms for k, with the fix named; booth expands 2-hot codes */
+    QaLayer l = {"fc3", QA_LAYER_FC, 1, 4, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0, "", ""};
+    int32_t act[4] = {1, 3, 7, 4}, wgt[4] = {1, 1, 5, 1};
+    int64_t out[1];
+    QaLayerJob j = {&l, act, wgt, 8, 8, 0, QA_ENC_NAF, out};
+    QaLayerStats st;
+    memset(&st, 0, sizeof st);
+    QaArchConfig cfg = small;
+    set_int(&cfg, "k_a", 1);
+    CHECK_EQ_I64(qaSimRunLayerC(&cfg, QA_TIMING_LT, &j, &st, &err), QA_EUSER);
+    CHECK_MSG(strstr(err.msg, "layer 'fc3'") && strstr(err.msg, "k_a = 1") && strstr(err.msg, "code 3") &&
+                  strstr(err.msg, "--quant-a pow2-u"),
+              "%s", err.msg);
+    set_int(&cfg, "k_a", 2);
+    CHECK_EQ_I64(qaSimRunLayerC(&cfg, QA_TIMING_LT, &j, &st, &err), QA_OK); /* naf: 7 = 8 - 1 */
+    set_int(&cfg, "k_w", 1);
+    memset(&st, 0, sizeof st);
+    CHECK_EQ_I64(qaSimRunLayerC(&cfg, QA_TIMING_LT, &j, &st, &err), QA_EUSER);
+    CHECK(strstr(err.msg, "k_w = 1") && strstr(err.msg, "code 5") && strstr(err.msg, "--quant-w pow2"));
+    set_int(&cfg, "k_w", 2);
+    j.encoder = QA_ENC_POPCOUNT; /* 7 = 4 + 2 + 1: three terms */
+    CHECK_EQ_I64(qaSimRunLayerC(&cfg, QA_TIMING_LT, &j, &st, &err), QA_EUSER);
+    CHECK(strstr(err.msg, "popcount") && strstr(err.msg, "--encoder naf") && strstr(err.msg, "khot2-u"));
+    CHECK_EQ_I64(qaCfgSetText(&cfg, "k_a", "9", "x", &err), QA_EUSER);
+  }
+
+  /* 3. SystemC, both modes, 40 random layers per architecture. */
+  {
+    sc_check(&ohd_small, 1, 8, 21);
+    QaArchConfig ks;
+    qaCfgDefaults(khl, &ks);
+    set_int(&ks, "tiles", 2);
+    set_int(&ks, "rows", 2);
+    set_int(&ks, "columns", 3);
+    set_int(&ks, "lanes", 4);
+    set_int(&ks, "sync", 2);
+    sc_check(&ks, 2, 8, 22);
+  }
+  return TEST_DONE();
+}
