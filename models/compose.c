@@ -3,7 +3,8 @@
 ** compose.h).
 **
 ** Each architecture has one composition function below: it reads its config and adds its
-** components with the helpers logic() / memory() / dram(), which price one instance at
+** components with the helpers logic() / memory() / regBank() / dram() (DaDianNao's memory
+** set, shared by most architectures, is dadiannaoMemories()), which price one instance at
 ** once from the cost table and record which primitive and which table rows they used.
 ** qaCompose then sums the areas (PE, tile, chip) and the leakage. The registry kCompose[]
 ** maps architecture names to their functions. The widths a composition instantiates are
@@ -316,6 +317,8 @@ static void structure(Builder *b, int64_t tiles, int64_t pes_per_tile) {
 
 /* ---- architectures -------------------------------------------------------------------------- */
 
+static void dadiannaoMemories(Builder *b, int sb_row_bits, int act_bits, int out_bits);
+
 /* DaDianNao (Chen et al., MICRO 2014) and its 8-bit variant. A PE is one filter row of a
 ** tile: `lanes` dp x dp multipliers, an adder tree over the lanes products (2*dp-bit
 ** inputs) and an acc_bits accumulator. Per tile: filters_per_tile PEs, the synapse buffer
@@ -334,16 +337,7 @@ static void composeDaDianNao(Builder *b) {
         QA_CAT_DATAPATH, QA_SCOPE_PE, 1, QA_PRIM_ADDER_TREE, 2 * dp, 0, lanes);
   logic(b, "acc", "adds the tree's sum into the filter's output (partial sum register)",
         QA_CAT_ACCUMULATION, QA_SCOPE_PE, 1, QA_PRIM_ACCUMULATOR, acc, 0, 0);
-  memory(b, "sb", "synapse buffer: the tile's weights; one row feeds every PE of the tile",
-         QA_SCOPE_TILE, 1, QA_PRIM_EDRAM, (int64_t)qaCfgInt(cfg, "sb_kib") * 1024,
-         fpt * lanes * dp);
-  memory(b, "nbin", "input neuron buffer: the activation brick broadcast to the tile's PEs",
-         QA_SCOPE_TILE, 1, QA_PRIM_SRAM, (int64_t)qaCfgInt(cfg, "nbin_kib") * 1024, lanes * dp);
-  memory(b, "nbout", "output neuron buffer: one output per PE", QA_SCOPE_TILE, 1, QA_PRIM_SRAM,
-         (int64_t)qaCfgInt(cfg, "nbout_kib") * 1024, fpt * dp);
-  memory(b, "nm", "central neuron memory: layer inputs and outputs, one brick per access",
-         QA_SCOPE_CHIP, 1, QA_PRIM_EDRAM, (int64_t)qaCfgInt(cfg, "nm_kib") * 1024, lanes * dp);
-  dram(b, "dram", "off-chip memory: weights are fetched into the SBs once per layer");
+  dadiannaoMemories(b, fpt * lanes * dp, lanes * dp, fpt * dp);
 }
 
 /* Bits needed to hold 0..n (as laconic.c / onehot.c count exponent widths). */
@@ -371,7 +365,8 @@ static void dadiannaoMemories(Builder *b, int sb_row_bits, int act_bits, int out
          QA_PRIM_SRAM, (int64_t)qaCfgInt(cfg, "nbout_kib") * 1024, out_bits);
   memory(b, "nm", "central activation memory: layer inputs and outputs", QA_SCOPE_CHIP, 1,
          QA_PRIM_EDRAM, (int64_t)qaCfgInt(cfg, "nm_kib") * 1024, act_bits);
-  dram(b, "dram", "off-chip memory: weights (and activations that do not fit on chip)");
+  dram(b, "dram", "off-chip memory: weights, and activations that do not fit on chip "
+                    "(traffic planned by arch/memory.c)");
 }
 
 /* Stripes (Judd et al., MICRO 2016). A PE is a serial inner-product unit (SIP): `lanes`

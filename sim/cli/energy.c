@@ -168,8 +168,16 @@ int qaCliCosts(int argc, char **argv, QaErr *err) {
   char *save = NULL;
   for (char *name = strtok_r(names, ", ", &save); name; name = strtok_r(NULL, ", ", &save)) {
     if ((rc = qaCostTableLoad(name, &t, err))) return rc;
+    char about[160] = "";
+    FILE *f = fopen(qaCostTablePath(t), "r");
+    if (f) { /* the file's first comment line says what it is */
+      if (!fgets(about, sizeof about, f) || about[0] != '#') about[0] = 0;
+      about[strcspn(about, "\r\n")] = 0;
+      fclose(f);
+    }
     printf("%-20s %5d %-5s %s\n", name, qaCostTableRowCount(t), qaCostTableEnergyUnit(t),
            qaCostTablePath(t));
+    if (about[0]) printf("%-20s %s\n", "", about + strspn(about, "# "));
     qaCostTableDestroy(t);
     t = NULL;
   }

@@ -197,6 +197,105 @@ static void testDaDianNaoByHand(const QaCostTable *h) {
 #undef ADD_A2
 }
 
+/* ---- every architecture's area by hand (horowitz45 areas) ------------------------------------
+** int_add 36/67/137 um^2 at 8/16/32 bits (linear, through 0 below 8, 16->32 extended above);
+** reg 36 um^2 per 8 bits; int_mult log-log in a*w through 282/993/3495 um^2; composites as the
+** energies (models/README.md): AND2 = add(8)/32, MUX2 = add(8)/16, decoder n*max(1,
+** ceil(log2 n)-1) AND2, histogram p*(add(c)+reg(c)), tree n-1 adders one bit wider per level. */
+typedef struct Areas {
+  double a8, a16, a32, r8, m64, m1024;
+} Areas;
+static double aAdd(const Areas *a, int w) {
+  if (w <= 8) return a->a8 * w / 8;
+  if (w <= 16) return a->a8 + (a->a16 - a->a8) * (w - 8) / 8;
+  return a->a16 + (a->a32 - a->a16) * (w - 16) / 16;
+}
+static double aReg(const Areas *a, int w) { return a->r8 * w / 8; }
+static double aAcc(const Areas *a, int w) { return aAdd(a, w) + aReg(a, w); }
+static double aTree(const Areas *a, int n, int w) {
+  double s = 0;
+  for (int m = n, level = 1; m > 1; level++) {
+    s += (m / 2) * aAdd(a, w + level - 1);
+    m -= m / 2;
+  }
+  return s;
+}
+static int clog2(int n) {
+  int k = 0;
+  while ((1 << k) < n) k++;
+  return k;
+}
+static double aAnd(const Areas *a, int n) { return n * a->a8 / 32; }
+static double aShift(const Areas *a, int w, int r) { return clog2(r) * w * a->a8 / 16; }
+static double aDec(const Areas *a, int n) {
+  int per = clog2(n) - 1;
+  return n * (per > 1 ? per : 1) * a->a8 / 32;
+}
+static double aHist(const Areas *a, int p, int c) { return p * (aAdd(a, c) + aReg(a, c)); }
+
+static void testAreasByHand(const QaCostTable *h) {
+  Areas a = {row(h, "int_add", 8, 0, 0)->area_um2, row(h, "int_add", 16, 0, 0)->area_um2,
+             row(h, "int_add", 32, 0, 0)->area_um2, row(h, "reg", 8, 0, 0)->area_um2,
+             row(h, "int_mult", 8, 8, 0)->area_um2, row(h, "int_mult", 32, 32, 0)->area_um2};
+  /* memories (as in testDaDianNaoByHand): 16 KiB SRAM, 2 MiB and 4 MiB eDRAM */
+  const QaCostRow *s8 = row(h, "sram", 64, 0, 8192), *s32 = row(h, "sram", 64, 0, 32768);
+  const QaCostRow *e32 = row(h, "edram", 64, 0, 32768), *e1m = row(h, "edram", 64, 0, 1048576);
+  double nb = s8->area_um2 * pow(2.0, log(s32->area_um2 / s8->area_um2) / log(4.0));
+  double ek = log(e1m->area_um2 / e32->area_um2) / log(32.0);
+  double sb = e1m->area_um2 * pow(2.0, ek), nm = e1m->area_um2 * pow(4.0, ek);
+  struct {
+    const char *arch;
+    double pe;       /* one PE by hand */
+    int pes;         /* PEs per tile */
+    double extra;    /* tile logic besides the PEs and memories */
+  } cases[] = {
+      /* stripes SIP: 16 lanes x 16 AND2 (18 um^2 a lane), a 16-input tree of 16-bit adders,
+      ** a 48-bit accumulator; 16 windows x 16 filters per tile */
+      {"stripes", 16 * aAnd(&a, 16) + aTree(&a, 16, 16) + aAcc(&a, 48), 256, 0},
+      /* pragmatic: 16 first-stage shifters of 16 bits by 0..3 (2 stages), a 16-input tree of
+      ** 16 + 4 - 1 = 19-bit adders, a second stage of 19 + 4 = 23 bits by 0..15 (4 stages) */
+      {"pragmatic",
+       16 * aShift(&a, 16, 4) + aTree(&a, 16, 19) + aShift(&a, 23, 16) + aAcc(&a, 48), 256, 0},
+      /* laconic PE: 16 lanes x (5-bit exponent adder + 33-output decoder), a histogram of 33
+      ** 6-bit counters (bits_for(16) + 1), the 6-bit shifter over 33 positions, a 33-input
+      ** tree of 39-bit adders, the accumulator; per tile (16 rows + 16 columns) x 16 lanes
+      ** term encoders of 16 bits (= int_add(16)) */
+      {"laconic",
+       16 * (aAdd(&a, 5) + aDec(&a, 33)) + aHist(&a, 33, 6) + aShift(&a, 6, 33) +
+           aTree(&a, 33, 39) + aAcc(&a, 48),
+       256, 512 * aAdd(&a, 16)},
+      {"khot-laconic",
+       16 * (aAdd(&a, 5) + aDec(&a, 33)) + aHist(&a, 33, 6) + aShift(&a, 6, 33) +
+           aTree(&a, 33, 39) + aAcc(&a, 48),
+       256, 512 * aAdd(&a, 16)},
+      /* onehot-dadiannao PE row: 16 lanes x (4-bit exponent adder + 31-output decoder), a
+      ** histogram of 31 6-bit counters, a 31-input tree of 37-bit adders, the accumulator */
+      {"onehot-dadiannao",
+       16 * (aAdd(&a, 4) + aDec(&a, 31)) + aHist(&a, 31, 6) + aTree(&a, 31, 37) + aAcc(&a, 48),
+       16, 0},
+      /* dadiannao8: 32 multipliers 8x8, a 32-input tree of 16-bit adders, 32-bit accumulator */
+      {"dadiannao8", 32 * a.m64 + aTree(&a, 32, 16) + aAcc(&a, 32), 16, 0},
+  };
+  CHECK_NEAR(aAnd(&a, 16), 18.0);
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    const QaArchDesc *d;
+    QaErr err = {0, ""};
+    if (qaArchFind(cases[i].arch, &d, &err) != QA_OK) continue;
+    QaArchConfig cfg;
+    QaComposition cx;
+    config(cases[i].arch, &cfg);
+    CHECK_MSG(compose(&cfg, h, &cx, &err) == QA_OK, "%s", err.msg);
+    /* tile = PEs + logic + SB + NBin + NBout; chip = 16 tiles + NM */
+    double tile = cases[i].pes * cases[i].pe + cases[i].extra + sb + 2 * nb;
+    CHECK_MSG(near(cx.pe_area_um2, cases[i].pe), "%s PE %.6f vs %.6f", cases[i].arch,
+              cx.pe_area_um2, cases[i].pe);
+    CHECK_MSG(cx.pes_per_tile == cases[i].pes && near(cx.tile_area_um2, tile), "%s tile %.3f vs %.3f",
+              cases[i].arch, cx.tile_area_um2, tile);
+    CHECK_MSG(near(cx.chip_area_um2, 16 * tile + nm), "%s chip", cases[i].arch);
+  }
+  (void)a.m1024;
+}
+
 /* DaDianNao's chip leakage with tests/data/energy/leaky.csv (one point per class, leakage
 ** scaled like the area): int_add(w) leaks w/16 uW, reg(w) w/16 uW, int_mult(16x16) 10 uW,
 ** sram 100 uW per 8 KB, edram 50 uW per 8 KB. */
@@ -391,6 +490,7 @@ int main(void) {
   if (!h) return TEST_DONE();
   testDaDianNaoByHand(h);
   testLeakageByHand();
+  testAreasByHand(h);
   testEveryArch(h);
   testMonotonic(h);
   testErrors(h);

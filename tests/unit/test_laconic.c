@@ -405,6 +405,19 @@ int main(void) {
     free(wgt);
   }
 
+  /* 2b. A wide fc layer: its weight term planes are built in several filter blocks
+  ** (4 MiB buffer), with 32-bit sums at 8 bits and 64-bit sums at 16 bits. */
+  for (int bits = 8; bits <= 16; bits += 8) {
+    QaLayer l = {"wide", QA_LAYER_FC, 1, 6000, 1, 1, 300, 1, 1, 1, 1, 0, 0, 1, 0, 0, "", ""};
+    int32_t *act = rand_operand(&g, qaLayerActCount(&l), bits, 0, 0.5);
+    int32_t *wgt = rand_operand(&g, qaLayerWgtCount(&l), bits, 1, 0.1);
+    Result res;
+    run_both(&paper, &l, act, wgt, bits, bits, 0, QA_ENC_BOOTH4, &res);
+    CHECK(res.ok);
+    free(act);
+    free(wgt);
+  }
+
   /* 3. Properties on random layers. */
   for (int it = 0; it < 60; it++) {
     QaLayer l;
