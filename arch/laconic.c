@@ -49,9 +49,10 @@
 ** the terms of every weight magnitude and are built for blocks of filters (at most
 ** PLANES_BYTES at once). Sums are done in 32-bit arithmetic when a per-block bound
 ** (max |a| x max sum of |terms| x R x S x channels) proves they cannot overflow, else
-** in 64-bit. Measured on ResNet-18 at 8 bits this costs ~3x a plain dot product and
-** keeps the whole run (synthesis, quantization, reference check) near 1 G MACs/s,
-** where a histogram per PE step (O(term pairs) scalar work) would be ~6x slower.
+** in 64-bit. Measured on ResNet-18 at 8 bits (whole `qasim run` with synthesis,
+** quantization and reference check): 1.5 s (~1.1 G MACs/s) with the planes, 0.9 s with
+** a plain dot product of the codes, 36 s (~50 M MACs/s) with a scalar histogram over
+** every term pair; the planes keep the terms at ~3x the cost of the plain dot.
 ** Outputs wrap to acc_bits; outputs whose exact value does not fit are counted in
 ** acc_overflows. Both modes report identical cycles, outputs and action counts.
 **
@@ -71,7 +72,7 @@
 
 #include "laconicInt.h"
 
-#define HIST_N (2 * 17 + 2) /* exponent sums 0..34 for |v| <= QA_TERMS_VMAX */
+#define HIST_N (2 * 17 + 2)    /* exponent sums 0..34 for |v| <= QA_TERMS_VMAX */
 #define PLANES_BYTES (4 << 20) /* weight-plane buffer of the loosely-timed outputs */
 
 static const QaParamDef lac_params[] = {QA_LACONIC_PARAM_ROWS};
@@ -96,25 +97,25 @@ struct QaExec {
   /* term counts of the loaded operands, same layouts as e.act / e.wgt */
   int ld_img, ld_pack;
   uint8_t *ta, *tw;
-  int64_t *asum;      /* rsc: sum over windows of ta at each kernel offset */
-  int64_t amax;       /* max |activation| of the loaded image and pack */
+  int64_t *asum; /* rsc: sum over windows of ta at each kernel offset */
+  int64_t amax;  /* max |activation| of the loaded image and pack */
   /* loosely-timed scratch */
-  uint8_t *wmax;      /* tiles * rsc: max weight term count over each tile's filters */
-  int64_t *sums;      /* per sync group cycle sums (at most rows_total * cols) */
-  int64_t *bases;     /* cols: activation offsets of a window group's windows */
-  int jmax;           /* term planes per (filter, kernel row) */
-  int64_t wmag;       /* largest |weight| of the layer */
-  QaTerm *wterms;     /* (wmag + 1) * jmax: terms of each weight magnitude (positive) */
-  int pl_block;       /* filters whose planes are built at once (<= PLANES_BYTES) */
-  int32_t *planes;    /* pl_block * R * jmax * S*cpad weight term planes */
-  uint8_t *jn;        /* pl_block * R: planes used by each (filter, kernel row) */
+  uint8_t *wmax;   /* tiles * rsc: max weight term count over each tile's filters */
+  int64_t *sums;   /* per sync group cycle sums (at most rows_total * cols) */
+  int64_t *bases;  /* cols: activation offsets of a window group's windows */
+  int jmax;        /* term planes per (filter, kernel row) */
+  int64_t wmag;    /* largest |weight| of the layer */
+  QaTerm *wterms;  /* (wmag + 1) * jmax: terms of each weight magnitude (positive) */
+  int pl_block;    /* filters whose planes are built at once (<= PLANES_BYTES) */
+  int32_t *planes; /* pl_block * R * jmax * S*cpad weight term planes */
+  uint8_t *jn;     /* pl_block * R: planes used by each (filter, kernel row) */
   /* clocked state */
   const QaChunk *cur;
   int n_grp, n_live;
   int64_t *g_k, *g_total; /* per sync group: step index, steps */
   uint8_t *g_fresh, *g_busy, *g_done, *g_end;
-  int64_t *acc;       /* per PE (row j of the pass, column c): j * cols + c */
-  Lane *lane;         /* per PE per lane */
+  int64_t *acc; /* per PE (row j of the pass, column c): j * cols + c */
+  Lane *lane;   /* per PE per lane */
   int64_t cy_eff, cy_pe;
 };
 
@@ -135,24 +136,27 @@ double qaLaconicPeak(const QaArchConfig *cfg) {
 int qaLaconicCheck(const QaArchConfig *cfg, const QaLayerJob *job, QaErr *err) {
   const char *name = job->layer->name, *arch = cfg->desc->name;
   if (job->a_bits < 1 || job->a_bits > 16 || job->w_bits < 1 || job->w_bits > 16)
-    return qaErrSet(err, QA_EUSER, "layer '%s': %s runs 1..16-bit codes, not %d-bit activations x %d-bit weights",
-                    name, arch, job->a_bits, job->w_bits);
+    return qaErrSet(err, QA_EUSER,
+                    "layer '%s': %s runs 1..16-bit codes, not %d-bit activations x %d-bit weights", name,
+                    arch, job->a_bits, job->w_bits);
   double lanes = qaLaconicPeak(cfg);
   if (lanes > (double)(1 << 20))
-    return qaErrSet(err, QA_EUSER,
-                    "%s: tiles x rows x columns x lanes = %.0f exceeds the simulator's limit of 1048576 lanes",
-                    arch, lanes);
+    return qaErrSet(
+        err, QA_EUSER,
+        "%s: tiles x rows x columns x lanes = %.0f exceeds the simulator's limit of 1048576 lanes", arch,
+        lanes);
   if ((unsigned)job->encoder >= (unsigned)QA_ENC_COUNT)
     return qaErrSet(err, QA_EUSER, "layer '%s': invalid term encoder %d", name, (int)job->encoder);
   int64_t na = qaLayerActCount(job->layer), nw = qaLayerWgtCount(job->layer);
   for (int64_t i = 0; i < na; i++)
     if (mag(job->act[i]) > QA_TERMS_VMAX)
-      return qaErrSet(err, QA_EUSER, "layer '%s': activation code %d at index %lld is out of the 16-bit range", name,
+      return qaErrSet(err, QA_EUSER,
+                      "layer '%s': activation code %d at index %lld is out of the 16-bit range", name,
                       job->act[i], (long long)i);
   for (int64_t i = 0; i < nw; i++)
     if (mag(job->wgt[i]) > QA_TERMS_VMAX)
-      return qaErrSet(err, QA_EUSER, "layer '%s': weight code %d at index %lld is out of the 16-bit range", name,
-                      job->wgt[i], (long long)i);
+      return qaErrSet(err, QA_EUSER, "layer '%s': weight code %d at index %lld is out of the 16-bit range",
+                      name, job->wgt[i], (long long)i);
   return QA_OK;
 }
 
@@ -252,9 +256,9 @@ int qaLaconicBegin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStats 
   ex->g_end = qaMalloc((size_t)npe, err);
   ex->acc = qaMalloc((size_t)npe * sizeof(int64_t), err);
   ex->lane = qaCalloc((size_t)npe * ex->lanes, sizeof(Lane), err);
-  if (!ex->wterms || !ex->ta || !ex->tw || !ex->asum || !ex->wmax || !ex->sums || !ex->bases || !ex->planes || !ex->jn ||
-      !ex->g_k || !ex->g_total || !ex->g_fresh || !ex->g_busy || !ex->g_done || !ex->g_end || !ex->acc ||
-      !ex->lane) {
+  if (!ex->wterms || !ex->ta || !ex->tw || !ex->asum || !ex->wmax || !ex->sums || !ex->bases || !ex->planes ||
+      !ex->jn || !ex->g_k || !ex->g_total || !ex->g_fresh || !ex->g_busy || !ex->g_done || !ex->g_end ||
+      !ex->acc || !ex->lane) {
     qaLaconicEnd(ex, 0);
     return QA_EINTERNAL;
   }
@@ -320,8 +324,8 @@ static int64_t pass_effectual(const QaExec *ex, const QaChunk *c) {
 static void count_chunk(QaExec *ex, const QaChunk *c, int64_t eff, int64_t pe_cycles) {
   const QaEngine *e = &ex->e;
   QaLayerStats *st = ex->st;
-  int64_t steps = ex->ngrp * ex->spw;       /* brick steps dispatched to the array */
-  int64_t wsteps = ex->nwin * ex->spw;      /* window x brick steps (activation bricks read) */
+  int64_t steps = ex->ngrp * ex->spw;  /* brick steps dispatched to the array */
+  int64_t wsteps = ex->nwin * ex->spw; /* window x brick steps (activation bricks read) */
   int64_t tiles_active = (c->nf + ex->rpt - 1) / ex->rpt;
   int ab = ex->a_bits, wb = ex->w_bits, lanes = e->lanes;
   int positions = ab + wb + 1, counter_bits = bits_for(lanes) + 1;
@@ -439,7 +443,7 @@ static int64_t lt_cycles(QaExec *ex, const QaChunk *c, int64_t *pe_cycles) {
         }
   }
   if (sync != QA_LACONIC_SYNC_GRID) {
-    int64_t n = sync == QA_LACONIC_SYNC_TILE ? tiles_act
+    int64_t n = sync == QA_LACONIC_SYNC_TILE     ? tiles_act
                 : sync == QA_LACONIC_SYNC_COLUMN ? (int64_t)tiles_act * C
                                                  : (int64_t)nf * C;
     for (int64_t i = 0; i < n; i++) total = ex->sums[i] > total ? ex->sums[i] : total;
@@ -553,10 +557,14 @@ int64_t qaLaconicRunChunk(QaExec *ex, int64_t i) {
 
 static inline int group_of(const QaExec *ex, int j, int col) {
   switch (ex->sync) {
-  case QA_LACONIC_SYNC_PE: return j * ex->cols + col;
-  case QA_LACONIC_SYNC_COLUMN: return (j / ex->rpt) * ex->cols + col;
-  case QA_LACONIC_SYNC_TILE: return j / ex->rpt;
-  default: return 0;
+    case QA_LACONIC_SYNC_PE:
+      return j * ex->cols + col;
+    case QA_LACONIC_SYNC_COLUMN:
+      return (j / ex->rpt) * ex->cols + col;
+    case QA_LACONIC_SYNC_TILE:
+      return j / ex->rpt;
+    default:
+      return 0;
   }
 }
 
@@ -674,8 +682,10 @@ int qaLaconicTick(QaExec *ex) {
 
 const QaArchDesc qaArchLaconic = {
     .name = "laconic",
-    .summary = "Laconic term-serial PEs (both operands as signed 2^k terms, encoder booth4 by default): "
-               "16 tiles x 16 filters x 16 windows x 16 lanes, terms(a) x terms(w) cycles per lane, sync scope parameter",
+    .summary =
+        "Laconic term-serial PEs (both operands as signed 2^k terms, encoder booth4 by default): "
+        "16 tiles x 16 filters x 16 windows x 16 lanes, terms(a) x terms(w) cycles per lane, sync scope "
+        "parameter",
     .params = lac_params,
     .n_params = (int)(sizeof lac_params / sizeof lac_params[0]),
     .check = qaLaconicCheck,

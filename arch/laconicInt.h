@@ -27,28 +27,34 @@ typedef enum QaLaconicSync {
 } QaLaconicSync;
 
 /* Parameter rows of the Laconic PE array (the defaults are Laconic's; see laconic.c). */
-#define QA_LACONIC_PARAM_ROWS                                                                    \
-  {"tiles", QA_PT_INT, 1, 256, 16, "",                                                           \
-   "tiles; each holds rows x columns PEs and a weight memory slice [unverified: 16 as DaDianNao]"}, \
-  {"rows", QA_PT_INT, 1, 256, 16, "",                                                            \
-   "PE rows per tile, one filter each; weights broadcast along a row [unverified]"},            \
-  {"columns", QA_PT_INT, 1, 256, 16, "",                                                         \
-   "PE columns per tile, one output window each; activations broadcast along a column "         \
-   "[unverified: 16 as the public simulator's example]"},                                       \
-  {"lanes", QA_PT_INT, 1, 256, 16, "",                                                           \
-   "term pairs per PE per cycle = brick width in channels [paper: 16]"},                        \
-  {"sync", QA_PT_INT, 0, 3, 3, "",                                                               \
-   "sync scope of a brick step: 0 = pe, 1 = column (of a tile), 2 = tile, 3 = grid (all tiles "  \
-   "in lock-step, as the public simulator)"},                                                   \
-  {"acc_bits", QA_PT_INT, 16, 64, 48, "bits",                                                    \
-   "accumulator width (48 keeps 16-bit dot products exact)"},                                   \
-  {"clock_mhz", QA_PT_REAL, 1, 10000, 1000, "MHz", "clock frequency [unverified: 65 nm, ~1 GHz]"}, \
-  {"sb_kib", QA_PT_INT, 1, 1 << 20, 2048, "KiB",                                                 \
-   "weight memory (eDRAM) per tile [unverified: as DaDianNao]"},                                \
-  {"nbin_kib", QA_PT_INT, 1, 1 << 20, 16, "KiB", "input activation buffer per tile [unverified]"}, \
-  {"nbout_kib", QA_PT_INT, 1, 1 << 20, 16, "KiB", "output buffer per tile [unverified]"},        \
-  {"nm_kib", QA_PT_INT, 1, 1 << 22, 4096, "KiB", "central activation memory [unverified: as DaDianNao]"}, \
+// clang-format off
+#define QA_LACONIC_PARAM_ROWS                                                                  \
+  {"tiles", QA_PT_INT, 1, 256, 16, "",                                                         \
+   "tiles; each holds rows x columns PEs and a weight memory slice "                           \
+   "[unverified: 16 as DaDianNao]"},                                                           \
+  {"rows", QA_PT_INT, 1, 256, 16, "",                                                          \
+   "PE rows per tile, one filter each; weights broadcast along a row [unverified]"},          \
+  {"columns", QA_PT_INT, 1, 256, 16, "",                                                       \
+   "PE columns per tile, one output window each; activations broadcast along a column "       \
+   "[unverified: 16 as the public simulator's example]"},                                     \
+  {"lanes", QA_PT_INT, 1, 256, 16, "",                                                         \
+   "term pairs per PE per cycle = brick width in channels [paper: 16]"},                      \
+  {"sync", QA_PT_INT, 0, 3, 3, "",                                                             \
+   "sync scope of a brick step: 0 = pe, 1 = column (of a tile), 2 = tile, 3 = grid (all "     \
+   "tiles in lock-step, as the public simulator)"},                                           \
+  {"acc_bits", QA_PT_INT, 16, 64, 48, "bits",                                                  \
+   "accumulator width (48 keeps 16-bit dot products exact)"},                                 \
+  {"clock_mhz", QA_PT_REAL, 1, 10000, 1000, "MHz",                                             \
+   "clock frequency [unverified: 65 nm, ~1 GHz]"},                                            \
+  {"sb_kib", QA_PT_INT, 1, 1 << 20, 2048, "KiB",                                               \
+   "weight memory (eDRAM) per tile [unverified: as DaDianNao]"},                              \
+  {"nbin_kib", QA_PT_INT, 1, 1 << 20, 16, "KiB",                                               \
+   "input activation buffer per tile [unverified]"},                                          \
+  {"nbout_kib", QA_PT_INT, 1, 1 << 20, 16, "KiB", "output buffer per tile [unverified]"},      \
+  {"nm_kib", QA_PT_INT, 1, 1 << 22, 4096, "KiB",                                               \
+   "central activation memory [unverified: as DaDianNao]"},                                   \
   QA_DRAM_PARAMS
+// clang-format on
 
 /* Kernel entry points (contracts as the QaArchDesc members of the same name). The
 ** exec keeps borrowed pointers to cfg-independent data only: cfg may be freed after
@@ -66,9 +72,9 @@ double qaLaconicPeak(const QaArchConfig *cfg);
 const QaEngine *qaLaconicEngine(const QaExec *ex);
 
 /* Every kernel member except check. */
-#define QA_LACONIC_OPS                                                                      \
-  .begin = qaLaconicBegin, .n_chunks = qaLaconicNChunks, .run_chunk = qaLaconicRunChunk,    \
-  .start_chunk = qaLaconicStartChunk, .tick = qaLaconicTick, .end = qaLaconicEnd,           \
+#define QA_LACONIC_OPS                                                                   \
+  .begin = qaLaconicBegin, .n_chunks = qaLaconicNChunks, .run_chunk = qaLaconicRunChunk, \
+  .start_chunk = qaLaconicStartChunk, .tick = qaLaconicTick, .end = qaLaconicEnd,        \
   .peak_macs = qaLaconicPeak, .engine = qaLaconicEngine
 
 #ifdef __cplusplus

@@ -36,7 +36,8 @@
 /* ---- onehot-dadiannao ------------------------------------------------------------ */
 
 static const QaParamDef ohd_params[] = {
-    {"tiles", QA_PT_INT, 1, 1024, 16, "", "tiles working in lock-step on one activation brick (as DaDianNao)"},
+    {"tiles", QA_PT_INT, 1, 1024, 16, "",
+     "tiles working in lock-step on one activation brick (as DaDianNao)"},
     {"filters_per_tile", QA_PT_INT, 1, 1024, 16, "", "PE rows per tile, one filter each"},
     {"lanes", QA_PT_INT, 1, 256, 16, "", "activation/weight pairs per PE per cycle (brick width)"},
     {"max_bits", QA_PT_INT, 1, 16, 16, "bits", "widest one-hot code the exponent adders accept"},
@@ -53,14 +54,14 @@ struct QaExec {
   QaEngine e;
   QaLayerStats *st;
   int tiles, fpt, acc_bits, a_bits, w_bits;
-  int rsc;             /* R * S * cpad */
+  int rsc; /* R * S * cpad */
   int ld_img, ld_pack;
-  int64_t *nzsum;      /* rsc: windows whose activation at each kernel offset is non-zero */
+  int64_t *nzsum; /* rsc: windows whose activation at each kernel offset is non-zero */
   /* clocked state */
   const QaChunk *cur;
   int oy, ox;
-  int64_t t;           /* brick step within the window */
-  int64_t *acc;        /* one accumulator per PE row */
+  int64_t t;    /* brick step within the window */
+  int64_t *acc; /* one accumulator per PE row */
   int64_t cy_eff;
 };
 
@@ -106,8 +107,9 @@ static int ohd_check(const QaArchConfig *cfg, const QaLayerJob *job, QaErr *err)
   int64_t na = qaLayerActCount(job->layer), nw = qaLayerWgtCount(job->layer);
   for (int64_t i = 0; i < na; i++)
     if (mag(job->act[i]) > 65535)
-      return qaErrSet(err, QA_EUSER, "layer '%s': activation code %d at index %lld is out of the 16-bit range",
-                      name, job->act[i], (long long)i);
+      return qaErrSet(err, QA_EUSER,
+                      "layer '%s': activation code %d at index %lld is out of the 16-bit range", name,
+                      job->act[i], (long long)i);
   for (int64_t i = 0; i < nw; i++)
     if (mag(job->wgt[i]) > 65535)
       return qaErrSet(err, QA_EUSER, "layer '%s': weight code %d at index %lld is out of the 16-bit range",
@@ -331,8 +333,9 @@ static int ohd_tick(QaExec *ex) {
 
 const QaArchDesc qaArchOneHotDaDianNao = {
     .name = "onehot-dadiannao",
-    .summary = "one-hot DaDianNao: 16 tiles x 16 filters x 16 lanes, exponent adders + per-PE histogram "
-               "instead of multipliers, one-hot codes only (pow2), 1 cycle per brick",
+    .summary =
+        "one-hot DaDianNao: 16 tiles x 16 filters x 16 lanes, exponent adders + per-PE histogram "
+        "instead of multipliers, one-hot codes only (pow2), 1 cycle per brick",
     .params = ohd_params,
     .n_params = (int)(sizeof ohd_params / sizeof ohd_params[0]),
     .check = ohd_check,
@@ -353,7 +356,8 @@ const QaArchDesc qaArchOneHotDaDianNao = {
 
 static const QaParamDef khl_params[] = {
     QA_LACONIC_PARAM_ROWS,
-    {"k_a", QA_PT_INT, 1, 8, 2, "", "most terms an activation may have (checked); a lane costs <= k_a x k_w cycles"},
+    {"k_a", QA_PT_INT, 1, 8, 2, "",
+     "most terms an activation may have (checked); a lane costs <= k_a x k_w cycles"},
     {"k_w", QA_PT_INT, 1, 8, 2, "", "most terms a weight may have (checked)"},
 };
 
@@ -374,10 +378,14 @@ static int khl_check(const QaArchConfig *cfg, const QaLayerJob *job, QaErr *err)
   const char *name = job->layer->name, *enc = qaEncoderName(job->encoder);
   int ka = qaCfgInt(cfg, "k_a"), kw = qaCfgInt(cfg, "k_w"), terms = 0;
   char qa[16], qw[16];
-  if (ka == 1) snprintf(qa, sizeof qa, "pow2-u");
-  else snprintf(qa, sizeof qa, "khot%d-u", ka);
-  if (kw == 1) snprintf(qw, sizeof qw, "pow2");
-  else snprintf(qw, sizeof qw, "khot%d", kw);
+  if (ka == 1)
+    snprintf(qa, sizeof qa, "pow2-u");
+  else
+    snprintf(qa, sizeof qa, "khot%d-u", ka);
+  if (kw == 1)
+    snprintf(qw, sizeof qw, "pow2");
+  else
+    snprintf(qw, sizeof qw, "khot%d", kw);
   int64_t i = first_over(job->encoder, job->act, qaLayerActCount(job->layer), ka, &terms);
   if (i >= 0)
     return qaErrSet(err, QA_EUSER,
@@ -397,8 +405,9 @@ static int khl_check(const QaArchConfig *cfg, const QaLayerJob *job, QaErr *err)
 
 const QaArchDesc qaArchKHotLaconic = {
     .name = "khot-laconic",
-    .summary = "k-hot Laconic: the laconic term-serial PE array on k-hot codes (khot2 quantizers, naf), "
-               "<= k_a x k_w cycles per lane, k checked against the data",
+    .summary =
+        "k-hot Laconic: the laconic term-serial PE array on k-hot codes (khot2 quantizers, naf), "
+        "<= k_a x k_w cycles per lane, k checked against the data",
     .params = khl_params,
     .n_params = (int)(sizeof khl_params / sizeof khl_params[0]),
     .check = khl_check,

@@ -109,7 +109,8 @@ static int64_t naive_cycles(const QaLayer *l, const int32_t *act, const int32_t 
                     int v = pe[j * C + col];
                     if (v < 0) continue;
                     int t = j / g.rows;
-                    if (sync == 0) sums[j * C + col] += v;
+                    if (sync == 0)
+                      sums[j * C + col] += v;
                     else if (sync == 1) {
                       /* column group (t, col): max over its PEs, added once */
                       int first = 1, mx = 0;
@@ -322,8 +323,8 @@ static void sc_check(const char *arch, Geo g, int sync, int bits, uint64_t seed)
     QaLayerStats st;
     memset(&st, 0, sizeof st);
     QaErr err = {0, ""};
-    QaLayerJob j = {&cases[i].l, cases[i].act, cases[i].wgt, bits, bits, cases[i].a_signed, QA_ENC_BOOTH4,
-                    cases[i].out};
+    QaLayerJob j = {&cases[i].l, cases[i].act,      cases[i].wgt,  bits,
+                    bits,        cases[i].a_signed, QA_ENC_BOOTH4, cases[i].out};
     CHECK_EQ_I64(qaSimRunLayerC(&cfg, QA_TIMING_LT, &j, &st, &err), QA_OK);
     CHECK_EQ_I64(st.n_cycles, c_lt[i]);
   }
@@ -370,8 +371,8 @@ int main(void) {
     run_both(&cfg, &l, act, wgt, a_bits, w_bits, a_signed, enc, &res);
     int64_t eff = 0;
     int64_t naive = naive_cycles(&l, act, wgt, enc, geo, sync, &eff);
-    CHECK_MSG(res.st.n_compute_cycles == naive, "%s sync %d: kernel %lld cycles, naive rule %lld", l.name, sync,
-              (long long)res.st.n_compute_cycles, (long long)naive);
+    CHECK_MSG(res.st.n_compute_cycles == naive, "%s sync %d: kernel %lld cycles, naive rule %lld", l.name,
+              sync, (long long)res.st.n_compute_cycles, (long long)naive);
     CHECK_EQ_I64(res.st.effectual_terms, eff);
     /* work bound and step bound */
     double lanes = (double)geo.tiles * geo.rows * geo.cols * geo.lanes;
@@ -438,11 +439,13 @@ int main(void) {
       cyc[sync] = st.n_compute_cycles;
       free(out);
     }
-    CHECK_MSG(cyc[0] <= cyc[1] && cyc[1] <= cyc[2] && cyc[2] <= cyc[3], "%s: pe %lld column %lld tile %lld grid %lld",
-              l.name, (long long)cyc[0], (long long)cyc[1], (long long)cyc[2], (long long)cyc[3]);
+    CHECK_MSG(cyc[0] <= cyc[1] && cyc[1] <= cyc[2] && cyc[2] <= cyc[3],
+              "%s: pe %lld column %lld tile %lld grid %lld", l.name, (long long)cyc[0], (long long)cyc[1],
+              (long long)cyc[2], (long long)cyc[3]);
     /* one-hot codes with the naf encoder: exactly one cycle per brick step */
     for (int64_t i = 0; i < na; i++) act[i] = act[i] ? 1 << (act[i] % 8) : 0;
-    for (int64_t i = 0; i < nw; i++) wgt[i] = wgt[i] ? (wgt[i] < 0 ? -1 : 1) * (1 << (((wgt[i] % 7) + 7) % 7)) : 0;
+    for (int64_t i = 0; i < nw; i++)
+      wgt[i] = wgt[i] ? (wgt[i] < 0 ? -1 : 1) * (1 << (((wgt[i] % 7) + 7) % 7)) : 0;
     QaArchConfig cfg;
     make_cfg("laconic", geo, 3, &cfg);
     Result res;

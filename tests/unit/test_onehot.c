@@ -247,7 +247,8 @@ static void sc_check(const QaArchConfig *cfg, int k, int bits, uint64_t seed) {
   for (int i = 0; i < N_SC; i++) {
     CHECK_MSG(c_lt[i] == c_cy[i] && c_lt[i] > 0, "%s layer %d: lt %lld cycles, clocked %lld", cfg->desc->name,
               i, (long long)c_lt[i], (long long)c_cy[i]);
-    CHECK_MSG(ok_lt[i] && ok_cy[i], "%s layer %d: SystemC outputs differ from the reference", cfg->desc->name, i);
+    CHECK_MSG(ok_lt[i] && ok_cy[i], "%s layer %d: SystemC outputs differ from the reference", cfg->desc->name,
+              i);
     QaLayerStats st;
     memset(&st, 0, sizeof st);
     QaErr err = {0, ""};
@@ -296,7 +297,8 @@ int main(void) {
     int32_t *act = rand_onehot(&g, qaLayerActCount(&l), a_bits, a_signed, 0.4);
     int32_t *wgt = rand_onehot(&g, qaLayerWgtCount(&l), w_bits, 1, 0.1);
     QaLayerStats st;
-    n_ok += run_both(small ? &ohd_small : &ohd_paper, &l, act, wgt, a_bits, w_bits, a_signed, QA_ENC_NAF, &st);
+    n_ok +=
+        run_both(small ? &ohd_small : &ohd_paper, &l, act, wgt, a_bits, w_bits, a_signed, QA_ENC_NAF, &st);
     n_cases++;
     int lanes = small ? 5 : 16, rows = small ? 6 : 256;
     CHECK_EQ_I64(st.n_compute_cycles, expected_ddn_cycles(&l, lanes, rows));
@@ -339,8 +341,9 @@ int main(void) {
     QaLayerStats st;
     memset(&st, 0, sizeof st);
     CHECK_EQ_I64(qaSimRunLayerC(&ohd_paper, QA_TIMING_LT, &j, &st, &err), QA_EUSER);
-    CHECK_MSG(strstr(err.msg, "layer 'conv7': onehot-dadiannao needs one-hot values (0 or +-2^k); quantize with "
-                              "--quant-a pow2-u --quant-w pow2") != NULL,
+    CHECK_MSG(strstr(err.msg,
+                     "layer 'conv7': onehot-dadiannao needs one-hot values (0 or +-2^k); quantize with "
+                     "--quant-a pow2-u --quant-w pow2") != NULL,
               "%s", err.msg);
     CHECK(strstr(err.msg, "activation code 3"));
     act[2] = 0;
