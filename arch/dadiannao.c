@@ -129,15 +129,7 @@ static void count_chunk(QaExec *ex, const QaChunk *c) {
 }
 
 static inline void put_output(QaExec *ex, const QaChunk *c, int f, int oy, int ox, int64_t exact) {
-  int64_t v = qaWrapAcc(exact, ex->acc_bits);
-  if (v != exact) ex->st->acc_overflows++;
-  ex->e.job->out[qaEngineOutIndex(&ex->e, c->img, f, oy, ox)] = v;
-}
-
-static inline int64_t dot(const int32_t *restrict a, const int32_t *restrict w, int n) {
-  int64_t acc = 0;
-  for (int j = 0; j < n; j++) acc += (int64_t)a[j] * w[j];
-  return acc;
+  qaEnginePut(&ex->e, ex->acc_bits, &ex->st->acc_overflows, c->img, f, oy, ox, exact);
 }
 
 static int64_t ddn_run_chunk(QaExec *ex, int64_t i) {
@@ -151,7 +143,7 @@ static int64_t ddn_run_chunk(QaExec *ex, int64_t i) {
     for (int ox = 0; ox < e->ow; ox++)
       for (int f = c->f0; f < c->f0 + c->nf; f++) {
         int64_t acc = 0;
-        for (int r = 0; r < l->r; r++) acc += dot(qaEngineActRow(e, oy, ox, r), qaEngineWgtRow(e, f, r), span);
+        for (int r = 0; r < l->r; r++) acc += qaEngineDot(qaEngineActRow(e, oy, ox, r), qaEngineWgtRow(e, f, r), span);
         put_output(ex, c, f, oy, ox, acc);
       }
   return (int64_t)e->oh * e->ow * qaEngineStepsPerWindow(e);

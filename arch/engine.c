@@ -102,3 +102,27 @@ void qaEngineLoad(QaEngine *e, const QaChunk *c) {
   e->cur_img = c->img;
   e->cur_pack = c->pack;
 }
+
+int qaEngineCheckActCodes(const QaArchConfig *cfg, const QaLayerJob *job, const char *what, QaErr *err) {
+  int p = job->a_bits;
+  if (p < 1 || p > QA_BITS_MAX)
+    return qaErrSet(err, QA_EUSER, "layer '%s': %s supports 1..%d-bit activations, not %d",
+                    job->layer->name, cfg->desc->name, QA_BITS_MAX, p);
+  int64_t lo = job->a_signed ? -((int64_t)1 << (p - 1)) : 0;
+  int64_t hi = job->a_signed ? ((int64_t)1 << (p - 1)) - 1 : ((int64_t)1 << p) - 1;
+  int64_t n = qaLayerActCount(job->layer);
+  int32_t mn = 0, mx = 0;
+  for (int64_t i = 0; i < n; i++) {
+    int32_t v = job->act[i];
+    mn = v < mn ? v : mn;
+    mx = v > mx ? v : mx;
+  }
+  if (mn >= lo && mx <= hi) return QA_OK;
+  int64_t i = 0;
+  while (i < n && job->act[i] >= lo && job->act[i] <= hi) i++;
+  return qaErrSet(err, QA_EUSER,
+                  "layer '%s': activation code %d (element %lld) does not fit %d-bit %s activations "
+                  "(%lld..%lld); %s %s",
+                  job->layer->name, (int)job->act[i], (long long)i, p, job->a_signed ? "signed" : "unsigned",
+                  (long long)lo, (long long)hi, cfg->desc->name, what);
+}

@@ -87,6 +87,34 @@ static inline int64_t qaWrapAcc(int64_t v, int acc_bits) {
   return (int64_t)u;
 }
 
+/* Store output (img, filter f of the loaded pack, oy, ox) as an acc_bits-wide
+** two's-complement accumulator holds it; an exact value that does not fit is
+** counted in *overflows. */
+static inline void qaEnginePut(const QaEngine *e, int acc_bits, int64_t *overflows, int img, int f,
+                               int oy, int ox, int64_t exact) {
+  int64_t v = qaWrapAcc(exact, acc_bits);
+  if (v != exact) (*overflows)++;
+  e->job->out[qaEngineOutIndex(e, img, f, oy, ox)] = v;
+}
+
+/* Exact dot product of n code pairs (the compiler vectorises it). */
+#ifdef __cplusplus
+#define QA_RESTRICT __restrict__
+#else
+#define QA_RESTRICT restrict
+#endif
+static inline int64_t qaEngineDot(const int32_t *QA_RESTRICT a, const int32_t *QA_RESTRICT w, int n) {
+  int64_t acc = 0;
+  for (int j = 0; j < n; j++) acc += (int64_t)a[j] * w[j];
+  return acc;
+}
+
+/* QA_EUSER unless every activation code of the job fits job->a_bits bits (unsigned
+** 0..2^p-1, or two's complement -2^(p-1)..2^(p-1)-1 when job->a_signed); the
+** message names the first offending code and says what the datapath does with the
+** bits (`what`, e.g. "processes exactly that many bits serially"). */
+int qaEngineCheckActCodes(const QaArchConfig *cfg, const QaLayerJob *job, const char *what, QaErr *err);
+
 #ifdef __cplusplus
 }
 #endif

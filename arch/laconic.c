@@ -348,9 +348,7 @@ static void count_chunk(QaExec *ex, const QaChunk *c, int64_t eff, int64_t pe_cy
 }
 
 static inline void put_output(QaExec *ex, const QaChunk *c, int f, int oy, int ox, int64_t exact) {
-  int64_t v = qaWrapAcc(exact, ex->acc_bits);
-  if (v != exact) ex->st->acc_overflows++;
-  ex->e.job->out[qaEngineOutIndex(&ex->e, c->img, f, oy, ox)] = v;
+  qaEnginePut(&ex->e, ex->acc_bits, &ex->st->acc_overflows, c->img, f, oy, ox, exact);
 }
 
 /* max(1, max_l a[l] * w[l]) */
@@ -490,12 +488,6 @@ static inline int32_t dot32(const int32_t *restrict a, const int32_t *restrict p
   return (int32_t)acc;
 }
 
-static inline int64_t dot64(const int32_t *restrict a, const int32_t *restrict p, int n) {
-  int64_t acc = 0;
-  for (int x = 0; x < n; x++) acc += (int64_t)a[x] * p[x];
-  return acc;
-}
-
 /* Outputs of a pass through the weight term planes (see the header comment), in
 ** blocks of pl_block filters whose planes are built at once. */
 static void lt_outputs(QaExec *ex, const QaChunk *c) {
@@ -526,13 +518,13 @@ static void lt_outputs(QaExec *ex, const QaChunk *c) {
             for (int q = 0; q < nq; q++) {
               const int32_t *p = pl + (int64_t)q * span;
               if (whole)
-                acc += use32 ? dot32(a, p, span) : dot64(a, p, span);
+                acc += use32 ? dot32(a, p, span) : qaEngineDot(a, p, span);
               else if (cg == 1) /* depthwise: one channel per filter */
                 for (int s = 0; s < l->s; s++) acc += (int64_t)a[s * cpad + lo] * p[s * cpad + lo];
               else
                 for (int s = 0; s < l->s; s++) {
                   int64_t o = (int64_t)s * cpad + lo;
-                  acc += use32 ? dot32(a + o, p + o, cg) : dot64(a + o, p + o, cg);
+                  acc += use32 ? dot32(a + o, p + o, cg) : qaEngineDot(a + o, p + o, cg);
                 }
             }
           }

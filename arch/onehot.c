@@ -234,15 +234,7 @@ static void ohd_count(QaExec *ex, const QaChunk *c, int64_t eff) {
 }
 
 static inline void ohd_put(QaExec *ex, const QaChunk *c, int f, int oy, int ox, int64_t exact) {
-  int64_t v = qaWrapAcc(exact, ex->acc_bits);
-  if (v != exact) ex->st->acc_overflows++;
-  ex->e.job->out[qaEngineOutIndex(&ex->e, c->img, f, oy, ox)] = v;
-}
-
-static inline int64_t dot(const int32_t *restrict a, const int32_t *restrict w, int n) {
-  int64_t acc = 0;
-  for (int j = 0; j < n; j++) acc += (int64_t)a[j] * w[j];
-  return acc;
+  qaEnginePut(&ex->e, ex->acc_bits, &ex->st->acc_overflows, c->img, f, oy, ox, exact);
 }
 
 static int64_t ohd_run_chunk(QaExec *ex, int64_t i) {
@@ -261,9 +253,9 @@ static int64_t ohd_run_chunk(QaExec *ex, int64_t i) {
         for (int r = 0; r < l->r; r++) {
           const int32_t *a = qaEngineActRow(e, oy, ox, r), *w = qaEngineWgtRow(e, f, r);
           if (lo == 0 && cg == e->cpad)
-            acc += dot(a, w, span);
+            acc += qaEngineDot(a, w, span);
           else
-            for (int s = 0; s < l->s; s++) acc += dot(a + s * e->cpad + lo, w + s * e->cpad + lo, cg);
+            for (int s = 0; s < l->s; s++) acc += qaEngineDot(a + s * e->cpad + lo, w + s * e->cpad + lo, cg);
         }
         ohd_put(ex, c, f, oy, ox, acc);
       }

@@ -119,30 +119,6 @@ static double pra_peak(const QaArchConfig *cfg) {
 
 /* Offsets beyond a_bits - 1 would not fit the offset encoding: every code must be
 ** representable (unsigned 0..2^p-1, or two's complement -2^(p-1)..2^(p-1)-1). */
-static int check_act_codes(const QaArchConfig *cfg, const QaLayerJob *job, QaErr *err) {
-  int p = job->a_bits;
-  if (p < 1 || p > QA_BITS_MAX)
-    return qaErrSet(err, QA_EUSER, "layer '%s': %s supports 1..%d-bit activations, not %d",
-                    job->layer->name, cfg->desc->name, QA_BITS_MAX, p);
-  int64_t lo = job->a_signed ? -((int64_t)1 << (p - 1)) : 0;
-  int64_t hi = job->a_signed ? ((int64_t)1 << (p - 1)) - 1 : ((int64_t)1 << p) - 1;
-  int64_t n = qaLayerActCount(job->layer);
-  int32_t mn = 0, mx = 0;
-  for (int64_t i = 0; i < n; i++) {
-    int32_t v = job->act[i];
-    mn = v < mn ? v : mn;
-    mx = v > mx ? v : mx;
-  }
-  if (mn >= lo && mx <= hi) return QA_OK;
-  int64_t i = 0;
-  while (i < n && job->act[i] >= lo && job->act[i] <= hi) i++;
-  return qaErrSet(err, QA_EUSER,
-                  "layer '%s': activation code %d (element %lld) does not fit %d-bit %s activations "
-                  "(%lld..%lld) whose one-offsets %s encodes",
-                  job->layer->name, (int)job->act[i], (long long)i, p,
-                  job->a_signed ? "signed" : "unsigned", (long long)lo, (long long)hi, cfg->desc->name);
-}
-
 static int pra_check(const QaArchConfig *cfg, const QaLayerJob *job, QaErr *err) {
   int dp = qaCfgInt(cfg, "datapath_bits");
   if (job->w_bits > dp)
@@ -150,7 +126,7 @@ static int pra_check(const QaArchConfig *cfg, const QaLayerJob *job, QaErr *err)
                     "layer '%s': %s has %d-bit weights and cannot run %d-bit weights; lower --w-bits "
                     "or raise datapath_bits",
                     job->layer->name, cfg->desc->name, dp, job->w_bits);
-  return check_act_codes(cfg, job, err);
+  return qaEngineCheckActCodes(cfg, job, "encodes each activation as that many one-offsets", err);
 }
 
 static void pra_free(QaExec *ex) {
@@ -406,15 +382,8 @@ static void count_chunk(QaExec *ex, const QaChunk *c) {
 }
 
 static inline void put_output(QaExec *ex, const QaChunk *c, int f, int64_t win, int64_t exact) {
-  int64_t v = qaWrapAcc(exact, ex->acc_bits);
-  if (v != exact) ex->st->acc_overflows++;
-  ex->e.job->out[qaEngineOutIndex(&ex->e, c->img, f, (int)(win / ex->e.ow), (int)(win % ex->e.ow))] = v;
-}
-
-static inline int64_t dot(const int32_t *restrict a, const int32_t *restrict w, int n) {
-  int64_t acc = 0;
-  for (int j = 0; j < n; j++) acc += (int64_t)a[j] * w[j];
-  return acc;
+  qaEnginePut(&ex->e, ex->acc_bits, &ex->st->acc_overflows, c->img, f, (int)(win / ex->e.ow),
+              (int)(win % ex->e.ow), exact);
 }
 
 /* The shifted one-offset sums equal the products, so the loosely-timed pass
@@ -430,7 +399,7 @@ static int64_t pra_run_chunk(QaExec *ex, int64_t i) {
     for (int ox = 0; ox < e->ow; ox++)
       for (int f = c->f0; f < c->f0 + c->nf; f++) {
         int64_t acc = 0;
-        for (int r = 0; r < l->r; r++) acc += dot(qaEngineActRow(e, oy, ox, r), qaEngineWgtRow(e, f, r), span);
+        for (int r = 0; r < l->r; r++) acc += qaEngineDot(qaEngineActRow(e, oy, ox, r), qaEngineWgtRow(e, f, r), span);
         put_output(ex, c, f, (int64_t)oy * e->ow + ox, acc);
       }
   return ex->cyc;
