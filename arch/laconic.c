@@ -264,8 +264,8 @@ int qaLaconicBegin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStats 
   }
   st->macs = qaLayerMacs(l);
   st->effectual_terms = 0;
-  /* Weights are fetched into the weight memories once per layer. */
-  qaStatsAddAction(st, "dram", "read_bits", 0, 0, nw * job->w_bits);
+  /* Weights are written into the weight memories once per layer (DRAM traffic is
+  ** counted by the memory system). */
   qaStatsAddAction(st, "sb", "write_bits", 0, 0, nw * job->w_bits);
   *out = ex;
   return QA_OK;

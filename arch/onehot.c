@@ -167,7 +167,7 @@ static int ohd_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStat
   }
   st->macs = qaLayerMacs(l);
   st->effectual_terms = 0;
-  qaStatsAddAction(st, "dram", "read_bits", 0, 0, qaLayerWgtCount(l) * e->w_store_bits);
+  /* DRAM traffic is counted by the memory system. */
   qaStatsAddAction(st, "sb", "write_bits", 0, 0, qaLayerWgtCount(l) * e->w_store_bits);
   *out = ex;
   return QA_OK;
