@@ -29,10 +29,7 @@ static const QaParamDef ddn_params[] = {
     {"acc_bits", QA_PT_INT, 16, 64, 48, "bits",
      "accumulator width (paper: 32; 48 keeps 16-bit dot products exact)"},
     {"clock_mhz", QA_PT_REAL, 1, 10000, 606, "MHz", "clock frequency (paper: 606 MHz at 28 nm)"},
-    {"sb_kib", QA_PT_INT, 1, 1 << 20, 2048, "KiB", "synapse buffer (weight eDRAM) per tile"},
-    {"nbin_kib", QA_PT_INT, 1, 1 << 20, 16, "KiB", "input neuron buffer per tile"},
-    {"nbout_kib", QA_PT_INT, 1, 1 << 20, 16, "KiB", "output neuron buffer per tile"},
-    {"nm_kib", QA_PT_INT, 1, 1 << 22, 4096, "KiB", "central neuron memory (eDRAM)"},
+    QA_ONCHIP_PARAMS,
     QA_DRAM_PARAMS,
 };
 
@@ -43,10 +40,7 @@ static const QaParamDef ddn8_params[] = {
     {"datapath_bits", QA_PT_INT, 2, 16, 8, "bits", "multiplier operand width"},
     {"acc_bits", QA_PT_INT, 16, 64, 32, "bits", "accumulator width"},
     {"clock_mhz", QA_PT_REAL, 1, 10000, 606, "MHz", "clock frequency"},
-    {"sb_kib", QA_PT_INT, 1, 1 << 20, 2048, "KiB", "synapse buffer (weight eDRAM) per tile"},
-    {"nbin_kib", QA_PT_INT, 1, 1 << 20, 16, "KiB", "input neuron buffer per tile"},
-    {"nbout_kib", QA_PT_INT, 1, 1 << 20, 16, "KiB", "output neuron buffer per tile"},
-    {"nm_kib", QA_PT_INT, 1, 1 << 22, 4096, "KiB", "central neuron memory (eDRAM)"},
+    QA_ONCHIP_PARAMS,
     QA_DRAM_PARAMS,
 };
 

@@ -30,6 +30,13 @@
 extern "C" {
 #endif
 
+/* The on-chip memories every architecture has (DaDianNao's sizes by default). */
+#define QA_ONCHIP_PARAMS                                                                       \
+  {"sb_kib", QA_PT_INT, 1, 1 << 20, 2048, "KiB", "synapse buffer (weight eDRAM) per tile"},    \
+  {"nbin_kib", QA_PT_INT, 1, 1 << 20, 16, "KiB", "input neuron buffer per tile"},              \
+  {"nbout_kib", QA_PT_INT, 1, 1 << 20, 16, "KiB", "output neuron buffer per tile"},            \
+  {"nm_kib", QA_PT_INT, 1, 1 << 22, 4096, "KiB", "central neuron memory (eDRAM)"}
+
 /* Parameter rows every architecture includes in its table. */
 #define QA_DRAM_PARAMS                                                                         \
   {"dram_gbps", QA_PT_REAL, 0, 1e6, 25.6, "GB/s",                                              \

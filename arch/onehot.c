@@ -43,10 +43,7 @@ static const QaParamDef ohd_params[] = {
     {"max_bits", QA_PT_INT, 1, 16, 16, "bits", "widest one-hot code the exponent adders accept"},
     {"acc_bits", QA_PT_INT, 16, 64, 48, "bits", "accumulator width (48 keeps 16-bit dot products exact)"},
     {"clock_mhz", QA_PT_REAL, 1, 10000, 606, "MHz", "clock frequency (DaDianNao's 606 MHz at 28 nm)"},
-    {"sb_kib", QA_PT_INT, 1, 1 << 20, 2048, "KiB", "synapse buffer (weight eDRAM) per tile"},
-    {"nbin_kib", QA_PT_INT, 1, 1 << 20, 16, "KiB", "input neuron buffer per tile"},
-    {"nbout_kib", QA_PT_INT, 1, 1 << 20, 16, "KiB", "output neuron buffer per tile"},
-    {"nm_kib", QA_PT_INT, 1, 1 << 22, 4096, "KiB", "central neuron memory (eDRAM)"},
+    QA_ONCHIP_PARAMS,
     QA_DRAM_PARAMS,
 };
 
