@@ -135,10 +135,12 @@ double qaLaconicPeak(const QaArchConfig *cfg) {
 
 int qaLaconicCheck(const QaArchConfig *cfg, const QaLayerJob *job, QaErr *err) {
   const char *name = job->layer->name, *arch = cfg->desc->name;
-  if (job->a_bits < 1 || job->a_bits > 16 || job->w_bits < 1 || job->w_bits > 16)
+  int mb = qaCfgInt(cfg, "max_bits");
+  if (job->a_bits < 1 || job->a_bits > mb || job->w_bits < 1 || job->w_bits > mb)
     return qaErrSet(err, QA_EUSER,
-                    "layer '%s': %s runs 1..16-bit codes, not %d-bit activations x %d-bit weights", name,
-                    arch, job->a_bits, job->w_bits);
+                    "layer '%s': %s (max_bits %d) runs 1..%d-bit codes, not %d-bit activations x %d-bit "
+                    "weights; lower --bits or raise max_bits",
+                    name, arch, mb, mb, job->a_bits, job->w_bits);
   double lanes = qaLaconicPeak(cfg);
   if (lanes > (double)(1 << 20))
     return qaErrSet(
@@ -149,14 +151,14 @@ int qaLaconicCheck(const QaArchConfig *cfg, const QaLayerJob *job, QaErr *err) {
     return qaErrSet(err, QA_EUSER, "layer '%s': invalid term encoder %d", name, (int)job->encoder);
   int64_t na = qaLayerActCount(job->layer), nw = qaLayerWgtCount(job->layer);
   for (int64_t i = 0; i < na; i++)
-    if (mag(job->act[i]) > QA_TERMS_VMAX)
+    if (mag(job->act[i]) > (1 << mb))
       return qaErrSet(err, QA_EUSER,
-                      "layer '%s': activation code %d at index %lld is out of the 16-bit range", name,
-                      job->act[i], (long long)i);
+                      "layer '%s': activation code %d at index %lld is out of the %d-bit range", name,
+                      job->act[i], (long long)i, mb);
   for (int64_t i = 0; i < nw; i++)
-    if (mag(job->wgt[i]) > QA_TERMS_VMAX)
-      return qaErrSet(err, QA_EUSER, "layer '%s': weight code %d at index %lld is out of the 16-bit range",
-                      name, job->wgt[i], (long long)i);
+    if (mag(job->wgt[i]) > (1 << mb))
+      return qaErrSet(err, QA_EUSER, "layer '%s': weight code %d at index %lld is out of the %d-bit range",
+                      name, job->wgt[i], (long long)i, mb);
   return QA_OK;
 }
 

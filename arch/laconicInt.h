@@ -44,6 +44,8 @@ typedef enum QaLaconicSync {
    "tiles in lock-step, as the public simulator)"},                                           \
   {"acc_bits", QA_PT_INT, 16, 64, 48, "bits",                                                  \
    "accumulator width (48 keeps 16-bit dot products exact)"},                                 \
+  {"max_bits", QA_PT_INT, 2, 16, 16, "bits",                                                   \
+   "widest operand the PE accepts: sizes the exponent adders, decoder, histogram"},          \
   {"clock_mhz", QA_PT_REAL, 1, 10000, 1000, "MHz",                                             \
    "clock frequency [unverified: 65 nm, ~1 GHz]"},                                            \
   {"sb_kib", QA_PT_INT, 1, 1 << 20, 2048, "KiB",                                               \

@@ -421,19 +421,20 @@ static void composePragmatic(Builder *b) {
 
 /* The Laconic PE array (Sharify et al., ISCA 2019), used by laconic and khot-laconic. A PE:
 ** per lane an exponent adder (e_a + e_w, 5-bit exponents of 16-bit codes) and a one-hot
-** decoder onto 33 positions; a histogram of 33 counters (bits_for(lanes) + 1 bits), the
+** decoder onto 2*max_bits+1 positions; a histogram of that many counters (bits_for(lanes) + 1 bits), the
 ** shifter of the counts by position, an adder tree over the 33 shifted counts and the
 ** accumulator. A tile: rows x columns PEs plus a term encoder per lane at the NBin side
-** (one per column) and at the SB side (one per row). Sized for 16-bit operands. */
+** (one per column) and at the SB side (one per row). Sized for max_bits-bit operands
+** (2 * max_bits + 1 positions: 33 at 16 bits). */
 static void composeLaconic(Builder *b) {
   const QaArchConfig *cfg = b->cfg;
   int tiles = qaCfgInt(cfg, "tiles"), rows = qaCfgInt(cfg, "rows");
   int cols = qaCfgInt(cfg, "columns"), lanes = qaCfgInt(cfg, "lanes");
-  int acc = qaCfgInt(cfg, "acc_bits");
-  int positions = 16 + 16 + 1, counter = bitsFor(lanes) + 1;
+  int acc = qaCfgInt(cfg, "acc_bits"), mb = qaCfgInt(cfg, "max_bits");
+  int positions = mb + mb + 1, counter = bitsFor(lanes) + 1;
   structure(b, tiles, (int64_t)rows * cols);
   logic(b, "exp_adder", "per lane: adds the activation and weight term exponents",
-        QA_CAT_DATAPATH, QA_SCOPE_PE, lanes, QA_PRIM_EXP_ADDER, bitsFor(16), 0, 0);
+        QA_CAT_DATAPATH, QA_SCOPE_PE, lanes, QA_PRIM_EXP_ADDER, bitsFor(mb), 0, 0);
   logic(b, "onehot_decoder", "per lane: the exponent sum as a one-hot position",
         QA_CAT_DATAPATH, QA_SCOPE_PE, lanes, QA_PRIM_DECODER, 0, 0, positions);
   logic(b, "histogram", "counts the lanes' +1/-1 hits per position", QA_CAT_DATAPATH,
@@ -446,8 +447,8 @@ static void composeLaconic(Builder *b) {
         QA_SCOPE_PE, 1, QA_PRIM_ACCUMULATOR, acc, 0, 0);
   logic(b, "term_encoder", "recodes every operand read into terms (one per lane per column "
         "and per row)", QA_CAT_DATAPATH, QA_SCOPE_TILE, (int64_t)(rows + cols) * lanes,
-        QA_PRIM_TERM_ENCODER, 16, 0, 0);
-  dadiannaoMemories(b, rows * lanes * 16, cols * lanes * 16, rows * 16);
+        QA_PRIM_TERM_ENCODER, mb, 0, 0);
+  dadiannaoMemories(b, rows * lanes * mb, cols * lanes * mb, rows * mb);
 }
 
 /* onehot-dadiannao (Li et al., DATE 2020 codes on DaDianNao's geometry). A PE row: per

@@ -49,7 +49,8 @@ static const char *area_usage =
     "  --arch NAME        architecture (see `qasim archs`), default dadiannao\n"
     "  --config FILE      architecture config YAML\n"
     "  --set NAME=VALUE   override one architecture parameter (repeatable)\n"
-    "  --bits N           run precision the listing refers to (default 16)\n"
+    "  --bits N           run precision the listing refers to (default 16); designs sized\n"
+    "                     by operand width (max_bits) are sized for N bits unless --set\n"
     "  --costs NAME       cost table name or file (default " DEFAULT_COSTS "; see `qasim costs`)\n"
     "  --dram TYPE        DRAM type of the table (default " QA_DEFAULT_DRAM "), e.g. ddr3, hbm2\n";
 
@@ -72,6 +73,11 @@ int qaCliArea(int argc, char **argv, QaErr *err) {
   if (bits && (rc = qaCliInt(bits, "--bits", 1, QA_BITS_MAX, &b, err))) return rc;
   QaArchConfig cfg;
   if ((rc = buildConfig(arch, config, sets, n_sets, &cfg, err))) return rc;
+  /* Designs sized by operand width (max_bits) take it from --bits unless set. */
+  for (int i = 0; bits && i < cfg.desc->n_params; i++)
+    if (!strcmp(cfg.desc->params[i].name, "max_bits") && !cfg.set[i]) {
+      if ((rc = qaCfgSetText(&cfg, "max_bits", bits, "--bits", err))) return rc;
+    }
   QaCostTable *t = NULL;
   QaComposition *cx = qaCalloc(1, sizeof *cx, err);
   if (!cx) return QA_EINTERNAL;

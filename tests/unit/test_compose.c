@@ -369,6 +369,7 @@ static void testMonotonic(const QaCostTable *h) {
       {"pragmatic", "runahead", "0", "2", 0},       {"laconic", "lanes", "8", "16", 0},
       {"laconic", "columns", "8", "16", 1},         {"onehot-dadiannao", "max_bits", "8", "16", 0},
       {"khot-laconic", "tiles", "4", "8", 2},
+      {"laconic", "max_bits", "8", "16", 0},        {"khot-laconic", "max_bits", "4", "8", 0},
   };
   QaErr err = {0, ""};
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
