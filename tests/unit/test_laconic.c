@@ -12,39 +12,28 @@
 **  - properties: one-hot codes (naf) take one cycle per brick step; all-zero
 **    activations take one cycle per step; cycles >= effectual term pairs / lanes;
 **    pe <= column <= tile <= grid; parameter and value errors;
-**  - SystemC: LT and clocked runs of 40 random layers give identical cycles (read
-**    from simulated time) and reference outputs (one forked child per mode).
+**  - SystemC: LT and clocked runs of 40 random layers give identical cycles and
+**    stall cycles (read from simulated time) and reference outputs (one forked
+**    child per mode, tests/modeltest.h).
 */
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include "arch/arch.h"
-#include "arch/sim.h"
-#include "qatest.h"
-#include "randlayer.h"
+#include "modeltest.h"
 
 typedef struct Geo {
   int tiles, rows, cols, lanes;
 } Geo;
-
-static void set_int(QaArchConfig *cfg, const char *name, int v) {
-  char buf[32];
-  QaErr err = {0, ""};
-  snprintf(buf, sizeof buf, "%d", v);
-  CHECK_MSG(qaCfgSetText(cfg, name, buf, "test", &err) == QA_OK, "%s", err.msg);
-}
 
 static void make_cfg(const char *arch, Geo g, int sync, QaArchConfig *cfg) {
   const QaArchDesc *d;
   QaErr err = {0, ""};
   CHECK_EQ_I64(qaArchFind(arch, &d, &err), QA_OK);
   qaCfgDefaults(d, cfg);
-  set_int(cfg, "tiles", g.tiles);
-  set_int(cfg, "rows", g.rows);
-  set_int(cfg, "columns", g.cols);
-  set_int(cfg, "lanes", g.lanes);
-  set_int(cfg, "sync", sync);
+  mtSetInt(cfg, "tiles", g.tiles);
+  mtSetInt(cfg, "rows", g.rows);
+  mtSetInt(cfg, "columns", g.cols);
+  mtSetInt(cfg, "lanes", g.lanes);
+  mtSetInt(cfg, "sync", sync);
 }
 
 /* ---- the cycle rule, naively, from the NCHW operands ---------------------------- */
@@ -161,59 +150,19 @@ static int64_t brick_steps(const QaLayer *l, Geo g) {
 
 /* ---- running a case in both modes ----------------------------------------------- */
 
-typedef struct Result {
-  QaLayerStats st;
-  int ok;
-} Result;
-
-/* Run a layer in LT and clocked modes; check outputs against the reference and the
-** two modes against each other. Returns the LT stats in *res. */
-static void run_both(const QaArchConfig *cfg, const QaLayer *l, const int32_t *act, const int32_t *wgt,
-                     int a_bits, int w_bits, int a_signed, QaEncoder enc, Result *res) {
-  int64_t no = qaLayerOutCount(l);
-  int64_t *ref = malloc((size_t)no * sizeof *ref);
-  int64_t *o1 = malloc((size_t)no * sizeof *o1), *o2 = malloc((size_t)no * sizeof *o2);
-  qaRefConv(l, act, wgt, ref);
-  QaLayerJob j1 = {l, act, wgt, a_bits, w_bits, a_signed, enc, o1}, j2 = j1;
-  j2.out = o2;
-  QaLayerStats s2;
-  memset(&res->st, 0, sizeof res->st);
-  memset(&s2, 0, sizeof s2);
-  QaErr err = {0, ""};
-  int rc1 = qaSimRunLayerC(cfg, QA_TIMING_LT, &j1, &res->st, &err);
-  CHECK_MSG(rc1 == QA_OK, "%s", err.msg);
-  int rc2 = qaSimRunLayerC(cfg, QA_TIMING_CYCLE, &j2, &s2, &err);
-  CHECK_MSG(rc2 == QA_OK, "%s", err.msg);
-  int64_t bad1 = 0, bad2 = 0;
-  for (int64_t i = 0; i < no; i++) {
-    bad1 += o1[i] != ref[i];
-    bad2 += o2[i] != ref[i];
-  }
-  res->ok = rc1 == QA_OK && rc2 == QA_OK && bad1 == 0 && bad2 == 0;
-  CHECK_MSG(bad1 == 0 && bad2 == 0,
-            "%s: %lld/%lld mismatches (lt/cycle) of %lld; c%d h%d w%d k%d r%d s%d g%d a%d w%d enc %s",
-            l->name, (long long)bad1, (long long)bad2, (long long)no, l->c, l->h, l->w, l->k, l->r, l->s,
-            l->groups, a_bits, w_bits, qaEncoderName(enc));
-  QaLayerStats *s1 = &res->st;
-  CHECK_EQ_I64(s1->n_compute_cycles, s2.n_compute_cycles);
-  CHECK_EQ_I64(s1->n_cycles, s2.n_cycles);
-  CHECK_EQ_I64(s1->effectual_terms, s2.effectual_terms);
-  CHECK_EQ_I64(s1->n_steps, s2.n_steps);
-  CHECK_EQ_I64(s1->acc_overflows, 0);
-  CHECK_EQ_I64(s1->macs, qaLayerMacs(l));
-  CHECK_EQ_I64(s1->n_actions, s2.n_actions);
-  for (int i = 0; i < s1->n_actions && i < s2.n_actions; i++) {
-    CHECK(!strcmp(s1->actions[i].component, s2.actions[i].component));
-    CHECK(!strcmp(s1->actions[i].action, s2.actions[i].action));
-    CHECK_EQ_I64(s1->actions[i].a_bits, s2.actions[i].a_bits);
-    CHECK_EQ_I64(s1->actions[i].count, s2.actions[i].count);
-  }
+/* Run a layer in both modes (mtRunBoth) into *st, plus Laconic's own checks: no
+** accumulator overflow, the layer's MACs, one exponent add per term pair,
+** utilisation in (0, 1]. Returns 1 if the outputs and the modes matched. */
+static int run_both(const QaArchConfig *cfg, const QaLayer *l, const int32_t *act, const int32_t *wgt,
+                    int a_bits, int w_bits, int a_signed, QaEncoder enc, QaLayerStats *st) {
+  QaLayerJob j = {l, act, wgt, a_bits, w_bits, a_signed, enc, NULL};
+  int ok = mtRunBoth(cfg, &j, st);
+  CHECK_EQ_I64(st->acc_overflows, 0);
+  CHECK_EQ_I64(st->macs, qaLayerMacs(l));
   /* every term pair goes through one exponent adder and one decoder */
-  CHECK_EQ_I64(qaStatsGetAction(s1, "exp_adder", "op"), s1->effectual_terms);
-  CHECK(s1->pe_util > 0 && s1->pe_util <= 1.0 + 1e-12);
-  free(ref);
-  free(o1);
-  free(o2);
+  CHECK_EQ_I64(qaStatsGetAction(st, "exp_adder", "op"), st->effectual_terms);
+  CHECK(st->pe_util > 0 && st->pe_util <= 1.0 + 1e-12);
+  return ok;
 }
 
 /* Random codes of a b-bit operand: unsigned [0, 2^b - 1] or signed symmetric. */
@@ -222,117 +171,22 @@ static int32_t *rand_operand(QaRng *g, int64_t n, int bits, int is_signed, doubl
   return randCodes(g, n, is_signed ? -hi : 0, hi, zero_frac);
 }
 
-/* ---- SystemC: both modes in forked children --------------------------------------- */
-
-#define N_SC 40
-
-typedef struct ScCase {
-  QaLayer l;
-  int32_t *act, *wgt;
-  int64_t *out;
-  int a_bits, w_bits, a_signed;
-} ScCase;
-
-typedef struct ScCtx {
-  ScCase *cases;
-  QaEncoder enc;
-  QaLayerJob job;
-  QaLayerStats st;
-  int64_t cycles[N_SC];
-  int ok[N_SC];
-} ScCtx;
-
-static int sc_next(void *vctx, int idx, QaLayerJob **job, QaLayerStats **st, QaErr *err) {
-  ScCtx *c = vctx;
-  *job = NULL;
-  if (idx >= N_SC) return QA_OK;
-  ScCase *k = &c->cases[idx];
-  QaLayerJob j = {&k->l, k->act, k->wgt, k->a_bits, k->w_bits, k->a_signed, c->enc, k->out};
-  c->job = j;
-  memset(&c->st, 0, sizeof c->st);
-  *job = &c->job;
-  *st = &c->st;
-  return QA_OK;
+/* MtGenFn of the SystemC runs: *arg bits for both operands, every fourth
+** activation signed (40% zeros), signed weights (10% zeros), booth4. */
+static void sc_gen(QaRng *r, MtCase *k, int i, const void *arg) {
+  int bits = *(const int *)arg;
+  k->a_bits = k->w_bits = bits;
+  k->a_signed = i % 4 == 0;
+  k->enc = QA_ENC_BOOTH4;
+  k->act = rand_operand(r, qaLayerActCount(&k->l), bits, k->a_signed, 0.4);
+  k->wgt = rand_operand(r, qaLayerWgtCount(&k->l), bits, 1, 0.1);
 }
 
-static int sc_done(void *vctx, int idx, QaLayerJob *job, QaLayerStats *st, QaErr *err) {
-  ScCtx *c = vctx;
-  int64_t n = qaLayerOutCount(job->layer);
-  int64_t *ref = malloc((size_t)n * sizeof *ref);
-  qaRefConv(job->layer, job->act, job->wgt, ref);
-  c->ok[idx] = !memcmp(ref, job->out, (size_t)n * sizeof *ref);
-  c->cycles[idx] = st->n_cycles;
-  free(ref);
-  return QA_OK;
-}
-
-static int sc_run_mode(const QaArchConfig *cfg, QaTiming t, ScCase *cases, QaEncoder enc, int64_t *cycles,
-                       int *ok) {
-  int fd[2];
-  if (pipe(fd)) return -1;
-  fflush(NULL);
-  pid_t pid = fork();
-  if (pid == 0) {
-    close(fd[0]);
-    ScCtx c;
-    memset(&c, 0, sizeof c);
-    c.cases = cases;
-    c.enc = enc;
-    QaSimHooks h = {&c, sc_next, sc_done};
-    QaErr err = {0, ""};
-    int rc = qaSimRun(cfg, t, &h, &err);
-    if (rc) fprintf(stderr, "child: %s\n", err.msg);
-    if (write(fd[1], c.cycles, sizeof c.cycles) < 0 || write(fd[1], c.ok, sizeof c.ok) < 0) _exit(3);
-    _exit(rc ? 1 : 0);
-  }
-  close(fd[1]);
-  ssize_t a = read(fd[0], cycles, sizeof(int64_t) * N_SC);
-  ssize_t b = read(fd[0], ok, sizeof(int) * N_SC);
-  close(fd[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return a == (ssize_t)(sizeof(int64_t) * N_SC) && b == (ssize_t)(sizeof(int) * N_SC) && WIFEXITED(status) &&
-                 WEXITSTATUS(status) == 0
-             ? 0
-             : -1;
-}
-
+/* arch with geometry g and scope sync on 40 random layers through SystemC. */
 static void sc_check(const char *arch, Geo g, int sync, int bits, uint64_t seed) {
   QaArchConfig cfg;
   make_cfg(arch, g, sync, &cfg);
-  ScCase cases[N_SC];
-  QaRng r;
-  qaRngSeed(&r, seed);
-  for (int i = 0; i < N_SC; i++) {
-    randLayer(&r, &cases[i].l, i);
-    cases[i].a_bits = cases[i].w_bits = bits;
-    cases[i].a_signed = i % 4 == 0;
-    cases[i].act = rand_operand(&r, qaLayerActCount(&cases[i].l), bits, cases[i].a_signed, 0.4);
-    cases[i].wgt = rand_operand(&r, qaLayerWgtCount(&cases[i].l), bits, 1, 0.1);
-    cases[i].out = malloc((size_t)qaLayerOutCount(&cases[i].l) * sizeof(int64_t));
-  }
-  int64_t c_lt[N_SC], c_cy[N_SC];
-  int ok_lt[N_SC], ok_cy[N_SC];
-  CHECK_EQ_I64(sc_run_mode(&cfg, QA_TIMING_LT, cases, QA_ENC_BOOTH4, c_lt, ok_lt), 0);
-  CHECK_EQ_I64(sc_run_mode(&cfg, QA_TIMING_CYCLE, cases, QA_ENC_BOOTH4, c_cy, ok_cy), 0);
-  for (int i = 0; i < N_SC; i++) {
-    CHECK_MSG(c_lt[i] == c_cy[i] && c_lt[i] > 0, "%s layer %d: lt %lld cycles, clocked %lld", arch, i,
-              (long long)c_lt[i], (long long)c_cy[i]);
-    CHECK_MSG(ok_lt[i] && ok_cy[i], "%s layer %d: SystemC outputs differ from the reference", arch, i);
-    /* the C-only path agrees with the SystemC one */
-    QaLayerStats st;
-    memset(&st, 0, sizeof st);
-    QaErr err = {0, ""};
-    QaLayerJob j = {&cases[i].l, cases[i].act,      cases[i].wgt,  bits,
-                    bits,        cases[i].a_signed, QA_ENC_BOOTH4, cases[i].out};
-    CHECK_EQ_I64(qaSimRunLayerC(&cfg, QA_TIMING_LT, &j, &st, &err), QA_OK);
-    CHECK_EQ_I64(st.n_cycles, c_lt[i]);
-  }
-  for (int i = 0; i < N_SC; i++) {
-    free(cases[i].act);
-    free(cases[i].wgt);
-    free(cases[i].out);
-  }
+  mtScCheck(&cfg, 40, seed, sc_gen, &bits);
 }
 
 /* ---- main -------------------------------------------------------------------------- */
@@ -367,20 +221,19 @@ int main(void) {
     int32_t *wgt = rand_operand(&g, qaLayerWgtCount(&l), w_bits, 1, 0.15);
     QaArchConfig cfg;
     make_cfg("laconic", geo, sync, &cfg);
-    Result res;
-    run_both(&cfg, &l, act, wgt, a_bits, w_bits, a_signed, enc, &res);
+    QaLayerStats st;
+    n_ok += run_both(&cfg, &l, act, wgt, a_bits, w_bits, a_signed, enc, &st);
     int64_t eff = 0;
     int64_t naive = naive_cycles(&l, act, wgt, enc, geo, sync, &eff);
-    CHECK_MSG(res.st.n_compute_cycles == naive, "%s sync %d: kernel %lld cycles, naive rule %lld", l.name,
-              sync, (long long)res.st.n_compute_cycles, (long long)naive);
-    CHECK_EQ_I64(res.st.effectual_terms, eff);
+    CHECK_MSG(st.n_compute_cycles == naive, "%s sync %d: kernel %lld cycles, naive rule %lld", l.name, sync,
+              (long long)st.n_compute_cycles, (long long)naive);
+    CHECK_EQ_I64(st.effectual_terms, eff);
     /* work bound and step bound */
     double lanes = (double)geo.tiles * geo.rows * geo.cols * geo.lanes;
-    CHECK(res.st.n_compute_cycles >= (double)eff / lanes - 1e-9);
-    CHECK(res.st.n_compute_cycles >= brick_steps(&l, geo));
-    CHECK_EQ_I64(res.st.n_steps, brick_steps(&l, geo));
+    CHECK(st.n_compute_cycles >= (double)eff / lanes - 1e-9);
+    CHECK(st.n_compute_cycles >= brick_steps(&l, geo));
+    CHECK_EQ_I64(st.n_steps, brick_steps(&l, geo));
     n_cases++;
-    n_ok += res.ok;
     n_macs += qaLayerMacs(&l);
     free(act);
     free(wgt);
@@ -396,12 +249,12 @@ int main(void) {
     int32_t *act = rand_operand(&g, qaLayerActCount(&l), bits, 0, 0.5);
     int32_t *wgt = rand_operand(&g, qaLayerWgtCount(&l), bits, 1, 0.1);
     QaArchConfig cfg = paper;
-    set_int(&cfg, "sync", sync);
-    Result res;
-    run_both(&cfg, &l, act, wgt, bits, bits, 0, QA_ENC_BOOTH4, &res);
+    mtSetInt(&cfg, "sync", sync);
+    QaLayerStats st;
+    run_both(&cfg, &l, act, wgt, bits, bits, 0, QA_ENC_BOOTH4, &st);
     int64_t eff;
     Geo pg = {16, 16, 16, 16};
-    CHECK_EQ_I64(res.st.n_compute_cycles, naive_cycles(&l, act, wgt, QA_ENC_BOOTH4, pg, sync, &eff));
+    CHECK_EQ_I64(st.n_compute_cycles, naive_cycles(&l, act, wgt, QA_ENC_BOOTH4, pg, sync, &eff));
     free(act);
     free(wgt);
   }
@@ -412,9 +265,8 @@ int main(void) {
     QaLayer l = {"wide", QA_LAYER_FC, 1, 6000, 1, 1, 300, 1, 1, 1, 1, 0, 0, 1, 0, 0, "", ""};
     int32_t *act = rand_operand(&g, qaLayerActCount(&l), bits, 0, 0.5);
     int32_t *wgt = rand_operand(&g, qaLayerWgtCount(&l), bits, 1, 0.1);
-    Result res;
-    run_both(&paper, &l, act, wgt, bits, bits, 0, QA_ENC_BOOTH4, &res);
-    CHECK(res.ok);
+    QaLayerStats st;
+    CHECK(run_both(&paper, &l, act, wgt, bits, bits, 0, QA_ENC_BOOTH4, &st));
     free(act);
     free(wgt);
   }
@@ -432,12 +284,9 @@ int main(void) {
       QaArchConfig cfg;
       make_cfg("laconic", geo, sync, &cfg);
       QaLayerStats st;
-      memset(&st, 0, sizeof st);
-      int64_t *out = malloc((size_t)qaLayerOutCount(&l) * sizeof *out);
-      QaLayerJob j = {&l, act, wgt, 8, 8, 0, QA_ENC_BOOTH4, out};
-      CHECK_EQ_I64(qaSimRunLayerC(&cfg, QA_TIMING_LT, &j, &st, &err), QA_OK);
+      QaLayerJob j = {&l, act, wgt, 8, 8, 0, QA_ENC_BOOTH4, NULL};
+      mtRunLt(&cfg, &j, NULL, &st);
       cyc[sync] = st.n_compute_cycles;
-      free(out);
     }
     CHECK_MSG(cyc[0] <= cyc[1] && cyc[1] <= cyc[2] && cyc[2] <= cyc[3],
               "%s: pe %lld column %lld tile %lld grid %lld", l.name, (long long)cyc[0], (long long)cyc[1],
@@ -448,14 +297,14 @@ int main(void) {
       wgt[i] = wgt[i] ? (wgt[i] < 0 ? -1 : 1) * (1 << (((wgt[i] % 7) + 7) % 7)) : 0;
     QaArchConfig cfg;
     make_cfg("laconic", geo, 3, &cfg);
-    Result res;
-    run_both(&cfg, &l, act, wgt, 8, 8, 0, QA_ENC_NAF, &res);
-    CHECK_EQ_I64(res.st.n_compute_cycles, steps);
+    QaLayerStats st;
+    run_both(&cfg, &l, act, wgt, 8, 8, 0, QA_ENC_NAF, &st);
+    CHECK_EQ_I64(st.n_compute_cycles, steps);
     /* all-zero activations: one cycle per step, no term pairs */
     memset(act, 0, (size_t)na * sizeof *act);
-    run_both(&cfg, &l, act, wgt, 8, 8, 0, QA_ENC_BOOTH4, &res);
-    CHECK_EQ_I64(res.st.n_compute_cycles, steps);
-    CHECK_EQ_I64(res.st.effectual_terms, 0);
+    run_both(&cfg, &l, act, wgt, 8, 8, 0, QA_ENC_BOOTH4, &st);
+    CHECK_EQ_I64(st.n_compute_cycles, steps);
+    CHECK_EQ_I64(st.effectual_terms, 0);
     free(act);
     free(wgt);
   }
@@ -468,37 +317,17 @@ int main(void) {
     Geo one = {1, 1, 1, 1};
     QaArchConfig cfg;
     make_cfg("laconic", one, 3, &cfg);
-    Result res;
-    run_both(&cfg, &l, act, wgt, 8, 8, 0, QA_ENC_BOOTH4, &res);
-    CHECK_EQ_I64(res.st.n_compute_cycles, 4);
-    CHECK_EQ_I64(res.st.effectual_terms, 4);
+    QaLayerStats st;
+    run_both(&cfg, &l, act, wgt, 8, 8, 0, QA_ENC_BOOTH4, &st);
+    CHECK_EQ_I64(st.n_compute_cycles, 4);
+    CHECK_EQ_I64(st.effectual_terms, 4);
     /* popcount: 7 = 3 terms, 3 = 2 terms */
-    run_both(&cfg, &l, act, wgt, 8, 8, 0, QA_ENC_POPCOUNT, &res);
-    CHECK_EQ_I64(res.st.n_compute_cycles, 6);
+    run_both(&cfg, &l, act, wgt, 8, 8, 0, QA_ENC_POPCOUNT, &st);
+    CHECK_EQ_I64(st.n_compute_cycles, 6);
   }
 
   /* 5. Accumulator wrap: outputs wrap to acc_bits and overflows are counted. */
-  {
-    QaArchConfig cfg = paper;
-    set_int(&cfg, "acc_bits", 16);
-    QaLayer l = {"fc", QA_LAYER_FC, 1, 64, 1, 1, 2, 1, 1, 1, 1, 0, 0, 1, 0, 0, "", ""};
-    int32_t act[64], wgt[128];
-    int64_t out[2];
-    for (int i = 0; i < 64; i++) {
-      act[i] = 1000;
-      wgt[i] = 1000;
-      wgt[64 + i] = i % 2 ? 1 : -1;
-    }
-    for (int t = 0; t < 2; t++) {
-      QaLayerJob j = {&l, act, wgt, 16, 16, 0, QA_ENC_BOOTH4, out};
-      QaLayerStats st;
-      memset(&st, 0, sizeof st);
-      CHECK_EQ_I64(qaSimRunLayerC(&cfg, t ? QA_TIMING_CYCLE : QA_TIMING_LT, &j, &st, &err), QA_OK);
-      CHECK_EQ_I64(st.acc_overflows, 1);
-      CHECK_EQ_I64(out[0], (int16_t)(64000000 & 0xffff));
-      CHECK_EQ_I64(out[1], 0);
-    }
-  }
+  mtCheckAccWrap(&paper, 16, 16);
 
   /* 6. Errors: parameters and values. */
   {
@@ -519,8 +348,8 @@ int main(void) {
     CHECK_EQ_I64(qaSimRunLayerC(&cfg, QA_TIMING_LT, &j, &st, &err), QA_EUSER);
     CHECK(strstr(err.msg, "17-bit"));
     j.a_bits = 8;
-    set_int(&cfg, "tiles", 256);
-    set_int(&cfg, "rows", 256);
+    mtSetInt(&cfg, "tiles", 256);
+    mtSetInt(&cfg, "rows", 256);
     CHECK_EQ_I64(qaSimRunLayerC(&cfg, QA_TIMING_LT, &j, &st, &err), QA_EUSER);
     CHECK(strstr(err.msg, "lanes"));
   }

@@ -17,24 +17,13 @@
 **    layer and the fix;
 **  - descriptor defaults (quantizers, encoder) for both.
 **  SystemC: LT and clocked runs of 40 random layers for each architecture give
-**  identical cycles and reference outputs (one forked child per mode).
+**  identical cycles, stall cycles and reference outputs (one forked child per mode,
+**  tests/modeltest.h).
 */
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include "arch/arch.h"
 #include "arch/engine.h"
-#include "arch/sim.h"
-#include "qatest.h"
-#include "randlayer.h"
-
-static void set_int(QaArchConfig *cfg, const char *name, int v) {
-  char buf[32];
-  QaErr err = {0, ""};
-  snprintf(buf, sizeof buf, "%d", v);
-  CHECK_MSG(qaCfgSetText(cfg, name, buf, "test", &err) == QA_OK, "%s", err.msg);
-}
+#include "modeltest.h"
 
 /* Random one-hot codes of a b-bit operand: 0 or 2^k (unsigned, k < b) or +-2^k
 ** (signed, 2^k <= 2^(b-1) - 1). */
@@ -91,48 +80,14 @@ static int64_t expected_ddn_cycles(const QaLayer *l, int lanes, int rows) {
   return total * l->n;
 }
 
-/* Run in both modes; check outputs against the reference and the modes against
-** each other; LT stats in *s1. Returns 1 if everything matched. */
+/* Run in both modes (mtRunBoth) into *s1, and check the utilisation is in (0, 1].
+** Returns 1 if the outputs and the modes matched. */
 static int run_both(const QaArchConfig *cfg, const QaLayer *l, const int32_t *act, const int32_t *wgt,
                     int a_bits, int w_bits, int a_signed, QaEncoder enc, QaLayerStats *s1) {
-  int64_t no = qaLayerOutCount(l);
-  int64_t *ref = malloc((size_t)no * sizeof *ref);
-  int64_t *o1 = malloc((size_t)no * sizeof *o1), *o2 = malloc((size_t)no * sizeof *o2);
-  qaRefConv(l, act, wgt, ref);
-  QaLayerJob j1 = {l, act, wgt, a_bits, w_bits, a_signed, enc, o1}, j2 = j1;
-  j2.out = o2;
-  QaLayerStats s2;
-  memset(s1, 0, sizeof *s1);
-  memset(&s2, 0, sizeof s2);
-  QaErr err = {0, ""};
-  int rc1 = qaSimRunLayerC(cfg, QA_TIMING_LT, &j1, s1, &err);
-  CHECK_MSG(rc1 == QA_OK, "%s", err.msg);
-  int rc2 = qaSimRunLayerC(cfg, QA_TIMING_CYCLE, &j2, &s2, &err);
-  CHECK_MSG(rc2 == QA_OK, "%s", err.msg);
-  int64_t bad1 = 0, bad2 = 0;
-  for (int64_t i = 0; i < no; i++) {
-    bad1 += o1[i] != ref[i];
-    bad2 += o2[i] != ref[i];
-  }
-  CHECK_MSG(bad1 == 0 && bad2 == 0, "%s on %s: %lld/%lld mismatches (lt/cycle) of %lld; a%d w%d",
-            cfg->desc->name, l->name, (long long)bad1, (long long)bad2, (long long)no, a_bits, w_bits);
-  CHECK_EQ_I64(s1->n_compute_cycles, s2.n_compute_cycles);
-  CHECK_EQ_I64(s1->n_cycles, s2.n_cycles);
-  CHECK_EQ_I64(s1->effectual_terms, s2.effectual_terms);
-  CHECK_EQ_I64(s1->n_steps, s2.n_steps);
-  CHECK_EQ_I64(s1->n_actions, s2.n_actions);
-  int same = s1->n_actions == s2.n_actions;
-  for (int i = 0; i < s1->n_actions && i < s2.n_actions; i++) {
-    CHECK(!strcmp(s1->actions[i].component, s2.actions[i].component));
-    CHECK_EQ_I64(s1->actions[i].count, s2.actions[i].count);
-    same &= s1->actions[i].count == s2.actions[i].count;
-  }
+  QaLayerJob j = {l, act, wgt, a_bits, w_bits, a_signed, enc, NULL};
+  int ok = mtRunBoth(cfg, &j, s1);
   CHECK(s1->pe_util > 0 && s1->pe_util <= 1.0 + 1e-12);
-  free(ref);
-  free(o1);
-  free(o2);
-  return rc1 == QA_OK && rc2 == QA_OK && bad1 == 0 && bad2 == 0 && same &&
-         s1->n_compute_cycles == s2.n_compute_cycles;
+  return ok;
 }
 
 /* Term pairs of a layer: MACs whose operands are both non-zero weighted by terms. */
@@ -155,112 +110,22 @@ static int64_t naive_pairs(const QaLayer *l, const int32_t *act, const int32_t *
   return eff;
 }
 
-/* ---- SystemC: both modes in forked children --------------------------------------- */
-
-#define N_SC 40
-
-typedef struct ScCase {
-  QaLayer l;
-  int32_t *act, *wgt;
-  int64_t *out;
-  int bits;
-} ScCase;
-
-typedef struct ScCtx {
-  ScCase *cases;
-  QaLayerJob job;
-  QaLayerStats st;
-  int64_t cycles[N_SC];
-  int ok[N_SC];
-} ScCtx;
-
-static int sc_next(void *vctx, int idx, QaLayerJob **job, QaLayerStats **st, QaErr *err) {
-  ScCtx *c = vctx;
-  *job = NULL;
-  if (idx >= N_SC) return QA_OK;
-  ScCase *k = &c->cases[idx];
-  QaLayerJob j = {&k->l, k->act, k->wgt, k->bits, k->bits, 0, QA_ENC_NAF, k->out};
-  c->job = j;
-  memset(&c->st, 0, sizeof c->st);
-  *job = &c->job;
-  *st = &c->st;
-  return QA_OK;
+/* MtGenFn of the SystemC runs: arg = {k, bits}; unsigned one-hot (k = 1) or k-hot
+** activations (40% zeros), signed weights (10% zeros), naf. */
+static void sc_gen(QaRng *r, MtCase *c, int i, const void *arg) {
+  int k = ((const int *)arg)[0], bits = ((const int *)arg)[1];
+  int64_t na = qaLayerActCount(&c->l), nw = qaLayerWgtCount(&c->l);
+  c->a_bits = c->w_bits = bits;
+  c->a_signed = 0;
+  c->enc = QA_ENC_NAF;
+  c->act = k == 1 ? rand_onehot(r, na, bits, 0, 0.4) : rand_khot(r, na, bits, 0, k, 0.4);
+  c->wgt = k == 1 ? rand_onehot(r, nw, bits, 1, 0.1) : rand_khot(r, nw, bits, 1, k, 0.1);
 }
 
-static int sc_done(void *vctx, int idx, QaLayerJob *job, QaLayerStats *st, QaErr *err) {
-  ScCtx *c = vctx;
-  int64_t n = qaLayerOutCount(job->layer);
-  int64_t *ref = malloc((size_t)n * sizeof *ref);
-  qaRefConv(job->layer, job->act, job->wgt, ref);
-  c->ok[idx] = !memcmp(ref, job->out, (size_t)n * sizeof *ref);
-  c->cycles[idx] = st->n_cycles;
-  free(ref);
-  return QA_OK;
-}
-
-static int sc_run_mode(const QaArchConfig *cfg, QaTiming t, ScCase *cases, int64_t *cycles, int *ok) {
-  int fd[2];
-  if (pipe(fd)) return -1;
-  fflush(NULL);
-  pid_t pid = fork();
-  if (pid == 0) {
-    close(fd[0]);
-    ScCtx c;
-    memset(&c, 0, sizeof c);
-    c.cases = cases;
-    QaSimHooks h = {&c, sc_next, sc_done};
-    QaErr err = {0, ""};
-    int rc = qaSimRun(cfg, t, &h, &err);
-    if (rc) fprintf(stderr, "child: %s\n", err.msg);
-    if (write(fd[1], c.cycles, sizeof c.cycles) < 0 || write(fd[1], c.ok, sizeof c.ok) < 0) _exit(3);
-    _exit(rc ? 1 : 0);
-  }
-  close(fd[1]);
-  ssize_t a = read(fd[0], cycles, sizeof(int64_t) * N_SC);
-  ssize_t b = read(fd[0], ok, sizeof(int) * N_SC);
-  close(fd[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return a == (ssize_t)(sizeof(int64_t) * N_SC) && b == (ssize_t)(sizeof(int) * N_SC) && WIFEXITED(status) &&
-                 WEXITSTATUS(status) == 0
-             ? 0
-             : -1;
-}
-
-/* cfg's arch on 40 random layers of one-hot (k = 1) or 2-hot codes. */
+/* cfg's arch on 40 random layers of one-hot (k = 1) or k-hot codes through SystemC. */
 static void sc_check(const QaArchConfig *cfg, int k, int bits, uint64_t seed) {
-  ScCase cases[N_SC];
-  QaRng r;
-  qaRngSeed(&r, seed);
-  for (int i = 0; i < N_SC; i++) {
-    randLayer(&r, &cases[i].l, i);
-    cases[i].bits = bits;
-    int64_t na = qaLayerActCount(&cases[i].l), nw = qaLayerWgtCount(&cases[i].l);
-    cases[i].act = k == 1 ? rand_onehot(&r, na, bits, 0, 0.4) : rand_khot(&r, na, bits, 0, k, 0.4);
-    cases[i].wgt = k == 1 ? rand_onehot(&r, nw, bits, 1, 0.1) : rand_khot(&r, nw, bits, 1, k, 0.1);
-    cases[i].out = malloc((size_t)qaLayerOutCount(&cases[i].l) * sizeof(int64_t));
-  }
-  int64_t c_lt[N_SC], c_cy[N_SC];
-  int ok_lt[N_SC], ok_cy[N_SC];
-  CHECK_EQ_I64(sc_run_mode(cfg, QA_TIMING_LT, cases, c_lt, ok_lt), 0);
-  CHECK_EQ_I64(sc_run_mode(cfg, QA_TIMING_CYCLE, cases, c_cy, ok_cy), 0);
-  for (int i = 0; i < N_SC; i++) {
-    CHECK_MSG(c_lt[i] == c_cy[i] && c_lt[i] > 0, "%s layer %d: lt %lld cycles, clocked %lld", cfg->desc->name,
-              i, (long long)c_lt[i], (long long)c_cy[i]);
-    CHECK_MSG(ok_lt[i] && ok_cy[i], "%s layer %d: SystemC outputs differ from the reference", cfg->desc->name,
-              i);
-    QaLayerStats st;
-    memset(&st, 0, sizeof st);
-    QaErr err = {0, ""};
-    QaLayerJob j = {&cases[i].l, cases[i].act, cases[i].wgt, bits, bits, 0, QA_ENC_NAF, cases[i].out};
-    CHECK_EQ_I64(qaSimRunLayerC(cfg, QA_TIMING_LT, &j, &st, &err), QA_OK);
-    CHECK_EQ_I64(st.n_cycles, c_lt[i]);
-  }
-  for (int i = 0; i < N_SC; i++) {
-    free(cases[i].act);
-    free(cases[i].wgt);
-    free(cases[i].out);
-  }
+  int arg[2] = {k, bits};
+  mtScCheck(cfg, 40, seed, sc_gen, arg);
 }
 
 int main(void) {
@@ -283,12 +148,8 @@ int main(void) {
   qaCfgDefaults(ddn, &ddn_paper);
   qaCfgDefaults(ohd, &ohd_small);
   qaCfgDefaults(ddn, &ddn_small);
-  set_int(&ohd_small, "tiles", 2);
-  set_int(&ohd_small, "filters_per_tile", 3);
-  set_int(&ohd_small, "lanes", 5);
-  set_int(&ddn_small, "tiles", 2);
-  set_int(&ddn_small, "filters_per_tile", 3);
-  set_int(&ddn_small, "lanes", 5);
+  mtSetAll(&ohd_small, "tiles=2 filters_per_tile=3 lanes=5");
+  mtSetAll(&ddn_small, "tiles=2 filters_per_tile=3 lanes=5");
   for (int it = 0; it < 200; it++) {
     QaLayer l;
     randLayer(&g, &l, it);
@@ -305,12 +166,9 @@ int main(void) {
     CHECK_EQ_I64(st.effectual_terms, naive_pairs(&l, act, wgt, QA_ENC_NAF));
     /* the same cycles as DaDianNao on the same geometry */
     QaLayerStats sd;
-    memset(&sd, 0, sizeof sd);
-    int64_t *out = malloc((size_t)qaLayerOutCount(&l) * sizeof *out);
-    QaLayerJob j = {&l, act, wgt, a_bits, w_bits, a_signed, QA_ENC_BOOTH4, out};
-    CHECK_EQ_I64(qaSimRunLayerC(small ? &ddn_small : &ddn_paper, QA_TIMING_LT, &j, &sd, &err), QA_OK);
+    QaLayerJob j = {&l, act, wgt, a_bits, w_bits, a_signed, QA_ENC_BOOTH4, NULL};
+    mtRunLt(small ? &ddn_small : &ddn_paper, &j, NULL, &sd);
     CHECK_EQ_I64(st.n_compute_cycles, sd.n_compute_cycles);
-    free(out);
     free(act);
     free(wgt);
   }
@@ -367,7 +225,7 @@ int main(void) {
     free(rw);
     free(ro);
     QaArchConfig narrow = ohd_paper;
-    set_int(&narrow, "max_bits", 8);
+    mtSetInt(&narrow, "max_bits", 8);
     j.a_bits = 12;
     CHECK_EQ_I64(qaSimRunLayerC(&narrow, QA_TIMING_LT, &j, &st, &err), QA_EUSER);
     CHECK(strstr(err.msg, "12-bit"));
@@ -377,10 +235,7 @@ int main(void) {
   {
     QaArchConfig small;
     qaCfgDefaults(khl, &small);
-    set_int(&small, "tiles", 2);
-    set_int(&small, "rows", 3);
-    set_int(&small, "columns", 4);
-    set_int(&small, "lanes", 4);
+    mtSetAll(&small, "tiles=2 rows=3 columns=4 lanes=4");
     n_ok = n_cases = 0;
     for (int it = 0; it < 160; it++) {
       QaLayer l;
@@ -388,9 +243,9 @@ int main(void) {
       int ka = 1 + it % 4, kw = 1 + (it / 4) % 4, sync = (it / 16) % 4;
       int a_bits = 2 + it % 15, w_bits = 2 + (it * 3) % 15, a_signed = it % 5 == 0;
       QaArchConfig cfg = small;
-      set_int(&cfg, "k_a", ka);
-      set_int(&cfg, "k_w", kw);
-      set_int(&cfg, "sync", sync);
+      mtSetInt(&cfg, "k_a", ka);
+      mtSetInt(&cfg, "k_w", kw);
+      mtSetInt(&cfg, "sync", sync);
       int32_t *act = rand_khot(&g, qaLayerActCount(&l), a_bits, a_signed, ka, 0.3);
       int32_t *wgt = rand_khot(&g, qaLayerWgtCount(&l), w_bits, 1, kw, 0.1);
       QaLayerStats st;
@@ -415,18 +270,18 @@ int main(void) {
     QaLayerStats st;
     memset(&st, 0, sizeof st);
     QaArchConfig cfg = small;
-    set_int(&cfg, "k_a", 1);
+    mtSetInt(&cfg, "k_a", 1);
     CHECK_EQ_I64(qaSimRunLayerC(&cfg, QA_TIMING_LT, &j, &st, &err), QA_EUSER);
     CHECK_MSG(strstr(err.msg, "layer 'fc3'") && strstr(err.msg, "k_a = 1") && strstr(err.msg, "code 3") &&
                   strstr(err.msg, "--quant-a pow2-u"),
               "%s", err.msg);
-    set_int(&cfg, "k_a", 2);
+    mtSetInt(&cfg, "k_a", 2);
     CHECK_EQ_I64(qaSimRunLayerC(&cfg, QA_TIMING_LT, &j, &st, &err), QA_OK); /* naf: 7 = 8 - 1 */
-    set_int(&cfg, "k_w", 1);
+    mtSetInt(&cfg, "k_w", 1);
     memset(&st, 0, sizeof st);
     CHECK_EQ_I64(qaSimRunLayerC(&cfg, QA_TIMING_LT, &j, &st, &err), QA_EUSER);
     CHECK(strstr(err.msg, "k_w = 1") && strstr(err.msg, "code 5") && strstr(err.msg, "--quant-w pow2"));
-    set_int(&cfg, "k_w", 2);
+    mtSetInt(&cfg, "k_w", 2);
     j.encoder = QA_ENC_POPCOUNT; /* 7 = 4 + 2 + 1: three terms */
     CHECK_EQ_I64(qaSimRunLayerC(&cfg, QA_TIMING_LT, &j, &st, &err), QA_EUSER);
     CHECK(strstr(err.msg, "popcount") && strstr(err.msg, "--encoder naf") && strstr(err.msg, "khot2-u"));
@@ -438,11 +293,7 @@ int main(void) {
     sc_check(&ohd_small, 1, 8, 21);
     QaArchConfig ks;
     qaCfgDefaults(khl, &ks);
-    set_int(&ks, "tiles", 2);
-    set_int(&ks, "rows", 2);
-    set_int(&ks, "columns", 3);
-    set_int(&ks, "lanes", 4);
-    set_int(&ks, "sync", 2);
+    mtSetAll(&ks, "tiles=2 rows=2 columns=3 lanes=4 sync=2");
     sc_check(&ks, 2, 8, 22);
   }
   return TEST_DONE();

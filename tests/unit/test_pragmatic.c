@@ -18,31 +18,12 @@
 **    (any window, any run-ahead, signed or unsigned: a column never needs more
 **    cycles than distinct offsets, at most p_a);
 **  - hand-computed two-stage and run-ahead examples, bad inputs, config errors;
-**  - through SystemC (a forked child per timing mode): 40 random layers.
+**  - through SystemC (a forked child per timing mode, tests/modeltest.h): 40 random
+**    layers, identical cycles and stall cycles in both modes, reference outputs.
 */
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include "arch/arch.h"
-#include "arch/sim.h"
-#include "qatest.h"
-#include "randlayer.h"
-
-static void set_int(QaArchConfig *cfg, const char *name, int v) {
-  char buf[32];
-  QaErr err = {0, ""};
-  snprintf(buf, sizeof buf, "%d", v);
-  CHECK_MSG(qaCfgSetText(cfg, name, buf, "test", &err) == QA_OK, "%s", err.msg);
-}
-
-static int32_t *rand_act(QaRng *g, const QaLayer *l, int p, int sgn, double zeros) {
-  int32_t lo = sgn ? -(1 << (p - 1)) : 0, hi = sgn ? (1 << (p - 1)) - 1 : (1 << p) - 1;
-  return randCodes(g, qaLayerActCount(l), lo, hi, zeros);
-}
-static int32_t *rand_wgt(QaRng *g, const QaLayer *l, int q) {
-  return randCodes(g, qaLayerWgtCount(l), -(1 << (q - 1)), (1 << (q - 1)) - 1, 0.1);
-}
+#include "modeltest.h"
 
 static int mag_ones(int32_t v) { return __builtin_popcount((unsigned)(v < 0 ? -v : v)); }
 
@@ -124,7 +105,8 @@ static int64_t expected_cycles(const QaLayer *l, const int32_t *act, Geo g) {
                 if (w < nwin) {
                   int iy = (int)(w / ow) * l->stride_h + r - l->pad_h;
                   int ix = (int)(w % ow) * l->stride_w + s - l->pad_w;
-                  for (int k = 0; k < g.lanes; k++) vals[k] = act_at(l, act, n, g0, cin, b * g.lanes + k, iy, ix);
+                  for (int k = 0; k < g.lanes; k++)
+                    vals[k] = act_at(l, act, n, g0, cin, b * g.lanes + k, iy, ix);
                   cost = col_cost(vals, g.lanes, g.fsb);
                 }
                 int64_t start = fin[c] > lim ? fin[c] : lim;
@@ -204,168 +186,20 @@ static int64_t expected_effectual(const QaLayer *l, const int32_t *act) {
   return total;
 }
 
-/* LT only: compute cycles (and check the outputs). */
-static QaLayerStats run_lt(const QaArchConfig *cfg, const QaLayer *l, const int32_t *act, const int32_t *wgt,
-                           int p, int q, int sgn, const int64_t *ref) {
-  int64_t no = qaLayerOutCount(l);
-  int64_t *o = malloc((size_t)no * sizeof *o);
-  QaLayerJob j = {l, act, wgt, p, q, sgn, QA_ENC_BOOTH4, o};
+/* Compute cycles of a layer loosely timed (mtRunLt; outputs checked if ref). */
+static int64_t lt_cycles(const QaArchConfig *cfg, const QaLayerJob *job, const int64_t *ref) {
   QaLayerStats st;
-  memset(&st, 0, sizeof st);
-  QaErr err = {0, ""};
-  CHECK_MSG(qaSimRunLayerC(cfg, QA_TIMING_LT, &j, &st, &err) == QA_OK, "%s", err.msg);
-  if (ref) CHECK(!memcmp(o, ref, (size_t)no * sizeof *o));
-  free(o);
-  return st;
+  mtRunLt(cfg, job, ref, &st);
+  return st.n_compute_cycles;
 }
 
-/* Both modes: outputs against the reference, the modes against each other. */
+/* Both modes (mtRunBoth) with booth4; returns the loosely-timed stats. */
 static QaLayerStats run_case(const QaArchConfig *cfg, const QaLayer *l, const int32_t *act,
                              const int32_t *wgt, int p, int q, int sgn) {
-  int64_t no = qaLayerOutCount(l);
-  int64_t *ref = malloc((size_t)no * sizeof *ref);
-  int64_t *o1 = malloc((size_t)no * sizeof *o1), *o2 = malloc((size_t)no * sizeof *o2);
-  qaRefConv(l, act, wgt, ref);
-  QaLayerJob j1 = {l, act, wgt, p, q, sgn, QA_ENC_BOOTH4, o1}, j2 = j1;
-  j2.out = o2;
-  QaLayerStats s1, s2;
-  memset(&s1, 0, sizeof s1);
-  memset(&s2, 0, sizeof s2);
-  QaErr err = {0, ""};
-  CHECK_MSG(qaSimRunLayerC(cfg, QA_TIMING_LT, &j1, &s1, &err) == QA_OK, "%s", err.msg);
-  CHECK_MSG(qaSimRunLayerC(cfg, QA_TIMING_CYCLE, &j2, &s2, &err) == QA_OK, "%s", err.msg);
-  int64_t bad1 = 0, bad2 = 0;
-  for (int64_t i = 0; i < no; i++) {
-    bad1 += o1[i] != ref[i];
-    bad2 += o2[i] != ref[i];
-  }
-  CHECK_MSG(bad1 == 0 && bad2 == 0,
-            "%s: %lld/%lld mismatches (lt/cycle) of %lld; a%d%s w%d c%d h%d w%d k%d r%d s%d g%d", l->name,
-            (long long)bad1, (long long)bad2, (long long)no, p, sgn ? "s" : "u", q, l->c, l->h, l->w, l->k,
-            l->r, l->s, l->groups);
-  CHECK_MSG(s1.n_compute_cycles == s2.n_compute_cycles, "%s: lt %lld cycles, clocked %lld", l->name,
-            (long long)s1.n_compute_cycles, (long long)s2.n_compute_cycles);
-  CHECK_EQ_I64(s1.n_cycles, s2.n_cycles);
-  CHECK_EQ_I64(s1.n_steps, s2.n_steps);
-  CHECK_EQ_I64(s1.effectual_terms, s2.effectual_terms);
-  CHECK_EQ_I64(s1.acc_overflows, s2.acc_overflows);
-  CHECK_EQ_I64(s1.n_actions, s2.n_actions);
-  for (int i = 0; i < s1.n_actions && i < s2.n_actions; i++) {
-    CHECK(!strcmp(s1.actions[i].component, s2.actions[i].component));
-    CHECK(!strcmp(s1.actions[i].action, s2.actions[i].action));
-    CHECK_EQ_I64(s1.actions[i].count, s2.actions[i].count);
-  }
-  free(ref);
-  free(o1);
-  free(o2);
-  return s1;
-}
-
-/* ---- SystemC: one child per timing mode ------------------------------------------ */
-#define N_SC 40
-
-typedef struct ScCase {
-  QaLayer l;
-  int32_t *act, *wgt;
-  int64_t *out;
-  int a_bits, w_bits, sgn;
-} ScCase;
-
-typedef struct ScCtx {
-  ScCase *cases;
-  QaLayerJob job;
+  QaLayerJob j = {l, act, wgt, p, q, sgn, QA_ENC_BOOTH4, NULL};
   QaLayerStats st;
-  int64_t cycles[N_SC];
-  int ok[N_SC];
-} ScCtx;
-
-static int sc_next(void *vctx, int idx, QaLayerJob **job, QaLayerStats **st, QaErr *err) {
-  ScCtx *c = vctx;
-  *job = NULL;
-  if (idx >= N_SC) return QA_OK;
-  ScCase *k = &c->cases[idx];
-  QaLayerJob j = {&k->l, k->act, k->wgt, k->a_bits, k->w_bits, k->sgn, QA_ENC_BOOTH4, k->out};
-  c->job = j;
-  memset(&c->st, 0, sizeof c->st);
-  *job = &c->job;
-  *st = &c->st;
-  return QA_OK;
-}
-
-static int sc_done(void *vctx, int idx, QaLayerJob *job, QaLayerStats *st, QaErr *err) {
-  ScCtx *c = vctx;
-  int64_t n = qaLayerOutCount(job->layer);
-  int64_t *ref = malloc((size_t)n * sizeof *ref);
-  qaRefConv(job->layer, job->act, job->wgt, ref);
-  c->ok[idx] = !memcmp(ref, job->out, (size_t)n * sizeof *ref);
-  c->cycles[idx] = st->n_cycles;
-  free(ref);
-  return QA_OK;
-}
-
-static int sc_run(const QaArchConfig *cfg, QaTiming t, ScCase *cases, int64_t *cycles, int *ok) {
-  int fd[2];
-  if (pipe(fd)) return -1;
-  pid_t pid = fork();
-  if (pid == 0) {
-    close(fd[0]);
-    ScCtx c;
-    memset(&c, 0, sizeof c);
-    c.cases = cases;
-    QaSimHooks h = {&c, sc_next, sc_done};
-    QaErr err = {0, ""};
-    int rc = qaSimRun(cfg, t, &h, &err);
-    if (rc) fprintf(stderr, "child: %s\n", err.msg);
-    if (write(fd[1], c.cycles, sizeof c.cycles) < 0 || write(fd[1], c.ok, sizeof c.ok) < 0) _exit(3);
-    _exit(rc ? 1 : 0);
-  }
-  close(fd[1]);
-  ssize_t a = read(fd[0], cycles, sizeof(int64_t) * N_SC);
-  ssize_t b = read(fd[0], ok, sizeof(int) * N_SC);
-  close(fd[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return a == (ssize_t)(sizeof(int64_t) * N_SC) && b == (ssize_t)(sizeof(int) * N_SC) && WIFEXITED(status) &&
-                 WEXITSTATUS(status) == 0
-             ? 0
-             : -1;
-}
-
-static void check_systemc(const QaArchConfig *cfg, uint64_t seed) {
-  ScCase cases[N_SC];
-  QaRng g;
-  qaRngSeed(&g, seed);
-  for (int i = 0; i < N_SC; i++) {
-    ScCase *k = &cases[i];
-    randLayer(&g, &k->l, i);
-    k->a_bits = 1 + i % 16;
-    k->w_bits = 1 + (i * 5) % 16;
-    k->sgn = i % 3 == 0;
-    k->act = rand_act(&g, &k->l, k->a_bits, k->sgn, 0.3);
-    k->wgt = rand_wgt(&g, &k->l, k->w_bits);
-    k->out = malloc((size_t)qaLayerOutCount(&k->l) * sizeof(int64_t));
-  }
-  int64_t c_lt[N_SC], c_cy[N_SC];
-  int ok_lt[N_SC], ok_cy[N_SC];
-  CHECK_EQ_I64(sc_run(cfg, QA_TIMING_LT, cases, c_lt, ok_lt), 0);
-  CHECK_EQ_I64(sc_run(cfg, QA_TIMING_CYCLE, cases, c_cy, ok_cy), 0);
-  for (int i = 0; i < N_SC; i++) {
-    CHECK_MSG(c_lt[i] == c_cy[i] && c_lt[i] > 0, "systemc layer %d: lt %lld cycles, clocked %lld", i,
-              (long long)c_lt[i], (long long)c_cy[i]);
-    CHECK_MSG(ok_lt[i] && ok_cy[i], "systemc layer %d: outputs differ from the reference", i);
-    QaLayerStats st;
-    memset(&st, 0, sizeof st);
-    QaErr err = {0, ""};
-    QaLayerJob j = {&cases[i].l, cases[i].act, cases[i].wgt, cases[i].a_bits, cases[i].w_bits,
-                    cases[i].sgn, QA_ENC_BOOTH4, cases[i].out};
-    CHECK_EQ_I64(qaSimRunLayerC(cfg, QA_TIMING_LT, &j, &st, &err), QA_OK);
-    CHECK_EQ_I64(st.n_cycles, c_lt[i]);
-  }
-  for (int i = 0; i < N_SC; i++) {
-    free(cases[i].act);
-    free(cases[i].wgt);
-    free(cases[i].out);
-  }
+  mtRunBoth(cfg, &j, &st);
+  return st;
 }
 
 /* cycles of a one-window fc layer (one step per brick) with these activations */
@@ -400,12 +234,12 @@ int main(void) {
   };
   for (int i = 0; i < N_CFG; i++) {
     qaCfgDefaults(d, &cfgs[i]);
-    set_int(&cfgs[i], "tiles", geo[i][0]);
-    set_int(&cfgs[i], "filters_per_tile", geo[i][1]);
-    set_int(&cfgs[i], "windows", geo[i][2]);
-    set_int(&cfgs[i], "lanes", geo[i][3]);
-    set_int(&cfgs[i], "first_stage_bits", geo[i][4]);
-    set_int(&cfgs[i], "runahead", geo[i][5]);
+    mtSetInt(&cfgs[i], "tiles", geo[i][0]);
+    mtSetInt(&cfgs[i], "filters_per_tile", geo[i][1]);
+    mtSetInt(&cfgs[i], "windows", geo[i][2]);
+    mtSetInt(&cfgs[i], "lanes", geo[i][3]);
+    mtSetInt(&cfgs[i], "first_stage_bits", geo[i][4]);
+    mtSetInt(&cfgs[i], "runahead", geo[i][5]);
   }
 
   QaRng g;
@@ -421,8 +255,8 @@ int main(void) {
     seen_a[p]++;
     seen_w[q]++;
     n_signed += sgn;
-    int32_t *act = rand_act(&g, &l, p, sgn, it % 2 ? 0.3 : 0.6);
-    int32_t *wgt = rand_wgt(&g, &l, q);
+    int32_t *act = mtRandAct(&g, &l, p, sgn, it % 2 ? 0.3 : 0.6);
+    int32_t *wgt = mtRandWgt(&g, &l, q);
     QaLayerStats st = run_case(cfg, &l, act, wgt, p, q, sgn);
     CHECK_MSG(st.n_compute_cycles == expected_cycles(&l, act, gg), "%s: %lld cycles, rule %lld (cfg %d)",
               l.name, (long long)st.n_compute_cycles, (long long)expected_cycles(&l, act, gg), it % N_CFG);
@@ -445,35 +279,40 @@ int main(void) {
       qaRefConv(&l, act, wgt, ref);
       QaArchConfig sc = *cfg, scs;
       qaCfgDefaults(dstr, &scs);
-      set_int(&scs, "tiles", qaCfgInt(cfg, "tiles"));
-      set_int(&scs, "filters_per_tile", qaCfgInt(cfg, "filters_per_tile"));
-      set_int(&scs, "windows", qaCfgInt(cfg, "windows"));
-      set_int(&scs, "lanes", qaCfgInt(cfg, "lanes"));
-      int64_t stripes = run_lt(&scs, &l, act, wgt, p, q, sgn, ref).n_compute_cycles;
+      mtSetInt(&scs, "tiles", qaCfgInt(cfg, "tiles"));
+      mtSetInt(&scs, "filters_per_tile", qaCfgInt(cfg, "filters_per_tile"));
+      mtSetInt(&scs, "windows", qaCfgInt(cfg, "windows"));
+      mtSetInt(&scs, "lanes", qaCfgInt(cfg, "lanes"));
+      QaLayerJob j = {&l, act, wgt, p, q, sgn, QA_ENC_BOOTH4, NULL}, jz = j;
+      int64_t stripes = lt_cycles(&scs, &j, ref);
       static const int fsbs[] = {0, 1, 2, 3, 16}, ras[] = {0, 1, 3};
       int64_t cyc[5][3];
       for (int a = 0; a < 5; a++)
         for (int b = 0; b < 3; b++) {
-          set_int(&sc, "first_stage_bits", fsbs[a]);
-          set_int(&sc, "runahead", ras[b]);
-          cyc[a][b] = run_lt(&sc, &l, act, wgt, p, q, sgn, ref).n_compute_cycles;
+          mtSetInt(&sc, "first_stage_bits", fsbs[a]);
+          mtSetInt(&sc, "runahead", ras[b]);
+          cyc[a][b] = lt_cycles(&sc, &j, ref);
           Geo g2 = geo_of(&sc);
           if (a % 2 == 0 && b == 2) CHECK_EQ_I64(cyc[a][b], expected_cycles(&l, act, g2));
           CHECK_MSG(cyc[a][b] <= stripes, "%s: pragmatic fsb %d ra %d: %lld cycles > stripes %lld", l.name,
                     fsbs[a], ras[b], (long long)cyc[a][b], (long long)stripes);
-          if (a > 0) CHECK_MSG(cyc[a][b] <= cyc[a - 1][b], "%s: fsb %d ra %d: %lld > fsb %d: %lld", l.name,
-                               fsbs[a], ras[b], (long long)cyc[a][b], fsbs[a - 1], (long long)cyc[a - 1][b]);
-          if (b > 0) CHECK_MSG(cyc[a][b] <= cyc[a][b - 1], "%s: fsb %d ra %d: %lld > ra %d: %lld", l.name,
-                               fsbs[a], ras[b], (long long)cyc[a][b], ras[b - 1], (long long)cyc[a][b - 1]);
+          if (a > 0)
+            CHECK_MSG(cyc[a][b] <= cyc[a - 1][b], "%s: fsb %d ra %d: %lld > fsb %d: %lld", l.name, fsbs[a],
+                      ras[b], (long long)cyc[a][b], fsbs[a - 1], (long long)cyc[a - 1][b]);
+          if (b > 0)
+            CHECK_MSG(cyc[a][b] <= cyc[a][b - 1], "%s: fsb %d ra %d: %lld > ra %d: %lld", l.name, fsbs[a],
+                      ras[b], (long long)cyc[a][b], ras[b - 1], (long long)cyc[a][b - 1]);
         }
       n_faster += cyc[4][0] < stripes;
       /* All-zero activations: one cycle per step, whatever the window and run-ahead. */
       int32_t *zero = calloc((size_t)qaLayerActCount(&l) + 1, sizeof *zero);
       memset(ref, 0, (size_t)no * sizeof *ref);
       for (int b = 0; b < 3; b++) {
-        set_int(&sc, "first_stage_bits", b);
-        set_int(&sc, "runahead", ras[b]);
-        QaLayerStats z = run_lt(&sc, &l, zero, wgt, p, q, sgn, ref);
+        mtSetInt(&sc, "first_stage_bits", b);
+        mtSetInt(&sc, "runahead", ras[b]);
+        QaLayerStats z;
+        jz.act = zero;
+        mtRunLt(&sc, &jz, ref, &z);
         CHECK_EQ_I64(z.n_compute_cycles, expected_steps(&l, gg));
         CHECK_EQ_I64(z.n_compute_cycles, z.n_steps);
         CHECK_EQ_I64(z.effectual_terms, 0);
@@ -497,20 +336,17 @@ int main(void) {
   {
     QaArchConfig one;
     qaCfgDefaults(d, &one);
-    set_int(&one, "tiles", 1);
-    set_int(&one, "filters_per_tile", 1);
-    set_int(&one, "windows", 1);
-    set_int(&one, "lanes", 2);
+    mtSetAll(&one, "tiles=1 filters_per_tile=1 windows=1 lanes=2");
     int32_t act[2] = {17, 12};
     static const int want[5] = {4, 3, 2, 2, 2};
     for (int fsb = 0; fsb <= 4; fsb++) {
-      set_int(&one, "first_stage_bits", fsb);
+      mtSetInt(&one, "first_stage_bits", fsb);
       CHECK_EQ_I64(fc_cycles(&one, act, 2, 5), want[fsb]);
     }
     /* zeros cost one cycle; a lone 16-bit value with every bit set costs 16 */
     int32_t z[2] = {0, 0}, full[2] = {65535, 0};
     CHECK_EQ_I64(fc_cycles(&one, z, 2, 16), 1);
-    set_int(&one, "first_stage_bits", 0);
+    mtSetInt(&one, "first_stage_bits", 0);
     CHECK_EQ_I64(fc_cycles(&one, full, 2, 16), 16);
   }
 
@@ -520,15 +356,11 @@ int main(void) {
   {
     QaArchConfig two;
     qaCfgDefaults(d, &two);
-    set_int(&two, "tiles", 1);
-    set_int(&two, "filters_per_tile", 1);
-    set_int(&two, "windows", 2);
-    set_int(&two, "lanes", 1);
-    set_int(&two, "first_stage_bits", 4);
+    mtSetAll(&two, "tiles=1 filters_per_tile=1 windows=2 lanes=1 first_stage_bits=4");
     QaLayer l = {"ra", QA_LAYER_CONV, 1, 2, 1, 2, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0, "", ""};
     int32_t act[4] = {7, 1, 1, 7}, wgt[2] = {3, -2}; /* NCHW: ch0 = (7, 1), ch1 = (1, 7) */
     CHECK_EQ_I64(run_case(&two, &l, act, wgt, 3, 3, 0).n_compute_cycles, 6);
-    set_int(&two, "runahead", 1);
+    mtSetInt(&two, "runahead", 1);
     CHECK_EQ_I64(run_case(&two, &l, act, wgt, 3, 3, 0).n_compute_cycles, 4);
   }
 
@@ -537,7 +369,7 @@ int main(void) {
     QaLayer l = {"fc", QA_LAYER_FC, 1, 3, 1, 1, 2, 1, 1, 1, 1, 0, 0, 1, 0, 0, "", ""};
     int32_t act[3] = {-8, 7, -1}, wgt[6] = {1, 2, 3, -4, 5, -6};
     QaArchConfig w = paper;
-    set_int(&w, "first_stage_bits", 4);
+    mtSetInt(&w, "first_stage_bits", 4);
     QaLayerStats st = run_case(&w, &l, act, wgt, 4, 4, 1);
     CHECK_EQ_I64(st.n_compute_cycles, 3);
     CHECK_EQ_I64(st.effectual_terms, 2 * (1 + 3 + 1));
@@ -545,24 +377,11 @@ int main(void) {
 
   /* Bad inputs and config errors. */
   {
-    QaLayer l = {"p", QA_LAYER_CONV, 1, 4, 4, 4, 4, 3, 3, 1, 1, 1, 1, 1, 0, 0, "", ""};
-    int32_t act[64] = {0}, wgt[144] = {0};
-    int64_t out[64];
-    QaLayerJob j = {&l, act, wgt, 8, 16, 0, QA_ENC_BOOTH4, out};
-    QaLayerStats st;
     QaArchConfig w8 = paper;
-    set_int(&w8, "datapath_bits", 8);
-    memset(&st, 0, sizeof st);
-    CHECK_EQ_I64(qaSimRunLayerC(&w8, QA_TIMING_LT, &j, &st, &err), QA_EUSER);
-    CHECK(strstr(err.msg, "8-bit weights") && strstr(err.msg, "16-bit"));
-    j.w_bits = 8;
-    act[9] = 300;
-    CHECK_EQ_I64(qaSimRunLayerC(&paper, QA_TIMING_LT, &j, &st, &err), QA_EUSER);
-    CHECK(strstr(err.msg, "code 300") && strstr(err.msg, "element 9") && strstr(err.msg, "8-bit unsigned"));
-    j.a_signed = 1;
-    act[9] = -129;
-    CHECK_EQ_I64(qaSimRunLayerC(&paper, QA_TIMING_LT, &j, &st, &err), QA_EUSER);
-    CHECK(strstr(err.msg, "-129") && strstr(err.msg, "signed"));
+    mtSetInt(&w8, "datapath_bits", 8);
+    mtCheckCode(&w8, 16, 0, 0, 0, QA_EUSER, "8-bit weights", "16-bit", NULL);
+    mtCheckCode(&paper, 8, 0, 9, 300, QA_EUSER, "code 300", "element 9", "8-bit unsigned");
+    mtCheckCode(&paper, 8, 1, 9, -129, QA_EUSER, "-129", "signed", NULL);
   }
   QaArchConfig bad = paper;
   CHECK_EQ_I64(qaCfgSetText(&bad, "first_stage_bits", "17", "cfg.yaml:7", &err), QA_EUSER);
@@ -573,10 +392,7 @@ int main(void) {
 
   /* Through SystemC: a narrow first stage, run-ahead and a DRAM that stalls. */
   QaArchConfig sys = cfgs[1];
-  set_int(&sys, "first_stage_bits", 1);
-  set_int(&sys, "runahead", 2);
-  CHECK_EQ_I64(qaCfgSetText(&sys, "dram_gbps", "2", "test", &err), QA_OK);
-  CHECK_EQ_I64(qaCfgSetText(&sys, "nm_kib", "1", "test", &err), QA_OK);
-  check_systemc(&sys, 99);
+  mtSetAll(&sys, "first_stage_bits=1 runahead=2 dram_gbps=2 nm_kib=1");
+  mtScCheck(&sys, 40, 99, mtGenMixedBits, NULL);
   return TEST_DONE();
 }
