@@ -38,7 +38,14 @@ int qaEngineInit(QaEngine *e, const QaLayerJob *job, int lanes, int rows, QaErr 
   e->n_chunk = n;
   e->chunks = qaMalloc((size_t)n * sizeof *e->chunks, err);
   e->act = qaMalloc((size_t)e->hp * e->wp * e->cpad * sizeof(int32_t), err);
-  e->wgt = qaMalloc((size_t)e->gpp * e->kg * l->r * l->s * e->cpad * sizeof(int32_t), err);
+  /* K x C x 1 x 1 weights already are K x 1 x 1 x cpad when cpad == C: no copy */
+  int alias = l->groups == 1 && l->r == 1 && l->s == 1 && e->cpad == e->cg;
+  if (alias) {
+    e->wgt = job->wgt;
+  } else {
+    e->wgt_buf = qaMalloc((size_t)e->gpp * e->kg * l->r * l->s * e->cpad * sizeof(int32_t), err);
+    e->wgt = e->wgt_buf;
+  }
   if (!e->chunks || !e->act || !e->wgt) {
     qaEngineFree(e);
     return QA_EINTERNAL;
@@ -62,9 +69,10 @@ int qaEngineInit(QaEngine *e, const QaLayerJob *job, int lanes, int rows, QaErr 
 void qaEngineFree(QaEngine *e) {
   free(e->chunks);
   free(e->act);
-  free(e->wgt);
+  free(e->wgt_buf);
   e->chunks = NULL;
-  e->act = e->wgt = NULL;
+  e->act = NULL;
+  e->wgt = e->wgt_buf = NULL;
 }
 
 void qaEngineLoad(QaEngine *e, const QaChunk *c) {
@@ -73,17 +81,20 @@ void qaEngineLoad(QaEngine *e, const QaChunk *c) {
   int g0 = c->pack * e->gpp;
   int ng = l->groups - g0 < e->gpp ? l->groups - g0 : e->gpp;
   int cin = ng * e->cg;
-  if (c->pack != e->cur_pack) {
+  if (c->pack != e->cur_pack && !e->wgt_buf) {
+    e->kf = ng * e->kg;
+    e->k0 = g0 * e->kg;
+  } else if (c->pack != e->cur_pack) {
     /* weights: filter j of the pack belongs to group g0 + j / kg and sees only
     ** that group's lanes. */
     e->kf = ng * e->kg;
     e->k0 = g0 * e->kg;
     size_t per_f = (size_t)l->r * l->s * e->cpad;
-    memset(e->wgt, 0, (size_t)e->kf * per_f * sizeof(int32_t));
+    memset(e->wgt_buf, 0, (size_t)e->kf * per_f * sizeof(int32_t));
     for (int j = 0; j < e->kf; j++) {
       int gl = j / e->kg;
       const int32_t *src = e->job->wgt + (int64_t)(e->k0 + j) * e->cg * l->r * l->s;
-      int32_t *dst = e->wgt + j * per_f;
+      int32_t *dst = e->wgt_buf + j * per_f;
       for (int ci = 0; ci < e->cg; ci++)
         for (int r = 0; r < l->r; r++)
           for (int s = 0; s < l->s; s++)

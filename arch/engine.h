@@ -50,7 +50,9 @@ typedef struct QaEngine {
   int kf;                /* filters in the loaded pack */
   int k0;                /* first global output channel of the loaded pack */
   int32_t *act;          /* hp * wp * cpad, owned */
-  int32_t *wgt;          /* packs' max filters * R * S * cpad, owned */
+  const int32_t *wgt;    /* packed weights: wgt_buf, or job->wgt itself when the layouts
+                            coincide (one group, R = S = 1, channels a multiple of lanes) */
+  int32_t *wgt_buf;      /* packs' max filters * R * S * cpad, owned; NULL when aliased */
 } QaEngine;
 
 /* Plan a layer's chunks for bricks of `lanes` channels and `rows` filter rows. */

@@ -95,7 +95,10 @@ static int32_t codeOf(const Coder *c, double t) {
     m = nearestMag(c, a);
   } else {
     if (a > c->qmax) a = c->qmax;
-    m = (int32_t)round(a); /* half away from zero */
+    /* round half away from zero, as round(a) but inline: a + 0.5 is exact for every
+    ** a >= 0 here except just below 0.5, where it rounds up to 1; undo that case. */
+    m = (int32_t)(a + 0.5);
+    m -= (double)m - a > 0.5;
   }
   return t < 0 ? -m : m;
 }
