@@ -22,6 +22,12 @@ int qaMemPlanLayer(const QaArchConfig *cfg, const QaEngine *e, QaMemPlan *plan, 
   double nm_bits = qaCfgGetOr(cfg, "nm_kib", 4096) * 8192.0;
   double w_bits = (double)qaLayerWgtCount(l) * e->w_store_bits;
   double a_bits = (double)qaLayerActCount(l) * e->a_store_bits + (double)qaLayerOutCount(l) * e->o_store_bits;
+  double dram_bits = qaCfgGetOr(cfg, "dram_gib", 8) * 8.0 * 1024 * 1024 * 1024;
+  if (w_bits + a_bits > dram_bits)
+    return qaErrSet(err, QA_EUSER,
+                    "layer '%s': weights and activations need %.3g GiB of DRAM but dram_gib is %g; "
+                    "raise dram_gib or lower the batch",
+                    l->name, (w_bits + a_bits) / (8.0 * 1024 * 1024 * 1024), qaCfgGetOr(cfg, "dram_gib", 8));
   plan->weights_on_chip = w_bits <= sb_bits;
   plan->acts_on_chip = a_bits <= nm_bits;
   int resident = qaCfgGetOr(cfg, "weights_resident", 0) != 0;

@@ -42,6 +42,8 @@ extern "C" {
   {"dram_gbps", QA_PT_REAL, 0, 1e6, 25.6, "GB/s",                                              \
    "off-chip bandwidth; 0 = ideal memory (assumed default: one DDR4-3200 x64 channel)"},      \
   {"dram_latency_ns", QA_PT_REAL, 0, 1e6, 100, "ns", "latency of each DRAM transfer (assumed)"},  \
+  {"dram_gib", QA_PT_REAL, 1e-9, 1e6, 8, "GiB",                                                 \
+   "DRAM capacity: a layer's weights and activations must fit (assumed default)"},            \
   {"weights_resident", QA_PT_BOOL, 0, 1, 0, "",                                                 \
    "weights that fit on chip were loaded before the run (DaDianNao's premise): no DRAM reads"}
 
@@ -63,7 +65,8 @@ typedef struct QaMemPlan {
 
 /* The clock period of a config in integer picoseconds (as the SystemC clock uses). */
 int64_t qaMemPeriodPs(const QaArchConfig *cfg);
-/* Plan the DRAM traffic of a layer whose engine has been initialised. */
+/* Plan the DRAM traffic of a layer whose engine has been initialised. QA_EUSER if
+** the layer's weights and activations do not fit in dram_gib. */
 int qaMemPlanLayer(const QaArchConfig *cfg, const QaEngine *e, QaMemPlan *plan, QaErr *err);
 void qaMemPlanFree(QaMemPlan *plan);
 /* Duration of one transfer in ps (0 for 0 bits or an ideal memory). */

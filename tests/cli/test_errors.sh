@@ -14,6 +14,7 @@ expect 1 "--a-bits: 0 is out of range" -- "$Q" run --net resnet18 --a-bits 0
 expect 1 "unknown network 'resnet19'" -- "$Q" run --net resnet19 --no-store
 expect 1 "unknown architecture 'eyeriss'.*qasim archs" -- "$Q" run --arch eyeriss --net resnet18 --no-store
 expect 1 "laconic \(max_bits 8\) runs 1..8-bit codes" -- "$Q" run --arch laconic --set max_bits=8 --net "$D/tiny.yaml" --bits 16 --no-store
+expect 1 "layer 'conv1': weights and activations need .* GiB of DRAM but dram_gib is 1e-07" -- "$Q" run --set dram_gib=0.0000001 --net "$D/tiny.yaml" --no-store
 expect 1 "8-bit datapath" -- "$Q" run --arch dadiannao8 --net "$D/tiny.yaml" --bits 16 --no-store
 expect 1 "bad_arch.yaml:4: unknown parameter 'lanse'" -- "$Q" run --config "$D/bad_arch.yaml" --net "$D/tiny.yaml" --no-store
 expect 1 "bad_range.yaml:2: parameter 'tiles' = 0 is out of range" -- "$Q" run --config "$D/bad_range.yaml" --net "$D/tiny.yaml" --no-store
