@@ -8,9 +8,9 @@
 ** from the defaults and optionally a YAML file; the loader validates every key
 ** against the table and records which keys were set.
 **
-** Execution is organised in the project's vocabulary (see arch/README.md): a layer is cut into "packs" of groups and "passes" of filters;
-** a pass visits every output window; a brick step feeds `lanes` channels of one
-** (window, r, s) to all filter rows. The kernel computes a whole pass in C
+** Execution is organised in the project's vocabulary (see arch/README.md): a layer
+** is cut into "packs" of groups and "passes" of filters; a pass visits every output
+** window; a brick step feeds `lanes` channels of one (window, r, s) to all filter rows. The kernel computes a whole pass in C
 ** (outputs, cycles, action counts) for the loosely-timed mode, and also offers a
 ** per-cycle tick over explicit PE state for the clocked mode. Both must report the
 ** same cycle count; the SystemC driver (sc_sim.cpp) adds time and structure only.
