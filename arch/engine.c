@@ -137,3 +137,23 @@ int qaEngineCheckActCodes(const QaArchConfig *cfg, const QaLayerJob *job, const 
                   job->layer->name, (int)job->act[i], (long long)i, p, job->a_signed ? "signed" : "unsigned",
                   (long long)lo, (long long)hi, cfg->desc->name, what);
 }
+
+void qaEnginePassDots(const QaEngine *e, const QaChunk *c, int acc_bits, int64_t *overflows) {
+  const QaLayer *l = e->l;
+  int span = l->s * e->cpad, cg = e->cg;
+  for (int oy = 0; oy < e->oh; oy++)
+    for (int ox = 0; ox < e->ow; ox++)
+      for (int f = c->f0; f < c->f0 + c->nf; f++) {
+        /* only the filter's own group's channels can be non-zero */
+        int lo = e->gpp > 1 ? (f / e->kg) * cg : 0;
+        int64_t acc = 0;
+        for (int r = 0; r < l->r; r++) {
+          const int32_t *a = qaEngineActRow(e, oy, ox, r), *w = qaEngineWgtRow(e, f, r);
+          if (lo == 0 && cg == e->cpad)
+            acc += qaEngineDot(a, w, span);
+          else
+            for (int s = 0; s < l->s; s++) acc += qaEngineDot(a + s * e->cpad + lo, w + s * e->cpad + lo, cg);
+        }
+        qaEnginePut(e, acc_bits, overflows, c->img, f, oy, ox, acc);
+      }
+}

@@ -111,6 +111,13 @@ static inline int64_t qaEngineDot(const int32_t *QA_RESTRICT a, const int32_t *Q
   return acc;
 }
 
+/* Outputs of a whole pass (chunk c, already loaded) as exact dot products over each
+** window's R x S x bricks, stored through qaEnginePut. Lanes of other groups in a
+** packed brick hold zero weights and are skipped. The loosely-timed mode of every
+** bit-parallel, bit-serial and one-offset kernel computes its outputs this way: their
+** datapaths sum to exactly these products. */
+void qaEnginePassDots(const QaEngine *e, const QaChunk *c, int acc_bits, int64_t *overflows);
+
 /* QA_EUSER unless every activation code of the job fits job->a_bits bits (unsigned
 ** 0..2^p-1, or two's complement -2^(p-1)..2^(p-1)-1 when job->a_signed); the
 ** message names the first offending code and says what the datapath does with the

@@ -237,25 +237,9 @@ static inline void ohd_put(QaExec *ex, const QaChunk *c, int f, int oy, int ox, 
 static int64_t ohd_run_chunk(QaExec *ex, int64_t i) {
   QaEngine *e = &ex->e;
   const QaChunk *c = &e->chunks[i];
-  const QaLayer *l = e->l;
   ohd_load(ex, c);
   ohd_count(ex, c, ohd_effectual(ex, c));
-  int span = l->s * e->cpad, cg = e->cg;
-  for (int oy = 0; oy < e->oh; oy++)
-    for (int ox = 0; ox < e->ow; ox++)
-      for (int f = c->f0; f < c->f0 + c->nf; f++) {
-        /* only the filter's own group's channels can be non-zero */
-        int lo = e->gpp > 1 ? (f / e->kg) * cg : 0;
-        int64_t acc = 0;
-        for (int r = 0; r < l->r; r++) {
-          const int32_t *a = qaEngineActRow(e, oy, ox, r), *w = qaEngineWgtRow(e, f, r);
-          if (lo == 0 && cg == e->cpad)
-            acc += qaEngineDot(a, w, span);
-          else
-            for (int s = 0; s < l->s; s++) acc += qaEngineDot(a + s * e->cpad + lo, w + s * e->cpad + lo, cg);
-        }
-        ohd_put(ex, c, f, oy, ox, acc);
-      }
+  qaEnginePassDots(e, c, ex->acc_bits, &ex->st->acc_overflows);
   return qaEngineWindows(e) * qaEngineStepsPerWindow(e);
 }
 

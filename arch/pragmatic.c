@@ -388,17 +388,9 @@ static inline void put_output(QaExec *ex, const QaChunk *c, int f, int64_t win, 
 static int64_t pra_run_chunk(QaExec *ex, int64_t i) {
   QaEngine *e = &ex->e;
   const QaChunk *c = &e->chunks[i];
-  const QaLayer *l = e->l;
   load_chunk(ex, c);
   count_chunk(ex, c);
-  int span = l->s * e->cpad;
-  for (int oy = 0; oy < e->oh; oy++)
-    for (int ox = 0; ox < e->ow; ox++)
-      for (int f = c->f0; f < c->f0 + c->nf; f++) {
-        int64_t acc = 0;
-        for (int r = 0; r < l->r; r++) acc += qaEngineDot(qaEngineActRow(e, oy, ox, r), qaEngineWgtRow(e, f, r), span);
-        put_output(ex, c, f, (int64_t)oy * e->ow + ox, acc);
-      }
+  qaEnginePassDots(e, c, ex->acc_bits, &ex->st->acc_overflows);
   return ex->cyc;
 }
 
