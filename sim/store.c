@@ -325,6 +325,12 @@ static int stepDone(QaStore *st, sqlite3_stmt *s, QaErr *err) {
   return qrc;
 }
 
+/* Step a statement whose binds reported src (the last bind status): a bind failure
+** is reported instead of stepping. */
+static int bindsDone(QaStore *st, sqlite3_stmt *s, int src, QaErr *err) {
+  return src != SQLITE_OK ? bindErr(st, err, src, s) : stepDone(st, s, err);
+}
+
 /* Run a script of one or more statements (not prepared for reuse: used on open only).
 ** The error names the failing statement. */
 static int execScript(QaStore *st, const char *sql, QaErr *err) {
@@ -539,11 +545,7 @@ int qaStoreBeginRun(QaStore *st, const QaRunInfo *info, int64_t *run_id, QaErr *
   bindText(s, ":timing", info->timing, &src);
   bindDouble(s, ":clock_mhz", info->clock_mhz, &src);
   bindText(s, ":command_line", info->command_line, &src);
-  if (src != SQLITE_OK) {
-    rc = bindErr(st, err, src, s);
-    goto end;
-  }
-  if ((rc = stepDone(st, s, err))) goto end;
+  if ((rc = bindsDone(st, s, src, err))) goto end;
   st->run_id = (int64_t)sqlite3_last_insert_rowid(st->db);
   *run_id = st->run_id;
 end:
@@ -601,11 +603,7 @@ int qaStoreAddLayer(QaStore *st, int64_t run_id, const QaLayerRecord *rec, QaErr
   bindI64OrNull(s, ":outputs_verified", ls->outputs_verified, &src);
   bindI64(s, ":n_mismatches", ls->n_mismatches, &src);
   bindI64(s, ":acc_overflows", ls->acc_overflows, &src);
-  if (src != SQLITE_OK) {
-    rc = bindErr(st, err, src, s);
-    goto end;
-  }
-  if ((rc = stepDone(st, s, err))) goto end;
+  if ((rc = bindsDone(st, s, src, err))) goto end;
 
   s = st->stmt[S_INSERT_ACTION];
   for (int i = 0; i < ls->n_actions; i++) {
@@ -617,11 +615,7 @@ int qaStoreAddLayer(QaStore *st, int64_t run_id, const QaLayerRecord *rec, QaErr
     bindI64(s, ":a_bits", a->a_bits, &src);
     bindI64(s, ":w_bits", a->w_bits, &src);
     bindI64(s, ":count", a->count, &src);
-    if (src != SQLITE_OK) {
-      rc = bindErr(st, err, src, s);
-      goto end;
-    }
-    if ((rc = stepDone(st, s, err))) goto end;
+    if ((rc = bindsDone(st, s, src, err))) goto end;
   }
 end:
   if (rc) {
@@ -647,11 +641,7 @@ int qaStoreFinishRun(QaStore *st, int64_t run_id, const QaRunTotals *tot, QaErr 
   bindDouble(s, ":wall_s", tot->wall_s, &src);
   bindDouble(s, ":sim_macs_per_s", tot->sim_macs_per_s, &src);
   bindI64(s, ":all_verified", tot->all_verified ? 1 : 0, &src);
-  if (src != SQLITE_OK) {
-    rc = bindErr(st, err, src, s);
-    goto end;
-  }
-  if ((rc = stepDone(st, s, err))) goto end;
+  if ((rc = bindsDone(st, s, src, err))) goto end;
   if ((rc = stepDone(st, st->stmt[S_COMMIT], err))) goto end;
   st->run_open = 0;
   st->run_id = 0;
@@ -742,11 +732,7 @@ int qaStoreBeginPricing(QaStore *st, int64_t run_id, const char *costs, QaErr *e
     sqlite3_stmt *s = st->stmt[k ? S_DELETE_RUN_ENERGY : S_DELETE_ENERGY];
     bindI64(s, ":run_id", run_id, &src);
     bindText(s, ":costs", costs, &src);
-    if (src != SQLITE_OK) {
-      rc = bindErr(st, err, src, s);
-      goto end;
-    }
-    if ((rc = stepDone(st, s, err))) goto end;
+    if ((rc = bindsDone(st, s, src, err))) goto end;
   }
 end:
   if (rc) failRun(st);
