@@ -725,6 +725,24 @@ static void gpHead(FILE *f, const QaReportPlot *p, int width_px, int height_px) 
 
 /* Bar-chart x axis: row i (a cluster or a stack) sits at x = i; frame the rows
 ** tightly and rotate the tic labels when they would collide. */
+/* The plot command of a bar chart: one series per column, data columns first_col.. of
+** <name>.dat, x tick labels from column xtic_col, series x titled titles[cols[x]] (or
+** the config label when titles is NULL) and coloured by its stable index cols[x]. */
+static void gpBarPlot(FILE *f, const Ctx *c, const char *name, int first_col, int xtic_col,
+                      const int *cols, int n_cols, char *const *titles) {
+  fprintf(f, "plot ");
+  for (int x = 0; x < n_cols; x++) {
+    if (x == 0)
+      fprintf(f, "'%s.dat' using %d:xtic(%d)", name, first_col + x, xtic_col);
+    else
+      fprintf(f, ", \\\n     '' using %d", first_col + x);
+    fprintf(f, " title ");
+    putGpString(f, titles ? titles[cols[x]] : c->cfg[cols[x]].label);
+    fprintf(f, " lt %d", cols[x] + 1);
+  }
+  fprintf(f, "\nunset output\n");
+}
+
 static void gpXtics(FILE *f, int n_rows, size_t max_label, int plot_w_px) {
   fprintf(f, "set xrange [-0.5:%d.5]\n", n_rows - 1);
   if ((double)n_rows * ((double)max_label * 7.0 + 12.0) > (double)plot_w_px)
@@ -905,17 +923,7 @@ static int plotLayers(Ctx *c, int w, QaErr *err) {
     for (int x = 0; x < n_cols; x++)
       if ((double)rows[r].v[x] > max_v) max_v = (double)rows[r].v[x];
   gpYAxis(f, c->log_y, max_v);
-  fprintf(f, "plot ");
-  for (int x = 0; x < n_cols; x++) {
-    if (x == 0)
-      fprintf(f, "'%s.dat' using %d:xtic(2)", p->name, 3 + x);
-    else
-      fprintf(f, ", \\\n     '' using %d", 3 + x);
-    fprintf(f, " title ");
-    putGpString(f, c->cfg[cols[x]].label);
-    fprintf(f, " lt %d", cols[x] + 1);
-  }
-  fprintf(f, "\nunset output\n");
+  gpBarPlot(f, c, p->name, 3, 2, cols, n_cols, NULL);
   rc = closeW(p->gp_path, f, err);
   f = NULL;
 end:
@@ -1053,17 +1061,7 @@ static int plotRatio(Ctx *c, int energy, QaErr *err) {
   fprintf(f, "set yrange [0:*]\n");
   fprintf(f, "set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead dt 2 lw 1 "
              "lc rgb '#555555' front\n");
-  fprintf(f, "plot ");
-  for (int x = 0; x < n_cols; x++) {
-    if (x == 0)
-      fprintf(f, "'%s.dat' using %d:xtic(1)", p->name, 2 + x);
-    else
-      fprintf(f, ", \\\n     '' using %d", 2 + x);
-    fprintf(f, " title ");
-    putGpString(f, c->cfg[cols[x]].label);
-    fprintf(f, " lt %d", cols[x] + 1);
-  }
-  fprintf(f, "\nunset output\n");
+  gpBarPlot(f, c, p->name, 2, 1, cols, n_cols, NULL);
   rc = closeW(p->gp_path, f, err);
   f = NULL;
 end:
@@ -1310,17 +1308,7 @@ static int plotEnergy(Ctx *c, int w, QaErr *err) {
   for (int r = 0; r < n_rows; r++)
     if (CELL(c, w, rows[r]).energy_pj > max_pj) max_pj = CELL(c, w, rows[r]).energy_pj;
   gpYAxis(f, 0, max_pj);
-  fprintf(f, "plot ");
-  for (int x = 0; x < n_cols; x++) {
-    if (x == 0)
-      fprintf(f, "'%s.dat' using %d:xtic(1)", p->name, 2 + x);
-    else
-      fprintf(f, ", \\\n     '' using %d", 2 + x);
-    fprintf(f, " title ");
-    putGpString(f, c->comp[cols[x]]);
-    fprintf(f, " lt %d", cols[x] + 1);
-  }
-  fprintf(f, "\nunset output\n");
+  gpBarPlot(f, c, p->name, 2, 1, cols, n_cols, c->comp);
   rc = closeW(p->gp_path, f, err);
   f = NULL;
 end:
