@@ -114,12 +114,8 @@ static void count_chunk(QaExec *ex, const QaChunk *c) {
   qaStatsAddAction(st, "mult", "op", dp, dp, steps * c->nf * e->lanes);
   qaStatsAddAction(st, "adder_tree", "op", 2 * dp, 0, steps * c->nf);
   qaStatsAddAction(st, "acc", "op", ex->acc_bits, 0, steps * c->nf);
-  qaStatsAddAction(st, "nm", "read_bits", 0, 0, steps * e->lanes * dp);
-  qaStatsAddAction(st, "nbin", "write_bits", 0, 0, steps * tiles_active * e->lanes * dp);
-  qaStatsAddAction(st, "nbin", "read_bits", 0, 0, steps * tiles_active * e->lanes * dp);
-  qaStatsAddAction(st, "sb", "read_bits", 0, 0, steps * c->nf * e->lanes * dp);
-  qaStatsAddAction(st, "nbout", "write_bits", 0, 0, windows * c->nf * dp);
-  qaStatsAddAction(st, "nm", "write_bits", 0, 0, windows * c->nf * dp);
+  qaEngineCountBuffers(st, steps * e->lanes * dp, tiles_active, steps * c->nf * e->lanes * dp,
+                       windows * c->nf * dp);
 }
 
 static inline void put_output(QaExec *ex, const QaChunk *c, int f, int oy, int ox, int64_t exact) {

@@ -157,3 +157,13 @@ void qaEnginePassDots(const QaEngine *e, const QaChunk *c, int acc_bits, int64_t
         qaEnginePut(e, acc_bits, overflows, c->img, f, oy, ox, acc);
       }
 }
+
+void qaEngineCountBuffers(QaLayerStats *st, int64_t act_bits, int64_t tiles_active, int64_t sb_bits,
+                          int64_t out_bits) {
+  qaStatsAddAction(st, "nm", "read_bits", 0, 0, act_bits);
+  qaStatsAddAction(st, "nbin", "write_bits", 0, 0, act_bits * tiles_active);
+  qaStatsAddAction(st, "nbin", "read_bits", 0, 0, act_bits * tiles_active);
+  qaStatsAddAction(st, "sb", "read_bits", 0, 0, sb_bits);
+  qaStatsAddAction(st, "nbout", "write_bits", 0, 0, out_bits);
+  qaStatsAddAction(st, "nm", "write_bits", 0, 0, out_bits);
+}

@@ -118,6 +118,13 @@ static inline int64_t qaEngineDot(const int32_t *QA_RESTRICT a, const int32_t *Q
 ** datapaths sum to exactly these products. */
 void qaEnginePassDots(const QaEngine *e, const QaChunk *c, int acc_bits, int64_t *overflows);
 
+/* Count a pass's on-chip buffer traffic the same way for every kernel: act_bits
+** activation bits read from NM and written into, then read from, the NBin of each of
+** tiles_active tiles; sb_bits weight bits read from the weight memories; out_bits
+** output bits written to NBout and back to NM. */
+void qaEngineCountBuffers(QaLayerStats *st, int64_t act_bits, int64_t tiles_active, int64_t sb_bits,
+                          int64_t out_bits);
+
 /* QA_EUSER unless every activation code of the job fits job->a_bits bits (unsigned
 ** 0..2^p-1, or two's complement -2^(p-1)..2^(p-1)-1 when job->a_signed); the
 ** message names the first offending code and says what the datapath does with the

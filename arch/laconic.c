@@ -341,12 +341,8 @@ static void count_chunk(QaExec *ex, const QaChunk *c, int64_t eff, int64_t pe_cy
   qaStatsAddAction(st, "acc", "op", ex->acc_bits, 0, pe_cycles);
   qaStatsAddAction(st, "term_encoder", "op", ab, 0, wsteps * lanes * tiles_active);
   qaStatsAddAction(st, "term_encoder", "op", wb, 0, steps * c->nf * lanes);
-  qaStatsAddAction(st, "nm", "read_bits", 0, 0, wsteps * lanes * e->a_store_bits);
-  qaStatsAddAction(st, "nbin", "write_bits", 0, 0, wsteps * tiles_active * lanes * e->a_store_bits);
-  qaStatsAddAction(st, "nbin", "read_bits", 0, 0, wsteps * tiles_active * lanes * e->a_store_bits);
-  qaStatsAddAction(st, "sb", "read_bits", 0, 0, steps * c->nf * lanes * e->w_store_bits);
-  qaStatsAddAction(st, "nbout", "write_bits", 0, 0, ex->nwin * c->nf * e->o_store_bits);
-  qaStatsAddAction(st, "nm", "write_bits", 0, 0, ex->nwin * c->nf * e->o_store_bits);
+  qaEngineCountBuffers(st, wsteps * lanes * e->a_store_bits, tiles_active,
+                       steps * c->nf * lanes * e->w_store_bits, ex->nwin * c->nf * e->o_store_bits);
 }
 
 static inline void put_output(QaExec *ex, const QaChunk *c, int f, int oy, int ox, int64_t exact) {

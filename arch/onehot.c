@@ -222,12 +222,7 @@ static void ohd_count(QaExec *ex, const QaChunk *c, int64_t eff) {
   qaStatsAddAction(st, "histogram", "op", positions, counter_bits, steps * c->nf);
   qaStatsAddAction(st, "adder_tree", "op", counter_bits + positions, positions, steps * c->nf);
   qaStatsAddAction(st, "acc", "op", ex->acc_bits, 0, steps * c->nf);
-  qaStatsAddAction(st, "nm", "read_bits", 0, 0, steps * lanes * ab);
-  qaStatsAddAction(st, "nbin", "write_bits", 0, 0, steps * tiles_active * lanes * ab);
-  qaStatsAddAction(st, "nbin", "read_bits", 0, 0, steps * tiles_active * lanes * ab);
-  qaStatsAddAction(st, "sb", "read_bits", 0, 0, steps * c->nf * lanes * wb);
-  qaStatsAddAction(st, "nbout", "write_bits", 0, 0, windows * c->nf * ob);
-  qaStatsAddAction(st, "nm", "write_bits", 0, 0, windows * c->nf * ob);
+  qaEngineCountBuffers(st, steps * lanes * ab, tiles_active, steps * c->nf * lanes * wb, windows * c->nf * ob);
 }
 
 static inline void ohd_put(QaExec *ex, const QaChunk *c, int f, int oy, int ox, int64_t exact) {

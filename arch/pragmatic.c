@@ -366,16 +366,11 @@ static void count_chunk(QaExec *ex, const QaChunk *c) {
   qaStatsAddAction(st, "adder_tree", "op", tree_in, 0, pe_cycles);
   qaStatsAddAction(st, "shifter2", "op", tree_in + lg, ex->a_bits, pe_cycles);
   qaStatsAddAction(st, "acc", "op", ex->acc_bits, 0, pe_cycles);
-  qaStatsAddAction(st, "nm", "read_bits", 0, 0, act_bits);
-  qaStatsAddAction(st, "nbin", "write_bits", 0, 0, act_bits * tiles_active);
-  qaStatsAddAction(st, "nbin", "read_bits", 0, 0, act_bits * tiles_active);
-  qaStatsAddAction(st, "sb", "read_bits", 0, 0, steps * c->nf * L * dp);
+  qaEngineCountBuffers(st, act_bits, tiles_active, steps * c->nf * L * dp, ex->n_win * c->nf * dp);
   if (ex->ra > 0) {
     qaStatsAddAction(st, "runahead_reg", "write_bits", 0, 0, col_steps * c->nf * L * dp);
     qaStatsAddAction(st, "runahead_reg", "read_bits", 0, 0, col_steps * c->nf * L * dp);
   }
-  qaStatsAddAction(st, "nbout", "write_bits", 0, 0, ex->n_win * c->nf * dp);
-  qaStatsAddAction(st, "nm", "write_bits", 0, 0, ex->n_win * c->nf * dp);
 }
 
 static inline void put_output(QaExec *ex, const QaChunk *c, int f, int64_t win, int64_t exact) {

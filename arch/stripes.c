@@ -155,12 +155,7 @@ static void count_chunk(QaExec *ex, const QaChunk *c) {
   qaStatsAddAction(st, "and", "op", 1, dp, sip_cycles * L);
   qaStatsAddAction(st, "adder_tree", "op", dp, 0, sip_cycles);
   qaStatsAddAction(st, "acc", "op", ex->acc_bits, 0, sip_cycles);
-  qaStatsAddAction(st, "nm", "read_bits", 0, 0, act_bits);
-  qaStatsAddAction(st, "nbin", "write_bits", 0, 0, act_bits * tiles_active);
-  qaStatsAddAction(st, "nbin", "read_bits", 0, 0, act_bits * tiles_active);
-  qaStatsAddAction(st, "sb", "read_bits", 0, 0, steps * c->nf * L * dp);
-  qaStatsAddAction(st, "nbout", "write_bits", 0, 0, ex->n_win * c->nf * dp);
-  qaStatsAddAction(st, "nm", "write_bits", 0, 0, ex->n_win * c->nf * dp);
+  qaEngineCountBuffers(st, act_bits, tiles_active, steps * c->nf * L * dp, ex->n_win * c->nf * dp);
 }
 
 static inline void put_output(QaExec *ex, const QaChunk *c, int f, int oy, int ox, int64_t exact) {
