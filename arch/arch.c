@@ -2,7 +2,7 @@
 ** arch.c - architecture registry, parameter tables and YAML architecture configs.
 */
 #define _POSIX_C_SOURCE 200809L
-#include "arch.h"
+#include "arch/arch.h"
 
 #include <errno.h>
 #include <libfyaml.h>
@@ -21,13 +21,8 @@ extern const QaArchDesc qaArchOneHotDaDianNao;
 extern const QaArchDesc qaArchKHotLaconic;
 
 static const QaArchDesc *const registry[] = {
-    &qaArchDaDianNao,
-    &qaArchDaDianNao8,
-    &qaArchStripes,
-    &qaArchPragmatic,
-    &qaArchLaconic,
-    &qaArchOneHotDaDianNao,
-    &qaArchKHotLaconic,
+    &qaArchDaDianNao, &qaArchDaDianNao8,      &qaArchStripes,     &qaArchPragmatic,
+    &qaArchLaconic,   &qaArchOneHotDaDianNao, &qaArchKHotLaconic,
 };
 
 int qaArchCount(void) { return (int)(sizeof registry / sizeof registry[0]); }
@@ -43,8 +38,7 @@ int qaArchFind(const char *name, const QaArchDesc **out, QaErr *err) {
     if (i) strncat(known, ", ", sizeof known - strlen(known) - 1);
     strncat(known, registry[i]->name, sizeof known - strlen(known) - 1);
   }
-  return qaErrSet(err, QA_EUSER, "unknown architecture '%s'; known: %s (see `qasim archs`)", name,
-                  known);
+  return qaErrSet(err, QA_EUSER, "unknown architecture '%s'; known: %s (see `qasim archs`)", name, known);
 }
 
 static int param_index(const QaArchDesc *d, const char *name) {
@@ -56,8 +50,8 @@ static int param_index(const QaArchDesc *d, const char *name) {
 double qaCfgGet(const QaArchConfig *cfg, const char *name) {
   int i = param_index(cfg->desc, name);
   if (i < 0) {
-    fprintf(stderr, "qasim: internal error: architecture '%s' has no parameter '%s'\n",
-            cfg->desc->name, name);
+    fprintf(stderr, "qasim: internal error: architecture '%s' has no parameter '%s'\n", cfg->desc->name,
+            name);
     abort();
   }
   return cfg->v[i];
@@ -85,15 +79,14 @@ static void list_params(const QaArchDesc *d, char *buf, size_t len) {
   }
 }
 
-int qaCfgSetText(QaArchConfig *cfg, const char *name, const char *value, const char *origin,
-                 QaErr *err) {
+int qaCfgSetText(QaArchConfig *cfg, const char *name, const char *value, const char *origin, QaErr *err) {
   const QaArchDesc *d = cfg->desc;
   int i = param_index(d, name);
   if (i < 0) {
     char known[1024];
     list_params(d, known, sizeof known);
-    return qaErrSet(err, QA_EUSER, "%s: unknown parameter '%s' for architecture %s (known: %s)",
-                    origin, name, d->name, known);
+    return qaErrSet(err, QA_EUSER, "%s: unknown parameter '%s' for architecture %s (known: %s)", origin, name,
+                    d->name, known);
   }
   const QaParamDef *p = &d->params[i];
   double v;
@@ -104,20 +97,18 @@ int qaCfgSetText(QaArchConfig *cfg, const char *name, const char *value, const c
     else if (!strcasecmp(value, "false") || !strcasecmp(value, "no") || !strcmp(value, "0"))
       v = 0;
     else
-      return qaErrSet(err, QA_EUSER, "%s: parameter '%s' must be true or false, got '%s'", origin,
-                      name, value);
+      return qaErrSet(err, QA_EUSER, "%s: parameter '%s' must be true or false, got '%s'", origin, name,
+                      value);
   } else {
     errno = 0;
     v = strtod(value, &end);
     if (errno || end == value || *end || !isfinite(v))
-      return qaErrSet(err, QA_EUSER, "%s: parameter '%s' must be a number, got '%s'", origin, name,
-                      value);
+      return qaErrSet(err, QA_EUSER, "%s: parameter '%s' must be a number, got '%s'", origin, name, value);
     if (p->type == QA_PT_INT && v != floor(v))
-      return qaErrSet(err, QA_EUSER, "%s: parameter '%s' must be an integer, got '%s'", origin, name,
-                      value);
+      return qaErrSet(err, QA_EUSER, "%s: parameter '%s' must be an integer, got '%s'", origin, name, value);
     if (v < p->min || v > p->max)
-      return qaErrSet(err, QA_EUSER, "%s: parameter '%s' = %s is out of range [%g, %g]%s%s", origin,
-                      name, value, p->min, p->max, p->unit[0] ? " " : "", p->unit);
+      return qaErrSet(err, QA_EUSER, "%s: parameter '%s' = %s is out of range [%g, %g]%s%s", origin, name,
+                      value, p->min, p->max, p->unit[0] ? " " : "", p->unit);
   }
   cfg->v[i] = v;
   cfg->set[i] = 1;
@@ -204,7 +195,8 @@ int qaCfgLoadYaml(const char *path, QaArchConfig *cfg, QaErr *err) {
   }
   struct fy_node *root = fy_document_root(doc);
   if (!root || !fy_node_is_mapping(root)) {
-    rc = qaErrSet(err, QA_EUSER, "%s:1: an architecture config must be a mapping with 'arch: NAME' and parameters", path);
+    rc = qaErrSet(err, QA_EUSER,
+                  "%s:1: an architecture config must be a mapping with 'arch: NAME' and parameters", path);
     goto end;
   }
   struct fy_node *an = fy_node_mapping_lookup_by_string(root, "arch", FY_NT);

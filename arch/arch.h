@@ -10,7 +10,8 @@
 **
 ** Execution is organised in the project's vocabulary (see arch/README.md): a layer
 ** is cut into "packs" of groups and "passes" of filters; a pass visits every output
-** window; a brick step feeds `lanes` channels of one (window, r, s) to all filter rows. The kernel computes a whole pass in C
+** window; a brick step feeds `lanes` channels of one (window, r, s) to all filter rows. The kernel computes a
+*whole pass in C
 ** (outputs, cycles, action counts) for the loosely-timed mode, and also offers a
 ** per-cycle tick over explicit PE state for the clocked mode. Both must report the
 ** same cycle count; the SystemC driver (sc_sim.cpp) adds time and structure only.
@@ -18,10 +19,10 @@
 #ifndef QA_ARCH_H
 #define QA_ARCH_H
 
-#include "../sim/qa.h"
-#include "../sim/stats.h"
-#include "../sim/terms.h"
-#include "../workloads/layer.h"
+#include "base/qa.h"
+#include "arch/stats.h"
+#include "quant/terms.h"
+#include "workloads/layer.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -43,9 +44,9 @@ struct QaArchDesc;
 
 typedef struct QaArchConfig {
   const struct QaArchDesc *desc;
-  double v[QA_PARAMS_MAX];            /* values, indexed like desc->params */
-  unsigned char set[QA_PARAMS_MAX];   /* 1 if given explicitly (file or override) */
-  char source[QA_PATH_MAX];           /* config file path or "defaults" */
+  double v[QA_PARAMS_MAX];          /* values, indexed like desc->params */
+  unsigned char set[QA_PARAMS_MAX]; /* 1 if given explicitly (file or override) */
+  char source[QA_PATH_MAX];         /* config file path or "defaults" */
 } QaArchConfig;
 
 typedef enum QaTiming { QA_TIMING_LT = 0, QA_TIMING_CYCLE } QaTiming;
@@ -53,12 +54,12 @@ typedef enum QaTiming { QA_TIMING_LT = 0, QA_TIMING_CYCLE } QaTiming;
 /* One layer to execute, with its integer codes. All pointers are borrowed. */
 typedef struct QaLayerJob {
   const QaLayer *layer;
-  const int32_t *act;  /* N*C*H*W activation codes */
-  const int32_t *wgt;  /* K*(C/groups)*R*S weight codes */
-  int a_bits, w_bits;  /* precisions of the codes (1..16) */
-  int a_signed;        /* 1 if activation codes may be negative */
-  QaEncoder encoder;   /* term encoder for term-serial architectures */
-  int64_t *out;        /* N*K*OH*OW outputs written by the model (caller-owned) */
+  const int32_t *act; /* N*C*H*W activation codes */
+  const int32_t *wgt; /* K*(C/groups)*R*S weight codes */
+  int a_bits, w_bits; /* precisions of the codes (1..16) */
+  int a_signed;       /* 1 if activation codes may be negative */
+  QaEncoder encoder;  /* term encoder for term-serial architectures */
+  int64_t *out;       /* N*K*OH*OW outputs written by the model (caller-owned) */
 } QaLayerJob;
 
 /* Opaque per-layer execution state of an architecture kernel. */
@@ -74,8 +75,7 @@ typedef struct QaArchDesc {
   int (*check)(const QaArchConfig *cfg, const QaLayerJob *job, QaErr *err);
   /* Prepare a layer: pack operands into on-chip layouts; stats are accumulated
   ** into *st (owned by the caller, must outlive the exec). */
-  int (*begin)(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStats *st, QaExec **out,
-               QaErr *err);
+  int (*begin)(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStats *st, QaExec **out, QaErr *err);
   /* Number of chunks (passes) of the layer. */
   int64_t (*n_chunks)(const QaExec *ex);
   /* Loosely timed: compute chunk i entirely; return its cycle count. */
@@ -118,8 +118,7 @@ void qaCfgDefaults(const QaArchDesc *d, QaArchConfig *cfg);
 ** of range are QA_EUSER errors naming file, line and key. */
 int qaCfgLoadYaml(const char *path, QaArchConfig *cfg, QaErr *err);
 /* Set one parameter from text ("name=value" overrides from the command line). */
-int qaCfgSetText(QaArchConfig *cfg, const char *name, const char *value, const char *origin,
-                 QaErr *err);
+int qaCfgSetText(QaArchConfig *cfg, const char *name, const char *value, const char *origin, QaErr *err);
 /* The full resolved config as YAML text (every parameter, in table order). The
 ** text is what is stored with a run and hashed. Caller frees. */
 char *qaCfgToYaml(const QaArchConfig *cfg);

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "memory.h"
+#include "arch/memory.h"
 
 static const QaParamDef ddn_params[] = {
     {"tiles", QA_PT_INT, 1, 1024, 16, "", "tiles working in lock-step on one activation brick"},
@@ -51,8 +51,8 @@ struct QaExec {
   /* clocked state */
   const QaChunk *cur;
   int oy, ox;
-  int64_t t;       /* brick step within the window */
-  int64_t *acc;    /* one accumulator per PE row */
+  int64_t t;    /* brick step within the window */
+  int64_t *acc; /* one accumulator per PE row */
 };
 
 static double ddn_peak(const QaArchConfig *cfg) {
@@ -183,14 +183,16 @@ static void ddn_end(QaExec *ex, int64_t n_cycles) {
 
 static const QaEngine *ddn_engine(const QaExec *ex) { return &ex->e; }
 
-#define DDN_OPS                                                                              \
+#define DDN_OPS                                                                                 \
   .check = ddn_check, .begin = ddn_begin, .n_chunks = ddn_n_chunks, .run_chunk = ddn_run_chunk, \
   .start_chunk = ddn_start_chunk, .tick = ddn_tick, .end = ddn_end, .peak_macs = ddn_peak,      \
   .engine = ddn_engine
 
 const QaArchDesc qaArchDaDianNao = {
     .name = "dadiannao",
-    .summary = "DaDianNao bit-parallel baseline: 16 tiles x 16 filters x 16 lanes, 16-bit datapath, 1 cycle per brick",
+    .summary =
+        "DaDianNao bit-parallel baseline: 16 tiles x 16 filters x 16 lanes, 16-bit datapath, 1 cycle per "
+        "brick",
     .params = ddn_params,
     .n_params = (int)(sizeof ddn_params / sizeof ddn_params[0]),
     DDN_OPS,

@@ -1,7 +1,7 @@
 /*
 ** engine.c - packing of layers into bricks, packs and passes.
 */
-#include "engine.h"
+#include "arch/engine.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -117,8 +117,8 @@ void qaEngineLoad(QaEngine *e, const QaChunk *c) {
 int qaEngineCheckActCodes(const QaArchConfig *cfg, const QaLayerJob *job, const char *what, QaErr *err) {
   int p = job->a_bits;
   if (p < 1 || p > QA_BITS_MAX)
-    return qaErrSet(err, QA_EUSER, "layer '%s': %s supports 1..%d-bit activations, not %d",
-                    job->layer->name, cfg->desc->name, QA_BITS_MAX, p);
+    return qaErrSet(err, QA_EUSER, "layer '%s': %s supports 1..%d-bit activations, not %d", job->layer->name,
+                    cfg->desc->name, QA_BITS_MAX, p);
   int64_t lo = job->a_signed ? -((int64_t)1 << (p - 1)) : 0;
   int64_t hi = job->a_signed ? ((int64_t)1 << (p - 1)) - 1 : ((int64_t)1 << p) - 1;
   int64_t n = qaLayerActCount(job->layer);

@@ -16,32 +16,32 @@
 #ifndef QA_ENGINE_H
 #define QA_ENGINE_H
 
-#include "arch.h"
+#include "arch/arch.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 typedef struct QaChunk {
-  int img;   /* image index */
-  int pack;  /* pack index */
-  int f0;    /* first filter of the pass (within the pack) */
-  int nf;    /* filters in this pass (<= rows) */
+  int img;  /* image index */
+  int pack; /* pack index */
+  int f0;   /* first filter of the pass (within the pack) */
+  int nf;   /* filters in this pass (<= rows) */
 } QaChunk;
 
 typedef struct QaEngine {
   const QaLayer *l;
   const QaLayerJob *job;
-  int lanes, rows;       /* brick width (channels), filter rows per pass */
-  int oh, ow;            /* output size */
-  int hp, wp;            /* padded input size */
-  int cg, kg;            /* channels and filters per group */
-  int gpp;               /* groups per pack */
+  int lanes, rows; /* brick width (channels), filter rows per pass */
+  int oh, ow;      /* output size */
+  int hp, wp;      /* padded input size */
+  int cg, kg;      /* channels and filters per group */
+  int gpp;         /* groups per pack */
   int n_packs;
-  int cb;                /* channel bricks per pack */
-  int cpad;              /* cb * lanes */
+  int cb;   /* channel bricks per pack */
+  int cpad; /* cb * lanes */
   int64_t n_chunk;
-  QaChunk *chunks;       /* owned */
+  QaChunk *chunks; /* owned */
   /* widths the on-chip memories and DRAM store values at (set by the kernel's
   ** begin; qaEngineInit sets them to the job's a_bits / w_bits and 16) */
   int a_store_bits, w_store_bits, o_store_bits;
@@ -64,9 +64,7 @@ static inline int64_t qaEngineWindows(const QaEngine *e) { return (int64_t)e->oh
 /* Make chunk c's image and pack the loaded one (packs operands if they changed). */
 void qaEngineLoad(QaEngine *e, const QaChunk *c);
 /* Brick steps of one window: R * S * cb. */
-static inline int64_t qaEngineStepsPerWindow(const QaEngine *e) {
-  return (int64_t)e->l->r * e->l->s * e->cb;
-}
+static inline int64_t qaEngineStepsPerWindow(const QaEngine *e) { return (int64_t)e->l->r * e->l->s * e->cb; }
 /* Pointer to the activation brick row of window (oy, ox) at kernel row r:
 ** S * cpad contiguous values. */
 static inline const int32_t *qaEngineActRow(const QaEngine *e, int oy, int ox, int r) {
@@ -92,8 +90,8 @@ static inline int64_t qaWrapAcc(int64_t v, int acc_bits) {
 /* Store output (img, filter f of the loaded pack, oy, ox) as an acc_bits-wide
 ** two's-complement accumulator holds it; an exact value that does not fit is
 ** counted in *overflows. */
-static inline void qaEnginePut(const QaEngine *e, int acc_bits, int64_t *overflows, int img, int f,
-                               int oy, int ox, int64_t exact) {
+static inline void qaEnginePut(const QaEngine *e, int acc_bits, int64_t *overflows, int img, int f, int oy,
+                               int ox, int64_t exact) {
   int64_t v = qaWrapAcc(exact, acc_bits);
   if (v != exact) (*overflows)++;
   e->job->out[qaEngineOutIndex(e, img, f, oy, ox)] = v;

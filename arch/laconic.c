@@ -70,7 +70,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "laconicInt.h"
+#include "arch/laconicInt.h"
 
 #define HIST_N (2 * 17 + 2)    /* exponent sums 0..34 for |v| <= QA_TERMS_VMAX */
 #define PLANES_BYTES (4 << 20) /* weight-plane buffer of the loosely-timed outputs */

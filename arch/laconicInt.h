@@ -10,8 +10,8 @@
 #ifndef QA_LACONIC_INT_H
 #define QA_LACONIC_INT_H
 
-#include "engine.h"
-#include "memory.h"
+#include "arch/engine.h"
+#include "arch/memory.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,15 +1,13 @@
 /*
 ** memory.c - DRAM traffic plan and double-buffered timing (see memory.h).
 */
-#include "memory.h"
+#include "arch/memory.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-int64_t qaMemPeriodPs(const QaArchConfig *cfg) {
-  return llround(1e6 / qaCfgGet(cfg, "clock_mhz"));
-}
+int64_t qaMemPeriodPs(const QaArchConfig *cfg) { return llround(1e6 / qaCfgGet(cfg, "clock_mhz")); }
 
 int qaMemPlanLayer(const QaArchConfig *cfg, const QaEngine *e, QaMemPlan *plan, QaErr *err) {
   const QaLayer *l = e->l;

@@ -24,28 +24,41 @@
 #ifndef QA_MEMORY_H
 #define QA_MEMORY_H
 
-#include "engine.h"
+#include "arch/engine.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 /* The on-chip memories every architecture has (DaDianNao's sizes by default). */
-#define QA_ONCHIP_PARAMS                                                                       \
-  {"sb_kib", QA_PT_INT, 1, 1 << 20, 2048, "KiB", "synapse buffer (weight eDRAM) per tile"},    \
-  {"nbin_kib", QA_PT_INT, 1, 1 << 20, 16, "KiB", "input neuron buffer per tile"},              \
-  {"nbout_kib", QA_PT_INT, 1, 1 << 20, 16, "KiB", "output neuron buffer per tile"},            \
-  {"nm_kib", QA_PT_INT, 1, 1 << 22, 4096, "KiB", "central neuron memory (eDRAM)"}
+#define QA_ONCHIP_PARAMS                                                                    \
+  {"sb_kib", QA_PT_INT, 1, 1 << 20, 2048, "KiB", "synapse buffer (weight eDRAM) per tile"}, \
+      {"nbin_kib", QA_PT_INT, 1, 1 << 20, 16, "KiB", "input neuron buffer per tile"},       \
+      {"nbout_kib", QA_PT_INT, 1, 1 << 20, 16, "KiB", "output neuron buffer per tile"}, {   \
+    "nm_kib", QA_PT_INT, 1, 1 << 22, 4096, "KiB", "central neuron memory (eDRAM)"           \
+  }
 
 /* Parameter rows every architecture includes in its table. */
-#define QA_DRAM_PARAMS                                                                         \
-  {"dram_gbps", QA_PT_REAL, 0, 1e6, 25.6, "GB/s",                                              \
-   "off-chip bandwidth; 0 = ideal memory (assumed default: one DDR4-3200 x64 channel)"},      \
-  {"dram_latency_ns", QA_PT_REAL, 0, 1e6, 100, "ns", "latency of each DRAM transfer (assumed)"},  \
-  {"dram_gib", QA_PT_REAL, 1e-9, 1e6, 8, "GiB",                                                 \
-   "DRAM capacity: a layer's weights and activations must fit (assumed default)"},            \
-  {"weights_resident", QA_PT_BOOL, 0, 1, 0, "",                                                 \
-   "weights that fit on chip were loaded before the run (DaDianNao's premise): no DRAM reads"}
+#define QA_DRAM_PARAMS                                                                               \
+  {"dram_gbps",                                                                                      \
+   QA_PT_REAL,                                                                                       \
+   0,                                                                                                \
+   1e6,                                                                                              \
+   25.6,                                                                                             \
+   "GB/s",                                                                                           \
+   "off-chip bandwidth; 0 = ideal memory (assumed default: one DDR4-3200 x64 channel)"},             \
+      {"dram_latency_ns", QA_PT_REAL, 0, 1e6, 100, "ns", "latency of each DRAM transfer (assumed)"}, \
+      {"dram_gib",                                                                                   \
+       QA_PT_REAL,                                                                                   \
+       1e-9,                                                                                         \
+       1e6,                                                                                          \
+       8,                                                                                            \
+       "GiB",                                                                                        \
+       "DRAM capacity: a layer's weights and activations must fit (assumed default)"},               \
+  {                                                                                                  \
+    "weights_resident", QA_PT_BOOL, 0, 1, 0, "",                                                     \
+        "weights that fit on chip were loaded before the run (DaDianNao's premise): no DRAM reads"   \
+  }
 
 typedef struct QaMemChunk {
   int64_t in_bits;  /* DRAM bits to read before the chunk can start */
@@ -54,12 +67,12 @@ typedef struct QaMemChunk {
 
 typedef struct QaMemPlan {
   int64_t n_chunk;
-  QaMemChunk *chunks;     /* owned */
-  int64_t period_ps;      /* clock period */
+  QaMemChunk *chunks; /* owned */
+  int64_t period_ps;  /* clock period */
   int64_t latency_ps;
-  double gbps;            /* 0 = ideal */
-  int weights_on_chip;    /* layer weights fit in the weight memories */
-  int acts_on_chip;       /* layer activations fit in NM */
+  double gbps;         /* 0 = ideal */
+  int weights_on_chip; /* layer weights fit in the weight memories */
+  int acts_on_chip;    /* layer activations fit in NM */
   int64_t dram_read_bits, dram_write_bits;
 } QaMemPlan;
 

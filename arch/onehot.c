@@ -29,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "laconicInt.h"
+#include "arch/laconicInt.h"
 
 #define HIST_N 34 /* exponent sums 0..32 of two one-hot 16-bit codes */
 
@@ -222,7 +222,8 @@ static void ohd_count(QaExec *ex, const QaChunk *c, int64_t eff) {
   qaStatsAddAction(st, "histogram", "op", positions, counter_bits, steps * c->nf);
   qaStatsAddAction(st, "adder_tree", "op", counter_bits + positions, positions, steps * c->nf);
   qaStatsAddAction(st, "acc", "op", ex->acc_bits, 0, steps * c->nf);
-  qaEngineCountBuffers(st, steps * lanes * ab, tiles_active, steps * c->nf * lanes * wb, windows * c->nf * ob);
+  qaEngineCountBuffers(st, steps * lanes * ab, tiles_active, steps * c->nf * lanes * wb,
+                       windows * c->nf * ob);
 }
 
 static inline void ohd_put(QaExec *ex, const QaChunk *c, int f, int oy, int ox, int64_t exact) {

@@ -51,12 +51,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "memory.h"
+#include "arch/memory.h"
 
 static const QaParamDef pra_params[] = {
     {"tiles", QA_PT_INT, 1, 1024, 16, "", "tiles working in lock-step on the same windows"},
     {"filters_per_tile", QA_PT_INT, 1, 1024, 16, "", "PE rows per tile, one filter each"},
-    {"windows", QA_PT_INT, 1, 256, 16, "", "PE columns per tile, one output window each (paper: 16 [unverified])"},
+    {"windows", QA_PT_INT, 1, 256, 16, "",
+     "PE columns per tile, one output window each (paper: 16 [unverified])"},
     {"lanes", QA_PT_INT, 1, 256, 16, "", "activation/weight pairs per PE (brick width)"},
     {"datapath_bits", QA_PT_INT, 2, 16, 16, "bits", "weight width (bit-parallel side)"},
     {"first_stage_bits", QA_PT_INT, 0, 16, 2, "bits",
@@ -77,36 +78,36 @@ struct QaExec {
   QaEngine e;
   QaLayerStats *st;
   int tiles, fpt, cols, dp_bits, acc_bits, ra;
-  int64_t win1;          /* first-stage window: 2^first_stage_bits offsets */
-  int s1_range;          /* first-stage shift amounts actually possible: min(win1, a_bits) */
+  int64_t win1; /* first-stage window: 2^first_stage_bits offsets */
+  int s1_range; /* first-stage shift amounts actually possible: min(win1, a_bits) */
   int a_bits;
-  const uint8_t *pc;     /* popcount of magnitudes 0..QA_TERMS_VMAX */
-  int64_t n_win;         /* output windows per chunk (OH * OW) */
-  int64_t n_groups;      /* window groups per chunk */
-  int64_t spw;           /* brick steps per window: R * S * bricks */
-  int n_col;             /* columns that ever have a window: min(windows, OH * OW) */
-  int n_row;             /* rows that ever have a filter: min(rows, filters per pack) */
-  int64_t *win_pix;      /* n_win: padded pixel index of each window's (r, s) = (0, 0) */
-  int64_t *step_pix;     /* spw: pixel offset (r * wp + s) of step t */
-  int *step_b;           /* spw: brick of step t */
-  int64_t *pix_uses;     /* hp * wp: (window, r, s) triples that read each padded pixel */
+  const uint8_t *pc; /* popcount of magnitudes 0..QA_TERMS_VMAX */
+  int64_t n_win;     /* output windows per chunk (OH * OW) */
+  int64_t n_groups;  /* window groups per chunk */
+  int64_t spw;       /* brick steps per window: R * S * bricks */
+  int n_col;         /* columns that ever have a window: min(windows, OH * OW) */
+  int n_row;         /* rows that ever have a filter: min(rows, filters per pack) */
+  int64_t *win_pix;  /* n_win: padded pixel index of each window's (r, s) = (0, 0) */
+  int64_t *step_pix; /* spw: pixel offset (r * wp + s) of step t */
+  int *step_b;       /* spw: brick of step t */
+  int64_t *pix_uses; /* hp * wp: (window, r, s) triples that read each padded pixel */
   /* per (image, pack): everything that depends on the activations */
-  int c_img, c_pack;     /* cached (image, pack), -1 if none */
-  uint8_t *cost;         /* hp * wp * cb: cycles a column needs for brick b at a pixel, >= 1 */
-  int64_t cyc;           /* cycles of every chunk of the cached (image, pack) */
-  int64_t busy;          /* sum over (window, step) of the column costs */
-  int64_t *eff_grp;      /* gpp: sum over MACs of one group's filter of popcount(|a|) */
-  uint8_t *stepmax;      /* spw scratch */
-  int64_t *fin, *ring;   /* n_col finish times, runahead + 1 step maxima */
+  int c_img, c_pack;   /* cached (image, pack), -1 if none */
+  uint8_t *cost;       /* hp * wp * cb: cycles a column needs for brick b at a pixel, >= 1 */
+  int64_t cyc;         /* cycles of every chunk of the cached (image, pack) */
+  int64_t busy;        /* sum over (window, step) of the column costs */
+  int64_t *eff_grp;    /* gpp: sum over MACs of one group's filter of popcount(|a|) */
+  uint8_t *stepmax;    /* spw scratch */
+  int64_t *fin, *ring; /* n_col finish times, runahead + 1 step maxima */
   /* clocked state */
   const QaChunk *cur;
-  int64_t *done;         /* n_col: steps each column has finished */
-  uint8_t *busy_col;     /* n_col: 1 while the column works on step done[c] */
-  uint32_t *pend;        /* n_col x lanes: pending one-offsets of each lane (bit mask) */
-  uint8_t *neg;          /* n_col x lanes: 1 if the lane's activation is negative */
-  int64_t *acc;          /* n_row x n_col output accumulators */
-  int64_t *tree;         /* n_row adder-tree sums of one column's cycle */
-  int *cl_lane, *cl_sh;  /* lanes: the lanes consuming an offset this cycle, first-stage shift */
+  int64_t *done;        /* n_col: steps each column has finished */
+  uint8_t *busy_col;    /* n_col: 1 while the column works on step done[c] */
+  uint32_t *pend;       /* n_col x lanes: pending one-offsets of each lane (bit mask) */
+  uint8_t *neg;         /* n_col x lanes: 1 if the lane's activation is negative */
+  int64_t *acc;         /* n_row x n_col output accumulators */
+  int64_t *tree;        /* n_row adder-tree sums of one column's cycle */
+  int *cl_lane, *cl_sh; /* lanes: the lanes consuming an offset this cycle, first-stage shift */
 };
 
 static double pra_peak(const QaArchConfig *cfg) {
@@ -504,8 +505,9 @@ static const QaEngine *pra_engine(const QaExec *ex) { return &ex->e; }
 
 const QaArchDesc qaArchPragmatic = {
     .name = "pragmatic",
-    .summary = "Bit-Pragmatic: activations as one-offsets, bit-parallel weights, 16 tiles x 16 filters x "
-               "16 windows x 16 lanes, two-stage shifting, optional run-ahead",
+    .summary =
+        "Bit-Pragmatic: activations as one-offsets, bit-parallel weights, 16 tiles x 16 filters x "
+        "16 windows x 16 lanes, two-stage shifting, optional run-ahead",
     .params = pra_params,
     .n_params = (int)(sizeof pra_params / sizeof pra_params[0]),
     .check = pra_check,

@@ -34,7 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "memory.h"
+#include "arch/memory.h"
 
 static const QaParamDef str_params[] = {
     {"tiles", QA_PT_INT, 1, 1024, 16, "", "tiles working in lock-step on the same windows"},
@@ -55,19 +55,19 @@ struct QaExec {
   QaEngine e;
   QaLayerStats *st;
   int tiles, fpt, cols, dp_bits, acc_bits;
-  int p;              /* serial activation precision: cycles per step */
-  int a_signed;       /* the most significant activation bit weighs -2^(p-1) */
-  int64_t n_win;      /* output windows per chunk (OH * OW) */
-  int64_t n_groups;   /* window groups per chunk */
-  int64_t spw;        /* brick steps per window: R * S * bricks */
+  int p;            /* serial activation precision: cycles per step */
+  int a_signed;     /* the most significant activation bit weighs -2^(p-1) */
+  int64_t n_win;    /* output windows per chunk (OH * OW) */
+  int64_t n_groups; /* window groups per chunk */
+  int64_t spw;      /* brick steps per window: R * S * bricks */
   /* clocked state */
   const QaChunk *cur;
-  int64_t g;          /* window group */
-  int64_t t;          /* brick step within the group */
-  int k;              /* bit cycle within the step (0: most significant bit) */
+  int64_t g;              /* window group */
+  int64_t t;              /* brick step within the group */
+  int k;                  /* bit cycle within the step (0: most significant bit) */
   int acc_rows, acc_cols; /* SIPs that can ever be active: min(rows, filters), min(windows, OH*OW) */
-  int64_t *acc;       /* acc_rows x acc_cols output accumulators */
-  int64_t *sip;       /* acc_rows x acc_cols serial sums of the current step */
+  int64_t *acc;           /* acc_rows x acc_cols output accumulators */
+  int64_t *sip;           /* acc_rows x acc_cols serial sums of the current step */
 };
 
 static double str_peak(const QaArchConfig *cfg) {
@@ -84,7 +84,8 @@ static int str_check(const QaArchConfig *cfg, const QaLayerJob *job, QaErr *err)
                     "layer '%s': %s has %d-bit weights and cannot run %d-bit weights; lower --w-bits "
                     "or raise datapath_bits",
                     job->layer->name, cfg->desc->name, dp, job->w_bits);
-  return qaEngineCheckActCodes(cfg, job, "processes exactly that many bits of each activation, serially", err);
+  return qaEngineCheckActCodes(cfg, job, "processes exactly that many bits of each activation, serially",
+                               err);
 }
 
 static int str_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStats *st, QaExec **out,
@@ -250,8 +251,9 @@ static const QaEngine *str_engine(const QaExec *ex) { return &ex->e; }
 
 const QaArchDesc qaArchStripes = {
     .name = "stripes",
-    .summary = "Stripes bit-serial activations: 16 tiles x 16 filters x 16 windows x 16 lanes, a brick "
-               "step costs the activation precision in cycles",
+    .summary =
+        "Stripes bit-serial activations: 16 tiles x 16 filters x 16 windows x 16 lanes, a brick "
+        "step costs the activation precision in cycles",
     .params = str_params,
     .n_params = (int)(sizeof str_params / sizeof str_params[0]),
     .check = str_check,

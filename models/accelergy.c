@@ -13,7 +13,7 @@
 ** Every action is also kept verbatim as a QaCostRaw.
 */
 #define _POSIX_C_SOURCE 200809L
-#include "costs.h"
+#include "models/costs.h"
 
 #include <ctype.h>
 #include <libfyaml.h>
@@ -41,8 +41,8 @@ static const NameRule kNameRules[] = {
     {"noc network inter bus wire", "noc"},
 };
 
-#define MAPPABLE_NAMES                                                                      \
-  "dram/lpddr4/ddr3/hbm2/gddr5, edram, sram/glb/buffer/smartbuffer, regfile/rf/spad, "      \
+#define MAPPABLE_NAMES                                                                 \
+  "dram/lpddr4/ddr3/hbm2/gddr5, edram, sram/glb/buffer/smartbuffer, regfile/rf/spad, " \
   "mac/intmac, mult/multiplier, adder/add, reg/register, noc/network/inter/bus"
 
 enum { SLOT_RAW = -1, SLOT_LEAK = -2, SLOT_UPDATE = -3 };
@@ -60,24 +60,47 @@ typedef struct ActRules {
 
 static const ActRules kActionRules[] = {
     {"dram edram sram regfile",
-     {{"read", QA_COST_READ}, {"random_read", QA_COST_READ}, {"write", QA_COST_WRITE},
-      {"random_write", QA_COST_WRITE}, {"update", SLOT_UPDATE}, {"repeated_read", SLOT_RAW},
-      {"repeated_write", SLOT_RAW}, {"idle", SLOT_RAW}, {"leak", SLOT_LEAK}, {NULL, 0}},
+     {{"read", QA_COST_READ},
+      {"random_read", QA_COST_READ},
+      {"write", QA_COST_WRITE},
+      {"random_write", QA_COST_WRITE},
+      {"update", SLOT_UPDATE},
+      {"repeated_read", SLOT_RAW},
+      {"repeated_write", SLOT_RAW},
+      {"idle", SLOT_RAW},
+      {"leak", SLOT_LEAK},
+      {NULL, 0}},
      "read, random_read, write, random_write, update (priced as write if there is no write), "
      "repeated_read, repeated_write, idle (kept unpriced), leak"},
     {"int_mac int_mult int_add",
-     {{"compute", QA_COST_OP}, {"mac_random", QA_COST_OP}, {"multiply", QA_COST_OP},
-      {"add", QA_COST_OP}, {"mac_reused", SLOT_RAW}, {"mac_gated", SLOT_RAW},
-      {"mac_skipped", SLOT_RAW}, {"idle", SLOT_RAW}, {"leak", SLOT_LEAK}, {NULL, 0}},
+     {{"compute", QA_COST_OP},
+      {"mac_random", QA_COST_OP},
+      {"multiply", QA_COST_OP},
+      {"add", QA_COST_OP},
+      {"mac_reused", SLOT_RAW},
+      {"mac_gated", SLOT_RAW},
+      {"mac_skipped", SLOT_RAW},
+      {"idle", SLOT_RAW},
+      {"leak", SLOT_LEAK},
+      {NULL, 0}},
      "compute, mac_random, multiply, add, mac_reused, mac_gated, mac_skipped, idle (kept "
      "unpriced), leak"},
     {"reg",
-     {{"write", QA_COST_OP}, {"access", QA_COST_OP}, {"update", QA_COST_OP}, {"read", SLOT_RAW},
-      {"idle", SLOT_RAW}, {"leak", SLOT_LEAK}, {NULL, 0}},
+     {{"write", QA_COST_OP},
+      {"access", QA_COST_OP},
+      {"update", QA_COST_OP},
+      {"read", SLOT_RAW},
+      {"idle", SLOT_RAW},
+      {"leak", SLOT_LEAK},
+      {NULL, 0}},
      "write, access, update, read, idle (kept unpriced), leak"},
     {"noc",
-     {{"transfer", QA_COST_OP}, {"transfer_random", QA_COST_OP}, {"transfer_repeated", SLOT_RAW},
-      {"idle", SLOT_RAW}, {"leak", SLOT_LEAK}, {NULL, 0}},
+     {{"transfer", QA_COST_OP},
+      {"transfer_random", QA_COST_OP},
+      {"transfer_repeated", SLOT_RAW},
+      {"idle", SLOT_RAW},
+      {"leak", SLOT_LEAK},
+      {NULL, 0}},
      "transfer, transfer_random, transfer_repeated, idle (kept unpriced), leak"},
 };
 
@@ -146,9 +169,12 @@ static void shortName(const char *full, char *out, size_t cap) {
   const char *b = NULL;
   int depth = 0;
   for (const char *p = full; *p; p++) {
-    if (*p == '[') depth++;
-    else if (*p == ']' && depth) depth--;
-    else if (*p == '.' && !depth) b = p;
+    if (*p == '[')
+      depth++;
+    else if (*p == ']' && depth)
+      depth--;
+    else if (*p == '.' && !depth)
+      b = p;
   }
   b = b ? b + 1 : full;
   size_t n = 0;
@@ -188,8 +214,7 @@ static int loadDoc(const char *path, struct fy_document **out, QaErr *err) {
   pcfg.flags = FYPCF_QUIET;
   *out = fy_document_build_from_file(&pcfg, path);
   if (diag) fy_diag_destroy(diag);
-  if (!*out)
-    return qaErrSet(err, QA_EUSER, "%s: not valid YAML: %s", path, msg[0] ? msg : "parse error");
+  if (!*out) return qaErrSet(err, QA_EUSER, "%s: not valid YAML: %s", path, msg[0] ? msg : "parse error");
   return QA_OK;
 }
 
@@ -217,17 +242,18 @@ static const char *scalarOf(struct fy_node *map, const char *key) {
 }
 
 /* The ERT:/ART: sequence of tables, or an error naming what is missing. */
-static int tablesOf(struct fy_document *doc, const char *path, const char *kind,
-                    struct fy_node **out, QaErr *err) {
+static int tablesOf(struct fy_document *doc, const char *path, const char *kind, struct fy_node **out,
+                    QaErr *err) {
   struct fy_node *root = fy_document_root(doc);
-  struct fy_node *top = root && fy_node_is_mapping(root)
-                            ? fy_node_mapping_lookup_by_string(root, kind, FY_NT)
-                            : NULL;
+  struct fy_node *top =
+      root && fy_node_is_mapping(root) ? fy_node_mapping_lookup_by_string(root, kind, FY_NT) : NULL;
   struct fy_node *tables =
       top && fy_node_is_mapping(top) ? fy_node_mapping_lookup_by_string(top, "tables", FY_NT) : NULL;
   if (!tables || !fy_node_is_sequence(tables))
-    return qaErrSet(err, QA_EUSER, "%s:1: not an Accelergy %s: expected '%s: {version: ..., "
-                    "tables: [...]}'", path, kind, kind);
+    return qaErrSet(err, QA_EUSER,
+                    "%s:1: not an Accelergy %s: expected '%s: {version: ..., "
+                    "tables: [...]}'",
+                    path, kind, kind);
   *out = tables;
   return QA_OK;
 }
@@ -285,20 +311,21 @@ static int loadArt(const char *path, ArtEntry **out, int *n_out, QaErr *err) {
     x->cls = cls ? mapName(cls) : NULL;
     if (!x->cls) x->cls = mapName(x->instance);
     if (!x->cls) {
-      rc = qaErrSet(err, QA_EUSER, "%s:%d: component '%s' (area): cannot map '%s' onto a cost "
+      rc = qaErrSet(err, QA_EUSER,
+                    "%s:%d: component '%s' (area): cannot map '%s' onto a cost "
                     "class; mappable names contain one of: " MAPPABLE_NAMES,
                     path, x->line, name, x->instance);
       goto end;
     }
     if (!parseEnergy(area, &x->area_um2)) {
-      rc = qaErrSet(err, QA_EUSER, "%s:%d: component '%s': area '%s' is not a non-negative number",
-                    path, x->line, name, area);
+      rc = qaErrSet(err, QA_EUSER, "%s:%d: component '%s': area '%s' is not a non-negative number", path,
+                    x->line, name, area);
       goto end;
     }
     for (int j = 0; j < n; j++) {
       if (!strcmp(a[j].instance, x->instance)) {
-        rc = qaErrSet(err, QA_EUSER, "%s:%d: component '%s': short name '%s' also at line %d",
-                      path, x->line, name, x->instance, a[j].line);
+        rc = qaErrSet(err, QA_EUSER, "%s:%d: component '%s': short name '%s' also at line %d", path, x->line,
+                      name, x->instance, a[j].line);
         goto end;
       }
     }
@@ -352,9 +379,8 @@ static void flattenArgs(struct fy_node *args, char *out, size_t cap, double *cyc
   }
 }
 
-static int addRows(QaCostTable *t, const char *ert_path, const char *component,
-                   const char *instance, const char *cls, Slots *s, const ArtEntry *art,
-                   QaErr *err) {
+static int addRows(QaCostTable *t, const char *ert_path, const char *component, const char *instance,
+                   const char *cls, Slots *s, const ArtEntry *art, QaErr *err) {
   if (!s->set[QA_COST_WRITE] && s->has_update) {
     s->set[QA_COST_WRITE] = 1;
     s->energy[QA_COST_WRITE] = s->update_pj;
@@ -375,8 +401,7 @@ static int addRows(QaCostTable *t, const char *ert_path, const char *component,
     r.status = QA_COST_DERIVED;
     r.area_status = QA_COST_DERIVED;
     r.line = s->line[a];
-    int n = snprintf(src, sizeof src, "Accelergy ERT %s: %s action '%s'", ert_path, component,
-                     s->action[a]);
+    int n = snprintf(src, sizeof src, "Accelergy ERT %s: %s action '%s'", ert_path, component, s->action[a]);
     if (art && n > 0 && (size_t)n < sizeof src)
       snprintf(src + n, sizeof src - (size_t)n, "; area from the ART (line %d)", art->line);
     r.source = src;
@@ -386,15 +411,14 @@ static int addRows(QaCostTable *t, const char *ert_path, const char *component,
   return QA_OK;
 }
 
-int qaCostAccelergyLoad(const char *ert_path, const char *art_path, QaCostTable **out,
-                        QaErr *err) {
+int qaCostAccelergyLoad(const char *ert_path, const char *art_path, QaCostTable **out, QaErr *err) {
   struct fy_document *doc = NULL;
   struct fy_node *tables;
   QaCostTable *t = NULL;
   ArtEntry *art = NULL;
   int n_art = 0, rc;
   char name[QA_COST_NAME_MAX];
-  char (*seen)[QA_COST_INSTANCE_MAX] = NULL;
+  char(*seen)[QA_COST_INSTANCE_MAX] = NULL;
   int *seen_line = NULL, n_seen = 0;
   *out = NULL;
   if (art_path && (rc = loadArt(art_path, &art, &n_art, err))) goto end;
@@ -419,22 +443,19 @@ int qaCostAccelergyLoad(const char *ert_path, const char *art_path, QaCostTable 
   struct fy_node *e;
   while ((e = fy_node_sequence_iterate(tables, &it)) != NULL) {
     const char *component = scalarOf(e, "name");
-    int line = component ? scalarLine(fy_node_mapping_lookup_by_string(e, "name", FY_NT))
-                         : mappingLine(e);
-    struct fy_node *actions = e && fy_node_is_mapping(e)
-                                  ? fy_node_mapping_lookup_by_string(e, "actions", FY_NT)
-                                  : NULL;
+    int line = component ? scalarLine(fy_node_mapping_lookup_by_string(e, "name", FY_NT)) : mappingLine(e);
+    struct fy_node *actions =
+        e && fy_node_is_mapping(e) ? fy_node_mapping_lookup_by_string(e, "actions", FY_NT) : NULL;
     if (!component || !actions || !fy_node_is_sequence(actions)) {
-      rc = qaErrSet(err, QA_EUSER, "%s:%d: ERT entry needs 'name' and a list of 'actions'",
-                    ert_path, line);
+      rc = qaErrSet(err, QA_EUSER, "%s:%d: ERT entry needs 'name' and a list of 'actions'", ert_path, line);
       goto end;
     }
     char instance[QA_COST_INSTANCE_MAX];
     shortName(component, instance, sizeof instance);
     for (int j = 0; j < n_seen; j++) {
       if (!strcmp(seen[j], instance)) {
-        rc = qaErrSet(err, QA_EUSER, "%s:%d: component '%s': short name '%s' also at line %d",
-                      ert_path, line, component, instance, seen_line[j]);
+        rc = qaErrSet(err, QA_EUSER, "%s:%d: component '%s': short name '%s' also at line %d", ert_path, line,
+                      component, instance, seen_line[j]);
         goto end;
       }
     }
@@ -459,15 +480,15 @@ int qaCostAccelergyLoad(const char *ert_path, const char *art_path, QaCostTable 
     while ((an = fy_node_sequence_iterate(actions, &ait)) != NULL) {
       const char *action = scalarOf(an, "name");
       const char *etext = scalarOf(an, "energy");
-      int aline = action ? scalarLine(fy_node_mapping_lookup_by_string(an, "name", FY_NT))
-                         : mappingLine(an);
+      int aline = action ? scalarLine(fy_node_mapping_lookup_by_string(an, "name", FY_NT)) : mappingLine(an);
       if (!action) {
-        rc = qaErrSet(err, QA_EUSER, "%s:%d: component '%s': an action without a 'name'",
-                      ert_path, aline, component);
+        rc = qaErrSet(err, QA_EUSER, "%s:%d: component '%s': an action without a 'name'", ert_path, aline,
+                      component);
         goto end;
       }
       if (!cls) {
-        rc = qaErrSet(err, QA_EUSER, "%s:%d: component '%s' action '%s': cannot map '%s' onto a "
+        rc = qaErrSet(err, QA_EUSER,
+                      "%s:%d: component '%s' action '%s': cannot map '%s' onto a "
                       "cost class; mappable names contain one of: " MAPPABLE_NAMES,
                       ert_path, aline, component, action, instance);
         goto end;
@@ -476,14 +497,16 @@ int qaCostAccelergyLoad(const char *ert_path, const char *art_path, QaCostTable 
       int found;
       int slot = mapAction(rs, action, &found);
       if (!found) {
-        rc = qaErrSet(err, QA_EUSER, "%s:%d: component '%s' action '%s': cannot map this action "
+        rc = qaErrSet(err, QA_EUSER,
+                      "%s:%d: component '%s' action '%s': cannot map this action "
                       "of a %s (mappable actions: %s)",
                       ert_path, aline, component, action, cls, rs->help);
         goto end;
       }
       double energy;
       if (!parseEnergy(etext, &energy)) {
-        rc = qaErrSet(err, QA_EUSER, "%s:%d: component '%s' action '%s': energy '%s' is not a "
+        rc = qaErrSet(err, QA_EUSER,
+                      "%s:%d: component '%s' action '%s': energy '%s' is not a "
                       "non-negative number",
                       ert_path, aline, component, action, etext ? etext : "(missing)");
         goto end;

@@ -11,7 +11,7 @@
 ** the hardware's (a 16-bit DaDianNao multiplies 16 x 16 bits whatever the data); an
 ** action counted at other widths is re-priced at the action's widths (qaComposePriceAction).
 */
-#include "compose.h"
+#include "models/compose.h"
 
 #include <math.h>
 #include <string.h>
@@ -28,9 +28,7 @@ const char *qaCategoryName(QaCategory c) {
   return (unsigned)c < 5 ? n[c] : "?";
 }
 
-static int isMemory(QaPrim p) {
-  return p == QA_PRIM_SRAM || p == QA_PRIM_EDRAM || p == QA_PRIM_REGFILE;
-}
+static int isMemory(QaPrim p) { return p == QA_PRIM_SRAM || p == QA_PRIM_EDRAM || p == QA_PRIM_REGFILE; }
 /* Priced per bit read / written. */
 static int isStorage(QaPrim p) { return isMemory(p) || p == QA_PRIM_REG_BANK || p == QA_PRIM_DRAM; }
 static const char *memClass(QaPrim p) {
@@ -40,51 +38,87 @@ static const char *memClass(QaPrim p) {
 /* ---- pricing one logic instance ------------------------------------------------------------ */
 
 /* One op of a logic primitive at widths A (and B for multipliers) with structure N. */
-static int priceLogic(const QaCostTable *t, QaPrim prim, int a, int b, int n, QaCost *out,
-                      QaErr *err) {
+static int priceLogic(const QaCostTable *t, QaPrim prim, int a, int b, int n, QaCost *out, QaErr *err) {
   switch (prim) {
-    case QA_PRIM_MULT: return qaCostIntMult(t, a, b, out, err);
-    case QA_PRIM_AND_GATES: return qaCostAndGates(t, n, out, err);
-    case QA_PRIM_ADDER: return qaCostIntAdd(t, a, out, err);
-    case QA_PRIM_ADDER_TREE: return qaCostAdderTree(t, n, a, out, err);
+    case QA_PRIM_MULT:
+      return qaCostIntMult(t, a, b, out, err);
+    case QA_PRIM_AND_GATES:
+      return qaCostAndGates(t, n, out, err);
+    case QA_PRIM_ADDER:
+      return qaCostIntAdd(t, a, out, err);
+    case QA_PRIM_ADDER_TREE:
+      return qaCostAdderTree(t, n, a, out, err);
     case QA_PRIM_ACCUMULATOR:
-    case QA_PRIM_COUNTER: return qaCostAccumulator(t, a, out, err);
-    case QA_PRIM_REG: return qaCostReg(t, a, out, err);
-    case QA_PRIM_EXP_ADDER: return qaCostExpAdder(t, a, out, err);
-    case QA_PRIM_DECODER: return qaCostOneHotDecoder(t, n, out, err);
-    case QA_PRIM_HISTOGRAM: return qaCostHistogram(t, n, a, out, err);
-    case QA_PRIM_SHIFTER: return qaCostShifter(t, a, n, out, err);
-    case QA_PRIM_TERM_ENCODER: return qaCostIntAdd(t, a, out, err);
-    default: return qaErrSet(err, QA_EINTERNAL, "priceLogic: primitive %d is not logic", (int)prim);
+    case QA_PRIM_COUNTER:
+      return qaCostAccumulator(t, a, out, err);
+    case QA_PRIM_REG:
+      return qaCostReg(t, a, out, err);
+    case QA_PRIM_EXP_ADDER:
+      return qaCostExpAdder(t, a, out, err);
+    case QA_PRIM_DECODER:
+      return qaCostOneHotDecoder(t, n, out, err);
+    case QA_PRIM_HISTOGRAM:
+      return qaCostHistogram(t, n, a, out, err);
+    case QA_PRIM_SHIFTER:
+      return qaCostShifter(t, a, n, out, err);
+    case QA_PRIM_TERM_ENCODER:
+      return qaCostIntAdd(t, a, out, err);
+    default:
+      return qaErrSet(err, QA_EINTERNAL, "priceLogic: primitive %d is not logic", (int)prim);
   }
 }
 
 /* "int_mult(16x16)", "adder_tree(16 x 32b)", ... */
 static void describePrim(const QaComponent *c, char *buf, size_t cap) {
   switch (c->prim) {
-    case QA_PRIM_MULT: snprintf(buf, cap, "int_mult(%dx%d)", c->bits_a, c->bits_b); break;
-    case QA_PRIM_AND_GATES: snprintf(buf, cap, "and_gates(%d)", c->n); break;
-    case QA_PRIM_ADDER: snprintf(buf, cap, "int_add(%db)", c->bits_a); break;
-    case QA_PRIM_ADDER_TREE: snprintf(buf, cap, "adder_tree(%d x %db)", c->n, c->bits_a); break;
-    case QA_PRIM_ACCUMULATOR: snprintf(buf, cap, "accumulator(%db)", c->bits_a); break;
-    case QA_PRIM_COUNTER: snprintf(buf, cap, "counter(%db)=accumulator", c->bits_a); break;
-    case QA_PRIM_REG: snprintf(buf, cap, "reg(%db)", c->bits_a); break;
-    case QA_PRIM_EXP_ADDER: snprintf(buf, cap, "exp_adder(%db)", c->bits_a); break;
-    case QA_PRIM_DECODER: snprintf(buf, cap, "onehot_decoder(%d)", c->n); break;
-    case QA_PRIM_HISTOGRAM: snprintf(buf, cap, "histogram(%d x %db)", c->n, c->bits_a); break;
-    case QA_PRIM_SHIFTER: snprintf(buf, cap, "shifter(%db by 0..%d)", c->bits_a, c->n - 1); break;
-    case QA_PRIM_TERM_ENCODER: snprintf(buf, cap, "term_encoder(%db)=int_add", c->bits_a); break;
+    case QA_PRIM_MULT:
+      snprintf(buf, cap, "int_mult(%dx%d)", c->bits_a, c->bits_b);
+      break;
+    case QA_PRIM_AND_GATES:
+      snprintf(buf, cap, "and_gates(%d)", c->n);
+      break;
+    case QA_PRIM_ADDER:
+      snprintf(buf, cap, "int_add(%db)", c->bits_a);
+      break;
+    case QA_PRIM_ADDER_TREE:
+      snprintf(buf, cap, "adder_tree(%d x %db)", c->n, c->bits_a);
+      break;
+    case QA_PRIM_ACCUMULATOR:
+      snprintf(buf, cap, "accumulator(%db)", c->bits_a);
+      break;
+    case QA_PRIM_COUNTER:
+      snprintf(buf, cap, "counter(%db)=accumulator", c->bits_a);
+      break;
+    case QA_PRIM_REG:
+      snprintf(buf, cap, "reg(%db)", c->bits_a);
+      break;
+    case QA_PRIM_EXP_ADDER:
+      snprintf(buf, cap, "exp_adder(%db)", c->bits_a);
+      break;
+    case QA_PRIM_DECODER:
+      snprintf(buf, cap, "onehot_decoder(%d)", c->n);
+      break;
+    case QA_PRIM_HISTOGRAM:
+      snprintf(buf, cap, "histogram(%d x %db)", c->n, c->bits_a);
+      break;
+    case QA_PRIM_SHIFTER:
+      snprintf(buf, cap, "shifter(%db by 0..%d)", c->bits_a, c->n - 1);
+      break;
+    case QA_PRIM_TERM_ENCODER:
+      snprintf(buf, cap, "term_encoder(%db)=int_add", c->bits_a);
+      break;
     case QA_PRIM_REG_BANK:
-      snprintf(buf, cap, "reg_bank(%lld B, %d-bit access)", (long long)c->capacity_bytes,
-               c->access_bits);
+      snprintf(buf, cap, "reg_bank(%lld B, %d-bit access)", (long long)c->capacity_bytes, c->access_bits);
       break;
     case QA_PRIM_SRAM:
     case QA_PRIM_EDRAM:
     case QA_PRIM_REGFILE:
-      snprintf(buf, cap, "%s(%lld B, %d-bit access)", memClass(c->prim),
-               (long long)c->capacity_bytes, c->access_bits);
+      snprintf(buf, cap, "%s(%lld B, %d-bit access)", memClass(c->prim), (long long)c->capacity_bytes,
+               c->access_bits);
       break;
-    case QA_PRIM_DRAM: snprintf(buf, cap, "%s per bit", c->dram_type); break;
+    case QA_PRIM_DRAM:
+      snprintf(buf, cap, "%s per bit", c->dram_type);
+      break;
   }
 }
 
@@ -99,12 +133,10 @@ static void describeRows(const QaCostTable *t, const char *cls, int act1, int ac
   for (int i = 0; i < qaCostTableRowCount(t); i++) {
     const QaCostRow *r = qaCostTableRow(t, i);
     if (strcmp(r->cls, cls)) continue;
-    if (act1 >= 0 && (int)r->action != act1 && (int)r->action != act2 &&
-        r->action != QA_COST_ACCESS)
+    if (act1 >= 0 && (int)r->action != act1 && (int)r->action != act2 && r->action != QA_COST_ACCESS)
       continue;
     if (!r->bits_a && !r->capacity_bytes) flat = 1;
-    if (r->bits_a == a && (b == 0 || r->bits_b == b || r->bits_b == 0) &&
-        r->capacity_bytes == cap_bytes)
+    if (r->bits_a == a && (b == 0 || r->bits_b == b || r->bits_b == 0) && r->capacity_bytes == cap_bytes)
       exact_line = r->line;
     if (used < sizeof lines) {
       int k = snprintf(lines + used, sizeof lines - used, "%s%d", n ? "," : "", r->line);
@@ -118,8 +150,7 @@ static void describeRows(const QaCostTable *t, const char *cls, int act1, int ac
   if (n == 0)
     snprintf(buf + len, cap - len, "%s%s: none", sep, cls);
   else if (flat)
-    snprintf(buf + len, cap - len, "%s%s line%s %s (width-independent)", sep, cls,
-             n > 1 ? "s" : "", lines);
+    snprintf(buf + len, cap - len, "%s%s line%s %s (width-independent)", sep, cls, n > 1 ? "s" : "", lines);
   else if (exact_line)
     snprintf(buf + len, cap - len, "%s%s line %d (exact)", sep, cls, exact_line);
   else
@@ -130,21 +161,31 @@ static void rowsFor(const QaCostTable *t, QaComponent *c) {
   c->rows[0] = 0;
   size_t cap = sizeof c->rows;
   switch (c->prim) {
-    case QA_PRIM_MULT: describeRows(t, "int_mult", -1, -1, c->bits_a, c->bits_b, 0, c->rows, cap); break;
+    case QA_PRIM_MULT:
+      describeRows(t, "int_mult", -1, -1, c->bits_a, c->bits_b, 0, c->rows, cap);
+      break;
     case QA_PRIM_ADDER:
     case QA_PRIM_TERM_ENCODER:
-    case QA_PRIM_EXP_ADDER: describeRows(t, "int_add", -1, -1, c->bits_a, 0, 0, c->rows, cap); break;
-    case QA_PRIM_ADDER_TREE: describeRows(t, "int_add", -1, -1, -1, 0, 0, c->rows, cap); break;
+    case QA_PRIM_EXP_ADDER:
+      describeRows(t, "int_add", -1, -1, c->bits_a, 0, 0, c->rows, cap);
+      break;
+    case QA_PRIM_ADDER_TREE:
+      describeRows(t, "int_add", -1, -1, -1, 0, 0, c->rows, cap);
+      break;
     case QA_PRIM_AND_GATES:
     case QA_PRIM_DECODER:
-    case QA_PRIM_SHIFTER: describeRows(t, "int_add", -1, -1, 8, 0, 0, c->rows, cap); break;
+    case QA_PRIM_SHIFTER:
+      describeRows(t, "int_add", -1, -1, 8, 0, 0, c->rows, cap);
+      break;
     case QA_PRIM_ACCUMULATOR:
     case QA_PRIM_COUNTER:
     case QA_PRIM_HISTOGRAM:
       describeRows(t, "int_add", -1, -1, c->bits_a, 0, 0, c->rows, cap);
       describeRows(t, "reg", -1, -1, c->bits_a, 0, 0, c->rows, cap);
       break;
-    case QA_PRIM_REG: describeRows(t, "reg", -1, -1, c->bits_a, 0, 0, c->rows, cap); break;
+    case QA_PRIM_REG:
+      describeRows(t, "reg", -1, -1, c->bits_a, 0, 0, c->rows, cap);
+      break;
     case QA_PRIM_REG_BANK:
       describeRows(t, "reg", -1, -1, c->access_bits, 0, 0, c->rows, cap);
       describeRows(t, "int_add", -1, -1, 8, 0, 0, c->rows, cap);
@@ -152,8 +193,8 @@ static void rowsFor(const QaCostTable *t, QaComponent *c) {
     case QA_PRIM_SRAM:
     case QA_PRIM_EDRAM:
     case QA_PRIM_REGFILE:
-      describeRows(t, memClass(c->prim), QA_COST_READ, QA_COST_WRITE, c->access_bits, 0,
-                   c->capacity_bytes, c->rows, cap);
+      describeRows(t, memClass(c->prim), QA_COST_READ, QA_COST_WRITE, c->access_bits, 0, c->capacity_bytes,
+                   c->rows, cap);
       break;
     case QA_PRIM_DRAM:
       describeRows(t, c->dram_type, QA_COST_READ, QA_COST_WRITE, 1, 0, 0, c->rows, cap);
@@ -172,13 +213,15 @@ typedef struct Builder {
   int rc; /* the first error; every helper is a no-op once it is set */
 } Builder;
 
-static QaComponent *newComp(Builder *b, const char *name, const char *role, QaCategory cat,
-                            QaScope scope, int64_t count, QaPrim prim) {
+static QaComponent *newComp(Builder *b, const char *name, const char *role, QaCategory cat, QaScope scope,
+                            int64_t count, QaPrim prim) {
   QaComposition *cx = b->cx;
   if (b->rc) return NULL;
   if (cx->n_comp == QA_COMPOSE_MAX || strlen(name) >= QA_COMP_MAX || qaComposeFind(cx, name)) {
-    b->rc = qaErrSet(b->err, QA_EINTERNAL, "composition of %s: component '%s' is a duplicate, "
-                     "too long, or one too many", cx->arch->name, name);
+    b->rc = qaErrSet(b->err, QA_EINTERNAL,
+                     "composition of %s: component '%s' is a duplicate, "
+                     "too long, or one too many",
+                     cx->arch->name, name);
     return NULL;
   }
   if (count < 1) {
@@ -225,17 +268,15 @@ static void logic(Builder *b, const char *name, const char *role, QaCategory cat
 }
 
 /* COUNT memories of CAPACITY_BYTES per SCOPE, accessed ACCESS_BITS at a time. */
-static void memory(Builder *b, const char *name, const char *role, QaScope scope, int64_t count,
-                   QaPrim prim, int64_t capacity_bytes, int access_bits) {
+static void memory(Builder *b, const char *name, const char *role, QaScope scope, int64_t count, QaPrim prim,
+                   int64_t capacity_bytes, int access_bits) {
   QaComponent *c = newComp(b, name, role, QA_CAT_MEMORY, scope, count, prim);
   if (!c) return;
   c->capacity_bytes = capacity_bytes;
   c->access_bits = access_bits;
   int rc;
-  if ((rc = qaCostMem(b->t, memClass(prim), QA_COST_READ, access_bits, capacity_bytes, &c->op,
-                      b->err)) ||
-      (rc = qaCostMem(b->t, memClass(prim), QA_COST_WRITE, access_bits, capacity_bytes, &c->write,
-                      b->err))) {
+  if ((rc = qaCostMem(b->t, memClass(prim), QA_COST_READ, access_bits, capacity_bytes, &c->op, b->err)) ||
+      (rc = qaCostMem(b->t, memClass(prim), QA_COST_WRITE, access_bits, capacity_bytes, &c->write, b->err))) {
     failed(b, c, rc);
     return;
   }
@@ -331,12 +372,12 @@ static void composeDaDianNao(Builder *b) {
   int lanes = qaCfgInt(cfg, "lanes"), dp = qaCfgInt(cfg, "datapath_bits");
   int acc = qaCfgInt(cfg, "acc_bits");
   structure(b, tiles, fpt);
-  logic(b, "mult", "one multiplier per lane: activation x weight at the datapath width",
-        QA_CAT_DATAPATH, QA_SCOPE_PE, lanes, QA_PRIM_MULT, dp, dp, 0);
-  logic(b, "adder_tree", "reduces the PE's lanes products (2*dp-bit inputs) to one sum",
-        QA_CAT_DATAPATH, QA_SCOPE_PE, 1, QA_PRIM_ADDER_TREE, 2 * dp, 0, lanes);
-  logic(b, "acc", "adds the tree's sum into the filter's output (partial sum register)",
-        QA_CAT_ACCUMULATION, QA_SCOPE_PE, 1, QA_PRIM_ACCUMULATOR, acc, 0, 0);
+  logic(b, "mult", "one multiplier per lane: activation x weight at the datapath width", QA_CAT_DATAPATH,
+        QA_SCOPE_PE, lanes, QA_PRIM_MULT, dp, dp, 0);
+  logic(b, "adder_tree", "reduces the PE's lanes products (2*dp-bit inputs) to one sum", QA_CAT_DATAPATH,
+        QA_SCOPE_PE, 1, QA_PRIM_ADDER_TREE, 2 * dp, 0, lanes);
+  logic(b, "acc", "adds the tree's sum into the filter's output (partial sum register)", QA_CAT_ACCUMULATION,
+        QA_SCOPE_PE, 1, QA_PRIM_ACCUMULATOR, acc, 0, 0);
   dadiannaoMemories(b, fpt * lanes * dp, lanes * dp, fpt * dp);
 }
 
@@ -357,16 +398,17 @@ static int ceilLog2i(int64_t n) {
 ** SB rows of SB_ROW_BITS, NBin / NM one ACT_BITS brick per access, NBout OUT_BITS. */
 static void dadiannaoMemories(Builder *b, int sb_row_bits, int act_bits, int out_bits) {
   const QaArchConfig *cfg = b->cfg;
-  memory(b, "sb", "synapse buffer: the tile's weights; one row feeds every PE row of the tile",
-         QA_SCOPE_TILE, 1, QA_PRIM_EDRAM, (int64_t)qaCfgInt(cfg, "sb_kib") * 1024, sb_row_bits);
+  memory(b, "sb", "synapse buffer: the tile's weights; one row feeds every PE row of the tile", QA_SCOPE_TILE,
+         1, QA_PRIM_EDRAM, (int64_t)qaCfgInt(cfg, "sb_kib") * 1024, sb_row_bits);
   memory(b, "nbin", "input buffer: the activations broadcast to the tile's PEs", QA_SCOPE_TILE, 1,
          QA_PRIM_SRAM, (int64_t)qaCfgInt(cfg, "nbin_kib") * 1024, act_bits);
-  memory(b, "nbout", "output buffer: the outputs of the tile's PEs", QA_SCOPE_TILE, 1,
-         QA_PRIM_SRAM, (int64_t)qaCfgInt(cfg, "nbout_kib") * 1024, out_bits);
-  memory(b, "nm", "central activation memory: layer inputs and outputs", QA_SCOPE_CHIP, 1,
-         QA_PRIM_EDRAM, (int64_t)qaCfgInt(cfg, "nm_kib") * 1024, act_bits);
-  dram(b, "dram", "off-chip memory: weights, and activations that do not fit on chip "
-                    "(traffic planned by arch/memory.c)");
+  memory(b, "nbout", "output buffer: the outputs of the tile's PEs", QA_SCOPE_TILE, 1, QA_PRIM_SRAM,
+         (int64_t)qaCfgInt(cfg, "nbout_kib") * 1024, out_bits);
+  memory(b, "nm", "central activation memory: layer inputs and outputs", QA_SCOPE_CHIP, 1, QA_PRIM_EDRAM,
+         (int64_t)qaCfgInt(cfg, "nm_kib") * 1024, act_bits);
+  dram(b, "dram",
+       "off-chip memory: weights, and activations that do not fit on chip "
+       "(traffic planned by arch/memory.c)");
 }
 
 /* Stripes (Judd et al., MICRO 2016). A PE is a serial inner-product unit (SIP): `lanes`
@@ -380,12 +422,12 @@ static void composeStripes(Builder *b) {
   int cols = qaCfgInt(cfg, "windows"), lanes = qaCfgInt(cfg, "lanes");
   int dp = qaCfgInt(cfg, "datapath_bits"), acc = qaCfgInt(cfg, "acc_bits");
   structure(b, tiles, (int64_t)fpt * cols);
-  logic(b, "and", "one row of dp AND gates per lane: activation bit x bit-parallel weight",
-        QA_CAT_DATAPATH, QA_SCOPE_PE, lanes, QA_PRIM_AND_GATES, 0, 0, dp);
-  logic(b, "adder_tree", "reduces the lanes' AND rows (dp-bit inputs)", QA_CAT_DATAPATH,
-        QA_SCOPE_PE, 1, QA_PRIM_ADDER_TREE, dp, 0, lanes);
-  logic(b, "acc", "shift-accumulates the tree's sum, one activation bit per cycle",
-        QA_CAT_ACCUMULATION, QA_SCOPE_PE, 1, QA_PRIM_ACCUMULATOR, acc, 0, 0);
+  logic(b, "and", "one row of dp AND gates per lane: activation bit x bit-parallel weight", QA_CAT_DATAPATH,
+        QA_SCOPE_PE, lanes, QA_PRIM_AND_GATES, 0, 0, dp);
+  logic(b, "adder_tree", "reduces the lanes' AND rows (dp-bit inputs)", QA_CAT_DATAPATH, QA_SCOPE_PE, 1,
+        QA_PRIM_ADDER_TREE, dp, 0, lanes);
+  logic(b, "acc", "shift-accumulates the tree's sum, one activation bit per cycle", QA_CAT_ACCUMULATION,
+        QA_SCOPE_PE, 1, QA_PRIM_ACCUMULATOR, acc, 0, 0);
   dadiannaoMemories(b, fpt * lanes * dp, cols * lanes, fpt * dp);
 }
 
@@ -404,18 +446,17 @@ static void composePragmatic(Builder *b) {
   int range1 = fsb >= 4 ? 16 : 1 << fsb; /* activations have at most 16 offsets */
   int tree_in = dp + range1 - 1, lg = ceilLog2i(lanes);
   structure(b, tiles, (int64_t)fpt * cols);
-  logic(b, "shifter", "first stage: shifts a lane's weight by its offset minus the base",
-        QA_CAT_DATAPATH, QA_SCOPE_PE, lanes, QA_PRIM_SHIFTER, dp, 0, range1);
+  logic(b, "shifter", "first stage: shifts a lane's weight by its offset minus the base", QA_CAT_DATAPATH,
+        QA_SCOPE_PE, lanes, QA_PRIM_SHIFTER, dp, 0, range1);
   logic(b, "adder_tree", "reduces the lanes' shifted weights", QA_CAT_DATAPATH, QA_SCOPE_PE, 1,
         QA_PRIM_ADDER_TREE, tree_in, 0, lanes);
-  logic(b, "shifter2", "second stage: shifts the tree's sum by the column's base offset",
-        QA_CAT_DATAPATH, QA_SCOPE_PE, 1, QA_PRIM_SHIFTER, tree_in + lg, 0, 16);
-  logic(b, "acc", "accumulates the shifted sum into the output", QA_CAT_ACCUMULATION,
-        QA_SCOPE_PE, 1, QA_PRIM_ACCUMULATOR, acc, 0, 0);
+  logic(b, "shifter2", "second stage: shifts the tree's sum by the column's base offset", QA_CAT_DATAPATH,
+        QA_SCOPE_PE, 1, QA_PRIM_SHIFTER, tree_in + lg, 0, 16);
+  logic(b, "acc", "accumulates the shifted sum into the output", QA_CAT_ACCUMULATION, QA_SCOPE_PE, 1,
+        QA_PRIM_ACCUMULATOR, acc, 0, 0);
   if (ra > 0)
-    regBank(b, "runahead_reg", "run-ahead registers: weight bricks a column may run ahead with",
-            QA_SCOPE_PE, 1, (int64_t)ra * lanes * dp / 8 > 0 ? (int64_t)ra * lanes * dp / 8 : 1,
-            lanes * dp);
+    regBank(b, "runahead_reg", "run-ahead registers: weight bricks a column may run ahead with", QA_SCOPE_PE,
+            1, (int64_t)ra * lanes * dp / 8 > 0 ? (int64_t)ra * lanes * dp / 8 : 1, lanes * dp);
   dadiannaoMemories(b, fpt * lanes * dp, cols * lanes * 16, fpt * dp);
 }
 
@@ -433,21 +474,22 @@ static void composeLaconic(Builder *b) {
   int acc = qaCfgInt(cfg, "acc_bits"), mb = qaCfgInt(cfg, "max_bits");
   int positions = mb + mb + 1, counter = bitsFor(lanes) + 1;
   structure(b, tiles, (int64_t)rows * cols);
-  logic(b, "exp_adder", "per lane: adds the activation and weight term exponents",
-        QA_CAT_DATAPATH, QA_SCOPE_PE, lanes, QA_PRIM_EXP_ADDER, bitsFor(mb), 0, 0);
-  logic(b, "onehot_decoder", "per lane: the exponent sum as a one-hot position",
-        QA_CAT_DATAPATH, QA_SCOPE_PE, lanes, QA_PRIM_DECODER, 0, 0, positions);
-  logic(b, "histogram", "counts the lanes' +1/-1 hits per position", QA_CAT_DATAPATH,
-        QA_SCOPE_PE, 1, QA_PRIM_HISTOGRAM, counter, 0, positions);
-  logic(b, "shifter", "shifts each position's count by its position", QA_CAT_DATAPATH,
-        QA_SCOPE_PE, 1, QA_PRIM_SHIFTER, counter, 0, positions);
-  logic(b, "adder_tree", "reduces the shifted counts", QA_CAT_DATAPATH, QA_SCOPE_PE, 1,
-        QA_PRIM_ADDER_TREE, counter + positions, 0, positions);
-  logic(b, "acc", "accumulates the reduced sum into the output", QA_CAT_ACCUMULATION,
-        QA_SCOPE_PE, 1, QA_PRIM_ACCUMULATOR, acc, 0, 0);
-  logic(b, "term_encoder", "recodes every operand read into terms (one per lane per column "
-        "and per row)", QA_CAT_DATAPATH, QA_SCOPE_TILE, (int64_t)(rows + cols) * lanes,
-        QA_PRIM_TERM_ENCODER, mb, 0, 0);
+  logic(b, "exp_adder", "per lane: adds the activation and weight term exponents", QA_CAT_DATAPATH,
+        QA_SCOPE_PE, lanes, QA_PRIM_EXP_ADDER, bitsFor(mb), 0, 0);
+  logic(b, "onehot_decoder", "per lane: the exponent sum as a one-hot position", QA_CAT_DATAPATH, QA_SCOPE_PE,
+        lanes, QA_PRIM_DECODER, 0, 0, positions);
+  logic(b, "histogram", "counts the lanes' +1/-1 hits per position", QA_CAT_DATAPATH, QA_SCOPE_PE, 1,
+        QA_PRIM_HISTOGRAM, counter, 0, positions);
+  logic(b, "shifter", "shifts each position's count by its position", QA_CAT_DATAPATH, QA_SCOPE_PE, 1,
+        QA_PRIM_SHIFTER, counter, 0, positions);
+  logic(b, "adder_tree", "reduces the shifted counts", QA_CAT_DATAPATH, QA_SCOPE_PE, 1, QA_PRIM_ADDER_TREE,
+        counter + positions, 0, positions);
+  logic(b, "acc", "accumulates the reduced sum into the output", QA_CAT_ACCUMULATION, QA_SCOPE_PE, 1,
+        QA_PRIM_ACCUMULATOR, acc, 0, 0);
+  logic(b, "term_encoder",
+        "recodes every operand read into terms (one per lane per column "
+        "and per row)",
+        QA_CAT_DATAPATH, QA_SCOPE_TILE, (int64_t)(rows + cols) * lanes, QA_PRIM_TERM_ENCODER, mb, 0, 0);
   dadiannaoMemories(b, rows * lanes * mb, cols * lanes * mb, rows * mb);
 }
 
@@ -464,16 +506,16 @@ static void composeOneHotDaDianNao(Builder *b) {
   int positions = 2 * mb - 1, counter = bitsFor(lanes) + 1;
   int code = 2 + ceilLog2i(mb);
   structure(b, tiles, fpt);
-  logic(b, "exp_adder", "per lane: adds the activation and weight exponents", QA_CAT_DATAPATH,
-        QA_SCOPE_PE, lanes, QA_PRIM_EXP_ADDER, bitsFor(mb - 1), 0, 0);
-  logic(b, "onehot_decoder", "per lane: the exponent sum as a one-hot position",
-        QA_CAT_DATAPATH, QA_SCOPE_PE, lanes, QA_PRIM_DECODER, 0, 0, positions);
-  logic(b, "histogram", "counts the lanes' +1/-1 hits per position", QA_CAT_DATAPATH,
-        QA_SCOPE_PE, 1, QA_PRIM_HISTOGRAM, counter, 0, positions);
-  logic(b, "adder_tree", "reduces the counts, each shifted by its position (wiring)",
-        QA_CAT_DATAPATH, QA_SCOPE_PE, 1, QA_PRIM_ADDER_TREE, counter + positions, 0, positions);
-  logic(b, "acc", "accumulates the reduced sum into the output", QA_CAT_ACCUMULATION,
-        QA_SCOPE_PE, 1, QA_PRIM_ACCUMULATOR, acc, 0, 0);
+  logic(b, "exp_adder", "per lane: adds the activation and weight exponents", QA_CAT_DATAPATH, QA_SCOPE_PE,
+        lanes, QA_PRIM_EXP_ADDER, bitsFor(mb - 1), 0, 0);
+  logic(b, "onehot_decoder", "per lane: the exponent sum as a one-hot position", QA_CAT_DATAPATH, QA_SCOPE_PE,
+        lanes, QA_PRIM_DECODER, 0, 0, positions);
+  logic(b, "histogram", "counts the lanes' +1/-1 hits per position", QA_CAT_DATAPATH, QA_SCOPE_PE, 1,
+        QA_PRIM_HISTOGRAM, counter, 0, positions);
+  logic(b, "adder_tree", "reduces the counts, each shifted by its position (wiring)", QA_CAT_DATAPATH,
+        QA_SCOPE_PE, 1, QA_PRIM_ADDER_TREE, counter + positions, 0, positions);
+  logic(b, "acc", "accumulates the reduced sum into the output", QA_CAT_ACCUMULATION, QA_SCOPE_PE, 1,
+        QA_PRIM_ACCUMULATOR, acc, 0, 0);
   dadiannaoMemories(b, fpt * lanes * code, lanes * code, fpt * code);
 }
 
@@ -504,26 +546,35 @@ int qaComposeHas(const char *arch_name) { return arch_name && findCompose(arch_n
 
 QaActArgs qaComposeDefaultArgs(QaPrim prim) {
   switch (prim) {
-    case QA_PRIM_AND_GATES: return QA_ARGS_PRODUCT;
+    case QA_PRIM_AND_GATES:
+      return QA_ARGS_PRODUCT;
     case QA_PRIM_ADDER_TREE:
-    case QA_PRIM_SHIFTER: return QA_ARGS_WIDTH_N;
-    case QA_PRIM_HISTOGRAM: return QA_ARGS_N_WIDTH;
-    case QA_PRIM_DECODER: return QA_ARGS_N;
-    case QA_PRIM_EXP_ADDER: return QA_ARGS_MAX_WIDTH;
-    default: return QA_ARGS_WIDTH;
+    case QA_PRIM_SHIFTER:
+      return QA_ARGS_WIDTH_N;
+    case QA_PRIM_HISTOGRAM:
+      return QA_ARGS_N_WIDTH;
+    case QA_PRIM_DECODER:
+      return QA_ARGS_N;
+    case QA_PRIM_EXP_ADDER:
+      return QA_ARGS_MAX_WIDTH;
+    default:
+      return QA_ARGS_WIDTH;
   }
 }
 
 int64_t qaComposeInstances(const QaComposition *cx, const QaComponent *c) {
   switch (c->scope) {
-    case QA_SCOPE_PE: return c->count * cx->pes_per_tile * cx->tiles;
-    case QA_SCOPE_TILE: return c->count * cx->tiles;
-    default: return c->count;
+    case QA_SCOPE_PE:
+      return c->count * cx->pes_per_tile * cx->tiles;
+    case QA_SCOPE_TILE:
+      return c->count * cx->tiles;
+    default:
+      return c->count;
   }
 }
 
-int qaCompose(const QaArchConfig *cfg, const QaCostTable *t, const QaComposeOptions *opt,
-              QaComposition *out, QaErr *err) {
+int qaCompose(const QaArchConfig *cfg, const QaCostTable *t, const QaComposeOptions *opt, QaComposition *out,
+              QaErr *err) {
   memset(out, 0, sizeof *out);
   if (!cfg || !cfg->desc || !t) return qaErrSet(err, QA_EINTERNAL, "qaCompose: NULL argument");
   const char *name = cfg->desc->name;
@@ -570,9 +621,12 @@ int qaCompose(const QaArchConfig *cfg, const QaCostTable *t, const QaComposeOpti
   for (int i = 0; i < out->n_comp; i++) {
     const QaComponent *c = &out->comp[i];
     double a = (double)c->count * c->op.area_um2;
-    if (c->scope == QA_SCOPE_PE) pe += a;
-    else if (c->scope == QA_SCOPE_TILE) tile += a;
-    else if (c->scope == QA_SCOPE_CHIP) chip += a;
+    if (c->scope == QA_SCOPE_PE)
+      pe += a;
+    else if (c->scope == QA_SCOPE_TILE)
+      tile += a;
+    else if (c->scope == QA_SCOPE_CHIP)
+      chip += a;
     if (c->scope == QA_SCOPE_OFFCHIP) continue;
     if (isnan(c->op.leakage_uw)) {
       out->n_leak_missing++;
@@ -595,8 +649,8 @@ const QaComponent *qaComposeFind(const QaComposition *cx, const char *name) {
 
 /* ---- pricing actions ------------------------------------------------------------------------ */
 
-int qaComposePriceAction(const QaComposition *cx, const QaAction *a, double *energy_pj,
-                         QaCategory *category, QaErr *err) {
+int qaComposePriceAction(const QaComposition *cx, const QaAction *a, double *energy_pj, QaCategory *category,
+                         QaErr *err) {
   *energy_pj = 0;
   const QaComponent *c = qaComposeFind(cx, a->component);
   if (!c) {
@@ -651,7 +705,8 @@ int qaComposePriceAction(const QaComposition *cx, const QaAction *a, double *ene
       case QA_ARGS_MAX_WIDTH:
         if (ga > 0 || gw > 0) wa = ga > gw ? ga : gw;
         break;
-      case QA_ARGS_FIXED: break;
+      case QA_ARGS_FIXED:
+        break;
     }
     if (wa == c->bits_a && wb == c->bits_b && n == c->n) {
       per = c->op.energy;
@@ -659,8 +714,8 @@ int qaComposePriceAction(const QaComposition *cx, const QaAction *a, double *ene
       QaCost p;
       int rc = priceLogic(cx->table, c->prim, wa, wb, n, &p, err);
       if (rc) {
-        qaErrPrefix(err, "architecture %s, component '%s', action '%s' at %d/%d bits",
-                    cx->arch->name, a->component, a->action, a->a_bits, a->w_bits);
+        qaErrPrefix(err, "architecture %s, component '%s', action '%s' at %d/%d bits", cx->arch->name,
+                    a->component, a->action, a->a_bits, a->w_bits);
         return rc;
       }
       per = p.energy;
@@ -673,21 +728,23 @@ int qaComposePriceAction(const QaComposition *cx, const QaAction *a, double *ene
 /* ---- listing -------------------------------------------------------------------------------- */
 
 static void fmtArea(double um2, char *buf, size_t cap) {
-  if (isnan(um2)) snprintf(buf, cap, "-");
-  else snprintf(buf, cap, "%.1f", um2);
+  if (isnan(um2))
+    snprintf(buf, cap, "-");
+  else
+    snprintf(buf, cap, "%.1f", um2);
 }
 
 int qaComposePrint(const QaComposition *cx, FILE *fp, QaErr *err) {
   const QaCostTable *t = cx->table;
-  fprintf(fp, "# %s (config: %s) priced with cost table '%s'%s%s%s, a/w %d/%d bits, %g MHz\n",
-          cx->arch->name, cx->config_source, qaCostTableName(t), qaCostTablePath(t)[0] ? " (" : "",
-          qaCostTablePath(t), qaCostTablePath(t)[0] ? ")" : "", cx->a_bits, cx->w_bits,
-          cx->clock_mhz);
-  fprintf(fp, "# chip = %lld tiles x (%lld PEs + tile components) + chip components; "
+  fprintf(fp, "# %s (config: %s) priced with cost table '%s'%s%s%s, a/w %d/%d bits, %g MHz\n", cx->arch->name,
+          cx->config_source, qaCostTableName(t), qaCostTablePath(t)[0] ? " (" : "", qaCostTablePath(t),
+          qaCostTablePath(t)[0] ? ")" : "", cx->a_bits, cx->w_bits, cx->clock_mhz);
+  fprintf(fp,
+          "# chip = %lld tiles x (%lld PEs + tile components) + chip components; "
           "energy per action in pJ, area in um^2\n",
           (long long)cx->tiles, (long long)cx->pes_per_tile);
-  fprintf(fp, "%-12s %-7s %6s %-36s %-30s %12s %14s %-8s %s\n", "component", "scope", "count",
-          "primitive", "energy per action", "area_um2/inst", "area_um2/chip", "status", "table rows");
+  fprintf(fp, "%-12s %-7s %6s %-36s %-30s %12s %14s %-8s %s\n", "component", "scope", "count", "primitive",
+          "energy per action", "area_um2/inst", "area_um2/chip", "status", "table rows");
   for (int i = 0; i < cx->n_comp; i++) {
     const QaComponent *c = &cx->comp[i];
     char e[64], ai[32], ac[32];
@@ -699,10 +756,12 @@ int qaComposePrint(const QaComposition *cx, FILE *fp, QaErr *err) {
     fmtArea((double)qaComposeInstances(cx, c) * c->op.area_um2, ac, sizeof ac);
     QaCostStatus st = c->op.status > c->write.status ? c->op.status : c->write.status;
     char count[24];
-    if (c->scope == QA_SCOPE_OFFCHIP) snprintf(count, sizeof count, "-");
-    else snprintf(count, sizeof count, "%lld", (long long)c->count);
-    fprintf(fp, "%-12s %-7s %6s %-36s %-30s %12s %14s %-8s %s\n", c->name, qaScopeName(c->scope),
-            count, c->what, e, ai, ac, qaCostStatusName(st), c->rows);
+    if (c->scope == QA_SCOPE_OFFCHIP)
+      snprintf(count, sizeof count, "-");
+    else
+      snprintf(count, sizeof count, "%lld", (long long)c->count);
+    fprintf(fp, "%-12s %-7s %6s %-36s %-30s %12s %14s %-8s %s\n", c->name, qaScopeName(c->scope), count,
+            c->what, e, ai, ac, qaCostStatusName(st), c->rows);
   }
   fprintf(fp, "roles:\n");
   for (int i = 0; i < cx->n_comp; i++) {
@@ -712,16 +771,16 @@ int qaComposePrint(const QaComposition *cx, FILE *fp, QaErr *err) {
       fprintf(fp, "; one access: read %.4g pJ, write %.4g pJ", c->op.energy, c->write.energy);
     fprintf(fp, ")\n");
   }
-  fprintf(fp, "area: PE %.1f um^2 (%.4f mm^2); tile %.1f um^2 (%.4f mm^2); chip %.1f um^2 "
+  fprintf(fp,
+          "area: PE %.1f um^2 (%.4f mm^2); tile %.1f um^2 (%.4f mm^2); chip %.1f um^2 "
           "(%.3f mm^2)\n",
           cx->pe_area_um2, cx->pe_area_um2 / 1e6, cx->tile_area_um2, cx->tile_area_um2 / 1e6,
           cx->chip_area_um2, cx->chip_area_um2 / 1e6);
   if (cx->n_leak_known == 0)
-    fprintf(fp, "leakage: cost table '%s' gives none: static energy is not priced\n",
-            qaCostTableName(t));
+    fprintf(fp, "leakage: cost table '%s' gives none: static energy is not priced\n", qaCostTableName(t));
   else
-    fprintf(fp, "leakage: %.6g uW on chip (%d of %d on-chip components have a figure)\n",
-            cx->chip_leakage_uw, cx->n_leak_known, cx->n_leak_known + cx->n_leak_missing);
+    fprintf(fp, "leakage: %.6g uW on chip (%d of %d on-chip components have a figure)\n", cx->chip_leakage_uw,
+            cx->n_leak_known, cx->n_leak_known + cx->n_leak_missing);
   if (ferror(fp)) return qaErrSet(err, QA_EINTERNAL, "cannot write the composition listing");
   return QA_OK;
 }

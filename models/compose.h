@@ -21,9 +21,9 @@
 
 #include <stdio.h>
 
-#include "../arch/arch.h"
-#include "../sim/stats.h"
-#include "costs.h"
+#include "arch/arch.h"
+#include "arch/stats.h"
+#include "models/costs.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -35,10 +35,10 @@ extern "C" {
 
 /* Where one instance of a component sits. */
 typedef enum QaScope {
-  QA_SCOPE_PE = 0,  /* inside every PE */
-  QA_SCOPE_TILE,    /* once per tile (count instances) */
-  QA_SCOPE_CHIP,    /* once per chip (count instances) */
-  QA_SCOPE_OFFCHIP  /* DRAM: no area, no leakage */
+  QA_SCOPE_PE = 0, /* inside every PE */
+  QA_SCOPE_TILE,   /* once per tile (count instances) */
+  QA_SCOPE_CHIP,   /* once per chip (count instances) */
+  QA_SCOPE_OFFCHIP /* DRAM: no area, no leakage */
 } QaScope;
 
 /* What an energy figure is charged to in a breakdown. */
@@ -52,27 +52,27 @@ typedef enum QaCategory {
 
 /* The cost-table primitive a component is priced as (models/costs.h). */
 typedef enum QaPrim {
-  QA_PRIM_MULT = 0,    /* qaCostIntMult(bits_a, bits_b) */
-  QA_PRIM_AND_GATES,   /* qaCostAndGates(n) */
-  QA_PRIM_ADDER,       /* qaCostIntAdd(bits_a) */
-  QA_PRIM_ADDER_TREE,  /* qaCostAdderTree(n inputs, bits_a each) */
-  QA_PRIM_ACCUMULATOR, /* qaCostAccumulator(bits_a) */
-  QA_PRIM_COUNTER,     /* a bits_a counter: qaCostAccumulator(bits_a) (an adder + register) */
-  QA_PRIM_REG,         /* qaCostReg(bits_a) */
-  QA_PRIM_EXP_ADDER,   /* qaCostExpAdder(bits_a) */
-  QA_PRIM_DECODER,     /* qaCostOneHotDecoder(n outputs) */
-  QA_PRIM_HISTOGRAM,   /* qaCostHistogram(n positions, bits_a per counter) */
-  QA_PRIM_SHIFTER,     /* qaCostShifter(bits_a wide, range n) */
+  QA_PRIM_MULT = 0,     /* qaCostIntMult(bits_a, bits_b) */
+  QA_PRIM_AND_GATES,    /* qaCostAndGates(n) */
+  QA_PRIM_ADDER,        /* qaCostIntAdd(bits_a) */
+  QA_PRIM_ADDER_TREE,   /* qaCostAdderTree(n inputs, bits_a each) */
+  QA_PRIM_ACCUMULATOR,  /* qaCostAccumulator(bits_a) */
+  QA_PRIM_COUNTER,      /* a bits_a counter: qaCostAccumulator(bits_a) (an adder + register) */
+  QA_PRIM_REG,          /* qaCostReg(bits_a) */
+  QA_PRIM_EXP_ADDER,    /* qaCostExpAdder(bits_a) */
+  QA_PRIM_DECODER,      /* qaCostOneHotDecoder(n outputs) */
+  QA_PRIM_HISTOGRAM,    /* qaCostHistogram(n positions, bits_a per counter) */
+  QA_PRIM_SHIFTER,      /* qaCostShifter(bits_a wide, range n) */
   QA_PRIM_TERM_ENCODER, /* a bits_a-bit Booth / NAF recoder: qaCostIntAdd(bits_a) (it forms
                         ** x + 2x; assumed) */
-  QA_PRIM_SRAM,        /* qaCostMem("sram", access_bits, capacity_bytes) */
-  QA_PRIM_EDRAM,       /* qaCostMem("edram", ...) */
-  QA_PRIM_REGFILE,     /* qaCostMem("regfile", ...) */
-  QA_PRIM_REG_BANK,    /* capacity_bytes of flip-flops, access_bits wide: a write is
-                       ** qaCostReg(access_bits), a read a (depth:1) multiplexer
-                       ** qaCostShifter(access_bits, depth); area reg(capacity bits) +
-                       ** the multiplexer (assumed) */
-  QA_PRIM_DRAM         /* qaCostDram(dram_type) per bit */
+  QA_PRIM_SRAM,         /* qaCostMem("sram", access_bits, capacity_bytes) */
+  QA_PRIM_EDRAM,        /* qaCostMem("edram", ...) */
+  QA_PRIM_REGFILE,      /* qaCostMem("regfile", ...) */
+  QA_PRIM_REG_BANK,     /* capacity_bytes of flip-flops, access_bits wide: a write is
+                        ** qaCostReg(access_bits), a read a (depth:1) multiplexer
+                        ** qaCostShifter(access_bits, depth); area reg(capacity bits) +
+                        ** the multiplexer (assumed) */
+  QA_PRIM_DRAM          /* qaCostDram(dram_type) per bit */
 } QaPrim;
 
 /* How an action's widths (QaAction a_bits, w_bits; 0 = not given, keep the composition's
@@ -91,27 +91,27 @@ typedef enum QaActArgs {
 /* One component of an architecture. Logic is priced per "op" action; memories and DRAM per
 ** bit of "read_bits" / "write_bits". */
 typedef struct QaComponent {
-  char name[QA_COMP_MAX];         /* the simulator's component name, e.g. "mult", "sb" */
-  const char *role;               /* one line: what it does here (static text) */
+  char name[QA_COMP_MAX]; /* the simulator's component name, e.g. "mult", "sb" */
+  const char *role;       /* one line: what it does here (static text) */
   QaCategory category;
   QaScope scope;
-  int64_t count;                  /* instances per PE / tile / chip (by scope); 1 off chip */
+  int64_t count; /* instances per PE / tile / chip (by scope); 1 off chip */
   QaPrim prim;
-  QaActArgs args;                 /* how an action's widths re-size it */
-  int bits_a;                     /* operand / counter / input width (bits) */
-  int bits_b;                     /* second multiplier operand (bits); 0 otherwise */
-  int n;                          /* tree inputs, AND gates, decoder outputs, histogram
-                                  ** positions or shifter range; 0 if not used */
-  int access_bits;                /* memories: bits per access */
-  int64_t capacity_bytes;         /* on-chip memories (bytes) */
+  QaActArgs args;                    /* how an action's widths re-size it */
+  int bits_a;                        /* operand / counter / input width (bits) */
+  int bits_b;                        /* second multiplier operand (bits); 0 otherwise */
+  int n;                             /* tree inputs, AND gates, decoder outputs, histogram
+                                     ** positions or shifter range; 0 if not used */
+  int access_bits;                   /* memories: bits per access */
+  int64_t capacity_bytes;            /* on-chip memories (bytes) */
   char dram_type[QA_COST_CLASS_MAX]; /* DRAM: the class used, e.g. "dram_lpddr4" */
-  QaCost op;                      /* logic: one op at bits_a/bits_b (pJ, um^2, uW);
-                                  ** memories: one read access of access_bits */
-  QaCost write;                   /* memories: one write access; logic: same as op */
-  double read_pj_per_bit;         /* memories and DRAM (pJ/bit); 0 for logic */
+  QaCost op;                         /* logic: one op at bits_a/bits_b (pJ, um^2, uW);
+                                     ** memories: one read access of access_bits */
+  QaCost write;                      /* memories: one write access; logic: same as op */
+  double read_pj_per_bit;            /* memories and DRAM (pJ/bit); 0 for logic */
   double write_pj_per_bit;
-  char what[96];                  /* the primitive, e.g. "int_mult(16x16)" */
-  char rows[192];                 /* the table rows it uses, e.g. "int_mult line 38 (exact)" */
+  char what[96];  /* the primitive, e.g. "int_mult(16x16)" */
+  char rows[192]; /* the table rows it uses, e.g. "int_mult line 38 (exact)" */
 } QaComponent;
 
 /* What to compose. */
@@ -131,15 +131,15 @@ typedef struct QaComposition {
   char config_source[QA_PATH_MAX]; /* the config's source ("defaults" or a path) */
   int a_bits, w_bits;
   double clock_mhz;
-  int64_t pes_per_tile, tiles;     /* PE = the unit that repeats inside a tile */
+  int64_t pes_per_tile, tiles; /* PE = the unit that repeats inside a tile */
   int n_comp;
   QaComponent comp[QA_COMPOSE_MAX];
-  double pe_area_um2;              /* one PE (um^2) */
-  double tile_area_um2;            /* pes_per_tile PEs + tile components (um^2) */
-  double chip_area_um2;            /* tiles x tile + chip components (um^2) */
-  double chip_leakage_uw;          /* sum of the on-chip leakage the table gives (uW) */
-  int n_leak_known;                /* on-chip components with a leakage figure */
-  int n_leak_missing;              /* on-chip components without one */
+  double pe_area_um2;     /* one PE (um^2) */
+  double tile_area_um2;   /* pes_per_tile PEs + tile components (um^2) */
+  double chip_area_um2;   /* tiles x tile + chip components (um^2) */
+  double chip_leakage_uw; /* sum of the on-chip leakage the table gives (uW) */
+  int n_leak_known;       /* on-chip components with a leakage figure */
+  int n_leak_missing;     /* on-chip components without one */
 } QaComposition;
 
 /* Compose architecture CFG->desc at config CFG, pricing from T. Returns QA_EUSER if the
@@ -147,8 +147,8 @@ typedef struct QaComposition {
 ** normalised table (its numbers are not pJ), or if T cannot price a primitive the
 ** architecture needs (naming the component, the primitive and what T has). *out is
 ** caller-owned and keeps a pointer to T. */
-int qaCompose(const QaArchConfig *cfg, const QaCostTable *t, const QaComposeOptions *opt,
-              QaComposition *out, QaErr *err);
+int qaCompose(const QaArchConfig *cfg, const QaCostTable *t, const QaComposeOptions *opt, QaComposition *out,
+              QaErr *err);
 
 /* 1 if architecture NAME has a composition. */
 int qaComposeHas(const char *arch_name);
@@ -160,8 +160,8 @@ const QaComponent *qaComposeFind(const QaComposition *cx, const char *name);
 ** widths when it gives them (a_bits, w_bits > 0), else at the component's; memory actions
 ** are "read_bits" / "write_bits". An unknown component or action is QA_EUSER naming the
 ** architecture, component and action; *category (may be NULL) gets the component's. */
-int qaComposePriceAction(const QaComposition *cx, const QaAction *a, double *energy_pj,
-                         QaCategory *category, QaErr *err);
+int qaComposePriceAction(const QaComposition *cx, const QaAction *a, double *energy_pj, QaCategory *category,
+                         QaErr *err);
 
 /* The QaActArgs a primitive uses unless its composition says otherwise. */
 QaActArgs qaComposeDefaultArgs(QaPrim prim);

@@ -5,7 +5,7 @@
 ** qaCostTableCreate / AddRow / AddRaw / Finish calls defined here.
 */
 #define _POSIX_C_SOURCE 200809L
-#include "costs.h"
+#include "models/costs.h"
 
 #include <ctype.h>
 #include <dirent.h>

@@ -34,7 +34,7 @@
 
 #include <stdio.h>
 
-#include "../sim/qa.h"
+#include "base/qa.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -10,7 +10,7 @@
 ** type in every plot so its colour stays the same across charts.
 */
 #define _POSIX_C_SOURCE 200809L
-#include "report.h"
+#include "reports/report.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -96,10 +96,10 @@ typedef struct Ctx {
   int n_cfg;
   Workload *wl;
   int n_wl;
-  Cell *cell; /* n_wl x n_cfg */
+  Cell *cell;  /* n_wl x n_cfg */
   char **comp; /* energy components, sorted */
   int n_comp;
-  double *comp_pj; /* n_wl x n_cfg x n_comp, NaN-free: 0 when absent */
+  double *comp_pj;         /* n_wl x n_cfg x n_comp, NaN-free: 0 when absent */
   unsigned char *comp_has; /* same shape: 1 if the component has rows */
   char *costs;
 } Ctx;
@@ -182,8 +182,8 @@ static void makeTag(const char *name, char *tag, size_t cap) {
   if (name[0] == '.' || name[0] == '-') tag[n++] = 'w';
   for (const char *s = name; *s && n + 1 < cap; s++) {
     char ch = *s;
-    int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-             ch == '-' || ch == '_' || ch == '.';
+    int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
+             ch == '_' || ch == '.';
     tag[n++] = ok ? ch : '_';
   }
   tag[n] = 0;
@@ -253,9 +253,9 @@ void qaReportPrintSummary(const QaReportSummary *s, FILE *out) {
   if (!s || !out) return;
   int n_rendered = 0;
   for (int i = 0; i < s->n_plots; i++) n_rendered += s->plots[i].rendered;
-  fprintf(out, "report: %d run%s (%d config%s, %d workload%s) -> %s\n", s->n_runs,
-          s->n_runs == 1 ? "" : "s", s->n_configs, s->n_configs == 1 ? "" : "s", s->n_workloads,
-          s->n_workloads == 1 ? "" : "s", s->out_dir ? s->out_dir : "(none)");
+  fprintf(out, "report: %d run%s (%d config%s, %d workload%s) -> %s\n", s->n_runs, s->n_runs == 1 ? "" : "s",
+          s->n_configs, s->n_configs == 1 ? "" : "s", s->n_workloads, s->n_workloads == 1 ? "" : "s",
+          s->out_dir ? s->out_dir : "(none)");
   for (int i = 0; i < s->n_plots; i++) {
     const QaReportPlot *p = &s->plots[i];
     char file[512];
@@ -369,8 +369,7 @@ static void makeLabels(Ctx *c) {
     int diff_q = 0, diff_t = 0;
     for (int k = 0; k < c->n_cfg; k++) {
       const Config *h = &c->cfg[k];
-      if (k == j || h->a_bits != g->a_bits || h->w_bits != g->w_bits || strcmp(h->arch, g->arch))
-        continue;
+      if (k == j || h->a_bits != g->a_bits || h->w_bits != g->w_bits || strcmp(h->arch, g->arch)) continue;
       if (strcmp(h->quant_a, g->quant_a) || strcmp(h->quant_w, g->quant_w)) diff_q = 1;
       if (strcmp(h->timing, g->timing)) diff_t = 1;
     }
@@ -527,8 +526,7 @@ static int loadEnergy(Ctx *c, const char *want_costs, int *have, QaErr *err) {
   char others[QA_ERR_MAX] = "";
   *have = 0;
   /* Distinct costs with the number of plotted runs each covers. */
-  if ((rc = prep(c, "SELECT costs, run_id FROM energy GROUP BY costs, run_id ORDER BY costs", &st,
-                 err)))
+  if ((rc = prep(c, "SELECT costs, run_id FROM energy GROUP BY costs, run_id ORDER BY costs", &st, err)))
     goto end;
   char *best = NULL;
   int best_n = 0, cur_n = 0, n_costs = 0;
@@ -673,8 +671,8 @@ static int mkdirP(const char *dir, QaErr *err) {
     if (mkdir(p, 0777) != 0 && errno != EEXIST) {
       int e = errno;
       if (strcmp(p, dir))
-        rc = qaErrSet(err, QA_EUSER, "cannot create output directory '%s': %s (at '%s')", dir,
-                      strerror(e), p);
+        rc =
+            qaErrSet(err, QA_EUSER, "cannot create output directory '%s': %s (at '%s')", dir, strerror(e), p);
       else
         rc = qaErrSet(err, QA_EUSER, "cannot create output directory '%s': %s", dir, strerror(e));
       goto end;
@@ -705,8 +703,7 @@ static int openW(const char *path, FILE **f, QaErr *err) {
 static int closeW(const char *path, FILE *f, QaErr *err) {
   int bad = ferror(f);
   if (fclose(f) != 0 || bad)
-    return qaErrSet(err, QA_EUSER, "cannot write '%s': %s", path,
-                    bad ? "write error" : strerror(errno));
+    return qaErrSet(err, QA_EUSER, "cannot write '%s': %s", path, bad ? "write error" : strerror(errno));
   return QA_OK;
 }
 
@@ -728,8 +725,8 @@ static void gpHead(FILE *f, const QaReportPlot *p, int width_px, int height_px) 
 /* The plot command of a bar chart: one series per column, data columns first_col.. of
 ** <name>.dat, x tick labels from column xtic_col, series x titled titles[cols[x]] (or
 ** the config label when titles is NULL) and coloured by its stable index cols[x]. */
-static void gpBarPlot(FILE *f, const Ctx *c, const char *name, int first_col, int xtic_col,
-                      const int *cols, int n_cols, char *const *titles) {
+static void gpBarPlot(FILE *f, const Ctx *c, const char *name, int first_col, int xtic_col, const int *cols,
+                      int n_cols, char *const *titles) {
   fprintf(f, "plot ");
   for (int x = 0; x < n_cols; x++) {
     if (x == 0)
@@ -871,8 +868,8 @@ static int plotLayers(Ctx *c, int w, QaErr *err) {
     }
   }
   if (n_rows == 0) {
-    rc = addNote(c, err, "layers-%s.png skipped: the runs of workload '%s' have no layer rows",
-                 c->wl[w].tag, c->wl[w].name);
+    rc = addNote(c, err, "layers-%s.png skipped: the runs of workload '%s' have no layer rows", c->wl[w].tag,
+                 c->wl[w].name);
     goto end;
   }
 
@@ -982,9 +979,8 @@ static int plotRatio(Ctx *c, int energy, QaErr *err) {
     if (b < 0) {
       int any = 0;
       for (int j = 0; j < c->n_cfg; j++) any |= cellHas(&CELL(c, w, j), energy);
-      if (any &&
-          (rc = addNote(c, err, "%s: no %s run%s for workload '%s'; left out of %s.png", name,
-                        base_label, energy ? " with energy" : "", c->wl[w].name, name)))
+      if (any && (rc = addNote(c, err, "%s: no %s run%s for workload '%s'; left out of %s.png", name,
+                               base_label, energy ? " with energy" : "", c->wl[w].name, name)))
         goto end;
       continue;
     }
@@ -995,8 +991,8 @@ static int plotRatio(Ctx *c, int energy, QaErr *err) {
     int any = 0;
     for (size_t i = 0; i < (size_t)c->n_wl * (size_t)c->n_cfg; i++) any |= cellHas(&c->cell[i], energy);
     if (any)
-      rc = addNote(c, err, "%s.png skipped: no %s baseline run%s for any workload", name,
-                   base_label, energy ? " with energy" : "");
+      rc = addNote(c, err, "%s.png skipped: no %s baseline run%s for any workload", name, base_label,
+                   energy ? " with energy" : "");
     goto end;
   }
   for (int j = 0; j < c->n_cfg; j++) {
@@ -1007,16 +1003,16 @@ static int plotRatio(Ctx *c, int energy, QaErr *err) {
 
   bitsList(c, cols, n_cols, bits, sizeof bits);
   if (energy)
-    snprintf(title, sizeof title, "Energy efficiency over %s, costs %s (bits a/w: %s)", base_label,
-             c->costs, bits);
+    snprintf(title, sizeof title, "Energy efficiency over %s, costs %s (bits a/w: %s)", base_label, c->costs,
+             bits);
   else
     snprintf(title, sizeof title, "Speedup over %s (bits a/w: %s)", base_label, bits);
   if ((rc = addPlot(c, name, title, &p, err))) goto end;
 
   if ((rc = openW(p->dat_path, &f, err))) goto end;
   fprintf(f, "# qasim report: %s = %s(%s) / %s(config) per workload%s%s%s; '-' = no run\n",
-          energy ? "energy efficiency" : "speedup", what, base_label, what,
-          energy ? ", costs '" : "", energy ? c->costs : "", energy ? "'" : "");
+          energy ? "energy efficiency" : "speedup", what, base_label, what, energy ? ", costs '" : "",
+          energy ? c->costs : "", energy ? "'" : "");
   for (int r = 0; r < n_rows; r++) {
     fprintf(f, "# baseline of ");
     putDatLabel(f, c->wl[rows[r]].name);
@@ -1055,12 +1051,12 @@ static int plotRatio(Ctx *c, int energy, QaErr *err) {
   fprintf(f, "set style data histograms\n");
   fprintf(f, "set style histogram clustered gap 1\n");
   fprintf(f, "set xlabel 'workload'\n");
-  fprintf(f, "set ylabel '%s = %s(%s) / %s'\n", energy ? "efficiency" : "speedup", what,
-          base_label, what);
+  fprintf(f, "set ylabel '%s = %s(%s) / %s'\n", energy ? "efficiency" : "speedup", what, base_label, what);
   gpXtics(f, n_rows, max_wl, width - key_px - 120);
   fprintf(f, "set yrange [0:*]\n");
-  fprintf(f, "set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead dt 2 lw 1 "
-             "lc rgb '#555555' front\n");
+  fprintf(f,
+          "set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead dt 2 lw 1 "
+          "lc rgb '#555555' front\n");
   gpBarPlot(f, c, p->name, 2, 1, cols, n_cols, NULL);
   rc = closeW(p->gp_path, f, err);
   f = NULL;
@@ -1075,9 +1071,9 @@ end:
 /* ---------------------------------------------------------------- plot 3: bits */
 
 typedef struct Series {
-  int w, cfg0;            /* workload; first config (for arch, extra) */
-  int w_bits;             /* 0 when w_bits == a_bits along the series */
-  int variant;            /* index of (arch, w_bits, extra) among series: the colour */
+  int w, cfg0; /* workload; first config (for arch, extra) */
+  int w_bits;  /* 0 when w_bits == a_bits along the series */
+  int variant; /* index of (arch, w_bits, extra) among series: the colour */
   char label[LABEL_MAX];
 } Series;
 
@@ -1162,14 +1158,14 @@ static int plotBits(Ctx *c, QaErr *err) {
 
   snprintf(title, sizeof title, "Total n_cycles vs a_bits per architecture (workload%s ",
            c->n_wl > 1 ? "s" : "");
-  for (int w = 0; w < c->n_wl; w++)
-    appendf(title, sizeof title, "%s%s", w ? ", " : "", c->wl[w].name);
+  for (int w = 0; w < c->n_wl; w++) appendf(title, sizeof title, "%s%s", w ? ", " : "", c->wl[w].name);
   appendf(title, sizeof title, ")");
   if ((rc = addPlot(c, "bits", title, &p, err))) goto end;
 
   if ((rc = openW(p->dat_path, &f, err))) goto end;
-  fprintf(f, "# qasim report: total n_cycles of the newest run per config vs a_bits; one "
-             "column per series (arch[, fixed w_bits], workload); '-' = no run\n");
+  fprintf(f,
+          "# qasim report: total n_cycles of the newest run per config vs a_bits; one "
+          "column per series (arch[, fixed w_bits], workload); '-' = no run\n");
   fprintf(f, "# a_bits");
   for (int s = 0; s < n_ser; s++) {
     fputc(' ', f);
@@ -1212,8 +1208,7 @@ static int plotBits(Ctx *c, QaErr *err) {
     /* colour by architecture, dash and point shape by workload */
     int wi = ser[s].w % 5;
     static const int kPt[5] = {7, 5, 9, 11, 13};
-    fprintf(f, "%s'%s.dat' using 1:%d with linespoints title ", s ? ", \\\n     " : "", p->name,
-            2 + s);
+    fprintf(f, "%s'%s.dat' using 1:%d with linespoints title ", s ? ", \\\n     " : "", p->name, 2 + s);
     putGpString(f, ser[s].label);
     fprintf(f, " lt %d dt %d pt %d", ser[s].variant + 1, wi + 1, kPt[wi]);
   }
@@ -1257,8 +1252,8 @@ static int plotEnergy(Ctx *c, int w, QaErr *err) {
   }
   snprintf(name, sizeof name, "energy-%s", c->wl[w].tag);
   bitsList(c, rows, n_rows, bits, sizeof bits);
-  snprintf(title, sizeof title, "%s: energy_pj by component, costs %s (bits a/w: %s)",
-           c->wl[w].name, c->costs, bits);
+  snprintf(title, sizeof title, "%s: energy_pj by component, costs %s (bits a/w: %s)", c->wl[w].name,
+           c->costs, bits);
   if ((rc = addPlot(c, name, title, &p, err))) goto end;
 
   if ((rc = openW(p->dat_path, &f, err))) goto end;
@@ -1323,8 +1318,8 @@ end:
 /* Run argv[0] (PATH lookup) in directory cwd with stdin from /dev/null, capturing
 ** stdout+stderr into out[cap]. *status gets the wait status; *exec_errno the errno
 ** of a failed exec or chdir (0 if the program started). */
-static int runProg(char *const argv[], const char *cwd, char *out, size_t cap, int *status,
-                   int *exec_errno, QaErr *err) {
+static int runProg(char *const argv[], const char *cwd, char *out, size_t cap, int *status, int *exec_errno,
+                   QaErr *err) {
   int outp[2] = {-1, -1}, errp[2] = {-1, -1}, rc = QA_OK;
   size_t len = 0;
   *status = 0;
@@ -1440,8 +1435,7 @@ static int render(Ctx *c, QaReportPlot *p, QaErr *err) {
       return qaErrSet(err, QA_EINTERNAL, "gnuplot failed on %s (exit status %d): %s%s%s", p->gp_path,
                       WEXITSTATUS(status), msg[0] ? msg : "no output", last ? " ... " : "",
                       last ? last + 1 : "");
-    return qaErrSet(err, QA_EINTERNAL, "gnuplot was killed by signal %d on %s", WTERMSIG(status),
-                    p->gp_path);
+    return qaErrSet(err, QA_EINTERNAL, "gnuplot was killed by signal %d on %s", WTERMSIG(status), p->gp_path);
   }
   struct stat sb;
   if (stat(p->png_path, &sb) != 0 || sb.st_size == 0)
@@ -1471,8 +1465,8 @@ static void ctxFree(Ctx *c) {
   free(c->costs);
 }
 
-int qaReportPlots(struct sqlite3 *db, const char *out_dir, const QaReportOptions *opt,
-                  QaReportSummary *out, QaErr *err) {
+int qaReportPlots(struct sqlite3 *db, const char *out_dir, const QaReportOptions *opt, QaReportSummary *out,
+                  QaErr *err) {
   static const QaReportOptions kDefaults = {0};
   QaReportSummary local;
   Ctx c;
@@ -1513,8 +1507,7 @@ int qaReportPlots(struct sqlite3 *db, const char *out_dir, const QaReportOptions
   }
   if ((rc = loadRuns(&c, err))) goto end;
   if (c.sum->n_runs == 0) {
-    rc = qaErrSet(err, QA_EUSER,
-                  "the results store has no finished runs: nothing to plot (simulate first)");
+    rc = qaErrSet(err, QA_EUSER, "the results store has no finished runs: nothing to plot (simulate first)");
     goto end;
   }
   int have_energy = 0;

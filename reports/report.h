@@ -24,7 +24,7 @@
 
 #include <stdio.h>
 
-#include "../sim/qa.h"
+#include "base/qa.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -57,16 +57,16 @@ typedef struct QaReportPlot {
 /* What qaReportPlots did. Zero-initialise or let qaReportPlots do it; release the
 ** contents with qaReportSummaryClear (also after an error: it may be partly filled). */
 typedef struct QaReportSummary {
-  char *out_dir;         /* the output directory, as given */
-  char *style_path;      /* <out_dir>/style.gp, or NULL if not written */
-  const char *terminal;  /* gnuplot terminal used: "pngcairo" or "png" (static) */
-  int n_runs;            /* runs plotted (newest of each config and workload) */
-  int n_configs;         /* distinct (arch, a_bits, w_bits, quant, timing) */
-  int n_workloads;       /* distinct workloads */
+  char *out_dir;        /* the output directory, as given */
+  char *style_path;     /* <out_dir>/style.gp, or NULL if not written */
+  const char *terminal; /* gnuplot terminal used: "pngcairo" or "png" (static) */
+  int n_runs;           /* runs plotted (newest of each config and workload) */
+  int n_configs;        /* distinct (arch, a_bits, w_bits, quant, timing) */
+  int n_workloads;      /* distinct workloads */
   int n_plots;
-  QaReportPlot *plots;   /* n_plots entries, in the order written */
+  QaReportPlot *plots; /* n_plots entries, in the order written */
   int n_notes;
-  char **notes;          /* one line each: plots skipped or choices made, and why */
+  char **notes; /* one line each: plots skipped or choices made, and why */
 } QaReportSummary;
 
 /* Write the plots of the store db into out_dir (created like `mkdir -p` if missing).
@@ -80,8 +80,8 @@ typedef struct QaReportSummary {
 **             are still written and listed in *out);
 **   QA_EINTERNAL  an SQL error (message has the SQL), out of memory, or gnuplot
 **             exited with an error (message has the script and gnuplot's first line). */
-int qaReportPlots(struct sqlite3 *db, const char *out_dir, const QaReportOptions *opt,
-                  QaReportSummary *out, QaErr *err);
+int qaReportPlots(struct sqlite3 *db, const char *out_dir, const QaReportOptions *opt, QaReportSummary *out,
+                  QaErr *err);
 
 /* Print a short text summary of *s to out: the directory, one line per plot (png,
 ** title, whether rendered), the shared style file, and the notes. */

@@ -1,19 +1,19 @@
 /*
 ** run.c - one simulation run end to end (see run.h).
 */
-#include "run.h"
+#include "sim/run.h"
 
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../arch/sim.h"
-#include "../models/energy.h"
-#include "../workloads/synth.h"
-#include "npy.h"
-#include "quant.h"
-#include "store.h"
+#include "arch/driver.h"
+#include "sim/reprice.h"
+#include "workloads/synth.h"
+#include "base/npy.h"
+#include "quant/quant.h"
+#include "store/store.h"
 
 void qaRunDefaults(QaRunOptions *opt) {
   memset(opt, 0, sizeof *opt);
@@ -54,8 +54,8 @@ typedef struct RunCtx {
   /* energy (priced when costs is set) */
   QaCostTable *costs;
   QaComposition *cx;
-  QaEnergy *energy;   /* the run so far */
-  QaEnergy *layer_e;  /* the current layer */
+  QaEnergy *energy;  /* the run so far */
+  QaEnergy *layer_e; /* the current layer */
 } RunCtx;
 
 static void free_layer(RunCtx *c) {
@@ -83,8 +83,8 @@ static int load_trace(const char *path, int ndim, const int64_t *shape, int ndim
   return rc;
 }
 
-static int quantize(const QaQuantSpec *spec, int bits, const float *x, int64_t n, int64_t nch,
-                    int32_t *codes, double *sqnr, int32_t *min_code, QaErr *err) {
+static int quantize(const QaQuantSpec *spec, int bits, const float *x, int64_t n, int64_t nch, int32_t *codes,
+                    double *sqnr, int32_t *min_code, QaErr *err) {
   QaQuantResult qr;
   memset(&qr, 0, sizeof qr);
   int rc = qaQuantize(spec, bits, x, n, nch, codes, &qr, err);
@@ -109,8 +109,10 @@ static int prepare_layer(RunCtx *c, int idx, QaErr *err) {
   c->out = qaMalloc((size_t)no * sizeof(int64_t), err);
   if (!c->act || !c->wgt || !c->out) return QA_EINTERNAL;
 
-  if (l->act_trace[0] || l->wgt_trace[0]) c->values_src = "trace";
-  else c->values_src = "synthetic";
+  if (l->act_trace[0] || l->wgt_trace[0])
+    c->values_src = "trace";
+  else
+    c->values_src = "synthetic";
   if (!l->act_trace[0] || !l->wgt_trace[0]) {
     fa = qaMalloc((size_t)na * sizeof(float), err);
     fw = qaMalloc((size_t)nw * sizeof(float), err);
@@ -203,8 +205,10 @@ static int job_done(void *ctx, int idx, QaLayerJob *job, QaLayerStats *st, QaErr
   const QaRunOptions *opt = c->opt;
   const QaLayer *l = job->layer;
   int rc = QA_OK;
-  if (opt->verify) verify(c, err);
-  else st->outputs_verified = -1;
+  if (opt->verify)
+    verify(c, err);
+  else
+    st->outputs_verified = -1;
 
   QaRunResult *r = c->res;
   r->n_layers++;
@@ -216,12 +220,12 @@ static int job_done(void *ctx, int idx, QaLayerJob *job, QaLayerStats *st, QaErr
 
   if (opt->out && opt->per_layer) {
     char geo[96];
-    snprintf(geo, sizeof geo, "%dx%dx%d>%dx%dx%d k%dx%d/%d%s", l->c, l->h, l->w, l->k,
-             qaLayerOutH(l), qaLayerOutW(l), l->r, l->s, l->stride_h,
+    snprintf(geo, sizeof geo, "%dx%dx%d>%dx%dx%d k%dx%d/%d%s", l->c, l->h, l->w, l->k, qaLayerOutH(l),
+             qaLayerOutW(l), l->r, l->s, l->stride_h,
              l->groups > 1 ? (l->groups == l->c ? " dw" : " g") : "");
-    fprintf(opt->out, "%4d %-22s %-34s %2d/%-2d %13" PRId64 " %11" PRId64 " %6.1f%%  %s\n", idx,
-            l->name, geo, job->a_bits, job->w_bits, st->macs, st->n_cycles, 100.0 * st->pe_util,
-            st->outputs_verified == 1 ? "ok"
+    fprintf(opt->out, "%4d %-22s %-34s %2d/%-2d %13" PRId64 " %11" PRId64 " %6.1f%%  %s\n", idx, l->name, geo,
+            job->a_bits, job->w_bits, st->macs, st->n_cycles, 100.0 * st->pe_util,
+            st->outputs_verified == 1   ? "ok"
             : st->outputs_verified == 0 ? (st->acc_overflows ? "ACC-OVERFLOW" : "MISMATCH")
                                         : "-");
     fflush(opt->out);
@@ -232,8 +236,10 @@ static int job_done(void *ctx, int idx, QaLayerJob *job, QaLayerStats *st, QaErr
   }
   if (!rc && c->cx) { /* price the layer's actions; rows go in the run's transaction */
     rc = qaEnergyPriceLayer(c->cx, st, l->n, c->layer_e, err);
-    if (rc) qaErrPrefix(err, "layer %d '%s'", idx, l->name);
-    else qaEnergyAdd(c->energy, c->layer_e);
+    if (rc)
+      qaErrPrefix(err, "layer %d '%s'", idx, l->name);
+    else
+      qaEnergyAdd(c->energy, c->layer_e);
     if (!rc && c->store) rc = qaEnergyStoreLayer(c->store, c->run_id, idx, c->layer_e, err);
   }
   free_layer(c);
@@ -291,7 +297,8 @@ int qaRunExecute(const QaRunOptions *opt, QaRunResult *res, QaErr *err) {
   qaSynthDefaults(&c.synth);
   c.synth.seed = opt->seed;
   c.synth.act_zero_frac = opt->act_zero_frac;
-  if (!strcmp(opt->wgt_dist, "gauss")) c.synth.wgt_dist = QA_DIST_GAUSS;
+  if (!strcmp(opt->wgt_dist, "gauss"))
+    c.synth.wgt_dist = QA_DIST_GAUSS;
   else if (strcmp(opt->wgt_dist, "laplace")) {
     rc = qaErrSet(err, QA_EUSER, "--wgt-dist '%s': use laplace or gauss", opt->wgt_dist);
     goto end;
@@ -331,23 +338,37 @@ int qaRunExecute(const QaRunOptions *opt, QaRunResult *res, QaErr *err) {
     char cfg_hash[17], net_hash[17], qa_text[64], qw_text[64];
     qaHashHex(qaHash64(cfg_text, strlen(cfg_text), 0), cfg_hash);
     qaHashHex(qaNetHash(c.net), net_hash);
-    if (c.qa_auto) snprintf(qa_text, sizeof qa_text, "auto");
-    else qaQuantFormat(&c.qa, qa_text, sizeof qa_text);
+    if (c.qa_auto)
+      snprintf(qa_text, sizeof qa_text, "auto");
+    else
+      qaQuantFormat(&c.qa, qa_text, sizeof qa_text);
     qaQuantFormat(&c.qw, qw_text, sizeof qw_text);
-    QaRunInfo info = {qaVersion(), d->name, cfg_text, cfg_hash, c.net->name, c.net->source, net_hash,
-                      opt->a_bits, opt->w_bits, qa_text, qw_text, qaEncoderName(c.enc), opt->seed,
-                      qaTimingName(opt->timing), qaCfgGet(&c.cfg, "clock_mhz"),
+    QaRunInfo info = {qaVersion(),
+                      d->name,
+                      cfg_text,
+                      cfg_hash,
+                      c.net->name,
+                      c.net->source,
+                      net_hash,
+                      opt->a_bits,
+                      opt->w_bits,
+                      qa_text,
+                      qw_text,
+                      qaEncoderName(c.enc),
+                      opt->seed,
+                      qaTimingName(opt->timing),
+                      qaCfgGet(&c.cfg, "clock_mhz"),
                       opt->command_line ? opt->command_line : ""};
     if ((rc = qaStoreOpen(opt->db_path, &c.store, err)) != QA_OK) goto end;
     if ((rc = qaStoreBeginRun(c.store, &info, &c.run_id, err)) != QA_OK) goto end;
   }
   if (opt->out) {
     fprintf(opt->out, "qasim %s: %s on %s (%d layers, %" PRId64 " MACs), a/w %d/%d bits, timing %s\n",
-            qaVersion(), d->name, c.net->name, c.net->n_layers, qaNetMacs(c.net), opt->a_bits,
-            opt->w_bits, qaTimingName(opt->timing));
+            qaVersion(), d->name, c.net->name, c.net->n_layers, qaNetMacs(c.net), opt->a_bits, opt->w_bits,
+            qaTimingName(opt->timing));
     if (opt->per_layer)
-      fprintf(opt->out, "%4s %-22s %-34s %-5s %13s %11s %7s  %s\n", "#", "layer", "geometry", "a/w",
-              "macs", "n_cycles", "pe_util", "outputs");
+      fprintf(opt->out, "%4s %-22s %-34s %-5s %13s %11s %7s  %s\n", "#", "layer", "geometry", "a/w", "macs",
+              "n_cycles", "pe_util", "outputs");
   }
   QaSimHooks hooks = {&c, next_job, job_done};
   double t0 = qaNowSeconds();
@@ -363,31 +384,31 @@ int qaRunExecute(const QaRunOptions *opt, QaRunResult *res, QaErr *err) {
     res->pj_per_mac = qaEnergyPjPerMac(c.energy);
   }
   if (c.store) {
-    QaRunTotals tot = {res->macs, res->n_cycles, res->n_stall_cycles, res->time_s, res->wall_s,
-                       res->sim_macs_per_s, res->all_verified};
-    if (c.cx &&
-        (rc = qaEnergyStoreRun(c.store, c.run_id, c.energy, c.cx->chip_area_um2 / 1e6, err)) != QA_OK)
+    QaRunTotals tot = {res->macs,   res->n_cycles,       res->n_stall_cycles, res->time_s,
+                       res->wall_s, res->sim_macs_per_s, res->all_verified};
+    if (c.cx && (rc = qaEnergyStoreRun(c.store, c.run_id, c.energy, c.cx->chip_area_um2 / 1e6, err)) != QA_OK)
       goto end;
     if ((rc = qaStoreFinishRun(c.store, c.run_id, &tot, err)) != QA_OK) goto end;
     res->run_id = c.run_id;
   }
   if (opt->out) {
     fprintf(opt->out,
-            "total: %" PRId64 " cycles (%" PRId64 " stall), %.3f ms at %g MHz, pe_util %.1f%%, "
+            "total: %" PRId64 " cycles (%" PRId64
+            " stall), %.3f ms at %g MHz, pe_util %.1f%%, "
             "outputs %s\n",
             res->n_cycles, res->n_stall_cycles, res->time_s * 1e3, mhz,
             res->n_cycles ? 100.0 * res->util_cycles / (double)res->n_cycles : 0.0,
-            !opt->verify ? "not verified" : res->all_verified ? "verified" : "NOT VERIFIED");
-    fprintf(opt->out, "host: %.2f s wall, %.1f M simulated MACs/s\n", res->wall_s,
-            res->sim_macs_per_s / 1e6);
+            !opt->verify        ? "not verified"
+            : res->all_verified ? "verified"
+                                : "NOT VERIFIED");
+    fprintf(opt->out, "host: %.2f s wall, %.1f M simulated MACs/s\n", res->wall_s, res->sim_macs_per_s / 1e6);
     if (c.cx && (rc = qaEnergyPrint(c.energy, c.cx, opt->out, err)) != QA_OK) goto end;
     if (c.cx && c.store &&
-        (rc = qaEnergyPrintEfficiency(c.store, opt->db_path, c.run_id, c.energy, opt->costs,
-                                      opt->out, err)) != QA_OK)
+        (rc = qaEnergyPrintEfficiency(c.store, opt->db_path, c.run_id, c.energy, opt->costs, opt->out,
+                                      err)) != QA_OK)
       goto end;
     if (c.cx && !c.store)
-      fprintf(opt->out, "energy efficiency vs %s: not compared (the run is not stored)\n",
-              QA_BASELINE_ARCH);
+      fprintf(opt->out, "energy efficiency vs %s: not compared (the run is not stored)\n", QA_BASELINE_ARCH);
     if (c.store) fprintf(opt->out, "stored as run %" PRId64 " in %s\n", c.run_id, opt->db_path);
   }
 end:

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "arch/arch.h"
-#include "arch/sim.h"
+#include "arch/driver.h"
 #include "qatest.h"
 #include "randlayer.h"
 

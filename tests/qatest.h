@@ -12,40 +12,39 @@
 static int qa_test_failures = 0;
 static int qa_test_checks = 0;
 
-#define CHECK(cond)                                                              \
-  do {                                                                           \
-    qa_test_checks++;                                                            \
-    if (!(cond)) {                                                               \
-      qa_test_failures++;                                                        \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);   \
-    }                                                                            \
+#define CHECK(cond)                                                            \
+  do {                                                                         \
+    qa_test_checks++;                                                          \
+    if (!(cond)) {                                                             \
+      qa_test_failures++;                                                      \
+      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+    }                                                                          \
   } while (0)
 
-#define CHECK_MSG(cond, ...)                                                     \
-  do {                                                                           \
-    qa_test_checks++;                                                            \
-    if (!(cond)) {                                                               \
-      qa_test_failures++;                                                        \
-      fprintf(stderr, "%s:%d: CHECK failed: %s: ", __FILE__, __LINE__, #cond);   \
-      fprintf(stderr, __VA_ARGS__);                                              \
-      fputc('\n', stderr);                                                       \
-    }                                                                            \
+#define CHECK_MSG(cond, ...)                                                   \
+  do {                                                                         \
+    qa_test_checks++;                                                          \
+    if (!(cond)) {                                                             \
+      qa_test_failures++;                                                      \
+      fprintf(stderr, "%s:%d: CHECK failed: %s: ", __FILE__, __LINE__, #cond); \
+      fprintf(stderr, __VA_ARGS__);                                            \
+      fputc('\n', stderr);                                                     \
+    }                                                                          \
   } while (0)
 
-#define CHECK_EQ_I64(a, b)                                                       \
-  do {                                                                           \
-    int64_t qa_a_ = (int64_t)(a), qa_b_ = (int64_t)(b);                          \
-    qa_test_checks++;                                                            \
-    if (qa_a_ != qa_b_) {                                                        \
-      qa_test_failures++;                                                        \
-      fprintf(stderr, "%s:%d: CHECK failed: %s == %s (%" PRId64 " != %" PRId64 ")\n", \
-              __FILE__, __LINE__, #a, #b, qa_a_, qa_b_);                         \
-    }                                                                            \
+#define CHECK_EQ_I64(a, b)                                                                                \
+  do {                                                                                                    \
+    int64_t qa_a_ = (int64_t)(a), qa_b_ = (int64_t)(b);                                                   \
+    qa_test_checks++;                                                                                     \
+    if (qa_a_ != qa_b_) {                                                                                 \
+      qa_test_failures++;                                                                                 \
+      fprintf(stderr, "%s:%d: CHECK failed: %s == %s (%" PRId64 " != %" PRId64 ")\n", __FILE__, __LINE__, \
+              #a, #b, qa_a_, qa_b_);                                                                      \
+    }                                                                                                     \
   } while (0)
 
 /* Print the summary and return the process exit code. */
-#define TEST_DONE()                                                              \
-  (printf("%d checks, %d failed\n", qa_test_checks, qa_test_failures),           \
-   qa_test_failures ? 1 : 0)
+#define TEST_DONE() \
+  (printf("%d checks, %d failed\n", qa_test_checks, qa_test_failures), qa_test_failures ? 1 : 0)
 
 #endif /* QA_TEST_H */

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/rng.h"
+#include "base/rng.h"
 #include "workloads/layer.h"
 
 /* Fill *l with a random valid layer; kind chosen by the stream. */
@@ -51,8 +51,7 @@ static void randLayer(QaRng *g, QaLayer *l, int idx) {
 /* Random codes in [lo, hi], with a fraction of zeros. Caller frees. */
 static int32_t *randCodes(QaRng *g, int64_t n, int32_t lo, int32_t hi, double zero_frac) {
   int32_t *v = malloc((size_t)(n ? n : 1) * sizeof *v);
-  for (int64_t i = 0; i < n; i++)
-    v[i] = qaRngUniform(g) < zero_frac ? 0 : (int32_t)qaRngRange(g, lo, hi);
+  for (int64_t i = 0; i < n; i++) v[i] = qaRngUniform(g) < zero_frac ? 0 : (int32_t)qaRngRange(g, lo, hi);
   return v;
 }
 

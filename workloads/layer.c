@@ -1,7 +1,7 @@
 /*
 ** layer.c - layer geometry, validation and network containers.
 */
-#include "layer.h"
+#include "workloads/layer.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -34,29 +34,41 @@ void qaLayerNormalize(QaLayer *l) {
 
 int qaLayerValidate(const QaLayer *l, QaErr *err) {
   const char *nm = l->name[0] ? l->name : "(unnamed)";
-  struct { const char *f; int v; int lo; } pos[] = {
-      {"n", l->n, 1},           {"c", l->c, 1},           {"h", l->h, 1},
-      {"w", l->w, 1},           {"k", l->k, 1},           {"r", l->r, 1},
-      {"s", l->s, 1},           {"stride_h", l->stride_h, 1}, {"stride_w", l->stride_w, 1},
-      {"pad_h", l->pad_h, 0},   {"pad_w", l->pad_w, 0},   {"groups", l->groups, 1},
+  struct {
+    const char *f;
+    int v;
+    int lo;
+  } pos[] = {
+      {"n", l->n, 1},
+      {"c", l->c, 1},
+      {"h", l->h, 1},
+      {"w", l->w, 1},
+      {"k", l->k, 1},
+      {"r", l->r, 1},
+      {"s", l->s, 1},
+      {"stride_h", l->stride_h, 1},
+      {"stride_w", l->stride_w, 1},
+      {"pad_h", l->pad_h, 0},
+      {"pad_w", l->pad_w, 0},
+      {"groups", l->groups, 1},
   };
   for (size_t i = 0; i < sizeof pos / sizeof pos[0]; i++) {
     if (pos[i].v < pos[i].lo || pos[i].v > DIM_MAX)
-      return qaErrSet(err, QA_EUSER, "layer '%s': %s = %d is out of range [%d, %d]", nm, pos[i].f,
-                      pos[i].v, pos[i].lo, DIM_MAX);
+      return qaErrSet(err, QA_EUSER, "layer '%s': %s = %d is out of range [%d, %d]", nm, pos[i].f, pos[i].v,
+                      pos[i].lo, DIM_MAX);
   }
   if (l->c % l->groups || l->k % l->groups)
-    return qaErrSet(err, QA_EUSER, "layer '%s': groups = %d must divide c = %d and k = %d", nm,
-                    l->groups, l->c, l->k);
+    return qaErrSet(err, QA_EUSER, "layer '%s': groups = %d must divide c = %d and k = %d", nm, l->groups,
+                    l->c, l->k);
   if (l->r > l->h + 2 * l->pad_h || l->s > l->w + 2 * l->pad_w)
-    return qaErrSet(err, QA_EUSER, "layer '%s': kernel %dx%d is larger than the padded input %dx%d",
-                    nm, l->r, l->s, l->h + 2 * l->pad_h, l->w + 2 * l->pad_w);
+    return qaErrSet(err, QA_EUSER, "layer '%s': kernel %dx%d is larger than the padded input %dx%d", nm, l->r,
+                    l->s, l->h + 2 * l->pad_h, l->w + 2 * l->pad_w);
   if (l->pad_h >= l->r || l->pad_w >= l->s)
-    return qaErrSet(err, QA_EUSER, "layer '%s': padding %dx%d must be smaller than the kernel %dx%d",
-                    nm, l->pad_h, l->pad_w, l->r, l->s);
+    return qaErrSet(err, QA_EUSER, "layer '%s': padding %dx%d must be smaller than the kernel %dx%d", nm,
+                    l->pad_h, l->pad_w, l->r, l->s);
   if (l->a_bits < 0 || l->a_bits > QA_BITS_MAX || l->w_bits < 0 || l->w_bits > QA_BITS_MAX)
-    return qaErrSet(err, QA_EUSER, "layer '%s': bit-widths must be in 1..%d (got a_bits %d, w_bits %d)",
-                    nm, QA_BITS_MAX, l->a_bits, l->w_bits);
+    return qaErrSet(err, QA_EUSER, "layer '%s': bit-widths must be in 1..%d (got a_bits %d, w_bits %d)", nm,
+                    QA_BITS_MAX, l->a_bits, l->w_bits);
   if (qaLayerActCount(l) > ((int64_t)1 << 34) || qaLayerWgtCount(l) > ((int64_t)1 << 34) ||
       qaLayerOutCount(l) > ((int64_t)1 << 34))
     return qaErrSet(err, QA_EUSER, "layer '%s': tensors are too large (more than 2^34 values)", nm);
@@ -93,8 +105,8 @@ uint64_t qaNetHash(const QaNet *net) {
   uint64_t h = qaHash64(net->name, strlen(net->name), 0);
   for (int i = 0; i < net->n_layers; i++) {
     const QaLayer *l = &net->layers[i];
-    int g[] = {(int)l->kind, l->n, l->c, l->h, l->w, l->k, l->r, l->s, l->stride_h, l->stride_w,
-               l->pad_h, l->pad_w, l->groups, l->a_bits, l->w_bits};
+    int g[] = {(int)l->kind, l->n,        l->c,     l->h,     l->w,      l->k,      l->r,     l->s,
+               l->stride_h,  l->stride_w, l->pad_h, l->pad_w, l->groups, l->a_bits, l->w_bits};
     h = qaHash64(g, sizeof g, h);
     h = qaHash64(l->name, strlen(l->name), h);
     h = qaHash64(l->act_trace, strlen(l->act_trace), h);

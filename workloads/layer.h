@@ -13,7 +13,7 @@
 #ifndef QA_LAYER_H
 #define QA_LAYER_H
 
-#include "../sim/qa.h"
+#include "base/qa.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -28,14 +28,14 @@ typedef enum QaLayerKind { QA_LAYER_CONV = 0, QA_LAYER_FC = 1 } QaLayerKind;
 typedef struct QaLayer {
   char name[QA_NAME_MAX];
   QaLayerKind kind;
-  int n;                  /* batch size (images) */
-  int c, h, w;            /* input channels, input height, width (pixels); fc: c = features, h = w = 1 */
-  int k;                  /* output channels (filters); fc: output features */
-  int r, s;               /* kernel height, width (pixels); fc: 1, 1 */
-  int stride_h, stride_w; /* pixels */
-  int pad_h, pad_w;       /* zero padding on each side (pixels) */
-  int groups;             /* 1 = dense; c = depthwise */
-  int a_bits, w_bits;     /* per-layer precision override; 0 = use the run's default */
+  int n;                       /* batch size (images) */
+  int c, h, w;                 /* input channels, input height, width (pixels); fc: c = features, h = w = 1 */
+  int k;                       /* output channels (filters); fc: output features */
+  int r, s;                    /* kernel height, width (pixels); fc: 1, 1 */
+  int stride_h, stride_w;      /* pixels */
+  int pad_h, pad_w;            /* zero padding on each side (pixels) */
+  int groups;                  /* 1 = dense; c = depthwise */
+  int a_bits, w_bits;          /* per-layer precision override; 0 = use the run's default */
   char act_trace[QA_PATH_MAX]; /* optional .npy with float activations (N,C,H,W) or "" */
   char wgt_trace[QA_PATH_MAX]; /* optional .npy with float weights (K,C/g,R,S) or "" */
 } QaLayer;
@@ -44,17 +44,17 @@ typedef struct QaNet {
   char name[QA_NAME_MAX];
   char source[QA_PATH_MAX]; /* "builtin" or the YAML file path */
   int n_layers;
-  QaLayer *layers;          /* owned */
+  QaLayer *layers; /* owned */
 } QaNet;
 
 /* Derived geometry. Valid only for a layer that passed qaLayerValidate(). */
 int qaLayerOutH(const QaLayer *l);
 int qaLayerOutW(const QaLayer *l);
-int64_t qaLayerMacs(const QaLayer *l);        /* N*K*OH*OW*(C/groups)*R*S */
-int64_t qaLayerActCount(const QaLayer *l);    /* N*C*H*W */
-int64_t qaLayerWgtCount(const QaLayer *l);    /* K*(C/groups)*R*S */
-int64_t qaLayerOutCount(const QaLayer *l);    /* N*K*OH*OW */
-const char *qaLayerKindName(QaLayerKind k);   /* "conv" / "fc" */
+int64_t qaLayerMacs(const QaLayer *l);      /* N*K*OH*OW*(C/groups)*R*S */
+int64_t qaLayerActCount(const QaLayer *l);  /* N*C*H*W */
+int64_t qaLayerWgtCount(const QaLayer *l);  /* K*(C/groups)*R*S */
+int64_t qaLayerOutCount(const QaLayer *l);  /* N*K*OH*OW */
+const char *qaLayerKindName(QaLayerKind k); /* "conv" / "fc" */
 
 /* Fill defaults (stride 1, groups 1, n 1) for zero fields and, for fc, force h=w=r=s=1. */
 void qaLayerNormalize(QaLayer *l);
@@ -71,9 +71,9 @@ uint64_t qaNetHash(const QaNet *net);
 
 /* ---- Built-in networks (nets.c) ------------------------------------------------- */
 typedef struct QaNetInfo {
-  const char *name;    /* e.g. "resnet18" */
-  const char *title;   /* e.g. "ResNet-18 (ImageNet, 224x224)" */
-  const char *source;  /* citation of the layer shapes */
+  const char *name;   /* e.g. "resnet18" */
+  const char *title;  /* e.g. "ResNet-18 (ImageNet, 224x224)" */
+  const char *source; /* citation of the layer shapes */
 } QaNetInfo;
 
 int qaNetBuiltinCount(void);

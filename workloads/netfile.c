@@ -16,21 +16,22 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "layer.h"
+#include "workloads/layer.h"
 
 #define DIM_MAX 1000000
 #define WHERE_MAX (QA_NAME_MAX + 96) /* "in 'bits' in layer 'NAME'" */
 
 typedef struct Ctx {
-  const char *path;       /* the file as the user named it (for messages) */
-  char dir[QA_PATH_MAX];  /* its directory with a trailing '/', or "" */
+  const char *path;      /* the file as the user named it (for messages) */
+  char dir[QA_PATH_MAX]; /* its directory with a trailing '/', or "" */
   QaErr *err;
 } Ctx;
 
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif
-static int fail(const Ctx *x, int line, const char *fmt, ...) {
+static int
+fail(const Ctx *x, int line, const char *fmt, ...) {
   char msg[QA_ERR_MAX];
   va_list ap;
   va_start(ap, fmt);
@@ -45,17 +46,17 @@ static int lineOf(struct fy_node *n, int fallback) {
   if (!n) return fallback;
   void *it = NULL;
   switch (fy_node_get_type(n)) {
-  case FYNT_SCALAR: {
-    struct fy_token *t = fy_node_get_scalar_token(n);
-    const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
-    return m ? m->line + 1 : fallback;
-  }
-  case FYNT_SEQUENCE:
-    return lineOf(fy_node_sequence_iterate(n, &it), fallback);
-  case FYNT_MAPPING: {
-    struct fy_node_pair *p = fy_node_mapping_iterate(n, &it);
-    return p ? lineOf(fy_node_pair_key(p), fallback) : fallback;
-  }
+    case FYNT_SCALAR: {
+      struct fy_token *t = fy_node_get_scalar_token(n);
+      const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
+      return m ? m->line + 1 : fallback;
+    }
+    case FYNT_SEQUENCE:
+      return lineOf(fy_node_sequence_iterate(n, &it), fallback);
+    case FYNT_MAPPING: {
+      struct fy_node_pair *p = fy_node_mapping_iterate(n, &it);
+      return p ? lineOf(fy_node_pair_key(p), fallback) : fallback;
+    }
   }
   return fallback;
 }
@@ -63,9 +64,12 @@ static int lineOf(struct fy_node *n, int fallback) {
 static const char *typeName(struct fy_node *n) {
   if (!n) return "nothing";
   switch (fy_node_get_type(n)) {
-  case FYNT_SEQUENCE: return "a list";
-  case FYNT_MAPPING: return "a mapping";
-  default: return "a scalar";
+    case FYNT_SEQUENCE:
+      return "a list";
+    case FYNT_MAPPING:
+      return "a mapping";
+    default:
+      return "a scalar";
   }
 }
 
@@ -116,8 +120,8 @@ static int readEntries(const Ctx *x, struct fy_node *m, const char *const *keys,
 /* ---- typed values -------------------------------------------------------------------- */
 
 /* A string scalar no longer than cap-1 bytes. */
-static int getStr(const Ctx *x, struct fy_node *v, int line, const char *key, const char *where,
-                  char *out, size_t cap) {
+static int getStr(const Ctx *x, struct fy_node *v, int line, const char *key, const char *where, char *out,
+                  size_t cap) {
   const char *s = (v && fy_node_get_type(v) == FYNT_SCALAR) ? fy_node_get_scalar0(v) : NULL;
   if (!s) return fail(x, line, "key '%s' %s must be a string, not %s", key, where, typeName(v));
   if (!s[0]) return fail(x, line, "key '%s' %s must not be empty", key, where);
@@ -128,8 +132,8 @@ static int getStr(const Ctx *x, struct fy_node *v, int line, const char *key, co
 }
 
 /* An integer scalar in [lo, hi]. */
-static int getInt(const Ctx *x, struct fy_node *v, int line, const char *key, const char *where,
-                  int lo, int hi, int *out) {
+static int getInt(const Ctx *x, struct fy_node *v, int line, const char *key, const char *where, int lo,
+                  int hi, int *out) {
   const char *s = (v && fy_node_get_type(v) == FYNT_SCALAR) ? fy_node_get_scalar0(v) : NULL;
   line = lineOf(v, line);
   if (!s) return fail(x, line, "key '%s' %s must be an integer, not %s", key, where, typeName(v));
@@ -146,8 +150,8 @@ static int getInt(const Ctx *x, struct fy_node *v, int line, const char *key, co
 
 /* An integer or a list of `n` integers, each in [lo, hi]; a scalar fills all n.
 ** Returns in *count how many were given (1 for a scalar). */
-static int getInts(const Ctx *x, struct fy_node *v, int line, const char *key, const char *where,
-                   int n, int lo, int hi, int allow_scalar, int out[], int *count) {
+static int getInts(const Ctx *x, struct fy_node *v, int line, const char *key, const char *where, int n,
+                   int lo, int hi, int allow_scalar, int out[], int *count) {
   if (v && fy_node_get_type(v) == FYNT_SCALAR && allow_scalar) {
     if (getInt(x, v, line, key, where, lo, hi, &out[0])) return QA_EUSER;
     for (int i = 1; i < n; i++) out[i] = out[0];
@@ -155,47 +159,43 @@ static int getInts(const Ctx *x, struct fy_node *v, int line, const char *key, c
     return QA_OK;
   }
   if (!v || fy_node_get_type(v) != FYNT_SEQUENCE)
-    return fail(x, lineOf(v, line), "key '%s' %s must be %sa list of %d integers, not %s", key,
-                where, allow_scalar ? "an integer or " : "", n, typeName(v));
+    return fail(x, lineOf(v, line), "key '%s' %s must be %sa list of %d integers, not %s", key, where,
+                allow_scalar ? "an integer or " : "", n, typeName(v));
   int len = fy_node_sequence_item_count(v);
   if (len != n)
-    return fail(x, lineOf(v, line), "key '%s' %s must be %sa list of %d integers (got a list of %d)",
-                key, where, allow_scalar ? "an integer or " : "", n, len);
+    return fail(x, lineOf(v, line), "key '%s' %s must be %sa list of %d integers (got a list of %d)", key,
+                where, allow_scalar ? "an integer or " : "", n, len);
   void *it = NULL;
   for (int i = 0; i < n; i++)
-    if (getInt(x, fy_node_sequence_iterate(v, &it), line, key, where, lo, hi, &out[i]))
-      return QA_EUSER;
+    if (getInt(x, fy_node_sequence_iterate(v, &it), line, key, where, lo, hi, &out[i])) return QA_EUSER;
   if (count) *count = n;
   return QA_OK;
 }
 
 /* bits: {a: A, w: W}; fields not given are left unchanged. */
-static int getBits(const Ctx *x, struct fy_node *v, int line, const char *where, int *a_bits,
-                   int *w_bits) {
+static int getBits(const Ctx *x, struct fy_node *v, int line, const char *where, int *a_bits, int *w_bits) {
   static const char *const keys[] = {"a", "w"};
   Entries e;
   char sub[WHERE_MAX + 16];
   if (!v || fy_node_get_type(v) != FYNT_MAPPING)
-    return fail(x, lineOf(v, line), "key 'bits' %s must be a mapping like {a: 8, w: 8}, not %s",
-                where, typeName(v));
+    return fail(x, lineOf(v, line), "key 'bits' %s must be a mapping like {a: 8, w: 8}, not %s", where,
+                typeName(v));
   snprintf(sub, sizeof sub, "in 'bits' %s", where);
   if (readEntries(x, v, keys, 2, sub, &e)) return QA_EUSER;
-  if (e.have[0] && getInt(x, e.val[0], e.line[0], "bits.a", where, 1, QA_BITS_MAX, a_bits))
-    return QA_EUSER;
-  if (e.have[1] && getInt(x, e.val[1], e.line[1], "bits.w", where, 1, QA_BITS_MAX, w_bits))
-    return QA_EUSER;
+  if (e.have[0] && getInt(x, e.val[0], e.line[0], "bits.a", where, 1, QA_BITS_MAX, a_bits)) return QA_EUSER;
+  if (e.have[1] && getInt(x, e.val[1], e.line[1], "bits.w", where, 1, QA_BITS_MAX, w_bits)) return QA_EUSER;
   return QA_OK;
 }
 
 /* A trace path: absolute paths are kept, relative ones are joined to the file's directory. */
-static int getTracePath(const Ctx *x, struct fy_node *v, int line, const char *key,
-                        const char *where, char out[QA_PATH_MAX]) {
+static int getTracePath(const Ctx *x, struct fy_node *v, int line, const char *key, const char *where,
+                        char out[QA_PATH_MAX]) {
   char rel[QA_PATH_MAX];
   if (getStr(x, v, line, key, where, rel, sizeof rel)) return QA_EUSER;
   const char *dir = rel[0] == '/' ? "" : x->dir;
   if (strlen(dir) + strlen(rel) >= QA_PATH_MAX)
-    return fail(x, lineOf(v, line), "key '%s' %s: path is too long (at most %d characters)", key,
-                where, QA_PATH_MAX - 1);
+    return fail(x, lineOf(v, line), "key '%s' %s: path is too long (at most %d characters)", key, where,
+                QA_PATH_MAX - 1);
   size_t nd = strlen(dir);
   memcpy(out, dir, nd);
   memcpy(out + nd, rel, strlen(rel) + 1);
@@ -207,24 +207,36 @@ static int getTrace(const Ctx *x, struct fy_node *v, int line, const char *where
   Entries e;
   char sub[WHERE_MAX + 16];
   if (!v || fy_node_get_type(v) != FYNT_MAPPING)
-    return fail(x, lineOf(v, line), "key 'trace' %s must be a mapping like {act: a.npy, wgt: w.npy}, "
-                "not %s", where, typeName(v));
+    return fail(x, lineOf(v, line),
+                "key 'trace' %s must be a mapping like {act: a.npy, wgt: w.npy}, "
+                "not %s",
+                where, typeName(v));
   snprintf(sub, sizeof sub, "in 'trace' %s", where);
   if (readEntries(x, v, keys, 2, sub, &e)) return QA_EUSER;
-  if (e.have[0] && getTracePath(x, e.val[0], e.line[0], "trace.act", where, l->act_trace))
-    return QA_EUSER;
-  if (e.have[1] && getTracePath(x, e.val[1], e.line[1], "trace.wgt", where, l->wgt_trace))
-    return QA_EUSER;
+  if (e.have[0] && getTracePath(x, e.val[0], e.line[0], "trace.act", where, l->act_trace)) return QA_EUSER;
+  if (e.have[1] && getTracePath(x, e.val[1], e.line[1], "trace.wgt", where, l->wgt_trace)) return QA_EUSER;
   return QA_OK;
 }
 
 /* ---- layers -------------------------------------------------------------------------- */
 
-enum { K_NAME, K_TYPE, K_INPUT, K_C, K_FILTERS, K_OUTPUTS, K_KERNEL, K_STRIDE, K_PADDING,
-       K_GROUPS, K_BITS, K_TRACE, K_COUNT };
-static const char *const LAYER_KEYS[K_COUNT] = {"name",   "type",    "input",  "c",
-                                                "filters", "outputs", "kernel", "stride",
-                                                "padding", "groups",  "bits",   "trace"};
+enum {
+  K_NAME,
+  K_TYPE,
+  K_INPUT,
+  K_C,
+  K_FILTERS,
+  K_OUTPUTS,
+  K_KERNEL,
+  K_STRIDE,
+  K_PADDING,
+  K_GROUPS,
+  K_BITS,
+  K_TRACE,
+  K_COUNT
+};
+static const char *const LAYER_KEYS[K_COUNT] = {"name",   "type",   "input",   "c",      "filters", "outputs",
+                                                "kernel", "stride", "padding", "groups", "bits",    "trace"};
 enum { T_CONV, T_FC, T_DWCONV };
 
 /* Parse one list item of `layers` into l (n, default bits are set by the caller). */
@@ -246,15 +258,14 @@ static int parseLayer(const Ctx *x, struct fy_node *m, int index, QaLayer *l, in
   static const char *const required[] = {"name", "type"};
   for (int i = 0; i < 2; i++)
     if (!e.have[i]) return fail(x, line, "missing required key '%s' %s", required[i], where);
-  if (getStr(x, e.val[K_NAME], e.line[K_NAME], "name", where, l->name, sizeof l->name))
-    return QA_EUSER;
+  if (getStr(x, e.val[K_NAME], e.line[K_NAME], "name", where, l->name, sizeof l->name)) return QA_EUSER;
 
   struct fy_node *tv = e.val[K_TYPE];
   const char *type = (tv && fy_node_get_type(tv) == FYNT_SCALAR) ? fy_node_get_scalar0(tv) : NULL;
   int t;
   if (!type)
-    return fail(x, lineOf(tv, e.line[K_TYPE]), "key 'type' %s must be conv, fc or dwconv, not %s",
-                where, typeName(tv));
+    return fail(x, lineOf(tv, e.line[K_TYPE]), "key 'type' %s must be conv, fc or dwconv, not %s", where,
+                typeName(tv));
   if (strcmp(type, "conv") == 0)
     t = T_CONV;
   else if (strcmp(type, "fc") == 0)
@@ -262,27 +273,24 @@ static int parseLayer(const Ctx *x, struct fy_node *m, int index, QaLayer *l, in
   else if (strcmp(type, "dwconv") == 0)
     t = T_DWCONV;
   else
-    return fail(x, lineOf(tv, e.line[K_TYPE]), "key 'type' %s must be conv, fc or dwconv (got '%s')",
-                where, type);
+    return fail(x, lineOf(tv, e.line[K_TYPE]), "key 'type' %s must be conv, fc or dwconv (got '%s')", where,
+                type);
 
   /* Keys that do not apply to this layer type. */
   static const int conv_only[] = {K_FILTERS, K_KERNEL, K_STRIDE, K_PADDING, K_GROUPS};
   for (size_t i = 0; i < sizeof conv_only / sizeof conv_only[0]; i++)
     if (t == T_FC && e.have[conv_only[i]])
       return fail(x, e.line[conv_only[i]], "key '%s' %s does not apply to an fc layer%s",
-                  LAYER_KEYS[conv_only[i]], where,
-                  conv_only[i] == K_FILTERS ? " (use 'outputs')" : "");
+                  LAYER_KEYS[conv_only[i]], where, conv_only[i] == K_FILTERS ? " (use 'outputs')" : "");
   if (t != T_FC && e.have[K_OUTPUTS])
-    return fail(x, e.line[K_OUTPUTS], "key 'outputs' %s applies to fc layers only (use 'filters')",
-                where);
+    return fail(x, e.line[K_OUTPUTS], "key 'outputs' %s applies to fc layers only (use 'filters')", where);
   if (t != T_FC && e.have[K_C])
     return fail(x, e.line[K_C], "key 'c' %s applies to fc layers only (use input: [C, H, W])", where);
 
   l->kind = t == T_FC ? QA_LAYER_FC : QA_LAYER_CONV;
   if (t == T_FC) {
     if (e.have[K_INPUT] && e.have[K_C])
-      return fail(x, e.line[K_C], "keys 'input' and 'c' %s both give the input features; keep one",
-                  where);
+      return fail(x, e.line[K_C], "keys 'input' and 'c' %s both give the input features; keep one", where);
     if (e.have[K_C]) {
       if (getInt(x, e.val[K_C], e.line[K_C], "c", where, 1, DIM_MAX, &l->c)) return QA_EUSER;
     } else if (e.have[K_INPUT]) {
@@ -290,28 +298,26 @@ static int parseLayer(const Ctx *x, struct fy_node *m, int index, QaLayer *l, in
       int chw[3] = {1, 1, 1};
       if (v && fy_node_get_type(v) == FYNT_SEQUENCE && fy_node_sequence_item_count(v) == 3) {
         /* [C, H, W]: the flattened feature map */
-        if (getInts(x, v, e.line[K_INPUT], "input", where, 3, 1, DIM_MAX, 0, chw, NULL))
-          return QA_EUSER;
+        if (getInts(x, v, e.line[K_INPUT], "input", where, 3, 1, DIM_MAX, 0, chw, NULL)) return QA_EUSER;
         int64_t f = (int64_t)chw[0] * chw[1] * chw[2];
         if (f > DIM_MAX)
-          return fail(x, e.line[K_INPUT], "key 'input' %s flattens to %lld features (at most %d)",
-                      where, (long long)f, DIM_MAX);
+          return fail(x, e.line[K_INPUT], "key 'input' %s flattens to %lld features (at most %d)", where,
+                      (long long)f, DIM_MAX);
         l->c = (int)f;
       } else if (v && fy_node_get_type(v) == FYNT_SEQUENCE && fy_node_sequence_item_count(v) != 1) {
-        return fail(x, lineOf(v, e.line[K_INPUT]), "key 'input' %s must be an integer, [C] or "
-                    "[C, H, W] for an fc layer (got a list of %d)", where,
-                    fy_node_sequence_item_count(v));
+        return fail(x, lineOf(v, e.line[K_INPUT]),
+                    "key 'input' %s must be an integer, [C] or "
+                    "[C, H, W] for an fc layer (got a list of %d)",
+                    where, fy_node_sequence_item_count(v));
       } else {
-        if (getInts(x, v, e.line[K_INPUT], "input", where, 1, 1, DIM_MAX, 1, chw, NULL))
-          return QA_EUSER;
+        if (getInts(x, v, e.line[K_INPUT], "input", where, 1, 1, DIM_MAX, 1, chw, NULL)) return QA_EUSER;
         l->c = chw[0];
       }
     } else {
       return fail(x, line, "missing required key 'input' %s", where);
     }
     if (!e.have[K_OUTPUTS]) return fail(x, line, "missing required key 'outputs' %s", where);
-    if (getInt(x, e.val[K_OUTPUTS], e.line[K_OUTPUTS], "outputs", where, 1, DIM_MAX, &l->k))
-      return QA_EUSER;
+    if (getInt(x, e.val[K_OUTPUTS], e.line[K_OUTPUTS], "outputs", where, 1, DIM_MAX, &l->k)) return QA_EUSER;
   } else {
     int chw[3], two[2];
     if (!e.have[K_INPUT]) return fail(x, line, "missing required key 'input' %s", where);
@@ -345,14 +351,14 @@ static int parseLayer(const Ctx *x, struct fy_node *m, int index, QaLayer *l, in
       const char *s = (v && fy_node_get_type(v) == FYNT_SCALAR) ? fy_node_get_scalar0(v) : NULL;
       if (s && strcmp(s, "same") == 0) {
         if (l->r % 2 == 0 || l->s % 2 == 0 || l->stride_h != 1 || l->stride_w != 1)
-          return fail(x, e.line[K_PADDING], "key 'padding' %s: 'same' needs an odd kernel and "
+          return fail(x, e.line[K_PADDING],
+                      "key 'padding' %s: 'same' needs an odd kernel and "
                       "stride 1 (got kernel %dx%d, stride %dx%d); give the padding as numbers",
                       where, l->r, l->s, l->stride_h, l->stride_w);
         l->pad_h = (l->r - 1) / 2;
         l->pad_w = (l->s - 1) / 2;
       } else {
-        if (getInts(x, v, e.line[K_PADDING], "padding", where, 2, 0, DIM_MAX, 1, two, NULL))
-          return QA_EUSER;
+        if (getInts(x, v, e.line[K_PADDING], "padding", where, 2, 0, DIM_MAX, 1, two, NULL)) return QA_EUSER;
         l->pad_h = two[0];
         l->pad_w = two[1];
       }
@@ -363,8 +369,10 @@ static int parseLayer(const Ctx *x, struct fy_node *m, int index, QaLayer *l, in
       return QA_EUSER;
     if (t == T_DWCONV) {
       if (e.have[K_GROUPS] && l->groups != l->c)
-        return fail(x, e.line[K_GROUPS], "key 'groups' %s must equal the input channels %d for a "
-                    "dwconv layer (got %d)", where, l->c, l->groups);
+        return fail(x, e.line[K_GROUPS],
+                    "key 'groups' %s must equal the input channels %d for a "
+                    "dwconv layer (got %d)",
+                    where, l->c, l->groups);
       l->groups = l->c;
     }
   }
@@ -445,8 +453,10 @@ int qaNetLoadYaml(const char *path, QaNet **out, QaErr *err) {
     goto end;
   }
   if (fy_node_get_type(root) != FYNT_MAPPING) {
-    rc = fail(&x, lineOf(root, 1), "the top level must be a mapping with keys name, batch, bits, "
-              "layers (got %s)", typeName(root));
+    rc = fail(&x, lineOf(root, 1),
+              "the top level must be a mapping with keys name, batch, bits, "
+              "layers (got %s)",
+              typeName(root));
     goto end;
   }
   Entries e;
@@ -460,12 +470,9 @@ int qaNetLoadYaml(const char *path, QaNet **out, QaErr *err) {
     goto end;
   }
   if ((rc = getStr(&x, e.val[N_NAME], e.line[N_NAME], "name", top, name, sizeof name))) goto end;
-  if (e.have[N_BATCH] &&
-      (rc = getInt(&x, e.val[N_BATCH], e.line[N_BATCH], "batch", top, 1, DIM_MAX, &batch)))
+  if (e.have[N_BATCH] && (rc = getInt(&x, e.val[N_BATCH], e.line[N_BATCH], "batch", top, 1, DIM_MAX, &batch)))
     goto end;
-  if (e.have[N_BITS] &&
-      (rc = getBits(&x, e.val[N_BITS], e.line[N_BITS], top, &a_bits, &w_bits)))
-    goto end;
+  if (e.have[N_BITS] && (rc = getBits(&x, e.val[N_BITS], e.line[N_BITS], top, &a_bits, &w_bits))) goto end;
   if (!e.have[N_LAYERS]) {
     rc = fail(&x, root_line, "missing required key 'layers' %s", top);
     goto end;
@@ -478,7 +485,8 @@ int qaNetLoadYaml(const char *path, QaNet **out, QaErr *err) {
   }
   int n = fy_node_sequence_item_count(seq);
   if (n <= 0) {
-    rc = fail(&x, e.line[N_LAYERS], "key 'layers' is an empty list; a network needs at least one "
+    rc = fail(&x, e.line[N_LAYERS],
+              "key 'layers' is an empty list; a network needs at least one "
               "layer");
     goto end;
   }
@@ -492,12 +500,11 @@ int qaNetLoadYaml(const char *path, QaNet **out, QaErr *err) {
   void *it = NULL;
   for (int i = 0; i < n; i++) {
     QaLayer *l = &net->layers[i];
-    if ((rc = parseLayer(&x, fy_node_sequence_iterate(seq, &it), i, l, &lines[i])) != QA_OK)
-      goto end;
+    if ((rc = parseLayer(&x, fy_node_sequence_iterate(seq, &it), i, l, &lines[i])) != QA_OK) goto end;
     for (int j = 0; j < i; j++) {
       if (strcmp(net->layers[j].name, l->name) == 0) {
-        rc = fail(&x, lines[i], "duplicate layer name '%s' (key 'name'; first used at line %d)",
-                  l->name, lines[j]);
+        rc = fail(&x, lines[i], "duplicate layer name '%s' (key 'name'; first used at line %d)", l->name,
+                  lines[j]);
         goto end;
       }
     }

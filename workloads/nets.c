@@ -8,7 +8,7 @@
 ** are not layers here). Branches (ResNet projection shortcuts) rewind the input
 ** with at() before the shortcut conv. All networks use batch n = 1.
 */
-#include "layer.h"
+#include "workloads/layer.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -18,8 +18,8 @@
 #define NET_LAYERS_MAX 64 /* the largest built-in network (ResNet-50) has 54 */
 
 typedef struct Builder {
-  QaLayer *l; /* NET_LAYERS_MAX slots, owned by the QaNet being built */
-  int n;      /* layers added so far */
+  QaLayer *l;  /* NET_LAYERS_MAX slots, owned by the QaNet being built */
+  int n;       /* layers added so far */
   int c, h, w; /* current feature map: channels, height, width (pixels) */
   int overflow;
 } Builder;
@@ -44,7 +44,8 @@ static QaLayer *push(Builder *b, QaLayerKind kind, const char *fmt, va_list ap) 
 #if defined(__GNUC__)
 __attribute__((format(printf, 7, 8)))
 #endif
-static void conv(Builder *b, int k, int r, int stride, int pad, int groups, const char *fmt, ...) {
+static void
+conv(Builder *b, int k, int r, int stride, int pad, int groups, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   QaLayer *l = push(b, QA_LAYER_CONV, fmt, ap);
@@ -64,7 +65,8 @@ static void conv(Builder *b, int k, int r, int stride, int pad, int groups, cons
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif
-static void fc(Builder *b, int k, const char *fmt, ...) {
+static void
+fc(Builder *b, int k, const char *fmt, ...) {
   int features = b->c * b->h * b->w;
   va_list ap;
   va_start(ap, fmt);
@@ -173,10 +175,10 @@ static void buildMobilenetV1(Builder *b) {
 
 /* Sandler et al. 2018, width 1.0; names as in keras.applications. Rows are (t, c, n, s). */
 static void buildMobilenetV2(Builder *b) {
-  static const int cfg[6][4] = {{6, 24, 2, 2},  {6, 32, 3, 2},  {6, 64, 4, 2},
-                                {6, 96, 3, 1},  {6, 160, 3, 2}, {6, 320, 1, 1}};
+  static const int cfg[6][4] = {{6, 24, 2, 2}, {6, 32, 3, 2},  {6, 64, 4, 2},
+                                {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}};
   at(b, 3, 224, 224);
-  conv(b, 32, 3, 2, 1, 1, "Conv1"); /* 112 */
+  conv(b, 32, 3, 2, 1, 1, "Conv1");                    /* 112 */
   conv(b, 32, 3, 1, 1, 32, "expanded_conv_depthwise"); /* t = 1: no expansion */
   conv(b, 16, 1, 1, 0, 1, "expanded_conv_project");
   int block = 1;
@@ -274,8 +276,8 @@ int qaNetBuiltin(const char *name, QaNet **out, QaErr *err) {
   Builder b = {net->layers, 0, 0, 0, 0, 0};
   NETS[idx].build(&b);
   if (b.overflow) {
-    rc = qaErrSet(err, QA_EINTERNAL, "built-in network '%s' has more than %d layers",
-                  NETS[idx].info.name, NET_LAYERS_MAX);
+    rc = qaErrSet(err, QA_EINTERNAL, "built-in network '%s' has more than %d layers", NETS[idx].info.name,
+                  NET_LAYERS_MAX);
     goto end;
   }
   net->n_layers = b.n;

@@ -1,11 +1,11 @@
 /*
 ** synth.c - seeded synthetic activations and weights.
 */
-#include "synth.h"
+#include "workloads/synth.h"
 
 #include <math.h>
 
-#include "../sim/rng.h"
+#include "base/rng.h"
 
 void qaSynthDefaults(QaSynthSpec *spec) {
   spec->seed = 1;

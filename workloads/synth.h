@@ -10,7 +10,7 @@
 #ifndef QA_SYNTH_H
 #define QA_SYNTH_H
 
-#include "layer.h"
+#include "workloads/layer.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -22,7 +22,6 @@
 
 #define TABLE_DIR QA_TEST_DATA "/energy"
 
-
 static void config(const char *arch, QaArchConfig *cfg) {
   const QaArchDesc *d = NULL;
   QaErr err = {0, ""};
@@ -50,14 +49,14 @@ static void testDaDianNaoByHand(const QaCostTable *h) {
   CHECK_MSG(compose(&cfg, h, &cx, &err) == QA_OK, "%s", err.msg);
 
   /* horowitz45 rows, by value */
-  double add16a = row(h, "int_add", 16, 0, 0)->area_um2;       /* 67 um^2 */
-  double add32a = row(h, "int_add", 32, 0, 0)->area_um2;       /* 137 um^2 */
-  double add32e = row(h, "int_add", 32, 0, 0)->energy;         /* 0.1 pJ */
-  double add16e = row(h, "int_add", 16, 0, 0)->energy;         /* 0.05 pJ */
-  double reg8a = row(h, "reg", 8, 0, 0)->area_um2;             /* 36 um^2 */
-  double reg8e = row(h, "reg", 8, 0, 0)->energy;               /* 0.03 pJ */
-  double mul16a = row(h, "int_mult", 16, 16, 0)->area_um2;     /* 993 um^2 */
-  double mul16e = row(h, "int_mult", 16, 16, 0)->energy;       /* 0.787 pJ */
+  double add16a = row(h, "int_add", 16, 0, 0)->area_um2;   /* 67 um^2 */
+  double add32a = row(h, "int_add", 32, 0, 0)->area_um2;   /* 137 um^2 */
+  double add32e = row(h, "int_add", 32, 0, 0)->energy;     /* 0.1 pJ */
+  double add16e = row(h, "int_add", 16, 0, 0)->energy;     /* 0.05 pJ */
+  double reg8a = row(h, "reg", 8, 0, 0)->area_um2;         /* 36 um^2 */
+  double reg8e = row(h, "reg", 8, 0, 0)->energy;           /* 0.03 pJ */
+  double mul16a = row(h, "int_mult", 16, 16, 0)->area_um2; /* 993 um^2 */
+  double mul16e = row(h, "int_mult", 16, 16, 0)->energy;   /* 0.787 pJ */
   CHECK_NEAR(mul16a, 993);
   CHECK_NEAR(add32a, 137);
 
@@ -111,8 +110,7 @@ static void testDaDianNaoByHand(const QaCostTable *h) {
   const QaCostRow *r1m = row(h, "edram", 64, 0, 1048576);
   double sb_bit = r1m->energy / 64 * pow(2.0, log(r1m->energy / e32->energy) / log(32.0));
   c = qaComposeFind(&cx, "sb");
-  CHECK(c && near(c->read_pj_per_bit, sb_bit) && c->access_bits == 4096 &&
-        c->capacity_bytes == 2 << 20);
+  CHECK(c && near(c->read_pj_per_bit, sb_bit) && c->access_bits == 4096 && c->capacity_bytes == 2 << 20);
   CHECK(fabs(sb_bit - 2.1558) < 1e-3);
   /* NBin per bit: (10/64) * 2^(log(20/10)/log 4) = 0.15625 * sqrt(2) = 0.22097 pJ/bit */
   c = qaComposeFind(&cx, "nbin");
@@ -140,14 +138,13 @@ static void testDaDianNaoByHand(const QaCostTable *h) {
   /* Errors name the architecture, the component and the action. */
   QaAction bad1 = {"multiplier", "op", 16, 16, 1};
   CHECK_EQ_I64(qaComposePriceAction(&cx, &bad1, &pj, NULL, &err), QA_EUSER);
-  CHECK_MSG(strstr(err.msg, "dadiannao") && strstr(err.msg, "'multiplier'") &&
-                strstr(err.msg, "'op'") && strstr(err.msg, "priced components: mult,"),
+  CHECK_MSG(strstr(err.msg, "dadiannao") && strstr(err.msg, "'multiplier'") && strstr(err.msg, "'op'") &&
+                strstr(err.msg, "priced components: mult,"),
             "%s", err.msg);
   QaAction bad2 = {"mult", "read_bits", 0, 0, 1};
   CHECK_EQ_I64(qaComposePriceAction(&cx, &bad2, &pj, NULL, &err), QA_EUSER);
-  CHECK_MSG(strstr(err.msg, "dadiannao") && strstr(err.msg, "'mult'") &&
-                strstr(err.msg, "'read_bits'"),
-            "%s", err.msg);
+  CHECK_MSG(strstr(err.msg, "dadiannao") && strstr(err.msg, "'mult'") && strstr(err.msg, "'read_bits'"), "%s",
+            err.msg);
   QaAction bad3 = {"sb", "op", 0, 0, 1};
   CHECK_EQ_I64(qaComposePriceAction(&cx, &bad3, &pj, NULL, &err), QA_EUSER);
   CHECK_MSG(strstr(err.msg, "memory 'sb'") && strstr(err.msg, "'op'"), "%s", err.msg);
@@ -215,7 +212,7 @@ static double aDec(const Areas *a, int n) {
 static double aHist(const Areas *a, int p, int c) { return p * (aAdd(a, c) + aReg(a, c)); }
 
 static void testAreasByHand(const QaCostTable *h) {
-  Areas a = {row(h, "int_add", 8, 0, 0)->area_um2, row(h, "int_add", 16, 0, 0)->area_um2,
+  Areas a = {row(h, "int_add", 8, 0, 0)->area_um2,  row(h, "int_add", 16, 0, 0)->area_um2,
              row(h, "int_add", 32, 0, 0)->area_um2, row(h, "reg", 8, 0, 0)->area_um2,
              row(h, "int_mult", 8, 8, 0)->area_um2, row(h, "int_mult", 32, 32, 0)->area_um2};
   /* memories (as in testDaDianNaoByHand): 16 KiB SRAM, 2 MiB and 4 MiB eDRAM */
@@ -226,34 +223,32 @@ static void testAreasByHand(const QaCostTable *h) {
   double sb = e1m->area_um2 * pow(2.0, ek), nm = e1m->area_um2 * pow(4.0, ek);
   struct {
     const char *arch;
-    double pe;       /* one PE by hand */
-    int pes;         /* PEs per tile */
-    double extra;    /* tile logic besides the PEs and memories */
+    double pe;    /* one PE by hand */
+    int pes;      /* PEs per tile */
+    double extra; /* tile logic besides the PEs and memories */
   } cases[] = {
       /* stripes SIP: 16 lanes x 16 AND2 (18 um^2 a lane), a 16-input tree of 16-bit adders,
       ** a 48-bit accumulator; 16 windows x 16 filters per tile */
       {"stripes", 16 * aAnd(&a, 16) + aTree(&a, 16, 16) + aAcc(&a, 48), 256, 0},
       /* pragmatic: 16 first-stage shifters of 16 bits by 0..3 (2 stages), a 16-input tree of
       ** 16 + 4 - 1 = 19-bit adders, a second stage of 19 + 4 = 23 bits by 0..15 (4 stages) */
-      {"pragmatic",
-       16 * aShift(&a, 16, 4) + aTree(&a, 16, 19) + aShift(&a, 23, 16) + aAcc(&a, 48), 256, 0},
+      {"pragmatic", 16 * aShift(&a, 16, 4) + aTree(&a, 16, 19) + aShift(&a, 23, 16) + aAcc(&a, 48), 256, 0},
       /* laconic PE: 16 lanes x (5-bit exponent adder + 33-output decoder), a histogram of 33
       ** 6-bit counters (bits_for(16) + 1), the 6-bit shifter over 33 positions, a 33-input
       ** tree of 39-bit adders, the accumulator; per tile (16 rows + 16 columns) x 16 lanes
       ** term encoders of 16 bits (= int_add(16)) */
       {"laconic",
-       16 * (aAdd(&a, 5) + aDec(&a, 33)) + aHist(&a, 33, 6) + aShift(&a, 6, 33) +
-           aTree(&a, 33, 39) + aAcc(&a, 48),
+       16 * (aAdd(&a, 5) + aDec(&a, 33)) + aHist(&a, 33, 6) + aShift(&a, 6, 33) + aTree(&a, 33, 39) +
+           aAcc(&a, 48),
        256, 512 * aAdd(&a, 16)},
       {"khot-laconic",
-       16 * (aAdd(&a, 5) + aDec(&a, 33)) + aHist(&a, 33, 6) + aShift(&a, 6, 33) +
-           aTree(&a, 33, 39) + aAcc(&a, 48),
+       16 * (aAdd(&a, 5) + aDec(&a, 33)) + aHist(&a, 33, 6) + aShift(&a, 6, 33) + aTree(&a, 33, 39) +
+           aAcc(&a, 48),
        256, 512 * aAdd(&a, 16)},
       /* onehot-dadiannao PE row: 16 lanes x (4-bit exponent adder + 31-output decoder), a
       ** histogram of 31 6-bit counters, a 31-input tree of 37-bit adders, the accumulator */
       {"onehot-dadiannao",
-       16 * (aAdd(&a, 4) + aDec(&a, 31)) + aHist(&a, 31, 6) + aTree(&a, 31, 37) + aAcc(&a, 48),
-       16, 0},
+       16 * (aAdd(&a, 4) + aDec(&a, 31)) + aHist(&a, 31, 6) + aTree(&a, 31, 37) + aAcc(&a, 48), 16, 0},
       /* dadiannao8: 32 multipliers 8x8, a 32-input tree of 16-bit adders, 32-bit accumulator */
       {"dadiannao8", 32 * a.m64 + aTree(&a, 32, 16) + aAcc(&a, 32), 16, 0},
   };
@@ -268,8 +263,8 @@ static void testAreasByHand(const QaCostTable *h) {
     CHECK_MSG(compose(&cfg, h, &cx, &err) == QA_OK, "%s", err.msg);
     /* tile = PEs + logic + SB + NBin + NBout; chip = 16 tiles + NM */
     double tile = cases[i].pes * cases[i].pe + cases[i].extra + sb + 2 * nb;
-    CHECK_MSG(near(cx.pe_area_um2, cases[i].pe), "%s PE %.6f vs %.6f", cases[i].arch,
-              cx.pe_area_um2, cases[i].pe);
+    CHECK_MSG(near(cx.pe_area_um2, cases[i].pe), "%s PE %.6f vs %.6f", cases[i].arch, cx.pe_area_um2,
+              cases[i].pe);
     CHECK_MSG(cx.pes_per_tile == cases[i].pes && near(cx.tile_area_um2, tile), "%s tile %.3f vs %.3f",
               cases[i].arch, cx.tile_area_um2, tile);
     CHECK_MSG(near(cx.chip_area_um2, 16 * tile + nm), "%s chip", cases[i].arch);
@@ -317,14 +312,12 @@ static void testEveryArch(const QaCostTable *h) {
     CHECK_MSG(rc == QA_OK, "%s: %s", d->name, err.msg);
     if (rc) continue;
     CHECK(cx.n_comp >= 4);
-    CHECK_MSG(cx.pe_area_um2 > 0 && cx.tile_area_um2 > cx.pe_area_um2 &&
-                  cx.chip_area_um2 > cx.tile_area_um2,
+    CHECK_MSG(cx.pe_area_um2 > 0 && cx.tile_area_um2 > cx.pe_area_um2 && cx.chip_area_um2 > cx.tile_area_um2,
               "%s: areas %g %g %g", d->name, cx.pe_area_um2, cx.tile_area_um2, cx.chip_area_um2);
     int has_dram = 0, has_mem = 0;
     for (int k = 0; k < cx.n_comp; k++) {
       const QaComponent *c = &cx.comp[k];
-      CHECK_MSG(c->op.energy > 0 || (c->prim == QA_PRIM_SHIFTER && c->n <= 1), "%s.%s", d->name,
-                c->name);
+      CHECK_MSG(c->op.energy > 0 || (c->prim == QA_PRIM_SHIFTER && c->n <= 1), "%s.%s", d->name, c->name);
       CHECK_MSG(!isnan(c->op.area_um2), "%s.%s has no area", d->name, c->name);
       CHECK_MSG(c->what[0] && c->rows[0] && c->role && c->role[0], "%s.%s", d->name, c->name);
       has_dram |= c->category == QA_CAT_DRAM;
@@ -342,15 +335,23 @@ static void testMonotonic(const QaCostTable *h) {
     const char *arch, *param, *lo, *hi;
     int what; /* 0 PE, 1 tile, 2 chip */
   } cases[] = {
-      {"dadiannao", "tiles", "8", "16", 2},         {"dadiannao", "datapath_bits", "8", "16", 0},
-      {"dadiannao", "lanes", "8", "16", 0},         {"dadiannao", "sb_kib", "1024", "2048", 1},
-      {"dadiannao", "filters_per_tile", "8", "16", 1}, {"dadiannao", "acc_bits", "32", "48", 0},
-      {"dadiannao", "nm_kib", "2048", "4096", 2},   {"stripes", "windows", "8", "16", 1},
-      {"stripes", "datapath_bits", "8", "16", 0},   {"pragmatic", "first_stage_bits", "1", "3", 0},
-      {"pragmatic", "runahead", "0", "2", 0},       {"laconic", "lanes", "8", "16", 0},
-      {"laconic", "columns", "8", "16", 1},         {"onehot-dadiannao", "max_bits", "8", "16", 0},
+      {"dadiannao", "tiles", "8", "16", 2},
+      {"dadiannao", "datapath_bits", "8", "16", 0},
+      {"dadiannao", "lanes", "8", "16", 0},
+      {"dadiannao", "sb_kib", "1024", "2048", 1},
+      {"dadiannao", "filters_per_tile", "8", "16", 1},
+      {"dadiannao", "acc_bits", "32", "48", 0},
+      {"dadiannao", "nm_kib", "2048", "4096", 2},
+      {"stripes", "windows", "8", "16", 1},
+      {"stripes", "datapath_bits", "8", "16", 0},
+      {"pragmatic", "first_stage_bits", "1", "3", 0},
+      {"pragmatic", "runahead", "0", "2", 0},
+      {"laconic", "lanes", "8", "16", 0},
+      {"laconic", "columns", "8", "16", 1},
+      {"onehot-dadiannao", "max_bits", "8", "16", 0},
       {"khot-laconic", "tiles", "4", "8", 2},
-      {"laconic", "max_bits", "8", "16", 0},        {"khot-laconic", "max_bits", "4", "8", 0},
+      {"laconic", "max_bits", "8", "16", 0},
+      {"khot-laconic", "max_bits", "4", "8", 0},
   };
   QaErr err = {0, ""};
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -362,12 +363,11 @@ static void testMonotonic(const QaCostTable *h) {
     config(cases[i].arch, &hi);
     set(&lo, cases[i].param, cases[i].lo);
     set(&hi, cases[i].param, cases[i].hi);
-    CHECK_MSG(compose(&lo, h, &a, &err) == QA_OK && compose(&hi, h, &b, &err) == QA_OK, "%s",
-              err.msg);
+    CHECK_MSG(compose(&lo, h, &a, &err) == QA_OK && compose(&hi, h, &b, &err) == QA_OK, "%s", err.msg);
     double va = cases[i].what == 0 ? a.pe_area_um2 : cases[i].what == 1 ? a.tile_area_um2 : a.chip_area_um2;
     double vb = cases[i].what == 0 ? b.pe_area_um2 : cases[i].what == 1 ? b.tile_area_um2 : b.chip_area_um2;
-    CHECK_MSG(vb > va, "%s %s %s -> %s: area %g -> %g", cases[i].arch, cases[i].param,
-              cases[i].lo, cases[i].hi, va, vb);
+    CHECK_MSG(vb > va, "%s %s %s -> %s: area %g -> %g", cases[i].arch, cases[i].param, cases[i].lo,
+              cases[i].hi, va, vb);
     CHECK(b.chip_area_um2 > a.chip_area_um2);
   }
 }
@@ -390,8 +390,8 @@ static void testErrors(const QaCostTable *h) {
 
   /* An Accelergy table without a multiplier: the error names the component and what the
   ** table has. */
-  CHECK_MSG(qaCostTableLoad(QA_TEST_DATA "/costs/accelergy/eyeriss_like.ERT.yaml", &t, &err) == QA_OK,
-            "%s", err.msg);
+  CHECK_MSG(qaCostTableLoad(QA_TEST_DATA "/costs/accelergy/eyeriss_like.ERT.yaml", &t, &err) == QA_OK, "%s",
+            err.msg);
   if (t) {
     CHECK_EQ_I64(compose(&cfg, t, &cx, &err), QA_EUSER);
     CHECK_MSG(strstr(err.msg, "dadiannao: component 'mult' = int_mult(16x16)") &&

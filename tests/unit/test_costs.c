@@ -42,8 +42,8 @@ static int near(double a, double b, double rel) { return fabs(a - b) <= rel * fa
 
 static int priceLike(const QaCostTable *t, const char *cls, const char *action, int bits_a, int bits_b,
                      long long cap, QaCost *c, QaErr *err) {
-  QaCostAction act = !strcmp(action, "read") ? QA_COST_READ
-                     : !strcmp(action, "write") ? QA_COST_WRITE
+  QaCostAction act = !strcmp(action, "read")     ? QA_COST_READ
+                     : !strcmp(action, "write")  ? QA_COST_WRITE
                      : !strcmp(action, "access") ? QA_COST_ACCESS
                                                  : QA_COST_OP;
   if (!strcmp(cls, "int_add")) return qaCostIntAdd(t, bits_a, c, err);
@@ -92,9 +92,12 @@ static void testHorowitzRowsIndependent(void) {
     if (n < 12) continue;
     n_rows++;
     double e = atof(fld[5]);
-    if (!strcmp(fld[6], "nJ")) e *= 1000.0;
-    else if (!strcmp(fld[6], "fJ")) e /= 1000.0;
-    else CHECK_MSG(!strcmp(fld[6], "pJ"), "unit %s", fld[6]);
+    if (!strcmp(fld[6], "nJ"))
+      e *= 1000.0;
+    else if (!strcmp(fld[6], "fJ"))
+      e /= 1000.0;
+    else
+      CHECK_MSG(!strcmp(fld[6], "pJ"), "unit %s", fld[6]);
     double area = fld[7][0] ? atof(fld[7]) : NAN;
     if (fld[7][0]) CHECK(!strcmp(fld[8], "um2"));
     QaCost c;
@@ -130,8 +133,8 @@ static void testRowsViaApi(const char *name) {
     CHECK_MSG(rc == QA_OK, "%s row %d (%s): %s", name, i, r->cls, err.msg);
     if (rc) continue;
     CHECK_MSG(c.energy == r->energy, "%s line %d: %.17g != %.17g", name, r->line, c.energy, r->energy);
-    CHECK_MSG((isnan(c.area_um2) && isnan(r->area_um2)) || c.area_um2 == r->area_um2,
-              "%s line %d area", name, r->line);
+    CHECK_MSG((isnan(c.area_um2) && isnan(r->area_um2)) || c.area_um2 == r->area_um2, "%s line %d area", name,
+              r->line);
     CHECK_MSG(c.status == r->status, "%s line %d status", name, r->line);
     CHECK(r->source && r->source[0]);
     CHECK(r->line > 0);
@@ -191,7 +194,8 @@ static void testMonotonic(void) {
       for (long long cap = 1024; cap <= (64LL << 20); cap *= 2) {
         int rc = qaCostMem(t, mems[k], QA_COST_READ, bits, cap, &c, &err);
         CHECK_MSG(rc == QA_OK, "%s", err.msg);
-        CHECK_MSG(c.energy > pe && c.area_um2 > pa, "%s %d bits at %lld B not increasing", mems[k], bits, cap);
+        CHECK_MSG(c.energy > pe && c.area_um2 > pa, "%s %d bits at %lld B not increasing", mems[k], bits,
+                  cap);
         pe = c.energy;
         pa = c.area_um2;
       }
@@ -250,16 +254,36 @@ static void testScalingValues(void) {
 
 typedef int (*Composite1)(const QaCostTable *, int, int, QaCost *, QaErr *);
 
-static int cDecoder(const QaCostTable *t, int n, int unused, QaCost *c, QaErr *e) { return qaCostOneHotDecoder(t, n, c, e); }
-static int cExp(const QaCostTable *t, int n, int unused, QaCost *c, QaErr *e) { return qaCostExpAdder(t, n, c, e); }
-static int cAcc(const QaCostTable *t, int n, int unused, QaCost *c, QaErr *e) { return qaCostAccumulator(t, n, c, e); }
-static int cHistP(const QaCostTable *t, int n, int m, QaCost *c, QaErr *e) { return qaCostHistogram(t, n, m, c, e); }
-static int cHistC(const QaCostTable *t, int n, int m, QaCost *c, QaErr *e) { return qaCostHistogram(t, m, n, c, e); }
-static int cShiftW(const QaCostTable *t, int n, int m, QaCost *c, QaErr *e) { return qaCostShifter(t, n, m, c, e); }
-static int cShiftR(const QaCostTable *t, int n, int m, QaCost *c, QaErr *e) { return qaCostShifter(t, m, n, c, e); }
-static int cTreeN(const QaCostTable *t, int n, int m, QaCost *c, QaErr *e) { return qaCostAdderTree(t, n, m, c, e); }
-static int cTreeW(const QaCostTable *t, int n, int m, QaCost *c, QaErr *e) { return qaCostAdderTree(t, m, n, c, e); }
-static int cMac(const QaCostTable *t, int n, int m, QaCost *c, QaErr *e) { return qaCostIntMac(t, n, m, 0, c, e); }
+static int cDecoder(const QaCostTable *t, int n, int unused, QaCost *c, QaErr *e) {
+  return qaCostOneHotDecoder(t, n, c, e);
+}
+static int cExp(const QaCostTable *t, int n, int unused, QaCost *c, QaErr *e) {
+  return qaCostExpAdder(t, n, c, e);
+}
+static int cAcc(const QaCostTable *t, int n, int unused, QaCost *c, QaErr *e) {
+  return qaCostAccumulator(t, n, c, e);
+}
+static int cHistP(const QaCostTable *t, int n, int m, QaCost *c, QaErr *e) {
+  return qaCostHistogram(t, n, m, c, e);
+}
+static int cHistC(const QaCostTable *t, int n, int m, QaCost *c, QaErr *e) {
+  return qaCostHistogram(t, m, n, c, e);
+}
+static int cShiftW(const QaCostTable *t, int n, int m, QaCost *c, QaErr *e) {
+  return qaCostShifter(t, n, m, c, e);
+}
+static int cShiftR(const QaCostTable *t, int n, int m, QaCost *c, QaErr *e) {
+  return qaCostShifter(t, m, n, c, e);
+}
+static int cTreeN(const QaCostTable *t, int n, int m, QaCost *c, QaErr *e) {
+  return qaCostAdderTree(t, n, m, c, e);
+}
+static int cTreeW(const QaCostTable *t, int n, int m, QaCost *c, QaErr *e) {
+  return qaCostAdderTree(t, m, n, c, e);
+}
+static int cMac(const QaCostTable *t, int n, int m, QaCost *c, QaErr *e) {
+  return qaCostIntMac(t, n, m, 0, c, e);
+}
 
 /* Positive from LO and non-decreasing (strictly increasing if STRICT) over LO..HI. */
 static void checkSweep(const QaCostTable *t, const char *what, Composite1 f, int lo, int hi, int other,
@@ -342,8 +366,8 @@ static void testPricingErrors(void) {
         strstr(err.msg, "fp16_add") && strstr(err.msg, "only at 16 bits"));
   CHECK(qaCostIntAdd(t, 0, &c, &err) == QA_EUSER && strstr(err.msg, "int_add"));
   CHECK(qaCostMem(t, "sram", QA_COST_READ, 64, 0, &c, &err) == QA_EUSER && strstr(err.msg, "sram"));
-  CHECK(qaCostMem(t, "regfile", QA_COST_READ, 16, 64, &c, &err) == QA_EUSER &&
-        strstr(err.msg, "regfile") && strstr(err.msg, "horowitz45"));
+  CHECK(qaCostMem(t, "regfile", QA_COST_READ, 16, 64, &c, &err) == QA_EUSER && strstr(err.msg, "regfile") &&
+        strstr(err.msg, "horowitz45"));
   CHECK_MSG(strstr(err.msg, "classes: int_add"), "%s", err.msg);
   CHECK(qaCostMem(t, "flash", QA_COST_READ, 16, 64, &c, &err) == QA_EUSER && strstr(err.msg, "flash"));
   CHECK(qaCostNoc(t, 16, &c, &err) == QA_EUSER && strstr(err.msg, "noc"));
@@ -431,12 +455,13 @@ static void testUserTable(void) {
   qaCostTableDestroy(t);
   t = NULL;
   CHECK(qaCostTableLoad("horowitz45", &t, &err) == QA_EUSER && t == NULL);
-  CHECK_MSG(strstr(err.msg, "unknown cost table 'horowitz45'") && strstr(err.msg, "available: mine"),
-            "%s", err.msg);
+  CHECK_MSG(strstr(err.msg, "unknown cost table 'horowitz45'") && strstr(err.msg, "available: mine"), "%s",
+            err.msg);
   unsetenv("QASIM_DATA");
   CHECK(qaCostTableLoad("no_such_table", &t, &err) == QA_EUSER && t == NULL);
   CHECK_MSG(strstr(err.msg, "'no_such_table'") && strstr(err.msg, "horowitz45") &&
-            strstr(err.msg, "sze-normalized"), "%s", err.msg);
+                strstr(err.msg, "sze-normalized"),
+            "%s", err.msg);
   CHECK(qaCostTableLoad(dataPath("does_not_exist.csv"), &t, &err) == QA_EUSER && t == NULL);
   CHECK(strstr(err.msg, "does_not_exist.csv"));
   CHECK(qaCostTableLoad("", &t, &err) == QA_EUSER);
@@ -619,8 +644,7 @@ static void testPrint(void) {
   CHECK(s && strstr(s, "NORMALISED") && strstr(s, "Sze"));
   free(s);
   s = printToString(dataPath("accelergy/eyeriss_like.ERT.yaml"));
-  CHECK(s && strstr(s, "imported Accelergy actions") &&
-        strstr(s, "system_top_level.weights_spad[1..168]"));
+  CHECK(s && strstr(s, "imported Accelergy actions") && strstr(s, "system_top_level.weights_spad[1..168]"));
   free(s);
 }
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "arch/arch.h"
-#include "arch/sim.h"
+#include "arch/driver.h"
 #include "qatest.h"
 #include "randlayer.h"
 
@@ -28,8 +28,8 @@ static int64_t expected_cycles(const QaLayer *l, int lanes, int rows) {
   return total * l->n;
 }
 
-static void run_case(const QaArchConfig *cfg, const QaLayer *l, const int32_t *act,
-                     const int32_t *wgt, int a_bits, int w_bits) {
+static void run_case(const QaArchConfig *cfg, const QaLayer *l, const int32_t *act, const int32_t *wgt,
+                     int a_bits, int w_bits) {
   int64_t no = qaLayerOutCount(l);
   int64_t *ref = malloc((size_t)no * sizeof *ref);
   int64_t *o1 = malloc((size_t)no * sizeof *o1), *o2 = malloc((size_t)no * sizeof *o2);
@@ -47,9 +47,9 @@ static void run_case(const QaArchConfig *cfg, const QaLayer *l, const int32_t *a
     bad1 += o1[i] != ref[i];
     bad2 += o2[i] != ref[i];
   }
-  CHECK_MSG(bad1 == 0 && bad2 == 0, "%s: %lld/%lld mismatches (lt/cycle) of %lld; c%d h%d w%d k%d r%d s%d g%d",
-            l->name, (long long)bad1, (long long)bad2, (long long)no, l->c, l->h, l->w, l->k, l->r, l->s,
-            l->groups);
+  CHECK_MSG(bad1 == 0 && bad2 == 0,
+            "%s: %lld/%lld mismatches (lt/cycle) of %lld; c%d h%d w%d k%d r%d s%d g%d", l->name,
+            (long long)bad1, (long long)bad2, (long long)no, l->c, l->h, l->w, l->k, l->r, l->s, l->groups);
   CHECK_EQ_I64(s1.n_cycles, s2.n_cycles);
   int lanes = qaCfgInt(cfg, "lanes"), rows = qaCfgInt(cfg, "tiles") * qaCfgInt(cfg, "filters_per_tile");
   CHECK_EQ_I64(s1.n_compute_cycles, expected_cycles(l, lanes, rows));
@@ -133,7 +133,7 @@ int main(void) {
     int64_t out[2];
     for (int i = 0; i < 64; i++) {
       act[i] = 1000;
-      wgt[i] = 1000;      /* filter 0: 64e6, overflows 16 bits */
+      wgt[i] = 1000;                /* filter 0: 64e6, overflows 16 bits */
       wgt[64 + i] = i % 2 ? 1 : -1; /* filter 1: 0 */
     }
     QaLayerJob j = {&l, act, wgt, 16, 16, 0, QA_ENC_BOOTH4, out};

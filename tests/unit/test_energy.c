@@ -21,11 +21,10 @@
 #include <unistd.h>
 
 #include "arch/arch.h"
-#include "arch/sim.h"
-#include "models/energy.h"
+#include "arch/driver.h"
+#include "sim/reprice.h"
 #include "costtest.h"
 #include "qatest.h"
-
 
 /* ---- pricing by hand (horowitz45) ----------------------------------------------------------
 ** The scaling rules of models/README.md, re-implemented on the row values:
@@ -88,7 +87,9 @@ static double hDecoder(const Hand *hd, int n) {
   return n * (per > 1 ? per : 1) * hd->add8 / 32;
 }
 static double hHistogram(const Hand *hd, int p, int c) { return p * (hAdd(hd, c) + hReg(hd, c)); }
-static double hShifter(const Hand *hd, int w, int r) { return clog2(r) * w * hd->add8 / 16; } /* MUX2 = add(8)/8/2 */
+static double hShifter(const Hand *hd, int w, int r) {
+  return clog2(r) * w * hd->add8 / 16;
+} /* MUX2 = add(8)/8/2 */
 static double hMemBit(const Hand *hd, int64_t cap) {
   double c = (double)cap;
   if (c <= 32768) return loglog(8192, hd->b8k, 32768, hd->b32k, c);
@@ -101,19 +102,32 @@ static double handAction(const Hand *hd, const QaAction *a, int lanes, const cha
   const char *c = a->component;
   double per = -1;
   int ab = a->a_bits, wb = a->w_bits;
-  if (!strcmp(c, "mult")) per = hMult(hd, ab, wb);
-  else if (!strcmp(c, "adder_tree")) per = hTree(hd, wb > 0 ? wb : lanes, ab);
-  else if (!strcmp(c, "acc")) per = hAcc(hd, ab);
-  else if (!strcmp(c, "and")) per = hAnd(hd, ab * wb);
-  else if (!strcmp(c, "shifter") || !strcmp(c, "shifter2")) per = hShifter(hd, ab, wb);
-  else if (!strcmp(c, "exp_adder")) per = hAdd(hd, ab > wb ? ab : wb);
-  else if (!strcmp(c, "onehot_decoder")) per = hDecoder(hd, ab);
-  else if (!strcmp(c, "histogram")) per = hHistogram(hd, ab, wb);
-  else if (!strcmp(c, "term_encoder")) per = hAdd(hd, ab);
-  else if (!strcmp(c, "sb")) per = hMemBit(hd, 2 << 20);    /* 2 MiB eDRAM per tile */
-  else if (!strcmp(c, "nm")) per = hMemBit(hd, 4 << 20);    /* 4 MiB eDRAM */
-  else if (!strcmp(c, "nbin") || !strcmp(c, "nbout")) per = hMemBit(hd, 16 << 10); /* 16 KiB */
-  else if (!strcmp(c, "dram")) per = hd->dram;
+  if (!strcmp(c, "mult"))
+    per = hMult(hd, ab, wb);
+  else if (!strcmp(c, "adder_tree"))
+    per = hTree(hd, wb > 0 ? wb : lanes, ab);
+  else if (!strcmp(c, "acc"))
+    per = hAcc(hd, ab);
+  else if (!strcmp(c, "and"))
+    per = hAnd(hd, ab * wb);
+  else if (!strcmp(c, "shifter") || !strcmp(c, "shifter2"))
+    per = hShifter(hd, ab, wb);
+  else if (!strcmp(c, "exp_adder"))
+    per = hAdd(hd, ab > wb ? ab : wb);
+  else if (!strcmp(c, "onehot_decoder"))
+    per = hDecoder(hd, ab);
+  else if (!strcmp(c, "histogram"))
+    per = hHistogram(hd, ab, wb);
+  else if (!strcmp(c, "term_encoder"))
+    per = hAdd(hd, ab);
+  else if (!strcmp(c, "sb"))
+    per = hMemBit(hd, 2 << 20); /* 2 MiB eDRAM per tile */
+  else if (!strcmp(c, "nm"))
+    per = hMemBit(hd, 4 << 20); /* 4 MiB eDRAM */
+  else if (!strcmp(c, "nbin") || !strcmp(c, "nbout"))
+    per = hMemBit(hd, 16 << 10); /* 16 KiB */
+  else if (!strcmp(c, "dram"))
+    per = hd->dram;
   CHECK_MSG(per >= 0, "%s: no hand price for %s %s", arch, c, a->action);
   return per * (double)a->count;
 }
@@ -151,8 +165,8 @@ static int runTiny(const QaArchConfig *cfg, int bits, QaLayerStats *st, QaErr *e
   return qaSimRunLayerC(cfg, QA_TIMING_LT, &j, st, err);
 }
 
-static int compose(const QaArchConfig *cfg, const QaCostTable *t, const char *dram,
-                   QaComposition *cx, QaErr *err) {
+static int compose(const QaArchConfig *cfg, const QaCostTable *t, const char *dram, QaComposition *cx,
+                   QaErr *err) {
   QaComposeOptions o = {8, 8, dram};
   return qaCompose(cfg, t, &o, cx, err);
 }
@@ -222,8 +236,8 @@ static void testDaDianNaoByHand(const QaCostTable *h) {
   CHECK_NEAR(item(&e, "nbout")->energy_pj, 128 * sram);
   CHECK_NEAR(item(&e, "dram")->energy_pj, 512 * 8.0);
   CHECK(fabs(e.total_pj - 37725.521) < 1e-3);
-  CHECK_NEAR(e.total_pj, 512 * 0.787 + 32 * 1.534375 + 32 * 0.33 + 4224 * e4m + 8320 * sram +
-                             8704 * e2m + 4096.0);
+  CHECK_NEAR(e.total_pj,
+             512 * 0.787 + 32 * 1.534375 + 32 * 0.33 + 4224 * e4m + 8320 * sram + 8704 * e2m + 4096.0);
   CHECK_NEAR(qaEnergyCategoryPj(&e, QA_CAT_DATAPATH), 512 * 0.787 + 32 * 1.534375);
   CHECK_NEAR(qaEnergyCategoryPj(&e, QA_CAT_ACCUMULATION), 32 * 0.33);
   CHECK_NEAR(qaEnergyCategoryPj(&e, QA_CAT_DRAM), 4096.0);
@@ -272,8 +286,8 @@ static void testEveryArchByHand(const QaCostTable *h) {
       for (int j = 0; j < st.n_actions; j++)
         if (!strcmp(st.actions[j].component, e.item[k].component))
           want += handAction(&hd, &st.actions[j], lanes, d->name);
-      CHECK_MSG(near(e.item[k].energy_pj, want), "%s.%s: model %.9g pJ, by hand %.9g pJ",
-                d->name, e.item[k].component, e.item[k].energy_pj, want);
+      CHECK_MSG(near(e.item[k].energy_pj, want), "%s.%s: model %.9g pJ, by hand %.9g pJ", d->name,
+                e.item[k].component, e.item[k].energy_pj, want);
       total += want;
     }
     CHECK_MSG(near(e.total_pj, total), "%s: total %.9g vs %.9g", d->name, e.total_pj, total);
@@ -343,8 +357,21 @@ static int64_t storeRun(QaStore *st, const char *arch, const QaCostTable *h, QaE
   CHECK(qaArchFind(arch, &d, &err) == QA_OK);
   qaCfgDefaults(d, &cfg);
   char *yaml = qaCfgToYaml(&cfg);
-  QaRunInfo info = {"test", d->name, yaml, "0123456789abcdef", "tiny-net", "builtin",
-                    "fedcba9876543210", 8, 8, "auto", "sym-ch", "naf", 1, "lt", qaCfgGet(&cfg, "clock_mhz"),
+  QaRunInfo info = {"test",
+                    d->name,
+                    yaml,
+                    "0123456789abcdef",
+                    "tiny-net",
+                    "builtin",
+                    "fedcba9876543210",
+                    8,
+                    8,
+                    "auto",
+                    "sym-ch",
+                    "naf",
+                    1,
+                    "lt",
+                    qaCfgGet(&cfg, "clock_mhz"),
                     "test"};
   CHECK_MSG(compose(&cfg, h, NULL, &cx, &err) == QA_OK, "%s", err.msg);
   qaEnergyInit(e, &cx);
@@ -458,8 +485,9 @@ static void testStoreAndReprice(const QaCostTable *h) {
   f = fmemopen(buf, sizeof buf, "w");
   CHECK(qaEnergyPrintEfficiency(st, "x.db", str, &re, "horowitz45", f, &err) == QA_OK);
   fclose(f);
-  CHECK_MSG(strstr(buf, "no dadiannao run of tiny-net at a/w 8/8 bits priced with 'horowitz45+ddr3' "
-                        "in x.db; make one with `qasim run --arch dadiannao --net tiny-net --bits 8"),
+  CHECK_MSG(strstr(buf,
+                   "no dadiannao run of tiny-net at a/w 8/8 bits priced with 'horowitz45+ddr3' "
+                   "in x.db; make one with `qasim run --arch dadiannao --net tiny-net --bits 8"),
             "%s", buf);
 
   /* Errors: a missing run; a stored action without a price (nothing is written). */

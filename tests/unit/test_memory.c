@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "arch/memory.h"
-#include "arch/sim.h"
+#include "arch/driver.h"
 #include "qatest.h"
 #include "randlayer.h"
 
@@ -49,7 +49,8 @@ int main(void) {
     CHECK_EQ_I64(qaMemTransferPs(&p, 1000), 0);
     qaMemPlanFree(&p);
   }
-  /* Three chunks, period 1 ns, 8 GB/s = 64 bits per ns = 64 bits per cycle, no latency. in = 10, 2, 2 cycles of transfer; out = 0, 0, 3 cycles; compute 4 cycles each.
+  /* Three chunks, period 1 ns, 8 GB/s = 64 bits per ns = 64 bits per cycle, no latency. in = 10, 2, 2 cycles
+  *of transfer; out = 0, 0, 3 cycles; compute 4 cycles each.
   **   read0: 0..10          chunk0 starts at 10 (stall 10), ends 14
   **   read1: 10..12         chunk1 starts at 14, ends 18
   **   read2: waits for chunk0's buffer (14), 14..16; write0 (0 bits)
@@ -137,8 +138,9 @@ int main(void) {
     memset(&st, 0, sizeof st);
     CHECK_EQ_I64(qaCfgSetText(&cfg, "weights_resident", "true", "t", &err), QA_OK);
     CHECK_MSG(qaSimRunLayerC(&cfg, QA_TIMING_LT, &j, &st, &err) == QA_OK, "%s: %s", ad->name, err.msg);
-    CHECK_MSG(qaStatsGetAction(&st, "dram", "read_bits") == 0 && qaStatsGetAction(&st, "dram", "write_bits") == 0,
-              "%s counts DRAM traffic with resident weights", ad->name);
+    CHECK_MSG(
+        qaStatsGetAction(&st, "dram", "read_bits") == 0 && qaStatsGetAction(&st, "dram", "write_bits") == 0,
+        "%s counts DRAM traffic with resident weights", ad->name);
     qaCfgSetText(&cfg, "weights_resident", "false", "t", &err);
     memset(&st, 0, sizeof st);
     CHECK(qaSimRunLayerC(&cfg, QA_TIMING_LT, &j, &st, &err) == QA_OK);

@@ -22,16 +22,15 @@ static QaNet *load(const char *path) {
   return rc == QA_OK ? net : NULL;
 }
 
-static void checkLayer(const QaLayer *l, const char *name, QaLayerKind kind, int n, int c, int h,
-                       int w, int k, int r, int s, int sh, int sw, int ph, int pw, int g, int a_bits,
-                       int w_bits) {
+static void checkLayer(const QaLayer *l, const char *name, QaLayerKind kind, int n, int c, int h, int w,
+                       int k, int r, int s, int sh, int sw, int ph, int pw, int g, int a_bits, int w_bits) {
   CHECK_MSG(strcmp(l->name, name) == 0, "layer %s, want %s", l->name, name);
   CHECK_MSG(l->kind == kind, "%s kind", name);
-  int got[] = {l->n, l->c, l->h, l->w, l->k, l->r, l->s, l->stride_h, l->stride_w, l->pad_h,
-               l->pad_w, l->groups, l->a_bits, l->w_bits};
+  int got[] = {l->n,        l->c,        l->h,     l->w,     l->k,      l->r,      l->s,
+               l->stride_h, l->stride_w, l->pad_h, l->pad_w, l->groups, l->a_bits, l->w_bits};
   int want[] = {n, c, h, w, k, r, s, sh, sw, ph, pw, g, a_bits, w_bits};
-  static const char *f[] = {"n", "c", "h", "w", "k", "r", "s", "stride_h", "stride_w", "pad_h",
-                            "pad_w", "groups", "a_bits", "w_bits"};
+  static const char *f[] = {"n",        "c",        "h",     "w",     "k",      "r",      "s",
+                            "stride_h", "stride_w", "pad_h", "pad_w", "groups", "a_bits", "w_bits"};
   for (int i = 0; i < 14; i++)
     CHECK_MSG(got[i] == want[i], "%s.%s = %d, want %d", name, f[i], got[i], want[i]);
 }
@@ -110,8 +109,8 @@ static void expectBad(const char *file, int line, const char *needle1, const cha
   CHECK_MSG(rc == QA_EUSER, "%s: rc %d", file, rc);
   CHECK_EQ_I64(err.rc, QA_EUSER);
   CHECK_MSG(net == NULL, "%s: net not NULL", file);
-  CHECK_MSG(strncmp(err.msg, prefix, strlen(prefix)) == 0, "%s: message '%s' does not start '%s'",
-            file, err.msg, prefix);
+  CHECK_MSG(strncmp(err.msg, prefix, strlen(prefix)) == 0, "%s: message '%s' does not start '%s'", file,
+            err.msg, prefix);
   CHECK_MSG(!needle1 || strstr(err.msg, needle1), "%s: '%s' not in '%s'", file, needle1, err.msg);
   CHECK_MSG(!needle2 || strstr(err.msg, needle2), "%s: '%s' not in '%s'", file, needle2, err.msg);
   CHECK_MSG(strchr(err.msg, '\n') == NULL, "%s: multi-line message", file);
@@ -203,8 +202,8 @@ static void testOpen(void) {
   net = (QaNet *)&net;
   CHECK_EQ_I64(qaNetOpen("foo", &net, &err), QA_EUSER);
   CHECK(net == NULL);
-  CHECK_MSG(strstr(err.msg, "unknown network 'foo'; built-in networks: alexnet, vgg16") == err.msg,
-            "%s", err.msg);
+  CHECK_MSG(strstr(err.msg, "unknown network 'foo'; built-in networks: alexnet, vgg16") == err.msg, "%s",
+            err.msg);
   CHECK(strstr(err.msg, "YAML network file"));
   /* something that looks like a YAML file but is missing: the file error, not "unknown network" */
   CHECK_EQ_I64(qaNetOpen("missing-net.yml", &net, &err), QA_EUSER);
@@ -219,8 +218,9 @@ static void testOpen(void) {
   mkdir(dir, 0777);
   CHECK(getcwd(cwd, sizeof cwd) != NULL);
   CHECK(chdir(dir) == 0);
-  const char *yaml = "name: local\nlayers:\n  - {name: f, type: fc, input: 4, outputs: 2, "
-                     "trace: {act: t/a.npy}}\n";
+  const char *yaml =
+      "name: local\nlayers:\n  - {name: f, type: fc, input: 4, outputs: 2, "
+      "trace: {act: t/a.npy}}\n";
   CHECK(writeFile("vgg16", yaml) == 0);
   CHECK(writeFile("mynet", yaml) == 0);
   CHECK_EQ_I64(qaNetOpen("vgg16", &net, &err), QA_OK); /* the built-in, not the file */

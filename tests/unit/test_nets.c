@@ -13,20 +13,20 @@
 typedef struct Expect {
   const char *name;
   int n_layers;
-  int64_t macs;         /* exact value of our tables, computed below by hand for two nets */
-  double published;     /* the usual rounded figure from the papers / reference implementations */
+  int64_t macs;     /* exact value of our tables, computed below by hand for two nets */
+  double published; /* the usual rounded figure from the papers / reference implementations */
 } Expect;
 
 /* Our totals must lie within 1% of the published figures. Exact values pin the tables. */
 #define PUBLISHED_TOL 0.01
 
 static const Expect EXPECT[] = {
-    {"alexnet", 8, 724406816LL, 0.72e9},      /* 5 conv + 3 fc */
-    {"vgg16", 16, 15470264320LL, 15.5e9},     /* 13 conv + 3 fc */
-    {"resnet18", 21, 1814073344LL, 1.82e9},   /* conv1 + 16 + 3 downsample + fc */
-    {"resnet50", 54, 4089184256LL, 4.1e9},    /* conv1 + 48 + 4 downsample + fc */
-    {"mobilenetv1", 28, 568740352LL, 569e6},  /* conv1 + 13 dw + 13 pw + fc */
-    {"mobilenetv2", 53, 300774272LL, 300e6},  /* Conv1 + 2 + 16*3 + Conv_1 + fc */
+    {"alexnet", 8, 724406816LL, 0.72e9},     /* 5 conv + 3 fc */
+    {"vgg16", 16, 15470264320LL, 15.5e9},    /* 13 conv + 3 fc */
+    {"resnet18", 21, 1814073344LL, 1.82e9},  /* conv1 + 16 + 3 downsample + fc */
+    {"resnet50", 54, 4089184256LL, 4.1e9},   /* conv1 + 48 + 4 downsample + fc */
+    {"mobilenetv1", 28, 568740352LL, 569e6}, /* conv1 + 13 dw + 13 pw + fc */
+    {"mobilenetv2", 53, 300774272LL, 300e6}, /* Conv1 + 2 + 16*3 + Conv_1 + fc */
 };
 #define N_EXPECT ((int)(sizeof EXPECT / sizeof EXPECT[0]))
 
@@ -70,16 +70,16 @@ static void testTotals(void) {
       QaLayer copy = net->layers[j];
       QaErr err = {0, ""};
       qaLayerNormalize(&copy);
-      CHECK_MSG(memcmp(&copy, &net->layers[j], sizeof copy) == 0, "%s.%s not normalized",
-                net->name, copy.name);
+      CHECK_MSG(memcmp(&copy, &net->layers[j], sizeof copy) == 0, "%s.%s not normalized", net->name,
+                copy.name);
       CHECK_MSG(qaLayerValidate(&copy, &err) == QA_OK, "%s: %s", net->name, err.msg);
       CHECK_EQ_I64(copy.n, 1);
       CHECK_EQ_I64(copy.a_bits, 0);
       CHECK_EQ_I64(copy.w_bits, 0);
       CHECK(copy.act_trace[0] == 0 && copy.wgt_trace[0] == 0);
       for (int m = 0; m < j; m++)
-        CHECK_MSG(strcmp(net->layers[m].name, copy.name) != 0, "%s: duplicate layer %s",
-                  net->name, copy.name);
+        CHECK_MSG(strcmp(net->layers[m].name, copy.name) != 0, "%s: duplicate layer %s", net->name,
+                  copy.name);
     }
     qaNetDestroy(net);
   }
@@ -89,19 +89,20 @@ static void testTotals(void) {
 
 /* AlexNet and ResNet-18 again, summed by hand from the published shapes. */
 static void testHandTotals(void) {
-  int64_t alex = 96LL * 55 * 55 * 3 * 11 * 11       /* conv1 227 -> 55 */
-                 + 256LL * 27 * 27 * 48 * 5 * 5     /* conv2, 2 groups of 48 inputs */
-                 + 384LL * 13 * 13 * 256 * 3 * 3    /* conv3 */
-                 + 384LL * 13 * 13 * 192 * 3 * 3    /* conv4, 2 groups */
-                 + 256LL * 13 * 13 * 192 * 3 * 3    /* conv5, 2 groups */
+  int64_t alex = 96LL * 55 * 55 * 3 * 11 * 11    /* conv1 227 -> 55 */
+                 + 256LL * 27 * 27 * 48 * 5 * 5  /* conv2, 2 groups of 48 inputs */
+                 + 384LL * 13 * 13 * 256 * 3 * 3 /* conv3 */
+                 + 384LL * 13 * 13 * 192 * 3 * 3 /* conv4, 2 groups */
+                 + 256LL * 13 * 13 * 192 * 3 * 3 /* conv5, 2 groups */
                  + 9216LL * 4096 + 4096LL * 4096 + 4096LL * 1000;
   CHECK_EQ_I64(alex, 724406816LL);
-  int64_t r18 = 64LL * 112 * 112 * 3 * 49;          /* conv1 */
+  int64_t r18 = 64LL * 112 * 112 * 3 * 49; /* conv1 */
   for (int s = 0; s < 4; s++) {
     int64_t c = 64LL << s, hw = 56 >> s;
-    r18 += 4 * c * hw * hw * c * 9;                   /* 4 3x3 convs at full width ... */
-    if (s > 0) r18 += -c * hw * hw * c * 9 + c * hw * hw * (c / 2) * 9 /* ... first one from c/2 */
-                      + c * hw * hw * (c / 2);         /* 1x1/2 downsample */
+    r18 += 4 * c * hw * hw * c * 9; /* 4 3x3 convs at full width ... */
+    if (s > 0)
+      r18 += -c * hw * hw * c * 9 + c * hw * hw * (c / 2) * 9 /* ... first one from c/2 */
+             + c * hw * hw * (c / 2);                         /* 1x1/2 downsample */
   }
   r18 += 512LL * 1000;
   CHECK_EQ_I64(r18, 1814073344LL);
@@ -132,12 +133,27 @@ static void testShapes(void) {
 
   net = build("resnet18");
   if (net) {
-    static const char *names[21] = {
-        "conv1",          "layer1.0.conv1", "layer1.0.conv2",      "layer1.1.conv1",
-        "layer1.1.conv2", "layer2.0.conv1", "layer2.0.conv2",      "layer2.0.downsample",
-        "layer2.1.conv1", "layer2.1.conv2", "layer3.0.conv1",      "layer3.0.conv2",
-        "layer3.0.downsample", "layer3.1.conv1", "layer3.1.conv2", "layer4.0.conv1",
-        "layer4.0.conv2", "layer4.0.downsample", "layer4.1.conv1", "layer4.1.conv2", "fc"};
+    static const char *names[21] = {"conv1",
+                                    "layer1.0.conv1",
+                                    "layer1.0.conv2",
+                                    "layer1.1.conv1",
+                                    "layer1.1.conv2",
+                                    "layer2.0.conv1",
+                                    "layer2.0.conv2",
+                                    "layer2.0.downsample",
+                                    "layer2.1.conv1",
+                                    "layer2.1.conv2",
+                                    "layer3.0.conv1",
+                                    "layer3.0.conv2",
+                                    "layer3.0.downsample",
+                                    "layer3.1.conv1",
+                                    "layer3.1.conv2",
+                                    "layer4.0.conv1",
+                                    "layer4.0.conv2",
+                                    "layer4.0.downsample",
+                                    "layer4.1.conv1",
+                                    "layer4.1.conv2",
+                                    "fc"};
     for (int i = 0; i < 21 && i < net->n_layers; i++)
       CHECK_MSG(strcmp(net->layers[i].name, names[i]) == 0, "resnet18 layer %d is %s", i,
                 net->layers[i].name);
@@ -145,8 +161,8 @@ static void testShapes(void) {
     if (l) CHECK(l->r == 7 && l->stride_h == 2 && l->pad_h == 3 && qaLayerOutH(l) == 112);
     if ((l = find(net, "layer1.0.conv1"))) CHECK(l->c == 64 && l->h == 56 && l->w == 56);
     if ((l = find(net, "layer2.0.downsample")))
-      CHECK(l->c == 64 && l->h == 56 && l->k == 128 && l->r == 1 && l->stride_h == 2 &&
-            l->pad_h == 0 && qaLayerOutH(l) == 28);
+      CHECK(l->c == 64 && l->h == 56 && l->k == 128 && l->r == 1 && l->stride_h == 2 && l->pad_h == 0 &&
+            qaLayerOutH(l) == 28);
     if ((l = find(net, "layer4.1.conv2"))) CHECK(l->c == 512 && l->h == 7 && qaLayerOutH(l) == 7);
     if ((l = find(net, "fc"))) CHECK(l->kind == QA_LAYER_FC && l->c == 512 && l->k == 1000);
     int n_ds = 0;
@@ -163,7 +179,8 @@ static void testShapes(void) {
     CHECK_EQ_I64(n_ds, 4);
     if ((l = find(net, "layer1.0.downsample"))) CHECK(l->c == 64 && l->k == 256 && l->stride_h == 1);
     /* v1.5: the stride is on the 3x3 conv, the 1x1 reduction keeps the resolution */
-    if ((l = find(net, "layer2.0.conv1"))) CHECK(l->c == 256 && l->h == 56 && l->stride_h == 1 && l->k == 128);
+    if ((l = find(net, "layer2.0.conv1")))
+      CHECK(l->c == 256 && l->h == 56 && l->stride_h == 1 && l->k == 128);
     if ((l = find(net, "layer2.0.conv2"))) CHECK(l->r == 3 && l->stride_h == 2 && qaLayerOutH(l) == 28);
     if ((l = find(net, "layer3.5.conv3"))) CHECK(l->c == 256 && l->k == 1024 && l->h == 14);
     if ((l = find(net, "layer4.2.conv3"))) CHECK(l->k == 2048 && l->h == 7);
@@ -235,8 +252,7 @@ static void checkChain(const char *name, int allow_pool) {
     if (l->kind == QA_LAYER_FC) {
       /* flattened input: the previous map after pooling (VGG: 2x2/2, MobileNet: global) */
       int64_t flat = (int64_t)p->k * (allow_pool ? (oh / 2) * (ow / 2) : 1);
-      CHECK_MSG(l->c == flat || (p->kind == QA_LAYER_FC && l->c == p->k), "%s %s: c %d", name,
-                l->name, l->c);
+      CHECK_MSG(l->c == flat || (p->kind == QA_LAYER_FC && l->c == p->k), "%s %s: c %d", name, l->name, l->c);
       continue;
     }
     CHECK_MSG(l->c == p->k, "%s %s: c %d != previous k %d", name, l->name, l->c, p->k);
@@ -265,8 +281,7 @@ static void checkResnetChain(const char *name) {
       CHECK(l->c == prev->k);
     } else {
       CHECK_MSG(l->c == prev->k, "%s %s: c %d != %d", name, l->name, l->c, prev->k);
-      CHECK_MSG(l->h == oh || (i == 1 && l->h == oh / 2), "%s %s: h %d after %d", name, l->name,
-                l->h, oh);
+      CHECK_MSG(l->h == oh || (i == 1 && l->h == oh / 2), "%s %s: h %d after %d", name, l->name, l->h, oh);
     }
     prev = l;
   }
@@ -282,10 +297,18 @@ static void testChains(void) {
 }
 
 static void testLookup(void) {
-  static const struct { const char *in, *want; } variants[] = {
-      {"ResNet-18", "resnet18"},     {"resnet_18", "resnet18"},       {"RESNET18", "resnet18"},
-      {"resnet-50", "resnet50"},     {"VGG-16", "vgg16"},             {"vgg_16", "vgg16"},
-      {"AlexNet", "alexnet"},        {"mobilenet_v2", "mobilenetv2"}, {"MobileNet-V1", "mobilenetv1"},
+  static const struct {
+    const char *in, *want;
+  } variants[] = {
+      {"ResNet-18", "resnet18"},
+      {"resnet_18", "resnet18"},
+      {"RESNET18", "resnet18"},
+      {"resnet-50", "resnet50"},
+      {"VGG-16", "vgg16"},
+      {"vgg_16", "vgg16"},
+      {"AlexNet", "alexnet"},
+      {"mobilenet_v2", "mobilenetv2"},
+      {"MobileNet-V1", "mobilenetv1"},
       {"mobilenet.v1", "mobilenetv1"},
   };
   for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++) {

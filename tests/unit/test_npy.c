@@ -5,7 +5,7 @@
 ** error class with its message.
 */
 #define _POSIX_C_SOURCE 200809L
-#include "sim/npy.h"
+#include "base/npy.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -442,9 +442,9 @@ static void testCheckShape(void) {
   const int64_t same[4] = {64, 3, 7, 7}, other[4] = {64, 3, 5, 5};
   CHECK(qaArrayCheckShape(&a, 4, same, "conv1.npy", &err) == QA_OK);
   CHECK(qaArrayCheckShape(&a, 4, other, "conv1.npy", &err) == QA_EUSER);
-  CHECK_MSG(strstr(err.msg, "conv1.npy") && strstr(err.msg, "(64, 3, 7, 7)") &&
-                strstr(err.msg, "(64, 3, 5, 5)"),
-            "%s", err.msg);
+  CHECK_MSG(
+      strstr(err.msg, "conv1.npy") && strstr(err.msg, "(64, 3, 7, 7)") && strstr(err.msg, "(64, 3, 5, 5)"),
+      "%s", err.msg);
   CHECK(qaArrayCheckShape(&a, 3, same, "conv1.npy", &err) == QA_EUSER && strstr(err.msg, "(64, 3, 7)"));
   QaArray v = {QA_DT_F32, 1, {3}, 3, NULL}, s = {QA_DT_F32, 0, {0}, 1, NULL};
   CHECK(qaArrayCheckShape(&v, 0, same, "b.npy", &err) == QA_EUSER);

@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "qatest.h"
-#include "sim/quant.h"
-#include "sim/rng.h"
-#include "sim/terms.h"
+#include "quant/quant.h"
+#include "base/rng.h"
+#include "quant/terms.h"
 
 #define N 4096
 
@@ -51,7 +51,11 @@ static void checkRanges(void) {
   static int32_t q[N];
   gauss(x, N, 1, 1.0);
   x[17] = 5.0f; /* a known positive maximum */
-  struct { const char *name; QaQuantSpec s; int min_bits; } cases[] = {
+  struct {
+    const char *name;
+    QaQuantSpec s;
+    int min_bits;
+  } cases[] = {
       {"sym", mk(QA_Q_SYM, QA_CLIP_MINMAX, 0, 0, 0), 2},
       {"unsigned", mk(QA_Q_UNSIGNED, QA_CLIP_MINMAX, 0, 0, 0), 1},
       {"pow2", mk(QA_Q_POW2, QA_CLIP_MINMAX, 0, 1, 0), 2},
@@ -96,13 +100,27 @@ static void checkRanges(void) {
 
       int32_t ehi = 1, elo = -1; /* expected range */
       switch (s->scheme) {
-      case QA_Q_SYM: ehi = (1 << (b - 1)) - 1; elo = -ehi; break;
-      case QA_Q_UNSIGNED: ehi = (1 << b) - 1; elo = 0; break;
-      case QA_Q_POW2: ehi = s->unsigned_codes ? 1 << (b - 1) : 1 << (b - 2); elo = s->unsigned_codes ? 0 : -ehi; break;
-      case QA_Q_KHOT: ehi = s->unsigned_codes ? (1 << b) - 1 : (1 << (b - 1)) - 1; elo = s->unsigned_codes ? 0 : -ehi; break;
-      default: break;
+        case QA_Q_SYM:
+          ehi = (1 << (b - 1)) - 1;
+          elo = -ehi;
+          break;
+        case QA_Q_UNSIGNED:
+          ehi = (1 << b) - 1;
+          elo = 0;
+          break;
+        case QA_Q_POW2:
+          ehi = s->unsigned_codes ? 1 << (b - 1) : 1 << (b - 2);
+          elo = s->unsigned_codes ? 0 : -ehi;
+          break;
+        case QA_Q_KHOT:
+          ehi = s->unsigned_codes ? (1 << b) - 1 : (1 << (b - 1)) - 1;
+          elo = s->unsigned_codes ? 0 : -ehi;
+          break;
+        default:
+          break;
       }
-      CHECK_MSG(lo == elo && hi == ehi, "%s b=%d: range [%d,%d] expected [%d,%d]", cases[c].name, b, lo, hi, elo, ehi);
+      CHECK_MSG(lo == elo && hi == ehi, "%s b=%d: range [%d,%d] expected [%d,%d]", cases[c].name, b, lo, hi,
+                elo, ehi);
 
       /* sym/unsigned: every value inside the clip is within scale/2 of its code. */
       if (s->scheme == QA_Q_SYM || s->scheme == QA_Q_UNSIGNED) {
@@ -115,7 +133,8 @@ static void checkRanges(void) {
           double e = fabs(x[i] - q[i] * sc);
           if (e > worst) worst = e;
         }
-        CHECK_MSG(worst <= sc / 2 * (1 + 1e-9), "%s b=%d: error %g > scale/2 %g", cases[c].name, b, worst, sc / 2);
+        CHECK_MSG(worst <= sc / 2 * (1 + 1e-9), "%s b=%d: error %g > scale/2 %g", cases[c].name, b, worst,
+                  sc / 2);
       }
       qaQuantResultFree(&res);
       CHECK(res.scales == NULL);
@@ -242,8 +261,8 @@ static void checkKhotNearest(void) {
               }
             }
             if (q[i] != best && bad++ == 0)
-              fprintf(stderr, "khot%d u=%d clip=%d b=%d: x=%g t=%g code %d, nearest %d\n", k, u, clip, b, x[i], t,
-                      q[i], best);
+              fprintf(stderr, "khot%d u=%d clip=%d b=%d: x=%g t=%g code %d, nearest %d\n", k, u, clip, b,
+                      x[i], t, q[i], best);
           }
           CHECK_MSG(bad == 0, "khot%d u=%d b=%d: %lld codes not nearest", k, u, b, (long long)bad);
           qaQuantResultFree(&res);
@@ -279,8 +298,10 @@ static void checkKhotLimits(void) {
     QaQuantSpec kh = mk(QA_Q_KHOT, QA_CLIP_MINMAX, 0, k, 0);
     double dk = quant(&kh, 8, x, N, 1, b, &rb);
     int same = memcmp(a, b, sizeof a) == 0 && rb.scales && ra.scales[0] == rb.scales[0];
-    if (k >= 4) CHECK_MSG(same && dk == dsym, "khot%d at 8 bits differs from sym", k);
-    else CHECK_MSG(!same && dk < dsym, "khot3 at 8 bits should lose codes (%.2f vs %.2f dB)", dk, dsym);
+    if (k >= 4)
+      CHECK_MSG(same && dk == dsym, "khot%d at 8 bits differs from sym", k);
+    else
+      CHECK_MSG(!same && dk < dsym, "khot3 at 8 bits should lose codes (%.2f vs %.2f dB)", dk, dsym);
     qaQuantResultFree(&rb);
   }
   qaQuantResultFree(&ra);
@@ -315,7 +336,8 @@ static void checkTernaryBinary(void) {
         bad += q[c * BLK + i] != want;
       }
       CHECK_MSG(bad == 0, "ternary delta=%g channel %d: %d wrong codes", s.ternary_delta, c, bad);
-      CHECK_MSG(fabs(res.scales[c] - kept / n_kept) < 1e-9 * res.scales[c], "ternary scale %g", res.scales[c]);
+      CHECK_MSG(fabs(res.scales[c] - kept / n_kept) < 1e-9 * res.scales[c], "ternary scale %g",
+                res.scales[c]);
       CHECK(n_kept > 0 && n_kept < BLK);
     }
     CHECK(res.min_code == -1 && res.max_code == 1);
@@ -368,15 +390,15 @@ static void checkDegenerate(void) {
   qaQuantResultFree(NULL);
 }
 
-static void expectErr(const QaQuantSpec *s, int bits, const float *x, int64_t n, int64_t n_ch, const char *want1,
-                      const char *want2) {
+static void expectErr(const QaQuantSpec *s, int bits, const float *x, int64_t n, int64_t n_ch,
+                      const char *want1, const char *want2) {
   static int32_t q[64];
   QaQuantResult res;
   QaErr err = {0};
   int rc = qaQuantize(s, bits, x, n, n_ch, q, &res, &err);
   CHECK_MSG(rc == QA_EUSER && err.rc == QA_EUSER, "expected an error mentioning '%s'", want1);
-  CHECK_MSG(strstr(err.msg, want1) && (!want2 || strstr(err.msg, want2)), "message '%s' lacks '%s'/'%s'", err.msg,
-            want1, want2 ? want2 : "");
+  CHECK_MSG(strstr(err.msg, want1) && (!want2 || strstr(err.msg, want2)), "message '%s' lacks '%s'/'%s'",
+            err.msg, want1, want2 ? want2 : "");
   CHECK(res.scales == NULL && res.n_channels == 0);
 }
 
@@ -426,10 +448,12 @@ static void checkErrors(void) {
 }
 
 static void checkParse(void) {
-  const char *forms[] = {"sym", "sym-mse", "sym-ch", "sym-ch-mse", "unsigned", "unsigned-mse", "unsigned-ch",
-                         "unsigned-ch-mse", "pow2", "pow2-u", "pow2-mse", "pow2-u-ch-mse", "khot1", "khot2",
-                         "khot3", "khot4", "khot5", "khot6", "khot7", "khot8", "khot2-u", "khot3-u-ch-mse",
-                         "ternary", "ternary-ch", "ternary-d0.05", "ternary-d0.5-ch", "binary", "binary-ch"};
+  const char *forms[] = {
+      "sym",           "sym-mse",         "sym-ch",  "sym-ch-mse",     "unsigned", "unsigned-mse",
+      "unsigned-ch",   "unsigned-ch-mse", "pow2",    "pow2-u",         "pow2-mse", "pow2-u-ch-mse",
+      "khot1",         "khot2",           "khot3",   "khot4",          "khot5",    "khot6",
+      "khot7",         "khot8",           "khot2-u", "khot3-u-ch-mse", "ternary",  "ternary-ch",
+      "ternary-d0.05", "ternary-d0.5-ch", "binary",  "binary-ch"};
   for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
     QaQuantSpec s;
     QaErr err = {0};
@@ -458,8 +482,8 @@ static void checkParse(void) {
         for (int ch = 0; ch <= 1; ch++)
           for (int clip = 0; clip <= (sc < QA_Q_TERNARY); clip++)
             for (int d = 0; d <= 2 * (sc == QA_Q_TERNARY); d++) {
-              QaQuantSpec a = mk((QaQuantScheme)sc, (QaQuantClip)clip, ch, sc == QA_Q_KHOT || sc == QA_Q_POW2 ? k : 0,
-                                 u);
+              QaQuantSpec a =
+                  mk((QaQuantScheme)sc, (QaQuantClip)clip, ch, sc == QA_Q_KHOT || sc == QA_Q_POW2 ? k : 0, u);
               a.ternary_delta = d == 0 ? 0 : d == 1 ? 0.1 : 0.123456789;
               QaQuantSpec b;
               QaErr err = {0};
@@ -468,7 +492,9 @@ static void checkParse(void) {
               CHECK_MSG(rc == QA_OK && specEq(&a, &b), "struct round trip via '%s': %s", buf, err.msg);
             }
 
-  struct { const char *text, *want; } bad[] = {
+  struct {
+    const char *text, *want;
+  } bad[] = {
       {"foo", "unknown quantizer 'foo'"},
       {"khot", "khot needs k in 1..8"},
       {"khot9", "khot needs k in 1..8"},

@@ -17,7 +17,7 @@
 
 #include "qatest.h"
 #include "reports/report.h"
-#include "sim/store.h"
+#include "store/store.h"
 
 static const char *const kSchemaV1 =
     "CREATE TABLE run(run_id INTEGER PRIMARY KEY, created_utc TEXT, tool_version TEXT, arch TEXT, "
@@ -55,9 +55,9 @@ static sqlite3 *openFresh(const char *path, int with_schema) {
 }
 
 /* One finished run (n_cycles = sum of its layers), or an unfinished one if !finished. */
-static void addRun(sqlite3 *db, int run_id, const char *arch, const char *workload, int a_bits,
-                   int w_bits, const char *timing, int n_layers, const char *const *names,
-                   const long long *cycles, int finished) {
+static void addRun(sqlite3 *db, int run_id, const char *arch, const char *workload, int a_bits, int w_bits,
+                   const char *timing, int n_layers, const char *const *names, const long long *cycles,
+                   int finished) {
   char sql[1024];
   long long total = 0;
   for (int i = 0; i < n_layers; i++) total += cycles[i];
@@ -65,8 +65,7 @@ static void addRun(sqlite3 *db, int run_id, const char *arch, const char *worklo
            "INSERT INTO run(run_id, created_utc, arch, workload, a_bits, w_bits, quant_a, quant_w, "
            "timing, seed, n_layers, n_cycles) VALUES(%d, '2024-01-01T00:00:%02dZ', '%s', '%s', %d, "
            "%d, 'uniform', 'uniform', '%s', 1, %d, %s)",
-           run_id, run_id, arch, workload, a_bits, w_bits, timing, n_layers,
-           finished ? "?1" : "NULL");
+           run_id, run_id, arch, workload, a_bits, w_bits, timing, n_layers, finished ? "?1" : "NULL");
   sqlite3_stmt *st = NULL;
   CHECK(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK);
   sqlite3_bind_int64(st, 1, total);
@@ -95,10 +94,9 @@ static const char *const kTiny[] = {"c1", "fc"};
 /* The main fixture: two workloads, five architectures/bit-width configs, a superseded
 ** run, an unfinished run, and no dadiannao baseline for "tiny net". */
 static void fillStore(sqlite3 *db) {
-  static const long long old8[] = {999, 999, 999}, d16[] = {1000, 2000, 400},
-                         s16[] = {1000, 2000, 400}, s8[] = {500, 1000, 200},
-                         s4[] = {250, 500, 100}, p8[] = {400, 700, 200}, t8[] = {300, 100},
-                         t4[] = {150, 50}, t16[] = {600, 200};
+  static const long long old8[] = {999, 999, 999}, d16[] = {1000, 2000, 400}, s16[] = {1000, 2000, 400},
+                         s8[] = {500, 1000, 200}, s4[] = {250, 500, 100}, p8[] = {400, 700, 200},
+                         t8[] = {300, 100}, t4[] = {150, 50}, t16[] = {600, 200};
   execOk(db, "BEGIN");
   addRun(db, 1, "stripes", "alexnet", 8, 8, "lt", 3, kAlex, old8, 1); /* superseded by 4 */
   addRun(db, 2, "dadiannao", "alexnet", 16, 16, "lt", 3, kAlex, d16, 1);
@@ -159,8 +157,8 @@ static void checkGolden(const char *dir, const char *file) {
       g++;
       w++;
     }
-    CHECK_MSG(0, "%s differs from %s at line %d (QA_REPORT_REGEN=1 to regenerate)\n got:\n%s",
-              got_path, want_path, line, got);
+    CHECK_MSG(0, "%s differs from %s at line %d (QA_REPORT_REGEN=1 to regenerate)\n got:\n%s", got_path,
+              want_path, line, got);
   }
   free(got);
   free(want);
@@ -242,7 +240,7 @@ int main(void) {
     err = (QaErr){0};
     CHECK_EQ_I64(qaReportPlots(db, out, NULL, NULL, &err), QA_EUSER);
     CHECK_MSG(strstr(err.msg, "no finished runs") != NULL, "%s", err.msg);
-    CHECK(access(out, F_OK) != 0); /* nothing created */
+    CHECK(access(out, F_OK) != 0);         /* nothing created */
     CHECK(sqlite3_close(db) == SQLITE_OK); /* no statement left open */
   }
 
@@ -355,8 +353,7 @@ int main(void) {
     snprintf(out, sizeof out, "%s/sub", blocker);
     err = (QaErr){0};
     CHECK_EQ_I64(qaReportPlots(db, out, NULL, &sum, &err), QA_EUSER);
-    CHECK_MSG(strstr(err.msg, "cannot create output directory") && strstr(err.msg, out), "%s",
-              err.msg);
+    CHECK_MSG(strstr(err.msg, "cannot create output directory") && strstr(err.msg, out), "%s", err.msg);
     CHECK_EQ_I64(sum.n_plots, 0);
     qaReportSummaryClear(&sum);
     err = (QaErr){0};
@@ -447,10 +444,8 @@ int main(void) {
     CHECK_MSG(qaStoreOpen(db_path, &store, &err) == QA_OK, "%s", err.msg);
     if (store) {
       sqlite3 *sdb = qaStoreDb(store);
-      addRun(sdb, 1, "dadiannao", "alexnet", 16, 16, "lt", 3, kAlex,
-             (const long long[]){1000, 2000, 400}, 1);
-      addRun(sdb, 2, "stripes", "alexnet", 8, 8, "lt", 3, kAlex,
-             (const long long[]){500, 1000, 200}, 1);
+      addRun(sdb, 1, "dadiannao", "alexnet", 16, 16, "lt", 3, kAlex, (const long long[]){1000, 2000, 400}, 1);
+      addRun(sdb, 2, "stripes", "alexnet", 8, 8, "lt", 3, kAlex, (const long long[]){500, 1000, 200}, 1);
       snprintf(out, sizeof out, "%s/real-store", tmp);
       opt = (QaReportOptions){0};
       opt.no_render = 1;

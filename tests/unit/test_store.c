@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "qatest.h"
-#include "sim/store.h"
+#include "store/store.h"
 
 /* ---- helpers ---------------------------------------------------------------------- */
 
@@ -107,22 +107,45 @@ static void setupFixture(void) {
   qaStatsAddAction(&fcStats, "mult", "op", 4, 2, 640);
   qaStatsAddAction(&fcStats, "dram", "read_bits", 0, 0, 1280);
 
-  conv1Rec = (QaLayerRecord){.layer_idx = 0, .layer = &conv1, .a_bits = 8, .w_bits = 8,
-                             .a_sqnr_db = 40.5, .w_sqnr_db = 38.25, .values = "synthetic",
+  conv1Rec = (QaLayerRecord){.layer_idx = 0,
+                             .layer = &conv1,
+                             .a_bits = 8,
+                             .w_bits = 8,
+                             .a_sqnr_db = 40.5,
+                             .w_sqnr_db = 38.25,
+                             .values = "synthetic",
                              .stats = &conv1Stats};
-  fcRec = (QaLayerRecord){.layer_idx = 1, .layer = &fc, .a_bits = 4, .w_bits = 2,
-                          .a_sqnr_db = 20.0, .w_sqnr_db = 10.125, .values = "trace",
+  fcRec = (QaLayerRecord){.layer_idx = 1,
+                          .layer = &fc,
+                          .a_bits = 4,
+                          .w_bits = 2,
+                          .a_sqnr_db = 20.0,
+                          .w_sqnr_db = 10.125,
+                          .values = "trace",
                           .stats = &fcStats};
 
-  info = (QaRunInfo){.tool_version = "v0.1-test", .arch = "dadiannao",
+  info = (QaRunInfo){.tool_version = "v0.1-test",
+                     .arch = "dadiannao",
                      .arch_config = "arch: dadiannao\ntiles: 16\n",
-                     .arch_config_hash = "0123456789abcdef", .workload = "tinynet",
-                     .workload_source = "builtin", .workload_hash = "fedcba9876543210",
-                     .a_bits = 8, .w_bits = 8, .quant_a = "uniform", .quant_w = "uniform",
-                     .encoder = "", .seed = kSeed, .timing = "lt", .clock_mhz = 1000.0,
+                     .arch_config_hash = "0123456789abcdef",
+                     .workload = "tinynet",
+                     .workload_source = "builtin",
+                     .workload_hash = "fedcba9876543210",
+                     .a_bits = 8,
+                     .w_bits = 8,
+                     .quant_a = "uniform",
+                     .quant_w = "uniform",
+                     .encoder = "",
+                     .seed = kSeed,
+                     .timing = "lt",
+                     .clock_mhz = 1000.0,
                      .command_line = "qasim run --arch dadiannao tinynet"};
-  totals = (QaRunTotals){.macs = 443008, .n_cycles = 1020, .n_stall_cycles = 100,
-                         .time_s = 1.02e-6, .wall_s = 0.5, .sim_macs_per_s = 886016.0,
+  totals = (QaRunTotals){.macs = 443008,
+                         .n_cycles = 1020,
+                         .n_stall_cycles = 100,
+                         .time_s = 1.02e-6,
+                         .wall_s = 0.5,
+                         .sim_macs_per_s = 886016.0,
                          .all_verified = 1};
 }
 
@@ -179,9 +202,10 @@ static void testRoundTrip(void) {
   CHECK_EQ_I64(id, 1);
 
   /* run row */
-  CHECK(!strcmp(q(st, "SELECT arch, workload, workload_source, a_bits, w_bits, quant_a, quant_w,"
-                      " encoder, timing, clock_mhz, n_layers, macs, n_cycles, n_stall_cycles,"
-                      " all_verified, tool_version, command_line FROM run"),
+  CHECK(!strcmp(q(st,
+                  "SELECT arch, workload, workload_source, a_bits, w_bits, quant_a, quant_w,"
+                  " encoder, timing, clock_mhz, n_layers, macs, n_cycles, n_stall_cycles,"
+                  " all_verified, tool_version, command_line FROM run"),
                 "dadiannao|tinynet|builtin|8|8|uniform|uniform||lt|1000.0|2|443008|1020|100|1|"
                 "v0.1-test|qasim run --arch dadiannao tinynet\n"));
   CHECK(!strcmp(q(st, "SELECT arch_config, arch_config_hash, workload_hash FROM run"),
@@ -206,18 +230,21 @@ static void testRoundTrip(void) {
   }
 
   /* layer rows, including derived columns and NULL for -1 */
-  CHECK(!strcmp(q(st, "SELECT layer_idx, name, kind, out_h, out_w, a_bits, w_bits, a_sqnr_db,"
-                      " values_src, pe_util, effectual_terms, outputs_verified, acc_overflows"
-                      " FROM layer ORDER BY layer_idx"),
+  CHECK(!strcmp(q(st,
+                  "SELECT layer_idx, name, kind, out_h, out_w, a_bits, w_bits, a_sqnr_db,"
+                  " values_src, pe_util, effectual_terms, outputs_verified, acc_overflows"
+                  " FROM layer ORDER BY layer_idx"),
                 "0|conv1|conv|32|32|8|8|40.5|synthetic|0.75|12345|1|0\n"
                 "1|fc \"head\", final|fc|1|1|4|2|20.0|trace|0.5|NULL|NULL|3\n"));
-  CHECK(!strcmp(q(st, "SELECT count(*) FROM layer WHERE effectual_terms IS NULL"
-                      " AND outputs_verified IS NULL"),
+  CHECK(!strcmp(q(st,
+                  "SELECT count(*) FROM layer WHERE effectual_terms IS NULL"
+                  " AND outputs_verified IS NULL"),
                 "1\n"));
 
   /* action rows */
-  CHECK(!strcmp(q(st, "SELECT layer_idx, component, action, a_bits, w_bits, count FROM action"
-                      " ORDER BY layer_idx, component, action"),
+  CHECK(!strcmp(q(st,
+                  "SELECT layer_idx, component, action, a_bits, w_bits, count FROM action"
+                  " ORDER BY layer_idx, component, action"),
                 "0|mult|op|8|8|442368\n"
                 "0|nbout|write_bits|0|0|16384\n"
                 "0|sb|read_bits|0|0|3456\n"
@@ -262,8 +289,7 @@ static void testRoundTrip(void) {
     fclose(f);
     CHECK_MSG(rc == QA_OK, "%s", err.msg);
     CHECK_MSG(strstr(buf, "Mcycles") && strstr(buf, "dadiannao") && strstr(buf, "tinynet") &&
-                  strstr(buf, "8/8") && strstr(buf, "yes") && strstr(buf, "0.001") &&
-                  strstr(buf, "0.89"),
+                  strstr(buf, "8/8") && strstr(buf, "yes") && strstr(buf, "0.001") && strstr(buf, "0.89"),
               "%s", buf);
     /* two lines (header + run), aligned: every line the same position for "workload" */
     char *nl = strchr(buf, '\n');
@@ -289,8 +315,7 @@ static void testRoundTrip(void) {
     fclose(f);
     CHECK_MSG(strstr(buf, "NO") != NULL, "%s", buf);
     free(buf);
-    CHECK(!strcmp(q(st, "SELECT run_id, n_layers, all_verified FROM run ORDER BY run_id"),
-                  "1|2|1\n2|1|0\n"));
+    CHECK(!strcmp(q(st, "SELECT run_id, n_layers, all_verified FROM run ORDER BY run_id"), "1|2|1\n2|1|0\n"));
   }
   qaStoreClose(st);
 
@@ -308,8 +333,9 @@ static void testRoundTrip(void) {
     CHECK_EQ_I64(qaStoreQuery(st, "PRAGMA journal_mode", NULL, NULL, &err), QA_EUSER);
   }
   CHECK(!strcmp(q(st, "PRAGMA foreign_keys"), "1\n"));
-  CHECK(!strcmp(q(st, "SELECT count(*) FROM run; SELECT count(*) FROM layer;"
-                      " SELECT count(*) FROM action"),
+  CHECK(!strcmp(q(st,
+                  "SELECT count(*) FROM run; SELECT count(*) FROM layer;"
+                  " SELECT count(*) FROM action"),
                 "2\n3\n8\n"));
   {
     FILE *f;
@@ -366,8 +392,7 @@ static void testQueries(void) {
   /* syntax errors name the SQL */
   err = (QaErr){0};
   CHECK_EQ_I64(qaStoreQuery(st, "SELEKT * FROM run", collect, &(Rows){{0}, 0}, &err), QA_EUSER);
-  CHECK_MSG(strstr(err.msg, "SELEKT * FROM run") && strstr(err.msg, "syntax error"), "%s",
-            err.msg);
+  CHECK_MSG(strstr(err.msg, "SELEKT * FROM run") && strstr(err.msg, "syntax error"), "%s", err.msg);
   err = (QaErr){0};
   CHECK_EQ_I64(qaStoreQuery(st, "SELECT nope FROM run", NULL, NULL, &err), QA_EUSER);
   CHECK_MSG(strstr(err.msg, "no such column") != NULL, "%s", err.msg);
@@ -380,8 +405,7 @@ static void testQueries(void) {
   {
     Rows r;
     memset(&r, 0, sizeof r);
-    CHECK(qaStoreQuery(st, "SELECT layer_idx FROM layer ORDER BY layer_idx", collect, &r, &err) ==
-          QA_OK);
+    CHECK(qaStoreQuery(st, "SELECT layer_idx FROM layer ORDER BY layer_idx", collect, &r, &err) == QA_OK);
     CHECK_EQ_I64(r.n_rows, 2);
   }
   qaStoreClose(st);
@@ -420,8 +444,9 @@ static void testTransactions(void) {
   }
   CHECK(!strcmp(q(st, "SELECT count(*) FROM layer"), "1\n")); /* own transaction sees it */
   qaStoreAbortRun(st);
-  CHECK(!strcmp(q(st, "SELECT count(*) FROM run; SELECT count(*) FROM layer;"
-                      " SELECT count(*) FROM action"),
+  CHECK(!strcmp(q(st,
+                  "SELECT count(*) FROM run; SELECT count(*) FROM layer;"
+                  " SELECT count(*) FROM action"),
                 "0\n0\n0\n"));
   CHECK_EQ_I64(qaStoreAddLayer(st, id, &conv1Rec, &err), QA_EINTERNAL);
 
@@ -467,8 +492,7 @@ static void testBadFiles(void) {
   {
     sqlite3 *db = NULL;
     CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-    CHECK(sqlite3_exec(db, "CREATE TABLE x(y); PRAGMA user_version = 7", NULL, NULL, NULL) ==
-          SQLITE_OK);
+    CHECK(sqlite3_exec(db, "CREATE TABLE x(y); PRAGMA user_version = 7", NULL, NULL, NULL) == SQLITE_OK);
     sqlite3_close(db);
   }
   CHECK_EQ_I64(qaStoreOpen(path, &st, &err), QA_EUSER);
@@ -573,12 +597,14 @@ static void testCrashSafety(void) {
   /* Reopen: only the committed run is there */
   CHECK(qaStoreOpen(path, &st, &err) == QA_OK);
   if (!st) return;
-  CHECK(!strcmp(q(st, "SELECT count(*) FROM run; SELECT count(*) FROM layer;"
-                      " SELECT count(*) FROM action; SELECT max(run_id) FROM run"),
+  CHECK(!strcmp(q(st,
+                  "SELECT count(*) FROM run; SELECT count(*) FROM layer;"
+                  " SELECT count(*) FROM action; SELECT max(run_id) FROM run"),
                 "1\n2\n5\n1\n"));
   CHECK(!strcmp(q(st, "PRAGMA integrity_check"), "ok\n"));
-  CHECK(!strcmp(q(st, "SELECT count(*) FROM layer WHERE run_id <> 1;"
-                      " SELECT count(*) FROM action WHERE run_id <> 1"),
+  CHECK(!strcmp(q(st,
+                  "SELECT count(*) FROM layer WHERE run_id <> 1;"
+                  " SELECT count(*) FROM action WHERE run_id <> 1"),
                 "0\n0\n"));
   /* a later complete run commits fine */
   CHECK_EQ_I64(writeRun(st), 2);
@@ -620,11 +646,13 @@ static void testEnergyTables(void) {
   QaRunEnergyRecord rec = {"h", 4.5, 0.0, 4.5 / 443008, 4.5, 67.5};
   CHECK(qaStoreSetRunEnergy(st, id, &rec, &err) == QA_OK);
   CHECK(qaStoreFinishRun(st, id, &totals, &err) == QA_OK);
-  CHECK(!strcmp(q(st, "SELECT layer_idx, costs, component, energy_pj FROM energy"
-                      " ORDER BY layer_idx, component"),
+  CHECK(!strcmp(q(st,
+                  "SELECT layer_idx, costs, component, energy_pj FROM energy"
+                  " ORDER BY layer_idx, component"),
                 "0|h|mult|1.5\n0|h|sb|2.25\n1|h|mult|0.75\n"));
-  CHECK(!strcmp(q(st, "SELECT costs, energy_pj, static_pj, area_mm2, priced_utc IS NOT NULL"
-                      " FROM run_energy"),
+  CHECK(!strcmp(q(st,
+                  "SELECT costs, energy_pj, static_pj, area_mm2, priced_utc IS NOT NULL"
+                  " FROM run_energy"),
                 "h|4.5|0.0|67.5|1\n"));
   /* A row for a layer the run does not have violates the foreign key: the run is rolled back. */
   int64_t id2 = -1;
@@ -651,8 +679,8 @@ static void testEnergyTables(void) {
   CHECK_EQ_I64(n, 2);
   if (n == 2) {
     CHECK(ls[0].layer_idx == 0 && !strcmp(ls[0].name, "conv1") && ls[0].n == 1);
-    CHECK(ls[1].layer_idx == 1 && ls[1].stats.effectual_terms == -1 &&
-          ls[1].stats.outputs_verified == -1 && ls[1].stats.acc_overflows == 3);
+    CHECK(ls[1].layer_idx == 1 && ls[1].stats.effectual_terms == -1 && ls[1].stats.outputs_verified == -1 &&
+          ls[1].stats.acc_overflows == 3);
     const QaLayerStats *a = &ls[0].stats, *b = &conv1Stats;
     CHECK(a->macs == b->macs && a->n_cycles == b->n_cycles && a->n_stall_cycles == b->n_stall_cycles &&
           a->n_compute_cycles == b->n_compute_cycles && a->n_steps == b->n_steps &&
@@ -661,8 +689,8 @@ static void testEnergyTables(void) {
     for (int i = 0; i < a->n_actions && i < b->n_actions; i++)
       CHECK(!strcmp(a->actions[i].component, b->actions[i].component) &&
             !strcmp(a->actions[i].action, b->actions[i].action) &&
-            a->actions[i].a_bits == b->actions[i].a_bits &&
-            a->actions[i].w_bits == b->actions[i].w_bits && a->actions[i].count == b->actions[i].count);
+            a->actions[i].a_bits == b->actions[i].a_bits && a->actions[i].w_bits == b->actions[i].w_bits &&
+            a->actions[i].count == b->actions[i].count);
     CHECK_EQ_I64(ls[1].stats.n_actions, fcStats.n_actions);
   }
   free(ls);
@@ -678,8 +706,9 @@ static void testEnergyTables(void) {
   rec.energy_pj = 9.0;
   CHECK(qaStoreSetRunEnergy(st, id, &rec, &err) == QA_OK);
   CHECK(qaStoreFinishPricing(st, id, &err) == QA_OK);
-  CHECK(!strcmp(q(st, "SELECT layer_idx, costs, component, energy_pj FROM energy"
-                      " ORDER BY costs, layer_idx, component"),
+  CHECK(!strcmp(q(st,
+                  "SELECT layer_idx, costs, component, energy_pj FROM energy"
+                  " ORDER BY costs, layer_idx, component"),
                 "0|h|mult|9.0\n0|other|mult|1.0\n"));
   /* an aborted pricing leaves the rows as they were */
   CHECK(qaStoreBeginPricing(st, id, "h", &err) == QA_OK);
@@ -689,14 +718,14 @@ static void testEnergyTables(void) {
   /* Finding a priced run */
   int64_t found = -1;
   double pj = 0;
-  CHECK(qaStoreFindRunEnergy(st, info.arch, info.workload, info.workload_hash, info.a_bits,
-                             info.w_bits, "h", &found, &pj, &err) == QA_OK);
+  CHECK(qaStoreFindRunEnergy(st, info.arch, info.workload, info.workload_hash, info.a_bits, info.w_bits, "h",
+                             &found, &pj, &err) == QA_OK);
   CHECK(found == id && pj == 9.0);
-  CHECK(qaStoreFindRunEnergy(st, info.arch, info.workload, info.workload_hash, info.a_bits + 1,
-                             info.w_bits, "h", &found, &pj, &err) == QA_OK);
+  CHECK(qaStoreFindRunEnergy(st, info.arch, info.workload, info.workload_hash, info.a_bits + 1, info.w_bits,
+                             "h", &found, &pj, &err) == QA_OK);
   CHECK(found == 0);
-  CHECK(qaStoreFindRunEnergy(st, "stripes", info.workload, info.workload_hash, info.a_bits,
-                             info.w_bits, "h", &found, &pj, &err) == QA_OK);
+  CHECK(qaStoreFindRunEnergy(st, "stripes", info.workload, info.workload_hash, info.a_bits, info.w_bits, "h",
+                             &found, &pj, &err) == QA_OK);
   CHECK(found == 0);
   qaStoreClose(st);
 }
@@ -715,15 +744,16 @@ static void testUpgradeV1(void) {
   { /* back to the version-1 schema */
     sqlite3 *db = NULL;
     CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-    CHECK(sqlite3_exec(db, "DROP TABLE energy; DROP TABLE run_energy; PRAGMA user_version = 1",
-                       NULL, NULL, NULL) == SQLITE_OK);
+    CHECK(sqlite3_exec(db, "DROP TABLE energy; DROP TABLE run_energy; PRAGMA user_version = 1", NULL, NULL,
+                       NULL) == SQLITE_OK);
     sqlite3_close(db);
   }
   st = NULL;
   CHECK(qaStoreOpen(path, &st, &err) == QA_OK);
   if (!st) return;
-  CHECK(!strcmp(q(st, "PRAGMA user_version; SELECT count(*) FROM run; SELECT count(*) FROM layer;"
-                      " SELECT count(*) FROM energy; SELECT count(*) FROM run_energy"),
+  CHECK(!strcmp(q(st,
+                  "PRAGMA user_version; SELECT count(*) FROM run; SELECT count(*) FROM layer;"
+                  " SELECT count(*) FROM energy; SELECT count(*) FROM run_energy"),
                 "2\n1\n2\n0\n0\n"));
   CHECK(strstr(q(st, "SELECT sql FROM sqlite_master WHERE name = 'energy'"), "static") != NULL);
   qaStoreClose(st);

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "qatest.h"
-#include "sim/terms.h"
+#include "quant/terms.h"
 
 #define VMAX QA_TERMS_VMAX
 
@@ -43,30 +43,44 @@ static void checkExhaustive(QaEncoder e) {
       fail = "term count out of range";
     } else {
       for (int i = 0; i < n && !fail; i++) {
-        if (t[i].sign != 1 && t[i].sign != -1) fail = "sign not +-1";
-        else if (t[i].exp < 0 || t[i].exp > 17) fail = "exponent outside 0..17";
-        else if (i > 0 && t[i].exp <= t[i - 1].exp) fail = "exponents not strictly increasing";
-        else if (e == QA_ENC_NAF && i > 0 && t[i].exp == t[i - 1].exp + 1) fail = "NAF adjacent";
-        else if (e == QA_ENC_POPCOUNT && t[i].sign != (v < 0 ? -1 : 1)) fail = "popcount sign";
+        if (t[i].sign != 1 && t[i].sign != -1)
+          fail = "sign not +-1";
+        else if (t[i].exp < 0 || t[i].exp > 17)
+          fail = "exponent outside 0..17";
+        else if (i > 0 && t[i].exp <= t[i - 1].exp)
+          fail = "exponents not strictly increasing";
+        else if (e == QA_ENC_NAF && i > 0 && t[i].exp == t[i - 1].exp + 1)
+          fail = "NAF adjacent";
+        else if (e == QA_ENC_POPCOUNT && t[i].sign != (v < 0 ? -1 : 1))
+          fail = "popcount sign";
         sum += t[i].sign * ((int64_t)1 << t[i].exp);
       }
       int32_t m = v < 0 ? -v : v;
-      if (fail) (void)0;
-      else if (sum != v) fail = "terms do not sum to v";
-      else if (qaTermsCount(e, v) != n) fail = "qaTermsCount != encode count";
-      else if (tab[m] != n) fail = "qaTermsTable != encode count";
-      else if (n < g_minw[m]) fail = "fewer terms than the minimum (impossible)";
-      else if (e == QA_ENC_NAF && n != g_minw[m]) fail = "NAF not minimal";
-      else if (e == QA_ENC_NAF && (n > qaTermsCount(QA_ENC_BOOTH4, v) || n > qaTermsCount(QA_ENC_POPCOUNT, v)))
+      if (fail)
+        (void)0;
+      else if (sum != v)
+        fail = "terms do not sum to v";
+      else if (qaTermsCount(e, v) != n)
+        fail = "qaTermsCount != encode count";
+      else if (tab[m] != n)
+        fail = "qaTermsTable != encode count";
+      else if (n < g_minw[m])
+        fail = "fewer terms than the minimum (impossible)";
+      else if (e == QA_ENC_NAF && n != g_minw[m])
+        fail = "NAF not minimal";
+      else if (e == QA_ENC_NAF &&
+               (n > qaTermsCount(QA_ENC_BOOTH4, v) || n > qaTermsCount(QA_ENC_POPCOUNT, v)))
         fail = "NAF heavier than another encoder";
-      else if (v == 0 && n != 0) fail = "zero must have no terms";
+      else if (v == 0 && n != 0)
+        fail = "zero must have no terms";
     }
     if (fail && bad++ == 0) {
       first_bad = v;
       why = fail;
     }
   }
-  CHECK_MSG(bad == 0, "%s: %lld bad values, first v=%d: %s", qaEncoderName(e), (long long)bad, first_bad, why);
+  CHECK_MSG(bad == 0, "%s: %lld bad values, first v=%d: %s", qaEncoderName(e), (long long)bad, first_bad,
+            why);
 }
 
 /* Bounds for n-bit magnitudes (all m < 2^n), and the exact maximum: each bound is
@@ -122,19 +136,19 @@ static int termsAre(QaEncoder e, int32_t v, int n, const int *signs, const int *
 
 static void checkKnown(void) {
   QaTerm t[QA_TERMS_MAX];
-  CHECK(termsAre(QA_ENC_NAF, 7, 2, (int[]){-1, 1}, (int[]){0, 3}));       /* 8 - 1 */
-  CHECK(termsAre(QA_ENC_NAF, -7, 2, (int[]){1, -1}, (int[]){0, 3}));      /* -8 + 1 */
-  CHECK(termsAre(QA_ENC_BOOTH4, 7, 2, (int[]){-1, 1}, (int[]){0, 3}));    /* digits -1, +2 */
+  CHECK(termsAre(QA_ENC_NAF, 7, 2, (int[]){-1, 1}, (int[]){0, 3}));    /* 8 - 1 */
+  CHECK(termsAre(QA_ENC_NAF, -7, 2, (int[]){1, -1}, (int[]){0, 3}));   /* -8 + 1 */
+  CHECK(termsAre(QA_ENC_BOOTH4, 7, 2, (int[]){-1, 1}, (int[]){0, 3})); /* digits -1, +2 */
   CHECK(termsAre(QA_ENC_POPCOUNT, 7, 3, (int[]){1, 1, 1}, (int[]){0, 1, 2}));
   CHECK(termsAre(QA_ENC_POPCOUNT, -5, 2, (int[]){-1, -1}, (int[]){0, 2}));
-  CHECK(termsAre(QA_ENC_BOOTH4, 3, 2, (int[]){-1, 1}, (int[]){0, 2}));    /* 4 - 1 */
-  CHECK(termsAre(QA_ENC_BOOTH4, 6, 2, (int[]){-1, 1}, (int[]){1, 3}));    /* digits -2, +2: 8 - 2 */
+  CHECK(termsAre(QA_ENC_BOOTH4, 3, 2, (int[]){-1, 1}, (int[]){0, 2})); /* 4 - 1 */
+  CHECK(termsAre(QA_ENC_BOOTH4, 6, 2, (int[]){-1, 1}, (int[]){1, 3})); /* digits -2, +2: 8 - 2 */
   CHECK(termsAre(QA_ENC_NAF, 11, 3, (int[]){-1, -1, 1}, (int[]){0, 2, 4}));
   CHECK(termsAre(QA_ENC_NAF, VMAX, 1, (int[]){1}, (int[]){16}));
   CHECK(termsAre(QA_ENC_NAF, -VMAX, 1, (int[]){-1}, (int[]){16}));
   CHECK(termsAre(QA_ENC_NAF, 65535, 2, (int[]){-1, 1}, (int[]){0, 16}));
   CHECK(termsAre(QA_ENC_BOOTH4, 65535, 2, (int[]){-1, 1}, (int[]){0, 16}));
-  CHECK_EQ_I64(qaTermsCount(QA_ENC_NAF, 0x5555), 8); /* already non-adjacent */
+  CHECK_EQ_I64(qaTermsCount(QA_ENC_NAF, 0x5555), 8);    /* already non-adjacent */
   CHECK_EQ_I64(qaTermsCount(QA_ENC_BOOTH4, 0xAAAA), 9); /* worst case at 16 bits */
   CHECK_EQ_I64(qaTermsCount(QA_ENC_NAF, 0xAAAA), 8);
   for (int e = 0; e < QA_ENC_COUNT; e++) {
@@ -160,9 +174,14 @@ static void checkRange(void) {
 }
 
 static void checkParse(void) {
-  static const struct { const char *name; QaEncoder e; } ok[] = {
-      {"popcount", QA_ENC_POPCOUNT}, {"booth4", QA_ENC_BOOTH4}, {"booth", QA_ENC_BOOTH4},
-      {"naf", QA_ENC_NAF},           {"csd", QA_ENC_NAF}};
+  static const struct {
+    const char *name;
+    QaEncoder e;
+  } ok[] = {{"popcount", QA_ENC_POPCOUNT},
+            {"booth4", QA_ENC_BOOTH4},
+            {"booth", QA_ENC_BOOTH4},
+            {"naf", QA_ENC_NAF},
+            {"csd", QA_ENC_NAF}};
   for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
     QaErr err = {0};
     QaEncoder e = QA_ENC_COUNT;

@@ -18,8 +18,8 @@
 #include <vector>
 
 extern "C" {
-#include "memory.h"
-#include "sim.h"
+#include "arch/memory.h"
+#include "arch/driver.h"
 }
 
 // SystemC 2.3 (Debian) still needs SC_HAS_PROCESS; 3.0 deprecates it.
@@ -208,8 +208,7 @@ int sc_main(int, char **) {
   return 0;
 }
 
-extern "C" int qaSimRun(const QaArchConfig *cfg, QaTiming timing, const QaSimHooks *hooks,
-                        QaErr *err) {
+extern "C" int qaSimRun(const QaArchConfig *cfg, QaTiming timing, const QaSimHooks *hooks, QaErr *err) {
   static bool used = false;
   if (used) return qaErrSet(err, QA_EINTERNAL, "SystemC allows one simulation per process");
   used = true;

@@ -6,7 +6,7 @@
 ** built once under pthread_once, so qaTermsCount is a bounds check plus a load.
 */
 #define _POSIX_C_SOURCE 200809L
-#include "terms.h"
+#include "quant/terms.h"
 
 #include <pthread.h>
 #include <string.h>
@@ -18,14 +18,17 @@ static int validEnc(QaEncoder e) { return (unsigned)e < (unsigned)QA_ENC_COUNT; 
 
 static const char *const g_names[QA_ENC_COUNT] = {"popcount", "booth4", "naf"};
 
-const char *qaEncoderName(QaEncoder e) {
-  return validEnc(e) ? g_names[e] : "?";
-}
+const char *qaEncoderName(QaEncoder e) { return validEnc(e) ? g_names[e] : "?"; }
 
 int qaEncoderParse(const char *name, QaEncoder *out, QaErr *err) {
-  static const struct { const char *name; QaEncoder e; } tab[] = {
-      {"popcount", QA_ENC_POPCOUNT}, {"booth4", QA_ENC_BOOTH4}, {"booth", QA_ENC_BOOTH4},
-      {"naf", QA_ENC_NAF},           {"csd", QA_ENC_NAF}};
+  static const struct {
+    const char *name;
+    QaEncoder e;
+  } tab[] = {{"popcount", QA_ENC_POPCOUNT},
+             {"booth4", QA_ENC_BOOTH4},
+             {"booth", QA_ENC_BOOTH4},
+             {"naf", QA_ENC_NAF},
+             {"csd", QA_ENC_NAF}};
   for (size_t i = 0; name && i < sizeof tab / sizeof tab[0]; i++) {
     if (strcmp(name, tab[i].name) == 0) {
       *out = tab[i].e;
@@ -47,36 +50,36 @@ static int emit(QaTerm *out, int n, int sign, int exp) {
 static int encodeMag(QaEncoder e, uint32_t m, int sign, QaTerm *out) {
   int n = 0;
   switch (e) {
-  case QA_ENC_POPCOUNT:
-    for (int i = 0; m >> i; i++)
-      if ((m >> i) & 1u) n = emit(out, n, sign, i);
-    break;
-  case QA_ENC_BOOTH4: {
-    /* Group i is bits (2i+1, 2i, 2i-1) of m, with a zero padded below bit 0: in
-    ** ext = m << 1 that is bits (2i+2, 2i+1, 2i). Digit = -2*b2 + b1 + b0. The
-    ** magnitude is zero-extended, so looping until no bit at or above 2i-1 is left
-    ** ends with a group whose top bit is 0 and the digits sum exactly to m. */
-    static const int8_t digit[8] = {0, 1, 1, 2, -2, -1, -1, 0};
-    uint32_t ext = m << 1;
-    for (int i = 0; ext >> (2 * i); i++) {
-      int d = digit[(ext >> (2 * i)) & 7u];
-      if (d) n = emit(out, n, d > 0 ? sign : -sign, 2 * i + (d == 2 || d == -2));
-    }
-    break;
-  }
-  case QA_ENC_NAF:
-    /* Odd m: take the digit d in {+1,-1} that makes m - d divisible by 4, so the
-    ** next digit is 0 (non-adjacent). */
-    for (int i = 0; m; i++, m >>= 1) {
-      if (m & 1u) {
-        int d = (m & 3u) == 1 ? 1 : -1;
-        n = emit(out, n, d * sign, i);
-        m = d > 0 ? m - 1 : m + 1;
+    case QA_ENC_POPCOUNT:
+      for (int i = 0; m >> i; i++)
+        if ((m >> i) & 1u) n = emit(out, n, sign, i);
+      break;
+    case QA_ENC_BOOTH4: {
+      /* Group i is bits (2i+1, 2i, 2i-1) of m, with a zero padded below bit 0: in
+      ** ext = m << 1 that is bits (2i+2, 2i+1, 2i). Digit = -2*b2 + b1 + b0. The
+      ** magnitude is zero-extended, so looping until no bit at or above 2i-1 is left
+      ** ends with a group whose top bit is 0 and the digits sum exactly to m. */
+      static const int8_t digit[8] = {0, 1, 1, 2, -2, -1, -1, 0};
+      uint32_t ext = m << 1;
+      for (int i = 0; ext >> (2 * i); i++) {
+        int d = digit[(ext >> (2 * i)) & 7u];
+        if (d) n = emit(out, n, d > 0 ? sign : -sign, 2 * i + (d == 2 || d == -2));
       }
+      break;
     }
-    break;
-  default:
-    return -1;
+    case QA_ENC_NAF:
+      /* Odd m: take the digit d in {+1,-1} that makes m - d divisible by 4, so the
+      ** next digit is 0 (non-adjacent). */
+      for (int i = 0; m; i++, m >>= 1) {
+        if (m & 1u) {
+          int d = (m & 3u) == 1 ? 1 : -1;
+          n = emit(out, n, d * sign, i);
+          m = d > 0 ? m - 1 : m + 1;
+        }
+      }
+      break;
+    default:
+      return -1;
   }
   return n;
 }

@@ -10,7 +10,7 @@
 #ifndef QA_STATS_H
 #define QA_STATS_H
 
-#include "qa.h"
+#include "base/qa.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -44,8 +44,8 @@ typedef struct QaLayerStats {
 
 /* Add count to the (component, action, a_bits, w_bits) entry, creating it if new.
 ** Returns QA_EINTERNAL if the table is full. */
-int qaStatsAddAction(QaLayerStats *st, const char *component, const char *action, int a_bits,
-                     int w_bits, int64_t count);
+int qaStatsAddAction(QaLayerStats *st, const char *component, const char *action, int a_bits, int w_bits,
+                     int64_t count);
 /* Count of one action (0 if absent). */
 int64_t qaStatsGetAction(const QaLayerStats *st, const char *component, const char *action);
 

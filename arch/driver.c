@@ -5,8 +5,8 @@
 
 #include <stdlib.h>
 
-#include "memory.h"
-#include "sim.h"
+#include "arch/memory.h"
+#include "arch/driver.h"
 
 const char *qaTimingName(QaTiming t) { return t == QA_TIMING_CYCLE ? "cycle" : "lt"; }
 
@@ -22,8 +22,7 @@ int qaTimingParse(const char *s, QaTiming *out, QaErr *err) {
   return qaErrSet(err, QA_EUSER, "unknown timing mode '%s'; use lt (loosely timed, default) or cycle", s);
 }
 
-int qaSimRunLayerC(const QaArchConfig *cfg, QaTiming timing, QaLayerJob *job, QaLayerStats *st,
-                   QaErr *err) {
+int qaSimRunLayerC(const QaArchConfig *cfg, QaTiming timing, QaLayerJob *job, QaLayerStats *st, QaErr *err) {
   const QaArchDesc *d = cfg->desc;
   QaExec *ex = NULL;
   int rc = d->check(cfg, job, err);

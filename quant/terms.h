@@ -15,7 +15,7 @@
 #ifndef QA_TERMS_H
 #define QA_TERMS_H
 
-#include "qa.h"
+#include "base/qa.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -31,7 +31,7 @@ typedef struct QaTerm {
   int8_t exp;  /* 0..17 */
 } QaTerm;
 
-const char *qaEncoderName(QaEncoder e);   /* "popcount", "booth4", "naf" */
+const char *qaEncoderName(QaEncoder e); /* "popcount", "booth4", "naf" */
 /* Parse a name (also accepts "booth", "csd"); QA_EUSER listing valid names on error. */
 int qaEncoderParse(const char *name, QaEncoder *out, QaErr *err);
 

@@ -23,7 +23,7 @@
 #ifndef QA_QUANT_H
 #define QA_QUANT_H
 
-#include "qa.h"
+#include "base/qa.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -50,11 +50,11 @@ typedef struct QaQuantSpec {
 } QaQuantSpec;
 
 typedef struct QaQuantResult {
-  double sqnr_db;       /* over the whole tensor */
-  int32_t min_code;     /* smallest / largest code produced */
+  double sqnr_db;   /* over the whole tensor */
+  int32_t min_code; /* smallest / largest code produced */
   int32_t max_code;
-  int64_t n_channels;   /* number of scales */
-  double *scales;       /* owned by the result: n_channels scales; free with qaQuantResultFree */
+  int64_t n_channels; /* number of scales */
+  double *scales;     /* owned by the result: n_channels scales; free with qaQuantResultFree */
 } QaQuantResult;
 
 /* Parse a quantizer spec string: "sym", "sym-mse", "sym-ch", "sym-ch-mse",

@@ -15,7 +15,7 @@
 #ifndef QA_SIM_H
 #define QA_SIM_H
 
-#include "arch.h"
+#include "arch/arch.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -31,8 +31,7 @@ int qaSimRun(const QaArchConfig *cfg, QaTiming timing, const QaSimHooks *hooks, 
 
 /* The same execution without SystemC (pure C): LT sums chunk cycles, CYCLE counts
 ** ticks. Used by unit tests of the kernels and by tools that need no timing. */
-int qaSimRunLayerC(const QaArchConfig *cfg, QaTiming timing, QaLayerJob *job, QaLayerStats *st,
-                   QaErr *err);
+int qaSimRunLayerC(const QaArchConfig *cfg, QaTiming timing, QaLayerJob *job, QaLayerStats *st, QaErr *err);
 
 const char *qaTimingName(QaTiming t);
 int qaTimingParse(const char *s, QaTiming *out, QaErr *err);

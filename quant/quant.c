@@ -18,22 +18,22 @@
 ** binary: codes sign(x) with sign(0) = +1, scale = mean |x| (1 for an all-zero block,
 ** whose values then dequantize to +1: scales are always positive).
 */
-#include "quant.h"
+#include "quant/quant.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "terms.h"
+#include "quant/terms.h"
 
 #define MSE_CANDIDATES 100
 
 typedef struct Coder {
-  int nonneg;            /* unsigned codes: negative inputs give 0 */
-  const int32_t *mags;   /* sorted representable magnitudes (mags[0] = 0); NULL = all integers */
+  int nonneg;          /* unsigned codes: negative inputs give 0 */
+  const int32_t *mags; /* sorted representable magnitudes (mags[0] = 0); NULL = all integers */
   int32_t n_mags;
-  int32_t qmax;          /* largest representable magnitude: the clip maps to it */
+  int32_t qmax; /* largest representable magnitude: the clip maps to it */
 } Coder;
 
 static int isSigned(const QaQuantSpec *s) {
@@ -53,23 +53,23 @@ void qaQuantCodeRange(const QaQuantSpec *spec, int bits, int32_t *lo, int32_t *h
   *lo = *hi = 0;
   if (!spec || bits < 1 || bits > 16) return;
   switch (spec->scheme) {
-  case QA_Q_TERNARY:
-  case QA_Q_BINARY:
-    *lo = -1;
-    *hi = 1;
-    return;
-  case QA_Q_SYM:
-  case QA_Q_UNSIGNED:
-  case QA_Q_POW2:
-  case QA_Q_KHOT: {
-    int filtered = spec->scheme == QA_Q_POW2 || spec->scheme == QA_Q_KHOT, k = termsK(spec);
-    int32_t m = rangeMax(spec, bits);
-    if (filtered && k < 1) return;
-    while (filtered && m > 0 && qaTermsCount(QA_ENC_NAF, m) > k) m--;
-    *hi = m;
-    *lo = isSigned(spec) ? -m : 0;
-    return;
-  }
+    case QA_Q_TERNARY:
+    case QA_Q_BINARY:
+      *lo = -1;
+      *hi = 1;
+      return;
+    case QA_Q_SYM:
+    case QA_Q_UNSIGNED:
+    case QA_Q_POW2:
+    case QA_Q_KHOT: {
+      int filtered = spec->scheme == QA_Q_POW2 || spec->scheme == QA_Q_KHOT, k = termsK(spec);
+      int32_t m = rangeMax(spec, bits);
+      if (filtered && k < 1) return;
+      while (filtered && m > 0 && qaTermsCount(QA_ENC_NAF, m) > k) m--;
+      *hi = m;
+      *lo = isSigned(spec) ? -m : 0;
+      return;
+    }
   }
 }
 
@@ -78,8 +78,10 @@ static int32_t nearestMag(const Coder *c, double a) {
   int32_t lo = 0, hi = c->n_mags; /* first index with mags[i] >= a lies in [lo, hi] */
   while (lo < hi) {
     int32_t mid = lo + (hi - lo) / 2;
-    if (c->mags[mid] < a) lo = mid + 1;
-    else hi = mid;
+    if (c->mags[mid] < a)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   if (lo == c->n_mags) return c->mags[lo - 1];
   if (lo == 0) return c->mags[0];
@@ -185,8 +187,8 @@ static int checkArgs(const QaQuantSpec *spec, int bits, int64_t n, int64_t n_cha
   if (spec->clip != QA_CLIP_MINMAX && spec->clip != QA_CLIP_MSE)
     return qaErrSet(err, QA_EUSER, "%s: unknown clip rule %d", name, (int)spec->clip);
   if (spec->clip == QA_CLIP_MSE && spec->scheme >= QA_Q_TERNARY)
-    return qaErrSet(err, QA_EUSER, "%s: mse clipping does not apply to ternary/binary (their scale is a mean)",
-                    name);
+    return qaErrSet(err, QA_EUSER,
+                    "%s: mse clipping does not apply to ternary/binary (their scale is a mean)", name);
   if (spec->scheme == QA_Q_TERNARY && !(spec->ternary_delta >= 0 && spec->ternary_delta < 1))
     return qaErrSet(err, QA_EUSER, "%s: ternary delta %g out of range [0, 1)", name, spec->ternary_delta);
   if (n < 0) return qaErrSet(err, QA_EUSER, "%s: negative tensor size %lld", name, (long long)n);
@@ -239,9 +241,12 @@ int qaQuantize(const QaQuantSpec *spec, int bits, const float *x, int64_t n, int
     const float *xb = x + ch * block;
     int32_t *qb = codes_out + ch * block;
     double s;
-    if (spec->scheme == QA_Q_TERNARY) s = ternaryBlock(spec, xb, block, qb);
-    else if (spec->scheme == QA_Q_BINARY) s = binaryBlock(xb, block, qb);
-    else s = uniformScale(spec, &c, xb, block);
+    if (spec->scheme == QA_Q_TERNARY)
+      s = ternaryBlock(spec, xb, block, qb);
+    else if (spec->scheme == QA_Q_BINARY)
+      s = binaryBlock(xb, block, qb);
+    else
+      s = uniformScale(spec, &c, xb, block);
     if (spec->scheme < QA_Q_TERNARY) {
       noise += codeBlock(&c, xb, block, s, qb);
     } else {
@@ -274,8 +279,8 @@ void qaQuantResultFree(QaQuantResult *res) {
 
 static const char *const g_scheme_names[] = {"sym", "unsigned", "pow2", "khot", "ternary", "binary"};
 
-#define VALID_FORMS                                                                                  \
-  "valid: sym, sym-mse, sym-ch, sym-ch-mse, unsigned[-ch][-mse], pow2[-u][-ch][-mse], "              \
+#define VALID_FORMS                                                                     \
+  "valid: sym, sym-mse, sym-ch, sym-ch-mse, unsigned[-ch][-mse], pow2[-u][-ch][-mse], " \
   "khot1..khot8[-u][-ch][-mse], ternary[-d<frac>][-ch], binary[-ch]"
 
 static void formatDelta(double d, char *buf, size_t len) {
@@ -334,20 +339,25 @@ int qaQuantParse(const char *text, QaQuantSpec *out, QaErr *err) {
     if (next) *next++ = 0;
     const char *why = NULL;
     if (strcmp(opt, "u") == 0) {
-      if (s.scheme != QA_Q_POW2 && s.scheme != QA_Q_KHOT) why = "-u applies to pow2 and khot only";
-      else if (seen_u++) why = "-u given twice";
+      if (s.scheme != QA_Q_POW2 && s.scheme != QA_Q_KHOT)
+        why = "-u applies to pow2 and khot only";
+      else if (seen_u++)
+        why = "-u given twice";
       s.unsigned_codes = 1;
     } else if (strcmp(opt, "ch") == 0) {
       if (seen_ch++) why = "-ch given twice";
       s.per_channel = 1;
     } else if (strcmp(opt, "mse") == 0) {
-      if (s.scheme >= QA_Q_TERNARY) why = "-mse does not apply to ternary/binary";
-      else if (seen_mse++) why = "-mse given twice";
+      if (s.scheme >= QA_Q_TERNARY)
+        why = "-mse does not apply to ternary/binary";
+      else if (seen_mse++)
+        why = "-mse given twice";
       s.clip = QA_CLIP_MSE;
     } else if (opt[0] == 'd' && s.scheme == QA_Q_TERNARY) {
       char *end;
       s.ternary_delta = strtod(opt + 1, &end);
-      if (seen_d++) why = "-d given twice";
+      if (seen_d++)
+        why = "-d given twice";
       else if (end == opt + 1 || *end || strspn(opt + 1, "0123456789.") != strlen(opt + 1) ||
                !(s.ternary_delta > 0 && s.ternary_delta < 1))
         why = "ternary -d<frac> needs a fraction in (0, 1), e.g. ternary-d0.05";

@@ -2,7 +2,7 @@
 ** qa.c - error messages, allocation, file reading, hashing, clocks.
 */
 #define _POSIX_C_SOURCE 200809L
-#include "qa.h"
+#include "base/qa.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -1,13 +1,13 @@
 /*
 ** stats.c - action-count table of a layer.
 */
-#include "stats.h"
+#include "arch/stats.h"
 
 #include <stdio.h>
 #include <string.h>
 
-int qaStatsAddAction(QaLayerStats *st, const char *component, const char *action, int a_bits,
-                     int w_bits, int64_t count) {
+int qaStatsAddAction(QaLayerStats *st, const char *component, const char *action, int a_bits, int w_bits,
+                     int64_t count) {
   for (int i = 0; i < st->n_actions; i++) {
     QaAction *a = &st->actions[i];
     if (a->a_bits == a_bits && a->w_bits == w_bits && !strcmp(a->component, component) &&

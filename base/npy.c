@@ -10,7 +10,7 @@
 ** as np.save.
 */
 #define _POSIX_C_SOURCE 200809L
-#include "npy.h"
+#include "base/npy.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -36,24 +36,36 @@ static const struct {
 
 size_t qaDtypeSize(QaDtype t) {
   switch (t) {
-  case QA_DT_F32: return 4;
-  case QA_DT_F64: return 8;
-  case QA_DT_I8: return 1;
-  case QA_DT_I16: return 2;
-  case QA_DT_I32: return 4;
-  case QA_DT_U8: return 1;
+    case QA_DT_F32:
+      return 4;
+    case QA_DT_F64:
+      return 8;
+    case QA_DT_I8:
+      return 1;
+    case QA_DT_I16:
+      return 2;
+    case QA_DT_I32:
+      return 4;
+    case QA_DT_U8:
+      return 1;
   }
   return 0;
 }
 
 const char *qaDtypeName(QaDtype t) {
   switch (t) {
-  case QA_DT_F32: return "<f4";
-  case QA_DT_F64: return "<f8";
-  case QA_DT_I8: return "|i1";
-  case QA_DT_I16: return "<i2";
-  case QA_DT_I32: return "<i4";
-  case QA_DT_U8: return "|u1";
+    case QA_DT_F32:
+      return "<f4";
+    case QA_DT_F64:
+      return "<f8";
+    case QA_DT_I8:
+      return "|i1";
+    case QA_DT_I16:
+      return "<i2";
+    case QA_DT_I32:
+      return "<i4";
+    case QA_DT_U8:
+      return "|u1";
   }
   return "?";
 }
@@ -465,12 +477,24 @@ int qaArrayToFloat(const QaArray *a, const char *what, float **out, QaErr *err) 
   for (int64_t i = 0; i < a->count; i++) {
     double v = 0;
     switch (a->dtype) {
-    case QA_DT_F32: v = ((const float *)a->data)[i]; break;
-    case QA_DT_F64: v = ((const double *)a->data)[i]; break;
-    case QA_DT_I8: v = ((const int8_t *)a->data)[i]; break;
-    case QA_DT_I16: v = ((const int16_t *)a->data)[i]; break;
-    case QA_DT_I32: v = ((const int32_t *)a->data)[i]; break;
-    case QA_DT_U8: v = ((const uint8_t *)a->data)[i]; break;
+      case QA_DT_F32:
+        v = ((const float *)a->data)[i];
+        break;
+      case QA_DT_F64:
+        v = ((const double *)a->data)[i];
+        break;
+      case QA_DT_I8:
+        v = ((const int8_t *)a->data)[i];
+        break;
+      case QA_DT_I16:
+        v = ((const int16_t *)a->data)[i];
+        break;
+      case QA_DT_I32:
+        v = ((const int32_t *)a->data)[i];
+        break;
+      case QA_DT_U8:
+        v = ((const uint8_t *)a->data)[i];
+        break;
     }
     if (!(fabs(v) <= FLT_MAX)) {
       free(f);

@@ -13,15 +13,15 @@ extern "C" {
 
 typedef struct QaRng {
   uint64_t s[4];
-  double spare;   /* second value of the last Box-Muller pair */
+  double spare; /* second value of the last Box-Muller pair */
   int has_spare;
 } QaRng;
 
 void qaRngSeed(QaRng *r, uint64_t seed);
 uint64_t qaRngNext(QaRng *r);
-double qaRngUniform(QaRng *r);            /* [0, 1) */
-double qaRngGauss(QaRng *r);              /* N(0, 1) */
-double qaRngLaplace(QaRng *r, double b);  /* zero mean, scale b */
+double qaRngUniform(QaRng *r);                        /* [0, 1) */
+double qaRngGauss(QaRng *r);                          /* N(0, 1) */
+double qaRngLaplace(QaRng *r, double b);              /* zero mean, scale b */
 int64_t qaRngRange(QaRng *r, int64_t lo, int64_t hi); /* uniform integer in [lo, hi] */
 /* Derive an independent seed for sub-stream `index` of `seed`. */
 uint64_t qaRngDerive(uint64_t seed, uint64_t index);

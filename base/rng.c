@@ -1,7 +1,7 @@
 /*
 ** rng.c - xoshiro256** (Blackman & Vigna) seeded with splitmix64.
 */
-#include "rng.h"
+#include "base/rng.h"
 
 #include <math.h>
 

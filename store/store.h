@@ -19,9 +19,9 @@
 
 #include <stdio.h>
 
-#include "../workloads/layer.h"
-#include "qa.h"
-#include "stats.h"
+#include "workloads/layer.h"
+#include "base/qa.h"
+#include "arch/stats.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -45,32 +45,32 @@ typedef struct QaRunInfo {
   const char *quant_w;          /* weight quantizer spec text */
   const char *encoder;          /* term encoder name, or "" */
   uint64_t seed;
-  const char *timing;           /* "lt" or "cycle" */
+  const char *timing; /* "lt" or "cycle" */
   double clock_mhz;
   const char *command_line;
 } QaRunInfo;
 
 typedef struct QaLayerRecord {
   int layer_idx;
-  const QaLayer *layer;         /* geometry */
-  int a_bits, w_bits;           /* effective widths */
-  double a_sqnr_db, w_sqnr_db;  /* quantization quality */
-  const char *values;           /* "trace" or "synthetic" */
+  const QaLayer *layer;        /* geometry */
+  int a_bits, w_bits;          /* effective widths */
+  double a_sqnr_db, w_sqnr_db; /* quantization quality */
+  const char *values;          /* "trace" or "synthetic" */
   const QaLayerStats *stats;
 } QaLayerRecord;
 
 typedef struct QaRunTotals {
   int64_t macs, n_cycles, n_stall_cycles;
-  double time_s;           /* simulated time at the clock */
-  double wall_s;           /* host wall time of the simulation */
-  double sim_macs_per_s;   /* macs / wall_s */
-  int all_verified;        /* 1 if every layer's outputs matched the reference */
+  double time_s;         /* simulated time at the clock */
+  double wall_s;         /* host wall time of the simulation */
+  double sim_macs_per_s; /* macs / wall_s */
+  int all_verified;      /* 1 if every layer's outputs matched the reference */
 } QaRunTotals;
 
 /* Open (creating or migrating) the store at path. A newer schema than this build
 ** knows is a QA_EUSER error. *out owned by the caller; close with qaStoreClose. */
 int qaStoreOpen(const char *path, QaStore **out, QaErr *err);
-void qaStoreClose(QaStore *st);   /* NULL is a no-op; rolls back an open run */
+void qaStoreClose(QaStore *st); /* NULL is a no-op; rolls back an open run */
 
 /* BEGIN a transaction and insert the run row; *run_id receives its id. */
 int qaStoreBeginRun(QaStore *st, const QaRunInfo *info, int64_t *run_id, QaErr *err);
@@ -86,8 +86,8 @@ void qaStoreAbortRun(QaStore *st);
 ** energy of COMPONENT in layer LAYER_IDX priced with cost label COSTS. A row with the same
 ** key is replaced. QA_EINTERNAL if no run is open or it is not RUN_ID; an SQL error rolls
 ** the whole open run back. */
-int qaStoreAddEnergy(QaStore *st, int64_t run_id, int layer_idx, const char *costs,
-                     const char *component, double energy_pj, QaErr *err);
+int qaStoreAddEnergy(QaStore *st, int64_t run_id, int layer_idx, const char *costs, const char *component,
+                     double energy_pj, QaErr *err);
 
 typedef struct QaRunEnergyRecord {
   const char *costs;              /* cost label, e.g. "horowitz45" */
@@ -113,7 +113,7 @@ int qaStoreFinishPricing(QaStore *st, int64_t run_id, QaErr *err);
 typedef struct QaStoredRun {
   int64_t run_id;
   char arch[QA_NAME_MAX];
-  char arch_config[8192];   /* the resolved config text (qaCfgToYaml) */
+  char arch_config[8192]; /* the resolved config text (qaCfgToYaml) */
   char workload[QA_NAME_MAX];
   char workload_source[QA_PATH_MAX]; /* "builtin" or the YAML path */
   char workload_hash[17];
@@ -131,21 +131,20 @@ int qaStoreGetRun(QaStore *st, int64_t run_id, QaStoredRun *out, QaErr *err);
 typedef struct QaStoredLayer {
   int layer_idx;
   char name[QA_NAME_MAX];
-  int n;                    /* batch (images) */
+  int n; /* batch (images) */
   QaLayerStats stats;
 } QaStoredLayer;
 
 /* Read every layer of RUN_ID in layer order. *layers is malloc'ed (free it; NULL when
 ** *n_layers is 0). QA_EUSER if the run does not exist or a layer has more actions than
 ** QA_ACTIONS_MAX. */
-int qaStoreGetLayers(QaStore *st, int64_t run_id, QaStoredLayer **layers, int *n_layers,
-                     QaErr *err);
+int qaStoreGetLayers(QaStore *st, int64_t run_id, QaStoredLayer **layers, int *n_layers, QaErr *err);
 
 /* The newest run of ARCH on workload (WORKLOAD, WORKLOAD_HASH) at A_BITS/W_BITS that has a
 ** run_energy row with label COSTS: *run_id and its *energy_pj, or *run_id = 0 if none. */
-int qaStoreFindRunEnergy(QaStore *st, const char *arch, const char *workload,
-                         const char *workload_hash, int a_bits, int w_bits, const char *costs,
-                         int64_t *run_id, double *energy_pj, QaErr *err);
+int qaStoreFindRunEnergy(QaStore *st, const char *arch, const char *workload, const char *workload_hash,
+                         int a_bits, int w_bits, const char *costs, int64_t *run_id, double *energy_pj,
+                         QaErr *err);
 
 /* Print a table of runs (id, date, arch, workload, bits, cycles, verified, ...). */
 int qaStoreListRuns(QaStore *st, FILE *out, QaErr *err);

@@ -8,18 +8,18 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../arch/arch.h"
-#include "../../models/compose.h"
-#include "../../models/energy.h"
-#include "../store.h"
-#include "cli.h"
+#include "arch/arch.h"
+#include "models/compose.h"
+#include "sim/reprice.h"
+#include "store/store.h"
+#include "cli/cli.h"
 
 #define DEFAULT_COSTS "horowitz45"
 #define MAX_SETS 32
 
 /* Resolve --arch / --config / --set into *cfg (as `qasim run` does). */
-static int buildConfig(const char *arch, const char *config, const char **sets, int n_sets,
-                       QaArchConfig *cfg, QaErr *err) {
+static int buildConfig(const char *arch, const char *config, const char **sets, int n_sets, QaArchConfig *cfg,
+                       QaErr *err) {
   const QaArchDesc *d = NULL;
   int rc = qaArchFind(arch ? arch : "dadiannao", &d, err);
   if (rc) return rc;
@@ -51,7 +51,8 @@ static const char *area_usage =
     "  --set NAME=VALUE   override one architecture parameter (repeatable)\n"
     "  --bits N           run precision the listing refers to (default 16); designs sized\n"
     "                     by operand width (max_bits) are sized for N bits unless --set\n"
-    "  --costs NAME       cost table name or file (default " DEFAULT_COSTS "; see `qasim costs`)\n"
+    "  --costs NAME       cost table name or file (default " DEFAULT_COSTS
+    "; see `qasim costs`)\n"
     "  --dram TYPE        DRAM type of the table (default " QA_DEFAULT_DRAM "), e.g. ddr3, hbm2\n";
 
 int qaCliArea(int argc, char **argv, QaErr *err) {
@@ -59,8 +60,12 @@ int qaCliArea(int argc, char **argv, QaErr *err) {
   const char *arch = NULL, *config = NULL, *bits = NULL, *costs = DEFAULT_COSTS, *dram = NULL;
   const char *sets[MAX_SETS], *pos[1];
   QaCliOpt opts[] = {
-      {"help", &help},         {"arch", NULL, &arch},   {"config", NULL, &config},
-      {"bits", NULL, &bits},   {"costs", NULL, &costs}, {"dram", NULL, &dram},
+      {"help", &help},
+      {"arch", NULL, &arch},
+      {"config", NULL, &config},
+      {"bits", NULL, &bits},
+      {"costs", NULL, &costs},
+      {"dram", NULL, &dram},
       {"set", NULL, NULL, sets, &n_sets, MAX_SETS},
   };
   int rc = qaCliParse(argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 0, &n_pos, err);
@@ -99,16 +104,17 @@ static const char *price_usage =
     "run's energy rows of that cost label and print the energy per inference, pJ/MAC, the\n"
     "breakdown and the energy efficiency relative to DaDianNao.\n"
     "\n"
-    "  --costs NAME       cost table name or file (default " DEFAULT_COSTS "; see `qasim costs`)\n"
-    "  --dram TYPE        DRAM type of the table (default " QA_DEFAULT_DRAM "); a non-default type\n"
+    "  --costs NAME       cost table name or file (default " DEFAULT_COSTS
+    "; see `qasim costs`)\n"
+    "  --dram TYPE        DRAM type of the table (default " QA_DEFAULT_DRAM
+    "); a non-default type\n"
     "                     is stored under the label NAME+TYPE\n"
     "  --db PATH          results database (default " QA_STORE_DEFAULT_PATH ")\n";
 
 int qaCliPrice(int argc, char **argv, QaErr *err) {
   int help = 0, n_pos;
   const char *costs = DEFAULT_COSTS, *dram = NULL, *db = QA_STORE_DEFAULT_PATH, *pos[1];
-  QaCliOpt opts[] = {
-      {"help", &help}, {"costs", NULL, &costs}, {"dram", NULL, &dram}, {"db", NULL, &db}};
+  QaCliOpt opts[] = {{"help", &help}, {"costs", NULL, &costs}, {"dram", NULL, &dram}, {"db", NULL, &db}};
   int rc = qaCliParse(argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 1, &n_pos, err);
   if (rc) return rc;
   if (help || n_pos != 1) {
@@ -132,8 +138,7 @@ int qaCliPrice(int argc, char **argv, QaErr *err) {
   QaComposeOptions o = {0, 0, dram};
   if ((rc = qaEnergyPriceRun(st, id, t, &o, e, cx, err))) goto end;
   printf("run %ld: %s (config: stored) on %d layers, %lld MACs, %lld cycles, a/w %d/%d bits\n", id,
-         cx->arch->name, e->n_layers, (long long)e->macs, (long long)e->n_cycles, cx->a_bits,
-         cx->w_bits);
+         cx->arch->name, e->n_layers, (long long)e->macs, (long long)e->n_cycles, cx->a_bits, cx->w_bits);
   if ((rc = qaEnergyPrint(e, cx, stdout, err))) goto end;
   if ((rc = qaEnergyPrintEfficiency(st, db, id, e, costs, stdout, err))) goto end;
   printf("stored as costs '%s' of run %ld in %s\n", e->costs, id, db);
@@ -152,10 +157,11 @@ int qaCliCosts(int argc, char **argv, QaErr *err) {
   int rc = qaCliParse(argc, argv, opts, 1, pos, 1, &n_pos, err);
   if (rc) return rc;
   if (help) {
-    puts("usage: qasim costs [NAME]\n\n"
-         "Without NAME, list the cost tables. With NAME (a table name or a CSV / Accelergy ERT\n"
-         "file), print every row with its widths, energy, area, status and source, and how the\n"
-         "composites are priced from them.");
+    puts(
+        "usage: qasim costs [NAME]\n\n"
+        "Without NAME, list the cost tables. With NAME (a table name or a CSV / Accelergy ERT\n"
+        "file), print every row with its widths, energy, area, status and source, and how the\n"
+        "composites are priced from them.");
     return QA_OK;
   }
   QaCostTable *t = NULL;
@@ -181,13 +187,13 @@ int qaCliCosts(int argc, char **argv, QaErr *err) {
       about[strcspn(about, "\r\n")] = 0;
       fclose(f);
     }
-    printf("%-20s %5d %-5s %s\n", name, qaCostTableRowCount(t), qaCostTableEnergyUnit(t),
-           qaCostTablePath(t));
+    printf("%-20s %5d %-5s %s\n", name, qaCostTableRowCount(t), qaCostTableEnergyUnit(t), qaCostTablePath(t));
     if (about[0]) printf("%-20s %s\n", "", about + strspn(about, "# "));
     qaCostTableDestroy(t);
     t = NULL;
   }
-  puts("\n`qasim costs NAME` prints a table's rows with their sources; `--costs NAME` (or a CSV /\n"
-       "Accelergy ERT path) chooses the table for run, area and price.");
+  puts(
+      "\n`qasim costs NAME` prints a table's rows with their sources; `--costs NAME` (or a CSV /\n"
+      "Accelergy ERT path) chooses the table for run, area and price.");
   return QA_OK;
 }

@@ -13,12 +13,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../../arch/arch.h"
-#include "../../arch/sim.h"
-#include "../../workloads/layer.h"
-#include "../run.h"
-#include "../store.h"
-#include "cli.h"
+#include "arch/arch.h"
+#include "arch/driver.h"
+#include "workloads/layer.h"
+#include "sim/run.h"
+#include "store/store.h"
+#include "cli/cli.h"
 
 /* ---- option parsing --------------------------------------------------------------- */
 
@@ -67,8 +67,7 @@ int qaCliInt(const char *text, const char *what, long lo, long hi, long *out, Qa
   char *end;
   errno = 0;
   long v = strtol(text, &end, 10);
-  if (errno || end == text || *end)
-    return qaErrSet(err, QA_EUSER, "%s: '%s' is not an integer", what, text);
+  if (errno || end == text || *end) return qaErrSet(err, QA_EUSER, "%s: '%s' is not an integer", what, text);
   if (v < lo || v > hi) return qaErrSet(err, QA_EUSER, "%s: %ld is out of range [%ld, %ld]", what, v, lo, hi);
   *out = v;
   return QA_OK;
@@ -104,20 +103,21 @@ static int cmd_info(int argc, char **argv, QaErr *err) {
   int rc = qaCliParse(argc, argv, opts, 1, pos, 1, &n_pos, err);
   if (rc) return rc;
   if (help || n_pos != 1) {
-    puts("usage: qasim info NET\n\nPrint the per-layer geometry and MACs of a built-in network or a "
-         "YAML network file.");
+    puts(
+        "usage: qasim info NET\n\nPrint the per-layer geometry and MACs of a built-in network or a "
+        "YAML network file.");
     return help ? QA_OK : qaErrSet(err, QA_EUSER, "info: give one network name or YAML file");
   }
   QaNet *net = NULL;
   if ((rc = qaNetOpen(pos[0], &net, err)) != QA_OK) return rc;
   printf("%s (%s): %d layers, %" PRId64 " MACs\n", net->name, net->source, net->n_layers, qaNetMacs(net));
-  printf("%4s %-24s %-4s %5s %5s %5s %5s %3s %3s %3s %3s %5s %5s %5s %14s\n", "#", "layer", "kind", "c",
-         "h", "w", "k", "r", "s", "str", "pad", "grp", "oh", "ow", "macs");
+  printf("%4s %-24s %-4s %5s %5s %5s %5s %3s %3s %3s %3s %5s %5s %5s %14s\n", "#", "layer", "kind", "c", "h",
+         "w", "k", "r", "s", "str", "pad", "grp", "oh", "ow", "macs");
   for (int i = 0; i < net->n_layers; i++) {
     const QaLayer *l = &net->layers[i];
     printf("%4d %-24s %-4s %5d %5d %5d %5d %3d %3d %3d %3d %5d %5d %5d %14" PRId64 "\n", i, l->name,
-           qaLayerKindName(l->kind), l->c, l->h, l->w, l->k, l->r, l->s, l->stride_h, l->pad_h,
-           l->groups, qaLayerOutH(l), qaLayerOutW(l), qaLayerMacs(l));
+           qaLayerKindName(l->kind), l->c, l->h, l->w, l->k, l->r, l->s, l->stride_h, l->pad_h, l->groups,
+           qaLayerOutH(l), qaLayerOutW(l), qaLayerMacs(l));
   }
   qaNetDestroy(net);
   return QA_OK;
@@ -130,8 +130,9 @@ static int cmd_archs(int argc, char **argv, QaErr *err) {
   int rc = qaCliParse(argc, argv, opts, 1, pos, 1, &n_pos, err);
   if (rc) return rc;
   if (help) {
-    puts("usage: qasim archs [NAME]\n\nList the architectures with their parameters (name, default, "
-         "range, unit).\nAny parameter can be set in a YAML config (--config) or with --set NAME=VALUE.");
+    puts(
+        "usage: qasim archs [NAME]\n\nList the architectures with their parameters (name, default, "
+        "range, unit).\nAny parameter can be set in a YAML config (--config) or with --set NAME=VALUE.");
     return QA_OK;
   }
   for (int i = 0; i < qaArchCount(); i++) {
@@ -172,7 +173,8 @@ static const char *run_usage =
     "  --no-verify        skip the reference check\n"
     "  --costs NAME       cost table pricing the run (default horowitz45; none: skip;\n"
     "                     see `qasim costs`)\n"
-    "  --db PATH          results database (default " QA_STORE_DEFAULT_PATH ")\n"
+    "  --db PATH          results database (default " QA_STORE_DEFAULT_PATH
+    ")\n"
     "  --no-store         do not store the run\n"
     "  --quiet            print only the totals\n";
 
@@ -185,14 +187,16 @@ static int cmd_run(int argc, char **argv, const char *cmdline, QaErr *err) {
   QaRunOptions o;
   qaRunDefaults(&o);
   QaCliOpt opts[] = {
-      {"help", &help},          {"no-verify", &no_verify}, {"no-store", &no_store},
-      {"quiet", &quiet},        {"net", NULL, &net},       {"arch", NULL, &arch},
-      {"config", NULL, &config}, {"bits", NULL, &bits},    {"a-bits", NULL, &abits},
-      {"w-bits", NULL, &wbits}, {"quant-a", NULL, &qa},    {"quant-w", NULL, &qw},
-      {"encoder", NULL, &enc},  {"seed", NULL, &seed},     {"zero-frac", NULL, &zf},
-      {"wgt-dist", NULL, &dist}, {"timing", NULL, &timing}, {"db", NULL, &db},
-      {"costs", NULL, &costs},
-      {"set", NULL, NULL, o.sets, &o.n_sets, QA_RUN_MAX_SETS},
+      {"help", &help},           {"no-verify", &no_verify},
+      {"no-store", &no_store},   {"quiet", &quiet},
+      {"net", NULL, &net},       {"arch", NULL, &arch},
+      {"config", NULL, &config}, {"bits", NULL, &bits},
+      {"a-bits", NULL, &abits},  {"w-bits", NULL, &wbits},
+      {"quant-a", NULL, &qa},    {"quant-w", NULL, &qw},
+      {"encoder", NULL, &enc},   {"seed", NULL, &seed},
+      {"zero-frac", NULL, &zf},  {"wgt-dist", NULL, &dist},
+      {"timing", NULL, &timing}, {"db", NULL, &db},
+      {"costs", NULL, &costs},   {"set", NULL, NULL, o.sets, &o.n_sets, QA_RUN_MAX_SETS},
   };
   int rc = qaCliParse(argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 0, &n_pos, err);
   if (rc) return rc;
@@ -258,7 +262,8 @@ static int cmd_results(int argc, char **argv, QaErr *err) {
     return QA_OK;
   }
   if (access(db, F_OK) != 0)
-    return qaErrSet(err, QA_EUSER, "%s: no results database here; run `qasim run ...` first or pass --db PATH", db);
+    return qaErrSet(err, QA_EUSER,
+                    "%s: no results database here; run `qasim run ...` first or pass --db PATH", db);
   QaStore *st = NULL;
   if ((rc = qaStoreOpen(db, &st, err)) == QA_OK) rc = qaStoreListRuns(st, stdout, err);
   qaStoreClose(st);
@@ -272,8 +277,9 @@ static int cmd_export(int argc, char **argv, QaErr *err) {
   int rc = qaCliParse(argc, argv, opts, 4, pos, 1, &n_pos, err);
   if (rc) return rc;
   if (help || n_pos != 1) {
-    puts("usage: qasim export RUN --csv [--db PATH] [--output FILE]\n\nWrite the per-layer table of a "
-         "run as CSV (to stdout or FILE).");
+    puts(
+        "usage: qasim export RUN --csv [--db PATH] [--output FILE]\n\nWrite the per-layer table of a "
+        "run as CSV (to stdout or FILE).");
     return help ? QA_OK : qaErrSet(err, QA_EUSER, "export: give one run id (see `qasim results`)");
   }
   if (!csv) return qaErrSet(err, QA_EUSER, "export: choose a format: --csv");
@@ -345,11 +351,12 @@ static int cmd_bench(int argc, char **argv, QaErr *err) {
   int rc = qaCliParse(argc, argv, opts, 4, pos, 0, &n_pos, err);
   if (rc) return rc;
   if (help) {
-    puts("usage: qasim bench [--arch NAME]... [--net NET]... [--bits N]\n\n"
-         "Run networks in the default (loosely timed) mode with outputs verified and print\n"
-         "simulated MACs per second and wall time. Defaults: every architecture, every built-in\n"
-         "network, 8 bits. Wall time covers value generation, quantization, simulation and\n"
-         "verification; each case runs once in its own process (quote ratios from one run).");
+    puts(
+        "usage: qasim bench [--arch NAME]... [--net NET]... [--bits N]\n\n"
+        "Run networks in the default (loosely timed) mode with outputs verified and print\n"
+        "simulated MACs per second and wall time. Defaults: every architecture, every built-in\n"
+        "network, 8 bits. Wall time covers value generation, quantization, simulation and\n"
+        "verification; each case runs once in its own process (quote ratios from one run).");
     return QA_OK;
   }
   long b = 8;
@@ -358,8 +365,8 @@ static int cmd_bench(int argc, char **argv, QaErr *err) {
     for (int i = 0; i < qaArchCount() && n_arch < 16; i++) archs[n_arch++] = qaArchAt(i)->name;
   if (!n_net)
     for (int i = 0; i < qaNetBuiltinCount() && n_net < 16; i++) nets[n_net++] = qaNetBuiltinInfo(i)->name;
-  printf("%-16s %-12s %4s %14s %14s %9s %12s  %s\n", "arch", "network", "bits", "macs", "n_cycles",
-         "wall_s", "sim_Mmac_s", "outputs");
+  printf("%-16s %-12s %4s %14s %14s %9s %12s  %s\n", "arch", "network", "bits", "macs", "n_cycles", "wall_s",
+         "sim_Mmac_s", "outputs");
   for (int i = 0; i < n_arch; i++)
     for (int j = 0; j < n_net; j++) {
       QaRunResult res;
@@ -407,7 +414,9 @@ int main(int argc, char **argv) {
   mallopt(M_MMAP_THRESHOLD, 1 << 30);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
   if (argc < 2) {
-    fprintf(stderr, "qasim: missing command (nets, info, archs, run, results, export, plot, bench; see qasim --help)\n");
+    fprintf(
+        stderr,
+        "qasim: missing command (nets, info, archs, run, results, export, plot, bench; see qasim --help)\n");
     return 1;
   }
   const char *cmd = argv[1];

@@ -4,7 +4,7 @@
 #ifndef QA_CLI_H
 #define QA_CLI_H
 
-#include "../qa.h"
+#include "base/qa.h"
 
 /* One option: a flag (sets *flag = 1), a value (sets *value), or a repeatable
 ** value appended to list[*list_n] (at most list_max). */

@@ -24,8 +24,8 @@ extern "C" {
 #define QA_ERR_MAX 1024
 
 typedef struct QaErr {
-  int rc;                 /* last code set, QA_OK if none */
-  char msg[QA_ERR_MAX];   /* one line, no trailing newline */
+  int rc;               /* last code set, QA_OK if none */
+  char msg[QA_ERR_MAX]; /* one line, no trailing newline */
 } QaErr;
 
 /* Format a message into *err (if err is non-NULL) and return rc. */

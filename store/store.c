@@ -28,7 +28,7 @@
 **                      (table name, "+TYPE" for a non-default DRAM type)
 */
 #define _POSIX_C_SOURCE 200809L
-#include "store.h"
+#include "store/store.h"
 
 #include <errno.h>
 #include <sqlite3.h>
@@ -44,21 +44,21 @@ static const char *const migrations[] = {
     /* 0 -> 1: initial schema */
     "CREATE TABLE run(\n"
     "  run_id INTEGER PRIMARY KEY,\n"
-    "  created_utc TEXT,\n"        /* ISO-8601 UTC */
-    "  tool_version TEXT,\n"       /* git describe */
+    "  created_utc TEXT,\n"  /* ISO-8601 UTC */
+    "  tool_version TEXT,\n" /* git describe */
     "  arch TEXT,\n"
-    "  arch_config TEXT,\n"        /* full resolved config (YAML) */
-    "  arch_config_hash TEXT,\n"   /* 16 hex digits */
+    "  arch_config TEXT,\n"      /* full resolved config (YAML) */
+    "  arch_config_hash TEXT,\n" /* 16 hex digits */
     "  workload TEXT,\n"
-    "  workload_source TEXT,\n"    /* builtin or YAML path */
-    "  workload_hash TEXT,\n"      /* 16 hex digits */
+    "  workload_source TEXT,\n" /* builtin or YAML path */
+    "  workload_hash TEXT,\n"   /* 16 hex digits */
     "  a_bits INTEGER,\n"
     "  w_bits INTEGER,\n"
     "  quant_a TEXT,\n"
     "  quant_w TEXT,\n"
     "  encoder TEXT,\n"
     "  seed INTEGER /* uint64 bit pattern as int64: v < 0 means v + 2^64; printf('%llu', seed) */,\n"
-    "  timing TEXT,\n"             /* lt or cycle */
+    "  timing TEXT,\n" /* lt or cycle */
     "  clock_mhz REAL,\n"
     "  command_line TEXT,\n"
     "  n_layers INTEGER,\n"
@@ -116,8 +116,7 @@ static const char *const migrations[] = {
     ");\n",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
-_Static_assert(N_MIGRATIONS == QA_STORE_SCHEMA_VERSION,
-               "one migration step per schema version");
+_Static_assert(N_MIGRATIONS == QA_STORE_SCHEMA_VERSION, "one migration step per schema version");
 
 /* ---- prepared statements ---------------------------------------------------------- */
 
@@ -212,11 +211,11 @@ static const char *const stmtSql[S_COUNT] = {
 
 struct QaStore {
   sqlite3 *db;
-  char *path;                     /* owned copy, for messages */
-  sqlite3_stmt *stmt[S_COUNT];    /* prepared once, reused */
-  int run_open;                   /* 1 between BeginRun and Finish/Abort */
-  int64_t run_id;                 /* the open run */
-  int query_denied;               /* set by the qaStoreQuery authorizer */
+  char *path;                  /* owned copy, for messages */
+  sqlite3_stmt *stmt[S_COUNT]; /* prepared once, reused */
+  int run_open;                /* 1 between BeginRun and Finish/Abort */
+  int64_t run_id;              /* the open run */
+  int query_denied;            /* set by the qaStoreQuery authorizer */
 };
 
 /* ---- error helpers ---------------------------------------------------------------- */
@@ -265,8 +264,8 @@ static void oneLine(const char *sql, char *out, size_t n) {
 static int sqlErr(QaStore *st, QaErr *err, int sqlite_rc, const char *sql) {
   char line[640];
   oneLine(sql, line, sizeof line);
-  return qaErrSet(err, qaCodeFor(sqlite_rc), "%s: SQL error: %s (in: %s)", st->path,
-                  sqlite3_errmsg(st->db), line);
+  return qaErrSet(err, qaCodeFor(sqlite_rc), "%s: SQL error: %s (in: %s)", st->path, sqlite3_errmsg(st->db),
+                  line);
 }
 
 /* ---- statement helpers ------------------------------------------------------------ */
@@ -312,8 +311,7 @@ static int bindErr(QaStore *st, QaErr *err, int rc, sqlite3_stmt *s) {
   char line[640];
   oneLine(sqlite3_sql(s), line, sizeof line);
   stmtDone(s);
-  return qaErrSet(err, QA_EINTERNAL, "%s: SQL bind error: %s (in: %s)", st->path,
-                  sqlite3_errstr(rc), line);
+  return qaErrSet(err, QA_EINTERNAL, "%s: SQL bind error: %s (in: %s)", st->path, sqlite3_errstr(rc), line);
 }
 
 /* Step a statement that returns no rows, then reset it. */
@@ -417,11 +415,10 @@ static int checkParentDir(const char *path, QaErr *err) {
   dir[n] = 0;
   int rc = QA_OK;
   if (stat(dir, &sb) != 0)
-    rc = qaErrSet(err, QA_EUSER, "%s: cannot create the results database: directory %s: %s",
-                  path, dir, strerror(errno));
+    rc = qaErrSet(err, QA_EUSER, "%s: cannot create the results database: directory %s: %s", path, dir,
+                  strerror(errno));
   else if (!S_ISDIR(sb.st_mode))
-    rc = qaErrSet(err, QA_EUSER, "%s: cannot create the results database: %s is not a directory",
-                  path, dir);
+    rc = qaErrSet(err, QA_EUSER, "%s: cannot create the results database: %s is not a directory", path, dir);
   free(dir);
   return rc;
 }
@@ -459,8 +456,7 @@ int qaStoreOpen(const char *path, QaStore **out, QaErr *err) {
   rc = execScript(st, "PRAGMA journal_mode = WAL", err);
   if (rc) {
     if ((sqlite3_errcode(st->db) & 0xff) == SQLITE_NOTADB)
-      rc = qaErrSet(err, QA_EUSER,
-                    "%s: not an SQLite database (is it a results database? use another --db)",
+      rc = qaErrSet(err, QA_EUSER, "%s: not an SQLite database (is it a results database? use another --db)",
                     path);
     goto end;
   }
@@ -469,8 +465,7 @@ int qaStoreOpen(const char *path, QaStore **out, QaErr *err) {
   if ((rc = migrate(st, err))) goto end;
 
   for (int i = 0; i < S_COUNT; i++) {
-    src = sqlite3_prepare_v3(st->db, stmtSql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[i],
-                             NULL);
+    src = sqlite3_prepare_v3(st->db, stmtSql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL);
     if (src != SQLITE_OK) {
       rc = sqlErr(st, err, src, stmtSql[i]);
       goto end;
@@ -496,7 +491,9 @@ void qaStoreClose(QaStore *st) {
   free(st);
 }
 
-struct sqlite3 *qaStoreDb(QaStore *st) { return st ? st->db : NULL; }
+struct sqlite3 *qaStoreDb(QaStore *st) {
+  return st ? st->db : NULL;
+}
 
 /* ---- writing a run ---------------------------------------------------------------- */
 
@@ -506,11 +503,10 @@ static void failRun(QaStore *st) { qaStoreAbortRun(st); }
 static int checkOpenRun(QaStore *st, int64_t run_id, const char *fn, QaErr *err) {
   if (!st || !st->db) return qaErrSet(err, QA_EINTERNAL, "%s: no results store", fn);
   if (!st->run_open)
-    return qaErrSet(err, QA_EINTERNAL, "%s: %s: no run is open (call qaStoreBeginRun first)",
-                    st->path, fn);
+    return qaErrSet(err, QA_EINTERNAL, "%s: %s: no run is open (call qaStoreBeginRun first)", st->path, fn);
   if (st->run_id != run_id)
-    return qaErrSet(err, QA_EINTERNAL, "%s: %s: run %lld is not the open run (%lld)", st->path,
-                    fn, (long long)run_id, (long long)st->run_id);
+    return qaErrSet(err, QA_EINTERNAL, "%s: %s: run %lld is not the open run (%lld)", st->path, fn,
+                    (long long)run_id, (long long)st->run_id);
   return QA_OK;
 }
 
@@ -557,15 +553,14 @@ int qaStoreAddLayer(QaStore *st, int64_t run_id, const QaLayerRecord *rec, QaErr
   int rc, src = SQLITE_OK;
   if ((rc = checkOpenRun(st, run_id, "qaStoreAddLayer", err))) return rc;
   if (!rec || !rec->layer || !rec->stats) {
-    rc = qaErrSet(err, QA_EINTERNAL, "%s: qaStoreAddLayer: record without layer or stats",
-                  st->path);
+    rc = qaErrSet(err, QA_EINTERNAL, "%s: qaStoreAddLayer: record without layer or stats", st->path);
     goto end;
   }
   const QaLayer *l = rec->layer;
   const QaLayerStats *ls = rec->stats;
   if (ls->n_actions < 0 || ls->n_actions > QA_ACTIONS_MAX) {
-    rc = qaErrSet(err, QA_EINTERNAL, "%s: qaStoreAddLayer: layer %s has %d actions", st->path,
-                  l->name, ls->n_actions);
+    rc = qaErrSet(err, QA_EINTERNAL, "%s: qaStoreAddLayer: layer %s has %d actions", st->path, l->name,
+                  ls->n_actions);
     goto end;
   }
 
@@ -661,8 +656,8 @@ void qaStoreAbortRun(QaStore *st) {
 
 /* ---- energy ----------------------------------------------------------------------- */
 
-int qaStoreAddEnergy(QaStore *st, int64_t run_id, int layer_idx, const char *costs,
-                     const char *component, double energy_pj, QaErr *err) {
+int qaStoreAddEnergy(QaStore *st, int64_t run_id, int layer_idx, const char *costs, const char *component,
+                     double energy_pj, QaErr *err) {
   int rc, src = SQLITE_OK;
   if ((rc = checkOpenRun(st, run_id, "qaStoreAddEnergy", err))) return rc;
   sqlite3_stmt *s = st->stmt[S_INSERT_ENERGY];
@@ -671,8 +666,10 @@ int qaStoreAddEnergy(QaStore *st, int64_t run_id, int layer_idx, const char *cos
   bindText(s, ":costs", costs, &src);
   bindText(s, ":component", component, &src);
   bindDouble(s, ":energy_pj", energy_pj, &src);
-  if (src != SQLITE_OK) rc = bindErr(st, err, src, s);
-  else rc = stepDone(st, s, err);
+  if (src != SQLITE_OK)
+    rc = bindErr(st, err, src, s);
+  else
+    rc = stepDone(st, s, err);
   if (rc) {
     qaErrPrefix(err, "layer %d energy", layer_idx);
     failRun(st);
@@ -695,8 +692,10 @@ int qaStoreSetRunEnergy(QaStore *st, int64_t run_id, const QaRunEnergyRecord *re
   bindDouble(s, ":pj_per_mac", rec->pj_per_mac, &src);
   bindDouble(s, ":energy_per_inference_pj", rec->energy_per_inference_pj, &src);
   bindDouble(s, ":area_mm2", rec->area_mm2, &src);
-  if (src != SQLITE_OK) rc = bindErr(st, err, src, s);
-  else rc = stepDone(st, s, err);
+  if (src != SQLITE_OK)
+    rc = bindErr(st, err, src, s);
+  else
+    rc = stepDone(st, s, err);
   if (rc) failRun(st);
   return rc;
 }
@@ -712,8 +711,8 @@ static int runExists(QaStore *st, int64_t run_id, QaErr *err) {
   stmtDone(s);
   if (rc) return rc;
   if (src == SQLITE_DONE)
-    return qaErrSet(err, QA_EUSER, "run %lld not found in %s (see `qasim results`)",
-                    (long long)run_id, st->path);
+    return qaErrSet(err, QA_EUSER, "run %lld not found in %s (see `qasim results`)", (long long)run_id,
+                    st->path);
   return QA_OK;
 }
 
@@ -765,8 +764,8 @@ int qaStoreGetRun(QaStore *st, int64_t run_id, QaStoredRun *out, QaErr *err) {
   if (src != SQLITE_OK) return bindErr(st, err, src, s);
   src = sqlite3_step(s);
   if (src == SQLITE_DONE) {
-    rc = qaErrSet(err, QA_EUSER, "run %lld not found in %s (see `qasim results`)",
-                  (long long)run_id, st->path);
+    rc = qaErrSet(err, QA_EUSER, "run %lld not found in %s (see `qasim results`)", (long long)run_id,
+                  st->path);
   } else if (src != SQLITE_ROW) {
     rc = sqlErr(st, err, src, sqlite3_sql(s));
   } else {
@@ -797,8 +796,7 @@ static int64_t colI64OrMinus1(sqlite3_stmt *s, int col) {
   return sqlite3_column_type(s, col) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, col);
 }
 
-int qaStoreGetLayers(QaStore *st, int64_t run_id, QaStoredLayer **layers, int *n_layers,
-                     QaErr *err) {
+int qaStoreGetLayers(QaStore *st, int64_t run_id, QaStoredLayer **layers, int *n_layers, QaErr *err) {
   int rc = QA_OK, src = SQLITE_OK, n = 0, cap = 0;
   QaStoredLayer *ls = NULL;
   sqlite3_stmt *s = NULL;
@@ -815,8 +813,7 @@ int qaStoreGetLayers(QaStore *st, int64_t run_id, QaStoredLayer **layers, int *n
       int ncap = cap ? 2 * cap : 16;
       QaStoredLayer *g = realloc(ls, (size_t)ncap * sizeof *g);
       if (!g) {
-        rc = qaErrSet(err, QA_EINTERNAL, "out of memory reading the layers of run %lld",
-                      (long long)run_id);
+        rc = qaErrSet(err, QA_EINTERNAL, "out of memory reading the layers of run %lld", (long long)run_id);
         goto end;
       }
       ls = g;
@@ -860,8 +857,8 @@ int qaStoreGetLayers(QaStore *st, int64_t run_id, QaStoredLayer **layers, int *n
     if (k == n || ls[k].layer_idx != idx) continue; /* cannot happen: foreign key */
     QaLayerStats *ps = &ls[k].stats;
     if (ps->n_actions == QA_ACTIONS_MAX) {
-      rc = qaErrSet(err, QA_EUSER, "run %lld in %s: layer %d has more than %d actions",
-                    (long long)run_id, st->path, idx, QA_ACTIONS_MAX);
+      rc = qaErrSet(err, QA_EUSER, "run %lld in %s: layer %d has more than %d actions", (long long)run_id,
+                    st->path, idx, QA_ACTIONS_MAX);
       goto end;
     }
     QaAction *a = &ps->actions[ps->n_actions++];
@@ -884,9 +881,9 @@ end:
   return QA_OK;
 }
 
-int qaStoreFindRunEnergy(QaStore *st, const char *arch, const char *workload,
-                         const char *workload_hash, int a_bits, int w_bits, const char *costs,
-                         int64_t *run_id, double *energy_pj, QaErr *err) {
+int qaStoreFindRunEnergy(QaStore *st, const char *arch, const char *workload, const char *workload_hash,
+                         int a_bits, int w_bits, const char *costs, int64_t *run_id, double *energy_pj,
+                         QaErr *err) {
   int rc = QA_OK, src = SQLITE_OK;
   *run_id = 0;
   *energy_pj = 0;
@@ -925,9 +922,9 @@ static void cellText(char *out, sqlite3_stmt *s, int col) {
 }
 
 int qaStoreListRuns(QaStore *st, FILE *out, QaErr *err) {
-  static const char *const head[LIST_COLS] = {"run",     "created_utc", "arch",    "workload",
-                                              "a/w",     "quant_a",     "quant_w", "timing",
-                                              "layers",  "Mcycles",     "verified", "sim MMAC/s"};
+  static const char *const head[LIST_COLS] = {"run",    "created_utc", "arch",     "workload",
+                                              "a/w",    "quant_a",     "quant_w",  "timing",
+                                              "layers", "Mcycles",     "verified", "sim MMAC/s"};
   static const int right[LIST_COLS] = {1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1};
   int rc = QA_OK, src;
   ListRow *rows = NULL;
@@ -1019,8 +1016,7 @@ static void csvField(FILE *out, const char *t) {
 
 int qaStoreExportCsv(QaStore *st, int64_t run_id, FILE *out, QaErr *err) {
   int rc = QA_OK, src = SQLITE_OK;
-  if (!st || !st->db || !out)
-    return qaErrSet(err, QA_EINTERNAL, "qaStoreExportCsv: NULL argument");
+  if (!st || !st->db || !out) return qaErrSet(err, QA_EINTERNAL, "qaStoreExportCsv: NULL argument");
 
   sqlite3_stmt *s = st->stmt[S_RUN_EXISTS];
   bindI64(s, ":run_id", run_id, &src);
@@ -1030,8 +1026,8 @@ int qaStoreExportCsv(QaStore *st, int64_t run_id, FILE *out, QaErr *err) {
   stmtDone(s);
   if (rc) return rc;
   if (src == SQLITE_DONE)
-    return qaErrSet(err, QA_EUSER, "run %lld not found in %s (see `qasim results`)",
-                    (long long)run_id, st->path);
+    return qaErrSet(err, QA_EUSER, "run %lld not found in %s (see `qasim results`)", (long long)run_id,
+                    st->path);
 
   s = st->stmt[S_EXPORT_LAYERS];
   src = SQLITE_OK;
@@ -1052,16 +1048,14 @@ int qaStoreExportCsv(QaStore *st, int64_t run_id, FILE *out, QaErr *err) {
   }
   if (src != SQLITE_DONE) rc = sqlErr(st, err, src, sqlite3_sql(s));
   stmtDone(s);
-  if (!rc && ferror(out)) rc = qaErrSet(err, QA_EUSER, "cannot write the CSV of run %lld",
-                                        (long long)run_id);
+  if (!rc && ferror(out)) rc = qaErrSet(err, QA_EUSER, "cannot write the CSV of run %lld", (long long)run_id);
   return rc;
 }
 
 /* Authorizer active while qaStoreQuery prepares a user statement: allow reading only.
 ** sqlite3_stmt_readonly() alone lets BEGIN/COMMIT (which would end an open run) and
 ** ATTACH (which creates files) through, so those are denied here. */
-static int queryAuth(void *ctx, int action, const char *a1, const char *a2, const char *a3,
-                     const char *a4) {
+static int queryAuth(void *ctx, int action, const char *a1, const char *a2, const char *a3, const char *a4) {
   QaStore *st = ctx;
   switch (action) {
     case SQLITE_SELECT:
@@ -1104,11 +1098,9 @@ int qaStoreQuery(QaStore *st, const char *sql, QaStoreRowFn cb, void *ctx, QaErr
       char line[640];
       oneLine(p, line, sizeof line);
       if (st->query_denied || src == SQLITE_OK)
-        rc = qaErrSet(err, QA_EUSER, "%s: only read-only queries are allowed (in: %s)",
-                      st->path, line);
+        rc = qaErrSet(err, QA_EUSER, "%s: only read-only queries are allowed (in: %s)", st->path, line);
       else
-        rc = qaErrSet(err, QA_EUSER, "%s: SQL error: %s (in: %s)", st->path,
-                      sqlite3_errmsg(st->db), line);
+        rc = qaErrSet(err, QA_EUSER, "%s: SQL error: %s (in: %s)", st->path, sqlite3_errmsg(st->db), line);
       goto end;
     }
     if (!s) break; /* only whitespace or comments left */

@@ -9,7 +9,7 @@
 #ifndef QA_NPY_H
 #define QA_NPY_H
 
-#include "qa.h"
+#include "base/qa.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -17,32 +17,24 @@ extern "C" {
 
 #define QA_NPY_MAX_DIMS 8
 
-typedef enum QaDtype {
-  QA_DT_F32 = 0,
-  QA_DT_F64,
-  QA_DT_I8,
-  QA_DT_I16,
-  QA_DT_I32,
-  QA_DT_U8
-} QaDtype;
+typedef enum QaDtype { QA_DT_F32 = 0, QA_DT_F64, QA_DT_I8, QA_DT_I16, QA_DT_I32, QA_DT_U8 } QaDtype;
 
 typedef struct QaArray {
   QaDtype dtype;
-  int ndim;                         /* 0..QA_NPY_MAX_DIMS */
+  int ndim; /* 0..QA_NPY_MAX_DIMS */
   int64_t shape[QA_NPY_MAX_DIMS];
-  int64_t count;                    /* product of shape (1 for ndim 0) */
-  void *data;                       /* owned; count elements of dtype, C order */
+  int64_t count; /* product of shape (1 for ndim 0) */
+  void *data;    /* owned; count elements of dtype, C order */
 } QaArray;
 
 size_t qaDtypeSize(QaDtype t);
-const char *qaDtypeName(QaDtype t);    /* numpy descr, e.g. "<f4" */
+const char *qaDtypeName(QaDtype t); /* numpy descr, e.g. "<f4" */
 
 /* Read path into a new array (*out owned by the caller, free with qaArrayDestroy). */
 int qaNpyRead(const char *path, QaArray **out, QaErr *err);
 
 /* Write an array (version 1.0 header unless the header needs 2.0). */
-int qaNpyWrite(const char *path, QaDtype dtype, int ndim, const int64_t *shape, const void *data,
-               QaErr *err);
+int qaNpyWrite(const char *path, QaDtype dtype, int ndim, const int64_t *shape, const void *data, QaErr *err);
 
 void qaArrayDestroy(QaArray *a);
 
