@@ -1,26 +1,46 @@
 /*
-** arch.h - accelerator architectures: parameter tables, configs, and the C side of
-** every model.
+** arch.h - accelerator architectures: typed specs, parameter tables, configs, the
+** component table, and the C side of every model.
 **
-** An architecture is described by a QaArchDesc: a name, a one-line summary, a
-** parameter table (one row per parameter: name, type, range, default, unit, help)
-** and the C kernel that executes a layer. Configs are the parameter values, taken
-** from the defaults and optionally a YAML file; the loader validates every key
-** against the table and records which keys were set.
+** An architecture is one descriptor (QaArchDesc) in one file pair of this folder plus
+** one row of the registry (registry.c):
+**  - a typed spec struct that starts with QaArchSpec (the geometry, clock and memory
+**    system every architecture has) and adds the architecture's own fields;
+**  - a parameter table bound to that struct, Redis static_configs[] style: each row
+**    (name, type, range, default, unit, help) points at the field it sets, so one
+**    loader validates every parameter of every architecture and kernels read typed
+**    fields, never look a parameter up by name;
+**  - a component table (hw.h) and an inventory function sizing it at a config and
+**    operand precision: the kernel counts actions by component id, the cost model
+**    prices the same ids;
+**  - the kernel that executes a layer (below), and the run defaults (quantizers,
+**    encoder) for when the user does not choose.
+** Parameter names mean the same everywhere: `tiles` work in lock-step, each with `rows`
+** PE rows (one filter each) and `columns` PE columns (one output window each) of PEs
+** with `lanes` lanes (the brick width in channels).
 **
-** Execution is organised in the project's vocabulary (see arch/README.md): a layer
-** is cut into "packs" of groups and "passes" of filters; a pass visits every output
-** window; a brick step feeds `lanes` channels of one (window, r, s) to all filter rows. The kernel computes a
-*whole pass in C
-** (outputs, cycles, action counts) for the loosely-timed mode, and also offers a
-** per-cycle tick over explicit PE state for the clocked mode. Both must report the
-** same cycle count; the SystemC driver (sc_sim.cpp) adds time and structure only.
+** Configs: qaArchResolve() is the one place an architecture is resolved from its name,
+** an optional YAML config file (or a named config in arch/configs/), `--set` overrides
+** and the run's precision; run, area, price, bench and sweeps all call it. The resolved
+** config is stored with a run as the text qaCfgToYaml() writes, and read back by
+** qaCfgFromText() in this module.
+**
+** Execution is organised in the project's vocabulary (see arch/README.md): a layer is
+** cut into "packs" of groups and "passes" of filters; a pass visits every output
+** window; a brick step feeds `lanes` channels of one (window, r, s) to all filter
+** rows. The kernel computes a whole pass in C (outputs, cycles, action counts) for the
+** loosely-timed mode, and also offers a per-cycle tick over explicit PE state for the
+** clocked mode. Both must report the same cycle count; the SystemC driver adds time
+** and structure only.
 */
 #ifndef QA_ARCH_H
 #define QA_ARCH_H
 
-#include "base/qa.h"
+#include <stddef.h>
+
+#include "arch/hw.h"
 #include "arch/stats.h"
+#include "base/qa.h"
 #include "quant/terms.h"
 #include "workloads/layer.h"
 
@@ -28,26 +48,73 @@
 extern "C" {
 #endif
 
-#define QA_PARAMS_MAX 32
+#define QA_PARAMS_MAX 40  /* most parameters of one architecture */
+#define QA_SPEC_BYTES 512 /* room for the largest spec struct */
 
-typedef enum QaParamType { QA_PT_INT = 0, QA_PT_REAL, QA_PT_BOOL } QaParamType;
+/* ---- parameters ------------------------------------------------------------------- */
 
-typedef struct QaParamDef {
+typedef enum QaParamType {
+  QA_PT_INT = 0, /* an int field */
+  QA_PT_REAL,    /* a double field */
+  QA_PT_BOOL,    /* an int field, 0 or 1 */
+  QA_PT_ENUM     /* an int field holding the index of one of `names` */
+} QaParamType;
+
+#define QA_PF_SIZED_BY_BITS 1u /* qaArchResolve sets it to the run precision unless given */
+
+typedef struct QaParam {
   const char *name;
   QaParamType type;
-  double min, max, def;
-  const char *unit; /* "" if dimensionless */
+  double min, max, def; /* ENUM: min 0, max = names - 1, def an index */
+  const char *unit;     /* "" if dimensionless */
   const char *help;
-} QaParamDef;
+  size_t offset;            /* of the field in the spec struct */
+  const char *const *names; /* ENUM: value names, index = value, NULL-terminated */
+  unsigned flags;           /* QA_PF_... */
+} QaParam;
+
+/* The memory system every architecture has (memory.h). */
+typedef struct QaMemSpec {
+  int sb_kib;             /* weight memory per tile (KiB) */
+  int nbin_kib;           /* input activation buffer per tile (KiB) */
+  int nbout_kib;          /* output buffer per tile (KiB) */
+  int nm_kib;             /* central activation memory (KiB) */
+  double dram_gbps;       /* off-chip bandwidth (GB/s); 0 = ideal */
+  double dram_latency_ns; /* latency of each transfer (ns) */
+  double dram_gib;        /* DRAM capacity (GiB) */
+  int weights_resident;   /* weights that fit on chip are loaded before the run */
+} QaMemSpec;
+
+/* The fields every architecture's spec struct starts with. */
+typedef struct QaArchSpec {
+  int tiles;        /* tiles working in lock-step */
+  int rows;         /* PE rows per tile, one filter each */
+  int columns;      /* PE columns per tile, one output window each (1 if the design has none) */
+  int lanes;        /* (activation, weight) pairs per PE step: the brick width in channels */
+  int acc_bits;     /* accumulator width (bits) */
+  double clock_mhz; /* clock frequency (MHz) */
+  QaMemSpec mem;
+} QaArchSpec;
 
 struct QaArchDesc;
 
+/* A resolved configuration: an architecture and its typed spec. Plain data: copy it
+** with `=`. */
 typedef struct QaArchConfig {
   const struct QaArchDesc *desc;
-  double v[QA_PARAMS_MAX];          /* values, indexed like desc->params */
+  union {
+    QaArchSpec base;
+    max_align_t align_;
+    unsigned char bytes[QA_SPEC_BYTES];
+  } spec;
   unsigned char set[QA_PARAMS_MAX]; /* 1 if given explicitly (file or override) */
-  char source[QA_PATH_MAX];         /* config file path or "defaults" */
+  char source[QA_PATH_MAX];         /* config file path, "defaults", or where it was read from */
 } QaArchConfig;
+
+/* The architecture's typed spec inside a config: QA_SPEC(cfg, QaStripesSpec). */
+#define QA_SPEC(cfg, T) ((const T *)(const void *)(cfg)->spec.bytes)
+
+/* ---- execution -------------------------------------------------------------------- */
 
 typedef enum QaTiming { QA_TIMING_LT = 0, QA_TIMING_CYCLE } QaTiming;
 
@@ -69,8 +136,18 @@ struct QaEngine;
 typedef struct QaArchDesc {
   const char *name;
   const char *summary;
-  const QaParamDef *params;
+  /* the typed spec and its parameter table */
+  const QaParam *params;
   int n_params;
+  size_t spec_size; /* sizeof the spec struct (<= QA_SPEC_BYTES) */
+  /* hardware: component table (index = id) and its sizing */
+  const QaComponentDef *comps;
+  int n_comps;
+  /* Size every component at config CFG for A_BITS x W_BITS operands (the precisions a
+  ** layer's actions happen at, or hw_bits(cfg) for the hardware as built). */
+  void (*inventory)(const QaArchConfig *cfg, int a_bits, int w_bits, QaInventory *out);
+  /* The operand width the hardware is built for (its area): NULL = QA_BITS_MAX. */
+  int (*hw_bits)(const QaArchConfig *cfg);
   /* Check that the job's precisions and geometry are supported by this config. */
   int (*check)(const QaArchConfig *cfg, const QaLayerJob *job, QaErr *err);
   /* Prepare a layer: pack operands into on-chip layouts; stats are accumulated
@@ -98,35 +175,75 @@ typedef struct QaArchDesc {
   const char *encoder;
 } QaArchDesc;
 
-/* Registry of built-in architectures. */
+/* ---- registry (registry.c) ------------------------------------------------------- */
+
 int qaArchCount(void);
 const QaArchDesc *qaArchAt(int i);
-/* Find by name; QA_EUSER listing the known names if absent. */
+/* Find by name (case-insensitive); QA_EUSER listing the known names if absent. */
 int qaArchFind(const char *name, const QaArchDesc **out, QaErr *err);
 
-/* Parameter access by name (aborts with a clear internal error message if the
-** name is not in the table: that is a programming error, not user input). */
-double qaCfgGet(const QaArchConfig *cfg, const char *name);
-/* The value of a parameter if the architecture has it, else dflt. */
-double qaCfgGetOr(const QaArchConfig *cfg, const char *name, double dflt);
-int qaCfgInt(const QaArchConfig *cfg, const char *name);
+/* ---- configs (config.c) ----------------------------------------------------------- */
 
-/* Defaults of an architecture. */
+/* The defaults of architecture D (every table default; columns 1 if not a parameter). */
 void qaCfgDefaults(const QaArchDesc *d, QaArchConfig *cfg);
-/* Load a YAML config file: a mapping with `arch: NAME` and parameter keys (either
-** at the top level or under `params:`). Unknown keys, wrong types and values out
-** of range are QA_EUSER errors naming file, line and key. */
-int qaCfgLoadYaml(const char *path, QaArchConfig *cfg, QaErr *err);
-/* Set one parameter from text ("name=value" overrides from the command line). */
+/* Set one parameter from text. NAME may be an old alias (filters_per_tile = rows,
+** windows = columns); ENUM values by name (or index). Range, type and name errors are
+** QA_EUSER "ORIGIN: ..." naming the parameter and what is allowed. */
 int qaCfgSetText(QaArchConfig *cfg, const char *name, const char *value, const char *origin, QaErr *err);
-/* The full resolved config as YAML text (every parameter, in table order). The
-** text is what is stored with a run and hashed. Caller frees. */
+/* Index of parameter NAME (aliases resolved) in the config's table, or -1. */
+int qaCfgParamIndex(const QaArchDesc *d, const char *name);
+/* Value of parameter I as a double (ENUM: the index) and as text ("true", "grid", "16"). */
+double qaCfgValue(const QaArchConfig *cfg, int i);
+void qaCfgValueText(const QaArchConfig *cfg, int i, char *buf, size_t cap);
+/* Load a YAML config file: a mapping with `arch: NAME` and parameter keys (either at the
+** top level or under `params:`) into *cfg (which it resets to that architecture's
+** defaults first). Unknown keys, wrong types and values out of range are QA_EUSER
+** naming file, line and key. */
+int qaCfgLoadYaml(const char *path, QaArchConfig *cfg, QaErr *err);
+/* The full resolved config as YAML text (every parameter, in table order). The text
+** is what is stored with a run and hashed. Caller frees; NULL if out of memory. */
 char *qaCfgToYaml(const QaArchConfig *cfg);
+/* Read back text written by qaCfgToYaml (e.g. a stored run's config). ORIGIN names
+** where it came from in messages. QA_EUSER naming the line for anything else. */
+int qaCfgFromText(const char *text, const char *origin, QaArchConfig *cfg, QaErr *err);
 /* Print the parameter table of an architecture (name, default, range, unit, help). */
 void qaArchPrintParams(const QaArchDesc *d, void *file /* FILE* */);
 
-/* Plain integer reference convolution (sim/ref.c): out[N*K*OH*OW], exact int64. */
+/* What to resolve. */
+typedef struct QaArchRequest {
+  const char *arch;        /* architecture name, or NULL: the config file's `arch:`, else dadiannao */
+  const char *config;      /* YAML config path, or the name of one in arch/configs/; NULL: none */
+  const char *const *sets; /* n_sets "NAME=VALUE" overrides, applied last */
+  int n_sets;
+  int size_bits; /* > 0: parameters flagged QA_PF_SIZED_BY_BITS (max_bits) take this
+                 ** value unless the config file or a --set gave them */
+} QaArchRequest;
+
+/* Resolve an architecture config: defaults, then the config file, then the overrides.
+** An --arch that contradicts the config file's `arch:` is an error naming both. */
+int qaArchResolve(const QaArchRequest *req, QaArchConfig *out, QaErr *err);
+
+/* The hardware operand width of a config (desc->hw_bits or QA_BITS_MAX). */
+int qaArchHwBits(const QaArchConfig *cfg);
+
+/* Plain integer reference convolution (ref.c): out[N*K*OH*OW], exact int64. */
 void qaRefConv(const QaLayer *l, const int32_t *act, const int32_t *wgt, int64_t *out);
+
+/* ---- parameter rows every architecture shares --------------------------------------
+** QA_P_* expand to QaParam rows bound to the QaArchSpec fields (the spec struct of every
+** architecture starts with its QaArchSpec, so these offsets hold for all). */
+#define QA_P_INT(field, lo, hi, def, unit, help) \
+  { #field, QA_PT_INT, lo, hi, def, unit, help, offsetof(QaArchSpec, field), NULL, 0 }
+#define QA_P_TILES(def, help) QA_P_INT(tiles, 1, 1024, def, "", help)
+#define QA_P_ROWS(def, help) QA_P_INT(rows, 1, 1024, def, "", help)
+#define QA_P_COLUMNS(def, help) QA_P_INT(columns, 1, 256, def, "", help)
+#define QA_P_LANES(def, help) QA_P_INT(lanes, 1, 256, def, "", help)
+#define QA_P_ACC_BITS(def, help) QA_P_INT(acc_bits, 16, 64, def, "bits", help)
+#define QA_P_CLOCK(def, help) \
+  { "clock_mhz", QA_PT_REAL, 1, 10000, def, "MHz", help, offsetof(QaArchSpec, clock_mhz), NULL, 0 }
+/* Row binding a field of an architecture's own spec struct T. */
+#define QA_P_FIELD(T, field, type, lo, hi, def, unit, help) \
+  { #field, type, lo, hi, def, unit, help, offsetof(T, field), NULL, 0 }
 
 #ifdef __cplusplus
 }

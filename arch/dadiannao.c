@@ -21,28 +21,58 @@
 
 #include "arch/memory.h"
 
-static const QaParamDef ddn_params[] = {
-    {"tiles", QA_PT_INT, 1, 1024, 16, "", "tiles working in lock-step on one activation brick"},
-    {"filters_per_tile", QA_PT_INT, 1, 1024, 16, "", "PE rows per tile, one filter each"},
-    {"lanes", QA_PT_INT, 1, 256, 16, "", "activation/weight pairs per PE per cycle (brick width)"},
-    {"datapath_bits", QA_PT_INT, 2, 16, 16, "bits", "multiplier operand width"},
-    {"acc_bits", QA_PT_INT, 16, 64, 48, "bits",
-     "accumulator width (paper: 32; 48 keeps 16-bit dot products exact)"},
-    {"clock_mhz", QA_PT_REAL, 1, 10000, 606, "MHz", "clock frequency (paper: 606 MHz at 28 nm)"},
-    QA_ONCHIP_PARAMS,
-    QA_DRAM_PARAMS,
+/* The typed spec: the shared fields (tiles, rows = filters per tile, lanes, acc_bits,
+** clock, memories) and the datapath width. */
+typedef struct QaDaDianNaoSpec {
+  QaArchSpec base;
+  int datapath_bits; /* multiplier operand width (bits) */
+} QaDaDianNaoSpec;
+
+#define DDN_ROWS(lanes, dp, acc, acc_help)                                                                  \
+  QA_P_TILES(16, "tiles working in lock-step on one activation brick"),                                     \
+      QA_P_ROWS(16, "PE rows per tile, one filter each (paper: 16)"),                                       \
+      QA_P_LANES(lanes, "activation/weight pairs per PE per cycle (brick width)"),                          \
+      QA_P_FIELD(QaDaDianNaoSpec, datapath_bits, QA_PT_INT, 2, 16, dp, "bits", "multiplier operand width"), \
+      QA_P_ACC_BITS(acc, acc_help), QA_P_CLOCK(606, "clock frequency (paper: 606 MHz at 28 nm)"),           \
+      QA_ONCHIP_PARAMS, QA_DRAM_PARAMS
+
+static const QaParam ddn_params[] = {
+    DDN_ROWS(16, 16, 48, "accumulator width (paper: 32; 48 keeps 16-bit dot products exact)")};
+static const QaParam ddn8_params[] = {DDN_ROWS(32, 8, 32, "accumulator width")};
+
+/* Component ids after the memory system's. */
+enum { DDN_MULT = QA_C_COMMON, DDN_ADDER_TREE, DDN_ACC, DDN_N };
+
+static const QaComponentDef ddn_comps[DDN_N] = {
+    QA_MEM_COMPONENTS,
+    [DDN_MULT] = {"mult", QA_CAT_DATAPATH, QA_SCOPE_PE, QA_PRIM_MULT,
+                  "one multiplier per lane: activation x weight at the datapath width"},
+    [DDN_ADDER_TREE] = {"adder_tree", QA_CAT_DATAPATH, QA_SCOPE_PE, QA_PRIM_ADDER_TREE,
+                        "reduces the PE's lanes products (2*dp-bit inputs) to one sum"},
+    [DDN_ACC] = {"acc", QA_CAT_ACCUMULATION, QA_SCOPE_PE, QA_PRIM_ACCUMULATOR,
+                 "adds the tree's sum into the filter's output (partial sum register)"},
 };
 
-static const QaParamDef ddn8_params[] = {
-    {"tiles", QA_PT_INT, 1, 1024, 16, "", "tiles working in lock-step on one activation brick"},
-    {"filters_per_tile", QA_PT_INT, 1, 1024, 16, "", "PE rows per tile, one filter each"},
-    {"lanes", QA_PT_INT, 1, 256, 32, "", "activation/weight pairs per PE per cycle (brick width)"},
-    {"datapath_bits", QA_PT_INT, 2, 16, 8, "bits", "multiplier operand width"},
-    {"acc_bits", QA_PT_INT, 16, 64, 32, "bits", "accumulator width"},
-    {"clock_mhz", QA_PT_REAL, 1, 10000, 606, "MHz", "clock frequency"},
-    QA_ONCHIP_PARAMS,
-    QA_DRAM_PARAMS,
-};
+/* A PE is one filter row of a tile: `lanes` dp x dp multipliers, an adder tree over the
+** lanes' products (2*dp-bit inputs) and an acc_bits accumulator. Per tile: `rows` PEs,
+** the SB (one row = every PE's lanes weights = rows x lanes x dp bits), NBin (one brick
+** of lanes x dp bits per access), NBout (one output per PE = rows x dp bits); per chip
+** the NM (one brick per access). The datapath is the same whatever the operands. */
+static void ddn_inventory(const QaArchConfig *cfg, int a_bits, int w_bits, QaInventory *inv) {
+  const QaDaDianNaoSpec *p = QA_SPEC(cfg, QaDaDianNaoSpec);
+  const QaArchSpec *s = &p->base;
+  int dp = p->datapath_bits;
+  (void)a_bits, (void)w_bits;
+  inv->tiles = s->tiles;
+  inv->pes_per_tile = s->rows;
+  inv->n_comp = DDN_N;
+  qaMemInventory(s, s->rows * s->lanes * dp, s->lanes * dp, s->rows * dp, inv);
+  inv->comp[DDN_MULT] = (QaComponent){.count = s->lanes, .bits_a = dp, .bits_b = dp};
+  inv->comp[DDN_ADDER_TREE] = (QaComponent){.count = 1, .bits_a = 2 * dp, .n = s->lanes};
+  inv->comp[DDN_ACC] = (QaComponent){.count = 1, .bits_a = s->acc_bits};
+}
+
+static int ddn_hw_bits(const QaArchConfig *cfg) { return QA_SPEC(cfg, QaDaDianNaoSpec)->datapath_bits; }
 
 struct QaExec {
   QaEngine e;
@@ -56,11 +86,12 @@ struct QaExec {
 };
 
 static double ddn_peak(const QaArchConfig *cfg) {
-  return (double)qaCfgInt(cfg, "tiles") * qaCfgInt(cfg, "filters_per_tile") * qaCfgInt(cfg, "lanes");
+  const QaArchSpec *s = &cfg->spec.base;
+  return (double)s->tiles * s->rows * s->lanes;
 }
 
 static int ddn_check(const QaArchConfig *cfg, const QaLayerJob *job, QaErr *err) {
-  int dp = qaCfgInt(cfg, "datapath_bits");
+  int dp = QA_SPEC(cfg, QaDaDianNaoSpec)->datapath_bits;
   if (job->a_bits > dp || job->w_bits > dp)
     return qaErrSet(err, QA_EUSER,
                     "layer '%s': %s has a %d-bit datapath and cannot run %d-bit activations x %d-bit "
@@ -74,11 +105,12 @@ static int ddn_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStat
   QaExec *ex = qaCalloc(1, sizeof *ex, err);
   if (!ex) return QA_EINTERNAL;
   ex->st = st;
-  ex->tiles = qaCfgInt(cfg, "tiles");
-  ex->fpt = qaCfgInt(cfg, "filters_per_tile");
-  ex->dp_bits = qaCfgInt(cfg, "datapath_bits");
-  ex->acc_bits = qaCfgInt(cfg, "acc_bits");
-  int rc = qaEngineInit(&ex->e, job, qaCfgInt(cfg, "lanes"), ex->tiles * ex->fpt, err);
+  const QaDaDianNaoSpec *p = QA_SPEC(cfg, QaDaDianNaoSpec);
+  ex->tiles = p->base.tiles;
+  ex->fpt = p->base.rows;
+  ex->dp_bits = p->datapath_bits;
+  ex->acc_bits = p->base.acc_bits;
+  int rc = qaEngineInit(&ex->e, job, p->base.lanes, ex->tiles * ex->fpt, err);
   if (rc) {
     free(ex);
     return rc;
@@ -95,7 +127,7 @@ static int ddn_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStat
   st->effectual_terms = -1;
   /* The weights of the layer are written into the SBs once (DRAM traffic is
   ** counted by the memory system). */
-  qaStatsAddAction(st, "sb", "write_bits", 0, 0, qaLayerWgtCount(l) * ex->dp_bits);
+  qaCount(st, QA_C_SB, QA_ACT_WRITE_BITS, qaLayerWgtCount(l) * ex->dp_bits);
   *out = ex;
   return QA_OK;
 }
@@ -111,9 +143,9 @@ static void count_chunk(QaExec *ex, const QaChunk *c) {
   int dp = ex->dp_bits;
   QaLayerStats *st = ex->st;
   st->n_steps += steps;
-  qaStatsAddAction(st, "mult", "op", dp, dp, steps * c->nf * e->lanes);
-  qaStatsAddAction(st, "adder_tree", "op", 2 * dp, 0, steps * c->nf);
-  qaStatsAddAction(st, "acc", "op", ex->acc_bits, 0, steps * c->nf);
+  qaCount(st, DDN_MULT, QA_ACT_OP, steps * c->nf * e->lanes);
+  qaCount(st, DDN_ADDER_TREE, QA_ACT_OP, steps * c->nf);
+  qaCount(st, DDN_ACC, QA_ACT_OP, steps * c->nf);
   qaEngineCountBuffers(st, steps * e->lanes * dp, tiles_active, steps * c->nf * e->lanes * dp,
                        windows * c->nf * dp);
 }
@@ -183,10 +215,11 @@ static void ddn_end(QaExec *ex, int64_t n_cycles) {
 
 static const QaEngine *ddn_engine(const QaExec *ex) { return &ex->e; }
 
-#define DDN_OPS                                                                                 \
-  .check = ddn_check, .begin = ddn_begin, .n_chunks = ddn_n_chunks, .run_chunk = ddn_run_chunk, \
-  .start_chunk = ddn_start_chunk, .tick = ddn_tick, .end = ddn_end, .peak_macs = ddn_peak,      \
-  .engine = ddn_engine
+#define DDN_OPS                                                                                           \
+  .spec_size = sizeof(QaDaDianNaoSpec), .comps = ddn_comps, .n_comps = DDN_N, .inventory = ddn_inventory, \
+  .hw_bits = ddn_hw_bits, .check = ddn_check, .begin = ddn_begin, .n_chunks = ddn_n_chunks,               \
+  .run_chunk = ddn_run_chunk, .start_chunk = ddn_start_chunk, .tick = ddn_tick, .end = ddn_end,           \
+  .peak_macs = ddn_peak, .engine = ddn_engine
 
 const QaArchDesc qaArchDaDianNao = {
     .name = "dadiannao",

@@ -160,10 +160,10 @@ void qaEnginePassDots(const QaEngine *e, const QaChunk *c, int acc_bits, int64_t
 
 void qaEngineCountBuffers(QaLayerStats *st, int64_t act_bits, int64_t tiles_active, int64_t sb_bits,
                           int64_t out_bits) {
-  qaStatsAddAction(st, "nm", "read_bits", 0, 0, act_bits);
-  qaStatsAddAction(st, "nbin", "write_bits", 0, 0, act_bits * tiles_active);
-  qaStatsAddAction(st, "nbin", "read_bits", 0, 0, act_bits * tiles_active);
-  qaStatsAddAction(st, "sb", "read_bits", 0, 0, sb_bits);
-  qaStatsAddAction(st, "nbout", "write_bits", 0, 0, out_bits);
-  qaStatsAddAction(st, "nm", "write_bits", 0, 0, out_bits);
+  qaCount(st, QA_C_NM, QA_ACT_READ_BITS, act_bits);
+  qaCount(st, QA_C_NBIN, QA_ACT_WRITE_BITS, act_bits * tiles_active);
+  qaCount(st, QA_C_NBIN, QA_ACT_READ_BITS, act_bits * tiles_active);
+  qaCount(st, QA_C_SB, QA_ACT_READ_BITS, sb_bits);
+  qaCount(st, QA_C_NBOUT, QA_ACT_WRITE_BITS, out_bits);
+  qaCount(st, QA_C_NM, QA_ACT_WRITE_BITS, out_bits);
 }

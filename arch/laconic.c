@@ -75,7 +75,56 @@
 #define HIST_N (2 * 17 + 2)    /* exponent sums 0..34 for |v| <= QA_TERMS_VMAX */
 #define PLANES_BYTES (4 << 20) /* weight-plane buffer of the loosely-timed outputs */
 
-static const QaParamDef lac_params[] = {QA_LACONIC_PARAM_ROWS};
+const char *const qaLaconicSyncNames[] = {"pe", "column", "tile", "grid", NULL};
+
+static const QaParam lac_params[] = {QA_LACONIC_PARAM_ROWS};
+
+const QaComponentDef qaLaconicComps[QA_LAC_N] = {
+    QA_MEM_COMPONENTS,
+    [QA_LAC_EXP_ADDER] = {"exp_adder", QA_CAT_DATAPATH, QA_SCOPE_PE, QA_PRIM_EXP_ADDER,
+                          "per lane: adds the activation and weight term exponents"},
+    [QA_LAC_DECODER] = {"onehot_decoder", QA_CAT_DATAPATH, QA_SCOPE_PE, QA_PRIM_DECODER,
+                        "per lane: the exponent sum as a one-hot position"},
+    [QA_LAC_HISTOGRAM] = {"histogram", QA_CAT_DATAPATH, QA_SCOPE_PE, QA_PRIM_HISTOGRAM,
+                          "counts the lanes' +1/-1 hits per position"},
+    [QA_LAC_SHIFTER] = {"shifter", QA_CAT_DATAPATH, QA_SCOPE_PE, QA_PRIM_SHIFTER,
+                        "shifts each position's count by its position"},
+    [QA_LAC_ADDER_TREE] = {"adder_tree", QA_CAT_DATAPATH, QA_SCOPE_PE, QA_PRIM_ADDER_TREE,
+                           "reduces the shifted counts"},
+    [QA_LAC_ACC] = {"acc", QA_CAT_ACCUMULATION, QA_SCOPE_PE, QA_PRIM_ACCUMULATOR,
+                    "accumulates the reduced sum into the output"},
+    [QA_LAC_ENCODER_A] = {"term_encoder_a", QA_CAT_DATAPATH, QA_SCOPE_TILE, QA_PRIM_TERM_ENCODER,
+                          "recodes every activation read into terms (one per lane per column)"},
+    [QA_LAC_ENCODER_W] = {"term_encoder_w", QA_CAT_DATAPATH, QA_SCOPE_TILE, QA_PRIM_TERM_ENCODER,
+                          "recodes every weight read into terms (one per lane per row)"},
+};
+
+/* A PE: per lane an exponent adder (e_a + e_w) and a one-hot decoder onto a + w + 1
+** positions; a histogram of that many counters (qaBitsFor(lanes) + 1 bits), the shifter
+** of the counts by position, an adder tree over the shifted counts and the accumulator.
+** A tile: rows x columns PEs plus a term encoder per lane at the NBin side (one per
+** column) and at the SB side (one per row). Built for max_bits-bit operands (2 x max_bits
+** + 1 positions: 33 at 16 bits); the memories hold max_bits-bit codes. */
+void qaLaconicInventory(const QaArchConfig *cfg, int a_bits, int w_bits, QaInventory *inv) {
+  const QaLaconicSpec *p = QA_SPEC(cfg, QaLaconicSpec);
+  const QaArchSpec *s = &p->base;
+  int mb = p->max_bits, positions = a_bits + w_bits + 1, counter = qaBitsFor(s->lanes) + 1;
+  int ea = qaBitsFor(a_bits), ew = qaBitsFor(w_bits);
+  inv->tiles = s->tiles;
+  inv->pes_per_tile = (int64_t)s->rows * s->columns;
+  inv->n_comp = QA_LAC_N;
+  qaMemInventory(s, s->rows * s->lanes * mb, s->columns * s->lanes * mb, s->rows * mb, inv);
+  inv->comp[QA_LAC_EXP_ADDER] = (QaComponent){.count = s->lanes, .bits_a = ea > ew ? ea : ew};
+  inv->comp[QA_LAC_DECODER] = (QaComponent){.count = s->lanes, .n = positions};
+  inv->comp[QA_LAC_HISTOGRAM] = (QaComponent){.count = 1, .bits_a = counter, .n = positions};
+  inv->comp[QA_LAC_SHIFTER] = (QaComponent){.count = 1, .bits_a = counter, .n = positions};
+  inv->comp[QA_LAC_ADDER_TREE] = (QaComponent){.count = 1, .bits_a = counter + positions, .n = positions};
+  inv->comp[QA_LAC_ACC] = (QaComponent){.count = 1, .bits_a = s->acc_bits};
+  inv->comp[QA_LAC_ENCODER_A] = (QaComponent){.count = (int64_t)s->columns * s->lanes, .bits_a = a_bits};
+  inv->comp[QA_LAC_ENCODER_W] = (QaComponent){.count = (int64_t)s->rows * s->lanes, .bits_a = w_bits};
+}
+
+int qaLaconicHwBits(const QaArchConfig *cfg) { return QA_SPEC(cfg, QaLaconicSpec)->max_bits; }
 
 /* One lane of the clocked PE array: the term lists of its current pair and progress. */
 typedef struct Lane {
@@ -119,23 +168,16 @@ struct QaExec {
   int64_t cy_eff, cy_pe;
 };
 
-/* Bits to hold the values 0..n. */
-static int bits_for(int n) {
-  int b = 1;
-  while ((1 << b) <= n) b++;
-  return b;
-}
-
 static int64_t mag(int32_t v) { return v < 0 ? -(int64_t)v : (int64_t)v; }
 
 double qaLaconicPeak(const QaArchConfig *cfg) {
-  return (double)qaCfgInt(cfg, "tiles") * qaCfgInt(cfg, "rows") * qaCfgInt(cfg, "columns") *
-         qaCfgInt(cfg, "lanes");
+  const QaArchSpec *s = &cfg->spec.base;
+  return (double)s->tiles * s->rows * s->columns * s->lanes;
 }
 
 int qaLaconicCheck(const QaArchConfig *cfg, const QaLayerJob *job, QaErr *err) {
   const char *name = job->layer->name, *arch = cfg->desc->name;
-  int mb = qaCfgInt(cfg, "max_bits");
+  int mb = QA_SPEC(cfg, QaLaconicSpec)->max_bits;
   if (job->a_bits < 1 || job->a_bits > mb || job->w_bits < 1 || job->w_bits > mb)
     return qaErrSet(err, QA_EUSER,
                     "layer '%s': %s (max_bits %d) runs 1..%d-bit codes, not %d-bit activations x %d-bit "
@@ -197,12 +239,13 @@ int qaLaconicBegin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStats 
   ex->st = st;
   ex->enc = job->encoder;
   ex->ttab = qaTermsTable(job->encoder);
-  ex->tiles = qaCfgInt(cfg, "tiles");
-  ex->rpt = qaCfgInt(cfg, "rows");
-  ex->cols = qaCfgInt(cfg, "columns");
-  ex->lanes = qaCfgInt(cfg, "lanes");
-  ex->sync = qaCfgInt(cfg, "sync");
-  ex->acc_bits = qaCfgInt(cfg, "acc_bits");
+  const QaLaconicSpec *sp = QA_SPEC(cfg, QaLaconicSpec);
+  ex->tiles = sp->base.tiles;
+  ex->rpt = sp->base.rows;
+  ex->cols = sp->base.columns;
+  ex->lanes = sp->base.lanes;
+  ex->sync = sp->sync;
+  ex->acc_bits = sp->base.acc_bits;
   ex->a_bits = job->a_bits;
   ex->w_bits = job->w_bits;
   ex->ld_img = ex->ld_pack = -1;
@@ -268,7 +311,7 @@ int qaLaconicBegin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStats 
   st->effectual_terms = 0;
   /* Weights are written into the weight memories once per layer (DRAM traffic is
   ** counted by the memory system). */
-  qaStatsAddAction(st, "sb", "write_bits", 0, 0, nw * job->w_bits);
+  qaCount(st, QA_C_SB, QA_ACT_WRITE_BITS, nw * job->w_bits);
   *out = ex;
   return QA_OK;
 }
@@ -329,18 +372,17 @@ static void count_chunk(QaExec *ex, const QaChunk *c, int64_t eff, int64_t pe_cy
   int64_t steps = ex->ngrp * ex->spw;  /* brick steps dispatched to the array */
   int64_t wsteps = ex->nwin * ex->spw; /* window x brick steps (activation bricks read) */
   int64_t tiles_active = (c->nf + ex->rpt - 1) / ex->rpt;
-  int ab = ex->a_bits, wb = ex->w_bits, lanes = e->lanes;
-  int positions = ab + wb + 1, counter_bits = bits_for(lanes) + 1;
+  int lanes = e->lanes;
   st->n_steps += steps;
   st->effectual_terms += eff;
-  qaStatsAddAction(st, "exp_adder", "op", bits_for(ab), bits_for(wb), eff);
-  qaStatsAddAction(st, "onehot_decoder", "op", positions, 0, eff);
-  qaStatsAddAction(st, "histogram", "op", positions, counter_bits, pe_cycles);
-  qaStatsAddAction(st, "shifter", "op", counter_bits, positions, pe_cycles);
-  qaStatsAddAction(st, "adder_tree", "op", counter_bits + positions, positions, pe_cycles);
-  qaStatsAddAction(st, "acc", "op", ex->acc_bits, 0, pe_cycles);
-  qaStatsAddAction(st, "term_encoder", "op", ab, 0, wsteps * lanes * tiles_active);
-  qaStatsAddAction(st, "term_encoder", "op", wb, 0, steps * c->nf * lanes);
+  qaCount(st, QA_LAC_EXP_ADDER, QA_ACT_OP, eff);
+  qaCount(st, QA_LAC_DECODER, QA_ACT_OP, eff);
+  qaCount(st, QA_LAC_HISTOGRAM, QA_ACT_OP, pe_cycles);
+  qaCount(st, QA_LAC_SHIFTER, QA_ACT_OP, pe_cycles);
+  qaCount(st, QA_LAC_ADDER_TREE, QA_ACT_OP, pe_cycles);
+  qaCount(st, QA_LAC_ACC, QA_ACT_OP, pe_cycles);
+  qaCount(st, QA_LAC_ENCODER_A, QA_ACT_OP, wsteps * lanes * tiles_active);
+  qaCount(st, QA_LAC_ENCODER_W, QA_ACT_OP, steps * c->nf * lanes);
   qaEngineCountBuffers(st, wsteps * lanes * e->a_store_bits, tiles_active,
                        steps * c->nf * lanes * e->w_store_bits, ex->nwin * c->nf * e->o_store_bits);
 }
@@ -678,6 +720,7 @@ const QaArchDesc qaArchLaconic = {
         "parameter",
     .params = lac_params,
     .n_params = (int)(sizeof lac_params / sizeof lac_params[0]),
+    .spec_size = sizeof(QaLaconicSpec),
     .check = qaLaconicCheck,
     QA_LACONIC_OPS,
 };

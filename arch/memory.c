@@ -7,28 +7,41 @@
 #include <stdlib.h>
 #include <string.h>
 
-int64_t qaMemPeriodPs(const QaArchConfig *cfg) { return llround(1e6 / qaCfgGet(cfg, "clock_mhz")); }
+int64_t qaMemPeriodPs(const QaArchConfig *cfg) { return llround(1e6 / cfg->spec.base.clock_mhz); }
+
+void qaMemInventory(const QaArchSpec *s, int sb_row_bits, int act_bits, int out_bits, QaInventory *inv) {
+  QaComponent *c = inv->comp;
+  c[QA_C_SB] =
+      (QaComponent){.count = 1, .capacity_bytes = (int64_t)s->mem.sb_kib * 1024, .access_bits = sb_row_bits};
+  c[QA_C_NBIN] =
+      (QaComponent){.count = 1, .capacity_bytes = (int64_t)s->mem.nbin_kib * 1024, .access_bits = act_bits};
+  c[QA_C_NBOUT] =
+      (QaComponent){.count = 1, .capacity_bytes = (int64_t)s->mem.nbout_kib * 1024, .access_bits = out_bits};
+  c[QA_C_NM] =
+      (QaComponent){.count = 1, .capacity_bytes = (int64_t)s->mem.nm_kib * 1024, .access_bits = act_bits};
+  c[QA_C_DRAM] = (QaComponent){.count = 1};
+}
 
 int qaMemPlanLayer(const QaArchConfig *cfg, const QaEngine *e, QaMemPlan *plan, QaErr *err) {
   const QaLayer *l = e->l;
   memset(plan, 0, sizeof *plan);
   plan->period_ps = qaMemPeriodPs(cfg);
-  /* Defaults of QA_DRAM_PARAMS and DaDianNao's memories for tables without them. */
-  plan->latency_ps = llround(qaCfgGetOr(cfg, "dram_latency_ns", 100) * 1e3);
-  plan->gbps = qaCfgGetOr(cfg, "dram_gbps", 25.6);
-  double sb_bits = qaCfgGetOr(cfg, "tiles", 16) * qaCfgGetOr(cfg, "sb_kib", 2048) * 8192.0;
-  double nm_bits = qaCfgGetOr(cfg, "nm_kib", 4096) * 8192.0;
+  const QaArchSpec *s = &cfg->spec.base;
+  plan->latency_ps = llround(s->mem.dram_latency_ns * 1e3);
+  plan->gbps = s->mem.dram_gbps;
+  double sb_bits = (double)s->tiles * s->mem.sb_kib * 8192.0;
+  double nm_bits = (double)s->mem.nm_kib * 8192.0;
   double w_bits = (double)qaLayerWgtCount(l) * e->w_store_bits;
   double a_bits = (double)qaLayerActCount(l) * e->a_store_bits + (double)qaLayerOutCount(l) * e->o_store_bits;
-  double dram_bits = qaCfgGetOr(cfg, "dram_gib", 8) * 8.0 * 1024 * 1024 * 1024;
+  double dram_bits = s->mem.dram_gib * 8.0 * 1024 * 1024 * 1024;
   if (w_bits + a_bits > dram_bits)
     return qaErrSet(err, QA_EUSER,
                     "layer '%s': weights and activations need %.3g GiB of DRAM but dram_gib is %g; "
                     "raise dram_gib or lower the batch",
-                    l->name, (w_bits + a_bits) / (8.0 * 1024 * 1024 * 1024), qaCfgGetOr(cfg, "dram_gib", 8));
+                    l->name, (w_bits + a_bits) / (8.0 * 1024 * 1024 * 1024), s->mem.dram_gib);
   plan->weights_on_chip = w_bits <= sb_bits;
   plan->acts_on_chip = a_bits <= nm_bits;
-  int resident = qaCfgGetOr(cfg, "weights_resident", 0) != 0;
+  int resident = s->mem.weights_resident != 0;
   plan->n_chunk = e->n_chunk;
   plan->chunks = qaCalloc((size_t)e->n_chunk, sizeof *plan->chunks, err);
   if (!plan->chunks) return QA_EINTERNAL;
@@ -92,6 +105,6 @@ int64_t qaMemStallCycles(const QaMemPlan *plan, const int64_t *chunk_cycles) {
 }
 
 void qaMemCountActions(const QaMemPlan *plan, QaLayerStats *st) {
-  if (plan->dram_read_bits) qaStatsAddAction(st, "dram", "read_bits", 0, 0, plan->dram_read_bits);
-  if (plan->dram_write_bits) qaStatsAddAction(st, "dram", "write_bits", 0, 0, plan->dram_write_bits);
+  qaCount(st, QA_C_DRAM, QA_ACT_READ_BITS, plan->dram_read_bits);
+  qaCount(st, QA_C_DRAM, QA_ACT_WRITE_BITS, plan->dram_write_bits);
 }

@@ -30,35 +30,45 @@
 extern "C" {
 #endif
 
-/* The on-chip memories every architecture has (DaDianNao's sizes by default). */
-#define QA_ONCHIP_PARAMS                                                                    \
-  {"sb_kib", QA_PT_INT, 1, 1 << 20, 2048, "KiB", "synapse buffer (weight eDRAM) per tile"}, \
-      {"nbin_kib", QA_PT_INT, 1, 1 << 20, 16, "KiB", "input neuron buffer per tile"},       \
-      {"nbout_kib", QA_PT_INT, 1, 1 << 20, 16, "KiB", "output neuron buffer per tile"}, {   \
-    "nm_kib", QA_PT_INT, 1, 1 << 22, 4096, "KiB", "central neuron memory (eDRAM)"           \
+/* Parameter rows of the memory system every architecture includes in its table
+** (DaDianNao's on-chip sizes by default), bound to QaArchSpec.mem. */
+#define QA_MEM_ROW(field, type, lo, hi, def, unit, help) \
+  { #field, type, lo, hi, def, unit, help, offsetof(QaArchSpec, mem.field), NULL, 0 }
+#define QA_ONCHIP_PARAMS                                                                                    \
+  QA_MEM_ROW(sb_kib, QA_PT_INT, 1, 1 << 20, 2048, "KiB", "weight memory (synapse buffer, eDRAM) per tile"), \
+      QA_MEM_ROW(nbin_kib, QA_PT_INT, 1, 1 << 20, 16, "KiB", "input activation buffer per tile"),           \
+      QA_MEM_ROW(nbout_kib, QA_PT_INT, 1, 1 << 20, 16, "KiB", "output buffer per tile"),                    \
+      QA_MEM_ROW(nm_kib, QA_PT_INT, 1, 1 << 22, 4096, "KiB", "central activation memory (eDRAM)")
+#define QA_DRAM_PARAMS                                                                                       \
+  QA_MEM_ROW(dram_gbps, QA_PT_REAL, 0, 1e6, 25.6, "GB/s",                                                    \
+             "off-chip bandwidth; 0 = ideal memory (assumed default: one DDR4-3200 x64 channel)"),           \
+      QA_MEM_ROW(dram_latency_ns, QA_PT_REAL, 0, 1e6, 100, "ns", "latency of each DRAM transfer (assumed)"), \
+      QA_MEM_ROW(dram_gib, QA_PT_REAL, 1e-9, 1e6, 8, "GiB",                                                  \
+                 "DRAM capacity: a layer's weights and activations must fit (assumed default)"),             \
+      QA_MEM_ROW(weights_resident, QA_PT_BOOL, 0, 1, 0, "",                                                  \
+                 "weights that fit on chip were loaded before the run (DaDianNao's premise): no DRAM reads")
+
+/* The component rows of the memory system (ids QA_C_SB .. QA_C_DRAM, hw.h): every
+** architecture's component table starts with them. SB and NM are eDRAM, NBin and
+** NBout SRAM, as in DaDianNao. */
+#define QA_MEM_COMPONENTS                                                                                    \
+  {"sb", QA_CAT_MEMORY, QA_SCOPE_TILE, QA_PRIM_EDRAM,                                                        \
+   "synapse buffer: the tile's weights; one row feeds every PE row of the tile"},                            \
+      {"nbin", QA_CAT_MEMORY, QA_SCOPE_TILE, QA_PRIM_SRAM,                                                   \
+       "input buffer: the activations broadcast to the tile's PEs"},                                         \
+      {"nbout", QA_CAT_MEMORY, QA_SCOPE_TILE, QA_PRIM_SRAM, "output buffer: the outputs of the tile's PEs"}, \
+      {"nm", QA_CAT_MEMORY, QA_SCOPE_CHIP, QA_PRIM_EDRAM,                                                    \
+       "central activation memory: layer inputs and outputs"},                                               \
+  {                                                                                                          \
+    "dram", QA_CAT_DRAM, QA_SCOPE_OFFCHIP, QA_PRIM_DRAM,                                                     \
+        "off-chip memory: weights, and activations that do not fit on chip (traffic planned by "             \
+        "arch/memory.c)"                                                                                     \
   }
 
-/* Parameter rows every architecture includes in its table. */
-#define QA_DRAM_PARAMS                                                                               \
-  {"dram_gbps",                                                                                      \
-   QA_PT_REAL,                                                                                       \
-   0,                                                                                                \
-   1e6,                                                                                              \
-   25.6,                                                                                             \
-   "GB/s",                                                                                           \
-   "off-chip bandwidth; 0 = ideal memory (assumed default: one DDR4-3200 x64 channel)"},             \
-      {"dram_latency_ns", QA_PT_REAL, 0, 1e6, 100, "ns", "latency of each DRAM transfer (assumed)"}, \
-      {"dram_gib",                                                                                   \
-       QA_PT_REAL,                                                                                   \
-       1e-9,                                                                                         \
-       1e6,                                                                                          \
-       8,                                                                                            \
-       "GiB",                                                                                        \
-       "DRAM capacity: a layer's weights and activations must fit (assumed default)"},               \
-  {                                                                                                  \
-    "weights_resident", QA_PT_BOOL, 0, 1, 0, "",                                                     \
-        "weights that fit on chip were loaded before the run (DaDianNao's premise): no DRAM reads"   \
-  }
+/* Size the memory-system components of *inv from the spec: one SB per tile read
+** SB_ROW_BITS at a time, one NBin per tile read one ACT_BITS brick at a time, one
+** NBout per tile written OUT_BITS at a time, the NM (ACT_BITS per access), and DRAM. */
+void qaMemInventory(const QaArchSpec *s, int sb_row_bits, int act_bits, int out_bits, QaInventory *inv);
 
 typedef struct QaMemChunk {
   int64_t in_bits;  /* DRAM bits to read before the chunk can start */

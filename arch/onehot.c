@@ -35,17 +35,64 @@
 
 /* ---- onehot-dadiannao ------------------------------------------------------------ */
 
-static const QaParamDef ohd_params[] = {
-    {"tiles", QA_PT_INT, 1, 1024, 16, "",
-     "tiles working in lock-step on one activation brick (as DaDianNao)"},
-    {"filters_per_tile", QA_PT_INT, 1, 1024, 16, "", "PE rows per tile, one filter each"},
-    {"lanes", QA_PT_INT, 1, 256, 16, "", "activation/weight pairs per PE per cycle (brick width)"},
-    {"max_bits", QA_PT_INT, 1, 16, 16, "bits", "widest one-hot code the exponent adders accept"},
-    {"acc_bits", QA_PT_INT, 16, 64, 48, "bits", "accumulator width (48 keeps 16-bit dot products exact)"},
-    {"clock_mhz", QA_PT_REAL, 1, 10000, 606, "MHz", "clock frequency (DaDianNao's 606 MHz at 28 nm)"},
+typedef struct QaOneHotSpec {
+  QaArchSpec base; /* rows: filters per tile */
+  int max_bits;    /* widest one-hot code the exponent adders accept (bits) */
+} QaOneHotSpec;
+
+static const QaParam ohd_params[] = {
+    QA_P_TILES(16, "tiles working in lock-step on one activation brick (as DaDianNao)"),
+    QA_P_ROWS(16, "PE rows per tile, one filter each"),
+    QA_P_LANES(16, "activation/weight pairs per PE per cycle (brick width)"),
+    {"max_bits", QA_PT_INT, 1, 16, 16, "bits", "widest one-hot code the exponent adders accept",
+     offsetof(QaOneHotSpec, max_bits), NULL, QA_PF_SIZED_BY_BITS},
+    QA_P_ACC_BITS(48, "accumulator width (48 keeps 16-bit dot products exact)"),
+    QA_P_CLOCK(606, "clock frequency (DaDianNao's 606 MHz at 28 nm)"),
     QA_ONCHIP_PARAMS,
     QA_DRAM_PARAMS,
 };
+
+enum { OHD_EXP_ADDER = QA_C_COMMON, OHD_DECODER, OHD_HISTOGRAM, OHD_ADDER_TREE, OHD_ACC, OHD_N };
+
+static const QaComponentDef ohd_comps[OHD_N] = {
+    QA_MEM_COMPONENTS,
+    [OHD_EXP_ADDER] = {"exp_adder", QA_CAT_DATAPATH, QA_SCOPE_PE, QA_PRIM_EXP_ADDER,
+                       "per lane: adds the activation and weight exponents"},
+    [OHD_DECODER] = {"onehot_decoder", QA_CAT_DATAPATH, QA_SCOPE_PE, QA_PRIM_DECODER,
+                     "per lane: the exponent sum as a one-hot position"},
+    [OHD_HISTOGRAM] = {"histogram", QA_CAT_DATAPATH, QA_SCOPE_PE, QA_PRIM_HISTOGRAM,
+                       "counts the lanes' +1/-1 hits per position"},
+    [OHD_ADDER_TREE] = {"adder_tree", QA_CAT_DATAPATH, QA_SCOPE_PE, QA_PRIM_ADDER_TREE,
+                        "reduces the counts, each shifted by its position (wiring)"},
+    [OHD_ACC] = {"acc", QA_CAT_ACCUMULATION, QA_SCOPE_PE, QA_PRIM_ACCUMULATOR,
+                 "accumulates the reduced sum into the output"},
+};
+
+/* Bits of a stored one-hot code of a `bits`-bit operand: zero flag, sign, exponent. */
+static int onehot_store_bits(int bits, int is_signed) { return 1 + is_signed + qaCeilLog2(bits); }
+
+/* A PE row: per lane an exponent adder and a one-hot decoder onto a + w - 1 positions; a
+** histogram, an adder tree over the positions and the accumulator (the shift by
+** position is in the tree's wiring: no shifter). Codes are stored as zero flag + sign +
+** exponent (2 + ceil(log2 max_bits) bits) in memories built for max_bits codes. */
+static void ohd_inventory(const QaArchConfig *cfg, int a_bits, int w_bits, QaInventory *inv) {
+  const QaOneHotSpec *p = QA_SPEC(cfg, QaOneHotSpec);
+  const QaArchSpec *s = &p->base;
+  int positions = a_bits + w_bits - 1, counter = qaBitsFor(s->lanes) + 1;
+  int code = onehot_store_bits(p->max_bits, 1);
+  int ea = qaBitsFor(a_bits - 1), ew = qaBitsFor(w_bits - 1);
+  inv->tiles = s->tiles;
+  inv->pes_per_tile = s->rows;
+  inv->n_comp = OHD_N;
+  qaMemInventory(s, s->rows * s->lanes * code, s->lanes * code, s->rows * code, inv);
+  inv->comp[OHD_EXP_ADDER] = (QaComponent){.count = s->lanes, .bits_a = ea > ew ? ea : ew};
+  inv->comp[OHD_DECODER] = (QaComponent){.count = s->lanes, .n = positions};
+  inv->comp[OHD_HISTOGRAM] = (QaComponent){.count = 1, .bits_a = counter, .n = positions};
+  inv->comp[OHD_ADDER_TREE] = (QaComponent){.count = 1, .bits_a = counter + positions, .n = positions};
+  inv->comp[OHD_ACC] = (QaComponent){.count = 1, .bits_a = s->acc_bits};
+}
+
+static int ohd_hw_bits(const QaArchConfig *cfg) { return QA_SPEC(cfg, QaOneHotSpec)->max_bits; }
 
 struct QaExec {
   QaEngine e;
@@ -62,23 +109,7 @@ struct QaExec {
   int64_t cy_eff;
 };
 
-static int bits_for(int n) {
-  int b = 1;
-  while ((1 << b) <= n) b++;
-  return b;
-}
-
-/* ceil(log2 n) for n >= 1 */
-static int clog2(int n) {
-  int b = 0;
-  while ((1 << b) < n) b++;
-  return b;
-}
-
 static int64_t mag(int32_t v) { return v < 0 ? -(int64_t)v : (int64_t)v; }
-
-/* Bits of a stored one-hot code of a `bits`-bit operand: zero flag, sign, exponent. */
-static int onehot_store_bits(int bits, int is_signed) { return 1 + is_signed + clog2(bits); }
 
 /* Index of the first code of v[n] that is not 0 or +-2^k, or -1. */
 static int64_t first_not_onehot(const int32_t *v, int64_t n) {
@@ -90,12 +121,13 @@ static int64_t first_not_onehot(const int32_t *v, int64_t n) {
 }
 
 static double ohd_peak(const QaArchConfig *cfg) {
-  return (double)qaCfgInt(cfg, "tiles") * qaCfgInt(cfg, "filters_per_tile") * qaCfgInt(cfg, "lanes");
+  const QaArchSpec *s = &cfg->spec.base;
+  return (double)s->tiles * s->rows * s->lanes;
 }
 
 static int ohd_check(const QaArchConfig *cfg, const QaLayerJob *job, QaErr *err) {
   const char *name = job->layer->name;
-  int mb = qaCfgInt(cfg, "max_bits");
+  int mb = QA_SPEC(cfg, QaOneHotSpec)->max_bits;
   if (job->a_bits < 1 || job->w_bits < 1 || job->a_bits > mb || job->w_bits > mb)
     return qaErrSet(err, QA_EUSER,
                     "layer '%s': onehot-dadiannao accepts one-hot codes of up to %d bits, not %d-bit "
@@ -140,13 +172,13 @@ static int ohd_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStat
   QaExec *ex = qaCalloc(1, sizeof *ex, err);
   if (!ex) return QA_EINTERNAL;
   ex->st = st;
-  ex->tiles = qaCfgInt(cfg, "tiles");
-  ex->fpt = qaCfgInt(cfg, "filters_per_tile");
-  ex->acc_bits = qaCfgInt(cfg, "acc_bits");
+  ex->tiles = cfg->spec.base.tiles;
+  ex->fpt = cfg->spec.base.rows;
+  ex->acc_bits = cfg->spec.base.acc_bits;
   ex->a_bits = job->a_bits;
   ex->w_bits = job->w_bits;
   ex->ld_img = ex->ld_pack = -1;
-  int rc = qaEngineInit(&ex->e, job, qaCfgInt(cfg, "lanes"), ex->tiles * ex->fpt, err);
+  int rc = qaEngineInit(&ex->e, job, cfg->spec.base.lanes, ex->tiles * ex->fpt, err);
   if (rc) {
     free(ex);
     return rc;
@@ -165,7 +197,7 @@ static int ohd_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStat
   st->macs = qaLayerMacs(l);
   st->effectual_terms = 0;
   /* DRAM traffic is counted by the memory system. */
-  qaStatsAddAction(st, "sb", "write_bits", 0, 0, qaLayerWgtCount(l) * e->w_store_bits);
+  qaCount(st, QA_C_SB, QA_ACT_WRITE_BITS, qaLayerWgtCount(l) * e->w_store_bits);
   *out = ex;
   return QA_OK;
 }
@@ -212,16 +244,14 @@ static void ohd_count(QaExec *ex, const QaChunk *c, int64_t eff) {
   int64_t steps = windows * qaEngineStepsPerWindow(e);
   int64_t tiles_active = (c->nf + ex->fpt - 1) / ex->fpt;
   int lanes = e->lanes;
-  int positions = ex->a_bits + ex->w_bits - 1, counter_bits = bits_for(lanes) + 1;
   int ab = e->a_store_bits, wb = e->w_store_bits, ob = e->o_store_bits;
   st->n_steps += steps;
   st->effectual_terms += eff;
-  qaStatsAddAction(st, "exp_adder", "op", bits_for(ex->a_bits - 1), bits_for(ex->w_bits - 1),
-                   steps * c->nf * lanes);
-  qaStatsAddAction(st, "onehot_decoder", "op", positions, 0, steps * c->nf * lanes);
-  qaStatsAddAction(st, "histogram", "op", positions, counter_bits, steps * c->nf);
-  qaStatsAddAction(st, "adder_tree", "op", counter_bits + positions, positions, steps * c->nf);
-  qaStatsAddAction(st, "acc", "op", ex->acc_bits, 0, steps * c->nf);
+  qaCount(st, OHD_EXP_ADDER, QA_ACT_OP, steps * c->nf * lanes);
+  qaCount(st, OHD_DECODER, QA_ACT_OP, steps * c->nf * lanes);
+  qaCount(st, OHD_HISTOGRAM, QA_ACT_OP, steps * c->nf);
+  qaCount(st, OHD_ADDER_TREE, QA_ACT_OP, steps * c->nf);
+  qaCount(st, OHD_ACC, QA_ACT_OP, steps * c->nf);
   qaEngineCountBuffers(st, steps * lanes * ab, tiles_active, steps * c->nf * lanes * wb,
                        windows * c->nf * ob);
 }
@@ -307,6 +337,11 @@ const QaArchDesc qaArchOneHotDaDianNao = {
         "instead of multipliers, one-hot codes only (pow2), 1 cycle per brick",
     .params = ohd_params,
     .n_params = (int)(sizeof ohd_params / sizeof ohd_params[0]),
+    .spec_size = sizeof(QaOneHotSpec),
+    .comps = ohd_comps,
+    .n_comps = OHD_N,
+    .inventory = ohd_inventory,
+    .hw_bits = ohd_hw_bits,
     .check = ohd_check,
     .begin = ohd_begin,
     .n_chunks = ohd_n_chunks,
@@ -323,11 +358,16 @@ const QaArchDesc qaArchOneHotDaDianNao = {
 
 /* ---- khot-laconic ---------------------------------------------------------------- */
 
-static const QaParamDef khl_params[] = {
+typedef struct QaKHotSpec {
+  QaLaconicSpec lac; /* the Laconic PE array */
+  int k_a, k_w;      /* most terms an activation / a weight may have */
+} QaKHotSpec;
+
+static const QaParam khl_params[] = {
     QA_LACONIC_PARAM_ROWS,
-    {"k_a", QA_PT_INT, 1, 8, 2, "",
-     "most terms an activation may have (checked); a lane costs <= k_a x k_w cycles"},
-    {"k_w", QA_PT_INT, 1, 8, 2, "", "most terms a weight may have (checked)"},
+    QA_P_FIELD(QaKHotSpec, k_a, QA_PT_INT, 1, 8, 2, "",
+               "most terms an activation may have (checked); a lane costs <= k_a x k_w cycles"),
+    QA_P_FIELD(QaKHotSpec, k_w, QA_PT_INT, 1, 8, 2, "", "most terms a weight may have (checked)"),
 };
 
 /* Index of the first code of v[n] with more than k terms, or -1; *terms out. */
@@ -345,7 +385,8 @@ static int khl_check(const QaArchConfig *cfg, const QaLayerJob *job, QaErr *err)
   int rc = qaLaconicCheck(cfg, job, err);
   if (rc) return rc;
   const char *name = job->layer->name, *enc = qaEncoderName(job->encoder);
-  int ka = qaCfgInt(cfg, "k_a"), kw = qaCfgInt(cfg, "k_w"), terms = 0;
+  const QaKHotSpec *p = QA_SPEC(cfg, QaKHotSpec);
+  int ka = p->k_a, kw = p->k_w, terms = 0;
   char qa[16], qw[16];
   if (ka == 1)
     snprintf(qa, sizeof qa, "pow2-u");
@@ -379,6 +420,7 @@ const QaArchDesc qaArchKHotLaconic = {
         "<= k_a x k_w cycles per lane, k checked against the data",
     .params = khl_params,
     .n_params = (int)(sizeof khl_params / sizeof khl_params[0]),
+    .spec_size = sizeof(QaKHotSpec),
     .check = khl_check,
     QA_LACONIC_OPS,
     .quant_a = "khot2-u",

@@ -53,24 +53,80 @@
 
 #include "arch/memory.h"
 
-static const QaParamDef pra_params[] = {
-    {"tiles", QA_PT_INT, 1, 1024, 16, "", "tiles working in lock-step on the same windows"},
-    {"filters_per_tile", QA_PT_INT, 1, 1024, 16, "", "PE rows per tile, one filter each"},
-    {"windows", QA_PT_INT, 1, 256, 16, "",
-     "PE columns per tile, one output window each (paper: 16 [unverified])"},
-    {"lanes", QA_PT_INT, 1, 256, 16, "", "activation/weight pairs per PE (brick width)"},
-    {"datapath_bits", QA_PT_INT, 2, 16, 16, "bits", "weight width (bit-parallel side)"},
-    {"first_stage_bits", QA_PT_INT, 0, 16, 2, "bits",
-     "per-lane first-stage shift width: a lane consumes an offset only within base .. base + "
-     "2^bits - 1 of its column's base (paper: 2 [unverified])"},
-    {"runahead", QA_PT_INT, 0, 256, 0, "steps",
-     "steps a column may run ahead of the slowest column of its tile (run-ahead registers); 0 = lock-step"},
-    {"acc_bits", QA_PT_INT, 16, 64, 48, "bits", "accumulator width (48 keeps 16-bit dot products exact)"},
-    {"clock_mhz", QA_PT_REAL, 1, 10000, 606, "MHz",
-     "clock frequency (assumed: DaDianNao's 606 MHz at 28 nm; the paper's own figure is not verified)"},
+typedef struct QaPragmaticSpec {
+  QaArchSpec base;      /* columns = PE columns per tile, one output window each */
+  int datapath_bits;    /* weight width (bits) */
+  int first_stage_bits; /* per-lane first-stage shift width (bits) */
+  int runahead;         /* steps a column may run ahead of the slowest (0 = lock-step) */
+} QaPragmaticSpec;
+
+static const QaParam pra_params[] = {
+    QA_P_TILES(16, "tiles working in lock-step on the same windows"),
+    QA_P_ROWS(16, "PE rows per tile, one filter each"),
+    QA_P_COLUMNS(16, "PE columns per tile, one output window each (paper: 16 [unverified])"),
+    QA_P_LANES(16, "activation/weight pairs per PE (brick width)"),
+    QA_P_FIELD(QaPragmaticSpec, datapath_bits, QA_PT_INT, 2, 16, 16, "bits",
+               "weight width (bit-parallel side)"),
+    QA_P_FIELD(QaPragmaticSpec, first_stage_bits, QA_PT_INT, 0, 16, 2, "bits",
+               "per-lane first-stage shift width: a lane consumes an offset only within base .. base + "
+               "2^bits - 1 of its column's base (paper: 2 [unverified])"),
+    QA_P_FIELD(QaPragmaticSpec, runahead, QA_PT_INT, 0, 256, 0, "steps",
+               "steps a column may run ahead of the slowest column of its tile (run-ahead registers); 0 = "
+               "lock-step"),
+    QA_P_ACC_BITS(48, "accumulator width (48 keeps 16-bit dot products exact)"),
+    QA_P_CLOCK(606,
+               "clock frequency (assumed: DaDianNao's 606 MHz at 28 nm; the paper's own figure is not "
+               "verified)"),
     QA_ONCHIP_PARAMS,
     QA_DRAM_PARAMS,
 };
+
+enum { PRA_SHIFTER = QA_C_COMMON, PRA_ADDER_TREE, PRA_SHIFTER2, PRA_ACC, PRA_RUNAHEAD, PRA_N };
+
+static const QaComponentDef pra_comps[PRA_N] = {
+    QA_MEM_COMPONENTS,
+    [PRA_SHIFTER] = {"shifter", QA_CAT_DATAPATH, QA_SCOPE_PE, QA_PRIM_SHIFTER,
+                     "first stage: shifts a lane's weight by its offset minus the base"},
+    [PRA_ADDER_TREE] = {"adder_tree", QA_CAT_DATAPATH, QA_SCOPE_PE, QA_PRIM_ADDER_TREE,
+                        "reduces the lanes' shifted weights"},
+    [PRA_SHIFTER2] = {"shifter2", QA_CAT_DATAPATH, QA_SCOPE_PE, QA_PRIM_SHIFTER,
+                      "second stage: shifts the tree's sum by the column's base offset"},
+    [PRA_ACC] = {"acc", QA_CAT_ACCUMULATION, QA_SCOPE_PE, QA_PRIM_ACCUMULATOR,
+                 "accumulates the shifted sum into the output"},
+    [PRA_RUNAHEAD] = {"runahead_reg", QA_CAT_MEMORY, QA_SCOPE_PE, QA_PRIM_REG_BANK,
+                      "run-ahead registers: weight bricks a column may run ahead with"},
+};
+
+/* First-stage shift amounts a lane can use with A_BITS-bit activations. */
+static int firstStageRange(const QaPragmaticSpec *p, int a_bits) {
+  int64_t win1 = (int64_t)1 << p->first_stage_bits;
+  return win1 < a_bits ? (int)win1 : a_bits;
+}
+
+/* A PE: per lane a first-stage shifter of the dp-bit weight by 0 .. range-1 (range =
+** min(2^first_stage_bits, a_bits)), an adder tree over the lanes (dp + range - 1 bits),
+** a second-stage shifter of the tree's sum by the column base (0 .. a_bits-1) and an
+** accumulator; with run-ahead, per PE a bank of `runahead` weight bricks. A tile:
+** columns x rows PEs; memories as Stripes'. The offset generators that recode
+** activations are not counted by the simulator and not listed. */
+static void pra_inventory(const QaArchConfig *cfg, int a_bits, int w_bits, QaInventory *inv) {
+  const QaPragmaticSpec *p = QA_SPEC(cfg, QaPragmaticSpec);
+  const QaArchSpec *s = &p->base;
+  int dp = p->datapath_bits, range = firstStageRange(p, a_bits);
+  int tree_in = dp + range - 1, lg = qaCeilLog2(s->lanes);
+  int64_t ra_bytes = (int64_t)p->runahead * s->lanes * dp / 8;
+  (void)w_bits;
+  inv->tiles = s->tiles;
+  inv->pes_per_tile = (int64_t)s->rows * s->columns;
+  inv->n_comp = PRA_N;
+  qaMemInventory(s, s->rows * s->lanes * dp, s->columns * s->lanes * 16, s->rows * dp, inv);
+  inv->comp[PRA_SHIFTER] = (QaComponent){.count = s->lanes, .bits_a = dp, .n = range};
+  inv->comp[PRA_ADDER_TREE] = (QaComponent){.count = 1, .bits_a = tree_in, .n = s->lanes};
+  inv->comp[PRA_SHIFTER2] = (QaComponent){.count = 1, .bits_a = tree_in + lg, .n = a_bits};
+  inv->comp[PRA_ACC] = (QaComponent){.count = 1, .bits_a = s->acc_bits};
+  inv->comp[PRA_RUNAHEAD] = (QaComponent){
+      .count = p->runahead > 0, .capacity_bytes = ra_bytes > 0 ? ra_bytes : 1, .access_bits = s->lanes * dp};
+}
 
 #define PRA_LANES_MAX 256
 
@@ -111,14 +167,14 @@ struct QaExec {
 };
 
 static double pra_peak(const QaArchConfig *cfg) {
-  return (double)qaCfgInt(cfg, "tiles") * qaCfgInt(cfg, "filters_per_tile") * qaCfgInt(cfg, "windows") *
-         qaCfgInt(cfg, "lanes") / 16.0;
+  const QaArchSpec *s = &cfg->spec.base;
+  return (double)s->tiles * s->rows * s->columns * s->lanes / 16.0;
 }
 
 /* Offsets beyond a_bits - 1 would not fit the offset encoding: every code must be
 ** representable (unsigned 0..2^p-1, or two's complement -2^(p-1)..2^(p-1)-1). */
 static int pra_check(const QaArchConfig *cfg, const QaLayerJob *job, QaErr *err) {
-  int dp = qaCfgInt(cfg, "datapath_bits");
+  int dp = QA_SPEC(cfg, QaPragmaticSpec)->datapath_bits;
   if (job->w_bits > dp)
     return qaErrSet(err, QA_EUSER,
                     "layer '%s': %s has %d-bit weights and cannot run %d-bit weights; lower --w-bits "
@@ -154,18 +210,19 @@ static int pra_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStat
   QaExec *ex = qaCalloc(1, sizeof *ex, err);
   if (!ex) return QA_EINTERNAL;
   ex->st = st;
-  ex->tiles = qaCfgInt(cfg, "tiles");
-  ex->fpt = qaCfgInt(cfg, "filters_per_tile");
-  ex->cols = qaCfgInt(cfg, "windows");
-  ex->dp_bits = qaCfgInt(cfg, "datapath_bits");
-  ex->acc_bits = qaCfgInt(cfg, "acc_bits");
-  ex->ra = qaCfgInt(cfg, "runahead");
-  ex->win1 = (int64_t)1 << qaCfgInt(cfg, "first_stage_bits");
+  const QaPragmaticSpec *sp = QA_SPEC(cfg, QaPragmaticSpec);
+  ex->tiles = sp->base.tiles;
+  ex->fpt = sp->base.rows;
+  ex->cols = sp->base.columns;
+  ex->dp_bits = sp->datapath_bits;
+  ex->acc_bits = sp->base.acc_bits;
+  ex->ra = sp->runahead;
+  ex->win1 = (int64_t)1 << sp->first_stage_bits;
   ex->a_bits = job->a_bits;
-  ex->s1_range = ex->win1 < ex->a_bits ? (int)ex->win1 : ex->a_bits;
+  ex->s1_range = firstStageRange(sp, job->a_bits);
   ex->pc = qaTermsTable(QA_ENC_POPCOUNT);
   ex->c_img = ex->c_pack = -1;
-  int rc = qaEngineInit(&ex->e, job, qaCfgInt(cfg, "lanes"), ex->tiles * ex->fpt, err);
+  int rc = qaEngineInit(&ex->e, job, sp->base.lanes, ex->tiles * ex->fpt, err);
   if (rc) {
     free(ex);
     return rc;
@@ -221,7 +278,7 @@ static int pra_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStat
   st->effectual_terms = 0;
   /* The weights of the layer are written into the SBs once (DRAM traffic is
   ** counted by the memory system). */
-  qaStatsAddAction(st, "sb", "write_bits", 0, 0, qaLayerWgtCount(l) * ex->dp_bits);
+  qaCount(st, QA_C_SB, QA_ACT_WRITE_BITS, qaLayerWgtCount(l) * ex->dp_bits);
   *out = ex;
   return QA_OK;
 }
@@ -359,18 +416,16 @@ static void count_chunk(QaExec *ex, const QaChunk *c) {
   int64_t col_steps = ex->n_win * ex->spw;
   int64_t act_bits = col_steps * L * ex->a_bits;
   int64_t tiles_active = (c->nf + ex->fpt - 1) / ex->fpt;
-  int tree_in = dp + ex->s1_range - 1, lg = 0;
-  while ((1 << lg) < L) lg++;
   st->n_steps += steps;
   for (int f = c->f0; f < c->f0 + c->nf; f++) st->effectual_terms += ex->eff_grp[f / e->kg];
-  qaStatsAddAction(st, "shifter", "op", dp, ex->s1_range, pe_cycles * L);
-  qaStatsAddAction(st, "adder_tree", "op", tree_in, 0, pe_cycles);
-  qaStatsAddAction(st, "shifter2", "op", tree_in + lg, ex->a_bits, pe_cycles);
-  qaStatsAddAction(st, "acc", "op", ex->acc_bits, 0, pe_cycles);
+  qaCount(st, PRA_SHIFTER, QA_ACT_OP, pe_cycles * L);
+  qaCount(st, PRA_ADDER_TREE, QA_ACT_OP, pe_cycles);
+  qaCount(st, PRA_SHIFTER2, QA_ACT_OP, pe_cycles);
+  qaCount(st, PRA_ACC, QA_ACT_OP, pe_cycles);
   qaEngineCountBuffers(st, act_bits, tiles_active, steps * c->nf * L * dp, ex->n_win * c->nf * dp);
   if (ex->ra > 0) {
-    qaStatsAddAction(st, "runahead_reg", "write_bits", 0, 0, col_steps * c->nf * L * dp);
-    qaStatsAddAction(st, "runahead_reg", "read_bits", 0, 0, col_steps * c->nf * L * dp);
+    qaCount(st, PRA_RUNAHEAD, QA_ACT_WRITE_BITS, col_steps * c->nf * L * dp);
+    qaCount(st, PRA_RUNAHEAD, QA_ACT_READ_BITS, col_steps * c->nf * L * dp);
   }
 }
 
@@ -510,6 +565,10 @@ const QaArchDesc qaArchPragmatic = {
         "16 windows x 16 lanes, two-stage shifting, optional run-ahead",
     .params = pra_params,
     .n_params = (int)(sizeof pra_params / sizeof pra_params[0]),
+    .spec_size = sizeof(QaPragmaticSpec),
+    .comps = pra_comps,
+    .n_comps = PRA_N,
+    .inventory = pra_inventory,
     .check = pra_check,
     .begin = pra_begin,
     .n_chunks = pra_n_chunks,

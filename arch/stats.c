@@ -1,35 +1,47 @@
 /*
-** stats.c - action-count table of a layer.
+** stats.c - names of action kinds and of the hardware vocabulary (stats.h, hw.h).
 */
 #include "arch/stats.h"
 
-#include <stdio.h>
 #include <string.h>
 
-int qaStatsAddAction(QaLayerStats *st, const char *component, const char *action, int a_bits, int w_bits,
-                     int64_t count) {
-  for (int i = 0; i < st->n_actions; i++) {
-    QaAction *a = &st->actions[i];
-    if (a->a_bits == a_bits && a->w_bits == w_bits && !strcmp(a->component, component) &&
-        !strcmp(a->action, action)) {
-      a->count += count;
-      return QA_OK;
-    }
-  }
-  if (st->n_actions >= QA_ACTIONS_MAX) return QA_EINTERNAL;
-  QaAction *a = &st->actions[st->n_actions++];
-  snprintf(a->component, sizeof a->component, "%s", component);
-  snprintf(a->action, sizeof a->action, "%s", action);
-  a->a_bits = a_bits;
-  a->w_bits = w_bits;
-  a->count = count;
-  return QA_OK;
+static const char *const kActNames[QA_ACT_COUNT] = {"op", "read_bits", "write_bits"};
+
+const char *qaActKindName(QaActKind k) { return (unsigned)k < QA_ACT_COUNT ? kActNames[k] : "?"; }
+
+int qaActKindParse(const char *name) {
+  for (int i = 0; i < QA_ACT_COUNT; i++)
+    if (!strcmp(kActNames[i], name)) return i;
+  return -1;
 }
 
-int64_t qaStatsGetAction(const QaLayerStats *st, const char *component, const char *action) {
-  int64_t t = 0;
-  for (int i = 0; i < st->n_actions; i++)
-    if (!strcmp(st->actions[i].component, component) && !strcmp(st->actions[i].action, action))
-      t += st->actions[i].count;
-  return t;
+int qaStatsHasActions(const QaLayerStats *st) {
+  for (int i = 0; i < QA_COMP_MAX; i++)
+    for (int a = 0; a < QA_ACT_COUNT; a++)
+      if (st->count[i][a]) return 1;
+  return 0;
+}
+
+int qaPrimIsStorage(QaPrim p) {
+  return p == QA_PRIM_SRAM || p == QA_PRIM_EDRAM || p == QA_PRIM_REGFILE || p == QA_PRIM_REG_BANK ||
+         p == QA_PRIM_DRAM;
+}
+
+const char *qaPrimName(QaPrim p) {
+  static const char *const n[QA_PRIM_COUNT] = {
+      "int_mult", "and_gates", "int_add",        "adder_tree", "accumulator", "counter",
+      "reg",      "exp_adder", "onehot_decoder", "histogram",  "shifter",     "term_encoder",
+      "sram",     "edram",     "regfile",        "reg_bank",   "dram"};
+  return (unsigned)p < QA_PRIM_COUNT ? n[p] : "?";
+}
+
+const char *qaScopeName(QaScope s) {
+  static const char *const n[] = {"PE", "tile", "chip", "offchip"};
+  return (unsigned)s < 4 ? n[s] : "?";
+}
+
+const char *qaCategoryName(QaCategory c) {
+  static const char *const n[QA_CAT_COUNT] = {"datapath", "accumulation", "registers",
+                                              "memory",   "dram",         "static"};
+  return (unsigned)c < QA_CAT_COUNT ? n[c] : "?";
 }

@@ -1,53 +1,54 @@
 /*
 ** stats.h - what a simulated layer produces: cycle counters and action counts.
 **
-** Simulators count, cost models price. An action is (component, action, a_bits,
-** w_bits, count): e.g. ("mult", "op", 16, 16, n) for n 16x16 multiplications, or
-** ("sb", "read_bits", 0, 0, n) for n bits read from the weight memory. The cost
-** model (models/) turns these counts into energy without re-simulating.
-** Action names carry their unit: "op" (operations), "read_bits", "write_bits".
+** Simulators count, cost models price. A kernel counts actions of its components by
+** typed id (hw.h): count[id][QA_ACT_OP] operations of a logic component, or
+** count[id][QA_ACT_READ_BITS] bits read from a memory. The widths an operation
+** happens at are not counted: they are the component's, as the architecture's
+** inventory sizes it for the layer's operand precisions, so the cost model
+** (models/price.h) can price the counts again without re-simulating. The table is
+** fixed-size: counting can never fail or overflow it.
 */
 #ifndef QA_STATS_H
 #define QA_STATS_H
 
-#include "base/qa.h"
+#include "arch/hw.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define QA_ACTIONS_MAX 48
-#define QA_COMP_MAX 24
-
-typedef struct QaAction {
-  char component[QA_COMP_MAX]; /* e.g. "mult", "adder_tree", "acc", "sb", "nbin", "nbout", "nm", "dram" */
-  char action[QA_COMP_MAX];    /* "op", "read_bits", "write_bits" */
-  int a_bits;                  /* operand width(s) for datapath actions, 0 for memories */
-  int w_bits;
-  int64_t count;
-} QaAction;
+/* What a count is of. */
+typedef enum QaActKind {
+  QA_ACT_OP = 0,     /* operations of a logic component (clocked updates of a register) */
+  QA_ACT_READ_BITS,  /* bits read from a memory */
+  QA_ACT_WRITE_BITS, /* bits written into a memory */
+  QA_ACT_COUNT
+} QaActKind;
 
 typedef struct QaLayerStats {
-  int64_t macs;             /* useful MACs of the layer */
-  int64_t n_cycles;         /* compute + stall cycles */
-  int64_t n_compute_cycles; /* cycles the datapath was busy or synchronising */
-  int64_t n_stall_cycles;   /* cycles waiting for memory */
-  int64_t n_steps;          /* brick steps dispatched */
-  double pe_util;           /* macs / (peak MACs per cycle * n_cycles), 0..1 */
-  int64_t effectual_terms;  /* term pairs / one-bits processed; -1 if not meaningful */
-  int outputs_verified;     /* 1 equal to the reference, 0 mismatch, -1 not checked */
-  int64_t n_mismatches;     /* outputs that differ from the reference */
-  int64_t acc_overflows;    /* outputs that do not fit the accumulator width */
-  int n_actions;
-  QaAction actions[QA_ACTIONS_MAX];
+  int64_t macs;                             /* useful MACs of the layer */
+  int64_t n_cycles;                         /* compute + stall cycles */
+  int64_t n_compute_cycles;                 /* cycles the datapath was busy or synchronising */
+  int64_t n_stall_cycles;                   /* cycles waiting for memory */
+  int64_t n_steps;                          /* brick steps dispatched */
+  double pe_util;                           /* macs / (peak MACs per cycle * n_cycles), 0..1 */
+  int64_t effectual_terms;                  /* term pairs / one-bits processed; -1 if not meaningful */
+  int outputs_verified;                     /* 1 equal to the reference, 0 mismatch, -1 not checked */
+  int64_t n_mismatches;                     /* outputs that differ from the reference */
+  int64_t acc_overflows;                    /* outputs that do not fit the accumulator width */
+  int64_t count[QA_COMP_MAX][QA_ACT_COUNT]; /* actions by component id and kind */
 } QaLayerStats;
 
-/* Add count to the (component, action, a_bits, w_bits) entry, creating it if new.
-** Returns QA_EINTERNAL if the table is full. */
-int qaStatsAddAction(QaLayerStats *st, const char *component, const char *action, int a_bits, int w_bits,
-                     int64_t count);
-/* Count of one action (0 if absent). */
-int64_t qaStatsGetAction(const QaLayerStats *st, const char *component, const char *action);
+/* Add n actions of kind `act` to component `id`. */
+static inline void qaCount(QaLayerStats *st, int id, QaActKind act, int64_t n) { st->count[id][act] += n; }
+
+/* "op", "read_bits", "write_bits"; qaActKindParse returns -1 for an unknown name. */
+const char *qaActKindName(QaActKind k);
+int qaActKindParse(const char *name);
+
+/* 1 if any action of the layer was counted. */
+int qaStatsHasActions(const QaLayerStats *st);
 
 #ifdef __cplusplus
 }

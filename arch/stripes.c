@@ -36,20 +36,57 @@
 
 #include "arch/memory.h"
 
-static const QaParamDef str_params[] = {
-    {"tiles", QA_PT_INT, 1, 1024, 16, "", "tiles working in lock-step on the same windows"},
-    {"filters_per_tile", QA_PT_INT, 1, 1024, 16, "", "SIP rows per tile, one filter each"},
-    {"windows", QA_PT_INT, 1, 256, 16, "",
-     "SIP columns per tile, one output window each (16 matches DaDianNao's 16-bit throughput "
-     "[unverified])"},
-    {"lanes", QA_PT_INT, 1, 256, 16, "", "activation/weight pairs per SIP (brick width)"},
-    {"datapath_bits", QA_PT_INT, 2, 16, 16, "bits", "weight width of the bit-parallel side of a SIP"},
-    {"acc_bits", QA_PT_INT, 16, 64, 48, "bits", "accumulator width (48 keeps 16-bit dot products exact)"},
-    {"clock_mhz", QA_PT_REAL, 1, 10000, 606, "MHz",
-     "clock frequency (assumed: DaDianNao's 606 MHz at 28 nm; the paper's own figure is not verified)"},
+typedef struct QaStripesSpec {
+  QaArchSpec base;   /* columns = SIP columns per tile, one output window each */
+  int datapath_bits; /* weight width of the bit-parallel side of a SIP (bits) */
+} QaStripesSpec;
+
+static const QaParam str_params[] = {
+    QA_P_TILES(16, "tiles working in lock-step on the same windows"),
+    QA_P_ROWS(16, "SIP rows per tile, one filter each"),
+    QA_P_COLUMNS(16,
+                 "SIP columns per tile, one output window each (16 matches DaDianNao's 16-bit throughput "
+                 "[unverified])"),
+    QA_P_LANES(16, "activation/weight pairs per SIP (brick width)"),
+    QA_P_FIELD(QaStripesSpec, datapath_bits, QA_PT_INT, 2, 16, 16, "bits",
+               "weight width of the bit-parallel side of a SIP"),
+    QA_P_ACC_BITS(48, "accumulator width (48 keeps 16-bit dot products exact)"),
+    QA_P_CLOCK(606,
+               "clock frequency (assumed: DaDianNao's 606 MHz at 28 nm; the paper's own figure is not "
+               "verified)"),
     QA_ONCHIP_PARAMS,
     QA_DRAM_PARAMS,
 };
+
+enum { STR_AND = QA_C_COMMON, STR_ADDER_TREE, STR_ACC, STR_N };
+
+static const QaComponentDef str_comps[STR_N] = {
+    QA_MEM_COMPONENTS,
+    [STR_AND] = {"and", QA_CAT_DATAPATH, QA_SCOPE_PE, QA_PRIM_AND_GATES,
+                 "one row of dp AND gates per lane: activation bit x bit-parallel weight"},
+    [STR_ADDER_TREE] = {"adder_tree", QA_CAT_DATAPATH, QA_SCOPE_PE, QA_PRIM_ADDER_TREE,
+                        "reduces the lanes' AND rows (dp-bit inputs)"},
+    [STR_ACC] = {"acc", QA_CAT_ACCUMULATION, QA_SCOPE_PE, QA_PRIM_ACCUMULATOR,
+                 "shift-accumulates the tree's sum, one activation bit per cycle"},
+};
+
+/* A PE is a serial inner-product unit (SIP): `lanes` rows of datapath_bits AND gates (1
+** activation bit x a bit-parallel weight), an adder tree over the lanes (dp-bit inputs)
+** and a shift-accumulator (the x2 shift is wiring). A tile: columns x rows SIPs;
+** memories as DaDianNao's, NBin/NM read one bit per lane per window column. */
+static void str_inventory(const QaArchConfig *cfg, int a_bits, int w_bits, QaInventory *inv) {
+  const QaStripesSpec *p = QA_SPEC(cfg, QaStripesSpec);
+  const QaArchSpec *s = &p->base;
+  int dp = p->datapath_bits;
+  (void)a_bits, (void)w_bits;
+  inv->tiles = s->tiles;
+  inv->pes_per_tile = (int64_t)s->rows * s->columns;
+  inv->n_comp = STR_N;
+  qaMemInventory(s, s->rows * s->lanes * dp, s->columns * s->lanes, s->rows * dp, inv);
+  inv->comp[STR_AND] = (QaComponent){.count = s->lanes, .n = dp};
+  inv->comp[STR_ADDER_TREE] = (QaComponent){.count = 1, .bits_a = dp, .n = s->lanes};
+  inv->comp[STR_ACC] = (QaComponent){.count = 1, .bits_a = s->acc_bits};
+}
 
 struct QaExec {
   QaEngine e;
@@ -71,14 +108,14 @@ struct QaExec {
 };
 
 static double str_peak(const QaArchConfig *cfg) {
-  return (double)qaCfgInt(cfg, "tiles") * qaCfgInt(cfg, "filters_per_tile") * qaCfgInt(cfg, "windows") *
-         qaCfgInt(cfg, "lanes") / 16.0;
+  const QaArchSpec *s = &cfg->spec.base;
+  return (double)s->tiles * s->rows * s->columns * s->lanes / 16.0;
 }
 
 /* The serial datapath sees exactly a_bits bits of each activation: every code must
 ** be representable (unsigned 0..2^p-1, or two's complement -2^(p-1)..2^(p-1)-1). */
 static int str_check(const QaArchConfig *cfg, const QaLayerJob *job, QaErr *err) {
-  int dp = qaCfgInt(cfg, "datapath_bits");
+  int dp = QA_SPEC(cfg, QaStripesSpec)->datapath_bits;
   if (job->w_bits > dp)
     return qaErrSet(err, QA_EUSER,
                     "layer '%s': %s has %d-bit weights and cannot run %d-bit weights; lower --w-bits "
@@ -93,14 +130,15 @@ static int str_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStat
   QaExec *ex = qaCalloc(1, sizeof *ex, err);
   if (!ex) return QA_EINTERNAL;
   ex->st = st;
-  ex->tiles = qaCfgInt(cfg, "tiles");
-  ex->fpt = qaCfgInt(cfg, "filters_per_tile");
-  ex->cols = qaCfgInt(cfg, "windows");
-  ex->dp_bits = qaCfgInt(cfg, "datapath_bits");
-  ex->acc_bits = qaCfgInt(cfg, "acc_bits");
+  const QaStripesSpec *sp = QA_SPEC(cfg, QaStripesSpec);
+  ex->tiles = sp->base.tiles;
+  ex->fpt = sp->base.rows;
+  ex->cols = sp->base.columns;
+  ex->dp_bits = sp->datapath_bits;
+  ex->acc_bits = sp->base.acc_bits;
   ex->p = job->a_bits;
   ex->a_signed = job->a_signed != 0;
-  int rc = qaEngineInit(&ex->e, job, qaCfgInt(cfg, "lanes"), ex->tiles * ex->fpt, err);
+  int rc = qaEngineInit(&ex->e, job, sp->base.lanes, ex->tiles * ex->fpt, err);
   if (rc) {
     free(ex);
     return rc;
@@ -129,7 +167,7 @@ static int str_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStat
   st->effectual_terms = -1;
   /* The weights of the layer are written into the SBs once (DRAM traffic is
   ** counted by the memory system). */
-  qaStatsAddAction(st, "sb", "write_bits", 0, 0, qaLayerWgtCount(l) * ex->dp_bits);
+  qaCount(st, QA_C_SB, QA_ACT_WRITE_BITS, qaLayerWgtCount(l) * ex->dp_bits);
   *out = ex;
   return QA_OK;
 }
@@ -153,9 +191,9 @@ static void count_chunk(QaExec *ex, const QaChunk *c) {
   int64_t act_bits = ex->n_win * ex->spw * L * ex->p;
   int64_t tiles_active = (c->nf + ex->fpt - 1) / ex->fpt;
   st->n_steps += steps;
-  qaStatsAddAction(st, "and", "op", 1, dp, sip_cycles * L);
-  qaStatsAddAction(st, "adder_tree", "op", dp, 0, sip_cycles);
-  qaStatsAddAction(st, "acc", "op", ex->acc_bits, 0, sip_cycles);
+  qaCount(st, STR_AND, QA_ACT_OP, sip_cycles * L);
+  qaCount(st, STR_ADDER_TREE, QA_ACT_OP, sip_cycles);
+  qaCount(st, STR_ACC, QA_ACT_OP, sip_cycles);
   qaEngineCountBuffers(st, act_bits, tiles_active, steps * c->nf * L * dp, ex->n_win * c->nf * dp);
 }
 
@@ -256,6 +294,10 @@ const QaArchDesc qaArchStripes = {
         "step costs the activation precision in cycles",
     .params = str_params,
     .n_params = (int)(sizeof str_params / sizeof str_params[0]),
+    .spec_size = sizeof(QaStripesSpec),
+    .comps = str_comps,
+    .n_comps = STR_N,
+    .inventory = str_inventory,
     .check = str_check,
     .begin = str_begin,
     .n_chunks = str_n_chunks,

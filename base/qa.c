@@ -114,4 +114,14 @@ double qaNowSeconds(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+#ifndef QA_SOURCE_DIR
+#define QA_SOURCE_DIR "."
+#endif
+
+void qaDataPath(const char *rel, char *out, size_t cap) {
+  const char *root = getenv("QASIM_DATA");
+  if (!root || !*root) root = QA_SOURCE_DIR;
+  snprintf(out, cap, "%s/%s", root, rel);
+}
+
 const char *qaVersion(void) { return QA_VERSION_STRING; }

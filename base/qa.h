@@ -56,6 +56,10 @@ void qaHashHex(uint64_t h, char out[17]);
 /* Monotonic wall clock in seconds. */
 double qaNowSeconds(void);
 
+/* Path of a data file shipped with qasim: REL (e.g. "models/tables/horowitz45.csv")
+** under $QASIM_DATA if set, else under the source tree qasim was built from. */
+void qaDataPath(const char *rel, char *out, size_t cap);
+
 /* Version string from `git describe` at configure time (or "unknown"). */
 const char *qaVersion(void);
 

@@ -17,26 +17,6 @@
 #define DEFAULT_COSTS "horowitz45"
 #define MAX_SETS 32
 
-/* Resolve --arch / --config / --set into *cfg (as `qasim run` does). */
-static int buildConfig(const char *arch, const char *config, const char **sets, int n_sets, QaArchConfig *cfg,
-                       QaErr *err) {
-  const QaArchDesc *d = NULL;
-  int rc = qaArchFind(arch ? arch : "dadiannao", &d, err);
-  if (rc) return rc;
-  qaCfgDefaults(d, cfg);
-  if (config && (rc = qaCfgLoadYaml(config, cfg, err))) return rc;
-  for (int i = 0; i < n_sets; i++) {
-    char name[64];
-    const char *eq = strchr(sets[i], '=');
-    if (!eq || eq == sets[i] || (size_t)(eq - sets[i]) >= sizeof name)
-      return qaErrSet(err, QA_EUSER, "--set '%s': expected NAME=VALUE", sets[i]);
-    memcpy(name, sets[i], (size_t)(eq - sets[i]));
-    name[eq - sets[i]] = 0;
-    if ((rc = qaCfgSetText(cfg, name, eq + 1, "--set", err))) return rc;
-  }
-  return QA_OK;
-}
-
 static const char *area_usage =
     "usage: qasim area [--arch NAME] [--config FILE] [--set NAME=VALUE]... [--bits N]\n"
     "                  [--costs NAME] [--dram TYPE]\n"
@@ -77,12 +57,9 @@ int qaCliArea(int argc, char **argv, QaErr *err) {
   long b = 16;
   if (bits && (rc = qaCliInt(bits, "--bits", 1, QA_BITS_MAX, &b, err))) return rc;
   QaArchConfig cfg;
-  if ((rc = buildConfig(arch, config, sets, n_sets, &cfg, err))) return rc;
   /* Designs sized by operand width (max_bits) take it from --bits unless set. */
-  for (int i = 0; bits && i < cfg.desc->n_params; i++)
-    if (!strcmp(cfg.desc->params[i].name, "max_bits") && !cfg.set[i]) {
-      if ((rc = qaCfgSetText(&cfg, "max_bits", bits, "--bits", err))) return rc;
-    }
+  QaArchRequest req = {arch, config, sets, n_sets, bits ? (int)b : 0};
+  if ((rc = qaArchResolve(&req, &cfg, err))) return rc;
   QaCostTable *t = NULL;
   QaComposition *cx = qaCalloc(1, sizeof *cx, err);
   if (!cx) return QA_EINTERNAL;

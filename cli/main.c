@@ -183,7 +183,8 @@ static int cmd_run(int argc, char **argv, const char *cmdline, QaErr *err) {
   const char *net = NULL, *arch = NULL, *config = NULL, *bits = NULL, *abits = NULL, *wbits = NULL;
   const char *qa = NULL, *qw = NULL, *enc = NULL, *seed = NULL, *zf = NULL, *dist = NULL, *timing = NULL;
   const char *db = NULL, *costs = NULL;
-  const char *pos[1];
+  const char *pos[1], *sets[QA_RUN_MAX_SETS];
+  int n_sets = 0;
   QaRunOptions o;
   qaRunDefaults(&o);
   QaCliOpt opts[] = {
@@ -196,7 +197,7 @@ static int cmd_run(int argc, char **argv, const char *cmdline, QaErr *err) {
       {"encoder", NULL, &enc},   {"seed", NULL, &seed},
       {"zero-frac", NULL, &zf},  {"wgt-dist", NULL, &dist},
       {"timing", NULL, &timing}, {"db", NULL, &db},
-      {"costs", NULL, &costs},   {"set", NULL, NULL, o.sets, &o.n_sets, QA_RUN_MAX_SETS},
+      {"costs", NULL, &costs},   {"set", NULL, NULL, sets, &n_sets, QA_RUN_MAX_SETS},
   };
   int rc = qaCliParse(argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 0, &n_pos, err);
   if (rc) return rc;
@@ -206,8 +207,10 @@ static int cmd_run(int argc, char **argv, const char *cmdline, QaErr *err) {
   }
   if (!net) return qaErrSet(err, QA_EUSER, "run: --net is required (e.g. --net resnet18; see `qasim nets`)");
   o.net = net;
-  if (arch) o.arch = arch;
-  o.arch_config = config;
+  o.arch.arch = arch;
+  o.arch.config = config;
+  o.arch.sets = sets;
+  o.arch.n_sets = n_sets;
   long v;
   if (bits) {
     if ((rc = qaCliInt(bits, "--bits", 1, QA_BITS_MAX, &v, err))) return rc;
@@ -243,10 +246,10 @@ static int cmd_run(int argc, char **argv, const char *cmdline, QaErr *err) {
   o.verify = !no_verify;
   o.db_path = no_store ? NULL : db ? db : QA_STORE_DEFAULT_PATH;
   o.command_line = cmdline;
-  o.out = stdout;
-  o.per_layer = !quiet;
+  QaRunPrinter pr = {stdout, !quiet, o.db_path, o.costs};
+  QaRunReporter rep = qaCliRunReporter(&pr);
   QaRunResult res;
-  return qaRunExecute(&o, &res, err);
+  return qaRunExecute(&o, &rep, &res, err);
 }
 
 /* ---- results / export ------------------------------------------------------------- */
@@ -316,12 +319,11 @@ static int bench_case(const char *arch, const char *net, int bits, QaRunResult *
     QaRunOptions o;
     QaErr e = {0, ""};
     qaRunDefaults(&o);
-    o.arch = arch;
+    o.arch.arch = arch;
     o.net = net;
     o.a_bits = o.w_bits = bits;
     o.db_path = NULL;
-    o.out = NULL;
-    int rc = qaRunExecute(&o, res, &e);
+    int rc = qaRunExecute(&o, NULL, res, &e);
     if (write(fd[1], &rc, sizeof rc) < 0 || write(fd[1], res, sizeof *res) < 0 ||
         write(fd[1], &e, sizeof e) < 0)
       _exit(2);

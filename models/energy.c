@@ -11,38 +11,47 @@
 void qaEnergyInit(QaEnergy *e, const QaComposition *cx) {
   memset(e, 0, sizeof *e);
   snprintf(e->costs, sizeof e->costs, "%s", cx->costs);
-  for (int i = 0; i < cx->n_comp && e->n_items < QA_ENERGY_ITEMS_MAX; i++) {
+  int ids[QA_COMP_MAX], n = qaComposeOrder(cx, ids);
+  for (int k = 0; k < n; k++) {
     QaEnergyItem *it = &e->item[e->n_items++];
-    snprintf(it->component, sizeof it->component, "%s", cx->comp[i].name);
-    it->category = cx->comp[i].category;
+    it->component = cx->comp[ids[k]].def->name;
+    it->id = ids[k];
+    it->category = cx->comp[ids[k]].def->category;
   }
-  if (cx->n_leak_known > 0 && e->n_items < QA_ENERGY_ITEMS_MAX) {
+  if (cx->n_leak_known > 0) {
     QaEnergyItem *it = &e->item[e->n_items++];
-    snprintf(it->component, sizeof it->component, "static");
+    it->component = "static";
+    it->id = -1;
     it->category = QA_CAT_STATIC;
     e->static_priced = 1;
   }
 }
 
-static int findItem(const QaEnergy *e, const char *component) {
-  for (int i = 0; i < e->n_items; i++)
-    if (!strcmp(e->item[i].component, component)) return i;
-  return -1;
-}
-
-int qaEnergyPriceLayer(const QaComposition *cx, const QaLayerStats *st, int batch, QaEnergy *out,
-                       QaErr *err) {
+int qaEnergyPriceLayer(const QaComposition *cx, const QaLayerStats *st, int a_bits, int w_bits, int batch,
+                       QaEnergy *out, QaErr *err) {
+  QaPricedComp price[QA_COMP_MAX];
   qaEnergyInit(out, cx);
-  if (!st || st->n_actions < 0 || st->n_actions > QA_ACTIONS_MAX)
-    return qaErrSet(err, QA_EINTERNAL, "qaEnergyPriceLayer: bad layer stats");
-  for (int i = 0; i < st->n_actions; i++) {
-    const QaAction *a = &st->actions[i];
+  int rc = qaComposePriceAt(cx, a_bits, w_bits, price, err);
+  if (rc) return rc;
+  int item_of[QA_COMP_MAX];
+  for (int i = 0; i < QA_COMP_MAX; i++) item_of[i] = -1;
+  for (int k = 0; k < out->n_items; k++)
+    if (out->item[k].id >= 0) item_of[out->item[k].id] = k;
+  for (int id = 0; id < QA_COMP_MAX; id++) {
+    const int64_t *n = st->count[id];
+    if (!n[QA_ACT_OP] && !n[QA_ACT_READ_BITS] && !n[QA_ACT_WRITE_BITS]) continue;
+    if (id >= cx->n_comp || item_of[id] < 0)
+      return qaErrSet(err, QA_EINTERNAL,
+                      "%s counts actions of component %d (%s), which this config does not build",
+                      cx->arch->name, id, id < cx->n_comp ? cx->arch->comps[id].name : "no such id");
+    const QaPricedComp *c = &price[id];
     double pj;
-    int rc = qaComposePriceAction(cx, a, &pj, NULL, err);
-    if (rc) return rc;
-    int k = findItem(out, a->component);
-    if (k < 0) return qaErrSet(err, QA_EINTERNAL, "qaEnergyPriceLayer: no item '%s'", a->component);
-    out->item[k].energy_pj += pj;
+    if (qaPrimIsStorage(c->def->prim))
+      pj = c->read_pj_per_bit * (double)n[QA_ACT_READ_BITS] +
+           c->write_pj_per_bit * (double)n[QA_ACT_WRITE_BITS];
+    else
+      pj = c->op.energy * (double)n[QA_ACT_OP];
+    out->item[item_of[id]].energy_pj += pj;
   }
   out->macs = st->macs;
   out->n_cycles = st->n_cycles;
@@ -50,7 +59,7 @@ int qaEnergyPriceLayer(const QaComposition *cx, const QaLayerStats *st, int batc
   if (out->static_priced) {
     /* 1 uW for 1 s = 1 uJ = 1e6 pJ */
     out->static_pj = cx->chip_leakage_uw * out->time_s * 1e6;
-    out->item[findItem(out, "static")].energy_pj = out->static_pj;
+    out->item[out->n_items - 1].energy_pj = out->static_pj;
   }
   for (int i = 0; i < out->n_items; i++) out->total_pj += out->item[i].energy_pj;
   out->batch = batch > 0 ? batch : 1;

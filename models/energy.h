@@ -22,10 +22,11 @@
 extern "C" {
 #endif
 
-#define QA_ENERGY_ITEMS_MAX (QA_COMPOSE_MAX + 1) /* every component + "static" */
+#define QA_ENERGY_ITEMS_MAX (QA_COMP_MAX + 1) /* every component + "static" */
 
 typedef struct QaEnergyItem {
-  char component[QA_COMP_MAX]; /* a composition component, or "static" */
+  const char *component; /* a component's name (static text of its architecture), or "static" */
+  int id;                /* its component id, -1 for static */
   QaCategory category;
   double energy_pj;
 } QaEnergyItem;
@@ -49,10 +50,12 @@ typedef struct QaEnergy {
 ** the table gives leakage). */
 void qaEnergyInit(QaEnergy *e, const QaComposition *cx);
 
-/* Price one layer: *out = the energy of every action in ST (plus static energy over
-** ST->n_cycles at the composition's clock). BATCH is the layer's images. An action the
-** composition cannot price is QA_EUSER naming architecture, component and action. */
-int qaEnergyPriceLayer(const QaComposition *cx, const QaLayerStats *st, int batch, QaEnergy *out, QaErr *err);
+/* Price one layer: *out = the energy of every action in ST, counted by component id and
+** priced at the layer's operand precisions A_BITS x W_BITS (qaComposePriceAt), plus
+** static energy over ST->n_cycles at the composition's clock. BATCH is the layer's images.
+** Actions of a component this config does not build are QA_EINTERNAL naming it. */
+int qaEnergyPriceLayer(const QaComposition *cx, const QaLayerStats *st, int a_bits, int w_bits, int batch,
+                       QaEnergy *out, QaErr *err);
 
 /* *acc += *layer (same composition). */
 void qaEnergyAdd(QaEnergy *acc, const QaEnergy *layer);

@@ -12,64 +12,24 @@
 
 int qaEnergyStoreLayer(QaStore *st, int64_t run_id, int layer_idx, const QaEnergy *e, QaErr *err) {
   for (int i = 0; i < e->n_items; i++) {
-    int rc = qaStoreAddEnergy(st, run_id, layer_idx, e->costs, e->item[i].component,
-                              e->item[i].energy_pj, err);
+    int rc =
+        qaStoreAddEnergy(st, run_id, layer_idx, e->costs, e->item[i].component, e->item[i].energy_pj, err);
     if (rc) return rc;
   }
   return QA_OK;
 }
 
-int qaEnergyStoreRun(QaStore *st, int64_t run_id, const QaEnergy *run, double area_mm2,
-                     QaErr *err) {
-  QaRunEnergyRecord rec = {run->costs,           run->total_pj,
-                           run->static_pj,       qaEnergyPjPerMac(run),
-                           qaEnergyPerInferencePj(run), area_mm2};
+int qaEnergyStoreRun(QaStore *st, int64_t run_id, const QaEnergy *run, double area_mm2, QaErr *err) {
+  QaRunEnergyRecord rec = {
+      run->costs, run->total_pj, run->static_pj, qaEnergyPjPerMac(run), qaEnergyPerInferencePj(run),
+      area_mm2};
   return qaStoreSetRunEnergy(st, run_id, &rec, err);
 }
 
 /* ---- re-pricing ------------------------------------------------------------------------------ */
 
-int qaEnergyConfigFromText(const char *text, QaArchConfig *cfg, QaErr *err) {
-  int rc = QA_OK, line_no = 0, have_arch = 0;
-  const char *p = text ? text : "";
-  while (*p) {
-    const char *nl = strchr(p, '\n');
-    size_t len = nl ? (size_t)(nl - p) : strlen(p);
-    char line[256], origin[64];
-    line_no++;
-    snprintf(origin, sizeof origin, "stored config line %d", line_no);
-    if (len >= sizeof line)
-      return qaErrSet(err, QA_EUSER, "%s: line too long", origin);
-    memcpy(line, p, len);
-    line[len] = 0;
-    p += len + (nl ? 1 : 0);
-    if (!line[0]) continue;
-    char *colon = strstr(line, ": ");
-    if (!colon || colon == line)
-      return qaErrSet(err, QA_EUSER, "%s: expected 'name: value', got '%s'", origin, line);
-    *colon = 0;
-    const char *key = line, *val = colon + 2;
-    if (!have_arch) {
-      const QaArchDesc *d;
-      if (strcmp(key, "arch"))
-        return qaErrSet(err, QA_EUSER, "%s: expected 'arch: NAME' first, got '%s'", origin, key);
-      if ((rc = qaArchFind(val, &d, err))) {
-        qaErrPrefix(err, "%s", origin);
-        return rc;
-      }
-      qaCfgDefaults(d, cfg);
-      have_arch = 1;
-      continue;
-    }
-    if ((rc = qaCfgSetText(cfg, key, val, origin, err))) return rc;
-  }
-  if (!have_arch) return qaErrSet(err, QA_EUSER, "stored config: empty (no 'arch: NAME')");
-  return QA_OK;
-}
-
-int qaEnergyPriceRun(QaStore *st, int64_t run_id, const QaCostTable *t,
-                     const QaComposeOptions *opt, QaEnergy *out, QaComposition *cx_out,
-                     QaErr *err) {
+int qaEnergyPriceRun(QaStore *st, int64_t run_id, const QaCostTable *t, const QaComposeOptions *opt,
+                     QaEnergy *out, QaComposition *cx_out, QaErr *err) {
   int rc, n_layers = 0;
   QaStoredRun *run = NULL;
   QaStoredLayer *layers = NULL;
@@ -83,22 +43,20 @@ int qaEnergyPriceRun(QaStore *st, int64_t run_id, const QaCostTable *t,
     goto end;
   }
   if ((rc = qaStoreGetRun(st, run_id, run, err))) goto end;
-  if ((rc = qaEnergyConfigFromText(run->arch_config, &cfg, err))) {
-    qaErrPrefix(err, "run %lld", (long long)run_id);
-    goto end;
-  }
-  snprintf(cfg.source, sizeof cfg.source, "run %lld", (long long)run_id);
+  char origin[64];
+  snprintf(origin, sizeof origin, "run %lld's stored config", (long long)run_id);
+  if ((rc = qaCfgFromText(run->arch_config, origin, &cfg, err))) goto end;
   QaComposeOptions o = {run->a_bits, run->w_bits, opt ? opt->dram_type : NULL};
   if ((rc = qaCompose(&cfg, t, &o, cx, err))) goto end;
-  if ((rc = qaStoreGetLayers(st, run_id, &layers, &n_layers, err))) goto end;
+  if ((rc = qaStoreGetLayers(st, run_id, cfg.desc, &layers, &n_layers, err))) goto end;
 
   /* Price everything first: an error writes nothing. */
   QaEnergy le;
   qaEnergyInit(out, cx);
   for (int i = 0; i < n_layers; i++) {
-    if ((rc = qaEnergyPriceLayer(cx, &layers[i].stats, layers[i].n, &le, err))) {
-      qaErrPrefix(err, "run %lld layer %d '%s'", (long long)run_id, layers[i].layer_idx,
-                  layers[i].name);
+    if ((rc = qaEnergyPriceLayer(cx, &layers[i].stats, layers[i].a_bits, layers[i].w_bits, layers[i].n, &le,
+                                 err))) {
+      qaErrPrefix(err, "run %lld layer %d '%s'", (long long)run_id, layers[i].layer_idx, layers[i].name);
       goto end;
     }
     qaEnergyAdd(out, &le);
@@ -106,7 +64,8 @@ int qaEnergyPriceRun(QaStore *st, int64_t run_id, const QaCostTable *t,
   if ((rc = qaStoreBeginPricing(st, run_id, cx->costs, err))) goto end;
   for (int i = 0; i < n_layers; i++) {
     /* priced again (cheap) rather than kept: one QaEnergy per layer is large */
-    if ((rc = qaEnergyPriceLayer(cx, &layers[i].stats, layers[i].n, &le, err)) ||
+    if ((rc = qaEnergyPriceLayer(cx, &layers[i].stats, layers[i].a_bits, layers[i].w_bits, layers[i].n, &le,
+                                 err)) ||
         (rc = qaEnergyStoreLayer(st, run_id, layers[i].layer_idx, &le, err))) {
       qaStoreAbortRun(st);
       goto end;
@@ -132,8 +91,8 @@ int qaEnergyFindBaseline(QaStore *st, int64_t run_id, const char *costs, int64_t
   if (!run) return QA_EINTERNAL;
   int rc = qaStoreGetRun(st, run_id, run, err);
   if (!rc)
-    rc = qaStoreFindRunEnergy(st, QA_BASELINE_ARCH, run->workload, run->workload_hash,
-                              run->a_bits, run->w_bits, costs, base_run_id, base_pj, err);
+    rc = qaStoreFindRunEnergy(st, QA_BASELINE_ARCH, run->workload, run->workload_hash, run->a_bits,
+                              run->w_bits, costs, base_run_id, base_pj, err);
   free(run);
   return rc;
 }
@@ -148,28 +107,29 @@ int qaEnergyPrintEfficiency(QaStore *st, const char *db_path, int64_t run_id, co
   if (!run) return QA_EINTERNAL;
   int rc = qaStoreGetRun(st, run_id, run, err);
   if (!rc)
-    rc = qaStoreFindRunEnergy(st, QA_BASELINE_ARCH, run->workload, run->workload_hash,
-                              run->a_bits, run->w_bits, e->costs, &base, &base_pj, err);
+    rc = qaStoreFindRunEnergy(st, QA_BASELINE_ARCH, run->workload, run->workload_hash, run->a_bits,
+                              run->w_bits, e->costs, &base, &base_pj, err);
   if (rc) goto end;
   if (base > 0 && e->total_pj > 0) {
-    fprintf(fp, "energy efficiency vs %s (run %lld, %.3f uJ per inference): %.3fx%s\n",
-            QA_BASELINE_ARCH, (long long)base, base_pj / (e->batch > 0 ? e->batch : 1) / 1e6,
-            base_pj / e->total_pj, base == run_id ? " (this run is the baseline)" : "");
+    fprintf(fp, "energy efficiency vs %s (run %lld, %.3f uJ per inference): %.3fx%s\n", QA_BASELINE_ARCH,
+            (long long)base, base_pj / (e->batch > 0 ? e->batch : 1) / 1e6, base_pj / e->total_pj,
+            base == run_id ? " (this run is the baseline)" : "");
   } else {
     char bits[48];
-    if (run->a_bits == run->w_bits) snprintf(bits, sizeof bits, "--bits %d", run->a_bits);
-    else snprintf(bits, sizeof bits, "--a-bits %d --w-bits %d", run->a_bits, run->w_bits);
+    if (run->a_bits == run->w_bits)
+      snprintf(bits, sizeof bits, "--bits %d", run->a_bits);
+    else
+      snprintf(bits, sizeof bits, "--a-bits %d --w-bits %d", run->a_bits, run->w_bits);
     const char *net = strcmp(run->workload_source, "builtin") ? run->workload_source : run->workload;
     fprintf(fp,
             "energy efficiency vs %s: no %s run of %s at a/w %d/%d bits priced with '%s' in %s; "
             "make one with `qasim run --arch %s --net %s %s --costs %s --db %s` (or price an "
             "existing one with `qasim price RUN --costs %s --db %s`)\n",
-            QA_BASELINE_ARCH, QA_BASELINE_ARCH, run->workload, run->a_bits, run->w_bits, e->costs,
-            db_path, QA_BASELINE_ARCH, net, bits, costs_arg, db_path, costs_arg, db_path);
+            QA_BASELINE_ARCH, QA_BASELINE_ARCH, run->workload, run->a_bits, run->w_bits, e->costs, db_path,
+            QA_BASELINE_ARCH, net, bits, costs_arg, db_path, costs_arg, db_path);
   }
   if (ferror(fp)) rc = qaErrSet(err, QA_EINTERNAL, "cannot write the energy efficiency");
 end:
   free(run);
   return rc;
 }
-

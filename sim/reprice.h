@@ -20,12 +20,7 @@ extern "C" {
 /* Store the items of one layer's energy in the open run (qaStoreAddEnergy). */
 int qaEnergyStoreLayer(QaStore *st, int64_t run_id, int layer_idx, const QaEnergy *e, QaErr *err);
 /* Store a run's totals (qaStoreSetRunEnergy) with chip area AREA_MM2. */
-int qaEnergyStoreRun(QaStore *st, int64_t run_id, const QaEnergy *run, double area_mm2,
-                     QaErr *err);
-
-/* Rebuild an architecture config from the text a run stored (qaCfgToYaml's "arch: NAME"
-** then "name: value" lines). QA_EUSER naming the line for anything else. */
-int qaEnergyConfigFromText(const char *text, QaArchConfig *cfg, QaErr *err);
+int qaEnergyStoreRun(QaStore *st, int64_t run_id, const QaEnergy *run, double area_mm2, QaErr *err);
 
 /* Re-price stored run RUN_ID with cost table T: rebuild its config, compose it
 ** (OPT->dram_type; the precisions come from the run), price every stored layer and
@@ -33,8 +28,8 @@ int qaEnergyConfigFromText(const char *text, QaArchConfig *cfg, QaErr *err);
 ** run's energy and *cx (may be NULL) the composition (it points to T). Errors: QA_EUSER
 ** for a missing run or anything qaCompose / qaEnergyPriceLayer reject; nothing is
 ** written then. */
-int qaEnergyPriceRun(QaStore *st, int64_t run_id, const QaCostTable *t,
-                     const QaComposeOptions *opt, QaEnergy *out, QaComposition *cx, QaErr *err);
+int qaEnergyPriceRun(QaStore *st, int64_t run_id, const QaCostTable *t, const QaComposeOptions *opt,
+                     QaEnergy *out, QaComposition *cx, QaErr *err);
 
 /* The baseline for stored run RUN_ID: the newest QA_BASELINE_ARCH run of the same workload
 ** and precisions priced with label COSTS. *base_run_id = 0 if there is none; *base_pj its

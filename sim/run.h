@@ -1,12 +1,25 @@
 /*
 ** run.h - one simulation run: a network on an architecture at given precisions.
 **
-** qaRunExecute resolves the network and the architecture config, opens the
-** results store, and streams the layers through the SystemC model: for each
-** layer it loads traced float values (.npy) or generates seeded synthetic ones,
-** quantizes them, executes the layer, checks the outputs against the integer
-** reference, prints a line and stores the layer row. The run row is committed at
-** the end, in the same transaction: an error or interruption stores nothing.
+** qaRunExecute is a pipeline of small stages:
+**   1. resolve   the network (built-in or YAML), the architecture config (qaArchResolve:
+**                name, config file, --set overrides), the quantizers and encoder (the
+**                resolved architecture's defaults unless given), the cost table and the
+**                composition that prices the run;
+**   2. per layer (streamed through the SystemC model, one layer in memory at a time):
+**                values (traced float .npy or seeded synthetic) -> quantize -> simulate
+**                -> verify against the integer reference -> price; the layer's record
+**                (counters, action counts, energy) is kept in memory;
+**   3. store     the whole run in one short transaction, after the simulation: a run
+**                that fails or is interrupted leaves nothing, and the database is never
+**                locked while simulating;
+**   4. compare   the energy efficiency against the newest baseline run in the store.
+** Progress and results go to an optional reporter (callbacks); the module prints
+** nothing. Options are validated here, once (callers pass what the user gave).
+**
+** SystemC allows one elaboration per process, so qaRunExecute can be called once per
+** process (a second call fails with QA_EINTERNAL); tools that run many design points
+** (bench, sweep) run each point in a child process.
 */
 #ifndef QA_RUN_H
 #define QA_RUN_H
@@ -14,7 +27,7 @@
 #include <stdio.h>
 
 #include "arch/arch.h"
-#include "base/qa.h"
+#include "models/energy.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -23,43 +36,77 @@ extern "C" {
 #define QA_RUN_MAX_SETS 32
 
 typedef struct QaRunOptions {
-  const char *net;         /* built-in name or YAML path */
-  const char *arch;        /* architecture name (ignored if config gives one) */
-  const char *arch_config; /* YAML config path or NULL */
-  int n_sets;
-  const char *sets[QA_RUN_MAX_SETS]; /* "name=value" parameter overrides */
-  int a_bits, w_bits;                /* default precisions (0: 16) */
-  const char *quant_a;               /* "auto" (unsigned if non-negative else sym) or a spec */
-  const char *quant_w;               /* default "sym-ch" */
-  const char *encoder;               /* default "booth4" */
-  uint64_t seed;                     /* synthetic values */
-  double act_zero_frac;              /* synthetic activations' zero fraction */
-  const char *wgt_dist;              /* "laplace" or "gauss" */
+  const char *net;      /* built-in name or YAML path */
+  QaArchRequest arch;   /* architecture name, config file, --set overrides */
+  int a_bits, w_bits;   /* default precisions (1..16) */
+  const char *quant_a;  /* NULL: the architecture's default, else "auto" (unsigned if
+                        ** non-negative, else sym); or a quantizer spec */
+  const char *quant_w;  /* NULL: the architecture's default, else "sym-ch" */
+  const char *encoder;  /* NULL: the architecture's default, else "booth4" */
+  uint64_t seed;        /* synthetic values */
+  double act_zero_frac; /* synthetic activations' zero fraction, 0..1 */
+  const char *wgt_dist; /* "laplace" or "gauss" */
   QaTiming timing;
   int verify;               /* compare with the reference (default 1) */
   const char *db_path;      /* NULL: do not store */
   const char *command_line; /* stored with the run */
-  FILE *out;                /* progress and summary, NULL for silence */
-  int per_layer;            /* print one line per layer */
-  const char *costs;        /* cost table pricing the run (default "horowitz45"; NULL
-                            ** or "none": not priced); see models/energy.h */
+  const char *costs;        /* cost table pricing the run (default "horowitz45"; NULL or "none":
+                            ** not priced); see models/energy.h */
 } QaRunOptions;
+
+/* What is about to run (stage 1's result), for the reporter. */
+typedef struct QaRunPlan {
+  const QaArchConfig *cfg;
+  const QaNet *net;
+  int a_bits, w_bits;
+  const char *quant_a, *quant_w, *encoder; /* canonical texts */
+  QaTiming timing;
+  const QaComposition *cx; /* NULL if not priced */
+} QaRunPlan;
+
+/* One finished layer. */
+typedef struct QaRunLayer {
+  int idx;
+  const QaLayer *layer;
+  int a_bits, w_bits;
+  const QaLayerStats *stats;
+  const QaEnergy *energy; /* NULL if not priced */
+} QaRunLayer;
 
 typedef struct QaRunResult {
   int64_t run_id; /* -1 if not stored */
   int n_layers;
   int64_t macs, n_cycles, n_stall_cycles;
-  double time_s, wall_s, sim_macs_per_s;
+  double time_s; /* simulated time at the clock */
+  double wall_s; /* host wall time of the simulation */
+  double sim_macs_per_s;
   int all_verified;
-  double energy_pj; /* priced energy of the run (0 if not priced) */
-  double pj_per_mac;
+  int verified;       /* 1 if outputs were checked */
   double util_cycles; /* sum of pe_util x n_cycles over layers */
+  double clock_mhz;
   char arch[QA_NAME_MAX];
   char net[QA_NAME_MAX];
+  /* energy (when priced) */
+  int priced;
+  QaEnergy energy;      /* the run */
+  double area_mm2;      /* chip area of the composition */
+  int64_t baseline_run; /* newest stored baseline run of the same workload and bits, 0 if none */
+  double baseline_pj;   /* its energy */
 } QaRunResult;
 
+/* Callbacks (any may be NULL); pointers are valid during the call only. */
+typedef struct QaRunReporter {
+  void *ctx;
+  void (*start)(void *ctx, const QaRunPlan *plan);
+  void (*layer)(void *ctx, const QaRunLayer *layer);
+  void (*done)(void *ctx, const QaRunPlan *plan, const QaRunResult *res);
+} QaRunReporter;
+
 void qaRunDefaults(QaRunOptions *opt);
-int qaRunExecute(const QaRunOptions *opt, QaRunResult *res, QaErr *err);
+/* Run OPT (see the stages above). *res gets the totals (also on error: partly filled).
+** Errors: QA_EUSER for anything the user gave (options, files, a layer the architecture
+** cannot run), naming the option, file or layer; QA_EINTERNAL otherwise. REP may be NULL. */
+int qaRunExecute(const QaRunOptions *opt, const QaRunReporter *rep, QaRunResult *res, QaErr *err);
 
 #ifdef __cplusplus
 }

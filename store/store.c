@@ -196,7 +196,7 @@ static const char *const stmtSql[S_COUNT] = {
         " macs, n_cycles, workload_source FROM run WHERE run_id = :run_id",
     [S_GET_LAYERS] =
         "SELECT layer_idx, name, n, macs, n_cycles, n_compute_cycles, n_stall_cycles, n_steps,"
-        " pe_util, effectual_terms, outputs_verified, n_mismatches, acc_overflows"
+        " pe_util, effectual_terms, outputs_verified, n_mismatches, acc_overflows, a_bits, w_bits"
         " FROM layer WHERE run_id = :run_id ORDER BY layer_idx",
     [S_GET_ACTIONS] =
         "SELECT layer_idx, component, action, a_bits, w_bits, count FROM action"
@@ -215,6 +215,7 @@ struct QaStore {
   sqlite3_stmt *stmt[S_COUNT]; /* prepared once, reused */
   int run_open;                /* 1 between BeginRun and Finish/Abort */
   int64_t run_id;              /* the open run */
+  const QaArchDesc *run_arch;  /* its architecture: names the component ids of its counts */
   int query_denied;            /* set by the qaStoreQuery authorizer */
 };
 
@@ -518,9 +519,14 @@ int qaStoreBeginRun(QaStore *st, const QaRunInfo *info, int64_t *run_id, QaErr *
     return qaErrSet(err, QA_EINTERNAL, "%s: qaStoreBeginRun: run %lld is still open", st->path,
                     (long long)st->run_id);
   *run_id = 0;
+  const QaArchDesc *arch = NULL;
+  if (qaArchFind(info->arch, &arch, NULL) != QA_OK)
+    return qaErrSet(err, QA_EINTERNAL, "qaStoreBeginRun: unknown architecture '%s'",
+                    info->arch ? info->arch : "");
   if ((rc = stepDone(st, st->stmt[S_BEGIN], err))) return rc;
   st->run_open = 1;
   st->run_id = 0;
+  st->run_arch = arch;
 
   sqlite3_stmt *s = st->stmt[S_INSERT_RUN];
   int64_t seed_bits;
@@ -558,9 +564,9 @@ int qaStoreAddLayer(QaStore *st, int64_t run_id, const QaLayerRecord *rec, QaErr
   }
   const QaLayer *l = rec->layer;
   const QaLayerStats *ls = rec->stats;
-  if (ls->n_actions < 0 || ls->n_actions > QA_ACTIONS_MAX) {
-    rc = qaErrSet(err, QA_EINTERNAL, "%s: qaStoreAddLayer: layer %s has %d actions", st->path, l->name,
-                  ls->n_actions);
+  const QaArchDesc *arch = st->run_arch;
+  if (!arch) {
+    rc = qaErrSet(err, QA_EINTERNAL, "%s: qaStoreAddLayer: the run's architecture is unknown", st->path);
     goto end;
   }
 
@@ -600,18 +606,27 @@ int qaStoreAddLayer(QaStore *st, int64_t run_id, const QaLayerRecord *rec, QaErr
   bindI64(s, ":acc_overflows", ls->acc_overflows, &src);
   if ((rc = bindsDone(st, s, src, err))) goto end;
 
+  /* One row per counted (component, action); the widths are the component's, as the
+  ** architecture sizes it for the layer's a_bits / w_bits (columns a_bits, w_bits are 0). */
   s = st->stmt[S_INSERT_ACTION];
-  for (int i = 0; i < ls->n_actions; i++) {
-    const QaAction *a = &ls->actions[i];
-    bindI64(s, ":run_id", run_id, &src);
-    bindI64(s, ":layer_idx", rec->layer_idx, &src);
-    bindText(s, ":component", a->component, &src);
-    bindText(s, ":action", a->action, &src);
-    bindI64(s, ":a_bits", a->a_bits, &src);
-    bindI64(s, ":w_bits", a->w_bits, &src);
-    bindI64(s, ":count", a->count, &src);
-    if ((rc = bindsDone(st, s, src, err))) goto end;
-  }
+  for (int id = 0; id < QA_COMP_MAX; id++)
+    for (int act = 0; act < QA_ACT_COUNT; act++) {
+      int64_t n = ls->count[id][act];
+      if (!n) continue;
+      if (id >= arch->n_comps) {
+        rc = qaErrSet(err, QA_EINTERNAL, "%s: layer %s counts component id %d, which %s does not have",
+                      st->path, l->name, id, arch->name);
+        goto end;
+      }
+      bindI64(s, ":run_id", run_id, &src);
+      bindI64(s, ":layer_idx", rec->layer_idx, &src);
+      bindText(s, ":component", arch->comps[id].name, &src);
+      bindText(s, ":action", qaActKindName((QaActKind)act), &src);
+      bindI64(s, ":a_bits", 0, &src);
+      bindI64(s, ":w_bits", 0, &src);
+      bindI64(s, ":count", n, &src);
+      if ((rc = bindsDone(st, s, src, err))) goto end;
+    }
 end:
   if (rc) {
     qaErrPrefix(err, "layer %d", rec ? rec->layer_idx : -1);
@@ -796,7 +811,8 @@ static int64_t colI64OrMinus1(sqlite3_stmt *s, int col) {
   return sqlite3_column_type(s, col) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, col);
 }
 
-int qaStoreGetLayers(QaStore *st, int64_t run_id, QaStoredLayer **layers, int *n_layers, QaErr *err) {
+int qaStoreGetLayers(QaStore *st, int64_t run_id, const QaArchDesc *arch, QaStoredLayer **layers,
+                     int *n_layers, QaErr *err) {
   int rc = QA_OK, src = SQLITE_OK, n = 0, cap = 0;
   QaStoredLayer *ls = NULL;
   sqlite3_stmt *s = NULL;
@@ -835,6 +851,8 @@ int qaStoreGetLayers(QaStore *st, int64_t run_id, QaStoredLayer **layers, int *n
     ps->outputs_verified = (int)colI64OrMinus1(s, 10);
     ps->n_mismatches = sqlite3_column_int64(s, 11);
     ps->acc_overflows = sqlite3_column_int64(s, 12);
+    l->a_bits = sqlite3_column_int(s, 13);
+    l->w_bits = sqlite3_column_int(s, 14);
   }
   if (src != SQLITE_DONE) {
     rc = sqlErr(st, err, src, sqlite3_sql(s));
@@ -855,19 +873,21 @@ int qaStoreGetLayers(QaStore *st, int64_t run_id, QaStoredLayer **layers, int *n
     int idx = sqlite3_column_int(s, 0);
     while (k < n && ls[k].layer_idx < idx) k++;
     if (k == n || ls[k].layer_idx != idx) continue; /* cannot happen: foreign key */
-    QaLayerStats *ps = &ls[k].stats;
-    if (ps->n_actions == QA_ACTIONS_MAX) {
-      rc = qaErrSet(err, QA_EUSER, "run %lld in %s: layer %d has more than %d actions", (long long)run_id,
-                    st->path, idx, QA_ACTIONS_MAX);
+    char comp[64], act[32];
+    colCopy(comp, sizeof comp, s, 1);
+    colCopy(act, sizeof act, s, 2);
+    int id = -1, kind = qaActKindParse(act);
+    for (int i = 0; i < arch->n_comps; i++)
+      if (!strcmp(arch->comps[i].name, comp)) id = i;
+    if (id < 0 || kind < 0 || sqlite3_column_int(s, 3) || sqlite3_column_int(s, 4)) {
+      rc =
+          qaErrSet(err, QA_EUSER,
+                   "run %lld in %s: layer %d has action '%s' of component '%s', which %s does not count (the "
+                   "run was stored by an older qasim); run it again",
+                   (long long)run_id, st->path, idx, act, comp, arch->name);
       goto end;
     }
-    QaAction *a = &ps->actions[ps->n_actions++];
-    memset(a, 0, sizeof *a);
-    colCopy(a->component, sizeof a->component, s, 1);
-    colCopy(a->action, sizeof a->action, s, 2);
-    a->a_bits = sqlite3_column_int(s, 3);
-    a->w_bits = sqlite3_column_int(s, 4);
-    a->count = sqlite3_column_int64(s, 5);
+    ls[k].stats.count[id][kind] += sqlite3_column_int64(s, 5);
   }
   if (src != SQLITE_DONE) rc = sqlErr(st, err, src, sqlite3_sql(s));
 end:

@@ -19,6 +19,7 @@
 
 #include <stdio.h>
 
+#include "arch/arch.h"
 #include "workloads/layer.h"
 #include "base/qa.h"
 #include "arch/stats.h"
@@ -131,14 +132,17 @@ int qaStoreGetRun(QaStore *st, int64_t run_id, QaStoredRun *out, QaErr *err);
 typedef struct QaStoredLayer {
   int layer_idx;
   char name[QA_NAME_MAX];
-  int n; /* batch (images) */
+  int n;              /* batch (images) */
+  int a_bits, w_bits; /* the layer's operand precisions */
   QaLayerStats stats;
 } QaStoredLayer;
 
-/* Read every layer of RUN_ID in layer order. *layers is malloc'ed (free it; NULL when
-** *n_layers is 0). QA_EUSER if the run does not exist or a layer has more actions than
-** QA_ACTIONS_MAX. */
-int qaStoreGetLayers(QaStore *st, int64_t run_id, QaStoredLayer **layers, int *n_layers, QaErr *err);
+/* Read every layer of RUN_ID in layer order, its action counts by component id of ARCH
+** (the run's architecture). *layers is malloc'ed (free it; NULL when *n_layers is 0).
+** QA_EUSER if the run does not exist or has an action ARCH does not count (a run
+** stored by an older qasim). */
+int qaStoreGetLayers(QaStore *st, int64_t run_id, const QaArchDesc *arch, QaStoredLayer **layers,
+                     int *n_layers, QaErr *err);
 
 /* The newest run of ARCH on workload (WORKLOAD, WORKLOAD_HASH) at A_BITS/W_BITS that has a
 ** run_energy row with label COSTS: *run_id and its *energy_pj, or *run_id = 0 if none. */

@@ -5,10 +5,12 @@
 **  - the chip leakage of DaDianNao worked by hand with a table that gives leakage;
 **  - every registered architecture has a composition that prices with horowitz45;
 **  - monotonicity: more tiles / lanes / a wider datapath / a bigger buffer -> more area;
-**  - actions counted at other widths are re-priced at the action's widths;
-**  - errors: an unknown component or action names arch, component and action; a
-**    normalised table, an Accelergy table lacking int_mult, a bad DRAM type and an
-**    architecture without a composition are clear QA_EUSER errors.
+**  - a layer's actions are priced at the layer's operand widths (qaComposePriceAt);
+**  - every registered architecture's tables are consistent (issue 7): the memory
+**    system's component ids first, unique names, parameter rows inside the spec;
+**  - errors: a normalised table, an Accelergy table lacking int_mult and a bad DRAM
+**    type are clear QA_EUSER errors; counting a component the config does not build
+**    is an internal error.
 */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -17,6 +19,7 @@
 
 #include "arch/arch.h"
 #include "models/compose.h"
+#include "models/energy.h"
 #include "costtest.h"
 #include "qatest.h"
 
@@ -32,6 +35,12 @@ static void config(const char *arch, QaArchConfig *cfg) {
 static void set(QaArchConfig *cfg, const char *k, const char *v) {
   QaErr err = {0, ""};
   CHECK_MSG(qaCfgSetText(cfg, k, v, "test", &err) == QA_OK, "%s", err.msg);
+}
+
+/* The component called NAME, or NULL. */
+static const QaPricedComp *find(const QaComposition *cx, const char *name) {
+  int id = qaComposeFind(cx, name);
+  return id >= 0 ? &cx->comp[id] : NULL;
 }
 
 static int compose(const QaArchConfig *cfg, const QaCostTable *t, QaComposition *cx, QaErr *err) {
@@ -98,56 +107,37 @@ static void testDaDianNaoByHand(const QaCostTable *h) {
   CHECK_EQ_I64(cx.pes_per_tile, 16);
 
   /* Energy per action */
-  const QaComponent *c = qaComposeFind(&cx, "mult");
-  CHECK(c && c->count == 16 && c->scope == QA_SCOPE_PE && near(c->op.energy, mul16e));
+  const QaPricedComp *c = find(&cx, "mult");
+  CHECK(c && c->size.count == 16 && c->def->scope == QA_SCOPE_PE && near(c->op.energy, mul16e));
   CHECK(c && strstr(c->rows, "int_mult line") && strstr(c->rows, "(exact)"));
   CHECK(c && !strcmp(c->what, "int_mult(16x16)"));
-  c = qaComposeFind(&cx, "adder_tree");
-  CHECK(c && c->n == 16 && c->bits_a == 32 && near(c->op.energy, tree_e));
-  c = qaComposeFind(&cx, "acc");
-  CHECK(c && near(c->op.energy, acc_e) && c->category == QA_CAT_ACCUMULATION);
+  c = find(&cx, "adder_tree");
+  CHECK(c && c->size.n == 16 && c->size.bits_a == 32 && near(c->op.energy, tree_e));
+  c = find(&cx, "acc");
+  CHECK(c && near(c->op.energy, acc_e) && c->def->category == QA_CAT_ACCUMULATION);
   /* SB read per bit: e(2M)/bit = (100/64) * 2^(log(100/20)/log 32) = 2.1558 pJ/bit */
   const QaCostRow *r1m = row(h, "edram", 64, 0, 1048576);
   double sb_bit = r1m->energy / 64 * pow(2.0, log(r1m->energy / e32->energy) / log(32.0));
-  c = qaComposeFind(&cx, "sb");
-  CHECK(c && near(c->read_pj_per_bit, sb_bit) && c->access_bits == 4096 && c->capacity_bytes == 2 << 20);
+  c = find(&cx, "sb");
+  CHECK(c && near(c->read_pj_per_bit, sb_bit) && c->size.access_bits == 4096 &&
+        c->size.capacity_bytes == 2 << 20);
   CHECK(fabs(sb_bit - 2.1558) < 1e-3);
   /* NBin per bit: (10/64) * 2^(log(20/10)/log 4) = 0.15625 * sqrt(2) = 0.22097 pJ/bit */
-  c = qaComposeFind(&cx, "nbin");
+  c = find(&cx, "nbin");
   CHECK(c && near(c->read_pj_per_bit, s8->energy / 64 * pow(2.0, log(s32->energy / s8->energy) / log(4.0))));
-  c = qaComposeFind(&cx, "dram");
+  c = find(&cx, "dram");
   CHECK(c && near(c->read_pj_per_bit, row(h, "dram_lpddr4", 1, 0, 0)->energy) &&
         !strcmp(c->dram_type, "dram_lpddr4") && c->op.area_um2 == 0);
   CHECK(!strcmp(cx.costs, "horowitz45"));
   CHECK_EQ_I64(cx.n_leak_known, 0); /* horowitz45 gives no leakage */
 
-  /* Pricing actions: count x energy per action; an 8x8 multiplication counted on the 16-bit
-  ** hardware is priced at 8x8 (0.2 pJ, the table's 8-bit row). */
-  QaAction a = {"mult", "op", 16, 16, 1000};
-  double pj;
-  QaCategory cat;
-  CHECK(qaComposePriceAction(&cx, &a, &pj, &cat, &err) == QA_OK && near(pj, 1000 * mul16e) &&
-        cat == QA_CAT_DATAPATH);
-  QaAction a8 = {"mult", "op", 8, 8, 10};
-  CHECK(qaComposePriceAction(&cx, &a8, &pj, NULL, &err) == QA_OK &&
-        near(pj, 10 * row(h, "int_mult", 8, 8, 0)->energy));
-  QaAction sb = {"sb", "read_bits", 0, 0, 4096};
-  CHECK(qaComposePriceAction(&cx, &sb, &pj, &cat, &err) == QA_OK && near(pj, 4096 * sb_bit) &&
-        cat == QA_CAT_MEMORY);
-
-  /* Errors name the architecture, the component and the action. */
-  QaAction bad1 = {"multiplier", "op", 16, 16, 1};
-  CHECK_EQ_I64(qaComposePriceAction(&cx, &bad1, &pj, NULL, &err), QA_EUSER);
-  CHECK_MSG(strstr(err.msg, "dadiannao") && strstr(err.msg, "'multiplier'") && strstr(err.msg, "'op'") &&
-                strstr(err.msg, "priced components: mult,"),
-            "%s", err.msg);
-  QaAction bad2 = {"mult", "read_bits", 0, 0, 1};
-  CHECK_EQ_I64(qaComposePriceAction(&cx, &bad2, &pj, NULL, &err), QA_EUSER);
-  CHECK_MSG(strstr(err.msg, "dadiannao") && strstr(err.msg, "'mult'") && strstr(err.msg, "'read_bits'"), "%s",
-            err.msg);
-  QaAction bad3 = {"sb", "op", 0, 0, 1};
-  CHECK_EQ_I64(qaComposePriceAction(&cx, &bad3, &pj, NULL, &err), QA_EUSER);
-  CHECK_MSG(strstr(err.msg, "memory 'sb'") && strstr(err.msg, "'op'"), "%s", err.msg);
+  /* Pricing at other widths: the 16-bit hardware's multipliers are built 16 x 16 whatever
+  ** the layer (its datapath is fixed), so pricing at 8 x 8 gives the same prices. */
+  QaPricedComp at8[QA_COMP_MAX];
+  CHECK(qaComposePriceAt(&cx, 8, 8, at8, &err) == QA_OK);
+  CHECK(near(at8[qaComposeFind(&cx, "mult")].op.energy, mul16e));
+  CHECK(near(at8[qaComposeFind(&cx, "sb")].read_pj_per_bit, sb_bit));
+  CHECK_EQ_I64(qaComposeFind(&cx, "multiplier"), -1);
 
   /* The listing names every component, its primitive and rows, and the areas. */
   char buf[16384];
@@ -162,8 +152,8 @@ static void testDaDianNaoByHand(const QaCostTable *h) {
   /* dadiannao8: 32 lanes of 8x8 multipliers (the table's exact 8-bit row). */
   config("dadiannao8", &cfg);
   CHECK_MSG(compose(&cfg, h, &cx, &err) == QA_OK, "%s", err.msg);
-  c = qaComposeFind(&cx, "mult");
-  CHECK(c && c->count == 32 && near(c->op.area_um2, row(h, "int_mult", 8, 8, 0)->area_um2));
+  c = find(&cx, "mult");
+  CHECK(c && c->size.count == 32 && near(c->op.area_um2, row(h, "int_mult", 8, 8, 0)->area_um2));
   /* tree of 32 inputs of 16 bits: 16*add(16) + 8*add(17) + 4*add(18) + 2*add(19) + add(20);
   ** add(w) for 16 < w < 32 = 67 + 70/16 (w - 16) */
 #define ADD_A2(w) (add16a + (add32a - add16a) / 16.0 * ((w)-16))
@@ -306,7 +296,6 @@ static void testEveryArch(const QaCostTable *h) {
     const QaArchDesc *d = qaArchAt(i);
     QaArchConfig cfg;
     QaComposition cx;
-    CHECK_MSG(qaComposeHas(d->name), "architecture %s has no composition", d->name);
     qaCfgDefaults(d, &cfg);
     int rc = compose(&cfg, h, &cx, &err);
     CHECK_MSG(rc == QA_OK, "%s: %s", d->name, err.msg);
@@ -316,17 +305,65 @@ static void testEveryArch(const QaCostTable *h) {
               "%s: areas %g %g %g", d->name, cx.pe_area_um2, cx.tile_area_um2, cx.chip_area_um2);
     int has_dram = 0, has_mem = 0;
     for (int k = 0; k < cx.n_comp; k++) {
-      const QaComponent *c = &cx.comp[k];
-      CHECK_MSG(c->op.energy > 0 || (c->prim == QA_PRIM_SHIFTER && c->n <= 1), "%s.%s", d->name, c->name);
-      CHECK_MSG(!isnan(c->op.area_um2), "%s.%s has no area", d->name, c->name);
-      CHECK_MSG(c->what[0] && c->rows[0] && c->role && c->role[0], "%s.%s", d->name, c->name);
-      has_dram |= c->category == QA_CAT_DRAM;
-      has_mem |= c->category == QA_CAT_MEMORY;
+      const QaPricedComp *c = &cx.comp[k];
+      if (!c->size.count) continue; /* not built at this config */
+      const char *nm = c->def->name;
+      CHECK_MSG(c->op.energy > 0 || (c->def->prim == QA_PRIM_SHIFTER && c->size.n <= 1), "%s.%s", d->name,
+                nm);
+      CHECK_MSG(!isnan(c->op.area_um2), "%s.%s has no area", d->name, nm);
+      CHECK_MSG(c->what[0] && c->rows[0] && c->def->role && c->def->role[0], "%s.%s", d->name, nm);
+      has_dram |= c->def->category == QA_CAT_DRAM;
+      has_mem |= c->def->category == QA_CAT_MEMORY;
     }
     CHECK_MSG(has_dram && has_mem, "%s", d->name);
   }
-  CHECK(!qaComposeHas("eyeriss"));
-  CHECK(!qaComposeHas(NULL));
+}
+
+/* Issue 7: the typed tables of every registered architecture are consistent: the memory
+** system's components come first with their fixed ids, names are unique, every
+** parameter row points inside the spec struct, the spec fits a config, the kernel and
+** inventory are there, and parameter names shared between architectures mean the same
+** field of QaArchSpec. */
+static void testTables(void) {
+  static const char *const mem[QA_C_COMMON] = {"sb", "nbin", "nbout", "nm", "dram"};
+  CHECK_EQ_I64(qaArchCount(), 7);
+  for (int i = 0; i < qaArchCount(); i++) {
+    const QaArchDesc *d = qaArchAt(i);
+    CHECK_MSG(d->spec_size >= sizeof(QaArchSpec) && d->spec_size <= QA_SPEC_BYTES, "%s spec %zu", d->name,
+              d->spec_size);
+    CHECK_MSG(d->n_params <= QA_PARAMS_MAX && d->n_comps <= QA_COMP_MAX && d->n_comps > QA_C_COMMON, "%s",
+              d->name);
+    CHECK_MSG(d->inventory && d->check && d->begin && d->run_chunk && d->tick && d->end && d->peak_macs, "%s",
+              d->name);
+    for (int k = 0; k < QA_C_COMMON; k++)
+      CHECK_MSG(!strcmp(d->comps[k].name, mem[k]), "%s comp %d", d->name, k);
+    for (int k = 0; k < d->n_comps; k++) {
+      CHECK_MSG(d->comps[k].name && d->comps[k].role, "%s comp %d has no name or role", d->name, k);
+      for (int m = 0; m < k; m++)
+        CHECK_MSG(strcmp(d->comps[k].name, d->comps[m].name), "%s: two components named %s", d->name,
+                  d->comps[k].name);
+    }
+    for (int k = 0; k < d->n_params; k++) {
+      const QaParam *p = &d->params[k];
+      size_t w = p->type == QA_PT_REAL ? sizeof(double) : sizeof(int);
+      CHECK_MSG(p->offset + w <= d->spec_size, "%s.%s lies outside the spec", d->name, p->name);
+      CHECK_MSG(p->def >= p->min && p->def <= p->max, "%s.%s default out of range", d->name, p->name);
+      CHECK_MSG((p->type == QA_PT_ENUM) == (p->names != NULL), "%s.%s", d->name, p->name);
+      for (int m = 0; m < k; m++)
+        CHECK_MSG(strcmp(p->name, d->params[m].name), "%s: %s twice", d->name, p->name);
+      static const struct {
+        const char *name;
+        size_t off;
+      } shared[] = {
+          {"tiles", offsetof(QaArchSpec, tiles)},       {"rows", offsetof(QaArchSpec, rows)},
+          {"columns", offsetof(QaArchSpec, columns)},   {"lanes", offsetof(QaArchSpec, lanes)},
+          {"acc_bits", offsetof(QaArchSpec, acc_bits)}, {"clock_mhz", offsetof(QaArchSpec, clock_mhz)},
+          {"sb_kib", offsetof(QaArchSpec, mem.sb_kib)}, {"nm_kib", offsetof(QaArchSpec, mem.nm_kib)}};
+      for (size_t s = 0; s < sizeof shared / sizeof shared[0]; s++)
+        if (!strcmp(p->name, shared[s].name))
+          CHECK_MSG(p->offset == shared[s].off, "%s.%s is not QaArchSpec's field", d->name, p->name);
+    }
+  }
 }
 
 /* More hardware never costs less area. */
@@ -335,22 +372,14 @@ static void testMonotonic(const QaCostTable *h) {
     const char *arch, *param, *lo, *hi;
     int what; /* 0 PE, 1 tile, 2 chip */
   } cases[] = {
-      {"dadiannao", "tiles", "8", "16", 2},
-      {"dadiannao", "datapath_bits", "8", "16", 0},
-      {"dadiannao", "lanes", "8", "16", 0},
-      {"dadiannao", "sb_kib", "1024", "2048", 1},
-      {"dadiannao", "filters_per_tile", "8", "16", 1},
-      {"dadiannao", "acc_bits", "32", "48", 0},
-      {"dadiannao", "nm_kib", "2048", "4096", 2},
-      {"stripes", "windows", "8", "16", 1},
-      {"stripes", "datapath_bits", "8", "16", 0},
-      {"pragmatic", "first_stage_bits", "1", "3", 0},
-      {"pragmatic", "runahead", "0", "2", 0},
-      {"laconic", "lanes", "8", "16", 0},
-      {"laconic", "columns", "8", "16", 1},
-      {"onehot-dadiannao", "max_bits", "8", "16", 0},
-      {"khot-laconic", "tiles", "4", "8", 2},
-      {"laconic", "max_bits", "8", "16", 0},
+      {"dadiannao", "tiles", "8", "16", 2},       {"dadiannao", "datapath_bits", "8", "16", 0},
+      {"dadiannao", "lanes", "8", "16", 0},       {"dadiannao", "sb_kib", "1024", "2048", 1},
+      {"dadiannao", "rows", "8", "16", 1},        {"dadiannao", "acc_bits", "32", "48", 0},
+      {"dadiannao", "nm_kib", "2048", "4096", 2}, {"stripes", "columns", "8", "16", 1},
+      {"stripes", "datapath_bits", "8", "16", 0}, {"pragmatic", "first_stage_bits", "1", "3", 0},
+      {"pragmatic", "runahead", "0", "2", 0},     {"laconic", "lanes", "8", "16", 0},
+      {"laconic", "columns", "8", "16", 1},       {"onehot-dadiannao", "max_bits", "8", "16", 0},
+      {"khot-laconic", "tiles", "4", "8", 2},     {"laconic", "max_bits", "8", "16", 0},
       {"khot-laconic", "max_bits", "4", "8", 0},
   };
   QaErr err = {0, ""};
@@ -405,7 +434,7 @@ static void testErrors(const QaCostTable *h) {
   QaComposeOptions o = {16, 16, "ddr3"};
   CHECK_MSG(qaCompose(&cfg, h, &o, &cx, &err) == QA_OK, "%s", err.msg);
   CHECK(!strcmp(cx.costs, "horowitz45+ddr3"));
-  const QaComponent *c = qaComposeFind(&cx, "dram");
+  const QaPricedComp *c = find(&cx, "dram");
   CHECK(c && near(c->read_pj_per_bit, row(h, "dram_ddr3", 1, 0, 0)->energy) &&
         !strcmp(c->dram_type, "dram_ddr3"));
   o.dram_type = "lpddr4"; /* the default: no suffix */
@@ -416,53 +445,50 @@ static void testErrors(const QaCostTable *h) {
                 strstr(err.msg, "component 'dram'"),
             "%s", err.msg);
 
-  /* An architecture without a composition. */
-  static const QaParamDef params[] = {{"clock_mhz", QA_PT_REAL, 1, 1e4, 500, "MHz", "clock"}};
-  QaArchDesc fake = {.name = "fake", .summary = "test", .params = params, .n_params = 1};
-  QaArchConfig fc;
-  qaCfgDefaults(&fake, &fc);
-  CHECK_EQ_I64(compose(&fc, h, &cx, &err), QA_EUSER);
-  CHECK_MSG(strstr(err.msg, "architecture 'fake' has no energy/area composition") &&
-                strstr(err.msg, "dadiannao") && strstr(err.msg, "--costs none"),
-            "%s", err.msg);
-
   /* Names */
   CHECK(!strcmp(qaScopeName(QA_SCOPE_TILE), "tile") && !strcmp(qaCategoryName(QA_CAT_STATIC), "static"));
-  CHECK(qaComposeDefaultArgs(QA_PRIM_AND_GATES) == QA_ARGS_PRODUCT);
 }
 
-/* Re-sizing by the action's widths follows each primitive's convention. */
-static void testActionArgs(const QaCostTable *h) {
+/* A layer's actions are priced at its operand widths: the inventory sized for them. */
+static void testPriceAt(const QaCostTable *h) {
   QaErr err = {0, ""};
   QaArchConfig cfg;
   QaComposition cx;
-  double pj, add8 = row(h, "int_add", 8, 0, 0)->energy;
-  const QaArchDesc *d;
-  if (qaArchFind("stripes", &d, &err) == QA_OK) {
-    config("stripes", &cfg);
-    CHECK(compose(&cfg, h, &cx, &err) == QA_OK);
-    /* and op (1, 8): one lane's row of 1 x 8 AND gates = 8 AND2 = 8 * int_add(8)/32 */
-    QaAction a = {"and", "op", 1, 8, 3};
-    CHECK(qaComposePriceAction(&cx, &a, &pj, NULL, &err) == QA_OK && near(pj, 3 * 8 * add8 / 32));
-  }
-  if (qaArchFind("laconic", &d, &err) == QA_OK) {
-    config("laconic", &cfg);
-    CHECK(compose(&cfg, h, &cx, &err) == QA_OK);
-    /* histogram op (positions 17, counter 6 bits): 17 * (int_add(6) + reg(6))
-    ** = 17 * (0.03 * 6/8 + 0.03 * 6/8) */
-    QaAction a = {"histogram", "op", 17, 6, 1};
-    CHECK(qaComposePriceAction(&cx, &a, &pj, NULL, &err) == QA_OK &&
-          near(pj, 17 * (add8 * 6 / 8 + row(h, "reg", 8, 0, 0)->energy * 6 / 8)));
-    /* onehot_decoder op (17 positions): 17 * (ceil(log2 17) - 1 = 4) AND2 = 68 * int_add(8)/32 */
-    QaAction b = {"onehot_decoder", "op", 17, 0, 1};
-    CHECK(qaComposePriceAction(&cx, &b, &pj, NULL, &err) == QA_OK && near(pj, 68 * add8 / 32));
-    /* exp_adder op (4, 3): an int_add of max(4, 3) = 4 bits = 0.03 * 4/8 */
-    QaAction e = {"exp_adder", "op", 4, 3, 1};
-    CHECK(qaComposePriceAction(&cx, &e, &pj, NULL, &err) == QA_OK && near(pj, add8 * 4 / 8));
-    /* shifter op (6 bits, 17 positions): ceil(log2 17) = 5 stages x 6 MUX2 = 30 * int_add(8)/16 */
-    QaAction s = {"shifter", "op", 6, 17, 1};
-    CHECK(qaComposePriceAction(&cx, &s, &pj, NULL, &err) == QA_OK && near(pj, 30 * add8 / 16));
-  }
+  QaPricedComp p[QA_COMP_MAX];
+  double add8 = row(h, "int_add", 8, 0, 0)->energy, reg8 = row(h, "reg", 8, 0, 0)->energy;
+  config("stripes", &cfg);
+  CHECK(compose(&cfg, h, &cx, &err) == QA_OK);
+  /* a lane's row of 1 x 16 AND gates = 16 AND2 = 16 * int_add(8)/32, whatever the layer */
+  CHECK(qaComposePriceAt(&cx, 3, 5, p, &err) == QA_OK &&
+        near(p[qaComposeFind(&cx, "and")].op.energy, 16 * add8 / 32));
+  config("laconic", &cfg);
+  CHECK(compose(&cfg, h, &cx, &err) == QA_OK);
+  /* hardware (max_bits 16): 33 positions; an 8 x 8 layer uses 8 + 8 + 1 = 17 */
+  CHECK_EQ_I64(cx.comp[qaComposeFind(&cx, "histogram")].size.n, 33);
+  CHECK(qaComposePriceAt(&cx, 8, 8, p, &err) == QA_OK);
+  /* histogram of 17 positions of 6-bit counters (qaBitsFor(16) + 1): 17 * (int_add(6) + reg(6)) */
+  CHECK(near(p[qaComposeFind(&cx, "histogram")].op.energy, 17 * (add8 * 6 / 8 + reg8 * 6 / 8)));
+  /* decoder onto 17 positions: 17 * (ceil(log2 17) - 1 = 4) AND2 = 68 * int_add(8)/32 */
+  CHECK(near(p[qaComposeFind(&cx, "onehot_decoder")].op.energy, 68 * add8 / 32));
+  /* exponent adder of 4 bits (exponents 0..8 need 4) = 0.03 * 4/8 */
+  CHECK(near(p[qaComposeFind(&cx, "exp_adder")].op.energy, add8 * 4 / 8));
+  /* shifter of 6 bits over 17 positions: 5 stages x 6 MUX2 = 30 * int_add(8)/16 */
+  CHECK(near(p[qaComposeFind(&cx, "shifter")].op.energy, 30 * add8 / 16));
+  /* term encoders at each operand's width: 8-bit adders */
+  CHECK(near(p[qaComposeFind(&cx, "term_encoder_a")].op.energy, add8));
+  CHECK(near(p[qaComposeFind(&cx, "term_encoder_w")].op.energy, add8));
+
+  /* A kernel counting a component this config does not build is an internal error. */
+  config("pragmatic", &cfg); /* runahead 0: no run-ahead registers */
+  CHECK(compose(&cfg, h, &cx, &err) == QA_OK);
+  int ra = qaComposeFind(&cx, "runahead_reg");
+  CHECK(ra >= 0 && cx.comp[ra].size.count == 0);
+  QaLayerStats st;
+  memset(&st, 0, sizeof st);
+  st.count[ra][QA_ACT_READ_BITS] = 5;
+  QaEnergy e;
+  CHECK_EQ_I64(qaEnergyPriceLayer(&cx, &st, 16, 16, 1, &e, &err), QA_EINTERNAL);
+  CHECK_MSG(strstr(err.msg, "runahead_reg") && strstr(err.msg, "does not build"), "%s", err.msg);
 }
 
 int main(void) {
@@ -476,7 +502,8 @@ int main(void) {
   testEveryArch(h);
   testMonotonic(h);
   testErrors(h);
-  testActionArgs(h);
+  testPriceAt(h);
+  testTables();
   qaCostTableDestroy(h);
   return TEST_DONE();
 }

@@ -96,40 +96,58 @@ static double hMemBit(const Hand *hd, int64_t cap) {
   return loglog(32768, hd->b32k, 1048576, hd->b1m, c);
 }
 
-/* The energy of one action by hand: the component's primitive at the action's widths
-** (LANES: the adder-tree inputs when the action does not give them). */
-static double handAction(const Hand *hd, const QaAction *a, int lanes, const char *arch) {
-  const char *c = a->component;
+/* The energy of the counted actions N[] of component C (sized for the layer) by hand:
+** logic per op at the component's widths, memories per bit read or written. */
+static double handComp(const Hand *hd, const QaPricedComp *c, const int64_t *n, const char *arch) {
+  const char *nm = c->def->name;
+  const QaComponent *z = &c->size;
   double per = -1;
-  int ab = a->a_bits, wb = a->w_bits;
-  if (!strcmp(c, "mult"))
-    per = hMult(hd, ab, wb);
-  else if (!strcmp(c, "adder_tree"))
-    per = hTree(hd, wb > 0 ? wb : lanes, ab);
-  else if (!strcmp(c, "acc"))
-    per = hAcc(hd, ab);
-  else if (!strcmp(c, "and"))
-    per = hAnd(hd, ab * wb);
-  else if (!strcmp(c, "shifter") || !strcmp(c, "shifter2"))
-    per = hShifter(hd, ab, wb);
-  else if (!strcmp(c, "exp_adder"))
-    per = hAdd(hd, ab > wb ? ab : wb);
-  else if (!strcmp(c, "onehot_decoder"))
-    per = hDecoder(hd, ab);
-  else if (!strcmp(c, "histogram"))
-    per = hHistogram(hd, ab, wb);
-  else if (!strcmp(c, "term_encoder"))
-    per = hAdd(hd, ab);
-  else if (!strcmp(c, "sb"))
+  if (!strcmp(nm, "mult"))
+    per = hMult(hd, z->bits_a, z->bits_b);
+  else if (!strcmp(nm, "adder_tree"))
+    per = hTree(hd, z->n, z->bits_a);
+  else if (!strcmp(nm, "acc"))
+    per = hAcc(hd, z->bits_a);
+  else if (!strcmp(nm, "and"))
+    per = hAnd(hd, z->n);
+  else if (!strcmp(nm, "shifter") || !strcmp(nm, "shifter2"))
+    per = hShifter(hd, z->bits_a, z->n);
+  else if (!strcmp(nm, "exp_adder"))
+    per = hAdd(hd, z->bits_a);
+  else if (!strcmp(nm, "onehot_decoder"))
+    per = hDecoder(hd, z->n);
+  else if (!strcmp(nm, "histogram"))
+    per = hHistogram(hd, z->n, z->bits_a);
+  else if (!strcmp(nm, "term_encoder_a") || !strcmp(nm, "term_encoder_w"))
+    per = hAdd(hd, z->bits_a);
+  else if (!strcmp(nm, "sb"))
     per = hMemBit(hd, 2 << 20); /* 2 MiB eDRAM per tile */
-  else if (!strcmp(c, "nm"))
+  else if (!strcmp(nm, "nm"))
     per = hMemBit(hd, 4 << 20); /* 4 MiB eDRAM */
-  else if (!strcmp(c, "nbin") || !strcmp(c, "nbout"))
+  else if (!strcmp(nm, "nbin") || !strcmp(nm, "nbout"))
     per = hMemBit(hd, 16 << 10); /* 16 KiB */
-  else if (!strcmp(c, "dram"))
+  else if (!strcmp(nm, "dram"))
     per = hd->dram;
-  CHECK_MSG(per >= 0, "%s: no hand price for %s %s", arch, c, a->action);
-  return per * (double)a->count;
+  CHECK_MSG(per >= 0, "%s: no hand price for %s", arch, nm);
+  if (qaPrimIsStorage(c->def->prim)) return per * (double)(n[QA_ACT_READ_BITS] + n[QA_ACT_WRITE_BITS]);
+  return per * (double)n[QA_ACT_OP];
+}
+
+/* Count of action ACT of the component called COMP (an unknown name fails the test). */
+static int64_t cnt(const QaArchConfig *cfg, const QaLayerStats *st, const char *comp, const char *act) {
+  int id = -1, kind = qaActKindParse(act);
+  for (int i = 0; i < cfg->desc->n_comps; i++)
+    if (!strcmp(cfg->desc->comps[i].name, comp)) id = i;
+  CHECK_MSG(id >= 0 && kind >= 0, "no %s.%s", comp, act);
+  return id >= 0 && kind >= 0 ? st->count[id][kind] : -1;
+}
+
+/* Number of (component, action) counts that are not zero. */
+static int nCounts(const QaLayerStats *st) {
+  int n = 0;
+  for (int i = 0; i < QA_COMP_MAX; i++)
+    for (int a = 0; a < QA_ACT_COUNT; a++) n += st->count[i][a] != 0;
+  return n;
 }
 
 /* ---- the tiny layer ------------------------------------------------------------------------ */
@@ -198,19 +216,19 @@ static void testDaDianNaoByHand(const QaCostTable *h) {
   **   sb read     16 x 2 x 16 x 16                        = 8192 bits; write 32 weights x 16 = 512
   **   nbout write 4 windows x 2 x 16                      = 128 bits
   **   dram read   the 32 weights x 16 bits                = 512 bits (activations fit on chip) */
-  CHECK_EQ_I64(qaStatsGetAction(&st, "mult", "op"), 512);
-  CHECK_EQ_I64(qaStatsGetAction(&st, "adder_tree", "op"), 32);
-  CHECK_EQ_I64(qaStatsGetAction(&st, "acc", "op"), 32);
-  CHECK_EQ_I64(qaStatsGetAction(&st, "nm", "read_bits"), 4096);
-  CHECK_EQ_I64(qaStatsGetAction(&st, "nm", "write_bits"), 128);
-  CHECK_EQ_I64(qaStatsGetAction(&st, "nbin", "read_bits"), 4096);
-  CHECK_EQ_I64(qaStatsGetAction(&st, "nbin", "write_bits"), 4096);
-  CHECK_EQ_I64(qaStatsGetAction(&st, "sb", "read_bits"), 8192);
-  CHECK_EQ_I64(qaStatsGetAction(&st, "sb", "write_bits"), 512);
-  CHECK_EQ_I64(qaStatsGetAction(&st, "nbout", "write_bits"), 128);
-  CHECK_EQ_I64(qaStatsGetAction(&st, "dram", "read_bits"), 512);
-  CHECK_EQ_I64(st.n_actions, 11);
-  CHECK_MSG(qaEnergyPriceLayer(&cx, &st, 1, &e, &err) == QA_OK, "%s", err.msg);
+  CHECK_EQ_I64(cnt(&cfg, &st, "mult", "op"), 512);
+  CHECK_EQ_I64(cnt(&cfg, &st, "adder_tree", "op"), 32);
+  CHECK_EQ_I64(cnt(&cfg, &st, "acc", "op"), 32);
+  CHECK_EQ_I64(cnt(&cfg, &st, "nm", "read_bits"), 4096);
+  CHECK_EQ_I64(cnt(&cfg, &st, "nm", "write_bits"), 128);
+  CHECK_EQ_I64(cnt(&cfg, &st, "nbin", "read_bits"), 4096);
+  CHECK_EQ_I64(cnt(&cfg, &st, "nbin", "write_bits"), 4096);
+  CHECK_EQ_I64(cnt(&cfg, &st, "sb", "read_bits"), 8192);
+  CHECK_EQ_I64(cnt(&cfg, &st, "sb", "write_bits"), 512);
+  CHECK_EQ_I64(cnt(&cfg, &st, "nbout", "write_bits"), 128);
+  CHECK_EQ_I64(cnt(&cfg, &st, "dram", "read_bits"), 512);
+  CHECK_EQ_I64(nCounts(&st), 11);
+  CHECK_MSG(qaEnergyPriceLayer(&cx, &st, 16, 16, 1, &e, &err) == QA_OK, "%s", err.msg);
   /* Energy per action (pJ) from the horowitz45 rows:
   **   mult 16x16                      0.787 (row)
   **   adder_tree 16 x 32b             8*0.1 + 4*0.103125 + 2*0.10625 + 0.109375 = 1.534375
@@ -276,16 +294,15 @@ static void testEveryArchByHand(const QaCostTable *h) {
     rc = compose(&cfg, h, NULL, &cx, &err);
     CHECK_MSG(rc == QA_OK, "%s: %s", d->name, err.msg);
     if (rc) continue;
-    rc = qaEnergyPriceLayer(&cx, &st, 1, &e, &err);
+    rc = qaEnergyPriceLayer(&cx, &st, 8, 8, 1, &e, &err);
     CHECK_MSG(rc == QA_OK, "%s: an action has no price: %s", d->name, err.msg);
     if (rc) continue;
-    int lanes = qaCfgInt(&cfg, "lanes");
+    QaPricedComp sized[QA_COMP_MAX];
+    CHECK(qaComposePriceAt(&cx, 8, 8, sized, &err) == QA_OK);
     double total = 0;
     for (int k = 0; k < e.n_items; k++) {
-      double want = 0;
-      for (int j = 0; j < st.n_actions; j++)
-        if (!strcmp(st.actions[j].component, e.item[k].component))
-          want += handAction(&hd, &st.actions[j], lanes, d->name);
+      int id = e.item[k].id;
+      double want = id >= 0 ? handComp(&hd, &sized[id], st.count[id], d->name) : 0;
       CHECK_MSG(near(e.item[k].energy_pj, want), "%s.%s: model %.9g pJ, by hand %.9g pJ", d->name,
                 e.item[k].component, e.item[k].energy_pj, want);
       total += want;
@@ -313,7 +330,7 @@ static void testStatic(void) {
   qaCfgDefaults(d, &cfg);
   CHECK(runTiny(&cfg, 16, &st, &err) == QA_OK);
   CHECK_MSG(compose(&cfg, t, NULL, &cx, &err) == QA_OK, "%s", err.msg);
-  CHECK(qaEnergyPriceLayer(&cx, &st, 1, &e, &err) == QA_OK);
+  CHECK(qaEnergyPriceLayer(&cx, &st, 16, 16, 1, &e, &err) == QA_OK);
   /* 287152 uW x n_cycles / 606 MHz seconds; 1 uW x 1 s = 1e6 pJ */
   double want = 287152.0 * ((double)st.n_cycles / 606e6) * 1e6;
   CHECK(e.static_priced);
@@ -329,7 +346,7 @@ static void testStatic(void) {
   QaLayerStats st2 = st;
   QaEnergy e2;
   st2.n_cycles *= 2;
-  CHECK(qaEnergyPriceLayer(&cx, &st2, 1, &e2, &err) == QA_OK && near(e2.static_pj, 2 * want));
+  CHECK(qaEnergyPriceLayer(&cx, &st2, 16, 16, 1, &e2, &err) == QA_OK && near(e2.static_pj, 2 * want));
   qaCostTableDestroy(t);
 }
 
@@ -347,8 +364,7 @@ static void dbPath(char *out, size_t n, const char *name) {
 
 /* Simulate the tiny layer twice (layers 0 and 1, batch 1) on ARCH and store it as one run,
 ** priced in the run's transaction (as sim/run.c does). *e gets the run's energy. */
-static int64_t storeRun(QaStore *st, const char *arch, const QaCostTable *h, QaEnergy *e,
-                        const char *bogus_component) {
+static int64_t storeRun(QaStore *st, const char *arch, const QaCostTable *h, QaEnergy *e) {
   const QaArchDesc *d;
   QaArchConfig cfg;
   QaComposition cx;
@@ -371,7 +387,7 @@ static int64_t storeRun(QaStore *st, const char *arch, const QaCostTable *h, QaE
                     "naf",
                     1,
                     "lt",
-                    qaCfgGet(&cfg, "clock_mhz"),
+                    cfg.spec.base.clock_mhz,
                     "test"};
   CHECK_MSG(compose(&cfg, h, NULL, &cx, &err) == QA_OK, "%s", err.msg);
   qaEnergyInit(e, &cx);
@@ -381,19 +397,15 @@ static int64_t storeRun(QaStore *st, const char *arch, const QaCostTable *h, QaE
     QaLayerStats ls;
     QaEnergy le;
     CHECK_MSG(runTiny(&cfg, 8, &ls, &err) == QA_OK, "%s", err.msg);
-    if (bogus_component && li == 1) qaStatsAddAction(&ls, bogus_component, "op", 8, 8, 5);
     QaLayerRecord rec = {li, &gTiny, 8, 8, 40.0, 40.0, "synthetic", &ls};
     CHECK_MSG(qaStoreAddLayer(st, id, &rec, &err) == QA_OK, "%s", err.msg);
-    if (!bogus_component) {
-      CHECK_MSG(qaEnergyPriceLayer(&cx, &ls, 1, &le, &err) == QA_OK, "%s", err.msg);
-      qaEnergyAdd(e, &le);
-      CHECK_MSG(qaEnergyStoreLayer(st, id, li, &le, &err) == QA_OK, "%s", err.msg);
-    }
+    CHECK_MSG(qaEnergyPriceLayer(&cx, &ls, 8, 8, 1, &le, &err) == QA_OK, "%s", err.msg);
+    qaEnergyAdd(e, &le);
+    CHECK_MSG(qaEnergyStoreLayer(st, id, li, &le, &err) == QA_OK, "%s", err.msg);
     tot.macs += ls.macs;
     tot.n_cycles += ls.n_cycles;
   }
-  if (!bogus_component)
-    CHECK_MSG(qaEnergyStoreRun(st, id, e, cx.chip_area_um2 / 1e6, &err) == QA_OK, "%s", err.msg);
+  CHECK_MSG(qaEnergyStoreRun(st, id, e, cx.chip_area_um2 / 1e6, &err) == QA_OK, "%s", err.msg);
   tot.all_verified = 1;
   CHECK_MSG(qaStoreFinishRun(st, id, &tot, &err) == QA_OK, "%s", err.msg);
   free(yaml);
@@ -427,8 +439,8 @@ static void testStoreAndReprice(const QaCostTable *h) {
   if (!st) return;
   QaEnergy e_ddn, e_str, re;
   QaComposition cx;
-  int64_t ddn = storeRun(st, "dadiannao", h, &e_ddn, NULL);
-  int64_t str = storeRun(st, "stripes", h, &e_str, NULL);
+  int64_t ddn = storeRun(st, "dadiannao", h, &e_ddn);
+  int64_t str = storeRun(st, "stripes", h, &e_str);
   CHECK_EQ_I64(ddn, 1);
   CHECK_EQ_I64(str, 2);
   /* rows: one per component and layer, summing to the run; run_energy has the total */
@@ -448,7 +460,7 @@ static void testStoreAndReprice(const QaCostTable *h) {
   for (int i = 0; i < re.n_items && i < e_ddn.n_items; i++)
     CHECK_MSG(re.item[i].energy_pj == e_ddn.item[i].energy_pj, "%s", re.item[i].component);
   CHECK(re.macs == e_ddn.macs && re.n_cycles == e_ddn.n_cycles && re.time_s == e_ddn.time_s);
-  CHECK(!strcmp(cx.arch->name, "dadiannao") && !strcmp(cx.config_source, "run 1"));
+  CHECK(!strcmp(cx.arch->name, "dadiannao") && !strcmp(cx.cfg.source, "run 1's stored config"));
   CHECK(cx.a_bits == 8 && cx.w_bits == 8);
   /* ... and replaces the rows of its label (no duplicates) */
   snprintf(sql, sizeof sql, "SELECT count(*) FROM energy WHERE run_id = %lld", (long long)ddn);
@@ -490,13 +502,21 @@ static void testStoreAndReprice(const QaCostTable *h) {
                    "in x.db; make one with `qasim run --arch dadiannao --net tiny-net --bits 8"),
             "%s", buf);
 
-  /* Errors: a missing run; a stored action without a price (nothing is written). */
+  /* Errors: a missing run; a stored action the architecture does not count (as an older
+  ** qasim stored them): nothing is written. */
   CHECK_EQ_I64(qaEnergyPriceRun(st, 99, h, NULL, &re, NULL, &err), QA_EUSER);
   CHECK_MSG(strstr(err.msg, "run 99 not found"), "%s", err.msg);
-  int64_t bad = storeRun(st, "dadiannao", h, &re, "warp_drive");
+  int64_t bad = storeRun(st, "dadiannao", h, &re);
+  snprintf(sql, sizeof sql,
+           "UPDATE action SET component = 'warp_drive' WHERE run_id = %lld AND layer_idx = 1 "
+           "AND component = 'mult'",
+           (long long)bad);
+  CHECK(sqlite3_exec(qaStoreDb(st), sql, NULL, NULL, NULL) == SQLITE_OK);
+  snprintf(sql, sizeof sql, "DELETE FROM energy WHERE run_id = %lld", (long long)bad);
+  CHECK(sqlite3_exec(qaStoreDb(st), sql, NULL, NULL, NULL) == SQLITE_OK);
   CHECK_EQ_I64(qaEnergyPriceRun(st, bad, h, NULL, &re, NULL, &err), QA_EUSER);
-  CHECK_MSG(strstr(err.msg, "layer 1 'tiny'") && strstr(err.msg, "dadiannao") &&
-                strstr(err.msg, "'warp_drive'") && strstr(err.msg, "'op'"),
+  CHECK_MSG(strstr(err.msg, "layer 1") && strstr(err.msg, "dadiannao") && strstr(err.msg, "'warp_drive'") &&
+                strstr(err.msg, "'op'") && strstr(err.msg, "older qasim"),
             "%s", err.msg);
   snprintf(sql, sizeof sql, "SELECT count(*) FROM energy WHERE run_id = %lld", (long long)bad);
   CHECK_EQ_I64(scalar(st, sql), 0);
@@ -514,7 +534,8 @@ static void testStoreAndReprice(const QaCostTable *h) {
   st = NULL;
   CHECK(qaStoreOpen(path, &st, &err) == QA_OK);
   if (st) {
-    CHECK_EQ_I64(scalar(st, "SELECT count(*) FROM run_energy"), 3);
+    /* dadiannao, stripes, stripes+ddr3 and the tampered run's in-run pricing */
+    CHECK_EQ_I64(scalar(st, "SELECT count(*) FROM run_energy"), 4);
     CHECK_EQ_I64(scalar(st, "PRAGMA user_version"), 2);
   }
   qaStoreClose(st);
@@ -528,22 +549,26 @@ static void testConfigText(void) {
   QaErr err = {0, ""};
   CHECK(qaArchFind("stripes", &d, &err) == QA_OK);
   qaCfgDefaults(d, &cfg);
-  CHECK(qaCfgSetText(&cfg, "windows", "8", "test", &err) == QA_OK);
+  CHECK(qaCfgSetText(&cfg, "columns", "8", "test", &err) == QA_OK);
   char *y = qaCfgToYaml(&cfg);
-  CHECK_MSG(qaEnergyConfigFromText(y, &back, &err) == QA_OK, "%s", err.msg);
-  CHECK(back.desc == d && qaCfgInt(&back, "windows") == 8);
-  for (int i = 0; i < d->n_params; i++) CHECK(back.v[i] == cfg.v[i]);
+  CHECK_MSG(qaCfgFromText(y, "stored config", &back, &err) == QA_OK, "%s", err.msg);
+  CHECK(back.desc == d && back.spec.base.columns == 8);
+  CHECK(!memcmp(back.spec.bytes, cfg.spec.bytes, d->spec_size)); /* every field read back */
   free(y);
-  CHECK_EQ_I64(qaEnergyConfigFromText("", &back, &err), QA_EUSER);
-  CHECK_EQ_I64(qaEnergyConfigFromText("tiles: 4\n", &back, &err), QA_EUSER);
+  CHECK_EQ_I64(qaCfgFromText("", "stored config", &back, &err), QA_EUSER);
+  CHECK_EQ_I64(qaCfgFromText("tiles: 4\n", "stored config", &back, &err), QA_EUSER);
   CHECK_MSG(strstr(err.msg, "expected 'arch: NAME' first"), "%s", err.msg);
-  CHECK_EQ_I64(qaEnergyConfigFromText("arch: warp\n", &back, &err), QA_EUSER);
+  CHECK_EQ_I64(qaCfgFromText("arch: warp\n", "stored config", &back, &err), QA_EUSER);
   CHECK_MSG(strstr(err.msg, "stored config line 1") && strstr(err.msg, "unknown architecture"), "%s",
             err.msg);
-  CHECK_EQ_I64(qaEnergyConfigFromText("arch: dadiannao\ntiles 4\n", &back, &err), QA_EUSER);
+  CHECK_EQ_I64(qaCfgFromText("arch: dadiannao\ntiles 4\n", "stored config", &back, &err), QA_EUSER);
   CHECK_MSG(strstr(err.msg, "line 2: expected 'name: value'"), "%s", err.msg);
-  CHECK_EQ_I64(qaEnergyConfigFromText("arch: dadiannao\nflux: 4\n", &back, &err), QA_EUSER);
+  CHECK_EQ_I64(qaCfgFromText("arch: dadiannao\nflux: 4\n", "stored config", &back, &err), QA_EUSER);
   CHECK_MSG(strstr(err.msg, "unknown parameter 'flux'"), "%s", err.msg);
+  /* a config stored with the old names and integer sync reads back (aliases) */
+  CHECK_MSG(qaCfgFromText("arch: stripes\nwindows: 4\nfilters_per_tile: 2\n", "old", &back, &err) == QA_OK,
+            "%s", err.msg);
+  CHECK(back.spec.base.columns == 4 && back.spec.base.rows == 2);
 }
 
 int main(void) {

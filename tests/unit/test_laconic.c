@@ -18,6 +18,7 @@
 */
 #include <string.h>
 
+#include "arch/laconicInt.h"
 #include "modeltest.h"
 
 typedef struct Geo {
@@ -160,7 +161,7 @@ static int run_both(const QaArchConfig *cfg, const QaLayer *l, const int32_t *ac
   CHECK_EQ_I64(st->acc_overflows, 0);
   CHECK_EQ_I64(st->macs, qaLayerMacs(l));
   /* every term pair goes through one exponent adder and one decoder */
-  CHECK_EQ_I64(qaStatsGetAction(st, "exp_adder", "op"), st->effectual_terms);
+  CHECK_EQ_I64(mtAction(cfg, st, "exp_adder", "op"), st->effectual_terms);
   CHECK(st->pe_util > 0 && st->pe_util <= 1.0 + 1e-12);
   return ok;
 }
@@ -198,7 +199,7 @@ int main(void) {
   CHECK(d->summary && strlen(d->summary) > 20 && !strchr(d->summary, '\n'));
   QaArchConfig paper;
   qaCfgDefaults(d, &paper);
-  CHECK_EQ_I64(qaCfgInt(&paper, "sync"), 3);
+  CHECK_EQ_I64(mtParam(&paper, "sync"), QA_LACONIC_SYNC_GRID);
   CHECK_EQ_I64((int64_t)d->peak_macs(&paper), 65536);
 
   static const Geo geos[] = {{2, 3, 4, 4}, {3, 2, 3, 5}, {1, 4, 2, 8}, {2, 2, 5, 3}};
@@ -333,7 +334,14 @@ int main(void) {
   {
     QaArchConfig cfg = paper;
     CHECK_EQ_I64(qaCfgSetText(&cfg, "sync", "4", "cfg.yaml:2", &err), QA_EUSER);
-    CHECK(strstr(err.msg, "cfg.yaml:2") && strstr(err.msg, "sync") && strstr(err.msg, "range"));
+    CHECK(strstr(err.msg, "cfg.yaml:2") && strstr(err.msg, "sync") &&
+          strstr(err.msg, "pe, column, tile, grid"));
+    /* issue 7: sync is a named value (the index of a name is accepted for old configs) */
+    CHECK_EQ_I64(qaCfgSetText(&cfg, "sync", "tile", "x", &err), QA_OK);
+    CHECK_EQ_I64(QA_SPEC(&cfg, QaLaconicSpec)->sync, QA_LACONIC_SYNC_TILE);
+    CHECK_EQ_I64(qaCfgSetText(&cfg, "sync", "1", "x", &err), QA_OK);
+    CHECK_EQ_I64(QA_SPEC(&cfg, QaLaconicSpec)->sync, QA_LACONIC_SYNC_COLUMN);
+    CHECK_EQ_I64(qaCfgSetText(&cfg, "sync", "lockstep", "x", &err), QA_EUSER);
     CHECK_EQ_I64(qaCfgSetText(&cfg, "columns", "0", "x", &err), QA_EUSER);
     QaLayer l = {"big", QA_LAYER_FC, 1, 4, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0, "", ""};
     int32_t act[4] = {1, 2, 70000, 4}, wgt[4] = {1, 1, 1, 1};

@@ -8,6 +8,7 @@
 
 #include "arch/memory.h"
 #include "arch/driver.h"
+#include "modeltest.h"
 #include "qatest.h"
 #include "randlayer.h"
 
@@ -50,13 +51,13 @@ int main(void) {
     qaMemPlanFree(&p);
   }
   /* Three chunks, period 1 ns, 8 GB/s = 64 bits per ns = 64 bits per cycle, no latency. in = 10, 2, 2 cycles
-  *of transfer; out = 0, 0, 3 cycles; compute 4 cycles each.
-  **   read0: 0..10          chunk0 starts at 10 (stall 10), ends 14
-  **   read1: 10..12         chunk1 starts at 14, ends 18
-  **   read2: waits for chunk0's buffer (14), 14..16; write0 (0 bits)
-  **                         chunk2 starts at 18, ends 22
-  **   tail: write1 (0), write2 after 22: 22..25 -> stall 3
-  ** total stall = 10 + 3 = 13 cycles. */
+   *of transfer; out = 0, 0, 3 cycles; compute 4 cycles each.
+   **   read0: 0..10          chunk0 starts at 10 (stall 10), ends 14
+   **   read1: 10..12         chunk1 starts at 14, ends 18
+   **   read2: waits for chunk0's buffer (14), 14..16; write0 (0 bits)
+   **                         chunk2 starts at 18, ends 22
+   **   tail: write1 (0), write2 after 22: 22..25 -> stall 3
+   ** total stall = 10 + 3 = 13 cycles. */
   {
     int64_t in[3] = {640, 128, 128}, out[3] = {0, 0, 192}, cyc[3] = {4, 4, 4};
     QaMemPlan p = hand_plan(3, in, out, 1000, 0, 8.0);
@@ -80,7 +81,7 @@ int main(void) {
   QaArchConfig base;
   qaCfgDefaults(d, &base);
   qaCfgSetText(&base, "tiles", "2", "t", &err);
-  qaCfgSetText(&base, "filters_per_tile", "4", "t", &err);
+  qaCfgSetText(&base, "rows", "4", "t", &err);
   qaCfgSetText(&base, "lanes", "8", "t", &err);
   QaRng g;
   qaRngSeed(&g, 99);
@@ -110,11 +111,11 @@ int main(void) {
     /* Traffic: weights once when they fit (every image otherwise), activations only
     ** when they do not fit in NM. */
     int64_t wbits = qaLayerWgtCount(&l) * 16;
-    CHECK_EQ_I64(qaStatsGetAction(&ss, "dram", "read_bits"), wbits);
-    CHECK_EQ_I64(qaStatsGetAction(&ss, "dram", "write_bits"), 0);
-    CHECK_EQ_I64(qaStatsGetAction(&sr, "dram", "read_bits"), 0);
-    CHECK(qaStatsGetAction(&st, "dram", "read_bits") >= wbits * (wbits > 2 * 8192 ? l.n : 1));
-    CHECK(qaStatsGetAction(&st, "dram", "write_bits") >= qaLayerOutCount(&l) * 16 ||
+    CHECK_EQ_I64(mtAction(&slow, &ss, "dram", "read_bits"), wbits);
+    CHECK_EQ_I64(mtAction(&slow, &ss, "dram", "write_bits"), 0);
+    CHECK_EQ_I64(mtAction(&resident, &sr, "dram", "read_bits"), 0);
+    CHECK(mtAction(&tiny, &st, "dram", "read_bits") >= wbits * (wbits > 2 * 8192 ? l.n : 1));
+    CHECK(mtAction(&tiny, &st, "dram", "write_bits") >= qaLayerOutCount(&l) * 16 ||
           (qaLayerActCount(&l) + qaLayerOutCount(&l)) * 16 <= 8192);
     CHECK(st.n_stall_cycles >= ss.n_stall_cycles);
     free(act);
@@ -138,14 +139,13 @@ int main(void) {
     memset(&st, 0, sizeof st);
     CHECK_EQ_I64(qaCfgSetText(&cfg, "weights_resident", "true", "t", &err), QA_OK);
     CHECK_MSG(qaSimRunLayerC(&cfg, QA_TIMING_LT, &j, &st, &err) == QA_OK, "%s: %s", ad->name, err.msg);
-    CHECK_MSG(
-        qaStatsGetAction(&st, "dram", "read_bits") == 0 && qaStatsGetAction(&st, "dram", "write_bits") == 0,
-        "%s counts DRAM traffic with resident weights", ad->name);
+    CHECK_MSG(mtAction(&cfg, &st, "dram", "read_bits") == 0 && mtAction(&cfg, &st, "dram", "write_bits") == 0,
+              "%s counts DRAM traffic with resident weights", ad->name);
     qaCfgSetText(&cfg, "weights_resident", "false", "t", &err);
     memset(&st, 0, sizeof st);
     CHECK(qaSimRunLayerC(&cfg, QA_TIMING_LT, &j, &st, &err) == QA_OK);
     /* one weight fetch at the engine's storage width: 288 weights x w_store_bits */
-    int64_t rd = qaStatsGetAction(&st, "dram", "read_bits");
+    int64_t rd = mtAction(&cfg, &st, "dram", "read_bits");
     CHECK_MSG(rd > 0 && rd % 288 == 0 && rd / 288 <= 16, "%s: dram read_bits %lld", ad->name, (long long)rd);
   }
   return TEST_DONE();

@@ -148,8 +148,8 @@ int main(void) {
   qaCfgDefaults(ddn, &ddn_paper);
   qaCfgDefaults(ohd, &ohd_small);
   qaCfgDefaults(ddn, &ddn_small);
-  mtSetAll(&ohd_small, "tiles=2 filters_per_tile=3 lanes=5");
-  mtSetAll(&ddn_small, "tiles=2 filters_per_tile=3 lanes=5");
+  mtSetAll(&ohd_small, "tiles=2 rows=3 lanes=5");
+  mtSetAll(&ddn_small, "tiles=2 rows=3 lanes=5");
   for (int it = 0; it < 200; it++) {
     QaLayer l;
     randLayer(&g, &l, it);

@@ -33,11 +33,11 @@ typedef struct Geo {
 } Geo;
 
 static Geo geo_of(const QaArchConfig *cfg) {
-  Geo g = {qaCfgInt(cfg, "lanes"), qaCfgInt(cfg, "tiles") * qaCfgInt(cfg, "filters_per_tile"),
-           qaCfgInt(cfg, "windows"), 0, 0};
+  Geo g = {mtParam(cfg, "lanes"), mtParam(cfg, "tiles") * mtParam(cfg, "rows"), mtParam(cfg, "columns"), 0,
+           0};
   if (strcmp(cfg->desc->name, "pragmatic") == 0) {
-    g.fsb = qaCfgInt(cfg, "first_stage_bits");
-    g.ra = qaCfgInt(cfg, "runahead");
+    g.fsb = mtParam(cfg, "first_stage_bits");
+    g.ra = mtParam(cfg, "runahead");
   }
   return g;
 }
@@ -219,9 +219,9 @@ int main(void) {
 
   QaArchConfig paper;
   qaCfgDefaults(d, &paper);
-  CHECK_EQ_I64(qaCfgInt(&paper, "first_stage_bits"), 2);
-  CHECK_EQ_I64(qaCfgInt(&paper, "runahead"), 0);
-  CHECK_EQ_I64(qaCfgInt(&paper, "windows"), 16);
+  CHECK_EQ_I64(mtParam(&paper, "first_stage_bits"), 2);
+  CHECK_EQ_I64(mtParam(&paper, "runahead"), 0);
+  CHECK_EQ_I64(mtParam(&paper, "columns"), 16);
   CHECK(d->peak_macs(&paper) == 4096.0);
 
   /* Configurations: small arrays (passes, ragged bricks and groups) with various
@@ -235,8 +235,8 @@ int main(void) {
   for (int i = 0; i < N_CFG; i++) {
     qaCfgDefaults(d, &cfgs[i]);
     mtSetInt(&cfgs[i], "tiles", geo[i][0]);
-    mtSetInt(&cfgs[i], "filters_per_tile", geo[i][1]);
-    mtSetInt(&cfgs[i], "windows", geo[i][2]);
+    mtSetInt(&cfgs[i], "rows", geo[i][1]);
+    mtSetInt(&cfgs[i], "columns", geo[i][2]);
     mtSetInt(&cfgs[i], "lanes", geo[i][3]);
     mtSetInt(&cfgs[i], "first_stage_bits", geo[i][4]);
     mtSetInt(&cfgs[i], "runahead", geo[i][5]);
@@ -268,8 +268,8 @@ int main(void) {
     /* work bound: a lane consumes at most one offset per cycle */
     CHECK((double)st.n_compute_cycles * gg.lanes * gg.cols * gg.rows >= (double)eff);
     CHECK(st.pe_util >= 0 && st.pe_util <= 1.0 + 1e-12);
-    CHECK(qaStatsGetAction(&st, "shifter", "op") == qaStatsGetAction(&st, "acc", "op") * gg.lanes);
-    CHECK((qaStatsGetAction(&st, "runahead_reg", "read_bits") > 0) == (gg.ra > 0));
+    CHECK(mtAction(cfg, &st, "shifter", "op") == mtAction(cfg, &st, "acc", "op") * gg.lanes);
+    CHECK((mtAction(cfg, &st, "runahead_reg", "read_bits") > 0) == (gg.ra > 0));
 
     if (it % 4 == 0) {
       /* Sweep the first-stage width and the run-ahead on the same layer (LT). */
@@ -279,10 +279,10 @@ int main(void) {
       qaRefConv(&l, act, wgt, ref);
       QaArchConfig sc = *cfg, scs;
       qaCfgDefaults(dstr, &scs);
-      mtSetInt(&scs, "tiles", qaCfgInt(cfg, "tiles"));
-      mtSetInt(&scs, "filters_per_tile", qaCfgInt(cfg, "filters_per_tile"));
-      mtSetInt(&scs, "windows", qaCfgInt(cfg, "windows"));
-      mtSetInt(&scs, "lanes", qaCfgInt(cfg, "lanes"));
+      mtSetInt(&scs, "tiles", mtParam(cfg, "tiles"));
+      mtSetInt(&scs, "rows", mtParam(cfg, "rows"));
+      mtSetInt(&scs, "columns", mtParam(cfg, "columns"));
+      mtSetInt(&scs, "lanes", mtParam(cfg, "lanes"));
       QaLayerJob j = {&l, act, wgt, p, q, sgn, QA_ENC_BOOTH4, NULL}, jz = j;
       int64_t stripes = lt_cycles(&scs, &j, ref);
       static const int fsbs[] = {0, 1, 2, 3, 16}, ras[] = {0, 1, 3};
@@ -336,7 +336,7 @@ int main(void) {
   {
     QaArchConfig one;
     qaCfgDefaults(d, &one);
-    mtSetAll(&one, "tiles=1 filters_per_tile=1 windows=1 lanes=2");
+    mtSetAll(&one, "tiles=1 rows=1 columns=1 lanes=2");
     int32_t act[2] = {17, 12};
     static const int want[5] = {4, 3, 2, 2, 2};
     for (int fsb = 0; fsb <= 4; fsb++) {
@@ -356,7 +356,7 @@ int main(void) {
   {
     QaArchConfig two;
     qaCfgDefaults(d, &two);
-    mtSetAll(&two, "tiles=1 filters_per_tile=1 windows=2 lanes=1 first_stage_bits=4");
+    mtSetAll(&two, "tiles=1 rows=1 columns=2 lanes=1 first_stage_bits=4");
     QaLayer l = {"ra", QA_LAYER_CONV, 1, 2, 1, 2, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0, "", ""};
     int32_t act[4] = {7, 1, 1, 7}, wgt[2] = {3, -2}; /* NCHW: ch0 = (7, 1), ch1 = (1, 7) */
     CHECK_EQ_I64(run_case(&two, &l, act, wgt, 3, 3, 0).n_compute_cycles, 6);

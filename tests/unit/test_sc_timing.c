@@ -34,7 +34,7 @@ static void check_arch(const char *name, int tiles, int fpt, int lanes, int bits
   snprintf(v, sizeof v, "%d", tiles);
   qaCfgSetText(&cfg, "tiles", v, "test", &err);
   snprintf(v, sizeof v, "%d", fpt);
-  qaCfgSetText(&cfg, "filters_per_tile", v, "test", &err);
+  qaCfgSetText(&cfg, "rows", v, "test", &err);
   snprintf(v, sizeof v, "%d", lanes);
   qaCfgSetText(&cfg, "lanes", v, "test", &err);
   if (mem) {

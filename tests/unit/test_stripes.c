@@ -36,8 +36,8 @@ static int64_t expected_cycles(const QaLayer *l, int lanes, int rows, int cols, 
 }
 
 static void check_rule(const QaArchConfig *cfg, const QaLayer *l, const QaLayerStats *st, int p) {
-  int lanes = qaCfgInt(cfg, "lanes"), cols = qaCfgInt(cfg, "windows");
-  int rows = qaCfgInt(cfg, "tiles") * qaCfgInt(cfg, "filters_per_tile");
+  int lanes = mtParam(cfg, "lanes"), cols = mtParam(cfg, "columns");
+  int rows = mtParam(cfg, "tiles") * mtParam(cfg, "rows");
   CHECK_EQ_I64(st->n_compute_cycles, expected_cycles(l, lanes, rows, cols, p));
   CHECK_EQ_I64(st->n_compute_cycles, st->n_steps * p);
   CHECK_EQ_I64(st->macs, qaLayerMacs(l));
@@ -47,11 +47,11 @@ static void check_rule(const QaArchConfig *cfg, const QaLayer *l, const QaLayerS
   CHECK((double)st->n_compute_cycles * lanes * rows * cols >= (double)st->macs * p - 1e-6);
   /* Every SIP lane of an active column and row ANDs one bit per cycle; the SIPs do
   ** at least the layer's products times p. */
-  int64_t sip_cycles = qaStatsGetAction(st, "acc", "op");
-  CHECK_EQ_I64(qaStatsGetAction(st, "and", "op"), sip_cycles * lanes);
-  CHECK_EQ_I64(qaStatsGetAction(st, "adder_tree", "op"), sip_cycles);
+  int64_t sip_cycles = mtAction(cfg, st, "acc", "op");
+  CHECK_EQ_I64(mtAction(cfg, st, "and", "op"), sip_cycles * lanes);
+  CHECK_EQ_I64(mtAction(cfg, st, "adder_tree", "op"), sip_cycles);
   CHECK(sip_cycles * lanes >= st->macs * p);
-  CHECK(qaStatsGetAction(st, "sb", "read_bits") > 0 && qaStatsGetAction(st, "nm", "read_bits") > 0);
+  CHECK(mtAction(cfg, st, "sb", "read_bits") > 0 && mtAction(cfg, st, "nm", "read_bits") > 0);
 }
 
 int main(void) {
@@ -64,24 +64,24 @@ int main(void) {
   /* Paper defaults and their bit-parallel-equivalent peak. */
   QaArchConfig paper, small, odd, narrow1, ddn_cfg;
   qaCfgDefaults(d, &paper);
-  CHECK_EQ_I64(qaCfgInt(&paper, "tiles"), 16);
-  CHECK_EQ_I64(qaCfgInt(&paper, "filters_per_tile"), 16);
-  CHECK_EQ_I64(qaCfgInt(&paper, "windows"), 16);
-  CHECK_EQ_I64(qaCfgInt(&paper, "lanes"), 16);
-  CHECK_EQ_I64(qaCfgInt(&paper, "datapath_bits"), 16);
-  CHECK_EQ_I64(qaCfgInt(&paper, "sb_kib"), 2048);
-  CHECK_EQ_I64(qaCfgInt(&paper, "nm_kib"), 4096);
+  CHECK_EQ_I64(mtParam(&paper, "tiles"), 16);
+  CHECK_EQ_I64(mtParam(&paper, "rows"), 16);
+  CHECK_EQ_I64(mtParam(&paper, "columns"), 16);
+  CHECK_EQ_I64(mtParam(&paper, "lanes"), 16);
+  CHECK_EQ_I64(mtParam(&paper, "datapath_bits"), 16);
+  CHECK_EQ_I64(mtParam(&paper, "sb_kib"), 2048);
+  CHECK_EQ_I64(mtParam(&paper, "nm_kib"), 4096);
   CHECK(d->peak_macs(&paper) == 4096.0);
   /* Small arrays: several passes, ragged bricks and window groups. */
   qaCfgDefaults(d, &small);
-  mtSetAll(&small, "tiles=2 filters_per_tile=3 windows=5 lanes=4");
+  mtSetAll(&small, "tiles=2 rows=3 columns=5 lanes=4");
   qaCfgDefaults(d, &odd);
-  mtSetAll(&odd, "tiles=1 filters_per_tile=5 windows=3 lanes=7 dram_gbps=0");
+  mtSetAll(&odd, "tiles=1 rows=5 columns=3 lanes=7 dram_gbps=0");
   /* One window per tile: DaDianNao's organisation, p_a cycles per brick. */
   qaCfgDefaults(d, &narrow1);
-  mtSetAll(&narrow1, "tiles=2 filters_per_tile=2 windows=1 lanes=8");
+  mtSetAll(&narrow1, "tiles=2 rows=2 columns=1 lanes=8");
   qaCfgDefaults(ddn, &ddn_cfg);
-  mtSetAll(&ddn_cfg, "tiles=2 filters_per_tile=2 lanes=8");
+  mtSetAll(&ddn_cfg, "tiles=2 rows=2 lanes=8");
 
   QaRng g;
   qaRngSeed(&g, 20261123);
@@ -124,9 +124,9 @@ int main(void) {
     QaLayerStats st;
     mtRunBoth(&paper, &j, &st);
     CHECK_EQ_I64(st.n_compute_cycles, 4);
-    CHECK_EQ_I64(qaStatsGetAction(&st, "and", "op"), 4 * 2 * 16);
-    CHECK_EQ_I64(qaStatsGetAction(&st, "sb", "read_bits"), 2 * 16 * 16);
-    CHECK_EQ_I64(qaStatsGetAction(&st, "nm", "read_bits"), 16 * 4);
+    CHECK_EQ_I64(mtAction(&paper, &st, "and", "op"), 4 * 2 * 16);
+    CHECK_EQ_I64(mtAction(&paper, &st, "sb", "read_bits"), 2 * 16 * 16);
+    CHECK_EQ_I64(mtAction(&paper, &st, "nm", "read_bits"), 16 * 4);
   }
 
   /* Bad inputs: weights wider than the datapath, activations that do not fit. */
@@ -145,8 +145,8 @@ int main(void) {
   mtCheckAccWrap(&paper, 10, 11);
 
   /* Config errors name the origin and the parameter. */
-  CHECK_EQ_I64(qaCfgSetText(&small, "windows", "0", "cfg.yaml:3", &err), QA_EUSER);
-  CHECK(strstr(err.msg, "cfg.yaml:3") && strstr(err.msg, "windows"));
+  CHECK_EQ_I64(qaCfgSetText(&small, "columns", "0", "cfg.yaml:3", &err), QA_EUSER);
+  CHECK(strstr(err.msg, "cfg.yaml:3") && strstr(err.msg, "columns"));
   CHECK_EQ_I64(qaCfgSetText(&small, "datapath_bits", "17", "cfg.yaml:4", &err), QA_EUSER);
   CHECK_EQ_I64(qaCfgSetText(&small, "first_stage_bits", "2", "cfg.yaml:5", &err), QA_EUSER);
   CHECK(strstr(err.msg, "unknown parameter 'first_stage_bits'"));

@@ -1,0 +1,85 @@
+/*
+** runprint.c - the text `qasim run` prints: a reporter over the run pipeline
+** (sim/run.h): the plan, one line per layer, the totals, the energy and the efficiency
+** relative to the baseline.
+*/
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "arch/driver.h"
+#include "cli/cli.h"
+#include "sim/reprice.h"
+#include "store/store.h"
+
+static void onStart(void *ctx, const QaRunPlan *p) {
+  QaRunPrinter *pr = ctx;
+  FILE *f = pr->out;
+  fprintf(f, "qasim %s: %s on %s (%d layers, %" PRId64 " MACs), a/w %d/%d bits, timing %s\n", qaVersion(),
+          p->cfg->desc->name, p->net->name, p->net->n_layers, qaNetMacs(p->net), p->a_bits, p->w_bits,
+          qaTimingName(p->timing));
+  if (pr->per_layer)
+    fprintf(f, "%4s %-22s %-34s %-5s %13s %11s %7s  %s\n", "#", "layer", "geometry", "a/w", "macs",
+            "n_cycles", "pe_util", "outputs");
+  fflush(f);
+}
+
+static void onLayer(void *ctx, const QaRunLayer *rl) {
+  QaRunPrinter *pr = ctx;
+  if (!pr->per_layer) return;
+  const QaLayer *l = rl->layer;
+  const QaLayerStats *st = rl->stats;
+  char geo[96];
+  snprintf(geo, sizeof geo, "%dx%dx%d>%dx%dx%d k%dx%d/%d%s", l->c, l->h, l->w, l->k, qaLayerOutH(l),
+           qaLayerOutW(l), l->r, l->s, l->stride_h, l->groups > 1 ? (l->groups == l->c ? " dw" : " g") : "");
+  fprintf(pr->out, "%4d %-22s %-34s %2d/%-2d %13" PRId64 " %11" PRId64 " %6.1f%%  %s\n", rl->idx, l->name,
+          geo, rl->a_bits, rl->w_bits, st->macs, st->n_cycles, 100.0 * st->pe_util,
+          st->outputs_verified == 1   ? "ok"
+          : st->outputs_verified == 0 ? (st->acc_overflows ? "ACC-OVERFLOW" : "MISMATCH")
+                                      : "-");
+  fflush(pr->out);
+}
+
+static void onDone(void *ctx, const QaRunPlan *p, const QaRunResult *res) {
+  QaRunPrinter *pr = ctx;
+  FILE *f = pr->out;
+  QaErr err = {0, ""};
+  fprintf(f, "total: %" PRId64 " cycles (%" PRId64 " stall), %.3f ms at %g MHz, pe_util %.1f%%, outputs %s\n",
+          res->n_cycles, res->n_stall_cycles, res->time_s * 1e3, res->clock_mhz,
+          res->n_cycles ? 100.0 * res->util_cycles / (double)res->n_cycles : 0.0,
+          !res->verified      ? "not verified"
+          : res->all_verified ? "verified"
+                              : "NOT VERIFIED");
+  fprintf(f, "host: %.2f s wall, %.1f M simulated MACs/s\n", res->wall_s, res->sim_macs_per_s / 1e6);
+  if (p->cx) {
+    if (qaEnergyPrint(&res->energy, p->cx, f, &err)) fprintf(f, "%s\n", err.msg);
+    const QaEnergy *e = &res->energy;
+    if (res->run_id < 0) {
+      fprintf(f, "energy efficiency vs %s: not compared (the run is not stored)\n", QA_BASELINE_ARCH);
+    } else if (res->baseline_run > 0 && e->total_pj > 0) {
+      fprintf(f, "energy efficiency vs %s (run %lld, %.3f uJ per inference): %.3fx%s\n", QA_BASELINE_ARCH,
+              (long long)res->baseline_run, res->baseline_pj / (e->batch > 0 ? e->batch : 1) / 1e6,
+              res->baseline_pj / e->total_pj,
+              res->baseline_run == res->run_id ? " (this run is the baseline)" : "");
+    } else {
+      char bits[48];
+      if (p->a_bits == p->w_bits)
+        snprintf(bits, sizeof bits, "--bits %d", p->a_bits);
+      else
+        snprintf(bits, sizeof bits, "--a-bits %d --w-bits %d", p->a_bits, p->w_bits);
+      const char *net = strcmp(p->net->source, "builtin") ? p->net->source : p->net->name;
+      fprintf(f,
+              "energy efficiency vs %s: no %s run of %s at a/w %d/%d bits priced with '%s' in %s; make one "
+              "with `qasim run --arch %s --net %s %s --costs %s --db %s`\n",
+              QA_BASELINE_ARCH, QA_BASELINE_ARCH, p->net->name, p->a_bits, p->w_bits, e->costs, pr->db_path,
+              QA_BASELINE_ARCH, net, bits, pr->costs_arg, pr->db_path);
+    }
+  }
+  if (res->run_id >= 0) fprintf(f, "stored as run %lld in %s\n", (long long)res->run_id, pr->db_path);
+  fflush(f);
+}
+
+QaRunReporter qaCliRunReporter(QaRunPrinter *pr) {
+  QaRunReporter r = {pr, onStart, onLayer, onDone};
+  return r;
+}
