@@ -1,93 +1,81 @@
 /*
-** energy.c - `qasim area`, `qasim price` and `qasim costs`: the cost model on the command
+** cmd_energy.c - `qasim area`, `qasim price` and `qasim costs`: the cost model on the command
 ** line (models/compose.h, models/energy.h, models/costs.h).
 */
 #define _POSIX_C_SOURCE 200809L
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "arch/arch.h"
+#include "base/parse.h"
 #include "models/compose.h"
 #include "sim/reprice.h"
 #include "store/store.h"
 #include "cli/cli.h"
 
 #define DEFAULT_COSTS "horowitz45"
-#define MAX_SETS 32
 
 /* Resolve --arch / --config / --set into *cfg (as `qasim run` does). */
-static int buildConfig(const char *arch, const char *config, const char **sets, int n_sets, QaArchConfig *cfg,
+static int buildConfig(const char *arch, const char *config, const QaCliList *sets, QaArchConfig *cfg,
                        QaErr *err) {
   const QaArchDesc *d = NULL;
   int rc = qaArchFind(arch ? arch : "dadiannao", &d, err);
   if (rc) return rc;
   qaCfgDefaults(d, cfg);
   if (config && (rc = qaCfgLoadYaml(config, cfg, err))) return rc;
-  for (int i = 0; i < n_sets; i++) {
+  for (int i = 0; i < sets->n; i++) {
+    const char *set = sets->v[i];
     char name[64];
-    const char *eq = strchr(sets[i], '=');
-    if (!eq || eq == sets[i] || (size_t)(eq - sets[i]) >= sizeof name)
-      return qaErrSet(err, QA_EUSER, "--set '%s': expected NAME=VALUE", sets[i]);
-    memcpy(name, sets[i], (size_t)(eq - sets[i]));
-    name[eq - sets[i]] = 0;
+    const char *eq = strchr(set, '=');
+    if (!eq || eq == set || (size_t)(eq - set) >= sizeof name)
+      return qaErrSet(err, QA_EUSER, "--set '%s': expected NAME=VALUE", set);
+    memcpy(name, set, (size_t)(eq - set));
+    name[eq - set] = 0;
     if ((rc = qaCfgSetText(cfg, name, eq + 1, "--set", err))) return rc;
   }
   return QA_OK;
 }
 
-static const char *area_usage =
-    "usage: qasim area [--arch NAME] [--config FILE] [--set NAME=VALUE]... [--bits N]\n"
-    "                  [--costs NAME] [--dram TYPE]\n"
-    "\n"
-    "Print the hardware an architecture instantiates at a config: every component with\n"
-    "its cost-table primitive, widths, sizes and count per PE / tile / chip, its energy per\n"
-    "action and area, the table rows each price comes from, then the area of a PE, a tile\n"
-    "and the chip and the leakage.\n"
-    "\n"
-    "  --arch NAME        architecture (see `qasim archs`), default dadiannao\n"
-    "  --config FILE      architecture config YAML\n"
-    "  --set NAME=VALUE   override one architecture parameter (repeatable)\n"
-    "  --bits N           run precision the listing refers to (default 16); designs sized\n"
-    "                     by operand width (max_bits) are sized for N bits unless --set\n"
-    "  --costs NAME       cost table name or file (default " DEFAULT_COSTS
-    "; see `qasim costs`)\n"
-    "  --dram TYPE        DRAM type of the table (default " QA_DEFAULT_DRAM "), e.g. ddr3, hbm2\n";
+typedef struct AreaArgs {
+  const char *arch, *config;
+  QaCliList sets;
+  const char *bits, *costs, *dram;
+} AreaArgs;
 
-int qaCliArea(int argc, char **argv, QaErr *err) {
-  int help = 0, n_pos, n_sets = 0;
-  const char *arch = NULL, *config = NULL, *bits = NULL, *costs = DEFAULT_COSTS, *dram = NULL;
-  const char *sets[MAX_SETS], *pos[1];
-  QaCliOpt opts[] = {
-      {"help", &help},
-      {"arch", NULL, &arch},
-      {"config", NULL, &config},
-      {"bits", NULL, &bits},
-      {"costs", NULL, &costs},
-      {"dram", NULL, &dram},
-      {"set", NULL, NULL, sets, &n_sets, MAX_SETS},
-  };
-  int rc = qaCliParse(argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 0, &n_pos, err);
-  if (rc) return rc;
-  if (help) {
-    fputs(area_usage, stdout);
-    return QA_OK;
-  }
-  long b = 16;
-  if (bits && (rc = qaCliInt(bits, "--bits", 1, QA_BITS_MAX, &b, err))) return rc;
+static const QaCliOption areaOptions[] = {
+    {"arch", "NAME", QA_CLI_VALUE(AreaArgs, arch), "architecture (see `qasim archs`), default dadiannao"},
+    {"config", "FILE", QA_CLI_VALUE(AreaArgs, config), "architecture config YAML"},
+    {"set", "NAME=VALUE", QA_CLI_LIST(AreaArgs, sets), "override one architecture parameter"},
+    {"bits", "N", QA_CLI_VALUE(AreaArgs, bits),
+     "run precision the listing refers to, 1..16 (default 16); designs sized by operand width (max_bits) are "
+     "sized for N bits unless --set"},
+    {"costs", "NAME", QA_CLI_VALUE(AreaArgs, costs),
+     "cost table name or file (default " DEFAULT_COSTS "; see `qasim costs`)"},
+    {"dram", "TYPE", QA_CLI_VALUE(AreaArgs, dram),
+     "DRAM type of the table (default " QA_DEFAULT_DRAM "), e.g. ddr3, hbm2"},
+    {NULL},
+};
+
+static int areaMain(void *args, const QaCliCall *call, QaErr *err) {
+  const AreaArgs *a = args;
+  const char *costs = a->costs ? a->costs : DEFAULT_COSTS;
+  int rc;
+  int64_t b = 16;
+  if (a->bits && (rc = qaParseInt64(a->bits, "--bits", 1, QA_BITS_MAX, &b, err))) return rc;
   QaArchConfig cfg;
-  if ((rc = buildConfig(arch, config, sets, n_sets, &cfg, err))) return rc;
+  if ((rc = buildConfig(a->arch, a->config, &a->sets, &cfg, err))) return rc;
   /* Designs sized by operand width (max_bits) take it from --bits unless set. */
-  for (int i = 0; bits && i < cfg.desc->n_params; i++)
+  for (int i = 0; a->bits && i < cfg.desc->n_params; i++)
     if (!strcmp(cfg.desc->params[i].name, "max_bits") && !cfg.set[i]) {
-      if ((rc = qaCfgSetText(&cfg, "max_bits", bits, "--bits", err))) return rc;
+      if ((rc = qaCfgSetText(&cfg, "max_bits", a->bits, "--bits", err))) return rc;
     }
   QaCostTable *t = NULL;
   QaComposition *cx = qaCalloc(1, sizeof *cx, err);
   if (!cx) return QA_EINTERNAL;
   if ((rc = qaCostTableLoad(costs, &t, err))) goto end;
-  QaComposeOptions o = {(int)b, (int)b, dram};
+  QaComposeOptions o = {(int)b, (int)b, a->dram};
   if ((rc = qaCompose(&cfg, t, &o, cx, err))) goto end;
   rc = qaComposePrint(cx, stdout, err);
 end:
@@ -96,35 +84,40 @@ end:
   return rc;
 }
 
-static const char *price_usage =
-    "usage: qasim price RUN [--costs NAME] [--dram TYPE] [--db PATH]\n"
-    "\n"
-    "Price a stored run again from its stored action counts (no simulation): compose its\n"
-    "architecture at its stored config with the cost table, price every layer, replace the\n"
-    "run's energy rows of that cost label and print the energy per inference, pJ/MAC, the\n"
-    "breakdown and the energy efficiency relative to DaDianNao.\n"
-    "\n"
-    "  --costs NAME       cost table name or file (default " DEFAULT_COSTS
-    "; see `qasim costs`)\n"
-    "  --dram TYPE        DRAM type of the table (default " QA_DEFAULT_DRAM
-    "); a non-default type\n"
-    "                     is stored under the label NAME+TYPE\n"
-    "  --db PATH          results database (default " QA_STORE_DEFAULT_PATH ")\n";
+const QaCliCommand qaCliCmdArea = {
+    .name = "area",
+    .summary = "hardware, area and energy per action of an architecture",
+    .about =
+        "Print the hardware an architecture instantiates at a config: every component with\n"
+        "its cost-table primitive, widths, sizes and count per PE / tile / chip, its energy per\n"
+        "action and area, the table rows each price comes from, then the area of a PE, a tile\n"
+        "and the chip and the leakage.\n",
+    .options = areaOptions,
+    .args_size = sizeof(AreaArgs),
+    .handler = areaMain,
+};
 
-int qaCliPrice(int argc, char **argv, QaErr *err) {
-  int help = 0, n_pos;
-  const char *costs = DEFAULT_COSTS, *dram = NULL, *db = QA_STORE_DEFAULT_PATH, *pos[1];
-  QaCliOpt opts[] = {{"help", &help}, {"costs", NULL, &costs}, {"dram", NULL, &dram}, {"db", NULL, &db}};
-  int rc = qaCliParse(argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 1, &n_pos, err);
-  if (rc) return rc;
-  if (help || n_pos != 1) {
-    fputs(price_usage, stdout);
-    return help ? QA_OK : qaErrSet(err, QA_EUSER, "price: give one run id (see `qasim results`)");
-  }
-  long id;
-  if ((rc = qaCliInt(pos[0], "run id", 1, INT32_MAX, &id, err))) return rc;
-  if (access(db, F_OK) != 0)
-    return qaErrSet(err, QA_EUSER, "%s: no results database here; pass --db PATH", db);
+typedef struct PriceArgs {
+  const char *costs, *dram, *db;
+} PriceArgs;
+
+static const QaCliOption priceOptions[] = {
+    {"costs", "NAME", QA_CLI_VALUE(PriceArgs, costs),
+     "cost table name or file (default " DEFAULT_COSTS "; see `qasim costs`)"},
+    {"dram", "TYPE", QA_CLI_VALUE(PriceArgs, dram),
+     "DRAM type of the table (default " QA_DEFAULT_DRAM "); a non-default type is stored under the label "
+     "NAME+TYPE"},
+    {"db", "PATH", QA_CLI_VALUE(PriceArgs, db), QA_CLI_DB_HELP},
+    {NULL},
+};
+
+static int priceMain(void *args, const QaCliCall *call, QaErr *err) {
+  const PriceArgs *a = args;
+  const char *costs = a->costs ? a->costs : DEFAULT_COSTS, *db = qaCliDbPath(a->db);
+  int64_t id;
+  int rc;
+  if ((rc = qaParseInt64(call->pos[0], "run id", 1, INT32_MAX, &id, err))) return rc;
+  if ((rc = qaCliDbMustExist(db, err))) return rc;
   QaStore *st = NULL;
   QaCostTable *t = NULL;
   QaComposition *cx = qaCalloc(1, sizeof *cx, err);
@@ -135,13 +128,13 @@ int qaCliPrice(int argc, char **argv, QaErr *err) {
   }
   if ((rc = qaCostTableLoad(costs, &t, err))) goto end;
   if ((rc = qaStoreOpen(db, &st, err))) goto end;
-  QaComposeOptions o = {0, 0, dram};
+  QaComposeOptions o = {0, 0, a->dram};
   if ((rc = qaEnergyPriceRun(st, id, t, &o, e, cx, err))) goto end;
-  printf("run %ld: %s (config: stored) on %d layers, %lld MACs, %lld cycles, a/w %d/%d bits\n", id,
+  printf("run %" PRId64 ": %s (config: stored) on %d layers, %lld MACs, %lld cycles, a/w %d/%d bits\n", id,
          cx->arch->name, e->n_layers, (long long)e->macs, (long long)e->n_cycles, cx->a_bits, cx->w_bits);
   if ((rc = qaEnergyPrint(e, cx, stdout, err))) goto end;
   if ((rc = qaEnergyPrintEfficiency(st, db, id, e, costs, stdout, err))) goto end;
-  printf("stored as costs '%s' of run %ld in %s\n", e->costs, id, db);
+  printf("stored as costs '%s' of run %" PRId64 " in %s\n", e->costs, id, db);
 end:
   qaStoreClose(st);
   qaCostTableDestroy(t);
@@ -150,23 +143,28 @@ end:
   return rc;
 }
 
-int qaCliCosts(int argc, char **argv, QaErr *err) {
-  int help = 0, n_pos;
-  const char *pos[1];
-  QaCliOpt opts[] = {{"help", &help}};
-  int rc = qaCliParse(argc, argv, opts, 1, pos, 1, &n_pos, err);
-  if (rc) return rc;
-  if (help) {
-    puts(
-        "usage: qasim costs [NAME]\n\n"
-        "Without NAME, list the cost tables. With NAME (a table name or a CSV / Accelergy ERT\n"
-        "file), print every row with its widths, energy, area, status and source, and how the\n"
-        "composites are priced from them.");
-    return QA_OK;
-  }
+const QaCliCommand qaCliCmdPrice = {
+    .name = "price",
+    .summary = "re-price a stored run with a cost table (no simulation)",
+    .pos_name = "RUN",
+    .pos_min = 1,
+    .pos_max = 1,
+    .pos_help = "a run id, as `qasim results` lists them",
+    .about =
+        "Price a stored run again from its stored action counts (no simulation): compose its\n"
+        "architecture at its stored config with the cost table, price every layer, replace the\n"
+        "run's energy rows of that cost label and print the energy per inference, pJ/MAC, the\n"
+        "breakdown and the energy efficiency relative to DaDianNao.\n",
+    .options = priceOptions,
+    .args_size = sizeof(PriceArgs),
+    .handler = priceMain,
+};
+
+static int costsMain(void *args, const QaCliCall *call, QaErr *err) {
   QaCostTable *t = NULL;
-  if (n_pos == 1) {
-    if ((rc = qaCostTableLoad(pos[0], &t, err)) == QA_OK) rc = qaCostTablePrint(t, stdout, err);
+  int rc;
+  if (call->n_pos == 1) {
+    if ((rc = qaCostTableLoad(call->pos[0], &t, err)) == QA_OK) rc = qaCostTablePrint(t, stdout, err);
     qaCostTableDestroy(t);
     return rc;
   }
@@ -197,3 +195,16 @@ int qaCliCosts(int argc, char **argv, QaErr *err) {
       "Accelergy ERT path) chooses the table for run, area and price.");
   return QA_OK;
 }
+
+const QaCliCommand qaCliCmdCosts = {
+    .name = "costs",
+    .summary = "list the cost tables, or print one with its sources",
+    .pos_name = "NAME",
+    .pos_min = 0,
+    .pos_max = 1,
+    .pos_help = "a cost table name, or a CSV / Accelergy ERT file",
+    .about =
+        "Without NAME, list the cost tables. With NAME, print every row with its widths, energy,\n"
+        "area, status and source, and how the composites are priced from them.\n",
+    .handler = costsMain,
+};
