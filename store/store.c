@@ -404,10 +404,10 @@ static int migrate(QaStore *st, QaErr *err) {
   return QA_OK;
 }
 
-/* A missing parent directory gets its own message (SQLite only says "unable to open"). */
-static int checkParentDir(const char *path, QaErr *err) {
+/* Create the missing directories above PATH (mkdir -p), each with its own message: SQLite
+** would only say "unable to open". */
+static int makeParentDir(const char *path, QaErr *err) {
   const char *slash = strrchr(path, '/');
-  struct stat sb;
   if (!slash || slash == path) return QA_OK;
   size_t n = (size_t)(slash - path);
   char *dir = qaMalloc(n + 1, err);
@@ -415,11 +415,26 @@ static int checkParentDir(const char *path, QaErr *err) {
   memcpy(dir, path, n);
   dir[n] = 0;
   int rc = QA_OK;
-  if (stat(dir, &sb) != 0)
-    rc = qaErrSet(err, QA_EUSER, "%s: cannot create the results database: directory %s: %s", path, dir,
-                  strerror(errno));
-  else if (!S_ISDIR(sb.st_mode))
-    rc = qaErrSet(err, QA_EUSER, "%s: cannot create the results database: %s is not a directory", path, dir);
+  /* Each prefix ending before a '/' (and the whole dir): make it unless it is a directory. */
+  for (char *p = dir + 1;; p++) {
+    if (*p != '/' && *p != 0) continue;
+    char c = *p;
+    *p = 0;
+    struct stat sb;
+    if (stat(dir, &sb) == 0) {
+      if (!S_ISDIR(sb.st_mode)) {
+        rc = qaErrSet(err, QA_EUSER, "%s: cannot create the results database: %s is not a directory", path,
+                      dir);
+        break;
+      }
+    } else if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+      rc = qaErrSet(err, QA_EUSER, "%s: cannot create the results database: cannot create directory %s: %s",
+                    path, dir, strerror(errno));
+      break;
+    }
+    *p = c;
+    if (!c) break;
+  }
   free(dir);
   return rc;
 }
@@ -431,7 +446,7 @@ int qaStoreOpen(const char *path, QaStore **out, QaErr *err) {
   QaStore *st = NULL;
   *out = NULL;
   if (!path || !*path) return qaErrSet(err, QA_EUSER, "results database path is empty");
-  if (strcmp(path, ":memory:") != 0 && (rc = checkParentDir(path, err))) return rc;
+  if (strcmp(path, ":memory:") != 0 && (rc = makeParentDir(path, err))) return rc;
 
   st = qaCalloc(1, sizeof *st, err);
   if (!st) return QA_EINTERNAL;

@@ -29,7 +29,9 @@ extern "C" {
 #endif
 
 #define QA_STORE_SCHEMA_VERSION 2
-#define QA_STORE_DEFAULT_PATH "qasim-results.db"
+/* Where the results database lives unless a command is given --db PATH (the CLI also
+** reads $QASIM_DB); relative to the working directory. */
+#define QA_STORE_DEFAULT_PATH "results/qasim.db"
 
 typedef struct QaStore QaStore;
 
@@ -68,8 +70,10 @@ typedef struct QaRunTotals {
   int all_verified;      /* 1 if every layer's outputs matched the reference */
 } QaRunTotals;
 
-/* Open (creating or migrating) the store at path. A newer schema than this build
-** knows is a QA_EUSER error. *out owned by the caller; close with qaStoreClose. */
+/* Open (creating or migrating) the store at path, creating its missing parent
+** directories first (mkdir -p). A newer schema than this build knows, or a parent
+** that cannot be created or is not a directory, is a QA_EUSER error naming the path.
+** *out owned by the caller; close with qaStoreClose. */
 int qaStoreOpen(const char *path, QaStore **out, QaErr *err);
 void qaStoreClose(QaStore *st); /* NULL is a no-op; rolls back an open run */
 

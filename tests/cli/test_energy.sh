@@ -69,7 +69,7 @@ expect 0 "static +[0-9.]+ uJ" -- "$Q" price 1 --costs "$E/leaky.csv" --db "$DB"
 expect 0 "static +[0-9.]+ uJ" -- "$Q" run --net "$NET" --bits 8 --costs "$E/leaky.csv" --no-store --quiet
 # errors
 expect 1 "run 99 not found" -- "$Q" price 99 --db "$DB"
-expect 1 "give one run id" -- "$Q" price --db "$DB"
+expect 1 "missing RUN: a run id" -- "$Q" price --db "$DB"
 expect 1 "no results database here" -- "$Q" price 1 --db "$T/none.db"
 expect 1 "normalised" -- "$Q" price 1 --costs sze-normalized --db "$DB"
 expect 1 "unknown cost table 'nosuch'" -- "$Q" run --net "$NET" --costs nosuch --no-store

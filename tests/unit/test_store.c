@@ -529,12 +529,33 @@ static void testBadFiles(void) {
   CHECK(st == NULL);
   CHECK_MSG(strstr(err.msg, path) && strstr(err.msg, "not an SQLite database"), "%s", err.msg);
 
-  /* Missing directory */
-  snprintf(path, sizeof path, "%s/store_no_such_dir/results.db", QA_TEST_TMP);
+  /* Missing directories are created, mkdir -p (issue 7) */
+  snprintf(path, sizeof path, "%s/store_new_dir/a/b/results.db", QA_TEST_TMP);
+  {
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s/store_new_dir'", QA_TEST_TMP);
+    CHECK(system(cmd) == 0);
+  }
+  err = (QaErr){0};
+  CHECK_EQ_I64(qaStoreOpen(path, &st, &err), QA_OK);
+  CHECK(st != NULL);
+  qaStoreClose(st);
+  st = NULL;
+  CHECK(access(path, F_OK) == 0);
+
+  /* A parent that is a file: the message names the path and the file */
+  char file_path[600];
+  snprintf(file_path, sizeof file_path, "%s/store_plain_file", QA_TEST_TMP);
+  {
+    FILE *f = fopen(file_path, "w");
+    CHECK(f != NULL);
+    if (f) fclose(f);
+  }
+  snprintf(path, sizeof path, "%s/store_plain_file/sub/results.db", QA_TEST_TMP);
   err = (QaErr){0};
   CHECK_EQ_I64(qaStoreOpen(path, &st, &err), QA_EUSER);
   CHECK(st == NULL);
-  CHECK_MSG(strstr(err.msg, path) && strstr(err.msg, "store_no_such_dir"), "%s", err.msg);
+  CHECK_MSG(strstr(err.msg, path) && strstr(err.msg, "store_plain_file is not a directory"), "%s", err.msg);
 
   /* Empty path */
   err = (QaErr){0};

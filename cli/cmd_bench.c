@@ -1,0 +1,104 @@
+/*
+** cmd_bench.c - `qasim bench`: simulated MACs per second of whole verified runs
+** (sim/run.h qaRunExecute), each case in its own process.
+*/
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "arch/arch.h"
+#include "base/parse.h"
+#include "sim/run.h"
+#include "workloads/layer.h"
+#include "cli/cli.h"
+
+typedef struct BenchArgs {
+  QaCliList archs, nets;
+  const char *bits;
+} BenchArgs;
+
+static const QaCliOption benchOptions[] = {
+    {"arch", "NAME", QA_CLI_LIST(BenchArgs, archs), "architecture to run (default: every one)"},
+    {"net", "NET", QA_CLI_LIST(BenchArgs, nets), "network to run (default: every built-in network)"},
+    {"bits", "N", QA_CLI_VALUE(BenchArgs, bits), "activation and weight precision, 1..16 (default 8)"},
+    {NULL},
+};
+
+/* Each case runs in a child process: SystemC allows one simulation per process. */
+static int benchCase(const char *arch, const char *net, int bits, QaRunResult *res, QaErr *err) {
+  int fd[2];
+  if (pipe(fd)) return qaErrSet(err, QA_EINTERNAL, "pipe: %s", strerror(errno));
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid < 0) return qaErrSet(err, QA_EINTERNAL, "fork: %s", strerror(errno));
+  if (pid == 0) {
+    close(fd[0]);
+    QaRunOptions o;
+    QaErr e = {0, ""};
+    qaRunDefaults(&o);
+    o.arch.arch = arch;
+    o.net = net;
+    o.a_bits = o.w_bits = bits;
+    o.db_path = NULL;
+    int rc = qaRunExecute(&o, NULL, res, &e);
+    if (write(fd[1], &rc, sizeof rc) < 0 || write(fd[1], res, sizeof *res) < 0 ||
+        write(fd[1], &e, sizeof e) < 0)
+      _exit(2);
+    _exit(0);
+  }
+  close(fd[1]);
+  int rc = QA_EINTERNAL, status = 0;
+  QaErr e = {0, ""};
+  ssize_t n1 = read(fd[0], &rc, sizeof rc);
+  ssize_t n2 = read(fd[0], res, sizeof *res);
+  ssize_t n3 = read(fd[0], &e, sizeof e);
+  close(fd[0]);
+  waitpid(pid, &status, 0);
+  if (n1 != sizeof rc || n2 != sizeof *res || n3 != sizeof e)
+    return qaErrSet(err, QA_EINTERNAL, "%s on %s crashed", arch, net);
+  if (rc) return qaErrSet(err, rc, "%s", e.msg);
+  return QA_OK;
+}
+
+static int benchMain(void *args, const QaCliCall *call, QaErr *err) {
+  const BenchArgs *a = args;
+  QaCliList archs = a->archs, nets = a->nets;
+  int64_t bits = 8;
+  int rc;
+  if (a->bits && (rc = qaParseInt64(a->bits, "--bits", 1, QA_BITS_MAX, &bits, err))) return rc;
+  if (!archs.n)
+    for (int i = 0; i < qaArchCount() && archs.n < QA_CLI_LIST_MAX; i++)
+      archs.v[archs.n++] = qaArchAt(i)->name;
+  if (!nets.n)
+    for (int i = 0; i < qaNetBuiltinCount() && nets.n < QA_CLI_LIST_MAX; i++)
+      nets.v[nets.n++] = qaNetBuiltinInfo(i)->name;
+  printf("%-16s %-12s %4s %14s %14s %9s %12s  %s\n", "arch", "network", "bits", "macs", "n_cycles", "wall_s",
+         "sim_Mmac_s", "outputs");
+  for (int i = 0; i < archs.n; i++)
+    for (int j = 0; j < nets.n; j++) {
+      QaRunResult res;
+      if ((rc = benchCase(archs.v[i], nets.v[j], (int)bits, &res, err))) return rc;
+      printf("%-16s %-12s %4d %14" PRId64 " %14" PRId64 " %9.2f %12.1f  %s\n", archs.v[i], res.net, (int)bits,
+             res.macs, res.n_cycles, res.wall_s, res.sim_macs_per_s / 1e6,
+             res.all_verified ? "verified" : "NOT VERIFIED");
+      fflush(stdout);
+    }
+  return QA_OK;
+}
+
+const QaCliCommand qaCliCmdBench = {
+    .name = "bench",
+    .summary = "measure simulated MACs per second",
+    .about =
+        "Run networks in the default (loosely timed) mode with outputs verified and print\n"
+        "simulated MACs per second and wall time. Defaults: every architecture, every built-in\n"
+        "network, 8 bits. Wall time covers value generation, quantization, simulation and\n"
+        "verification; each case runs once in its own process (quote ratios from one run).\n",
+    .options = benchOptions,
+    .args_size = sizeof(BenchArgs),
+    .handler = benchMain,
+};

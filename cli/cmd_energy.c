@@ -1,0 +1,186 @@
+/*
+** cmd_energy.c - `qasim area`, `qasim price` and `qasim costs`: the cost model on the command
+** line (models/compose.h, models/energy.h, models/costs.h).
+*/
+#define _POSIX_C_SOURCE 200809L
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch/arch.h"
+#include "base/parse.h"
+#include "models/compose.h"
+#include "sim/reprice.h"
+#include "store/store.h"
+#include "cli/cli.h"
+
+#define DEFAULT_COSTS "horowitz45"
+
+typedef struct AreaArgs {
+  const char *arch, *config;
+  QaCliList sets;
+  const char *bits, *costs, *dram;
+} AreaArgs;
+
+static const QaCliOption areaOptions[] = {
+    {"arch", "NAME", QA_CLI_VALUE(AreaArgs, arch), "architecture (see `qasim archs`), default dadiannao"},
+    {"config", "FILE", QA_CLI_VALUE(AreaArgs, config), "architecture config YAML"},
+    {"set", "NAME=VALUE", QA_CLI_LIST(AreaArgs, sets), "override one architecture parameter"},
+    {"bits", "N", QA_CLI_VALUE(AreaArgs, bits),
+     "run precision the listing refers to, 1..16 (default 16); designs sized by operand width (max_bits) are "
+     "sized for N bits unless --set"},
+    {"costs", "NAME", QA_CLI_VALUE(AreaArgs, costs),
+     "cost table name or file (default " DEFAULT_COSTS "; see `qasim costs`)"},
+    {"dram", "TYPE", QA_CLI_VALUE(AreaArgs, dram),
+     "DRAM type of the table (default " QA_DEFAULT_DRAM "), e.g. ddr3, hbm2"},
+    {NULL},
+};
+
+static int areaMain(void *args, const QaCliCall *call, QaErr *err) {
+  const AreaArgs *a = args;
+  const char *costs = a->costs ? a->costs : DEFAULT_COSTS;
+  int rc;
+  int64_t b = 16;
+  if (a->bits && (rc = qaParseInt64(a->bits, "--bits", 1, QA_BITS_MAX, &b, err))) return rc;
+  QaArchConfig cfg;
+  /* Designs sized by operand width (max_bits) take it from --bits unless set. */
+  QaArchRequest req = {a->arch, a->config, a->sets.v, a->sets.n, a->bits ? (int)b : 0};
+  if ((rc = qaArchResolve(&req, &cfg, err))) return rc;
+  QaCostTable *t = NULL;
+  QaComposition *cx = qaCalloc(1, sizeof *cx, err);
+  if (!cx) return QA_EINTERNAL;
+  if ((rc = qaCostTableLoad(costs, &t, err))) goto end;
+  QaComposeOptions o = {(int)b, (int)b, a->dram};
+  if ((rc = qaCompose(&cfg, t, &o, cx, err))) goto end;
+  rc = qaComposePrint(cx, stdout, err);
+end:
+  free(cx);
+  qaCostTableDestroy(t);
+  return rc;
+}
+
+const QaCliCommand qaCliCmdArea = {
+    .name = "area",
+    .summary = "hardware, area and energy per action of an architecture",
+    .about =
+        "Print the hardware an architecture instantiates at a config: every component with\n"
+        "its cost-table primitive, widths, sizes and count per PE / tile / chip, its energy per\n"
+        "action and area, the table rows each price comes from, then the area of a PE, a tile\n"
+        "and the chip and the leakage.\n",
+    .options = areaOptions,
+    .args_size = sizeof(AreaArgs),
+    .handler = areaMain,
+};
+
+typedef struct PriceArgs {
+  const char *costs, *dram, *db;
+} PriceArgs;
+
+static const QaCliOption priceOptions[] = {
+    {"costs", "NAME", QA_CLI_VALUE(PriceArgs, costs),
+     "cost table name or file (default " DEFAULT_COSTS "; see `qasim costs`)"},
+    {"dram", "TYPE", QA_CLI_VALUE(PriceArgs, dram),
+     "DRAM type of the table (default " QA_DEFAULT_DRAM "); a non-default type is stored under the label "
+     "NAME+TYPE"},
+    {"db", "PATH", QA_CLI_VALUE(PriceArgs, db), QA_CLI_DB_HELP},
+    {NULL},
+};
+
+static int priceMain(void *args, const QaCliCall *call, QaErr *err) {
+  const PriceArgs *a = args;
+  const char *costs = a->costs ? a->costs : DEFAULT_COSTS, *db = qaCliDbPath(a->db);
+  int64_t id;
+  int rc;
+  if ((rc = qaParseInt64(call->pos[0], "run id", 1, INT32_MAX, &id, err))) return rc;
+  if ((rc = qaCliDbMustExist(db, err))) return rc;
+  QaStore *st = NULL;
+  QaCostTable *t = NULL;
+  QaComposition *cx = qaCalloc(1, sizeof *cx, err);
+  QaEnergy *e = qaCalloc(1, sizeof *e, err);
+  if (!cx || !e) {
+    rc = QA_EINTERNAL;
+    goto end;
+  }
+  if ((rc = qaCostTableLoad(costs, &t, err))) goto end;
+  if ((rc = qaStoreOpen(db, &st, err))) goto end;
+  QaComposeOptions o = {0, 0, a->dram};
+  if ((rc = qaEnergyPriceRun(st, id, t, &o, e, cx, err))) goto end;
+  printf("run %" PRId64 ": %s (config: stored) on %d layers, %lld MACs, %lld cycles, a/w %d/%d bits\n", id,
+         cx->arch->name, e->n_layers, (long long)e->macs, (long long)e->n_cycles, cx->a_bits, cx->w_bits);
+  if ((rc = qaEnergyPrint(e, cx, stdout, err))) goto end;
+  if ((rc = qaEnergyPrintEfficiency(st, db, id, e, costs, stdout, err))) goto end;
+  printf("stored as costs '%s' of run %" PRId64 " in %s\n", e->costs, id, db);
+end:
+  qaStoreClose(st);
+  qaCostTableDestroy(t);
+  free(cx);
+  free(e);
+  return rc;
+}
+
+const QaCliCommand qaCliCmdPrice = {
+    .name = "price",
+    .summary = "re-price a stored run with a cost table (no simulation)",
+    .pos_name = "RUN",
+    .pos_min = 1,
+    .pos_max = 1,
+    .pos_help = "a run id, as `qasim results` lists them",
+    .about =
+        "Price a stored run again from its stored action counts (no simulation): compose its\n"
+        "architecture at its stored config with the cost table, price every layer, replace the\n"
+        "run's energy rows of that cost label and print the energy per inference, pJ/MAC, the\n"
+        "breakdown and the energy efficiency relative to DaDianNao.\n",
+    .options = priceOptions,
+    .args_size = sizeof(PriceArgs),
+    .handler = priceMain,
+};
+
+static int costsMain(void *args, const QaCliCall *call, QaErr *err) {
+  QaCostTable *t = NULL;
+  int rc;
+  if (call->n_pos == 1) {
+    if ((rc = qaCostTableLoad(call->pos[0], &t, err)) == QA_OK) rc = qaCostTablePrint(t, stdout, err);
+    qaCostTableDestroy(t);
+    return rc;
+  }
+  char names[1024];
+  qaCostTableNames(names, sizeof names);
+  if (!strncmp(names, "none", 4)) {
+    printf("no cost tables found (%s)\n", names);
+    return QA_OK;
+  }
+  printf("%-20s %5s %-5s %s\n", "table", "rows", "unit", "file");
+  char *save = NULL;
+  for (char *name = strtok_r(names, ", ", &save); name; name = strtok_r(NULL, ", ", &save)) {
+    if ((rc = qaCostTableLoad(name, &t, err))) return rc;
+    char about[160] = "";
+    FILE *f = fopen(qaCostTablePath(t), "r");
+    if (f) { /* the file's first comment line says what it is */
+      if (!fgets(about, sizeof about, f) || about[0] != '#') about[0] = 0;
+      about[strcspn(about, "\r\n")] = 0;
+      fclose(f);
+    }
+    printf("%-20s %5d %-5s %s\n", name, qaCostTableRowCount(t), qaCostTableEnergyUnit(t), qaCostTablePath(t));
+    if (about[0]) printf("%-20s %s\n", "", about + strspn(about, "# "));
+    qaCostTableDestroy(t);
+    t = NULL;
+  }
+  puts(
+      "\n`qasim costs NAME` prints a table's rows with their sources; `--costs NAME` (or a CSV /\n"
+      "Accelergy ERT path) chooses the table for run, area and price.");
+  return QA_OK;
+}
+
+const QaCliCommand qaCliCmdCosts = {
+    .name = "costs",
+    .summary = "list the cost tables, or print one with its sources",
+    .pos_name = "NAME",
+    .pos_min = 0,
+    .pos_max = 1,
+    .pos_help = "a cost table name, or a CSV / Accelergy ERT file",
+    .about =
+        "Without NAME, list the cost tables. With NAME, print every row with its widths, energy,\n"
+        "area, status and source, and how the composites are priced from them.\n",
+    .handler = costsMain,
+};
