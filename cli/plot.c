@@ -42,7 +42,7 @@ int qaCliPlot(int argc, char **argv, QaErr *err) {
   ro.baseline_arch = baseline;
   ro.costs = costs;
   if ((rc = qaStoreOpen(db, &st, err)) == QA_OK) {
-    rc = qaReportPlots(qaStoreDb(st), out, &ro, &sum, err);
+    rc = qaReportPlots(st, out, &ro, &sum, err);
     if (sum.n_plots) qaReportPrintSummary(&sum, stdout);
   }
   qaReportSummaryClear(&sum);
