@@ -43,7 +43,7 @@ static int plotMain(void *args, const QaCliCall *call, QaErr *err) {
   ro.baseline_arch = a->baseline;
   ro.costs = a->costs;
   if ((rc = qaStoreOpen(db, &st, err)) == QA_OK) {
-    rc = qaReportPlots(qaStoreDb(st), a->out ? a->out : DEFAULT_OUT, &ro, &sum, err);
+    rc = qaReportPlots(st, a->out ? a->out : DEFAULT_OUT, &ro, &sum, err);
     if (sum.n_plots) qaReportPrintSummary(&sum, stdout);
   }
   qaReportSummaryClear(&sum);

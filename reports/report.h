@@ -1,7 +1,7 @@
 /*
 ** report.h - paper-style plots of the results store, drawn with gnuplot.
 **
-** qaReportPlots reads the SQLite results store (sim/store.h), keeps the newest run
+** qaReportPlots reads the results store (store/store.h), keeps the newest finished run
 ** of each configuration (arch, workload, a_bits, w_bits, quant_a, quant_w, timing)
 ** and writes, into an output directory:
 **   layers-<workload>  n_cycles per layer, bars grouped by config (arch + bits)
@@ -10,14 +10,16 @@
 **   bits               total n_cycles vs a_bits, one line per architecture
 **                      (only when runs at two or more a_bits exist)
 **   energy-<workload>  energy_pj per config stacked by component   } only when the
-**   efficiency         energy_pj(baseline) / energy_pj(config)       } store has the
-**                                                                      energy table
+**   efficiency         energy_pj(baseline) / energy_pj(config)       } plotted runs
+**                                                                      were priced
 ** Every plot is three files next to each other: <name>.dat (whitespace columns,
 ** '#' header comments, quoted labels), <name>.gp (the gnuplot script) and
 ** <name>.png. The scripts `load 'style.gp'` (also written to the directory), the one
 ** place that holds the shared look, and use paths relative to the directory: re-run
 ** one by hand with `cd <out_dir> && gnuplot <name>.gp`.
 ** Plots whose inputs are missing are skipped, with a one-line note in the summary.
+** Files: data.c (what to plot, from the store's typed queries), render.c (the files,
+** gnuplot, the summary), reportInt.h (what they share).
 */
 #ifndef QA_REPORT_H
 #define QA_REPORT_H
@@ -25,12 +27,11 @@
 #include <stdio.h>
 
 #include "base/qa.h"
+#include "store/store.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-struct sqlite3;
 
 /* Options; a zeroed struct (or a NULL pointer) means all defaults. */
 typedef struct QaReportOptions {
@@ -69,18 +70,19 @@ typedef struct QaReportSummary {
   char **notes; /* one line each: plots skipped or choices made, and why */
 } QaReportSummary;
 
-/* Write the plots of the store db into out_dir (created like `mkdir -p` if missing).
-** db is borrowed (read only; the reads run inside one SAVEPOINT for a consistent
-** snapshot). opt may be NULL. out (may be NULL) receives what was written.
+/* Write the plots of the results store st into out_dir (created like `mkdir -p` if
+** missing). st is borrowed and only read, inside one read snapshot (qaStoreBeginRead);
+** no run may be begun on it meanwhile (a run already open is seen as unfinished). opt
+** may be NULL. out (may be NULL) receives what was written.
 ** Errors (message in *err):
-**   QA_EUSER  db is not a results store, the store has no finished runs, out_dir
-**             cannot be created or written (the message names the path), opt->costs
-**             names no energy rows, or gnuplot is not installed ("gnuplot not found;
-**             install it with: apt-get install gnuplot-nox" - the .dat and .gp files
-**             are still written and listed in *out);
+**   QA_EUSER  st is NULL, the store has no finished runs, out_dir cannot be created or
+**             written (the message names the path), opt->costs names no energy rows,
+**             or gnuplot is not installed ("gnuplot not found; install it with:
+**             apt-get install gnuplot-nox" - the .dat and .gp files are still written
+**             and listed in *out); a store error of the environment (busy, I/O);
 **   QA_EINTERNAL  an SQL error (message has the SQL), out of memory, or gnuplot
 **             exited with an error (message has the script and gnuplot's first line). */
-int qaReportPlots(struct sqlite3 *db, const char *out_dir, const QaReportOptions *opt, QaReportSummary *out,
+int qaReportPlots(QaStore *st, const char *out_dir, const QaReportOptions *opt, QaReportSummary *out,
                   QaErr *err);
 
 /* Print a short text summary of *s to out: the directory, one line per plot (png,

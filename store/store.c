@@ -3,7 +3,8 @@
 **
 ** Conventions (after Fossil's db.c):
 **   - every statement the store runs more than once is prepared once in qaStoreOpen
-**     (stmtSql[] below) and reused with sqlite3_reset + sqlite3_clear_bindings;
+**     (stmtSql[] below; the queries of reports: qaStoreQuerySql[] in query.c) and
+**     reused with sqlite3_reset + sqlite3_clear_bindings;
 **   - parameters are bound by name (:name), never by position;
 **   - every SQL error message carries the text of the failing statement;
 **   - a run is one transaction: qaStoreBeginRun does BEGIN IMMEDIATE, qaStoreFinishRun
@@ -28,10 +29,9 @@
 **                      (table name, "+TYPE" for a non-default DRAM type)
 */
 #define _POSIX_C_SOURCE 200809L
-#include "store/store.h"
+#include "store/storeInt.h"
 
 #include <errno.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -120,28 +120,7 @@ _Static_assert(N_MIGRATIONS == QA_STORE_SCHEMA_VERSION, "one migration step per 
 
 /* ---- prepared statements ---------------------------------------------------------- */
 
-enum {
-  S_BEGIN,
-  S_COMMIT,
-  S_ROLLBACK,
-  S_INSERT_RUN,
-  S_INSERT_LAYER,
-  S_INSERT_ACTION,
-  S_FINISH_RUN,
-  S_RUN_EXISTS,
-  S_LIST_RUNS,
-  S_EXPORT_LAYERS,
-  S_INSERT_ENERGY,
-  S_SET_RUN_ENERGY,
-  S_DELETE_ENERGY,
-  S_DELETE_RUN_ENERGY,
-  S_GET_RUN,
-  S_GET_LAYERS,
-  S_GET_ACTIONS,
-  S_FIND_RUN_ENERGY,
-  S_COUNT
-};
-
+/* SQL of the statements S_* (storeInt.h). */
 static const char *const stmtSql[S_COUNT] = {
     [S_BEGIN] = "BEGIN IMMEDIATE",
     [S_COMMIT] = "COMMIT",
@@ -209,16 +188,6 @@ static const char *const stmtSql[S_COUNT] = {
         " ORDER BY run.run_id DESC LIMIT 1",
 };
 
-struct QaStore {
-  sqlite3 *db;
-  char *path;                  /* owned copy, for messages */
-  sqlite3_stmt *stmt[S_COUNT]; /* prepared once, reused */
-  int run_open;                /* 1 between BeginRun and Finish/Abort */
-  int64_t run_id;              /* the open run */
-  const QaArchDesc *run_arch;  /* its architecture: names the component ids of its counts */
-  int query_denied;            /* set by the qaStoreQuery authorizer */
-};
-
 /* ---- error helpers ---------------------------------------------------------------- */
 
 /* SQLite result codes that come from the user's environment rather than a bug. */
@@ -261,8 +230,8 @@ static void oneLine(const char *sql, char *out, size_t n) {
   out[j] = 0;
 }
 
-/* Set err from the connection's last error for a failure of sql. Returns the qa code. */
-static int sqlErr(QaStore *st, QaErr *err, int sqlite_rc, const char *sql) {
+/* See storeInt.h. */
+int qaStoreSqlErr(QaStore *st, QaErr *err, int sqlite_rc, const char *sql) {
   char line[640];
   oneLine(sql, line, sizeof line);
   return qaErrSet(err, qaCodeFor(sqlite_rc), "%s: SQL error: %s (in: %s)", st->path, sqlite3_errmsg(st->db),
@@ -319,7 +288,7 @@ static int bindErr(QaStore *st, QaErr *err, int rc, sqlite3_stmt *s) {
 static int stepDone(QaStore *st, sqlite3_stmt *s, QaErr *err) {
   int rc = sqlite3_step(s);
   int qrc = QA_OK;
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW) qrc = sqlErr(st, err, rc, sqlite3_sql(s));
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) qrc = qaStoreSqlErr(st, err, rc, sqlite3_sql(s));
   stmtDone(s);
   return qrc;
 }
@@ -338,12 +307,12 @@ static int execScript(QaStore *st, const char *sql, QaErr *err) {
     sqlite3_stmt *s = NULL;
     const char *tail = NULL;
     int rc = sqlite3_prepare_v2(st->db, p, -1, &s, &tail);
-    if (rc != SQLITE_OK) return sqlErr(st, err, rc, p);
+    if (rc != SQLITE_OK) return qaStoreSqlErr(st, err, rc, p);
     if (!s) break; /* only whitespace or comments left */
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
     }
     if (rc != SQLITE_DONE) {
-      int q = sqlErr(st, err, rc, sqlite3_sql(s));
+      int q = qaStoreSqlErr(st, err, rc, sqlite3_sql(s));
       sqlite3_finalize(s);
       return q;
     }
@@ -358,10 +327,10 @@ static int readUserVersion(QaStore *st, int *ver, QaErr *err) {
   static const char sql[] = "PRAGMA user_version";
   sqlite3_stmt *s = NULL;
   int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
-  if (rc != SQLITE_OK) return sqlErr(st, err, rc, sql);
+  if (rc != SQLITE_OK) return qaStoreSqlErr(st, err, rc, sql);
   rc = sqlite3_step(s);
   if (rc != SQLITE_ROW) {
-    int q = sqlErr(st, err, rc, sql);
+    int q = qaStoreSqlErr(st, err, rc, sql);
     sqlite3_finalize(s);
     return q;
   }
@@ -480,10 +449,12 @@ int qaStoreOpen(const char *path, QaStore **out, QaErr *err) {
   if ((rc = execScript(st, "PRAGMA synchronous = NORMAL", err))) goto end;
   if ((rc = migrate(st, err))) goto end;
 
-  for (int i = 0; i < S_COUNT; i++) {
-    src = sqlite3_prepare_v3(st->db, stmtSql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL);
+  for (int i = 0; i < S_COUNT + Q_COUNT; i++) {
+    const char *sql = i < S_COUNT ? stmtSql[i] : qaStoreQuerySql[i - S_COUNT];
+    sqlite3_stmt **s = i < S_COUNT ? &st->stmt[i] : &st->query[i - S_COUNT];
+    src = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, s, NULL);
     if (src != SQLITE_OK) {
-      rc = sqlErr(st, err, src, stmtSql[i]);
+      rc = qaStoreSqlErr(st, err, src, sql);
       goto end;
     }
   }
@@ -499,16 +470,12 @@ void qaStoreClose(QaStore *st) {
   if (st->db) {
     qaStoreAbortRun(st);
     for (int i = 0; i < S_COUNT; i++) sqlite3_finalize(st->stmt[i]);
-    /* close_v2: statements other modules prepared via qaStoreDb() do not keep the
-    ** file open forever if they forgot to finalize (the handle becomes a zombie). */
+    for (int i = 0; i < Q_COUNT; i++) sqlite3_finalize(st->query[i]);
+    /* An open read snapshot (qaStoreBeginRead) is rolled back with the connection. */
     sqlite3_close_v2(st->db);
   }
   free(st->path);
   free(st);
-}
-
-struct sqlite3 *qaStoreDb(QaStore *st) {
-  return st ? st->db : NULL;
 }
 
 /* ---- writing a run ---------------------------------------------------------------- */
@@ -533,11 +500,12 @@ int qaStoreBeginRun(QaStore *st, const QaRunInfo *info, int64_t *run_id, QaErr *
   if (st->run_open)
     return qaErrSet(err, QA_EINTERNAL, "%s: qaStoreBeginRun: run %lld is still open", st->path,
                     (long long)st->run_id);
+  if (st->read_open) /* (a BEGIN inside the read would fail yet keep the write lock) */
+    return qaErrSet(err, QA_EINTERNAL, "%s: qaStoreBeginRun: a read is open (qaStoreEndRead first)",
+                    st->path);
   *run_id = 0;
-  const QaArchDesc *arch = NULL;
-  if (qaArchFind(info->arch, &arch, NULL) != QA_OK)
-    return qaErrSet(err, QA_EINTERNAL, "qaStoreBeginRun: unknown architecture '%s'",
-                    info->arch ? info->arch : "");
+  const QaArchDesc *arch = NULL; /* names the component ids of the run's counts */
+  if (info->arch && qaArchFind(info->arch, &arch, NULL) != QA_OK) arch = NULL;
   if ((rc = stepDone(st, st->stmt[S_BEGIN], err))) return rc;
   st->run_open = 1;
   st->run_id = 0;
@@ -580,8 +548,9 @@ int qaStoreAddLayer(QaStore *st, int64_t run_id, const QaLayerRecord *rec, QaErr
   const QaLayer *l = rec->layer;
   const QaLayerStats *ls = rec->stats;
   const QaArchDesc *arch = st->run_arch;
-  if (!arch) {
-    rc = qaErrSet(err, QA_EINTERNAL, "%s: qaStoreAddLayer: the run's architecture is unknown", st->path);
+  if (!arch && qaStatsHasActions(ls)) {
+    rc = qaErrSet(err, QA_EINTERNAL, "%s: qaStoreAddLayer: action counts of a run of an unknown architecture",
+                  st->path);
     goto end;
   }
 
@@ -678,6 +647,7 @@ end:
 void qaStoreAbortRun(QaStore *st) {
   if (!st || !st->db || !st->run_open) return;
   for (int i = 0; i < S_COUNT; i++) sqlite3_reset(st->stmt[i]);
+  for (int i = 0; i < Q_COUNT; i++) sqlite3_reset(st->query[i]);
   /* A failed COMMIT or an I/O error may already have ended the transaction. */
   if (!sqlite3_get_autocommit(st->db)) stepDone(st, st->stmt[S_ROLLBACK], NULL);
   st->run_open = 0;
@@ -737,7 +707,7 @@ static int runExists(QaStore *st, int64_t run_id, QaErr *err) {
   bindI64(s, ":run_id", run_id, &src);
   if (src != SQLITE_OK) return bindErr(st, err, src, s);
   src = sqlite3_step(s);
-  if (src != SQLITE_ROW && src != SQLITE_DONE) rc = sqlErr(st, err, src, sqlite3_sql(s));
+  if (src != SQLITE_ROW && src != SQLITE_DONE) rc = qaStoreSqlErr(st, err, src, sqlite3_sql(s));
   stmtDone(s);
   if (rc) return rc;
   if (src == SQLITE_DONE)
@@ -752,6 +722,9 @@ int qaStoreBeginPricing(QaStore *st, int64_t run_id, const char *costs, QaErr *e
   if (st->run_open)
     return qaErrSet(err, QA_EINTERNAL, "%s: qaStoreBeginPricing: run %lld is still open", st->path,
                     (long long)st->run_id);
+  if (st->read_open)
+    return qaErrSet(err, QA_EINTERNAL, "%s: qaStoreBeginPricing: a read is open (qaStoreEndRead first)",
+                    st->path);
   if ((rc = stepDone(st, st->stmt[S_BEGIN], err))) return rc;
   st->run_open = 1;
   st->run_id = run_id;
@@ -797,7 +770,7 @@ int qaStoreGetRun(QaStore *st, int64_t run_id, QaStoredRun *out, QaErr *err) {
     rc = qaErrSet(err, QA_EUSER, "run %lld not found in %s (see `qasim results`)", (long long)run_id,
                   st->path);
   } else if (src != SQLITE_ROW) {
-    rc = sqlErr(st, err, src, sqlite3_sql(s));
+    rc = qaStoreSqlErr(st, err, src, sqlite3_sql(s));
   } else {
     out->run_id = run_id;
     colCopy(out->arch, sizeof out->arch, s, 0);
@@ -870,11 +843,13 @@ int qaStoreGetLayers(QaStore *st, int64_t run_id, const QaArchDesc *arch, QaStor
     l->w_bits = sqlite3_column_int(s, 14);
   }
   if (src != SQLITE_DONE) {
-    rc = sqlErr(st, err, src, sqlite3_sql(s));
+    rc = qaStoreSqlErr(st, err, src, sqlite3_sql(s));
     goto end;
   }
   stmtDone(s);
 
+  s = NULL;
+  if (!arch) goto end; /* the caller wants the counters only */
   s = st->stmt[S_GET_ACTIONS];
   src = SQLITE_OK;
   bindI64(s, ":run_id", run_id, &src);
@@ -904,7 +879,7 @@ int qaStoreGetLayers(QaStore *st, int64_t run_id, const QaArchDesc *arch, QaStor
     }
     ls[k].stats.count[id][kind] += sqlite3_column_int64(s, 5);
   }
-  if (src != SQLITE_DONE) rc = sqlErr(st, err, src, sqlite3_sql(s));
+  if (src != SQLITE_DONE) rc = qaStoreSqlErr(st, err, src, sqlite3_sql(s));
 end:
   if (s) stmtDone(s);
   if (rc) {
@@ -936,7 +911,7 @@ int qaStoreFindRunEnergy(QaStore *st, const char *arch, const char *workload, co
     *run_id = sqlite3_column_int64(s, 0);
     *energy_pj = sqlite3_column_double(s, 1);
   } else if (src != SQLITE_DONE) {
-    rc = sqlErr(st, err, src, sqlite3_sql(s));
+    rc = qaStoreSqlErr(st, err, src, sqlite3_sql(s));
   }
   stmtDone(s);
   return rc;
@@ -1000,7 +975,7 @@ int qaStoreListRuns(QaStore *st, FILE *out, QaErr *err) {
       snprintf(r->cell[11], CELL_MAX, "%.2f", sqlite3_column_double(s, 12) / 1e6);
   }
   if (src != SQLITE_DONE) {
-    rc = sqlErr(st, err, src, sqlite3_sql(s));
+    rc = qaStoreSqlErr(st, err, src, sqlite3_sql(s));
     goto end;
   }
   if (n_rows == 0) {
@@ -1057,7 +1032,7 @@ int qaStoreExportCsv(QaStore *st, int64_t run_id, FILE *out, QaErr *err) {
   bindI64(s, ":run_id", run_id, &src);
   if (src != SQLITE_OK) return bindErr(st, err, src, s);
   src = sqlite3_step(s);
-  if (src != SQLITE_ROW && src != SQLITE_DONE) rc = sqlErr(st, err, src, sqlite3_sql(s));
+  if (src != SQLITE_ROW && src != SQLITE_DONE) rc = qaStoreSqlErr(st, err, src, sqlite3_sql(s));
   stmtDone(s);
   if (rc) return rc;
   if (src == SQLITE_DONE)
@@ -1081,101 +1056,8 @@ int qaStoreExportCsv(QaStore *st, int64_t run_id, FILE *out, QaErr *err) {
     }
     fputc('\n', out);
   }
-  if (src != SQLITE_DONE) rc = sqlErr(st, err, src, sqlite3_sql(s));
+  if (src != SQLITE_DONE) rc = qaStoreSqlErr(st, err, src, sqlite3_sql(s));
   stmtDone(s);
   if (!rc && ferror(out)) rc = qaErrSet(err, QA_EUSER, "cannot write the CSV of run %lld", (long long)run_id);
-  return rc;
-}
-
-/* Authorizer active while qaStoreQuery prepares a user statement: allow reading only.
-** sqlite3_stmt_readonly() alone lets BEGIN/COMMIT (which would end an open run) and
-** ATTACH (which creates files) through, so those are denied here. */
-static int queryAuth(void *ctx, int action, const char *a1, const char *a2, const char *a3, const char *a4) {
-  QaStore *st = ctx;
-  switch (action) {
-    case SQLITE_SELECT:
-    case SQLITE_READ:
-    case SQLITE_FUNCTION:
-    case SQLITE_RECURSIVE:
-      return SQLITE_OK;
-    case SQLITE_PRAGMA:
-      /* Introspection only: a pragma without a value, or a table-valued one. */
-      if (a1 && (!strcmp(a1, "wal_checkpoint") || !strcmp(a1, "optimize") ||
-                 !strcmp(a1, "incremental_vacuum") || !strcmp(a1, "shrink_memory")))
-        break;
-      if (!a2 || (a1 && (!strcmp(a1, "table_info") || !strcmp(a1, "table_xinfo") ||
-                         !strcmp(a1, "index_list") || !strcmp(a1, "index_info") ||
-                         !strcmp(a1, "index_xinfo") || !strcmp(a1, "foreign_key_list"))))
-        return SQLITE_OK;
-      break;
-    default:
-      break;
-  }
-  st->query_denied = 1;
-  return SQLITE_DENY;
-}
-
-int qaStoreQuery(QaStore *st, const char *sql, QaStoreRowFn cb, void *ctx, QaErr *err) {
-  int rc = QA_OK, src;
-  sqlite3_stmt *s = NULL;
-  char **values = NULL, **names = NULL;
-  int n_stmts = 0;
-  if (!st || !st->db || !sql) return qaErrSet(err, QA_EINTERNAL, "qaStoreQuery: NULL argument");
-
-  const char *p = sql;
-  while (*p) {
-    const char *tail = NULL;
-    st->query_denied = 0;
-    sqlite3_set_authorizer(st->db, queryAuth, st);
-    src = sqlite3_prepare_v2(st->db, p, -1, &s, &tail);
-    sqlite3_set_authorizer(st->db, NULL, NULL);
-    if (src != SQLITE_OK || (s && !sqlite3_stmt_readonly(s))) {
-      char line[640];
-      oneLine(p, line, sizeof line);
-      if (st->query_denied || src == SQLITE_OK)
-        rc = qaErrSet(err, QA_EUSER, "%s: only read-only queries are allowed (in: %s)", st->path, line);
-      else
-        rc = qaErrSet(err, QA_EUSER, "%s: SQL error: %s (in: %s)", st->path, sqlite3_errmsg(st->db), line);
-      goto end;
-    }
-    if (!s) break; /* only whitespace or comments left */
-    n_stmts++;
-
-    int n_cols = sqlite3_column_count(s);
-    free(values);
-    free(names);
-    values = NULL;
-    names = NULL;
-    if (n_cols > 0) {
-      values = qaCalloc((size_t)n_cols, sizeof *values, err);
-      names = qaCalloc((size_t)n_cols, sizeof *names, err);
-      if (!values || !names) {
-        rc = QA_EINTERNAL;
-        goto end;
-      }
-    }
-    int stop = 0;
-    while (!stop && (src = sqlite3_step(s)) == SQLITE_ROW) {
-      for (int c = 0; c < n_cols; c++) {
-        names[c] = (char *)sqlite3_column_name(s, c);
-        values[c] = (char *)sqlite3_column_text(s, c);
-      }
-      if (cb && cb(ctx, n_cols, values, names)) stop = 1;
-    }
-    if (!stop && src != SQLITE_DONE) {
-      rc = sqlErr(st, err, src, sqlite3_sql(s));
-      if (rc == QA_EINTERNAL) rc = QA_EUSER; /* e.g. a runtime error in the user's SQL */
-      goto end;
-    }
-    sqlite3_finalize(s);
-    s = NULL;
-    if (stop) break; /* the callback asked to stop */
-    p = tail;
-  }
-  if (n_stmts == 0) rc = qaErrSet(err, QA_EUSER, "%s: empty query", st->path);
-end:
-  sqlite3_finalize(s);
-  free(values);
-  free(names);
   return rc;
 }

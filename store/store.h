@@ -12,7 +12,10 @@
 ** The database is opened in WAL mode with a busy timeout. A run is written in one
 ** transaction: qaStoreBeginRun .. qaStoreFinishRun; anything else (an error, a
 ** crash, Ctrl-C) leaves no trace of the run. Statements are prepared once and
-** reused; every SQL error message includes the SQL text.
+** reused; every SQL error message includes the SQL text. This module owns every SQL
+** statement: readers get plain structs (QaStoredRun, QaRunConfig, ...), never rows.
+** Files: store.c (schema, writing, re-pricing reads, listings), query.c (the read
+** snapshot and the queries of reports), storeInt.h (their shared QaStore layout).
 */
 #ifndef QA_STORE_H
 #define QA_STORE_H
@@ -142,7 +145,8 @@ typedef struct QaStoredLayer {
 } QaStoredLayer;
 
 /* Read every layer of RUN_ID in layer order, its action counts by component id of ARCH
-** (the run's architecture). *layers is malloc'ed (free it; NULL when *n_layers is 0).
+** (the run's architecture; NULL: the counters only, no action counts). *layers is malloc'ed (free it; NULL
+*when *n_layers is 0).
 ** QA_EUSER if the run does not exist or has an action ARCH does not count (a run
 ** stored by an older qasim). */
 int qaStoreGetLayers(QaStore *st, int64_t run_id, const QaArchDesc *arch, QaStoredLayer **layers,
@@ -160,12 +164,50 @@ int qaStoreListRuns(QaStore *st, FILE *out, QaErr *err);
 ** QA_EUSER if the run does not exist. */
 int qaStoreExportCsv(QaStore *st, int64_t run_id, FILE *out, QaErr *err);
 
-/* Run an arbitrary read-only query; cb gets each row as text (NULL for SQL NULL). */
-typedef int (*QaStoreRowFn)(void *ctx, int n_cols, char **values, char **names);
-int qaStoreQuery(QaStore *st, const char *sql, QaStoreRowFn cb, void *ctx, QaErr *err);
+/* ---- reading for reports (store/query.c) --------------------------------------------- */
 
-/* The underlying handle, for modules that add their own tables (cost model). */
-struct sqlite3 *qaStoreDb(QaStore *st);
+/* A read snapshot: every query between qaStoreBeginRead and qaStoreEndRead sees the
+** store as it was at the first one, whatever other processes commit meanwhile (a
+** SAVEPOINT; inside an open run it also sees that run's uncommitted rows). No run or
+** pricing may begin while it is open (qaStoreBeginRun / qaStoreBeginPricing return
+** QA_EINTERNAL). QA_EINTERNAL if a read is already open. */
+int qaStoreBeginRead(QaStore *st, QaErr *err);
+void qaStoreEndRead(QaStore *st); /* no-op without an open read; NULL is a no-op */
+
+/* A finished run as reports group it: its configuration and total cycles. */
+typedef struct QaRunConfig {
+  int64_t run_id;
+  char *arch;     /* e.g. "stripes"; "" if not recorded */
+  char *workload; /* network name; "" if not recorded */
+  int a_bits, w_bits;
+  char *quant_a, *quant_w; /* quantizer spec texts; "" if not recorded */
+  char *timing;            /* "lt" or "cycle"; "" if not recorded */
+  int64_t n_cycles;        /* total cycles of the run */
+} QaRunConfig;
+
+/* The newest finished run (qaStoreFinishRun has completed: a run still open in this
+** connection is not finished) of each (arch, workload, a_bits, w_bits, quant_a, quant_w,
+** timing), in run_id order; a text not recorded (NULL) counts as "". *runs is malloc'ed
+** (NULL when *n_runs is 0); release it with qaStoreFreeRuns. Errors: an SQL error (its
+** text in the message) or out of memory; *runs is NULL and *n_runs 0 then. */
+int qaStoreNewestRuns(QaStore *st, QaRunConfig **runs, int *n_runs, QaErr *err);
+void qaStoreFreeRuns(QaRunConfig *runs, int n_runs); /* NULL is a no-op */
+
+/* The energy of one run under one cost label and one component, summed over its layers. */
+typedef struct QaComponentEnergy {
+  char *costs; /* cost label, e.g. "horowitz45" */
+  int64_t run_id;
+  char *component;  /* simulator component, or "static" (leakage) */
+  double energy_pj; /* sum over the layers that have a value */
+  int n_values;     /* layers with a value (SQL NULL, e.g. a NaN, has none); 0: no value */
+} QaComponentEnergy;
+
+/* Every run's energy per (costs, component), summed over layers: one entry per (costs,
+** run, component) with energy rows, ordered by costs, then component, then run_id (byte
+** order). *rows is malloc'ed (NULL when *n_rows is 0); release it with
+** qaStoreFreeComponentEnergy. Errors as qaStoreNewestRuns. */
+int qaStoreComponentEnergy(QaStore *st, QaComponentEnergy **rows, int *n_rows, QaErr *err);
+void qaStoreFreeComponentEnergy(QaComponentEnergy *rows, int n_rows); /* NULL is a no-op */
 
 #ifdef __cplusplus
 }

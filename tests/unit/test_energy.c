@@ -15,7 +15,6 @@
 */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,6 +23,7 @@
 #include "arch/driver.h"
 #include "sim/reprice.h"
 #include "costtest.h"
+#include "dbpeek.h"
 #include "qatest.h"
 
 /* ---- pricing by hand (horowitz45) ----------------------------------------------------------
@@ -412,23 +412,9 @@ static int64_t storeRun(QaStore *st, const char *arch, const QaCostTable *h, QaE
   return id;
 }
 
-static int64_t scalar(QaStore *st, const char *sql) {
-  sqlite3_stmt *s = NULL;
-  int64_t v = -1;
-  if (sqlite3_prepare_v2(qaStoreDb(st), sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
-    v = sqlite3_column_int64(s, 0);
-  sqlite3_finalize(s);
-  return v;
-}
-
-static double scalarD(QaStore *st, const char *sql) {
-  sqlite3_stmt *s = NULL;
-  double v = NAN;
-  if (sqlite3_prepare_v2(qaStoreDb(st), sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
-    v = sqlite3_column_double(s, 0);
-  sqlite3_finalize(s);
-  return v;
-}
+/* Inspect the committed rows (tests/dbpeek.h: a read-only connection of the test's own). */
+static int64_t scalar(const char *path, const char *sql) { return peekI64(path, sql); }
+static double scalarD(const char *path, const char *sql) { return peekF64(path, sql); }
 
 static void testStoreAndReprice(const QaCostTable *h) {
   char path[512], sql[256];
@@ -445,12 +431,12 @@ static void testStoreAndReprice(const QaCostTable *h) {
   CHECK_EQ_I64(str, 2);
   /* rows: one per component and layer, summing to the run; run_energy has the total */
   snprintf(sql, sizeof sql, "SELECT count(*) FROM energy WHERE run_id = %lld", (long long)ddn);
-  CHECK_EQ_I64(scalar(st, sql), 2 * e_ddn.n_items);
+  CHECK_EQ_I64(scalar(path, sql), 2 * e_ddn.n_items);
   snprintf(sql, sizeof sql, "SELECT sum(energy_pj) FROM energy WHERE run_id = %lld", (long long)ddn);
-  CHECK_NEAR(scalarD(st, sql), e_ddn.total_pj);
+  CHECK_NEAR(scalarD(path, sql), e_ddn.total_pj);
   snprintf(sql, sizeof sql, "SELECT energy_pj FROM run_energy WHERE run_id = %lld AND costs = 'horowitz45'",
            (long long)ddn);
-  CHECK(scalarD(st, sql) == e_ddn.total_pj);
+  CHECK(scalarD(path, sql) == e_ddn.total_pj);
   CHECK(e_ddn.n_layers == 2 && e_ddn.batch == 1);
 
   /* Re-pricing from the stored action rows gives exactly the in-run numbers. */
@@ -464,8 +450,8 @@ static void testStoreAndReprice(const QaCostTable *h) {
   CHECK(cx.a_bits == 8 && cx.w_bits == 8);
   /* ... and replaces the rows of its label (no duplicates) */
   snprintf(sql, sizeof sql, "SELECT count(*) FROM energy WHERE run_id = %lld", (long long)ddn);
-  CHECK_EQ_I64(scalar(st, sql), 2 * e_ddn.n_items);
-  CHECK_EQ_I64(scalar(st, "SELECT count(*) FROM run_energy"), 2);
+  CHECK_EQ_I64(scalar(path, sql), 2 * e_ddn.n_items);
+  CHECK_EQ_I64(scalar(path, "SELECT count(*) FROM run_energy"), 2);
   CHECK_MSG(qaEnergyPriceRun(st, str, h, NULL, &re, NULL, &err) == QA_OK, "%s", err.msg);
   CHECK(re.total_pj == e_str.total_pj);
 
@@ -476,8 +462,8 @@ static void testStoreAndReprice(const QaCostTable *h) {
   const QaEnergyItem *a = item(&re, "dram"), *b = item(&e_str, "dram");
   CHECK(a && b && near(a->energy_pj, b->energy_pj * 70.0 / 8.0));
   CHECK_NEAR(re.total_pj - a->energy_pj, e_str.total_pj - b->energy_pj);
-  CHECK_EQ_I64(scalar(st, "SELECT count(DISTINCT costs) FROM energy WHERE run_id = 2"), 2);
-  CHECK_EQ_I64(scalar(st, "SELECT count(*) FROM run_energy"), 3);
+  CHECK_EQ_I64(scalar(path, "SELECT count(DISTINCT costs) FROM energy WHERE run_id = 2"), 2);
+  CHECK_EQ_I64(scalar(path, "SELECT count(*) FROM run_energy"), 3);
 
   /* Baseline: the newest dadiannao run of the same workload and bits with the same label. */
   int64_t base;
@@ -511,22 +497,27 @@ static void testStoreAndReprice(const QaCostTable *h) {
            "UPDATE action SET component = 'warp_drive' WHERE run_id = %lld AND layer_idx = 1 "
            "AND component = 'mult'",
            (long long)bad);
-  CHECK(sqlite3_exec(qaStoreDb(st), sql, NULL, NULL, NULL) == SQLITE_OK);
-  snprintf(sql, sizeof sql, "DELETE FROM energy WHERE run_id = %lld", (long long)bad);
-  CHECK(sqlite3_exec(qaStoreDb(st), sql, NULL, NULL, NULL) == SQLITE_OK);
+  {
+    sqlite3 *raw = NULL; /* tampering from outside, as another program could */
+    CHECK(sqlite3_open(path, &raw) == SQLITE_OK);
+    CHECK(sqlite3_exec(raw, sql, NULL, NULL, NULL) == SQLITE_OK);
+    snprintf(sql, sizeof sql, "DELETE FROM energy WHERE run_id = %lld", (long long)bad);
+    CHECK(sqlite3_exec(raw, sql, NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(raw);
+  }
   CHECK_EQ_I64(qaEnergyPriceRun(st, bad, h, NULL, &re, NULL, &err), QA_EUSER);
   CHECK_MSG(strstr(err.msg, "layer 1") && strstr(err.msg, "dadiannao") && strstr(err.msg, "'warp_drive'") &&
                 strstr(err.msg, "'op'") && strstr(err.msg, "older qasim"),
             "%s", err.msg);
   snprintf(sql, sizeof sql, "SELECT count(*) FROM energy WHERE run_id = %lld", (long long)bad);
-  CHECK_EQ_I64(scalar(st, sql), 0);
+  CHECK_EQ_I64(scalar(path, sql), 0);
   /* the store is usable afterwards (no transaction left open) */
   CHECK_MSG(qaEnergyPriceRun(st, ddn, h, NULL, &re, NULL, &err) == QA_OK, "%s", err.msg);
   /* a normalised table is refused before anything is written */
   QaCostTable *sze = NULL;
   CHECK(qaCostTableLoad("sze-normalized", &sze, &err) == QA_OK);
   CHECK_EQ_I64(qaEnergyPriceRun(st, ddn, sze, NULL, &re, NULL, &err), QA_EUSER);
-  CHECK_EQ_I64(scalar(st, "SELECT count(*) FROM energy WHERE costs = 'sze-normalized'"), 0);
+  CHECK_EQ_I64(scalar(path, "SELECT count(*) FROM energy WHERE costs = 'sze-normalized'"), 0);
   qaCostTableDestroy(sze);
   qaStoreClose(st);
 
@@ -535,8 +526,8 @@ static void testStoreAndReprice(const QaCostTable *h) {
   CHECK(qaStoreOpen(path, &st, &err) == QA_OK);
   if (st) {
     /* dadiannao, stripes, stripes+ddr3 and the tampered run's in-run pricing */
-    CHECK_EQ_I64(scalar(st, "SELECT count(*) FROM run_energy"), 4);
-    CHECK_EQ_I64(scalar(st, "PRAGMA user_version"), 2);
+    CHECK_EQ_I64(scalar(path, "SELECT count(*) FROM run_energy"), 4);
+    CHECK_EQ_I64(scalar(path, "PRAGMA user_version"), 2);
   }
   qaStoreClose(st);
 }

@@ -1,0 +1,58 @@
+/*
+** storeInt.h - the layout of QaStore, shared by the two files of the store module:
+** store.c (schema, migrations, writing a run, the readers of re-pricing and listings)
+** and query.c (the read snapshot and the queries reports read through). Private to
+** store/: every other folder uses store.h only.
+*/
+#ifndef QA_STORE_INT_H
+#define QA_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+/* The statements of store.c; their SQL is stmtSql[] in store.c. */
+enum {
+  S_BEGIN,
+  S_COMMIT,
+  S_ROLLBACK,
+  S_INSERT_RUN,
+  S_INSERT_LAYER,
+  S_INSERT_ACTION,
+  S_FINISH_RUN,
+  S_RUN_EXISTS,
+  S_LIST_RUNS,
+  S_EXPORT_LAYERS,
+  S_INSERT_ENERGY,
+  S_SET_RUN_ENERGY,
+  S_DELETE_ENERGY,
+  S_DELETE_RUN_ENERGY,
+  S_GET_RUN,
+  S_GET_LAYERS,
+  S_GET_ACTIONS,
+  S_FIND_RUN_ENERGY,
+  S_COUNT
+};
+
+/* The statements of query.c; their SQL is qaStoreQuerySql[] in query.c. Both sets are
+** prepared once in qaStoreOpen, reset after every use and finalized in qaStoreClose. */
+enum { Q_BEGIN_READ, Q_END_READ, Q_NEWEST_RUNS, Q_COMPONENT_ENERGY, Q_COUNT };
+extern const char *const qaStoreQuerySql[Q_COUNT];
+
+struct QaStore {
+  sqlite3 *db;
+  char *path;                   /* owned copy, for messages */
+  sqlite3_stmt *stmt[S_COUNT];  /* prepared once, reused */
+  sqlite3_stmt *query[Q_COUNT]; /* prepared once, reused */
+  int run_open;                 /* 1 between BeginRun and Finish/Abort */
+  int64_t run_id;               /* the open run */
+  const QaArchDesc *run_arch;   /* its architecture: names the component ids of its counts */
+  int read_open;                /* 1 between qaStoreBeginRead and qaStoreEndRead */
+};
+
+/* Set *err from the connection's last error for a failure of SQL (its text, on one
+** line, ends the message). Returns QA_EUSER for errors of the environment (busy,
+** read-only, full, corrupt, I/O) and QA_EINTERNAL for the rest. */
+int qaStoreSqlErr(QaStore *st, QaErr *err, int sqlite_rc, const char *sql);
+
+#endif /* QA_STORE_INT_H */
