@@ -7,6 +7,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "models/costs.h"
 
+#include "memcost.h"
+
 #include <ctype.h>
 #include <dirent.h>
 #include <math.h>
@@ -22,6 +24,7 @@
 #define GROUP_MAX 64          /* most rows of one class, action and instance */
 #define PATH_MAX_LEN 1024
 #define FIELDS_MAX 32
+#define GRIDS_MAX 4           /* most memory grids one table names */
 
 /* ---- Classes -------------------------------------------------------------------------- */
 
@@ -67,11 +70,11 @@ static const ClassInfo *classFind(const char *cls) {
 }
 
 static const char *const kActionNames[] = {"op", "read", "write", "access"};
-static const char *const kStatusNames[] = {"verified", "derived", "assumed"};
+#define N_STATUS 5
+static const char *const kStatusNames[N_STATUS] = {"verified", "derived", "calibrated", "extrapolated",
+                                                   "assumed"};
 
-const char *qaCostStatusName(QaCostStatus s) {
-  return (unsigned)s < 3 ? kStatusNames[s] : "?";
-}
+const char *qaCostStatusName(QaCostStatus s) { return (unsigned)s < N_STATUS ? kStatusNames[s] : "?"; }
 const char *qaCostActionName(QaCostAction a) {
   return (unsigned)a < 4 ? kActionNames[a] : "?";
 }
@@ -86,6 +89,8 @@ struct QaCostTable {
   QaCostRow *rows; /* each rows[i].source is owned */
   int n_raw, cap_raw;
   QaCostRaw *raw;
+  int n_grids;
+  QaMemGrid *grids[GRIDS_MAX]; /* the memory grids grid rows name, each loaded once */
 };
 
 static char *dupStr(const char *s, QaErr *err) {
@@ -117,6 +122,7 @@ void qaCostTableDestroy(QaCostTable *t) {
   for (int i = 0; i < t->n_rows; i++) free((char *)t->rows[i].source);
   free(t->rows);
   free(t->raw);
+  for (int i = 0; i < t->n_grids; i++) qaMemGridDestroy(t->grids[i]);
   free(t);
 }
 
@@ -186,6 +192,79 @@ static int sameGroup(const QaCostRow *a, const QaCostRow *b) {
 
 static int isFlat(const QaCostRow *r) { return r->bits_a == 0 && r->bits_b == 0 && r->capacity_bytes == 0; }
 
+/* The data dir's table folder: $QASIM_DATA/models/tables, or the source tree's. */
+static int tablesDir(char *out, size_t cap) {
+  const char *root = getenv("QASIM_DATA");
+  if (!root || !*root) root = QA_SOURCE_DIR;
+  int n = snprintf(out, cap, "%s/models/tables", root);
+  return n >= 0 && (size_t)n < cap;
+}
+
+static int isTableName(const char *s);
+
+static QaMemGrid *gridFind(const QaCostTable *t, const char *name) {
+  for (int i = 0; i < t->n_grids; i++)
+    if (!strcmp(qaMemGridName(t->grids[i]), name)) return t->grids[i];
+  return NULL;
+}
+
+/* Check grid row R and load its grid (once per table) from beside the table file. */
+static int addGridRow(QaCostTable *t, const QaCostRow *r, QaErr *err) {
+  int ln = r->line;
+  QaMemKind kind;
+  if (!qaMemKindParse(r->cls, &kind))
+    return rowErr(t, ln, "grid", err, "class %s cannot come from a memory grid (only sram and edram)",
+                  r->cls);
+  if (r->action != QA_COST_ACCESS)
+    return rowErr(t, ln, "action", err,
+                  "a grid row prices reads and writes of its class: its action is access (got %s)",
+                  qaCostActionName(r->action));
+  const char *field = r->bits_a ? "bits_a" : r->bits_b ? "bits_b" : "capacity_bytes";
+  if (r->bits_a || r->bits_b || r->capacity_bytes)
+    return rowErr(t, ln, field, err, "a grid row has no widths or capacity: grid '%s' prices every size",
+                  r->grid);
+  field = r->energy != 0 ? "energy" : !isnan(r->area_um2) ? "area" : "leakage_uw";
+  if (r->energy != 0 || !isnan(r->area_um2) || !isnan(r->leakage_uw))
+    return rowErr(t, ln, field, err,
+                  "a grid row takes its energy, area and leakage from grid '%s': leave it empty", r->grid);
+  if (!isTableName(r->grid))
+    return rowErr(t, ln, "grid", err, "'%s' is not a grid name ([A-Za-z0-9_-]+, a folder beside the table)",
+                  r->grid);
+  QaMemGrid *g = gridFind(t, r->grid);
+  if (!g) {
+    char dir[PATH_MAX_LEN];
+    int ok;
+    if (t->path[0]) {
+      const char *slash = strrchr(t->path, '/');
+      int n = slash ? snprintf(dir, sizeof dir, "%.*s/%s", (int)(slash - t->path), t->path, r->grid)
+                    : snprintf(dir, sizeof dir, "%s", r->grid);
+      ok = n >= 0 && (size_t)n < sizeof dir;
+    } else {
+      ok = tablesDir(dir, sizeof dir);
+      size_t used = strlen(dir);
+      int n = snprintf(dir + used, sizeof dir - used, "/%s", r->grid);
+      ok = ok && n >= 0 && (size_t)n < sizeof dir - used;
+    }
+    if (!ok) return rowErr(t, ln, "grid", err, "the path of grid '%s' is too long", r->grid);
+    if (t->n_grids == GRIDS_MAX)
+      return rowErr(t, ln, "grid", err, "more than %d memory grids in one table", GRIDS_MAX);
+    int rc = qaMemGridLoad(dir, &g, err);
+    if (rc) {
+      const char *where = t->path[0] ? t->path : t->name;
+      if (ln > 0)
+        qaErrPrefix(err, "%s:%d: field 'grid': cannot load memory grid '%s'", where, ln, r->grid);
+      else
+        qaErrPrefix(err, "%s: field 'grid': cannot load memory grid '%s'", where, r->grid);
+      return rc;
+    }
+    t->grids[t->n_grids++] = g;
+  }
+  if (!qaMemGridHas(g, kind))
+    return rowErr(t, ln, "grid", err, "memory grid '%s' (%s) has no %s points", r->grid, qaMemGridDir(g),
+                  r->cls);
+  return QA_OK;
+}
+
 int qaCostTableAddRow(QaCostTable *t, const QaCostRow *r, QaErr *err) {
   const ClassInfo *ci = classFind(r->cls);
   int ln = r->line;
@@ -246,6 +325,10 @@ int qaCostTableAddRow(QaCostTable *t, const QaCostRow *r, QaErr *err) {
     return rowErr(t, ln, "status", err, "unknown status %d", (int)r->status);
   if ((unsigned)r->area_status > QA_COST_ASSUMED)
     return rowErr(t, ln, "area_status", err, "unknown status %d", (int)r->area_status);
+  if (r->grid[0]) {
+    int rc = addGridRow(t, r, err);
+    if (rc) return rc;
+  }
   for (int i = 0; i < t->n_rows; i++) {
     if (sameKey(&t->rows[i], r)) {
       char d[160];
@@ -382,6 +465,19 @@ static int checkGroup(const QaCostTable *t, Group *g, QaErr *err) {
 int qaCostTableFinish(QaCostTable *t, QaErr *err) {
   if (t->n_rows == 0)
     return qaErrSet(err, QA_EUSER, "%s: cost table has no rows", t->path[0] ? t->path : t->name);
+  for (int i = 0; i < t->n_rows; i++) {
+    const QaCostRow *gr = &t->rows[i];
+    if (!gr->grid[0]) continue;
+    if (t->normalized)
+      return rowErr(t, gr->line, "grid", err,
+                    "a normalised (mac) table cannot price %s from grid '%s', whose energies are pJ", gr->cls,
+                    gr->grid);
+    for (int j = 0; j < t->n_rows; j++)
+      if (j != i && !strcmp(t->rows[j].cls, gr->cls))
+        return rowErr(t, t->rows[j].line, "class", err,
+                      "class %s is priced from grid '%s' (line %d): it can have no other rows", gr->cls,
+                      gr->grid, gr->line);
+  }
   Group g;
   for (int i = 0; i < t->n_rows; i++) {
     int seen = 0;
@@ -406,12 +502,13 @@ int qaCostTableFinish(QaCostTable *t, QaErr *err) {
 
 enum {
   C_CLASS, C_ACTION, C_INSTANCE, C_BITS_A, C_BITS_B, C_CAPACITY, C_ENERGY, C_ENERGY_UNIT,
-  C_AREA, C_AREA_UNIT, C_LEAKAGE, C_STATUS, C_AREA_STATUS, C_SOURCE, C_N
+  C_AREA, C_AREA_UNIT, C_LEAKAGE, C_STATUS, C_AREA_STATUS, C_SOURCE, C_GRID, C_N
 };
 static const char *const kColNames[C_N] = {
     "class", "action", "instance", "bits_a", "bits_b", "capacity_bytes", "energy", "energy_unit",
-    "area", "area_unit", "leakage_uw", "status", "area_status", "source"};
-static const int kColRequired[C_N] = {1, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 1};
+    "area", "area_unit", "leakage_uw", "status", "area_status", "source", "grid"};
+/* energy and energy_unit are required except on a grid row */
+static const int kColRequired[C_N] = {1, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 1, 0};
 
 static char *trim(char *s) {
   while (*s == ' ' || *s == '\t') s++;
@@ -487,13 +584,15 @@ static int parseCount(const QaCostTable *t, int line, const char *field, const c
 
 static int parseStatus(const QaCostTable *t, int line, const char *field, const char *s,
                        QaCostStatus *out, QaErr *err) {
-  for (int i = 0; i < 3; i++) {
+  for (int i = 0; i < N_STATUS; i++) {
     if (!strcmp(s, kStatusNames[i])) {
       *out = (QaCostStatus)i;
       return QA_OK;
     }
   }
-  return rowErr(t, line, field, err, "unknown status '%s' (expected verified, derived or assumed)",
+  return rowErr(t, line, field, err,
+                "unknown status '%s' (expected verified, derived, calibrated, extrapolated or "
+                "assumed)",
                 s);
 }
 
@@ -523,7 +622,7 @@ static int parseHeader(QaCostTable *t, CsvState *st, int line, char **f, int nf,
       return rowErr(t, line, f[i], err,
                     "unknown column (known: class, action, instance, bits_a, bits_b, "
                     "capacity_bytes, energy, energy_unit, area, area_unit, leakage_uw, status, "
-                    "area_status, source)");
+                    "area_status, source, grid)");
     if (st->col_of[c] >= 0) return rowErr(t, line, f[i], err, "column given twice");
     st->col_of[c] = i;
   }
@@ -545,8 +644,10 @@ static int parseRow(QaCostTable *t, CsvState *st, int line, char **f, int nf, Qa
                   "%d fields but the header (line %d) has %d; quote text that contains commas", nf,
                   st->header_line, st->n_cols);
   for (int c = 0; c < C_N; c++) v[c] = st->col_of[c] >= 0 && st->col_of[c] < nf ? f[st->col_of[c]] : "";
+  int grid_row = *v[C_GRID] != 0;
   for (int c = 0; c < C_N; c++)
-    if (kColRequired[c] && !*v[c]) return rowErr(t, line, kColNames[c], err, "missing value");
+    if (kColRequired[c] && !*v[c] && !(grid_row && (c == C_ENERGY || c == C_ENERGY_UNIT)))
+      return rowErr(t, line, kColNames[c], err, "missing value");
   memset(&r, 0, sizeof r);
   r.line = line;
   r.area_um2 = NAN;
@@ -579,10 +680,18 @@ static int parseRow(QaCostTable *t, CsvState *st, int line, char **f, int nf, Qa
   r.capacity_bytes = n;
 
   double e = 0;
-  if ((rc = parseNum(t, line, "energy", v[C_ENERGY], &e, err))) return rc;
   const char *eu = v[C_ENERGY_UNIT];
   int normalized = 0;
-  if (!strcmp(eu, "pJ"))
+  if (grid_row) {
+    if (*v[C_ENERGY] || *eu)
+      return rowErr(t, line, *v[C_ENERGY] ? "energy" : "energy_unit", err,
+                    "a grid row takes its energy from grid '%s': leave energy and energy_unit empty",
+                    v[C_GRID]);
+    if (!copyStr(r.grid, sizeof r.grid, v[C_GRID]))
+      return rowErr(t, line, "grid", err, "name too long '%s'", v[C_GRID]);
+  } else if ((rc = parseNum(t, line, "energy", v[C_ENERGY], &e, err))) {
+    return rc;
+  } else if (!strcmp(eu, "pJ"))
     r.energy = e;
   else if (!strcmp(eu, "nJ"))
     r.energy = e * 1000.0;
@@ -594,7 +703,9 @@ static int parseRow(QaCostTable *t, CsvState *st, int line, char **f, int nf, Qa
   } else
     return rowErr(t, line, "energy_unit", err,
                   "unknown unit '%s' (expected pJ, nJ, fJ, or mac for a normalised table)", eu);
-  if (!st->unit_line) {
+  if (grid_row) {
+    /* no energy unit: the grid's are pJ (qaCostTableFinish checks the table is not normalised) */
+  } else if (!st->unit_line) {
     st->unit_line = line;
     snprintf(st->unit_text, sizeof st->unit_text, "%s", eu);
     t->normalized = normalized;
@@ -1010,12 +1121,48 @@ static int priceGroup(const QaCostTable *t, const Group *g, int bits_a, int bits
   return QA_OK;
 }
 
+/* The grid row of class CLS, or NULL. */
+static const QaCostRow *gridRow(const QaCostTable *t, const char *cls) {
+  for (int i = 0; i < t->n_rows; i++)
+    if (t->rows[i].grid[0] && !strcmp(t->rows[i].cls, cls)) return &t->rows[i];
+  return NULL;
+}
+
+const QaMemGrid *qaCostTableMemGrid(const QaCostTable *t, const char *cls) {
+  const QaCostRow *r = cls ? gridRow(t, cls) : NULL;
+  return r ? gridFind(t, r->grid) : NULL;
+}
+
+/* Price memory class R->cls from its grid (memcost.h), the organisation chosen there. */
+static int priceGrid(const QaCostTable *t, const QaCostRow *r, QaCostAction action, int bits,
+                     int64_t capacity, QaCost *out, QaErr *err) {
+  QaMemQuery q;
+  QaMemCost mc;
+  if (action == QA_COST_OP)
+    return qaErrSet(err, QA_EUSER, "cannot price %s op: memories are read, written or accessed", r->cls);
+  memset(&q, 0, sizeof q);
+  qaMemKindParse(r->cls, &q.kind);
+  q.capacity_bytes = capacity;
+  q.access_bits = bits;
+  q.banks = 0;
+  int rc = qaMemCostPrice(gridFind(t, r->grid), &q, &mc, err);
+  if (rc) return rc;
+  out->energy = action == QA_COST_WRITE ? mc.write_pj : mc.read_pj;
+  out->area_um2 = mc.area_um2;
+  out->leakage_uw = mc.leakage_uw;
+  out->status = worse(r->status, mc.status);
+  out->area_status = worse(r->area_status, mc.status);
+  return QA_OK;
+}
+
 int qaCostPrimitive(const QaCostTable *t, const char *cls, QaCostAction action, int bits_a,
                     int bits_b, int64_t capacity_bytes, QaCost *out, QaErr *err) {
   Group g;
   const ClassInfo *ci = classFind(cls);
   if (!ci)
     return qaErrSet(err, QA_EUSER, "cannot price '%s': unknown class (known: %s)", cls, KNOWN_CLASSES);
+  const QaCostRow *gr = ci->kind == K_MEMORY ? gridRow(t, cls) : NULL;
+  if (gr) return priceGrid(t, gr, action, bits_a, capacity_bytes, out, err);
   int rc = findGroup(t, cls, NULL, action, &g, err);
   if (rc) return rc;
   return priceGroup(t, &g, bits_a, bits_b, capacity_bytes, out, err);
@@ -1312,7 +1459,10 @@ int qaCostTablePrint(const QaCostTable *t, FILE *fp, QaErr *err) {
           "area_st", "source");
   for (int i = 0; i < t->n_rows; i++) {
     const QaCostRow *r = &t->rows[i];
-    fmtNum(r->energy, e, sizeof e);
+    if (r->grid[0])
+      snprintf(e, sizeof e, "grid");
+    else
+      fmtNum(r->energy, e, sizeof e);
     fmtNum(r->area_um2, a, sizeof a);
     fmtNum(r->leakage_uw, l, sizeof l);
     snprintf(ba, sizeof ba, r->bits_a ? "%d" : "-", r->bits_a);
@@ -1324,7 +1474,16 @@ int qaCostTablePrint(const QaCostTable *t, FILE *fp, QaErr *err) {
     fprintf(fp, "%-14s %-6s %-14s %6s %6s %12s %10s %10s %8s %-8s %-8s %s\n", r->cls,
             qaCostActionName(r->action), r->instance[0] ? r->instance : "-", ba, bb, cap, e, a, l,
             qaCostStatusName(r->status),
-            isnan(r->area_um2) ? "-" : qaCostStatusName(r->area_status), r->source);
+            isnan(r->area_um2) && !r->grid[0] ? "-" : qaCostStatusName(r->area_status), r->source);
+  }
+  for (int i = 0; i < t->n_rows; i++) {
+    const QaCostRow *r = &t->rows[i];
+    if (!r->grid[0]) continue;
+    fprintf(fp,
+            "# %s: priced from memory grid '%s' (%s): the cheapest of k side-by-side macros of "
+            "C/k bytes x W/k bits; log-bilinear between grid points, gap fill, power law beyond "
+            "the grid (models/memcost.h)\n",
+            r->cls, r->grid, qaMemGridDir(gridFind(t, r->grid)));
   }
   if (t->n_raw) {
     fprintf(fp, "# imported Accelergy actions (energy pJ, area um^2):\n");

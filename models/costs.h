@@ -21,6 +21,10 @@
 **   sram, edram, regfile        energy per bit is a power law in capacity (piecewise in
 **                               log-log; one point alone scales as sqrt(capacity)), times
 **                               the access width in bits; area is a power law in capacity.
+**   sram, edram from a grid     a row with a `grid` value (e.g. cacti45) and no sizes or
+**                               energy says the class is priced by memcost.h from the
+**                               CACTI grid in models/tables/<grid>/ (k side-by-side
+**                               macros, interpolation, extrapolation; see memcost.h).
 **   fp16_*, fp32_*              fixed widths: priced only at their own width.
 ** A row with no width and no capacity ("width-independent") prices one action whatever
 ** the size asked for: normalised tables (Sze's ladder) and Accelergy imports use them.
@@ -45,11 +49,17 @@ extern "C" {
 #define QA_COST_NAME_MAX 128    /* longest component / action / argument text + 1 */
 
 /* How much a figure can be trusted. The order matters: a value computed from several
-** rows carries the weakest (largest) status among them. */
+** rows carries the weakest (largest) status among them. Only the names are stored or
+** parsed, never the numbers. */
 typedef enum QaCostStatus {
-  QA_COST_VERIFIED = 0, /* taken from the cited source and confirmed */
-  QA_COST_DERIVED = 1,  /* computed from verified figures; the source says how */
-  QA_COST_ASSUMED = 2   /* not from a source, or not confirmed; the source says why */
+  QA_COST_VERIFIED = 0,     /* taken from the cited source and confirmed */
+  QA_COST_DERIVED = 1,      /* computed from verified figures, or by a cited model (e.g. a
+                            ** CACTI run) inside its data; the source says how */
+  QA_COST_CALIBRATED = 2,   /* a model parameter fitted to measurements or to another
+                            ** model's output; the source says to what */
+  QA_COST_EXTRAPOLATED = 3, /* a scaling rule used beyond the range of its data; the
+                            ** source says how */
+  QA_COST_ASSUMED = 4       /* not from a source, or not confirmed; the source says why */
 } QaCostStatus;
 
 /* What one row prices. Logic (int_add, int_mult, ..., reg, noc) has only QA_COST_OP;
@@ -76,6 +86,9 @@ typedef struct QaCostRow {
   QaCostStatus area_status;              /* of the area figure */
   const char *source;                    /* citation and how derived; owned by the table */
   int line;                              /* line in the table file, 0 if built in code */
+  char grid[QA_COST_CLASS_MAX];          /* sram/edram priced from the memory grid of this name
+                                         ** (models/tables/<grid>/, memcost.h); "" for a point
+                                         ** row. A grid row has no sizes, energy or area */
 } QaCostRow;
 
 /* One action as imported from an Accelergy ERT (or one ART entry with no ERT action),
@@ -102,6 +115,7 @@ typedef struct QaCost {
 } QaCost;
 
 typedef struct QaCostTable QaCostTable;
+typedef struct QaMemGrid QaMemGrid; /* memcost.h */
 
 /* ---- Loading ------------------------------------------------------------------------- */
 
@@ -137,7 +151,10 @@ QaCostTable *qaCostTableCreate(const char *name, const char *path, int normalize
 
 /* Add a copy of *ROW (its source string is copied too). Checks the class, the action
 ** for that class, the widths and capacity the class needs, non-negative values and
-** duplicates; returns QA_EUSER "path:line: field 'f': ..." on a bad row. */
+** duplicates; returns QA_EUSER "path:line: field 'f': ..." on a bad row. A grid row
+** (row->grid set) loads that grid from <dir of the table file>/<grid>/ (or from
+** <data dir>/models/tables/<grid>/ for a table without a file) once per table; a grid that
+** does not load is a QA_EUSER naming the row and the grid's own file:line. */
 int qaCostTableAddRow(QaCostTable *t, const QaCostRow *row, QaErr *err);
 
 /* Add a copy of *RAW to the imported-action list. QA_EINTERNAL on allocation failure. */
@@ -145,7 +162,8 @@ int qaCostTableAddRaw(QaCostTable *t, const QaCostRaw *raw, QaErr *err);
 
 /* Check the table as a whole once all rows are in: not empty; a width-independent row is
 ** the only one of its class and action; one row per width, a*b product or capacity;
-** costs never decrease with width or capacity. QA_EUSER naming file, line and field. */
+** costs never decrease with width or capacity; a grid row is the only row of its class
+** and the table is not normalised. QA_EUSER naming file, line and field. */
 int qaCostTableFinish(QaCostTable *t, QaErr *err);
 
 /* ---- Inspecting ---------------------------------------------------------------------- */
@@ -160,8 +178,12 @@ int qaCostTableRawCount(const QaCostTable *t);
 const QaCostRaw *qaCostTableRaw(const QaCostTable *t, int i); /* NULL if out of range; owned by t */
 /* 1 if the table has any row of class CLS. */
 int qaCostTableHasClass(const QaCostTable *t, const char *cls);
+/* The memory grid that prices class CLS ("sram" / "edram") in this table, or NULL if the
+** class is priced from point rows (or absent). Owned by t. */
+const QaMemGrid *qaCostTableMemGrid(const QaCostTable *t, const char *cls);
 
-const char *qaCostStatusName(QaCostStatus s); /* "verified" / "derived" / "assumed" */
+/* "verified" / "derived" / "calibrated" / "extrapolated" / "assumed" */
+const char *qaCostStatusName(QaCostStatus s);
 const char *qaCostActionName(QaCostAction a); /* "op" / "read" / "write" / "access" */
 
 /* The names of the tables in <data dir>/models/tables (see qaCostTableLoad), sorted and
@@ -200,7 +222,10 @@ int qaCostReg(const QaCostTable *t, int bits, QaCost *out, QaErr *err);
 /* A BITS-wide accumulator: int_add(bits) + reg(bits), per accumulation. */
 int qaCostAccumulator(const QaCostTable *t, int bits, QaCost *out, QaErr *err);
 /* One ACCESS_BITS-wide access to an on-chip memory of class CLS ("sram", "edram" or
-** "regfile") of CAPACITY_BYTES. READ/WRITE fall back to ACCESS rows and ACCESS to READ. */
+** "regfile") of CAPACITY_BYTES. READ/WRITE fall back to ACCESS rows and ACCESS to READ.
+** A class priced from a grid takes the grid's price (memcost.h: the cheapest organisation
+** of side-by-side macros; ACCESS is a read); its status is the grid's (derived inside the
+** grid, extrapolated outside) or the row's if that is weaker. */
 int qaCostMem(const QaCostTable *t, const char *cls, QaCostAction action, int access_bits,
               int64_t capacity_bytes, QaCost *out, QaErr *err);
 /* One BITS-wide DRAM access (energy linear in bits). TYPE is the part after "dram_"
