@@ -7,7 +7,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "models/costs.h"
 
-#include "memcost.h"
+#include "models/memcost.h"
 
 #include <ctype.h>
 #include <dirent.h>

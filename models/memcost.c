@@ -4,7 +4,7 @@
 ** gap fill, extrapolation) and the side-by-side macro rule. The rules are in memcost.h.
 */
 #define _POSIX_C_SOURCE 200809L
-#include "memcost.h"
+#include "models/memcost.h"
 
 #include <math.h>
 #include <stdarg.h>

@@ -42,8 +42,8 @@
 
 #include <stdio.h>
 
-#include "../sim/qa.h"
-#include "costs.h"
+#include "base/qa.h"
+#include "models/costs.h"
 
 #ifdef __cplusplus
 extern "C" {
