@@ -1,0 +1,56 @@
+'use strict';
+// Writing qasim network files (net.yaml, format in workloads/README.md): name, source, batch and
+// one entry per conv / dwconv / fc layer with its geometry and trace file names.
+
+function quote(s) {
+  return `"${String(s).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+// Plain scalar when safe, else double-quoted.
+function scalar(s) {
+  return /^[A-Za-z_][A-Za-z0-9_.\-]*$/.test(s) ? s : quote(s);
+}
+
+function flow(a) {
+  return `[${a.join(', ')}]`;
+}
+
+// Comment lines: every line of `text` prefixed with `indent# `.
+function comment(text, indent) {
+  return text.split('\n').map((l) => `${indent}# ${l}`.trimEnd()).join('\n') + '\n';
+}
+
+// Renders the YAML text. `net` = {name, source, batch, header (comment text), layers: [{name,
+// type, input ([C,H,W] or features), filters | outputs, kernel [R,S], stride [sh,sw], padding
+// [t,b,l,r], groups, trace {act, wgt, bias, out, wgt_codes?, wgt_scale?}, note (comment text)}]}.
+function renderNetYaml(net) {
+  let y = '';
+  if (net.header) y += comment(net.header, '');
+  y += `name: ${scalar(net.name)}\n`;
+  y += `source: ${quote(net.source)}\n`;
+  y += `batch: ${net.batch}\n`;
+  y += 'layers:\n';
+  for (const l of net.layers) {
+    if (l.note) y += comment(l.note, '  ');
+    y += `  - name: ${scalar(l.name)}\n`;
+    y += `    type: ${l.type}\n`;
+    if (l.type === 'fc') {
+      y += `    input: ${l.features}\n`;
+      y += `    outputs: ${l.outputs}\n`;
+    } else {
+      y += `    input: ${flow(l.input)}\n`;
+      y += `    filters: ${l.filters}\n`;
+      y += `    kernel: ${l.kernel[0] === l.kernel[1] ? l.kernel[0] : flow(l.kernel)}\n`;
+      y += `    stride: ${l.stride[0] === l.stride[1] ? l.stride[0] : flow(l.stride)}\n`;
+      y += `    padding: ${flow(l.padding)}\n`;
+      y += `    groups: ${l.groups}\n`;
+    }
+    y += '    trace:\n';
+    for (const key of ['act', 'wgt', 'bias', 'out', 'wgt_codes', 'wgt_scale']) {
+      if (l.trace[key]) y += `      ${key}: ${l.trace[key]}\n`;
+    }
+  }
+  return y;
+}
+
+module.exports = { renderNetYaml };
