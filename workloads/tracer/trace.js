@@ -5,20 +5,22 @@
 // per-layer .npy files (see README.md).
 //
 //   node trace.js --list
-//   node trace.js --net mobilenetv2 --image chelsea.png --out DIR [--check] [--no-codes]
+//   node trace.js --net mobilenetv2 --image chelsea.png --out DIR [--check] [--codes]
 const { traceNetwork } = require('./lib/run');
 const { NETWORKS } = require('./models');
 
-const USAGE = `usage: node trace.js --net NAME --image PATH [--image PATH ...] [--out DIR] [--check] [--no-codes]
+const USAGE = `usage: node trace.js --net NAME --image PATH [--image PATH ...] [--out DIR] [--check] [--codes]
        node trace.js --list
   --net NAME    network to trace (--list shows them)
   --image PATH  PNG or JPEG photo; several give a batch
   --out DIR     trace directory to write (net.yaml, *.npy, summary.json); without it nothing is written
   --check       compare the traced network's prediction with the package's own API and check BN folding
-  --no-codes    do not write integer weight codes (wgt = plain float fold)`;
+  --codes       also write integer weight codes (wgt_codes, wgt_scale) where the package stores uint8
+                codes; each per-channel scale is rounded so that wgt == codes * scale exactly, which
+                moves the weights by up to 2^-16 = 1.5e-5 relative (check tolerance then 1e-4, else 1e-5)`;
 
 function parseArgs(argv) {
-  const a = { images: [], check: false, useCodes: true, list: false, net: null, out: null };
+  const a = { images: [], check: false, useCodes: false, list: false, net: null, out: null };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const val = () => {
@@ -29,7 +31,7 @@ function parseArgs(argv) {
     else if (k === '--image') a.images.push(val());
     else if (k === '--out') a.out = val();
     else if (k === '--check') a.check = true;
-    else if (k === '--no-codes') a.useCodes = false;
+    else if (k === '--codes') a.useCodes = true;
     else if (k === '--list') a.list = true;
     else if (k === '-h' || k === '--help') a.help = true;
     else throw new Error(`unknown argument '${k}'`);

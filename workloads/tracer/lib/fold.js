@@ -41,12 +41,16 @@ function roundToBits(x, bits) {
 //   type:   'conv' | 'dwconv' | 'fc'
 //   kernel: {shape (TF layout), values Float32Array, quantized, codes Int32Array|null, qscale, zp}
 //   bias:   Float32Array(K) or null (no bias)
-//   useCodes: when true and the kernel has exact integer codes, the folded weights are defined as
-//             codes * scale[k] with scale[k] rounded so that every product is exact in float32.
+//   useCodes: when true and the kernel has integer codes, the folded weights are defined as
+//             codes * scale[k] with scale[k] rounded to 24 - bits(max |code| of channel k) bits so
+//             that every product is exact in float32 (this moves the weights by up to
+//             2^-(24 - bits) relative, 1.5e-5 for 8-bit codes). When false, the weights are the
+//             plain float32 fold and no codes are returned: codes * a float32 scale cannot
+//             reproduce them exactly.
 // Returns {tfKernel (TF layout, Float32Array), bias Float32Array(K), K,
 //          codes Int32Array|null, scale Float32Array|null, codesNote string,
 //          maxRelDevFromFold (how far codes*scale moved the weights from the plain fold)}.
-function foldLayer(type, kernel, bias, affine, useCodes = true) {
+function foldLayer(type, kernel, bias, affine, useCodes = false) {
   const K = outChannels(type, kernel.shape);
   const n = kernel.values.length;
   const mult = affine ? affine.mult : null;
@@ -67,7 +71,7 @@ function foldLayer(type, kernel, bias, affine, useCodes = true) {
       ? 'no wgt_codes: the package stores this kernel as float32, not as integer codes'
       : 'no wgt_codes: -min/scale of the stored uint8 codes is not an integer';
   } else if (!useCodes) {
-    codesNote = 'integer codes not written (--no-codes)';
+    codesNote = `integer codes q - ${kernel.zp} exist; wgt_codes not written (tracer run without --codes)`;
   } else {
     // Significant bits of the largest code per channel decide how precise scale[k] may be.
     const maxAbs = new Int32Array(K);

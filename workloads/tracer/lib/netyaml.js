@@ -54,3 +54,44 @@ function renderNetYaml(net) {
 }
 
 module.exports = { renderNetYaml };
+
+// Reads back a net.yaml written by renderNetYaml (this exact subset of YAML: top-level scalars,
+// a `layers:` list of maps with scalar / flow-list values and a nested `trace:` map; comments).
+// Returns {name, source, batch, layers: [{name, type, input, filters, outputs, kernel, stride,
+// padding, groups, trace}]}. Used by the tests; qasim itself has its own full YAML reader.
+function parseNetYaml(text) {
+  const value = (v) => {
+    v = v.trim();
+    if (v.startsWith('"')) return JSON.parse(v);
+    if (v.startsWith('[')) return v.slice(1, -1).split(',').map((s) => value(s));
+    return /^-?\d+$/.test(v) ? Number(v) : v;
+  };
+  const net = { layers: [] };
+  let layer = null;
+  let inTrace = false;
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/\s+#.*$/, '').replace(/^\s*#.*$/, '');
+    if (!line.trim()) continue;
+    const m = /^(\s*)(- )?([A-Za-z_]+):\s*(.*)$/.exec(line);
+    if (!m) throw new Error(`net.yaml: cannot read line '${raw}'`);
+    const [, indent, dash, key, val] = m;
+    if (indent.length === 0) {
+      if (key !== 'layers') net[key] = value(val);
+    } else if (dash) {
+      layer = { trace: {} };
+      net.layers.push(layer);
+      layer[key] = value(val);
+      inTrace = false;
+    } else if (key === 'trace') {
+      inTrace = true;
+    } else if (inTrace && indent.length > 4) {
+      layer.trace[key] = value(val);
+    } else {
+      inTrace = false;
+      layer[key] = value(val);
+    }
+  }
+  return net;
+}
+
+module.exports.parseNetYaml = parseNetYaml;
