@@ -311,7 +311,7 @@ const ssd = {
 
 const resnet29 = {
   id: 'resnet29-face',
-  description: 'face-api face recognition ResNet-29 (150x150, 128-d embedding; dlib-style ResNet-34 variant)',
+  description: 'face-api face recognition ResNet-29 (150x150, 128-d embedding; "ResNet-34 like", the dlib face recognition net per face-api TUTORIAL.md)',
   async load(tf) {
     const weights = readManifest('face_recognition_model');
     const net = buildResnet29(tf, weights);
