@@ -275,9 +275,11 @@ int qaLaconicBegin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStats 
   ex->wterms = qaMalloc((size_t)(ex->wmag + 1) * jmax * sizeof(QaTerm), err);
   if (ex->wterms) {
     QaTerm t[QA_TERMS_MAX];
+    /* only magnitudes the layer has are read, and they have at most jmax terms; an
+    ** absent magnitude below wmag may have more (e.g. 127 among weights of 128) */
     for (int64_t m = 0; m <= ex->wmag; m++) {
       int n = qaTermsEncode(ex->enc, (int32_t)m, t);
-      memcpy(ex->wterms + m * jmax, t, (size_t)n * sizeof(QaTerm));
+      memcpy(ex->wterms + m * jmax, t, (size_t)(n < jmax ? n : jmax) * sizeof(QaTerm));
     }
   }
   int rows = e->rows, npe = rows * ex->cols;

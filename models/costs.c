@@ -20,11 +20,11 @@
 #define QA_SOURCE_DIR "."
 #endif
 
-#define BITS_MAX 4096         /* widest operand / access a row or a query may name */
-#define GROUP_MAX 64          /* most rows of one class, action and instance */
+#define BITS_MAX 4096 /* widest operand / access a row or a query may name */
+#define GROUP_MAX 64  /* most rows of one class, action and instance */
 #define PATH_MAX_LEN 1024
 #define FIELDS_MAX 32
-#define GRIDS_MAX 4           /* most memory grids one table names */
+#define GRIDS_MAX 4 /* most memory grids one table names */
 
 /* ---- Classes -------------------------------------------------------------------------- */
 
@@ -51,8 +51,8 @@ static const ClassInfo kClasses[] = {
 };
 static const ClassInfo kDramType = {"dram_<type>", K_LINEAR, 1, 0};
 
-#define KNOWN_CLASSES                                                                     \
-  "int_add, int_mult, int_mac, fp16_add, fp16_mult, fp32_add, fp32_mult, reg, noc, "      \
+#define KNOWN_CLASSES                                                                \
+  "int_add, int_mult, int_mac, fp16_add, fp16_mult, fp32_add, fp32_mult, reg, noc, " \
   "regfile, sram, edram, dram, dram_<type>"
 
 static int isIdent(const char *s) {
@@ -75,9 +75,7 @@ static const char *const kStatusNames[N_STATUS] = {"verified", "derived", "calib
                                                    "assumed"};
 
 const char *qaCostStatusName(QaCostStatus s) { return (unsigned)s < N_STATUS ? kStatusNames[s] : "?"; }
-const char *qaCostActionName(QaCostAction a) {
-  return (unsigned)a < 4 ? kActionNames[a] : "?";
-}
+const char *qaCostActionName(QaCostAction a) { return (unsigned)a < 4 ? kActionNames[a] : "?"; }
 
 /* ---- Table ----------------------------------------------------------------------------- */
 
@@ -146,14 +144,12 @@ int qaCostTableHasClass(const QaCostTable *t, const char *cls) {
 }
 
 /* "path:line: field 'f': message" (or "name: field 'f': ..." for rows built in code). */
-static int rowErr(const QaCostTable *t, int line, const char *field, QaErr *err, const char *fmt,
-                  ...)
+static int rowErr(const QaCostTable *t, int line, const char *field, QaErr *err, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 5, 6)))
 #endif
     ;
-static int rowErr(const QaCostTable *t, int line, const char *field, QaErr *err, const char *fmt,
-                  ...) {
+static int rowErr(const QaCostTable *t, int line, const char *field, QaErr *err, const char *fmt, ...) {
   char msg[QA_ERR_MAX];
   va_list ap;
   va_start(ap, fmt);
@@ -177,8 +173,7 @@ static void describeRow(const QaCostRow *r, char *buf, size_t cap) {
   else
     n += snprintf(buf + n, cap - (size_t)n, " (width-independent)");
   if (n < 0 || (size_t)n >= cap) return;
-  if (r->capacity_bytes)
-    snprintf(buf + n, cap - (size_t)n, " at %lld bytes", (long long)r->capacity_bytes);
+  if (r->capacity_bytes) snprintf(buf + n, cap - (size_t)n, " at %lld bytes", (long long)r->capacity_bytes);
 }
 
 static int sameKey(const QaCostRow *a, const QaCostRow *b) {
@@ -272,8 +267,7 @@ int qaCostTableAddRow(QaCostTable *t, const QaCostRow *r, QaErr *err) {
   if ((unsigned)r->action > QA_COST_ACCESS)
     return rowErr(t, ln, "action", err, "unknown action %d", (int)r->action);
   if (ci->storage && r->action == QA_COST_OP)
-    return rowErr(t, ln, "action", err, "class %s is a memory: its action is read, write or access",
-                  r->cls);
+    return rowErr(t, ln, "action", err, "class %s is a memory: its action is read, write or access", r->cls);
   if (!ci->storage && r->action != QA_COST_OP)
     return rowErr(t, ln, "action", err, "class %s is logic: its only action is op (got %s)", r->cls,
                   qaCostActionName(r->action));
@@ -284,38 +278,34 @@ int qaCostTableAddRow(QaCostTable *t, const QaCostRow *r, QaErr *err) {
   if (r->capacity_bytes < 0)
     return rowErr(t, ln, "capacity_bytes", err, "negative value %lld", (long long)r->capacity_bytes);
   switch (ci->kind) {
-  case K_LINEAR:
-  case K_FIXED:
-    if (r->bits_b)
-      return rowErr(t, ln, "bits_b", err, "class %s has one width (bits_a); leave bits_b empty",
-                    r->cls);
-    if (r->capacity_bytes)
-      return rowErr(t, ln, "capacity_bytes", err,
-                    "class %s is not a sized memory; leave capacity_bytes empty", r->cls);
-    if (ci->kind == K_FIXED && r->bits_a && r->bits_a != ci->fixed_bits)
-      return rowErr(t, ln, "bits_a", err, "class %s is %d bits wide (got %d)", r->cls,
-                    ci->fixed_bits, r->bits_a);
-    break;
-  case K_PRODUCT:
-    if ((r->bits_a == 0) != (r->bits_b == 0))
-      return rowErr(t, ln, r->bits_a ? "bits_b" : "bits_a", err,
-                    "class %s needs both operand widths bits_a and bits_b, or neither", r->cls);
-    if (r->capacity_bytes)
-      return rowErr(t, ln, "capacity_bytes", err,
-                    "class %s is not a sized memory; leave capacity_bytes empty", r->cls);
-    break;
-  case K_MEMORY:
-    if ((r->bits_a == 0) != (r->capacity_bytes == 0))
-      return rowErr(t, ln, r->bits_a ? "capacity_bytes" : "bits_a", err,
-                    "class %s needs both capacity_bytes and bits_a (the access width), or neither",
-                    r->cls);
-    if (r->bits_b)
-      return rowErr(t, ln, "bits_b", err, "class %s has one width (bits_a); leave bits_b empty",
-                    r->cls);
-    break;
+    case K_LINEAR:
+    case K_FIXED:
+      if (r->bits_b)
+        return rowErr(t, ln, "bits_b", err, "class %s has one width (bits_a); leave bits_b empty", r->cls);
+      if (r->capacity_bytes)
+        return rowErr(t, ln, "capacity_bytes", err,
+                      "class %s is not a sized memory; leave capacity_bytes empty", r->cls);
+      if (ci->kind == K_FIXED && r->bits_a && r->bits_a != ci->fixed_bits)
+        return rowErr(t, ln, "bits_a", err, "class %s is %d bits wide (got %d)", r->cls, ci->fixed_bits,
+                      r->bits_a);
+      break;
+    case K_PRODUCT:
+      if ((r->bits_a == 0) != (r->bits_b == 0))
+        return rowErr(t, ln, r->bits_a ? "bits_b" : "bits_a", err,
+                      "class %s needs both operand widths bits_a and bits_b, or neither", r->cls);
+      if (r->capacity_bytes)
+        return rowErr(t, ln, "capacity_bytes", err,
+                      "class %s is not a sized memory; leave capacity_bytes empty", r->cls);
+      break;
+    case K_MEMORY:
+      if ((r->bits_a == 0) != (r->capacity_bytes == 0))
+        return rowErr(t, ln, r->bits_a ? "capacity_bytes" : "bits_a", err,
+                      "class %s needs both capacity_bytes and bits_a (the access width), or neither", r->cls);
+      if (r->bits_b)
+        return rowErr(t, ln, "bits_b", err, "class %s has one width (bits_a); leave bits_b empty", r->cls);
+      break;
   }
-  if (!isfinite(r->energy))
-    return rowErr(t, ln, "energy", err, "not a finite number");
+  if (!isfinite(r->energy)) return rowErr(t, ln, "energy", err, "not a finite number");
   if (r->energy < 0) return rowErr(t, ln, "energy", err, "negative value %g", r->energy);
   if (isinf(r->area_um2) || r->area_um2 < 0)
     return rowErr(t, ln, "area", err, "negative or infinite value %g", r->area_um2);
@@ -333,8 +323,7 @@ int qaCostTableAddRow(QaCostTable *t, const QaCostRow *r, QaErr *err) {
     if (sameKey(&t->rows[i], r)) {
       char d[160];
       describeRow(r, d, sizeof d);
-      return rowErr(t, ln, "class", err, "duplicate row: %s (first at line %d)", d,
-                    t->rows[i].line);
+      return rowErr(t, ln, "class", err, "duplicate row: %s (first at line %d)", d, t->rows[i].line);
     }
   }
   if (t->n_rows == t->cap_rows) {
@@ -375,9 +364,12 @@ typedef struct Group {
 
 static double groupX(Kind kind, const QaCostRow *r) {
   switch (kind) {
-  case K_PRODUCT: return (double)r->bits_a * (double)r->bits_b;
-  case K_MEMORY: return (double)r->capacity_bytes;
-  default: return (double)r->bits_a;
+    case K_PRODUCT:
+      return (double)r->bits_a * (double)r->bits_b;
+    case K_MEMORY:
+      return (double)r->capacity_bytes;
+    default:
+      return (double)r->bits_a;
   }
 }
 
@@ -430,10 +422,9 @@ static int checkGroup(const QaCostTable *t, Group *g, QaErr *err) {
     const QaCostRow *p = g->r[i - 1], *c = g->r[i];
     if (g->x[i] == g->x[i - 1]) {
       const char *field = g->kind == K_MEMORY ? "capacity_bytes" : "bits_b";
-      return rowErr(t, c->line, field, err,
-                    "%s %s: same %s as line %d; give one row per %s", c->cls,
-                    qaCostActionName(c->action), g->kind == K_MEMORY ? "capacity" : "a*b product",
-                    p->line, g->kind == K_MEMORY ? "capacity" : "product");
+      return rowErr(t, c->line, field, err, "%s %s: same %s as line %d; give one row per %s", c->cls,
+                    qaCostActionName(c->action), g->kind == K_MEMORY ? "capacity" : "a*b product", p->line,
+                    g->kind == K_MEMORY ? "capacity" : "product");
     }
     double yp = groupY(g->kind, p), yc = groupY(g->kind, c);
     if (yc < yp) {
@@ -488,8 +479,8 @@ int qaCostTableFinish(QaCostTable *t, QaErr *err) {
     for (int j = i; j < t->n_rows; j++) {
       if (!sameGroup(&t->rows[j], &t->rows[i])) continue;
       if (g.n == GROUP_MAX)
-        return rowErr(t, t->rows[j].line, "class", err, "more than %d %s %s rows", GROUP_MAX,
-                      t->rows[i].cls, qaCostActionName(t->rows[i].action));
+        return rowErr(t, t->rows[j].line, "class", err, "more than %d %s %s rows", GROUP_MAX, t->rows[i].cls,
+                      qaCostActionName(t->rows[i].action));
       g.r[g.n++] = &t->rows[j];
     }
     int rc = checkGroup(t, &g, err);
@@ -501,12 +492,26 @@ int qaCostTableFinish(QaCostTable *t, QaErr *err) {
 /* ---- CSV loading ----------------------------------------------------------------------- */
 
 enum {
-  C_CLASS, C_ACTION, C_INSTANCE, C_BITS_A, C_BITS_B, C_CAPACITY, C_ENERGY, C_ENERGY_UNIT,
-  C_AREA, C_AREA_UNIT, C_LEAKAGE, C_STATUS, C_AREA_STATUS, C_SOURCE, C_GRID, C_N
+  C_CLASS,
+  C_ACTION,
+  C_INSTANCE,
+  C_BITS_A,
+  C_BITS_B,
+  C_CAPACITY,
+  C_ENERGY,
+  C_ENERGY_UNIT,
+  C_AREA,
+  C_AREA_UNIT,
+  C_LEAKAGE,
+  C_STATUS,
+  C_AREA_STATUS,
+  C_SOURCE,
+  C_GRID,
+  C_N
 };
-static const char *const kColNames[C_N] = {
-    "class", "action", "instance", "bits_a", "bits_b", "capacity_bytes", "energy", "energy_unit",
-    "area", "area_unit", "leakage_uw", "status", "area_status", "source", "grid"};
+static const char *const kColNames[C_N] = {"class",          "action", "instance",    "bits_a", "bits_b",
+                                           "capacity_bytes", "energy", "energy_unit", "area",   "area_unit",
+                                           "leakage_uw",     "status", "area_status", "source", "grid"};
 /* energy and energy_unit are required except on a grid row */
 static const int kColRequired[C_N] = {1, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 1, 0};
 
@@ -562,15 +567,14 @@ static int parseNum(const QaCostTable *t, int line, const char *field, const cha
                     QaErr *err) {
   char *end;
   double v = strtod(s, &end);
-  if (end == s || *end || !isfinite(v))
-    return rowErr(t, line, field, err, "not a number '%s'", s);
+  if (end == s || *end || !isfinite(v)) return rowErr(t, line, field, err, "not a number '%s'", s);
   if (v < 0) return rowErr(t, line, field, err, "negative value %s", s);
   *out = v;
   return QA_OK;
 }
 
-static int parseCount(const QaCostTable *t, int line, const char *field, const char *s,
-                      long long max, long long *out, QaErr *err) {
+static int parseCount(const QaCostTable *t, int line, const char *field, const char *s, long long max,
+                      long long *out, QaErr *err) {
   char *end;
   *out = 0;
   if (!*s) return QA_OK;
@@ -582,8 +586,8 @@ static int parseCount(const QaCostTable *t, int line, const char *field, const c
   return QA_OK;
 }
 
-static int parseStatus(const QaCostTable *t, int line, const char *field, const char *s,
-                       QaCostStatus *out, QaErr *err) {
+static int parseStatus(const QaCostTable *t, int line, const char *field, const char *s, QaCostStatus *out,
+                       QaErr *err) {
   for (int i = 0; i < N_STATUS; i++) {
     if (!strcmp(s, kStatusNames[i])) {
       *out = (QaCostStatus)i;
@@ -609,7 +613,7 @@ typedef struct CsvState {
   int col_of[C_N]; /* column index in the file, -1 if absent */
   int n_cols;
   int header_line;
-  int unit_line;        /* first data line: its energy unit decides normalised or not */
+  int unit_line; /* first data line: its energy unit decides normalised or not */
   char unit_text[16];
 } CsvState;
 
@@ -656,16 +660,15 @@ static int parseRow(QaCostTable *t, CsvState *st, int line, char **f, int nf, Qa
   if (!copyStr(r.cls, sizeof r.cls, v[C_CLASS]))
     return rowErr(t, line, "class", err, "name too long '%s'", v[C_CLASS]);
   const ClassInfo *ci = classFind(r.cls);
-  if (!ci)
-    return rowErr(t, line, "class", err, "unknown class '%s' (known: %s)", r.cls, KNOWN_CLASSES);
+  if (!ci) return rowErr(t, line, "class", err, "unknown class '%s' (known: %s)", r.cls, KNOWN_CLASSES);
   if (!*v[C_ACTION]) {
     r.action = ci->storage ? QA_COST_ACCESS : QA_COST_OP;
   } else {
     int a = 0;
     while (a < 4 && strcmp(v[C_ACTION], kActionNames[a])) a++;
     if (a == 4)
-      return rowErr(t, line, "action", err,
-                    "unknown action '%s' (expected op, read, write or access)", v[C_ACTION]);
+      return rowErr(t, line, "action", err, "unknown action '%s' (expected op, read, write or access)",
+                    v[C_ACTION]);
     r.action = (QaCostAction)a;
   }
   if (!copyStr(r.instance, sizeof r.instance, v[C_INSTANCE]))
@@ -675,8 +678,7 @@ static int parseRow(QaCostTable *t, CsvState *st, int line, char **f, int nf, Qa
   if ((rc = parseCount(t, line, "bits_b", v[C_BITS_B], BITS_MAX, &n, err))) return rc;
   r.bits_b = (int)n;
   if (ci->kind == K_PRODUCT && r.bits_a && !*v[C_BITS_B]) r.bits_b = r.bits_a; /* square */
-  if ((rc = parseCount(t, line, "capacity_bytes", v[C_CAPACITY], (long long)1 << 50, &n, err)))
-    return rc;
+  if ((rc = parseCount(t, line, "capacity_bytes", v[C_CAPACITY], (long long)1 << 50, &n, err))) return rc;
   r.capacity_bytes = n;
 
   double e = 0;
@@ -711,8 +713,8 @@ static int parseRow(QaCostTable *t, CsvState *st, int line, char **f, int nf, Qa
     t->normalized = normalized;
   } else if (normalized != t->normalized) {
     return rowErr(t, line, "energy_unit", err,
-                  "'%s' mixes normalised (mac) and absolute energies (line %d uses '%s')", eu,
-                  st->unit_line, st->unit_text);
+                  "'%s' mixes normalised (mac) and absolute energies (line %d uses '%s')", eu, st->unit_line,
+                  st->unit_text);
   }
 
   const char *au = v[C_AREA_UNIT];
@@ -784,8 +786,10 @@ int qaCostTableLoadCsv(const char *path, QaCostTable **out, QaErr *err) {
     if (rc) goto end;
   }
   if (!st.header_line) {
-    rc = qaErrSet(err, QA_EUSER, "%s: no header line (expected e.g. class,action,bits_a,bits_b,"
-                  "capacity_bytes,energy,energy_unit,area,area_unit,status,source)", path);
+    rc = qaErrSet(err, QA_EUSER,
+                  "%s: no header line (expected e.g. class,action,bits_a,bits_b,"
+                  "capacity_bytes,energy,energy_unit,area,area_unit,status,source)",
+                  path);
     goto end;
   }
   if ((rc = qaCostTableFinish(t, err)) != QA_OK) goto end;
@@ -879,8 +883,8 @@ int qaCostTableLoad(const char *name_or_path, QaCostTable **out, QaErr *err) {
     if (!fileExists(path)) {
       char avail[512];
       listTables(dir, avail, sizeof avail);
-      return qaErrSet(err, QA_EUSER, "unknown cost table '%s': no file %s (available: %s)",
-                      name_or_path, path, avail);
+      return qaErrSet(err, QA_EUSER, "unknown cost table '%s': no file %s (available: %s)", name_or_path,
+                      path, avail);
     }
     return qaCostTableLoadCsv(path, out, err);
   }
@@ -935,8 +939,8 @@ static void listDistinct(const QaCostTable *t, int what, const char *cls, char *
 ** non-NULL (cls may then be NULL). READ and WRITE fall back to ACCESS rows, ACCESS to READ.
 ** Without an instance, generic rows (instance "") are preferred; rows of named instances
 ** are used only if they all belong to one instance. */
-static int findGroup(const QaCostTable *t, const char *cls, const char *instance,
-                     QaCostAction action, Group *g, QaErr *err) {
+static int findGroup(const QaCostTable *t, const char *cls, const char *instance, QaCostAction action,
+                     Group *g, QaErr *err) {
   QaCostAction tries[2] = {action, action};
   int n_tries = 1;
   if (action == QA_COST_READ || action == QA_COST_WRITE)
@@ -959,8 +963,10 @@ static int findGroup(const QaCostTable *t, const char *cls, const char *instance
           continue;
         }
         if (g->n == GROUP_MAX) break;
-        if (!inst0) inst0 = r->instance;
-        else if (strcmp(inst0, r->instance)) several = 1;
+        if (!inst0)
+          inst0 = r->instance;
+        else if (strcmp(inst0, r->instance))
+          several = 1;
         g->r[g->n++] = r;
       }
       if (g->n == 0) continue;
@@ -995,19 +1001,21 @@ static int findGroup(const QaCostTable *t, const char *cls, const char *instance
     int has = 0;
     for (int i = 0; i < t->n_rows && !has; i++) has = !strcmp(t->rows[i].instance, instance);
     if (has)
-      return qaErrSet(err, QA_EUSER, "cannot price %s %s: cost table '%s' has no %s rows for it",
-                      instance, qaCostActionName(action), t->name, qaCostActionName(action));
-    return qaErrSet(err, QA_EUSER, "cannot price %s: cost table '%s' has no component named '%s' "
-                    "(named components: %s)", what, t->name, instance, used ? list : "none");
+      return qaErrSet(err, QA_EUSER, "cannot price %s %s: cost table '%s' has no %s rows for it", instance,
+                      qaCostActionName(action), t->name, qaCostActionName(action));
+    return qaErrSet(err, QA_EUSER,
+                    "cannot price %s: cost table '%s' has no component named '%s' "
+                    "(named components: %s)",
+                    what, t->name, instance, used ? list : "none");
   }
   if (!qaCostTableHasClass(t, cls)) {
     listDistinct(t, 0, NULL, list, sizeof list);
-    return qaErrSet(err, QA_EUSER, "cannot price %s: cost table '%s' has no %s rows (classes: %s)",
-                    cls, t->name, cls, list);
+    return qaErrSet(err, QA_EUSER, "cannot price %s: cost table '%s' has no %s rows (classes: %s)", cls,
+                    t->name, cls, list);
   }
   listDistinct(t, 1, cls, list, sizeof list);
-  return qaErrSet(err, QA_EUSER, "cannot price %s %s: cost table '%s' has %s rows only for %s",
-                  cls, qaCostActionName(action), t->name, cls, list);
+  return qaErrSet(err, QA_EUSER, "cannot price %s %s: cost table '%s' has %s rows only for %s", cls,
+                  qaCostActionName(action), t->name, cls, list);
 }
 
 /* Interpolate y over x (sorted ascending, positive) at q; listed points are returned
@@ -1033,8 +1041,8 @@ static double interp(const double *x, const double *y, int n, double q, int logl
 }
 
 /* Price a group at (bits_a, bits_b, capacity). */
-static int priceGroup(const QaCostTable *t, const Group *g, int bits_a, int bits_b,
-                      int64_t capacity, QaCost *out, QaErr *err) {
+static int priceGroup(const QaCostTable *t, const Group *g, int bits_a, int bits_b, int64_t capacity,
+                      QaCost *out, QaErr *err) {
   double xs[GROUP_MAX] = {0}, ys[GROUP_MAX] = {0}, xa[GROUP_MAX] = {0}, ya[GROUP_MAX] = {0};
   double xl[GROUP_MAX] = {0}, yl[GROUP_MAX] = {0};
   int na = 0, nl = 0, exact = -1;
@@ -1051,31 +1059,31 @@ static int priceGroup(const QaCostTable *t, const Group *g, int bits_a, int bits
   }
   double q = 0;
   switch (g->kind) {
-  case K_FIXED:
-    if (bits_a != g->r[0]->bits_a)
-      return qaErrSet(err, QA_EUSER, "cannot price %s at %d bits: it is priced only at %d bits",
-                      cls, bits_a, g->r[0]->bits_a);
-    /* fall through */
-  case K_LINEAR:
-    if (bits_a < 1 || bits_a > BITS_MAX)
-      return qaErrSet(err, QA_EUSER, "cannot price %s at %d bits: width must be 1..%d", cls,
-                      bits_a, BITS_MAX);
-    q = bits_a;
-    break;
-  case K_PRODUCT:
-    if (bits_a < 1 || bits_a > BITS_MAX || bits_b < 1 || bits_b > BITS_MAX)
-      return qaErrSet(err, QA_EUSER, "cannot price %s at %dx%d bits: widths must be 1..%d", cls,
-                      bits_a, bits_b, BITS_MAX);
-    q = (double)bits_a * (double)bits_b;
-    break;
-  case K_MEMORY:
-    if (bits_a < 1 || bits_a > BITS_MAX || capacity < 1)
-      return qaErrSet(err, QA_EUSER,
-                      "cannot price a %d-bit access to a %lld-byte %s: access width must be 1..%d "
-                      "bits and capacity at least 1 byte",
-                      bits_a, (long long)capacity, cls, BITS_MAX);
-    q = (double)capacity;
-    break;
+    case K_FIXED:
+      if (bits_a != g->r[0]->bits_a)
+        return qaErrSet(err, QA_EUSER, "cannot price %s at %d bits: it is priced only at %d bits", cls,
+                        bits_a, g->r[0]->bits_a);
+      /* fall through */
+    case K_LINEAR:
+      if (bits_a < 1 || bits_a > BITS_MAX)
+        return qaErrSet(err, QA_EUSER, "cannot price %s at %d bits: width must be 1..%d", cls, bits_a,
+                        BITS_MAX);
+      q = bits_a;
+      break;
+    case K_PRODUCT:
+      if (bits_a < 1 || bits_a > BITS_MAX || bits_b < 1 || bits_b > BITS_MAX)
+        return qaErrSet(err, QA_EUSER, "cannot price %s at %dx%d bits: widths must be 1..%d", cls, bits_a,
+                        bits_b, BITS_MAX);
+      q = (double)bits_a * (double)bits_b;
+      break;
+    case K_MEMORY:
+      if (bits_a < 1 || bits_a > BITS_MAX || capacity < 1)
+        return qaErrSet(err, QA_EUSER,
+                        "cannot price a %d-bit access to a %lld-byte %s: access width must be 1..%d "
+                        "bits and capacity at least 1 byte",
+                        bits_a, (long long)capacity, cls, BITS_MAX);
+      q = (double)capacity;
+      break;
   }
   for (int i = 0; i < g->n; i++) {
     const QaCostRow *r = g->r[i];
@@ -1155,12 +1163,11 @@ static int priceGrid(const QaCostTable *t, const QaCostRow *r, QaCostAction acti
   return QA_OK;
 }
 
-int qaCostPrimitive(const QaCostTable *t, const char *cls, QaCostAction action, int bits_a,
-                    int bits_b, int64_t capacity_bytes, QaCost *out, QaErr *err) {
+int qaCostPrimitive(const QaCostTable *t, const char *cls, QaCostAction action, int bits_a, int bits_b,
+                    int64_t capacity_bytes, QaCost *out, QaErr *err) {
   Group g;
   const ClassInfo *ci = classFind(cls);
-  if (!ci)
-    return qaErrSet(err, QA_EUSER, "cannot price '%s': unknown class (known: %s)", cls, KNOWN_CLASSES);
+  if (!ci) return qaErrSet(err, QA_EUSER, "cannot price '%s': unknown class (known: %s)", cls, KNOWN_CLASSES);
   const QaCostRow *gr = ci->kind == K_MEMORY ? gridRow(t, cls) : NULL;
   if (gr) return priceGrid(t, gr, action, bits_a, capacity_bytes, out, err);
   int rc = findGroup(t, cls, NULL, action, &g, err);
@@ -1229,8 +1236,10 @@ int qaCostDram(const QaCostTable *t, const char *type, QaCostAction action, int 
         if (k < 0) break;
         used += (size_t)k;
       }
-      return qaErrSet(err, QA_EUSER, "cannot price %s: cost table '%s' has no DRAM type '%s' "
-                      "(types: %s)", cls, t->name, type, used ? list : "none");
+      return qaErrSet(err, QA_EUSER,
+                      "cannot price %s: cost table '%s' has no DRAM type '%s' "
+                      "(types: %s)",
+                      cls, t->name, type, used ? list : "none");
     }
   } else {
     int n = 0;
@@ -1244,21 +1253,24 @@ int qaCostDram(const QaCostTable *t, const char *type, QaCostAction action, int 
     if (n == 0)
       return qaErrSet(err, QA_EUSER, "cannot price dram: cost table '%s' has no dram rows", t->name);
     if (n > 1)
-      return qaErrSet(err, QA_EUSER, "cannot price dram: cost table '%s' has several DRAM types; "
-                      "name one (e.g. %s)", t->name, cls + (cls[4] ? 5 : 0));
+      return qaErrSet(err, QA_EUSER,
+                      "cannot price dram: cost table '%s' has several DRAM types; "
+                      "name one (e.g. %s)",
+                      t->name, cls + (cls[4] ? 5 : 0));
   }
   return qaCostPrimitive(t, cls, action, bits, 0, 0, out, err);
 }
 
-int qaCostInstance(const QaCostTable *t, const char *instance, QaCostAction action, QaCost *out,
-                   QaErr *err) {
+int qaCostInstance(const QaCostTable *t, const char *instance, QaCostAction action, QaCost *out, QaErr *err) {
   Group g;
   if (!instance || !*instance) return qaErrSet(err, QA_EUSER, "cannot price: empty instance name");
   int rc = findGroup(t, NULL, instance, action, &g, err);
   if (rc) return rc;
   if (g.n != 1 || !isFlat(g.r[0]))
-    return qaErrSet(err, QA_EUSER, "cannot price %s by name: its %s rows have widths; price it "
-                    "by class %s", instance, g.r[0]->cls, g.r[0]->cls);
+    return qaErrSet(err, QA_EUSER,
+                    "cannot price %s by name: its %s rows have widths; price it "
+                    "by class %s",
+                    instance, g.r[0]->cls, g.r[0]->cls);
   return priceGroup(t, &g, 0, 0, 0, out, err);
 }
 
@@ -1322,8 +1334,7 @@ int qaCostAccumulator(const QaCostTable *t, int bits, QaCost *out, QaErr *err) {
   return QA_OK;
 }
 
-int qaCostIntMac(const QaCostTable *t, int a_bits, int w_bits, int acc_bits, QaCost *out,
-                 QaErr *err) {
+int qaCostIntMac(const QaCostTable *t, int a_bits, int w_bits, int acc_bits, QaCost *out, QaErr *err) {
   if (qaCostTableHasClass(t, "int_mac"))
     return qaCostPrimitive(t, "int_mac", QA_COST_OP, a_bits, w_bits, 0, out, err);
   QaCost m, acc;
@@ -1346,8 +1357,8 @@ int qaCostExpAdder(const QaCostTable *t, int bits, QaCost *out, QaErr *err) {
 int qaCostOneHotDecoder(const QaCostTable *t, int n_outputs, QaCost *out, QaErr *err) {
   QaCost s = {0};
   if (n_outputs < 1 || n_outputs > COMPOSITE_MAX)
-    return qaErrSet(err, QA_EUSER, "cannot price onehot_decoder of %d outputs: must be 1..%d",
-                    n_outputs, COMPOSITE_MAX);
+    return qaErrSet(err, QA_EUSER, "cannot price onehot_decoder of %d outputs: must be 1..%d", n_outputs,
+                    COMPOSITE_MAX);
   int rc = adderSlice(t, "onehot_decoder", &s, err);
   if (rc) return rc;
   int per = ceilLog2(n_outputs) - 1;
@@ -1371,13 +1382,12 @@ int qaCostAndGates(const QaCostTable *t, int n_gates, QaCost *out, QaErr *err) {
   return QA_OK;
 }
 
-int qaCostHistogram(const QaCostTable *t, int n_positions, int counter_bits, QaCost *out,
-                    QaErr *err) {
+int qaCostHistogram(const QaCostTable *t, int n_positions, int counter_bits, QaCost *out, QaErr *err) {
   QaCost a, r;
   int rc;
   if (n_positions < 1 || n_positions > COMPOSITE_MAX)
-    return qaErrSet(err, QA_EUSER, "cannot price histogram of %d positions: must be 1..%d",
-                    n_positions, COMPOSITE_MAX);
+    return qaErrSet(err, QA_EUSER, "cannot price histogram of %d positions: must be 1..%d", n_positions,
+                    COMPOSITE_MAX);
   if ((rc = qaCostIntAdd(t, counter_bits, &a, err)) || (rc = qaCostReg(t, counter_bits, &r, err)))
     return failed(rc, err, "histogram");
   costZero(out);
@@ -1409,8 +1419,8 @@ int qaCostAdderTree(const QaCostTable *t, int n_inputs, int in_bits, QaCost *out
     return qaErrSet(err, QA_EUSER, "cannot price adder_tree of %d inputs: must be 1..%d", n_inputs,
                     COMPOSITE_MAX);
   if (in_bits < 1 || in_bits > BITS_MAX)
-    return qaErrSet(err, QA_EUSER, "cannot price adder_tree of %d-bit inputs: width must be 1..%d",
-                    in_bits, BITS_MAX);
+    return qaErrSet(err, QA_EUSER, "cannot price adder_tree of %d-bit inputs: width must be 1..%d", in_bits,
+                    BITS_MAX);
   costZero(out);
   int m = n_inputs, level = 1;
   while (m > 1) {
@@ -1448,15 +1458,13 @@ static void fmtNum(double v, char *buf, size_t cap) {
 
 int qaCostTablePrint(const QaCostTable *t, FILE *fp, QaErr *err) {
   char e[32], a[32], l[32], ba[16], bb[16], cap[24];
-  fprintf(fp, "# cost table '%s'%s%s%s\n", t->name, t->path[0] ? " (" : "", t->path,
-          t->path[0] ? ")" : "");
+  fprintf(fp, "# cost table '%s'%s%s%s\n", t->name, t->path[0] ? " (" : "", t->path, t->path[0] ? ")" : "");
   if (t->normalized)
     fprintf(fp, "# NORMALISED: energy per action in multiples of one MAC (not pJ); area in um^2\n");
   else
     fprintf(fp, "# energy per action in pJ; area in um^2; leakage in uW; '-' = not given\n");
-  fprintf(fp, "%-14s %-6s %-14s %6s %6s %12s %10s %10s %8s %-8s %-8s %s\n", "class", "action",
-          "instance", "bits_a", "bits_b", "capacity_B", "energy", "area_um2", "leak_uW", "status",
-          "area_st", "source");
+  fprintf(fp, "%-14s %-6s %-14s %6s %6s %12s %10s %10s %8s %-8s %-8s %s\n", "class", "action", "instance",
+          "bits_a", "bits_b", "capacity_B", "energy", "area_um2", "leak_uW", "status", "area_st", "source");
   for (int i = 0; i < t->n_rows; i++) {
     const QaCostRow *r = &t->rows[i];
     if (r->grid[0])
@@ -1491,9 +1499,8 @@ int qaCostTablePrint(const QaCostTable *t, FILE *fp, QaErr *err) {
       const QaCostRaw *r = &t->raw[i];
       fmtNum(r->energy_pj, e, sizeof e);
       fmtNum(r->area_um2, a, sizeof a);
-      fprintf(fp, "#   %-44s %-12s %10s %10s -> %s%s%s\n", r->component,
-              r->action[0] ? r->action : "(area)", e, a, r->cls, r->arguments[0] ? "  args " : "",
-              r->arguments);
+      fprintf(fp, "#   %-44s %-12s %10s %10s -> %s%s%s\n", r->component, r->action[0] ? r->action : "(area)",
+              e, a, r->cls, r->arguments[0] ? "  args " : "", r->arguments);
     }
   }
   fprintf(fp, "# composites, priced from the rows above:\n");

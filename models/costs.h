@@ -65,30 +65,30 @@ typedef enum QaCostStatus {
 /* What one row prices. Logic (int_add, int_mult, ..., reg, noc) has only QA_COST_OP;
 ** memories (sram, edram, regfile, dram*) have READ, WRITE, or ACCESS (either). */
 typedef enum QaCostAction {
-  QA_COST_OP = 0,     /* one operation / one clocked update / one transfer */
-  QA_COST_READ = 1,   /* one read access */
-  QA_COST_WRITE = 2,  /* one write access */
-  QA_COST_ACCESS = 3  /* one access, read or write (used when no READ/WRITE row exists) */
+  QA_COST_OP = 0,    /* one operation / one clocked update / one transfer */
+  QA_COST_READ = 1,  /* one read access */
+  QA_COST_WRITE = 2, /* one write access */
+  QA_COST_ACCESS = 3 /* one access, read or write (used when no READ/WRITE row exists) */
 } QaCostAction;
 
 /* One primitive point of a table. */
 typedef struct QaCostRow {
-  char cls[QA_COST_CLASS_MAX];           /* class, e.g. "int_add", "sram", "dram_lpddr4" */
-  QaCostAction action;                   /* what the energy is per */
-  char instance[QA_COST_INSTANCE_MAX];   /* named component (imports), "" for a generic row */
-  int bits_a;                            /* operand / access width (bits); 0 = width-independent */
-  int bits_b;                            /* second multiplier operand width (bits); 0 otherwise */
-  int64_t capacity_bytes;                /* memory capacity (bytes); 0 = not a sized memory */
-  double energy;                         /* per action: pJ, or MACs if the table is normalised */
-  double area_um2;                       /* um^2; NAN if the table gives none */
-  double leakage_uw;                     /* uW; NAN if the table gives none */
-  QaCostStatus status;                   /* of the energy figure */
-  QaCostStatus area_status;              /* of the area figure */
-  const char *source;                    /* citation and how derived; owned by the table */
-  int line;                              /* line in the table file, 0 if built in code */
-  char grid[QA_COST_CLASS_MAX];          /* sram/edram priced from the memory grid of this name
-                                         ** (models/tables/<grid>/, memcost.h); "" for a point
-                                         ** row. A grid row has no sizes, energy or area */
+  char cls[QA_COST_CLASS_MAX];         /* class, e.g. "int_add", "sram", "dram_lpddr4" */
+  QaCostAction action;                 /* what the energy is per */
+  char instance[QA_COST_INSTANCE_MAX]; /* named component (imports), "" for a generic row */
+  int bits_a;                          /* operand / access width (bits); 0 = width-independent */
+  int bits_b;                          /* second multiplier operand width (bits); 0 otherwise */
+  int64_t capacity_bytes;              /* memory capacity (bytes); 0 = not a sized memory */
+  double energy;                       /* per action: pJ, or MACs if the table is normalised */
+  double area_um2;                     /* um^2; NAN if the table gives none */
+  double leakage_uw;                   /* uW; NAN if the table gives none */
+  QaCostStatus status;                 /* of the energy figure */
+  QaCostStatus area_status;            /* of the area figure */
+  const char *source;                  /* citation and how derived; owned by the table */
+  int line;                            /* line in the table file, 0 if built in code */
+  char grid[QA_COST_CLASS_MAX];        /* sram/edram priced from the memory grid of this name
+                                       ** (models/tables/<grid>/, memcost.h); "" for a point
+                                       ** row. A grid row has no sizes, energy or area */
 } QaCostRow;
 
 /* One action as imported from an Accelergy ERT (or one ART entry with no ERT action),
@@ -136,8 +136,7 @@ int qaCostTableLoadCsv(const char *path, QaCostTable **out, QaErr *err);
 ** actions by name (models/README.md lists both); a component or action that cannot be
 ** mapped is a QA_EUSER error naming it, its line and what is mappable. Every imported
 ** action is also kept as a QaCostRaw. *out is owned by the caller. */
-int qaCostAccelergyLoad(const char *ert_path, const char *art_path, QaCostTable **out,
-                        QaErr *err);
+int qaCostAccelergyLoad(const char *ert_path, const char *art_path, QaCostTable **out, QaErr *err);
 
 /* Destroy a table; NULL is a no-op. */
 void qaCostTableDestroy(QaCostTable *t);
@@ -168,9 +167,9 @@ int qaCostTableFinish(QaCostTable *t, QaErr *err);
 
 /* ---- Inspecting ---------------------------------------------------------------------- */
 
-const char *qaCostTableName(const QaCostTable *t); /* e.g. "horowitz45" */
-const char *qaCostTablePath(const QaCostTable *t); /* the file it came from, or "" */
-int qaCostTableIsNormalized(const QaCostTable *t); /* 1 if energies are multiples of a MAC */
+const char *qaCostTableName(const QaCostTable *t);       /* e.g. "horowitz45" */
+const char *qaCostTablePath(const QaCostTable *t);       /* the file it came from, or "" */
+int qaCostTableIsNormalized(const QaCostTable *t);       /* 1 if energies are multiples of a MAC */
 const char *qaCostTableEnergyUnit(const QaCostTable *t); /* "pJ" or "MAC" */
 int qaCostTableRowCount(const QaCostTable *t);
 const QaCostRow *qaCostTableRow(const QaCostTable *t, int i); /* NULL if out of range; owned by t */
@@ -203,8 +202,8 @@ int qaCostTablePrint(const QaCostTable *t, FILE *fp, QaErr *err);
 
 /* Any primitive by class name: CLS as in a table row; BITS_B is used by int_mult/int_mac,
 ** CAPACITY_BYTES by sram/edram/regfile. */
-int qaCostPrimitive(const QaCostTable *t, const char *cls, QaCostAction action, int bits_a,
-                    int bits_b, int64_t capacity_bytes, QaCost *out, QaErr *err);
+int qaCostPrimitive(const QaCostTable *t, const char *cls, QaCostAction action, int bits_a, int bits_b,
+                    int64_t capacity_bytes, QaCost *out, QaErr *err);
 
 /* Integer adder of BITS-wide operands (linear in width). */
 int qaCostIntAdd(const QaCostTable *t, int bits, QaCost *out, QaErr *err);
@@ -212,8 +211,7 @@ int qaCostIntAdd(const QaCostTable *t, int bits, QaCost *out, QaErr *err);
 int qaCostIntMult(const QaCostTable *t, int a_bits, int w_bits, QaCost *out, QaErr *err);
 /* Multiply-accumulate: the table's int_mac rows if it has any, else
 ** int_mult(a, w) + accumulator(acc_bits) (acc_bits <= 0 means a_bits + w_bits). */
-int qaCostIntMac(const QaCostTable *t, int a_bits, int w_bits, int acc_bits, QaCost *out,
-                 QaErr *err);
+int qaCostIntMac(const QaCostTable *t, int a_bits, int w_bits, int acc_bits, QaCost *out, QaErr *err);
 /* Floating-point adder / multiplier of BITS = 16 or 32. */
 int qaCostFpAdd(const QaCostTable *t, int bits, QaCost *out, QaErr *err);
 int qaCostFpMult(const QaCostTable *t, int bits, QaCost *out, QaErr *err);
@@ -231,8 +229,8 @@ int qaCostMem(const QaCostTable *t, const char *cls, QaCostAction action, int ac
 /* One BITS-wide DRAM access (energy linear in bits). TYPE is the part after "dram_"
 ** ("lpddr4", "ddr3", "hbm2", "gddr5", ...); NULL or "" picks the table's only DRAM class
 ** (an error listing the types if there are several). Divide by bits for pJ/bit. */
-int qaCostDram(const QaCostTable *t, const char *type, QaCostAction action, int bits,
-               QaCost *out, QaErr *err);
+int qaCostDram(const QaCostTable *t, const char *type, QaCostAction action, int bits, QaCost *out,
+               QaErr *err);
 /* Moving BITS bits to a neighbouring PE (class noc, linear in bits). */
 int qaCostNoc(const QaCostTable *t, int bits, QaCost *out, QaErr *err);
 
@@ -249,8 +247,7 @@ int qaCostAndGates(const QaCostTable *t, int n_gates, QaCost *out, QaErr *err);
 int qaCostOneHotDecoder(const QaCostTable *t, int n_outputs, QaCost *out, QaErr *err);
 /* Histogram counter bank: N_POSITIONS counters of COUNTER_BITS, each an int adder plus a
 ** register of that width; energy per bank-wide update (every counter incremented). */
-int qaCostHistogram(const QaCostTable *t, int n_positions, int counter_bits, QaCost *out,
-                    QaErr *err);
+int qaCostHistogram(const QaCostTable *t, int n_positions, int counter_bits, QaCost *out, QaErr *err);
 /* Barrel shifter of WIDTH_BITS shifting by 0..RANGE-1 positions: ceil(log2 RANGE) stages
 ** of WIDTH_BITS 2:1 multiplexers, a multiplexer priced as 1/2 of one 8-bit adder bit-slice
 ** (assumed). RANGE 1 is a wire (zero cost). */
@@ -262,8 +259,7 @@ int qaCostAdderTree(const QaCostTable *t, int n_inputs, int in_bits, QaCost *out
 /* A named instance of an imported table (e.g. "weights_spad" from an Accelergy ERT),
 ** priced per action whatever its width. QA_EUSER naming the instance if there is none,
 ** listing the instances. */
-int qaCostInstance(const QaCostTable *t, const char *instance, QaCostAction action, QaCost *out,
-                   QaErr *err);
+int qaCostInstance(const QaCostTable *t, const char *instance, QaCostAction action, QaCost *out, QaErr *err);
 
 #ifdef __cplusplus
 }

@@ -330,7 +330,7 @@ static inline int64_t mtScCheck(const QaArchConfig *cfg, int n, uint64_t seed, M
   MtCase *cases = calloc((size_t)(n > 0 ? n : 1), sizeof *cases);
   MtScOut *lt = calloc(1, sizeof *lt), *cy = calloc(1, sizeof *cy);
   QaRng g;
-  qaRngSeed(&g, seed);
+  qaRngSeed(&g, qaTestSeed(seed));
   for (int i = 0; i < n; i++) {
     randLayer(&g, &cases[i].l, i);
     gen(&g, &cases[i], i, arg);

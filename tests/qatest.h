@@ -43,6 +43,18 @@ static int qa_test_checks = 0;
     }                                                                                                     \
   } while (0)
 
+/* Randomized tests draw N cases in the suite; `./run soak` sets QA_SOAK=K to draw K x N
+** cases (and QA_SOAK_SEED to move every seed), for long runs outside ctest's budget. */
+static inline int qaTestScale(int n) {
+  const char *s = getenv("QA_SOAK");
+  long k = s ? strtol(s, NULL, 10) : 1;
+  return k > 1 ? (int)(n * k) : n;
+}
+static inline uint64_t qaTestSeed(uint64_t seed) {
+  const char *s = getenv("QA_SOAK_SEED");
+  return s ? seed ^ (uint64_t)strtoull(s, NULL, 10) * 0x9E3779B97F4A7C15ULL : seed;
+}
+
 /* Print the summary and return the process exit code. */
 #define TEST_DONE() \
   (printf("%d checks, %d failed\n", qa_test_checks, qa_test_failures), qa_test_failures ? 1 : 0)

@@ -91,8 +91,8 @@ int main(void) {
   CHECK_EQ_I64(qaCfgSetText(&small8, "lanes", "5", "test", &err), QA_OK);
 
   QaRng g;
-  qaRngSeed(&g, 20261122);
-  for (int it = 0; it < 1000; it++) {
+  qaRngSeed(&g, qaTestSeed(20261122));
+  for (int it = 0; it < qaTestScale(1000); it++) {
     QaLayer l;
     randLayer(&g, &l, it);
     CHECK_EQ_I64(qaLayerValidate(&l, &err), QA_OK);

@@ -204,12 +204,49 @@ int main(void) {
 
   static const Geo geos[] = {{2, 3, 4, 4}, {3, 2, 3, 5}, {1, 4, 2, 8}, {2, 2, 5, 3}};
   QaRng g;
-  qaRngSeed(&g, 20261122);
+  qaRngSeed(&g, qaTestSeed(20261122));
   int n_cases = 0, n_ok = 0;
   int64_t n_macs = 0;
+  /* 0. Exhaustive small case: one lane, one PE, pe scope: an fc layer of 256 inputs
+  ** carrying every unsigned 8-bit activation code, against one filter of each signed
+  ** 8-bit weight code w, for each encoder. Each input is one brick step, so the layer
+  ** costs sum over a of max(1, terms(a) x terms(w)) cycles, and its output is
+  ** w x sum(a) (both worked out here from the encoder's term counts, tested
+  ** exhaustively in test_terms.c). Both timing modes. */
+  {
+    Geo one = {1, 1, 1, 1};
+    QaArchConfig cfg;
+    make_cfg("laconic", one, QA_LACONIC_SYNC_PE, &cfg);
+    QaLayer l = {"all8", QA_LAYER_FC, 1, 256, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0, "", ""};
+    int32_t act[256], wgt[256];
+    for (int a = 0; a < 256; a++) act[a] = a;
+    int bad = 0;
+    for (int enc = 0; enc < QA_ENC_COUNT; enc++)
+      for (int w = -128; w <= 127; w++) {
+        for (int a = 0; a < 256; a++) wgt[a] = w;
+        int64_t want = 0;
+        for (int a = 0; a < 256; a++) {
+          int64_t p = (int64_t)qaTermsCount((QaEncoder)enc, a) * qaTermsCount((QaEncoder)enc, w);
+          want += p > 1 ? p : 1;
+        }
+        QaLayerStats st;
+        QaLayerJob j = {&l, act, wgt, 8, 8, 0, (QaEncoder)enc, NULL};
+        /* clocked as well for a few weights (a full sweep of both modes is the soak's) */
+        if (w % 37 == 0)
+          mtRunBoth(&cfg, &j, &st);
+        else
+          mtRunLt(&cfg, &j, NULL, &st);
+        bad += st.n_compute_cycles != want;
+        CHECK_MSG(st.n_compute_cycles == want, "%s w %d: %lld cycles, want %lld",
+                  qaEncoderName((QaEncoder)enc), w, (long long)st.n_compute_cycles, (long long)want);
+      }
+    printf("exhaustive 8-bit pairs: %d of %d weights x 3 encoders off\n", bad, 256);
+  }
+
   /* 1. Random layers: every scope, every bit-width, signed/unsigned activations,
-  ** LT == clocked == naive rule, outputs == reference. */
-  for (int it = 0; it < 320; it++) {
+  ** LT == clocked == naive rule, outputs == reference. 128 layers visit each (geometry,
+  ** scope) pair 8 times and every a_bits 8 times; `./run soak` draws many more. */
+  for (int it = 0; it < qaTestScale(128); it++) {
     QaLayer l;
     randLayer(&g, &l, it);
     CHECK_EQ_I64(qaLayerValidate(&l, &err), QA_OK);
@@ -243,7 +280,7 @@ int main(void) {
          (long long)n_macs);
 
   /* 2. The paper geometry (16 x 16 x 16 x 16) on some layers, 8 and 16 bits. */
-  for (int it = 0; it < 24; it++) {
+  for (int it = 0; it < qaTestScale(24); it++) {
     QaLayer l;
     randLayer(&g, &l, 1000 + it);
     int bits = it % 2 ? 16 : 8, sync = it % 4;
@@ -273,7 +310,7 @@ int main(void) {
   }
 
   /* 3. Properties on random layers. */
-  for (int it = 0; it < 60; it++) {
+  for (int it = 0; it < qaTestScale(60); it++) {
     QaLayer l;
     randLayer(&g, &l, 2000 + it);
     Geo geo = geos[it % 4];

@@ -84,8 +84,8 @@ int main(void) {
   qaCfgSetText(&base, "rows", "4", "t", &err);
   qaCfgSetText(&base, "lanes", "8", "t", &err);
   QaRng g;
-  qaRngSeed(&g, 99);
-  for (int it = 0; it < 150; it++) {
+  qaRngSeed(&g, qaTestSeed(99));
+  for (int it = 0; it < qaTestScale(150); it++) {
     QaLayer l;
     randLayer(&g, &l, it);
     int32_t *act = randCodes(&g, qaLayerActCount(&l), 0, 1000, 0.3);

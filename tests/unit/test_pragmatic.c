@@ -243,9 +243,9 @@ int main(void) {
   }
 
   QaRng g;
-  qaRngSeed(&g, 20261124);
+  qaRngSeed(&g, qaTestSeed(20261124));
   int seen_a[17] = {0}, seen_w[17] = {0}, n_signed = 0, n_sweeps = 0, n_faster = 0;
-  for (int it = 0; it < 320; it++) {
+  for (int it = 0; it < qaTestScale(320); it++) {
     QaLayer l;
     randLayer(&g, &l, it);
     CHECK_EQ_I64(qaLayerValidate(&l, &err), QA_OK);

@@ -31,8 +31,8 @@ static void brute(const QaLayer *l, const int32_t *a, const int32_t *w, int64_t 
 
 int main(void) {
   QaRng g;
-  qaRngSeed(&g, 4242);
-  for (int it = 0; it < 600; it++) {
+  qaRngSeed(&g, qaTestSeed(4242));
+  for (int it = 0; it < qaTestScale(600); it++) {
     QaLayer l;
     randLayer(&g, &l, it);
     if (it % 4 == 1) { /* force the pointwise path */
