@@ -80,9 +80,9 @@ int main(void) {
   CHECK_EQ_I64(qaArchFind("dadiannao", &d, &err), QA_OK);
   QaArchConfig base;
   qaCfgDefaults(d, &base);
-  qaCfgSetText(&base, "tiles", "2", "t", &err);
-  qaCfgSetText(&base, "rows", "4", "t", &err);
-  qaCfgSetText(&base, "lanes", "8", "t", &err);
+  CHECK_MSG(qaCfgSetText(&base, "tiles", "2", "t", &err) == QA_OK, "%s", err.msg);
+  CHECK_MSG(qaCfgSetText(&base, "rows", "4", "t", &err) == QA_OK, "%s", err.msg);
+  CHECK_MSG(qaCfgSetText(&base, "lanes", "8", "t", &err) == QA_OK, "%s", err.msg);
   QaRng g;
   qaRngSeed(&g, qaTestSeed(99));
   for (int it = 0; it < qaTestScale(150); it++) {
@@ -91,13 +91,13 @@ int main(void) {
     int32_t *act = randCodes(&g, qaLayerActCount(&l), 0, 1000, 0.3);
     int32_t *wgt = randCodes(&g, qaLayerWgtCount(&l), -1000, 1000, 0.1);
     QaArchConfig ideal = base, fast = base, slow = base, tiny = base, resident = base;
-    qaCfgSetText(&ideal, "dram_gbps", "0", "t", &err);
-    qaCfgSetText(&fast, "dram_gbps", "50", "t", &err);
-    qaCfgSetText(&slow, "dram_gbps", "0.5", "t", &err);
-    qaCfgSetText(&tiny, "dram_gbps", "0.5", "t", &err);
-    qaCfgSetText(&tiny, "sb_kib", "1", "t", &err);
-    qaCfgSetText(&tiny, "nm_kib", "1", "t", &err);
-    qaCfgSetText(&resident, "weights_resident", "true", "t", &err);
+    CHECK_MSG(qaCfgSetText(&ideal, "dram_gbps", "0", "t", &err) == QA_OK, "%s", err.msg);
+    CHECK_MSG(qaCfgSetText(&fast, "dram_gbps", "50", "t", &err) == QA_OK, "%s", err.msg);
+    CHECK_MSG(qaCfgSetText(&slow, "dram_gbps", "0.5", "t", &err) == QA_OK, "%s", err.msg);
+    CHECK_MSG(qaCfgSetText(&tiny, "dram_gbps", "0.5", "t", &err) == QA_OK, "%s", err.msg);
+    CHECK_MSG(qaCfgSetText(&tiny, "sb_kib", "1", "t", &err) == QA_OK, "%s", err.msg);
+    CHECK_MSG(qaCfgSetText(&tiny, "nm_kib", "1", "t", &err) == QA_OK, "%s", err.msg);
+    CHECK_MSG(qaCfgSetText(&resident, "weights_resident", "true", "t", &err) == QA_OK, "%s", err.msg);
     QaLayerStats si, sf, ss, st, sr;
     CHECK_EQ_I64(run_layer(&ideal, &l, act, wgt, &si), QA_OK);
     CHECK_EQ_I64(run_layer(&fast, &l, act, wgt, &sf), QA_OK);
@@ -141,7 +141,7 @@ int main(void) {
     CHECK_MSG(qaSimRunLayerC(&cfg, QA_TIMING_LT, &j, &st, &err) == QA_OK, "%s: %s", ad->name, err.msg);
     CHECK_MSG(mtAction(&cfg, &st, "dram", "read_bits") == 0 && mtAction(&cfg, &st, "dram", "write_bits") == 0,
               "%s counts DRAM traffic with resident weights", ad->name);
-    qaCfgSetText(&cfg, "weights_resident", "false", "t", &err);
+    CHECK_MSG(qaCfgSetText(&cfg, "weights_resident", "false", "t", &err) == QA_OK, "%s", err.msg);
     memset(&st, 0, sizeof st);
     CHECK(qaSimRunLayerC(&cfg, QA_TIMING_LT, &j, &st, &err) == QA_OK);
     /* one weight fetch at the engine's storage width: 288 weights x w_store_bits */

@@ -32,11 +32,11 @@ static void check_arch(const char *name, int tiles, int fpt, int lanes, int bits
   qaCfgDefaults(d, &cfg);
   char v[16];
   snprintf(v, sizeof v, "%d", tiles);
-  qaCfgSetText(&cfg, "tiles", v, "test", &err);
+  CHECK_MSG(qaCfgSetText(&cfg, "tiles", v, "test", &err) == QA_OK, "%s", err.msg);
   snprintf(v, sizeof v, "%d", fpt);
-  qaCfgSetText(&cfg, "rows", v, "test", &err);
+  CHECK_MSG(qaCfgSetText(&cfg, "rows", v, "test", &err) == QA_OK, "%s", err.msg);
   snprintf(v, sizeof v, "%d", lanes);
-  qaCfgSetText(&cfg, "lanes", v, "test", &err);
+  CHECK_MSG(qaCfgSetText(&cfg, "lanes", v, "test", &err) == QA_OK, "%s", err.msg);
   if (mem) {
     char gbps[32], lat[32], sb[32], nm[32];
     CHECK(sscanf(mem, "%31[^,],%31[^,],%31[^,],%31s", gbps, lat, sb, nm) == 4);
