@@ -15,8 +15,8 @@ int qaEngineInit(QaEngine *e, const QaLayerJob *job, int lanes, int rows, QaErr 
   e->rows = rows;
   e->oh = qaLayerOutH(l);
   e->ow = qaLayerOutW(l);
-  e->hp = l->h + 2 * l->pad_h;
-  e->wp = l->w + 2 * l->pad_w;
+  e->hp = qaLayerPaddedH(l);
+  e->wp = qaLayerPaddedW(l);
   e->cg = l->c / l->groups;
   e->kg = l->k / l->groups;
   e->gpp = e->cg < lanes ? lanes / e->cg : 1;
