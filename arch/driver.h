@@ -16,6 +16,7 @@
 #define QA_SIM_H
 
 #include "arch/arch.h"
+#include "arch/reshape.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -32,6 +33,12 @@ int qaSimRun(const QaArchConfig *cfg, QaTiming timing, const QaSimHooks *hooks, 
 /* The same execution without SystemC (pure C): LT sums chunk cycles, CYCLE counts
 ** ticks. Used by unit tests of the kernels and by tools that need no timing. */
 int qaSimRunLayerC(const QaArchConfig *cfg, QaTiming timing, QaLayerJob *job, QaLayerStats *st, QaErr *err);
+
+/* Begin a layer in either driver: check the job against the config, apply the
+** first-layer reshape when the config asks for it (*rs holds the reshaped operands; free
+** it with qaReshapeFree after d->end), and begin the kernel. Errors as check / begin. */
+int qaDriverBegin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStats *st, QaReshaped *rs,
+                  QaExec **ex, QaErr *err);
 
 const char *qaTimingName(QaTiming t);
 int qaTimingParse(const char *s, QaTiming *out, QaErr *err);

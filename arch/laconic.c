@@ -309,7 +309,7 @@ int qaLaconicBegin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStats 
     qaLaconicEnd(ex, 0);
     return QA_EINTERNAL;
   }
-  st->macs = qaLayerMacs(l);
+  st->macs = qaJobMacs(job);
   st->effectual_terms = 0;
   /* Weights are written into the weight memories once per layer (DRAM traffic is
   ** counted by the memory system). */

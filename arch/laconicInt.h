@@ -53,6 +53,7 @@ extern const char *const qaLaconicSyncNames[]; /* "pe", "column", "tile", "grid"
    "widest operand the PE accepts: sizes the exponent adders, decoder, histogram",            \
    offsetof(QaLaconicSpec, max_bits), NULL, QA_PF_SIZED_BY_BITS},                              \
   QA_P_CLOCK(1000, "clock frequency [unverified: 65 nm, ~1 GHz]"),                             \
+  QA_P_RESHAPE,                                                                                \
   QA_ONCHIP_PARAMS,                                                                            \
   QA_DRAM_PARAMS
 // clang-format on

@@ -48,6 +48,7 @@ static const QaParam ohd_params[] = {
      offsetof(QaOneHotSpec, max_bits), NULL, QA_PF_SIZED_BY_BITS},
     QA_P_ACC_BITS(48, "accumulator width (48 keeps 16-bit dot products exact)"),
     QA_P_CLOCK(606, "clock frequency (DaDianNao's 606 MHz at 28 nm)"),
+    QA_P_RESHAPE,
     QA_ONCHIP_PARAMS,
     QA_DRAM_PARAMS,
 };
@@ -194,7 +195,7 @@ static int ohd_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStat
     ohd_end(ex, 0);
     return QA_EINTERNAL;
   }
-  st->macs = qaLayerMacs(l);
+  st->macs = qaJobMacs(job);
   st->effectual_terms = 0;
   /* DRAM traffic is counted by the memory system. */
   qaCount(st, QA_C_SB, QA_ACT_WRITE_BITS, qaLayerWgtCount(l) * e->w_store_bits);

@@ -77,6 +77,7 @@ static const QaParam pra_params[] = {
     QA_P_CLOCK(606,
                "clock frequency (assumed: DaDianNao's 606 MHz at 28 nm; the paper's own figure is not "
                "verified)"),
+    QA_P_RESHAPE,
     QA_ONCHIP_PARAMS,
     QA_DRAM_PARAMS,
 };
@@ -274,7 +275,7 @@ static int pra_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStat
     ex->step_pix[t] = (int64_t)r * e->wp + rem / e->cb;
     ex->step_b[t] = rem % e->cb;
   }
-  st->macs = qaLayerMacs(l);
+  st->macs = qaJobMacs(job);
   st->effectual_terms = 0;
   /* The weights of the layer are written into the SBs once (DRAM traffic is
   ** counted by the memory system). */

@@ -71,6 +71,7 @@ class QaAccel : public sc_core::sc_module {
   sc_core::sc_time period_;
   sc_core::sc_clock *clk_;
   QaExec *ex_ = nullptr;
+  QaReshaped rs_{};  // the layer's reshaped operands (first-layer reshape), freed after end
 
   // State shared by compute and dma for the current layer.
   QaMemPlan plan_;
@@ -136,14 +137,14 @@ class QaAccel : public sc_core::sc_module {
         req_->rc = rc;
         break;
       }
-      if ((rc = d->check(req_->cfg, job, req_->err)) != QA_OK ||
-          (rc = d->begin(req_->cfg, job, st, &ex_, req_->err)) != QA_OK) {
+      if ((rc = qaDriverBegin(req_->cfg, job, st, &rs_, &ex_, req_->err)) != QA_OK) {
         req_->rc = rc;
         break;
       }
       qaMemPlanFree(&plan_);
       if ((rc = qaMemPlanLayer(req_->cfg, d->engine(ex_), &plan_, req_->err)) != QA_OK) {
         d->end(ex_, 0);
+        qaReshapeFree(&rs_);
         req_->rc = rc;
         break;
       }
@@ -175,6 +176,7 @@ class QaAccel : public sc_core::sc_module {
       st->n_compute_cycles = st->n_cycles - st->n_stall_cycles;
       qaMemCountActions(&plan_, st);
       d->end(ex_, st->n_cycles);
+      qaReshapeFree(&rs_);
       ex_ = nullptr;
       if ((rc = req_->hooks->job_done(req_->hooks->ctx, idx, job, st, req_->err)) != QA_OK) {
         req_->rc = rc;

@@ -54,6 +54,7 @@ static const QaParam str_params[] = {
     QA_P_CLOCK(606,
                "clock frequency (assumed: DaDianNao's 606 MHz at 28 nm; the paper's own figure is not "
                "verified)"),
+    QA_P_RESHAPE,
     QA_ONCHIP_PARAMS,
     QA_DRAM_PARAMS,
 };
@@ -163,7 +164,7 @@ static int str_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStat
     return QA_EINTERNAL;
   }
   const QaLayer *l = job->layer;
-  st->macs = qaLayerMacs(l);
+  st->macs = qaJobMacs(job);
   st->effectual_terms = -1;
   /* The weights of the layer are written into the SBs once (DRAM traffic is
   ** counted by the memory system). */

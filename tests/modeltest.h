@@ -51,6 +51,14 @@ static inline void mtSetAll(QaArchConfig *cfg, const char *settings) {
   }
 }
 
+/* The defaults of D with the first-layer reshape off: the cycle rules these tests check
+** are those of the layer as given (tests/unit/test_reshape.c tests the reshape). */
+static inline void mtDefaults(const QaArchDesc *d, QaArchConfig *cfg) {
+  qaCfgDefaults(d, cfg);
+  QaErr err = {0, ""};
+  CHECK_MSG(qaCfgSetText(cfg, "first_layer_reshape", "false", "test", &err) == QA_OK, "%s", err.msg);
+}
+
 /* Value of parameter NAME of cfg (aliases resolved); an unknown name is a failed check. */
 static inline int mtParam(const QaArchConfig *cfg, const char *name) {
   int i = qaCfgParamIndex(cfg->desc, name);

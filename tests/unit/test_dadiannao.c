@@ -79,14 +79,14 @@ int main(void) {
   CHECK_EQ_I64(qaArchFind("dadiannao8", &d8, &err), QA_OK);
 
   QaArchConfig small16, small8, paper;
-  qaCfgDefaults(d16, &paper);
+  mtDefaults(d16, &paper);
   CHECK_EQ_I64(qaCfgSetText(&paper, "dram_gbps", "0", "test", &err), QA_OK);
   /* Small arrays so random layers need several passes and ragged bricks. */
-  qaCfgDefaults(d16, &small16);
+  mtDefaults(d16, &small16);
   CHECK_EQ_I64(qaCfgSetText(&small16, "tiles", "2", "test", &err), QA_OK);
   CHECK_EQ_I64(qaCfgSetText(&small16, "rows", "3", "test", &err), QA_OK);
   CHECK_EQ_I64(qaCfgSetText(&small16, "lanes", "4", "test", &err), QA_OK);
-  qaCfgDefaults(d8, &small8);
+  mtDefaults(d8, &small8);
   CHECK_EQ_I64(qaCfgSetText(&small8, "tiles", "3", "test", &err), QA_OK);
   CHECK_EQ_I64(qaCfgSetText(&small8, "lanes", "5", "test", &err), QA_OK);
 

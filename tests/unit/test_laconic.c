@@ -29,7 +29,7 @@ static void make_cfg(const char *arch, Geo g, int sync, QaArchConfig *cfg) {
   const QaArchDesc *d;
   QaErr err = {0, ""};
   CHECK_EQ_I64(qaArchFind(arch, &d, &err), QA_OK);
-  qaCfgDefaults(d, cfg);
+  mtDefaults(d, cfg);
   mtSetInt(cfg, "tiles", g.tiles);
   mtSetInt(cfg, "rows", g.rows);
   mtSetInt(cfg, "columns", g.cols);
@@ -198,7 +198,7 @@ int main(void) {
   CHECK_EQ_I64(qaArchFind("Laconic", &d, &err), QA_OK);
   CHECK(d->summary && strlen(d->summary) > 20 && !strchr(d->summary, '\n'));
   QaArchConfig paper;
-  qaCfgDefaults(d, &paper);
+  mtDefaults(d, &paper);
   CHECK_EQ_I64(mtParam(&paper, "sync"), QA_LACONIC_SYNC_GRID);
   CHECK_EQ_I64((int64_t)d->peak_macs(&paper), 65536);
 

@@ -79,7 +79,7 @@ int main(void) {
   QaErr err = {0, ""};
   CHECK_EQ_I64(qaArchFind("dadiannao", &d, &err), QA_OK);
   QaArchConfig base;
-  qaCfgDefaults(d, &base);
+  mtDefaults(d, &base);
   CHECK_MSG(qaCfgSetText(&base, "tiles", "2", "t", &err) == QA_OK, "%s", err.msg);
   CHECK_MSG(qaCfgSetText(&base, "rows", "4", "t", &err) == QA_OK, "%s", err.msg);
   CHECK_MSG(qaCfgSetText(&base, "lanes", "8", "t", &err) == QA_OK, "%s", err.msg);
@@ -133,7 +133,7 @@ int main(void) {
     for (int i = 0; i < 8 * 36; i++) act[i] = i % 3 == 0 ? 0 : 1 << (i % 4);
     for (int i = 0; i < 4 * 8 * 9; i++) wgt[i] = i % 5 == 0 ? 0 : (i % 2 ? 2 : -4);
     QaArchConfig cfg;
-    qaCfgDefaults(ad, &cfg);
+    mtDefaults(ad, &cfg);
     QaLayerJob j = {&l, act, wgt, 4, 4, 0, QA_ENC_NAF, out};
     QaLayerStats st;
     memset(&st, 0, sizeof st);

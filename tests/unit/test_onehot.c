@@ -144,10 +144,10 @@ int main(void) {
 
   /* 1. onehot-dadiannao: small and paper geometries, all bit-widths. */
   QaArchConfig ohd_small, ohd_paper, ddn_small, ddn_paper;
-  qaCfgDefaults(ohd, &ohd_paper);
-  qaCfgDefaults(ddn, &ddn_paper);
-  qaCfgDefaults(ohd, &ohd_small);
-  qaCfgDefaults(ddn, &ddn_small);
+  mtDefaults(ohd, &ohd_paper);
+  mtDefaults(ddn, &ddn_paper);
+  mtDefaults(ohd, &ohd_small);
+  mtDefaults(ddn, &ddn_small);
   mtSetAll(&ohd_small, "tiles=2 rows=3 lanes=5");
   mtSetAll(&ddn_small, "tiles=2 rows=3 lanes=5");
   for (int it = 0; it < qaTestScale(200); it++) {
@@ -234,7 +234,7 @@ int main(void) {
   /* 2. khot-laconic: every sync scope, k in 1..4, bits 2..16. */
   {
     QaArchConfig small;
-    qaCfgDefaults(khl, &small);
+    mtDefaults(khl, &small);
     mtSetAll(&small, "tiles=2 rows=3 columns=4 lanes=4");
     n_ok = n_cases = 0;
     for (int it = 0; it < qaTestScale(160); it++) {
@@ -292,7 +292,7 @@ int main(void) {
   {
     sc_check(&ohd_small, 1, 8, 21);
     QaArchConfig ks;
-    qaCfgDefaults(khl, &ks);
+    mtDefaults(khl, &ks);
     mtSetAll(&ks, "tiles=2 rows=2 columns=3 lanes=4 sync=2");
     sc_check(&ks, 2, 8, 22);
   }

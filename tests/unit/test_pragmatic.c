@@ -218,7 +218,7 @@ int main(void) {
   CHECK_EQ_I64(qaArchFind("stripes", &dstr, &err), QA_OK);
 
   QaArchConfig paper;
-  qaCfgDefaults(d, &paper);
+  mtDefaults(d, &paper);
   CHECK_EQ_I64(mtParam(&paper, "first_stage_bits"), 2);
   CHECK_EQ_I64(mtParam(&paper, "runahead"), 0);
   CHECK_EQ_I64(mtParam(&paper, "columns"), 16);
@@ -233,7 +233,7 @@ int main(void) {
       {2, 3, 5, 4, 2, 0}, {1, 5, 3, 7, 0, 2}, {16, 16, 16, 16, 2, 0}, {2, 2, 4, 8, 16, 0}, {1, 4, 6, 5, 1, 1},
   };
   for (int i = 0; i < N_CFG; i++) {
-    qaCfgDefaults(d, &cfgs[i]);
+    mtDefaults(d, &cfgs[i]);
     mtSetInt(&cfgs[i], "tiles", geo[i][0]);
     mtSetInt(&cfgs[i], "rows", geo[i][1]);
     mtSetInt(&cfgs[i], "columns", geo[i][2]);
@@ -278,7 +278,7 @@ int main(void) {
       int64_t *ref = malloc((size_t)no * sizeof *ref);
       qaRefConv(&l, act, wgt, ref);
       QaArchConfig sc = *cfg, scs;
-      qaCfgDefaults(dstr, &scs);
+      mtDefaults(dstr, &scs);
       mtSetInt(&scs, "tiles", mtParam(cfg, "tiles"));
       mtSetInt(&scs, "rows", mtParam(cfg, "rows"));
       mtSetInt(&scs, "columns", mtParam(cfg, "columns"));
@@ -335,7 +335,7 @@ int main(void) {
   ** window 4: base 0 (0 and 2), base 3 (4 and 3) -> 2; wide: most one-bits = 2. */
   {
     QaArchConfig one;
-    qaCfgDefaults(d, &one);
+    mtDefaults(d, &one);
     mtSetAll(&one, "tiles=1 rows=1 columns=1 lanes=2");
     int32_t act[2] = {17, 12};
     static const int want[5] = {4, 3, 2, 2, 2};
@@ -355,7 +355,7 @@ int main(void) {
   ** column 0 finishes at 3 + 1, column 1 at 1 + 3 -> 4 cycles. */
   {
     QaArchConfig two;
-    qaCfgDefaults(d, &two);
+    mtDefaults(d, &two);
     mtSetAll(&two, "tiles=1 rows=1 columns=2 lanes=1 first_stage_bits=4");
     QaLayer l = {"ra", QA_LAYER_CONV, 1, 2, 1, 2, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0, "", ""};
     int32_t act[4] = {7, 1, 1, 7}, wgt[2] = {3, -2}; /* NCHW: ch0 = (7, 1), ch1 = (1, 7) */

@@ -63,7 +63,7 @@ int main(void) {
 
   /* Paper defaults and their bit-parallel-equivalent peak. */
   QaArchConfig paper, small, odd, narrow1, ddn_cfg;
-  qaCfgDefaults(d, &paper);
+  mtDefaults(d, &paper);
   CHECK_EQ_I64(mtParam(&paper, "tiles"), 16);
   CHECK_EQ_I64(mtParam(&paper, "rows"), 16);
   CHECK_EQ_I64(mtParam(&paper, "columns"), 16);
@@ -73,14 +73,14 @@ int main(void) {
   CHECK_EQ_I64(mtParam(&paper, "nm_kib"), 4096);
   CHECK(d->peak_macs(&paper) == 4096.0);
   /* Small arrays: several passes, ragged bricks and window groups. */
-  qaCfgDefaults(d, &small);
+  mtDefaults(d, &small);
   mtSetAll(&small, "tiles=2 rows=3 columns=5 lanes=4");
-  qaCfgDefaults(d, &odd);
+  mtDefaults(d, &odd);
   mtSetAll(&odd, "tiles=1 rows=5 columns=3 lanes=7 dram_gbps=0");
   /* One window per tile: DaDianNao's organisation, p_a cycles per brick. */
-  qaCfgDefaults(d, &narrow1);
+  mtDefaults(d, &narrow1);
   mtSetAll(&narrow1, "tiles=2 rows=2 columns=1 lanes=8");
-  qaCfgDefaults(ddn, &ddn_cfg);
+  mtDefaults(ddn, &ddn_cfg);
   mtSetAll(&ddn_cfg, "tiles=2 rows=2 lanes=8");
 
   QaRng g;
