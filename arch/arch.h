@@ -94,6 +94,7 @@ typedef struct QaArchSpec {
   int acc_bits;            /* accumulator width (bits) */
   double clock_mhz;        /* clock frequency (MHz) */
   int first_layer_reshape; /* fold a strided layer's stride x stride patches into channels (reshape.h) */
+  int fc_multiplex;        /* deal a single-window pass's bricks to the columns in turn (engine.h) */
   QaMemSpec mem;
 } QaArchSpec;
 
@@ -255,6 +256,13 @@ void qaRefConv(const QaLayer *l, const int32_t *act, const int32_t *wgt, int64_t
         "channels "                                                                                      \
         "(as the group's public simulator does for the first layer; outputs unchanged)",                 \
         offsetof(QaArchSpec, first_layer_reshape), NULL, 0                                               \
+  }
+#define QA_P_FC_MULTIPLEX                                                                                    \
+  {                                                                                                          \
+    "fc_multiplex", QA_PT_BOOL, 0, 1, 1, "",                                                                 \
+        "fully connected (single-window) layers: the columns take the bricks in turn instead of one column " \
+        "taking them all (the group's public simulator, FC_MULTIPLEX_COLUMNS)",                              \
+        offsetof(QaArchSpec, fc_multiplex), NULL, 0                                                          \
   }
 /* Row binding a field of an architecture's own spec struct T. */
 #define QA_P_FIELD(T, field, type, lo, hi, def, unit, help) \

@@ -167,3 +167,25 @@ void qaEngineCountBuffers(QaLayerStats *st, int64_t act_bits, int64_t tiles_acti
   qaCount(st, QA_C_NBOUT, QA_ACT_WRITE_BITS, out_bits);
   qaCount(st, QA_C_NM, QA_ACT_WRITE_BITS, out_bits);
 }
+
+int64_t qaFcMuxCycles(const int64_t *cost, int64_t n, int cols, int64_t *col_end) {
+  int64_t t = 0, last = 0;
+  for (int c = 0; c < cols; c++) col_end[c] = 0;
+  for (int64_t i = 0; i < n; i++) {
+    int64_t *end = &col_end[i % cols];
+    if (t < *end) t = *end;
+    *end = t + cost[i];
+    if (*end > last) last = *end;
+    t++;
+  }
+  return last;
+}
+
+int64_t qaFcMuxCyclesUniform(int64_t n, int cols, int64_t cost) {
+  /* column c's bricks start every max(cols, cost) cycles after its first at cycle c
+  ** (while cols >= cost the starts are one per cycle); the last brick ends last */
+  if (n <= 0) return 0;
+  int64_t period = cols > cost ? cols : cost; /* cycles between two bricks of one column */
+  int64_t i = n - 1, round = i / cols, c = i % cols;
+  return round * period + c + cost;
+}

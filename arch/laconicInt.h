@@ -54,6 +54,7 @@ extern const char *const qaLaconicSyncNames[]; /* "pe", "column", "tile", "grid"
    offsetof(QaLaconicSpec, max_bits), NULL, QA_PF_SIZED_BY_BITS},                              \
   QA_P_CLOCK(1000, "clock frequency [unverified: 65 nm, ~1 GHz]"),                             \
   QA_P_RESHAPE,                                                                                \
+  QA_P_FC_MULTIPLEX,                                                                           \
   QA_ONCHIP_PARAMS,                                                                            \
   QA_DRAM_PARAMS
 // clang-format on

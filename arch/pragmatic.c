@@ -78,6 +78,7 @@ static const QaParam pra_params[] = {
                "clock frequency (assumed: DaDianNao's 606 MHz at 28 nm; the paper's own figure is not "
                "verified)"),
     QA_P_RESHAPE,
+    QA_P_FC_MULTIPLEX,
     QA_ONCHIP_PARAMS,
     QA_DRAM_PARAMS,
 };
@@ -156,6 +157,9 @@ struct QaExec {
   int64_t *eff_grp;    /* gpp: sum over MACs of one group's filter of popcount(|a|) */
   uint8_t *stepmax;    /* spw scratch */
   int64_t *fin, *ring; /* n_col finish times, runahead + 1 step maxima */
+  int mux;             /* FC column multiplexing: the single window's bricks go to the columns in turn */
+  int64_t *mux_cost;   /* spw: brick costs of a multiplexed pass */
+  int64_t next_brick;  /* multiplexed, clocked: the next brick to start */
   /* clocked state */
   const QaChunk *cur;
   int64_t *done;        /* n_col: steps each column has finished */
@@ -203,6 +207,7 @@ static void pra_free(QaExec *ex) {
   free(ex->tree);
   free(ex->cl_lane);
   free(ex->cl_sh);
+  free(ex->mux_cost);
   free(ex);
 }
 
@@ -235,7 +240,9 @@ static int pra_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStat
   ex->n_win = qaEngineWindows(e);
   ex->n_groups = (ex->n_win + ex->cols - 1) / ex->cols;
   ex->spw = qaEngineStepsPerWindow(e);
-  ex->n_col = ex->n_win < ex->cols ? (int)ex->n_win : ex->cols;
+  ex->mux = sp->base.fc_multiplex && ex->n_win == 1 && ex->cols > 1 && ex->spw > 1;
+  int64_t used = ex->mux ? ex->spw : ex->n_win; /* windows, or bricks when multiplexed */
+  ex->n_col = used < ex->cols ? (int)used : ex->cols;
   int kmax = e->gpp * e->kg;
   ex->n_row = e->rows < kmax ? e->rows : kmax;
   int L = e->lanes;
@@ -257,9 +264,10 @@ static int pra_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStat
   ex->tree = qaCalloc((size_t)ex->n_row, sizeof(int64_t), err);
   ex->cl_lane = qaCalloc((size_t)L, sizeof(int), err);
   ex->cl_sh = qaCalloc((size_t)L, sizeof(int), err);
+  ex->mux_cost = qaCalloc((size_t)ex->spw, sizeof(int64_t), err);
   if (!ex->win_pix || !ex->step_pix || !ex->step_b || !ex->pix_uses || !ex->cost || !ex->eff_grp ||
       !ex->stepmax || !ex->fin || !ex->ring || !ex->done || !ex->busy_col || !ex->pend || !ex->neg ||
-      !ex->acc || !ex->tree || !ex->cl_lane || !ex->cl_sh) {
+      !ex->acc || !ex->tree || !ex->cl_lane || !ex->cl_sh || !ex->mux_cost) {
     pra_free(ex);
     return QA_EINTERNAL;
   }
@@ -396,7 +404,12 @@ static void load_chunk(QaExec *ex, const QaChunk *c) {
       ex->eff_grp[gl] += uses * ones;
     }
   }
-  ex->cyc = sync_cycles(ex);
+  if (ex->mux) { /* the single window's bricks dealt to the columns */
+    for (int64_t t = 0; t < ex->spw; t++) ex->mux_cost[t] = step_cost(ex, 0, t);
+    ex->cyc = qaFcMuxCycles(ex->mux_cost, ex->spw, ex->n_col, ex->fin); /* n_col = min(cols, bricks) */
+  } else {
+    ex->cyc = sync_cycles(ex);
+  }
   ex->c_img = e->cur_img;
   ex->c_pack = e->cur_pack;
 }
@@ -423,6 +436,8 @@ static void count_chunk(QaExec *ex, const QaChunk *c) {
   qaCount(st, PRA_ADDER_TREE, QA_ACT_OP, pe_cycles);
   qaCount(st, PRA_SHIFTER2, QA_ACT_OP, pe_cycles);
   qaCount(st, PRA_ACC, QA_ACT_OP, pe_cycles);
+  /* multiplexed: the columns' partial sums of each filter are added at the end */
+  if (ex->mux) qaCount(st, PRA_ACC, QA_ACT_OP, (int64_t)(ex->n_col - 1) * c->nf);
   qaEngineCountBuffers(st, act_bits, tiles_active, steps * c->nf * L * dp, ex->n_win * c->nf * dp);
   if (ex->ra > 0) {
     qaCount(st, PRA_RUNAHEAD, QA_ACT_WRITE_BITS, col_steps * c->nf * L * dp);
@@ -454,6 +469,18 @@ static void pra_start_chunk(QaExec *ex, int64_t i) {
   memset(ex->done, 0, (size_t)ex->n_col * sizeof(int64_t));
   memset(ex->busy_col, 0, (size_t)ex->n_col);
   memset(ex->acc, 0, (size_t)ex->n_row * ex->n_col * sizeof(int64_t));
+  ex->next_brick = 0;
+}
+
+/* Load the activations of window W's brick step T into column COL's lanes. */
+static void load_column(QaExec *ex, int col, int64_t w, int64_t t) {
+  const QaEngine *e = &ex->e;
+  int L = e->lanes;
+  const int32_t *a = e->act + (ex->win_pix[w] + ex->step_pix[t]) * e->cpad + (int64_t)ex->step_b[t] * L;
+  for (int l = 0; l < L; l++) {
+    ex->pend[(size_t)col * L + l] = magnitude(a[l]);
+    ex->neg[(size_t)col * L + l] = a[l] < 0;
+  }
 }
 
 /* Start every step a column is allowed to start now: column c's next step is
@@ -461,8 +488,6 @@ static void pra_start_chunk(QaExec *ex, int64_t i) {
 ** A column without a window in that step finishes it at once, which may allow
 ** others to start, so repeat until nothing changes. */
 static void start_steps(QaExec *ex, int64_t n_step) {
-  QaEngine *e = &ex->e;
-  int L = e->lanes;
   for (;;) {
     int64_t mc = n_step;
     for (int c = 0; c < ex->n_col; c++) mc = ex->done[c] < mc ? ex->done[c] : mc;
@@ -476,60 +501,94 @@ static void start_steps(QaExec *ex, int64_t n_step) {
         changed = 1;
         continue;
       }
-      const int32_t *a = e->act + (ex->win_pix[w] + ex->step_pix[t]) * e->cpad + (int64_t)ex->step_b[t] * L;
-      for (int l = 0; l < L; l++) {
-        ex->pend[(size_t)c * L + l] = magnitude(a[l]);
-        ex->neg[(size_t)c * L + l] = a[l] < 0;
-      }
+      load_column(ex, c, w, t);
       ex->busy_col[c] = 1;
     }
     if (!changed) return;
   }
 }
 
-/* One clock: every busy column performs one cycle of the per-cycle rule for all
-** its rows: the lanes within the window consume their lowest pending offset, the
+/* One cycle of column COL working on brick step T (its lanes' pending offsets in
+** pend/neg): the lanes within the window consume their lowest pending offset, the
 ** first stage shifts each weight by offset - base, the adder tree sums, the second
-** stage shifts by base into the accumulator. Returns 0 after the chunk's last cycle. */
-static int pra_tick(QaExec *ex) {
+** stage shifts by base into the column's accumulators. Returns 1 if offsets remain
+** (the step goes on), 0 if the step is finished after this cycle. */
+static int column_cycle(QaExec *ex, int col, int64_t t) {
   QaEngine *e = &ex->e;
   const QaChunk *c = ex->cur;
   int L = e->lanes;
+  uint32_t *pend = ex->pend + (size_t)col * L;
+  const uint8_t *neg = ex->neg + (size_t)col * L;
+  uint32_t any = 0;
+  for (int l = 0; l < L; l++) any |= pend[l];
+  if (!any) return 0;
+  int base = lowest_bit(any), n_cl = 0;
+  uint32_t lim = window_mask(base, ex->win1);
+  any = 0;
+  for (int l = 0; l < L; l++) {
+    if (pend[l] & lim) {
+      ex->cl_lane[n_cl] = l;
+      ex->cl_sh[n_cl++] = lowest_bit(pend[l]) - base;
+      pend[l] &= pend[l] - 1;
+    }
+    any |= pend[l];
+  }
+  int r = (int)(ex->step_pix[t] / e->wp), s = (int)(ex->step_pix[t] % e->wp);
+  int64_t off = (int64_t)s * e->cpad + (int64_t)ex->step_b[t] * L;
+  for (int f = 0; f < c->nf; f++) {
+    const int32_t *wt = qaEngineWgtRow(e, c->f0 + f, r) + off;
+    int64_t tree = 0;
+    for (int k = 0; k < n_cl; k++) {
+      int64_t term = (int64_t)wt[ex->cl_lane[k]] * ((int64_t)1 << ex->cl_sh[k]);
+      tree += neg[ex->cl_lane[k]] ? -term : term;
+    }
+    ex->acc[(size_t)f * ex->n_col + col] += tree * ((int64_t)1 << base);
+  }
+  return any != 0;
+}
+
+/* One clock of FC column multiplexing (engine.h qaFcMuxCycles): the next brick starts
+** on its column if that column is free (at most one start per clock), every busy column
+** performs one cycle of its brick; after the last brick the columns' accumulators are
+** added into the outputs. done[c] holds the brick a busy column works on. */
+static int pra_tick_mux(QaExec *ex) {
+  const QaChunk *c = ex->cur;
+  int nc = ex->n_col;
+  if (ex->next_brick < ex->spw && !ex->busy_col[ex->next_brick % nc]) {
+    int col = (int)(ex->next_brick % nc);
+    load_column(ex, col, 0, ex->next_brick);
+    ex->done[col] = ex->next_brick++;
+    ex->busy_col[col] = 1;
+  }
+  int busy = 0;
+  for (int col = 0; col < nc; col++) {
+    if (!ex->busy_col[col]) continue;
+    if (column_cycle(ex, col, ex->done[col]))
+      busy = 1;
+    else
+      ex->busy_col[col] = 0;
+  }
+  if (busy || ex->next_brick < ex->spw) return 1;
+  for (int f = 0; f < c->nf; f++) {
+    int64_t sum = 0;
+    for (int col = 0; col < nc; col++) sum += ex->acc[(size_t)f * nc + col];
+    put_output(ex, c, c->f0 + f, 0, sum);
+  }
+  return 0;
+}
+
+/* One clock: every busy column performs one cycle of the per-cycle rule for all its
+** rows (column_cycle). Returns 0 after the chunk's last cycle. */
+static int pra_tick(QaExec *ex) {
+  if (ex->mux) return pra_tick_mux(ex);
+  const QaChunk *c = ex->cur;
   int64_t n_step = ex->n_groups * ex->spw;
   start_steps(ex, n_step);
   for (int col = 0; col < ex->n_col; col++) {
     if (!ex->busy_col[col]) continue;
     int64_t i = ex->done[col];
     int64_t w = i / ex->spw * ex->cols + col, t = i % ex->spw;
-    uint32_t *pend = ex->pend + (size_t)col * L;
-    const uint8_t *neg = ex->neg + (size_t)col * L;
-    uint32_t any = 0;
-    for (int l = 0; l < L; l++) any |= pend[l];
-    if (any) {
-      int base = lowest_bit(any), n_cl = 0;
-      uint32_t lim = window_mask(base, ex->win1);
-      any = 0;
-      for (int l = 0; l < L; l++) {
-        if (pend[l] & lim) {
-          ex->cl_lane[n_cl] = l;
-          ex->cl_sh[n_cl++] = lowest_bit(pend[l]) - base;
-          pend[l] &= pend[l] - 1;
-        }
-        any |= pend[l];
-      }
-      int r = (int)(ex->step_pix[t] / e->wp), s = (int)(ex->step_pix[t] % e->wp);
-      int64_t off = (int64_t)s * e->cpad + (int64_t)ex->step_b[t] * L;
-      for (int f = 0; f < c->nf; f++) {
-        const int32_t *wt = qaEngineWgtRow(e, c->f0 + f, r) + off;
-        int64_t tree = 0;
-        for (int k = 0; k < n_cl; k++) {
-          int64_t term = (int64_t)wt[ex->cl_lane[k]] * ((int64_t)1 << ex->cl_sh[k]);
-          tree += neg[ex->cl_lane[k]] ? -term : term;
-        }
-        ex->acc[(size_t)f * ex->n_col + col] += tree * ((int64_t)1 << base);
-      }
-    }
-    if (any) continue;
+    if (column_cycle(ex, col, t)) continue;
     /* step finished after this cycle */
     ex->busy_col[col] = 0;
     ex->done[col]++;

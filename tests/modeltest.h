@@ -51,12 +51,15 @@ static inline void mtSetAll(QaArchConfig *cfg, const char *settings) {
   }
 }
 
-/* The defaults of D with the first-layer reshape off: the cycle rules these tests check
-** are those of the layer as given (tests/unit/test_reshape.c tests the reshape). */
+/* The defaults of D with the first-layer reshape and FC column multiplexing off: the
+** cycle rules these tests check are those of the layer as given, one window per column
+** (tests/unit/test_reshape.c and test_fcmux.c test those two). */
 static inline void mtDefaults(const QaArchDesc *d, QaArchConfig *cfg) {
   qaCfgDefaults(d, cfg);
   QaErr err = {0, ""};
   CHECK_MSG(qaCfgSetText(cfg, "first_layer_reshape", "false", "test", &err) == QA_OK, "%s", err.msg);
+  if (qaCfgParamIndex(d, "fc_multiplex") >= 0)
+    CHECK_MSG(qaCfgSetText(cfg, "fc_multiplex", "false", "test", &err) == QA_OK, "%s", err.msg);
 }
 
 /* Value of parameter NAME of cfg (aliases resolved); an unknown name is a failed check. */
