@@ -110,18 +110,22 @@ void qaLaconicInventory(const QaArchConfig *cfg, int a_bits, int w_bits, QaInven
   const QaArchSpec *s = &p->base;
   int mb = p->max_bits, positions = a_bits + w_bits + 1, counter = qaBitsFor(s->lanes) + 1;
   int ea = qaBitsFor(a_bits), ew = qaBitsFor(w_bits);
+  /* k-hot designs store codes as k exponents and a sign: narrower memories, no encoders */
+  int ab = p->k_a ? qaKHotStoreBits(mb, 1, p->k_a) : mb, wb = p->k_w ? qaKHotStoreBits(mb, 1, p->k_w) : mb;
   inv->tiles = s->tiles;
   inv->pes_per_tile = (int64_t)s->rows * s->columns;
   inv->n_comp = QA_LAC_N;
-  qaMemInventory(s, s->rows * s->lanes * mb, s->columns * s->lanes * mb, s->rows * mb, inv);
+  qaMemInventory(s, s->rows * s->lanes * wb, s->columns * s->lanes * ab, s->rows * ab, inv);
   inv->comp[QA_LAC_EXP_ADDER] = (QaComponent){.count = s->lanes, .bits_a = ea > ew ? ea : ew};
   inv->comp[QA_LAC_DECODER] = (QaComponent){.count = s->lanes, .n = positions};
   inv->comp[QA_LAC_HISTOGRAM] = (QaComponent){.count = 1, .bits_a = counter, .n = positions};
   inv->comp[QA_LAC_SHIFTER] = (QaComponent){.count = 1, .bits_a = counter, .n = positions};
   inv->comp[QA_LAC_ADDER_TREE] = (QaComponent){.count = 1, .bits_a = counter + positions, .n = positions};
   inv->comp[QA_LAC_ACC] = (QaComponent){.count = 1, .bits_a = s->acc_bits};
-  inv->comp[QA_LAC_ENCODER_A] = (QaComponent){.count = (int64_t)s->columns * s->lanes, .bits_a = a_bits};
-  inv->comp[QA_LAC_ENCODER_W] = (QaComponent){.count = (int64_t)s->rows * s->lanes, .bits_a = w_bits};
+  inv->comp[QA_LAC_ENCODER_A] =
+      (QaComponent){.count = p->k_a ? 0 : (int64_t)s->columns * s->lanes, .bits_a = a_bits};
+  inv->comp[QA_LAC_ENCODER_W] =
+      (QaComponent){.count = p->k_w ? 0 : (int64_t)s->rows * s->lanes, .bits_a = w_bits};
 }
 
 int qaLaconicHwBits(const QaArchConfig *cfg) { return QA_SPEC(cfg, QaLaconicSpec)->max_bits; }
@@ -140,6 +144,7 @@ struct QaExec {
   const uint8_t *ttab; /* term counts per magnitude for enc */
   int tiles, rpt, cols, lanes, sync, acc_bits;
   int a_bits, w_bits;
+  int khot_a, khot_w; /* k-hot operands are stored as exponents: no term encoders */
   int64_t nwin, ngrp; /* windows per chunk, window groups (of `cols` windows) */
   int spw;            /* brick steps per window: R * S * bricks */
   int rsc;            /* R * S * cpad: one filter's packed weights */
@@ -264,9 +269,12 @@ int qaLaconicBegin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStats 
     return rc;
   }
   QaEngine *e = &ex->e;
-  e->a_store_bits = job->a_bits;
-  e->w_store_bits = job->w_bits;
-  e->o_store_bits = job->a_bits;
+  /* codes bit-parallel; k-hot codes as k exponents and a sign (qaKHotStoreBits) */
+  ex->khot_a = sp->k_a != 0;
+  ex->khot_w = sp->k_w != 0;
+  e->a_store_bits = sp->k_a ? qaKHotStoreBits(job->a_bits, job->a_signed != 0, sp->k_a) : job->a_bits;
+  e->w_store_bits = sp->k_w ? qaKHotStoreBits(job->w_bits, 1, sp->k_w) : job->w_bits;
+  e->o_store_bits = e->a_store_bits;
   ex->nwin = qaEngineWindows(e);
   ex->ngrp = (ex->nwin + ex->cols - 1) / ex->cols;
   ex->spw = (int)qaEngineStepsPerWindow(e);
@@ -399,8 +407,8 @@ static void count_chunk(QaExec *ex, const QaChunk *c, int64_t eff, int64_t pe_cy
   qaCount(st, QA_LAC_ACC, QA_ACT_OP, pe_cycles);
   /* multiplexed: the columns' partial sums of each filter are added at the end */
   if (ex->mux) qaCount(st, QA_LAC_ACC, QA_ACT_OP, (int64_t)(ex->mux_cols - 1) * c->nf);
-  qaCount(st, QA_LAC_ENCODER_A, QA_ACT_OP, wsteps * lanes * tiles_active);
-  qaCount(st, QA_LAC_ENCODER_W, QA_ACT_OP, steps * c->nf * lanes);
+  if (!ex->khot_a) qaCount(st, QA_LAC_ENCODER_A, QA_ACT_OP, wsteps * lanes * tiles_active);
+  if (!ex->khot_w) qaCount(st, QA_LAC_ENCODER_W, QA_ACT_OP, steps * c->nf * lanes);
   qaEngineCountBuffers(st, wsteps * lanes * e->a_store_bits, tiles_active,
                        steps * c->nf * lanes * e->w_store_bits, ex->nwin * c->nf * e->o_store_bits);
 }

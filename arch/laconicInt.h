@@ -32,6 +32,7 @@ typedef struct QaLaconicSpec {
   QaArchSpec base; /* rows: filters per tile, columns: windows per tile */
   int sync;        /* QaLaconicSync */
   int max_bits;    /* widest operand the PE accepts (bits) */
+  int k_a, k_w;    /* k-hot operands (khot-laconic): most terms per activation / weight; 0: any */
 } QaLaconicSpec;
 
 extern const char *const qaLaconicSyncNames[]; /* "pe", "column", "tile", "grid", NULL */
