@@ -131,7 +131,8 @@ static int slotReserve(QaYamlDoc *doc) {
 
 /* ---- escaping --------------------------------------------------------------------------- */
 
-/* Length of the valid, printable UTF-8 character at s (n bytes left), or 0. */
+/* Length of the valid UTF-8 character at s (n bytes left) with its code point in *cp, or 0
+** for an invalid, overlong or surrogate sequence. */
 static size_t utf8Char(const unsigned char *s, size_t n, uint32_t *cp) {
   unsigned c = s[0];
   size_t k;
@@ -468,7 +469,7 @@ static int onEnd(Builder *b) {
     return qaErrSet(b->err, QA_EINTERNAL, "%s: a YAML mapping ended after a key", b->doc->name);
   n->items = arenaAlloc(b->doc, (k ? k : 1) * sizeof *n->items);
   if (!n->items) return oom(b);
-  memcpy(n->items, b->scratch + f->first, k * sizeof *n->items);
+  if (k) memcpy(n->items, b->scratch + f->first, k * sizeof *n->items);
   n->n = (uint32_t)(n->kind == QA_YAML_MAP ? k / 2 : k);
   uint64_t total = 1;
   for (size_t i = 0; i < k; i++) total += n->items[i]->expanded;
@@ -747,12 +748,14 @@ int qaYamlGetStr(const QaYamlNode *v, const char *what, char *out, size_t cap, Q
   size_t len = strlen(s);
   if (len >= cap)
     return qaYamlFail(v, err, "%s is too long (at most %zu characters)", what, cap ? cap - 1 : 0);
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+  const unsigned char *p = (const unsigned char *)s;
+  for (size_t i = 0; i < len;) {
     uint32_t cp;
-    size_t k = utf8Char(p, len - (size_t)(p - (const unsigned char *)s), &cp);
-    if (k == 1 && (cp < 0x20 || cp == 0x7F))
+    size_t k = utf8Char(p + i, len - i, &cp);
+    if (!k || cp < 0x20 || isControl(cp))
       return qaYamlFail(v, err, "%s must be one line without control characters (got '%s')", what,
                         quote(s).s);
+    i += k;
   }
   memcpy(out, s, len + 1);
   return QA_OK;

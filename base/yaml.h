@@ -163,8 +163,8 @@ int qaYamlGetInt64(const QaYamlNode *v, const char *what, int64_t lo, int64_t hi
 int qaYamlGetDouble(const QaYamlNode *v, const char *what, double lo, double hi, double *out, QaErr *err);
 /* true/false/yes/no in any letter case -> 1/0. */
 int qaYamlGetBool(const QaYamlNode *v, const char *what, int *out, QaErr *err);
-/* A list of exactly N integers in [LO, HI], or (if ALLOW_SCALAR) one integer that fills
-** all N. *count (may be NULL) gets how many were written in the file (1 for a scalar). */
+/* A list of exactly N (at most 64) integers in [LO, HI], or (if ALLOW_SCALAR) one integer
+** that fills all N. *count (may be NULL) gets how many were written in the file (1 for a scalar). */
 int qaYamlGetInts(const QaYamlNode *v, const char *what, int n, int lo, int hi, int allow_scalar, int out[],
                   int *count, QaErr *err);
 

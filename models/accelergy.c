@@ -345,16 +345,19 @@ static int flattenArgs(Node *args, char *out, size_t cap, double *cycle_s, QaErr
     const char *k = qaYamlScalar(qaYamlKeyAt(args, i));
     Node *vn = qaYamlValueAt(args, i);
     const char *v = qaYamlKind(vn) == QA_YAML_SCALAR ? qaYamlScalar(vn) : "...";
+    char ke[QA_COST_NAME_MAX], ve[QA_COST_NAME_MAX]; /* shown as text: control bytes escaped */
+    qaYamlEscape(k, ke, sizeof ke);
+    qaYamlEscape(v, ve, sizeof ve);
     if (!strcmp(k, "global_cycle_seconds")) {
       double c;
       if ((rc = qaYamlGetDouble(vn, "argument 'global_cycle_seconds'", 0, 1e6, &c, err))) goto end;
       if (c <= 0) {
-        rc = qaYamlFail(vn, err, "argument 'global_cycle_seconds' must be more than 0 (got '%s')", v);
+        rc = qaYamlFail(vn, err, "argument 'global_cycle_seconds' must be more than 0 (got '%s')", ve);
         goto end;
       }
       *cycle_s = c;
     }
-    qaStrBufAppendf(&b, "%s%s=%s", i ? "," : "", k, v);
+    qaStrBufAppendf(&b, "%s%s=%s", i ? "," : "", ke, ve);
   }
   if ((rc = qaStrBufCheck(&b, err))) goto end;
   if (b.len < cap) {

@@ -113,6 +113,16 @@ static void testBytes(void) {
               "%s", err.msg);
   }
   qaYamlDestroy(doc);
+  /* a C1 control made by an escape is refused as a name; other UTF-8 text is fine */
+  doc = loadText("a: \"x\\x85\"\nb: caf\xc3\xa9\n");
+  if (doc) {
+    char s[16];
+    CHECK(qaYamlGetStr(qaYamlLookup(qaYamlRoot(doc), "a"), "a", s, sizeof s, &err) == QA_EUSER);
+    CHECK_MSG(clean(err.msg) && strstr(err.msg, "(got 'x\\xC2\\x85')"), "%s", err.msg);
+    CHECK(qaYamlGetStr(qaYamlLookup(qaYamlRoot(doc), "b"), "b", s, sizeof s, &err) == QA_OK &&
+          !strcmp(s, "caf\xc3\xa9"));
+  }
+  qaYamlDestroy(doc);
   expectBad("s", "a: \"x\\0y\"\n", 1, 4, "NUL character");
 }
 
