@@ -154,12 +154,12 @@ int qaYamlGetText(const QaYamlNode *v, const char *what, const char **out, QaErr
 ** out[0] if a name is required). Too long is an error
 ** ("is too long (at most N characters)"), never a silent truncation. */
 int qaYamlGetStr(const QaYamlNode *v, const char *what, char *out, size_t cap, QaErr *err);
-/* A decimal integer in [LO, HI]: optional sign and digits only - no spaces, no junk,
-** no "1e3", "0x10" or "1.0". */
+/* A decimal integer in [LO, HI], as base/parse.h reads it: an optional '-' and digits
+** only - no spaces, no junk, no "+5", "1e3", "0x10" or "1.0". */
 int qaYamlGetInt(const QaYamlNode *v, const char *what, int lo, int hi, int *out, QaErr *err);
 int qaYamlGetInt64(const QaYamlNode *v, const char *what, int64_t lo, int64_t hi, int64_t *out, QaErr *err);
-/* A finite decimal number in [LO, HI] ("12", "-0.5", "1e-9", ".5"); no NaN, Inf, .inf,
-** hex floats, spaces or junk. */
+/* A finite decimal number in [LO, HI], as base/parse.h reads it ("12", "-0.5", "1e-9",
+** ".5"); no NaN, Inf, .inf, hex floats, spaces or junk. */
 int qaYamlGetDouble(const QaYamlNode *v, const char *what, double lo, double hi, double *out, QaErr *err);
 /* true/false/yes/no in any letter case -> 1/0. */
 int qaYamlGetBool(const QaYamlNode *v, const char *what, int *out, QaErr *err);

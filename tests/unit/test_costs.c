@@ -621,7 +621,7 @@ static void testAccelergy(void) {
   CHECK(qaCostTableLoad(dataPath("accelergy/bad_energy.ERT.yaml"), &t, &err) == QA_EUSER && !t);
   CHECK_MSG(strstr(err.msg,
                    "bad_energy.ERT.yaml:9:21: component 'system_top_level.shared_glb[1..1]' action "
-                   "'read': energy must be a number (got '1.5 pJ')"),
+                   "'read': energy must be a finite number (got '1.5 pJ')"),
             "%s", err.msg);
   CHECK(qaCostTableLoad(QA_TEST_DATA "/costs", &t, &err) == QA_EUSER && !t); /* a directory */
   CHECK_MSG(strstr(err.msg, "/costs: is a directory"), "%s", err.msg);
