@@ -92,6 +92,13 @@ void qaStrBufFree(QaStrBuf *b) {
   qaStrBufInit(b);
 }
 
+char *qaStrBufTake(QaStrBuf *b) {
+  char *s = b->oom ? NULL : b->s ? b->s : calloc(1, 1);
+  if (b->oom) free(b->s);
+  qaStrBufInit(b);
+  return s;
+}
+
 /* Optimal-string-alignment distance between a and b, or max + 1 once it exceeds max. */
 static int editDistance(const char *a, const char *b, int max) {
   enum { W = 64 };

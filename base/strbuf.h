@@ -64,6 +64,10 @@ void qaStrBufReset(QaStrBuf *b);
 /* Release the text; b is empty again. */
 void qaStrBufFree(QaStrBuf *b);
 
+/* Hand the text over to the caller (free() it; "" allocated if nothing was appended),
+** leaving b empty; NULL if out of memory (also after a failed append). */
+char *qaStrBufTake(QaStrBuf *b);
+
 /* The word in KNOWN[0..n) closest to WORD by edit distance (insert, delete, substitute,
 ** swap two neighbours: one each), or NULL if none is within MAX_DIST or the best one is
 ** as different as it is alike (distance * 2 >= the longer length: "a" is not a typo of
