@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "store/store.h"
+#include "base/strbuf.h"
 #include "cli/cli.h"
 
 static const QaCliCommand qaCliCmdHelp;
@@ -143,13 +144,11 @@ int main(int argc, char **argv) {
     return 0;
   }
 
-  char cmdline[2048] = "";
-  for (int i = 0; i < argc; i++) {
-    if (i) strncat(cmdline, " ", sizeof cmdline - strlen(cmdline) - 1);
-    strncat(cmdline, argv[i], sizeof cmdline - strlen(cmdline) - 1);
-  }
+  QaStrBuf cmdline; /* stored with a run: the whole command line, never cut */
+  qaStrBufInit(&cmdline);
+  qaStrBufJoin(&cmdline, (const char *const *)argv, argc, " ");
   QaCliCall call = {0};
-  call.command_line = cmdline;
+  call.command_line = qaStrBufText(&cmdline);
   int rc;
   void *args = qaCalloc(1, cmd->args_size ? cmd->args_size : 1, &err);
   if (!args)
@@ -157,6 +156,8 @@ int main(int argc, char **argv) {
   else if ((rc = qaCliParse(cmd, sub_argc, sub_argv, args, &call, &err)) == QA_OK)
     rc = cmd->handler(args, &call, &err);
   free(args);
+  if (!rc) rc = qaStrBufCheck(&cmdline, &err);
+  qaStrBufFree(&cmdline);
   if (rc) {
     fprintf(stderr, "qasim %s: %s\n", cmd->name, err.msg[0] ? err.msg : "failed");
     return rc == QA_EUSER ? 1 : 2;
