@@ -12,22 +12,12 @@
 #include "arch/arch.h"
 #include "arch/driver.h"
 #include "modeltest.h"
+#include "plan.h"
 #include "qatest.h"
 #include "randlayer.h"
 
-static int64_t expected_cycles(const QaLayer *l, int lanes, int rows) {
-  int cg = l->c / l->groups, kg = l->k / l->groups;
-  int gpp = cg < lanes ? lanes / cg : 1;
-  if (gpp > l->groups) gpp = l->groups;
-  int64_t total = 0;
-  for (int g0 = 0; g0 < l->groups; g0 += gpp) {
-    int ng = l->groups - g0 < gpp ? l->groups - g0 : gpp;
-    int64_t bricks = (ng * cg + lanes - 1) / lanes;
-    int64_t passes = (ng * kg + rows - 1) / rows;
-    total += passes * bricks * l->r * l->s * qaLayerOutH(l) * qaLayerOutW(l);
-  }
-  return total * l->n;
-}
+/* DaDianNao's rule: one cycle per brick step, one window per step (plan.h). */
+static int64_t expected_cycles(const QaLayer *l, int lanes, int rows) { return planSteps(l, lanes, rows, 1); }
 
 static void run_case(const QaArchConfig *cfg, const QaLayer *l, const int32_t *act, const int32_t *wgt,
                      int a_bits, int w_bits) {

@@ -24,6 +24,7 @@
 
 #include "arch/engine.h"
 #include "modeltest.h"
+#include "plan.h"
 
 /* Random one-hot codes of a b-bit operand: 0 or 2^k (unsigned, k < b) or +-2^k
 ** (signed, 2^k <= 2^(b-1) - 1). */
@@ -67,17 +68,9 @@ static int32_t *rand_khot(QaRng *g, int64_t n, int bits, int is_signed, int k, d
   return v;
 }
 
+/* One cycle per brick step, one window per step (plan.h). */
 static int64_t expected_ddn_cycles(const QaLayer *l, int lanes, int rows) {
-  int cg = l->c / l->groups, kg = l->k / l->groups;
-  int gpp = cg < lanes ? lanes / cg : 1;
-  if (gpp > l->groups) gpp = l->groups;
-  int64_t total = 0;
-  for (int g0 = 0; g0 < l->groups; g0 += gpp) {
-    int ng = l->groups - g0 < gpp ? l->groups - g0 : gpp;
-    int64_t bricks = (ng * cg + lanes - 1) / lanes, passes = (ng * kg + rows - 1) / rows;
-    total += passes * bricks * l->r * l->s * qaLayerOutH(l) * qaLayerOutW(l);
-  }
-  return total * l->n;
+  return planSteps(l, lanes, rows, 1);
 }
 
 /* Run in both modes (mtRunBoth) into *s1, and check the utilisation is in (0, 1].

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "modeltest.h"
+#include "plan.h"
 
 static int mag_ones(int32_t v) { return __builtin_popcount((unsigned)(v < 0 ? -v : v)); }
 
@@ -79,18 +80,16 @@ static int col_cost(const int32_t *vals, int lanes, int fsb) {
 ** s, brick); column costs; start = max(own finish, max finish of step i-ra-1);
 ** the pack's passes all cost the same. */
 static int64_t expected_cycles(const QaLayer *l, const int32_t *act, Geo g) {
-  int cg = l->c / l->groups, kg = l->k / l->groups;
-  int gpp = cg < g.lanes ? g.lanes / cg : 1;
-  if (gpp > l->groups) gpp = l->groups;
+  int n_packs = 0;
+  PlanPack *packs = planPacks(l, g.lanes, &n_packs);
   int oh = qaLayerOutH(l), ow = qaLayerOutW(l);
   int64_t nwin = (int64_t)oh * ow, total = 0;
   int32_t vals[256];
   int64_t *fin = calloc((size_t)g.cols, sizeof *fin);
   for (int n = 0; n < l->n; n++)
-    for (int g0 = 0; g0 < l->groups; g0 += gpp) {
-      int ng = l->groups - g0 < gpp ? l->groups - g0 : gpp;
-      int cin = ng * cg, bricks = (cin + g.lanes - 1) / g.lanes;
-      int64_t passes = (ng * kg + g.rows - 1) / g.rows;
+    for (int pk = 0; pk < n_packs; pk++) {
+      int g0 = packs[pk].g0, cin = packs[pk].cin, bricks = packs[pk].bricks;
+      int64_t passes = (packs[pk].filters + g.rows - 1) / g.rows;
       int64_t nsteps = (nwin + g.cols - 1) / g.cols * l->r * l->s * bricks;
       int64_t *T = calloc((size_t)nsteps, sizeof *T), i = 0;
       memset(fin, 0, (size_t)g.cols * sizeof *fin);
@@ -118,22 +117,21 @@ static int64_t expected_cycles(const QaLayer *l, const int32_t *act, Geo g) {
       free(T);
     }
   free(fin);
+  free(packs);
   return total;
 }
 
 /* The lock-step, wide-window special case: sum over steps of max(1, most one-bits
 ** over the group's columns and lanes). */
 static int64_t expected_maxpop(const QaLayer *l, const int32_t *act, Geo g) {
-  int cg = l->c / l->groups, kg = l->k / l->groups;
-  int gpp = cg < g.lanes ? g.lanes / cg : 1;
-  if (gpp > l->groups) gpp = l->groups;
+  int n_packs = 0;
+  PlanPack *packs = planPacks(l, g.lanes, &n_packs);
   int oh = qaLayerOutH(l), ow = qaLayerOutW(l);
   int64_t nwin = (int64_t)oh * ow, total = 0;
   for (int n = 0; n < l->n; n++)
-    for (int g0 = 0; g0 < l->groups; g0 += gpp) {
-      int ng = l->groups - g0 < gpp ? l->groups - g0 : gpp;
-      int cin = ng * cg, bricks = (cin + g.lanes - 1) / g.lanes;
-      int64_t passes = (ng * kg + g.rows - 1) / g.rows, sum = 0;
+    for (int pk = 0; pk < n_packs; pk++) {
+      int g0 = packs[pk].g0, cin = packs[pk].cin, bricks = packs[pk].bricks;
+      int64_t passes = (packs[pk].filters + g.rows - 1) / g.rows, sum = 0;
       for (int64_t w0 = 0; w0 < nwin; w0 += g.cols)
         for (int r = 0; r < l->r; r++)
           for (int s = 0; s < l->s; s++)
@@ -150,22 +148,12 @@ static int64_t expected_maxpop(const QaLayer *l, const int32_t *act, Geo g) {
             }
       total += passes * sum;
     }
+  free(packs);
   return total;
 }
 
 /* Steps of a layer (window groups x R x S x bricks x passes, per image and pack). */
-static int64_t expected_steps(const QaLayer *l, Geo g) {
-  int cg = l->c / l->groups, kg = l->k / l->groups;
-  int gpp = cg < g.lanes ? g.lanes / cg : 1;
-  if (gpp > l->groups) gpp = l->groups;
-  int64_t nwin = (int64_t)qaLayerOutH(l) * qaLayerOutW(l), total = 0;
-  for (int g0 = 0; g0 < l->groups; g0 += gpp) {
-    int ng = l->groups - g0 < gpp ? l->groups - g0 : gpp;
-    int64_t bricks = (ng * cg + g.lanes - 1) / g.lanes, passes = (ng * kg + g.rows - 1) / g.rows;
-    total += passes * ((nwin + g.cols - 1) / g.cols) * l->r * l->s * bricks;
-  }
-  return total * l->n;
-}
+static int64_t expected_steps(const QaLayer *l, Geo g) { return planSteps(l, g.lanes, g.rows, g.cols); }
 
 /* Sum over the layer's MACs of the activation's one-bits. */
 static int64_t expected_effectual(const QaLayer *l, const int32_t *act) {

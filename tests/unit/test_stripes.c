@@ -17,22 +17,11 @@
 #include <string.h>
 
 #include "modeltest.h"
+#include "plan.h"
 
 /* The Stripes rule, from the layer geometry alone. */
 static int64_t expected_cycles(const QaLayer *l, int lanes, int rows, int cols, int p) {
-  int cg = l->c / l->groups, kg = l->k / l->groups;
-  int gpp = cg < lanes ? lanes / cg : 1;
-  if (gpp > l->groups) gpp = l->groups;
-  int64_t win = (int64_t)qaLayerOutH(l) * qaLayerOutW(l);
-  int64_t groups = (win + cols - 1) / cols;
-  int64_t total = 0;
-  for (int g0 = 0; g0 < l->groups; g0 += gpp) {
-    int ng = l->groups - g0 < gpp ? l->groups - g0 : gpp;
-    int64_t bricks = (ng * cg + lanes - 1) / lanes;
-    int64_t passes = (ng * kg + rows - 1) / rows;
-    total += passes * groups * l->r * l->s * bricks * p;
-  }
-  return total * l->n;
+  return planSteps(l, lanes, rows, cols) * p; /* p cycles per brick step (plan.h) */
 }
 
 static void check_rule(const QaArchConfig *cfg, const QaLayer *l, const QaLayerStats *st, int p) {
