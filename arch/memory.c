@@ -60,6 +60,22 @@ int qaMemPlanLayer(const QaArchConfig *cfg, const QaEngine *e, QaMemPlan *plan, 
     plan->dram_read_bits += m->in_bits;
     plan->dram_write_bits += m->out_bits;
   }
+  /* Every transfer time is an int64 of ps, and so is the simulated time: a bandwidth so
+  ** low that the layer's transfers would not fit is an error, never a wrapped number
+  ** (issue 13: dram_gbps = 1e-15 gave 0 stall cycles). */
+  if (plan->gbps > 0) {
+    double ps = (double)e->n_chunk * 2.0 * (double)plan->latency_ps +
+                (double)(plan->dram_read_bits + plan->dram_write_bits) * 125.0 / plan->gbps;
+    if (!(ps <= (double)QA_MEM_LAYER_PS_MAX)) {
+      qaMemPlanFree(plan);
+      return qaErrSet(
+          err, QA_EUSER,
+          "layer '%s': its DRAM transfers would take %.3g s at dram_gbps = %g and dram_latency_ns "
+          "= %g, more than the %.0f s one layer may be simulated for; raise dram_gbps (0 = ideal "
+          "memory) or lower dram_latency_ns",
+          l->name, ps * 1e-12, plan->gbps, s->mem.dram_latency_ns, (double)QA_MEM_LAYER_PS_MAX * 1e-12);
+    }
+  }
   return QA_OK;
 }
 

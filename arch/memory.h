@@ -92,6 +92,11 @@ int64_t qaMemPeriodPs(const QaArchConfig *cfg);
 ** the layer's weights and activations do not fit in dram_gib. */
 int qaMemPlanLayer(const QaArchConfig *cfg, const QaEngine *e, QaMemPlan *plan, QaErr *err);
 void qaMemPlanFree(QaMemPlan *plan);
+/* The longest a layer's DRAM transfers may take (ps): 2^50 ps, about 19 minutes of
+** simulated time, so that transfer and stall times stay far inside int64 ps and the whole
+** run inside SystemC's 64-bit time. qaMemPlanLayer refuses a layer beyond it. */
+#define QA_MEM_LAYER_PS_MAX ((int64_t)1 << 50)
+
 /* Duration of one transfer in ps (0 for 0 bits or an ideal memory). */
 int64_t qaMemTransferPs(const QaMemPlan *plan, int64_t bits);
 /* Stall cycles of a layer whose chunks take chunk_cycles[i] compute cycles. */

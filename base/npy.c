@@ -262,8 +262,13 @@ int qaNpyRead(const char *path, QaArray **out, QaErr *err) {
   Header h;
   unsigned char pre[12];
   *out = NULL;
-  FILE *f = fopen(path, "rb");
-  if (!f) return qaErrSet(err, QA_EUSER, "%s: cannot open: %s", path, strerror(errno));
+  int fd;
+  if ((rc = qaOpenRegular(path, ".npy file", &fd, err))) return rc; /* never a FIFO or directory */
+  FILE *f = fdopen(fd, "rb");
+  if (!f) {
+    close(fd);
+    return qaErrSet(err, QA_EINTERNAL, "%s: out of memory opening the file", path);
+  }
   long file_len = -1;
   if (fseek(f, 0, SEEK_END) == 0) file_len = ftell(f);
   if (file_len < 0 || fseek(f, 0, SEEK_SET) != 0) {

@@ -105,3 +105,33 @@ int qaParseDouble(const char *text, const char *field, double lo, double hi, dou
   *out = v;
   return QA_OK;
 }
+
+int qaParseSize(const char *text, const char *field, int64_t lo, int64_t hi, int64_t *out, QaErr *err) {
+  static const char units[] = "BKMGT";
+  char num[64];
+  if (!text) text = "";
+  size_t n = strlen(text), k = n;
+  while (k > 0 && ((text[k - 1] >= 'A' && text[k - 1] <= 'Z') || (text[k - 1] >= 'a' && text[k - 1] <= 'z')))
+    k--;
+  const char *u = text + k;
+  double scale = -1;
+  if (!*u || !strcmp(u, "B")) scale = 1;
+  for (int i = 1; i < 5 && scale < 0; i++) {
+    char a[4] = {units[i], 0}, b[4] = {units[i], 'B', 0}, c[4] = {units[i], 'i', 'B'};
+    if (!strcmp(u, a) || !strcmp(u, b) || !strcmp(u, c)) scale = (double)((int64_t)1 << (10 * i));
+  }
+  if (scale < 0 || k == 0 || k >= sizeof num)
+    return qaErrSet(err, QA_EUSER,
+                    FIELD_FMT "'%s' is not a size (a number with an optional unit K, M, G or T, e.g. 512M)",
+                    FIELD_ARGS(field), text);
+  memcpy(num, text, k);
+  num[k] = 0;
+  double v;
+  if (qaParseDouble(num, field, 0, 1e30, &v, err)) return QA_EUSER;
+  v *= scale;
+  if (v < (double)lo || v > (double)hi)
+    return qaErrSet(err, QA_EUSER, FIELD_FMT "%s is out of range [%lld, %lld] bytes", FIELD_ARGS(field), text,
+                    (long long)lo, (long long)hi);
+  *out = (int64_t)v;
+  return QA_OK;
+}

@@ -35,6 +35,12 @@ int qaParseUint64(const char *text, const char *field, uint64_t lo, uint64_t hi,
 ** with *out unchanged (nan, inf and overflow included). */
 int qaParseDouble(const char *text, const char *field, double lo, double hi, double *out, QaErr *err);
 
+/* Parse TEXT as a memory size in bytes into *out: a decimal number with an optional unit
+** K, M, G or T (powers of 1024; KiB/MiB/GiB/TiB and KB/MB/GB/TB read the same, B or none
+** is bytes), e.g. "512M", "1.5G", "4096". The size must be in [lo, hi] bytes. Returns
+** QA_OK, or QA_EUSER with *out unchanged. */
+int qaParseSize(const char *text, const char *field, int64_t lo, int64_t hi, int64_t *out, QaErr *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -63,6 +63,42 @@ void *qaCalloc(size_t count, size_t size, QaErr *err) {
   return p;
 }
 
+/* "a FIFO", "a socket", ... for "PATH: is not a regular file (a FIFO)". */
+static const char *fileKind(mode_t m) {
+  return S_ISFIFO(m)   ? "a FIFO"
+         : S_ISSOCK(m) ? "a socket"
+         : S_ISCHR(m)  ? "a character device"
+         : S_ISBLK(m)  ? "a block device"
+                       : "not a plain file";
+}
+
+int qaOpenRegular(const char *path, const char *what, int *out_fd, QaErr *err) {
+  struct stat st;
+  *out_fd = -1;
+  /* O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    return qaErrSet(err, QA_EUSER, "%s: cannot open%s%s: %s", path, what ? " " : "", what ? what : "",
+                    strerror(errno));
+  if (fstat(fd, &st) != 0) {
+    int e = errno;
+    close(fd);
+    return qaErrSet(err, QA_EUSER, "%s: cannot stat: %s", path, strerror(e));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    close(fd);
+    if (S_ISDIR(st.st_mode))
+      return qaErrSet(err, QA_EUSER, "%s: is a directory; give a %s", path, what ? what : "file");
+    return qaErrSet(err, QA_EUSER, "%s: is not a regular file (%s); give a %s", path, fileKind(st.st_mode),
+                    what ? what : "file");
+  }
+  /* reads from a regular file never block anyway: back to ordinary blocking reads */
+  int fl = fcntl(fd, F_GETFL);
+  if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+  *out_fd = fd;
+  return QA_OK;
+}
+
 /* "16 MiB" or "1000 bytes". */
 static void formatSize(size_t n, char *out, size_t cap) {
   if (n && n % (1u << 20) == 0)
@@ -79,21 +115,10 @@ int qaReadFileMax(const char *path, size_t max_bytes, const char *what, char **o
   struct stat st;
   *out_buf = NULL;
   if (out_len) *out_len = 0;
-  /* O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it */
-  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0)
-    return qaErrSet(err, QA_EUSER, "%s: cannot open%s%s: %s", path, what ? " " : "", what ? what : "",
-                    strerror(errno));
+  int fd;
+  if ((rc = qaOpenRegular(path, what, &fd, err))) return rc;
   if (fstat(fd, &st) != 0) {
     rc = qaErrSet(err, QA_EUSER, "%s: cannot stat: %s", path, strerror(errno));
-    goto end;
-  }
-  if (S_ISDIR(st.st_mode)) {
-    rc = qaErrSet(err, QA_EUSER, "%s: is a directory", path);
-    goto end;
-  }
-  if (!S_ISREG(st.st_mode)) {
-    rc = qaErrSet(err, QA_EUSER, "%s: is not a regular file", path);
     goto end;
   }
   /* st_size is a hint (a file in /proc says 0): read until end of file, up to the limit */

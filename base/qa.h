@@ -46,6 +46,12 @@ int qaErrPrefix(QaErr *err, const char *fmt, ...)
 void *qaMalloc(size_t n, QaErr *err);
 void *qaCalloc(size_t count, size_t size, QaErr *err);
 
+/* Open PATH for reading if it is a regular file: *out_fd gets the descriptor (the caller
+** closes it). Never blocks: a FIFO is opened without waiting for a writer and refused. Only
+** regular files pass: QA_EUSER "PATH: is a directory; give a WHAT", "PATH: is not a regular
+** file (a FIFO); give a WHAT" (WHAT NULL: "file"), or "PATH: cannot open WHAT: REASON". */
+int qaOpenRegular(const char *path, const char *what, int *out_fd, QaErr *err);
+
 /* Read a whole file into a NUL-terminated buffer the caller frees (*out_len, if not NULL,
 ** gets its length). Only regular files are read: a directory is QA_EUSER "PATH: is a
 ** directory", a FIFO, device or socket "PATH: is not a regular file" (opened without

@@ -19,7 +19,7 @@ typedef struct RunArgs {
   const char *bits, *a_bits, *w_bits;
   const char *quant_a, *quant_w, *encoder;
   const char *seed, *zero_frac, *wgt_dist;
-  const char *timing, *costs, *db;
+  const char *timing, *costs, *db, *max_memory;
   int no_verify, no_store, quiet;
 } RunArgs;
 
@@ -50,6 +50,8 @@ static const QaCliOption runOptions[] = {
     {"db", "PATH", QA_CLI_VALUE(RunArgs, db), QA_CLI_DB_HELP},
     {"no-store", NULL, QA_CLI_FLAG(RunArgs, no_store), "do not store the run"},
     {"quiet", NULL, QA_CLI_FLAG(RunArgs, quiet), "print only the totals"},
+    {"max-memory", "SIZE", QA_CLI_VALUE(RunArgs, max_memory),
+     "refuse a layer estimated to need more memory, e.g. 8G (default 80% of physical memory)"},
     {NULL},
 };
 
@@ -83,6 +85,9 @@ static int runMain(void *args, const QaCliCall *call, QaErr *err) {
   if (a->wgt_dist) o.wgt_dist = a->wgt_dist;
   if (a->timing && (rc = qaTimingParse(a->timing, &o.timing, err))) return rc;
   if (a->costs) o.costs = a->costs;
+  if (a->max_memory &&
+      (rc = qaParseSize(a->max_memory, "--max-memory", 1 << 20, INT64_MAX / 2, &o.max_memory_bytes, err)))
+    return rc;
   o.verify = !a->no_verify;
   o.db_path = a->no_store ? NULL : qaCliDbPath(a->db);
   o.command_line = call->command_line;

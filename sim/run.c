@@ -2,11 +2,14 @@
 ** run.c - one simulation run end to end: resolve, then per layer values -> quantize ->
 ** simulate -> verify -> price, then store and compare (see run.h).
 */
+#define _POSIX_C_SOURCE 200809L
 #include "sim/run.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arch/driver.h"
 #include "base/npy.h"
@@ -57,6 +60,62 @@ typedef struct Run {
   int64_t *out;
   LayerRec *recs; /* n_layers */
 } Run;
+
+/* ---- memory ------------------------------------------------------------------------ */
+
+/* The layer's largest buffers, in bytes (issue 13: a 10^6 x 4000 fc layer passed and was
+** killed at 24 GB after 150 s). Held through the layer: int32 activation and weight codes,
+** int64 outputs. While the values are made: float copies, and a trace's array as read
+** (up to 8 bytes a value). While it is simulated and verified: the engine's padded
+** activations, a reshaped copy of both codes, the kernels' per-value tables, the
+** reference's outputs and padded input. Layers are validated, so no product overflows. */
+int64_t qaRunLayerMemory(const QaLayer *l) {
+  int64_t na = qaLayerActCount(l), nw = qaLayerWgtCount(l), no = qaLayerOutCount(l);
+  int64_t pna = (int64_t)l->n * l->c * qaLayerPaddedH(l) * qaLayerPaddedW(l);
+  int64_t hold = 4 * na + 4 * nw + 8 * no;
+  int64_t values = 4 * na + 4 * nw + (l->act_trace[0] ? 8 * na : 0) + (l->wgt_trace[0] ? 8 * nw : 0);
+  int64_t sim = 4 * pna + (4 + 1) * (na + nw) + 8 * no + 4 * pna;
+  return hold + (values > sim ? values : sim);
+}
+
+int64_t qaRunMemoryDefault(void) {
+  long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  double phys = pages > 0 && page > 0 ? (double)pages * (double)page : 4.0 * (1 << 30);
+  FILE *f = fopen("/sys/fs/cgroup/memory.max", "r"); /* a container's limit (cgroup v2) */
+  if (f) {
+    double lim;
+    if (fscanf(f, "%lf", &lim) == 1 && lim > 0 && lim < phys) phys = lim;
+    fclose(f);
+  }
+  return (int64_t)(phys * 0.8);
+}
+
+/* "1.5 GiB" */
+static void formatBytes(double b, char *out, size_t cap) {
+  static const char *const units[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  int u = 0;
+  while (b >= 1024 && u < 6) b /= 1024, u++;
+  snprintf(out, cap, u ? "%.1f %s" : "%.0f %s", b, units[u]);
+}
+
+/* Refuse, before anything runs, a layer that would not fit in the memory limit. */
+static int checkMemory(const Run *r, QaErr *err) {
+  int64_t limit = r->opt->max_memory_bytes > 0 ? r->opt->max_memory_bytes : qaRunMemoryDefault();
+  for (int i = 0; i < r->net->n_layers; i++) {
+    const QaLayer *l = &r->net->layers[i];
+    int64_t need = qaRunLayerMemory(l);
+    if (need <= limit) continue;
+    char a[32], b[32];
+    formatBytes((double)need, a, sizeof a);
+    formatBytes((double)limit, b, sizeof b);
+    return qaErrSet(
+        err, QA_EUSER,
+        "layer %d '%s' needs about %s of memory (estimate) but %s is available (%s); make the layer "
+        "or batch smaller, or raise --max-memory",
+        i, l->name, a, b, r->opt->max_memory_bytes > 0 ? "--max-memory" : "80% of physical memory");
+  }
+  return QA_OK;
+}
 
 /* ---- stage 1: resolve --------------------------------------------------------------- */
 
@@ -119,6 +178,7 @@ static int resolve(Run *r, QaErr *err) {
       return rc;
     }
   }
+  if ((rc = checkMemory(r, err))) return rc;
   r->recs = qaCalloc((size_t)r->net->n_layers, sizeof *r->recs, err);
   if (!r->recs) return QA_EINTERNAL;
 

@@ -52,6 +52,8 @@ typedef struct QaRunOptions {
   const char *command_line; /* stored with the run */
   const char *costs;        /* cost table pricing the run (default "horowitz45"; NULL or "none":
                             ** not priced); see models/energy.h */
+  int64_t max_memory_bytes; /* a layer estimated to need more is refused before the run; 0:
+                            ** qaRunMemoryDefault() */
 } QaRunOptions;
 
 /* What is about to run (stage 1's result), for the reporter. */
@@ -103,6 +105,14 @@ typedef struct QaRunReporter {
 } QaRunReporter;
 
 void qaRunDefaults(QaRunOptions *opt);
+
+/* Bytes the run is estimated to hold at once while it runs layer L (traced or synthetic
+** values, integer codes, outputs, the simulator's and the reference's copies; see run.c).
+** Every layer is checked against QaRunOptions.max_memory_bytes before the first one runs. */
+int64_t qaRunLayerMemory(const QaLayer *l);
+/* The default memory limit: 80% of physical memory, or of the cgroup's limit if lower. */
+int64_t qaRunMemoryDefault(void);
+
 /* Run OPT (see the stages above). *res gets the totals (also on error: partly filled).
 ** Errors: QA_EUSER for anything the user gave (options, files, a layer the architecture
 ** cannot run), naming the option, file or layer; QA_EINTERNAL otherwise. REP may be NULL. */

@@ -72,9 +72,33 @@ int qaLayerValidate(const QaLayer *l, QaErr *err) {
   if (l->a_bits < 0 || l->a_bits > QA_BITS_MAX || l->w_bits < 0 || l->w_bits > QA_BITS_MAX)
     return qaErrSet(err, QA_EUSER, "layer '%s': bit-widths must be in 1..%d (got a_bits %d, w_bits %d)", nm,
                     QA_BITS_MAX, l->a_bits, l->w_bits);
-  if (qaLayerActCount(l) > ((int64_t)1 << 34) || qaLayerWgtCount(l) > ((int64_t)1 << 34) ||
-      qaLayerOutCount(l) > ((int64_t)1 << 34))
-    return qaErrSet(err, QA_EUSER, "layer '%s': tensors are too large (more than 2^34 values)", nm);
+  /* Sizes: every product is checked before any of the unchecked count functions above can
+  ** form it (issue 13: N*C*H*W wrapped to 0 and a huge layer passed). */
+  int64_t oh = qaLayerOutH(l), ow = qaLayerOutW(l), cg = l->c / l->groups;
+  struct {
+    const char *what;
+    int64_t f[4];
+    int64_t limit;
+  } sizes[] = {
+      {"input activations (n x c x h x w)", {l->n, l->c, l->h, l->w}, QA_LAYER_VALUES_MAX},
+      {"weights (k x c/groups x r x s)", {l->k, cg, l->r, l->s}, QA_LAYER_VALUES_MAX},
+      {"outputs (n x k x out_h x out_w)", {l->n, l->k, oh, ow}, QA_LAYER_VALUES_MAX},
+      {"MACs (outputs x c/groups x r x s)",
+       {l->n * (int64_t)l->k, oh * ow, cg * (int64_t)l->r, l->s},
+       QA_LAYER_MACS_MAX},
+  };
+  for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+    int64_t p = 1;
+    int over = 0;
+    for (int j = 0; j < 4 && !over; j++)
+      over = __builtin_mul_overflow(p, sizes[i].f[j], &p) || p > sizes[i].limit;
+    if (over)
+      return qaErrSet(err, QA_EUSER,
+                      "layer '%s': %s = %lld x %lld x %lld x %lld is more than the limit of %lld; make the "
+                      "layer smaller",
+                      nm, sizes[i].what, (long long)sizes[i].f[0], (long long)sizes[i].f[1],
+                      (long long)sizes[i].f[2], (long long)sizes[i].f[3], (long long)sizes[i].limit);
+  }
   return QA_OK;
 }
 

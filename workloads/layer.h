@@ -22,6 +22,9 @@ extern "C" {
 #define QA_NAME_MAX 64
 #define QA_PATH_MAX 512
 #define QA_BITS_MAX 16
+#define QA_LAYER_DIM_MAX 1000000               /* any one dimension, stride, padding or group count */
+#define QA_LAYER_VALUES_MAX ((int64_t)1 << 34) /* values of one tensor (activations, weights, outputs) */
+#define QA_LAYER_MACS_MAX ((int64_t)1 << 46)   /* MACs of one layer (50,000 layers stay within int64) */
 
 typedef enum QaLayerKind { QA_LAYER_CONV = 0, QA_LAYER_FC = 1 } QaLayerKind;
 
@@ -69,7 +72,9 @@ const char *qaLayerKindName(QaLayerKind k); /* "conv" / "fc" */
 /* Fill defaults (stride 1, groups 1, n 1) for zero fields and, for fc, force h=w=r=s=1. */
 void qaLayerNormalize(QaLayer *l);
 
-/* Check ranges and divisibility; on error set a message naming the layer and field. */
+/* Check ranges and divisibility, and that every size derived from the layer (the counts
+** above, its MACs) is within QA_LAYER_VALUES_MAX / QA_LAYER_MACS_MAX, each product checked
+** for overflow before it is formed; on error set a message naming the layer and field. */
 int qaLayerValidate(const QaLayer *l, QaErr *err);
 
 /* Create a network with n_layers zeroed layers; Destroy(NULL) is a no-op. */
