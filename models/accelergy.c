@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "base/strbuf.h"
+#include "base/strset.h"
 #include "base/yaml.h"
 
 /* ---- Mapping --------------------------------------------------------------------------- */
@@ -238,22 +239,20 @@ static int tablesOf(const QaYamlDoc *doc, const char *kind, Node **out, QaErr *e
   return QA_OK;
 }
 
-/* 64-bit hash of a short name, to find duplicates and ART matches without quadratic strcmp. */
-static uint64_t nameHash(const char *s) { return qaHash64(s, strlen(s), 0); }
-
 /* ---- ART --------------------------------------------------------------------------------- */
 
 typedef struct ArtEntry {
   char component[QA_COST_NAME_MAX];
   char instance[QA_COST_INSTANCE_MAX];
-  uint64_t hash; /* of instance */
   const char *cls;
   double area_um2;
   int line;
   int used; /* matched by an ERT component */
 } ArtEntry;
 
-static int loadArt(const char *path, ArtEntry **out, int *n_out, QaErr *err) {
+/* Read the ART at PATH into *out[*n_out]; *index (initialised by the caller) maps each short
+** name to its entry, to find duplicates and the ERT's matches in linear time. */
+static int loadArt(const char *path, ArtEntry **out, int *n_out, QaStrSet *index, QaErr *err) {
   QaYamlDoc *doc = NULL;
   Node *tables;
   ArtEntry *a = NULL;
@@ -277,7 +276,6 @@ static int loadArt(const char *path, ArtEntry **out, int *n_out, QaErr *err) {
     }
     ArtEntry *x = &a[n];
     if ((rc = componentName(e, "ART", i, x->component, x->instance, &at, err))) goto end;
-    x->hash = nameHash(x->instance);
     x->line = qaYamlLine(at);
     Node *area = qaYamlLookup(e, "area");
     if (!area) {
@@ -295,12 +293,12 @@ static int loadArt(const char *path, ArtEntry **out, int *n_out, QaErr *err) {
       goto end;
     }
     if ((rc = getAmount(area, x->component, NULL, "area", &x->area_um2, err))) goto end;
-    for (int j = 0; j < n; j++) {
-      if (a[j].hash == x->hash && !strcmp(a[j].instance, x->instance)) {
-        rc = qaYamlFail(at, err, "component '%s': short name '%s' also at line %d", x->component, x->instance,
-                        a[j].line);
-        goto end;
-      }
+    int first;
+    if ((rc = qaStrSetAdd(index, x->instance, n, &first, err))) goto end;
+    if (first >= 0) {
+      rc = qaYamlFail(at, err, "component '%s': short name '%s' also at line %d", x->component, x->instance,
+                      a[first].line);
+      goto end;
     }
     n++;
   }
@@ -414,11 +412,14 @@ int qaCostAccelergyLoad(const char *ert_path, const char *art_path, QaCostTable 
   ArtEntry *art = NULL;
   int n_art = 0, rc;
   char name[QA_COST_NAME_MAX];
-  uint64_t *seen = NULL; /* hash of each component's short name */
-  char(*seen_name)[QA_COST_INSTANCE_MAX] = NULL;
-  int *seen_line = NULL, n_seen = 0;
+  char(*seen_name)[QA_COST_INSTANCE_MAX] = NULL; /* each component's short name */
+  int n_seen = 0;
+  QaStrSet seen; /* short name -> its line: duplicates in linear time */
+  qaStrSetInit(&seen);
   *out = NULL;
-  if (art_path && (rc = loadArt(art_path, &art, &n_art, err))) goto end;
+  QaStrSet art_index;
+  qaStrSetInit(&art_index);
+  if (art_path && (rc = loadArt(art_path, &art, &n_art, &art_index, err))) goto end;
   if ((rc = qaYamlLoadFile(ert_path, "Accelergy table", &doc, err))) goto end;
   if ((rc = tablesOf(doc, "ERT", &tables, err))) goto end;
 
@@ -429,10 +430,8 @@ int qaCostAccelergyLoad(const char *ert_path, const char *art_path, QaCostTable 
   if (dot && dot != name) *dot = 0;
   t = qaCostTableCreate(name, ert_path, 0, err);
   int n_tables = qaYamlCount(tables);
-  seen = qaCalloc((size_t)(n_tables > 0 ? n_tables : 1), sizeof *seen, err);
-  seen_line = qaCalloc((size_t)(n_tables > 0 ? n_tables : 1), sizeof *seen_line, err);
   seen_name = qaCalloc((size_t)(n_tables > 0 ? n_tables : 1), sizeof *seen_name, err);
-  if (!t || !seen || !seen_line || !seen_name) {
+  if (!t || !seen_name) {
     rc = QA_EINTERNAL;
     goto end;
   }
@@ -453,27 +452,22 @@ int qaCostAccelergyLoad(const char *ert_path, const char *art_path, QaCostTable 
                       component, actions ? ", not " : "", actions ? qaYamlKindName(actions) : "");
       goto end;
     }
-    uint64_t h = nameHash(instance);
-    for (int j = 0; j < n_seen; j++) {
-      if (seen[j] == h && !strcmp(seen_name[j], instance)) {
-        rc = qaYamlFail(at, err, "component '%s': short name '%s' also at line %d", component, instance,
-                        seen_line[j]);
-        goto end;
-      }
-    }
-    seen[n_seen] = h;
+    int first;
     memcpy(seen_name[n_seen], instance, sizeof seen_name[0]);
-    seen_line[n_seen++] = line;
+    if ((rc = qaStrSetAdd(&seen, seen_name[n_seen++], line, &first, err))) goto end;
+    if (first >= 0) {
+      rc = qaYamlFail(at, err, "component '%s': short name '%s' also at line %d", component, instance, first);
+      goto end;
+    }
 
     const char *cls_key = qaYamlScalar(qaYamlLookup(e, "class"));
     const char *cls = cls_key ? mapName(cls_key) : NULL;
     if (!cls) cls = mapName(instance);
     const ArtEntry *ae = NULL;
-    for (int j = 0; j < n_art; j++) {
-      if (art[j].hash == h && !strcmp(art[j].instance, instance)) {
-        art[j].used = 1;
-        ae = &art[j];
-      }
+    int aj = qaStrSetFind(&art_index, instance);
+    if (aj >= 0) {
+      art[aj].used = 1;
+      ae = &art[aj];
     }
     Slots s;
     memset(&s, 0, sizeof s);
@@ -578,8 +572,8 @@ end:
   qaCostTableDestroy(t);
   qaYamlDestroy(doc);
   free(art);
-  free(seen);
+  qaStrSetFree(&seen);
+  qaStrSetFree(&art_index);
   free(seen_name);
-  free(seen_line);
   return rc;
 }

@@ -24,7 +24,8 @@
 #define GROUP_MAX 64  /* most rows of one class, action and instance */
 #define PATH_MAX_LEN 1024
 #define FIELDS_MAX 32
-#define GRIDS_MAX 4 /* most memory grids one table names */
+#define GRIDS_MAX 4   /* most memory grids one table names */
+#define ROWS_MAX 4096 /* most rows of a table: the checks below are pairwise (issue 13) */
 
 /* ---- Classes -------------------------------------------------------------------------- */
 
@@ -319,6 +320,9 @@ int qaCostTableAddRow(QaCostTable *t, const QaCostRow *r, QaErr *err) {
     int rc = addGridRow(t, r, err);
     if (rc) return rc;
   }
+  if (t->n_rows >= ROWS_MAX)
+    return rowErr(t, ln, "class", err, "more than %d rows; a cost table holds at most %d", ROWS_MAX,
+                  ROWS_MAX);
   for (int i = 0; i < t->n_rows; i++) {
     if (sameKey(&t->rows[i], r)) {
       char d[160];

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/strset.h"
 #include "base/yaml.h"
 #include "workloads/layer.h"
 
@@ -276,7 +277,8 @@ int qaNetLoadYaml(const char *path, QaNet **out, QaErr *err) {
   Ctx x = {"", err ? err : &local};
   QaYamlDoc *doc = NULL;
   QaNet *net = NULL;
-  uint64_t *name_hash = NULL;
+  QaStrSet names; /* layer name -> its index: duplicates found in linear time */
+  qaStrSetInit(&names);
   *out = NULL;
 
   if (strlen(path) >= QA_PATH_MAX)
@@ -326,8 +328,7 @@ int qaNetLoadYaml(const char *path, QaNet **out, QaErr *err) {
     goto end;
   }
   net = qaNetCreate(name, n, x.err);
-  name_hash = qaCalloc((size_t)n, sizeof *name_hash, x.err);
-  if (!net || !name_hash) {
+  if (!net) {
     rc = QA_EINTERNAL;
     goto end;
   }
@@ -336,14 +337,12 @@ int qaNetLoadYaml(const char *path, QaNet **out, QaErr *err) {
     QaLayer *l = &net->layers[i];
     Node *item = qaYamlItem(seq, i);
     if ((rc = parseLayer(&x, item, i, l)) != QA_OK) goto end;
-    /* names compared by hash first: a file may hold thousands of layers */
-    name_hash[i] = qaHash64(l->name, strlen(l->name), 0);
-    for (int j = 0; j < i; j++) {
-      if (name_hash[j] == name_hash[i] && strcmp(net->layers[j].name, l->name) == 0) {
-        rc = qaYamlFail(item, x.err, "duplicate layer name '%s' (key 'name'; first used at line %d)", l->name,
-                        qaYamlLine(qaYamlItem(seq, j)));
-        goto end;
-      }
+    int j; /* a file may hold QA_YAML_ITEMS_MAX layers: a hash set, not a pairwise check */
+    if ((rc = qaStrSetAdd(&names, l->name, i, &j, x.err))) goto end;
+    if (j >= 0) {
+      rc = qaYamlFail(item, x.err, "duplicate layer name '%s' (key 'name'; first used at line %d)", l->name,
+                      qaYamlLine(qaYamlItem(seq, j)));
+      goto end;
     }
     l->n = batch;
     if (!l->a_bits) l->a_bits = a_bits;
@@ -356,7 +355,7 @@ int qaNetLoadYaml(const char *path, QaNet **out, QaErr *err) {
   }
 end:
   qaYamlDestroy(doc);
-  free(name_hash);
+  qaStrSetFree(&names);
   if (rc != QA_OK) {
     qaNetDestroy(net);
     net = NULL;
