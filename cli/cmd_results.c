@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/outfile.h"
 #include "base/parse.h"
 #include "store/store.h"
 #include "cli/cli.h"
@@ -83,16 +84,12 @@ static int exportMain(void *args, const QaCliCall *call, QaErr *err) {
   if ((rc = qaParseInt64(call->pos[0], "run id", 1, INT32_MAX, &id, err))) return rc;
   if ((rc = qaCliDbMustExist(db, err))) return rc;
   QaStore *st = NULL;
-  FILE *f = stdout;
-  if ((rc = qaStoreOpen(db, &st, err)) != QA_OK) goto end;
-  if (a->output && !(f = fopen(a->output, "w"))) {
-    f = NULL;
-    rc = qaErrSet(err, QA_EUSER, "%s: cannot write: %s", a->output, strerror(errno));
-    goto end;
-  }
-  rc = qaStoreExportCsv(st, id, f, err);
-end:
-  if (f && f != stdout) fclose(f);
+  QaOutFile out = {0};
+  /* never onto the database, all or nothing (a temporary file renamed at the end) */
+  if (a->output && (rc = qaOutOpen(&out, a->output, "the results database", db, err))) return rc;
+  if ((rc = qaStoreOpen(db, &st, err)) == QA_OK)
+    rc = qaStoreExportCsv(st, id, a->output ? out.f : stdout, err);
+  if (a->output) rc = rc ? (qaOutAbort(&out), rc) : qaOutCommit(&out, err);
   qaStoreClose(st);
   return rc;
 }

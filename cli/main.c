@@ -14,7 +14,9 @@
 #include <string.h>
 
 #include "store/store.h"
+#include "base/outfile.h"
 #include "base/strbuf.h"
+#include "base/yaml.h"
 #include "cli/cli.h"
 
 static const QaCliCommand qaCliCmdHelp;
@@ -128,13 +130,17 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (word[0] == '-') {
-    fprintf(stderr, "qasim: unknown option '%s' (before a command qasim takes --help or --version)\n", word);
+    char shown[4 * QA_ERR_MAX];
+    qaYamlEscape(word, shown, sizeof shown);
+    fprintf(stderr, "qasim: unknown option '%s' (before a command qasim takes --help or --version)\n", shown);
     return 1;
   }
   const QaCliCommand *cmd = findCommand(word);
   if (!cmd) {
+    char shown[4 * QA_ERR_MAX];
     unknownCommand(word, &err);
-    fprintf(stderr, "qasim: %s\n", err.msg);
+    qaYamlEscape(err.msg, shown, sizeof shown);
+    fprintf(stderr, "qasim: %s\n", shown);
     return 1;
   }
   int sub_argc = argc - 2;
@@ -155,11 +161,16 @@ int main(int argc, char **argv) {
     rc = QA_EINTERNAL;
   else if ((rc = qaCliParse(cmd, sub_argc, sub_argv, args, &call, &err)) == QA_OK)
     rc = cmd->handler(args, &call, &err);
+  if (!rc) rc = qaOutCheckStdout(&err); /* e.g. `qasim results > /dev/full` is an error */
   free(args);
   if (!rc) rc = qaStrBufCheck(&cmdline, &err);
   qaStrBufFree(&cmdline);
   if (rc) {
-    fprintf(stderr, "qasim %s: %s\n", cmd->name, err.msg[0] ? err.msg : "failed");
+    /* one line, whatever bytes of the input the message quotes: control characters,
+    ** newlines and bytes that are not UTF-8 are printed as \xNN */
+    char shown[4 * QA_ERR_MAX];
+    qaYamlEscape(err.msg[0] ? err.msg : "failed", shown, sizeof shown);
+    fprintf(stderr, "qasim %s: %s\n", cmd->name, shown);
     return rc == QA_EUSER ? 1 : 2;
   }
   return 0;
