@@ -86,11 +86,11 @@ int qaOpenRegular(const char *path, const char *what, int *out_fd, QaErr *err) {
     return qaErrSet(err, QA_EUSER, "%s: cannot stat: %s", path, strerror(e));
   }
   if (!S_ISREG(st.st_mode)) {
+    const char *w = what ? what : "file", *an = strchr("aeiouAEIOU", w[0]) ? "an" : "a";
     close(fd);
-    if (S_ISDIR(st.st_mode))
-      return qaErrSet(err, QA_EUSER, "%s: is a directory; give a %s", path, what ? what : "file");
-    return qaErrSet(err, QA_EUSER, "%s: is not a regular file (%s); give a %s", path, fileKind(st.st_mode),
-                    what ? what : "file");
+    if (S_ISDIR(st.st_mode)) return qaErrSet(err, QA_EUSER, "%s: is a directory; give %s %s", path, an, w);
+    return qaErrSet(err, QA_EUSER, "%s: is not a regular file (%s); give %s %s", path, fileKind(st.st_mode),
+                    an, w);
   }
   /* reads from a regular file never block anyway: back to ordinary blocking reads */
   int fl = fcntl(fd, F_GETFL);

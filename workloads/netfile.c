@@ -378,8 +378,8 @@ int qaNetOpen(const char *name_or_path, QaNet **out, QaErr *err) {
   int rc = qaNetBuiltin(name_or_path, out, &berr);
   if (rc == QA_OK) return QA_OK;
   if (rc != QA_EUSER) return qaErrSet(err, rc, "%s", berr.msg);
-  if ((stat(name_or_path, &st) == 0 && S_ISREG(st.st_mode)) || endsWith(name_or_path, ".yaml") ||
-      endsWith(name_or_path, ".yml"))
+  /* anything that exists is read as a file: a directory or FIFO is refused by name */
+  if (stat(name_or_path, &st) == 0 || endsWith(name_or_path, ".yaml") || endsWith(name_or_path, ".yml"))
     return qaNetLoadYaml(name_or_path, out, err);
   return qaErrSet(err, QA_EUSER, "%s", berr.msg); /* "unknown network ...; built-in networks: ..." */
 }
