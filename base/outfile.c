@@ -63,8 +63,8 @@ int qaOutCommit(QaOutFile *o, QaErr *err) {
     qaOutAbort(o);
     return qaErrSet(err, QA_EINTERNAL, "qaOutCommit: the output is not open");
   }
-  if (ferror(o->f)) e = EIO;
-  if (!e && fflush(o->f) != 0) e = errno;
+  errno = 0;
+  if (fflush(o->f) != 0 || ferror(o->f)) e = errno ? errno : EIO; /* a failed write fails again here */
   if (!e && fsync(fileno(o->f)) != 0 && errno != EINVAL) e = errno;
   if (fclose(o->f) != 0 && !e) e = errno;
   o->f = NULL;
