@@ -1,8 +1,10 @@
 /*
 ** fuzz_netfile.c - fuzz target: YAML network files (workloads/netfile.c, base/yaml.c).
-** A network that loads has every layer's derived sizes computed (they must not overflow).
+** A network that loads has every layer's derived sizes and memory estimate computed (they
+** must not overflow: UBSan checks).
 */
 #include "fuzz/fuzz.h"
+#include "sim/run.h"
 #include "workloads/layer.h"
 
 static const char *const kTokens[] = {"name: ",
@@ -48,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     int64_t sum = qaNetMacs(net);
     for (int i = 0; i < net->n_layers; i++)
       sum += qaLayerActCount(&net->layers[i]) + qaLayerWgtCount(&net->layers[i]) +
-             qaLayerOutCount(&net->layers[i]);
+             qaLayerOutCount(&net->layers[i]) + qaRunLayerMemory(&net->layers[i]);
     (void)qaNetHash(net);
     (void)sum;
   }
