@@ -47,10 +47,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   int rc = qaNetLoadYaml(path, &net, &err);
   qaFuzzCheck("qaNetLoadYaml", rc, &err);
   if (net) {
-    int64_t sum = qaNetMacs(net);
+    uint64_t sum = (uint64_t)qaNetMacs(net); /* unsigned: the harness must not overflow itself */
     for (int i = 0; i < net->n_layers; i++)
-      sum += qaLayerActCount(&net->layers[i]) + qaLayerWgtCount(&net->layers[i]) +
-             qaLayerOutCount(&net->layers[i]) + qaRunLayerMemory(&net->layers[i]);
+      sum += (uint64_t)qaLayerActCount(&net->layers[i]) + (uint64_t)qaLayerWgtCount(&net->layers[i]) +
+             (uint64_t)qaLayerOutCount(&net->layers[i]) + (uint64_t)qaRunLayerMemory(&net->layers[i]);
     (void)qaNetHash(net);
     (void)sum;
   }
