@@ -307,6 +307,7 @@ static int jobDone(void *ctx, int idx, QaLayerJob *job, QaLayerStats *st, QaErr 
   }
   QaRunResult *res = r->res;
   res->n_layers++;
+  res->traced_layers += !strcmp(rec->values_src, "trace");
   res->macs += st->macs;
   res->n_cycles += st->n_cycles;
   res->n_stall_cycles += st->n_stall_cycles;

@@ -94,6 +94,7 @@ typedef struct QaRunResult {
   double sim_macs_per_s;
   int all_verified;
   int verified;       /* 1 if outputs were checked */
+  int traced_layers;  /* layers whose values came from traces (the others: synthetic) */
   double util_cycles; /* sum of pe_util x n_cycles over layers */
   double clock_mhz;
   QaRunPart conv, fc; /* the totals split by layer class (conv + fc = the run) */
