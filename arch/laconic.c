@@ -100,7 +100,8 @@ const QaComponentDef qaLaconicComps[QA_LAC_N] = {
 };
 
 /* A PE: per lane an exponent adder (e_a + e_w) and a one-hot decoder onto a + w + 1
-** positions; a histogram of that many counters (qaBitsFor(lanes) + 1 bits), the shifter
+** positions (a + w - 1 for one-hot codes, k_a = k_w = 1); a histogram of that many counters (qaBitsFor(lanes)
+*+ 1 bits), the shifter
 ** of the counts by position, an adder tree over the shifted counts and the accumulator.
 ** A tile: rows x columns PEs plus a term encoder per lane at the NBin side (one per
 ** column) and at the SB side (one per row). Built for max_bits-bit operands (2 x max_bits
@@ -108,8 +109,11 @@ const QaComponentDef qaLaconicComps[QA_LAC_N] = {
 void qaLaconicInventory(const QaArchConfig *cfg, int a_bits, int w_bits, QaInventory *inv) {
   const QaLaconicSpec *p = QA_SPEC(cfg, QaLaconicSpec);
   const QaArchSpec *s = &p->base;
-  int mb = p->max_bits, positions = a_bits + w_bits + 1, counter = qaBitsFor(s->lanes) + 1;
-  int ea = qaBitsFor(a_bits), ew = qaBitsFor(w_bits);
+  /* term exponents of a p-bit code: 0..p with signed digits (Booth / NAF reach 2^p),
+  ** 0..p-1 for one-hot codes (k = 1: a single bit of the magnitude) */
+  int xa = p->k_a == 1 ? a_bits - 1 : a_bits, xw = p->k_w == 1 ? w_bits - 1 : w_bits;
+  int mb = p->max_bits, positions = xa + xw + 1, counter = qaBitsFor(s->lanes) + 1;
+  int ea = qaBitsFor(xa), ew = qaBitsFor(xw);
   /* k-hot designs store codes as k exponents and a sign: narrower memories, no encoders */
   int ab = p->k_a ? qaKHotStoreBits(mb, 1, p->k_a) : mb, wb = p->k_w ? qaKHotStoreBits(mb, 1, p->k_w) : mb;
   inv->tiles = s->tiles;
@@ -333,9 +337,6 @@ int qaLaconicBegin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStats 
   }
   st->macs = qaJobMacs(job);
   st->effectual_terms = 0;
-  /* Weights are written into the weight memories once per layer (DRAM traffic is
-  ** counted by the memory system). */
-  qaCount(st, QA_C_SB, QA_ACT_WRITE_BITS, nw * job->w_bits);
   *out = ex;
   return QA_OK;
 }

@@ -54,6 +54,8 @@ typedef struct QaRunOptions {
                             ** not priced); see models/energy.h */
   int64_t max_memory_bytes; /* a layer estimated to need more is refused before the run; 0:
                             ** qaRunMemoryDefault() */
+  const char *layers;       /* NULL or "all": every layer; "conv": conv and depthwise layers only;
+                            ** "fc": fully-connected layers only (the run's network is that subset) */
 } QaRunOptions;
 
 /* What is about to run (stage 1's result), for the reporter. */
@@ -75,6 +77,16 @@ typedef struct QaRunLayer {
   const QaEnergy *energy; /* NULL if not priced */
 } QaRunLayer;
 
+/* Totals of one class of layers (conv: conv + depthwise; fc). */
+typedef struct QaRunPart {
+  int n_layers;
+  int64_t macs, n_cycles, n_stall_cycles;
+  double time_s;    /* simulated time at the clock */
+  double energy_pj; /* when priced */
+  int n_dram_bound; /* layers whose stall cycles exceed their compute cycles */
+  int64_t dram_bound_cycles;
+} QaRunPart;
+
 typedef struct QaRunResult {
   int64_t run_id; /* -1 if not stored */
   int n_layers;
@@ -84,8 +96,10 @@ typedef struct QaRunResult {
   double sim_macs_per_s;
   int all_verified;
   int verified;       /* 1 if outputs were checked */
+  int traced_layers;  /* layers whose values came from traces (the others: synthetic) */
   double util_cycles; /* sum of pe_util x n_cycles over layers */
   double clock_mhz;
+  QaRunPart conv, fc; /* the totals split by layer class (conv + fc = the run) */
   char arch[QA_NAME_MAX];
   char net[QA_NAME_MAX];
   /* energy (when priced) */
