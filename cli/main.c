@@ -26,6 +26,9 @@ static const QaCliCommand *const commands[] = {
     &qaCliCmdRun,     /* cmd_run.c */
     &qaCliCmdResults, /* cmd_results.c */
     &qaCliCmdExport,  /* cmd_results.c */
+    &qaCliCmdSweep,   /* cmd_sweep.c */
+    &qaCliCmdMerge,   /* cmd_sweep.c */
+    &qaCliCmdReport,  /* cmd_plot.c */
     &qaCliCmdPlot,    /* cmd_plot.c */
     &qaCliCmdBench,   /* cmd_bench.c */
     &qaCliCmdArea,    /* cmd_energy.c */
