@@ -125,6 +125,10 @@ void qaCliSuggestTry(QaCliSuggest *s, const char *candidate);
 ** QA_STORE_DEFAULT_PATH. Never NULL; the result is static or getenv's. */
 const char *qaCliDbPath(const char *given);
 
+/* --bits values of a filter ("N" or "A/W", 1..16) into a[i], w[i] (L->n of each).
+** QA_EUSER naming the value. */
+int qaCliParseBits(const QaCliList *l, int *a, int *w, QaErr *err);
+
 /* QA_OK if the database at PATH exists; else QA_EUSER saying to run `qasim run` first or
 ** pass --db (for the commands that only read a database). */
 int qaCliDbMustExist(const char *path, QaErr *err);

@@ -48,33 +48,12 @@ typedef struct ReportArgs {
 static const QaCliOption reportOptions[] = {REPORT_OPTIONS("report")};
 static const QaCliOption plotOptions[] = {REPORT_OPTIONS("qasim-plots")};
 
-/* --bits values ("8" or "8/4") into a/w arrays. */
-static int parseBitsList(const QaCliList *l, int *a, int *w, QaErr *err) {
-  for (int i = 0; i < l->n; i++) {
-    const char *t = l->v[i], *slash = strchr(t, '/');
-    char head[32];
-    int64_t x, y;
-    if (slash) {
-      snprintf(head, sizeof head, "%.*s", (int)(slash - t), t);
-      if (qaParseInt64(head, "--bits A", 1, QA_BITS_MAX, &x, err) ||
-          qaParseInt64(slash + 1, "--bits W", 1, QA_BITS_MAX, &y, err))
-        return QA_EUSER;
-    } else {
-      if (qaParseInt64(t, "--bits", 1, QA_BITS_MAX, &x, err)) return QA_EUSER;
-      y = x;
-    }
-    a[i] = (int)x;
-    w[i] = (int)y;
-  }
-  return QA_OK;
-}
-
 static int reportRun(const ReportArgs *a, const char *dflt_out, QaErr *err) {
   const char *db = qaCliDbPath(a->db);
   int rc = qaCliDbMustExist(db, err), a_bits[QA_CLI_LIST_MAX], w_bits[QA_CLI_LIST_MAX];
   int64_t max_series = 0;
   if (rc) return rc;
-  if ((rc = parseBitsList(&a->bits, a_bits, w_bits, err))) return rc;
+  if ((rc = qaCliParseBits(&a->bits, a_bits, w_bits, err))) return rc;
   if (a->max_series && (rc = qaParseInt64(a->max_series, "--max-series", 1, 100, &max_series, err)))
     return rc;
   QaReportOptions ro;

@@ -202,13 +202,18 @@ static void filterText(const QaPointFilter *f, char *buf, size_t cap) {
   if (f->where) reportAppendf(buf, cap, " --where '%s'", f->where);
 }
 
-static int cmpStr(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
 /* The registry position of an architecture (unknown ones last). */
 static int archRank(const char *arch) {
   for (int i = 0; i < qaArchCount(); i++)
     if (!strcmp(qaArchAt(i)->name, arch)) return i;
   return qaArchCount();
+}
+
+/* Architectures in registry order, unknown ones after them by name. */
+static int cmpArch(const void *a, const void *b) {
+  const char *x = *(char *const *)a, *y = *(char *const *)b;
+  int c = archRank(x) - archRank(y);
+  return c ? c : strcmp(x, y);
 }
 
 /* Series order (colours follow it): architectures in registry order, then the widest bits
@@ -284,7 +289,7 @@ int reportLoad(Report *r, QaErr *err) {
     while (a < r->n_archs && strcmp(r->archs[a], p->arch)) a++;
     if (a == r->n_archs) r->archs[r->n_archs++] = p->arch;
   }
-  qsort(r->archs, (size_t)r->n_archs, sizeof *r->archs, cmpStr);
+  qsort(r->archs, (size_t)r->n_archs, sizeof *r->archs, cmpArch);
   sortSeries(r);
   /* groups in name order (then key), so files and figures come out the same every time */
   for (int i = 1; i < r->n_grp; i++) {

@@ -5,9 +5,9 @@
 ** parameters as the stored config text gives them, then bits, quantizers, encoder,
 ** seed, synthetic-value options, timing, verification, cost table and tool version. A
 ** figure names each of its series by its architecture and the attributes whose values
-** differ among the figure's series of the same architecture ("laconic sync=pe",
-** "stripes 8b"), never by an arbitrary one of them; what all share goes to the
-** figure's caption instead.
+** differ among the figure's series of the same architecture ("laconic sync=pe"), and
+** the bits when they differ anywhere in the figure ("stripes 8b"), never by an
+** arbitrary one of them; what all share goes to the figure's caption instead.
 */
 #include <math.h>
 #include <stdio.h>
@@ -105,10 +105,11 @@ void reportLabels(const Report *r, const int *ser, int n, const char *const *ign
     for (int k = 0; k < s->attrs.n; k++) {
       const char *key = s->attrs.key[k], *val = s->attrs.val[k];
       if (ignored(key, ignore)) continue;
-      int differs = 0; /* among the listed series of the same architecture */
+      /* among the listed series of the same architecture; the bits among all of them */
+      int differs = 0, any_arch = !strcmp(key, ATTR_BITS);
       for (int j = 0; j < n && !differs; j++) {
         const Series *t = &r->ser[ser[j]];
-        if (j == i || strcmp(r->pt[t->point0].arch, arch)) continue;
+        if (j == i || (!any_arch && strcmp(r->pt[t->point0].arch, arch))) continue;
         const char *tv = reportAttr(&t->attrs, key);
         differs = !tv || strcmp(tv, val);
       }

@@ -674,8 +674,12 @@ int qaSweepLoad(const char *path, QaSweep **out, QaErr *err) {
   diag = fy_diag_create(&dcfg);
   pcfg.diag = diag;
   doc = fy_document_build_from_file(&pcfg, path);
-  if (!doc) {
-    rc = fail(sw, 0, "not valid YAML: %s", diag_msg[0] ? diag_msg : "parse error");
+  if (!doc) { /* libfyaml says "PATH:LINE:COL: error: what": keep the line and the what */
+    int line = 0, col = 0;
+    const char *what = strstr(diag_msg, "error: ");
+    size_t n = strlen(path);
+    if (!strncmp(diag_msg, path, n) && diag_msg[n] == ':') sscanf(diag_msg + n + 1, "%d:%d", &line, &col);
+    rc = fail(sw, line, "not valid YAML: %s", what ? what + 7 : diag_msg[0] ? diag_msg : "parse error");
     goto end;
   }
   struct fy_node *root = fy_document_root(doc);
