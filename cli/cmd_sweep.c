@@ -116,6 +116,9 @@ static void onDone(void *ctx, const QaSweepProgress *p, int interrupted) {
   (void)interrupted;
 }
 
+/* (qaStoreIdentities returns them sorted: strcmp order) */
+static int cmpId(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
 static int sweepMain(void *args, const QaCliCall *call, QaErr *err) {
   const SweepArgs *a = args;
   QaSweep *sw = NULL;
@@ -159,8 +162,8 @@ static int sweepMain(void *args, const QaCliCall *call, QaErr *err) {
     printf("\n%5s  %-*s  %-6s  %s\n", "point", QA_ID_SHORT, "identity", "store", "design point");
     for (int i = 0; i < qaSweepCount(sw); i++) {
       const QaSweepPoint *p = qaSweepAt(sw, i);
-      int stored = 0;
-      for (int k = 0; k < n_ids && !stored; k++) stored = !strcmp(ids[k], p->id.id);
+      const char *key = p->id.id;
+      int stored = n_ids && bsearch(&key, ids, (size_t)n_ids, sizeof *ids, cmpId) != NULL;
       printf("%5d  %.*s  %-6s  %s\n", i + 1, QA_ID_SHORT, p->id.id, stored ? "stored" : "todo", p->label);
     }
     qaStoreFreeStrings(ids, n_ids);

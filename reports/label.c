@@ -5,9 +5,11 @@
 ** parameters as the stored config text gives them, then bits, quantizers, encoder,
 ** seed, synthetic-value options, timing, verification, cost table and tool version. A
 ** figure names each of its series by its architecture and the attributes whose values
-** differ among the figure's series of the same architecture ("laconic sync=pe"), and
-** the bits when they differ anywhere in the figure ("stripes 8b"), never by an
-** arbitrary one of them; what all share goes to the figure's caption instead.
+** differ among the figure's series of the same architecture ("laconic sync=pe"), the
+** bits when they differ anywhere in the figure ("stripes 8b"), and a run setting
+** (quantizer, encoder, seed, ...) that is not the one most of the figure's series have
+** ("khot-laconic qa=khot2 qw=khot2 16b": a k-hot design never looks like a plain one);
+** never by an arbitrary one of them. What all share goes to the figure's caption.
 */
 #include <math.h>
 #include <stdio.h>
@@ -68,7 +70,7 @@ int reportAttrs(const QaPoint *p, Attrs *a, QaErr *err) {
   if (!rc && p->wgt_dist[0]) rc = addAttr(a, "wgt", 3, p->wgt_dist, 0, err);
   if (!rc) rc = addAttr(a, "timing", 6, p->timing, 0, err);
   if (!rc && p->verify >= 0) rc = addAttr(a, "verify", 6, p->verify ? "yes" : "no", 0, err);
-  if (!rc) rc = addAttr(a, ATTR_COSTS, strlen(ATTR_COSTS), p->costs, 0, err);
+  if (!rc) rc = addAttr(a, ATTR_COSTS, strlen(ATTR_COSTS), p->costs[0] ? p->costs : "none", 0, err);
   if (!rc) rc = addAttr(a, "tool", 4, p->tool_version, 0, err);
   if (rc) reportAttrsFree(a);
   return rc;
@@ -96,6 +98,26 @@ static int ignored(const char *key, const char *const *ignore) {
 
 /* ---------------------------------------------------------------- labels */
 
+/* The most frequent value of KEY among the N series SER[] (ties: the first seen). */
+static const char *usualValue(const Report *r, const int *ser, int n, const char *key) {
+  const char *best = "";
+  int best_n = 0;
+  for (int i = 0; i < n; i++) {
+    const char *v = reportAttr(&r->ser[ser[i]].attrs, key);
+    if (!v) continue;
+    int m = 0;
+    for (int j = 0; j < n; j++) {
+      const char *w = reportAttr(&r->ser[ser[j]].attrs, key);
+      m += w && !strcmp(v, w);
+    }
+    if (m > best_n) {
+      best = v;
+      best_n = m;
+    }
+  }
+  return best;
+}
+
 void reportLabels(const Report *r, const int *ser, int n, const char *const *ignore,
                   const char *const *suffix, char (*out)[LABEL_MAX], char *common, size_t cap) {
   for (int i = 0; i < n; i++) {
@@ -113,6 +135,10 @@ void reportLabels(const Report *r, const int *ser, int n, const char *const *ign
         const char *tv = reportAttr(&t->attrs, key);
         differs = !tv || strcmp(tv, val);
       }
+      /* a run setting (quantizer, encoder, seed, ...) that is not the figure's usual one:
+      ** a k-hot "16-bit" design must not look like a plain 16-bit one */
+      if (!differs && !s->attrs.is_param[k] && !any_arch)
+        differs = strcmp(val, usualValue(r, ser, n, key)) != 0;
       if (!differs) continue;
       if (!strcmp(key, ATTR_BITS))
         reportAppendf(out[i], LABEL_MAX, " %s", val);

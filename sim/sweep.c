@@ -757,28 +757,52 @@ end:
 
 /* ---- identities and shards ---------------------------------------------------------- */
 
+/* Order of points by identity, then by position (the first of equal identities first). */
+static const QaSweep *gSortSweep; /* (qsort has no context argument in C11) */
+static int cmpById(const void *x, const void *y) {
+  int i = *(const int *)x, j = *(const int *)y;
+  int c = strcmp(gSortSweep->pt[i].id.id, gSortSweep->pt[j].id.id);
+  return c ? c : (i > j) - (i < j);
+}
+
 int qaSweepIdentify(QaSweep *sw, int *n_repeats, QaErr *err) {
-  int kept = 0;
+  int rc = QA_OK, kept = 0;
+  int *order = NULL;
+  unsigned char *dup = NULL;
   if (n_repeats) *n_repeats = 0;
   for (int i = 0; i < sw->n_pt; i++) {
     QaSweepPoint *p = &sw->pt[i];
-    int rc = qaRunIdentify(&p->opt, &p->id, err);
-    if (rc) {
+    if ((rc = qaRunIdentify(&p->opt, &p->id, err))) {
       qaErrPrefix(err, "%s:%d: point %s", sw->path, p->line, p->label);
       return rc;
     }
-    int dup = 0; /* (a sweep is small: a linear scan of the kept points is fine) */
-    for (int k = 0; k < kept && !dup; k++) dup = !strcmp(sw->pt[k].id.id, p->id.id);
-    if (dup) {
+  }
+  /* repeats: sort positions by identity, keep the first position of each */
+  order = qaMalloc((size_t)(sw->n_pt ? sw->n_pt : 1) * sizeof *order, err);
+  dup = qaCalloc((size_t)(sw->n_pt ? sw->n_pt : 1), 1, err);
+  if (!order || !dup) {
+    rc = QA_EINTERNAL;
+    goto end;
+  }
+  for (int i = 0; i < sw->n_pt; i++) order[i] = i;
+  gSortSweep = sw;
+  qsort(order, (size_t)sw->n_pt, sizeof *order, cmpById);
+  for (int k = 1; k < sw->n_pt; k++)
+    if (!strcmp(sw->pt[order[k]].id.id, sw->pt[order[k - 1]].id.id)) dup[order[k]] = 1;
+  for (int i = 0; i < sw->n_pt; i++) {
+    if (dup[i]) {
       if (n_repeats) (*n_repeats)++;
       continue;
     }
-    if (kept != i) sw->pt[kept] = *p;
+    if (kept != i) sw->pt[kept] = sw->pt[i];
     sw->pt[kept].opt.arch.sets = sw->pt[kept].sets;
     kept++;
   }
   sw->n_pt = kept;
-  return QA_OK;
+end:
+  free(order);
+  free(dup);
+  return rc;
 }
 
 int qaSweepParseShard(const char *text, int *index, int *n_shards, QaErr *err) {
