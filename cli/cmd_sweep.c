@@ -63,14 +63,15 @@ static void fmtTime(double s, char *buf, size_t cap) {
 static void drawBar(Progress *pr, const QaSweepProgress *p) {
   int finished = p->n_done + p->n_failed, width = 30;
   int fill = p->n_todo ? (int)((double)width * finished / p->n_todo) : width;
-  char bar[64], el[32], eta[32] = "--:--";
+  char bar[64], el[32], eta[32] = "--:--", failed[32] = "";
   for (int i = 0; i < width; i++) bar[i] = i < fill ? '#' : '.';
   bar[width] = 0;
   fmtTime(p->elapsed_s, el, sizeof el);
+  /* ETA: the mean time per finished point so far, times the points left */
   if (finished > 0) fmtTime(p->elapsed_s / finished * (p->n_todo - finished), eta, sizeof eta);
-  fprintf(stderr, "\r[%s] %d/%d points %3d%%  %d running  elapsed %s  ETA %s%s%.0d%s\033[K", bar, finished,
-          p->n_todo, p->n_todo ? 100 * finished / p->n_todo : 100, p->n_running, el, eta,
-          p->n_failed ? "  " : "", p->n_failed, p->n_failed ? " failed" : "");
+  if (p->n_failed) snprintf(failed, sizeof failed, "  %d failed", p->n_failed);
+  fprintf(stderr, "\r[%s] %d/%d points %3d%%  %d running  elapsed %s  ETA %s%s\033[K", bar, finished,
+          p->n_todo, p->n_todo ? 100 * finished / p->n_todo : 100, p->n_running, el, eta, failed);
   fflush(stderr);
   pr->bar_shown = 1;
 }

@@ -12,6 +12,8 @@
 
 #include "reports/reportInt.h"
 
+#define ID_SHORT 12 /* hex digits of an identity shown (as sim/identity.h QA_ID_SHORT) */
+
 static void esc(FILE *f, const char *s) {
   for (; s && *s; s++) {
     switch (*s) {
@@ -246,7 +248,7 @@ int reportWriteIndex(Report *r, const char *out_dir, QaErr *err) {
         fputs("</td><td>", f);
         esc(f, r->grp[r->pt_grp[p]].label);
         fprintf(f, "</td><td class=n>%lld</td><td><code>%.*s</code></td><td>%d/%d</td><td class=n>%lld</td>",
-                (long long)q->run_id, 12, q->identity[0] ? q->identity : "-", q->a_bits, q->w_bits,
+                (long long)q->run_id, ID_SHORT, q->identity[0] ? q->identity : "-", q->a_bits, q->w_bits,
                 (long long)q->n_cycles);
         double e = reportEnergyUj(r, p);
         if (isnan(e))

@@ -1244,7 +1244,7 @@ static int figSqnr(Out *o, QaErr *err) {
   reportLabels(r, all, r->n_ser, NULL, NULL, labels, common, sizeof common);
   for (int g = 0; g < r->n_grp; g++) {
     int any = 0;
-    for (int a = -0; a <= r->n_archs; a++) { /* the architectures, then the front (a == n_archs) */
+    for (int a = 0; a <= r->n_archs; a++) { /* the architectures, then the front (a == n_archs) */
       int first = row;
       int n = 0;
       for (int k = 0; k < n_pts; k++)

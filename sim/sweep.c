@@ -757,17 +757,21 @@ end:
 
 /* ---- identities and shards ---------------------------------------------------------- */
 
-/* Order of points by identity, then by position (the first of equal identities first). */
-static const QaSweep *gSortSweep; /* (qsort has no context argument in C11) */
-static int cmpById(const void *x, const void *y) {
-  int i = *(const int *)x, j = *(const int *)y;
-  int c = strcmp(gSortSweep->pt[i].id.id, gSortSweep->pt[j].id.id);
-  return c ? c : (i > j) - (i < j);
+/* A point's identity and position, sorted by identity, then position. */
+typedef struct IdPos {
+  const char *id;
+  int pos;
+} IdPos;
+
+static int cmpIdPos(const void *x, const void *y) {
+  const IdPos *a = x, *b = y;
+  int c = strcmp(a->id, b->id);
+  return c ? c : (a->pos > b->pos) - (a->pos < b->pos);
 }
 
 int qaSweepIdentify(QaSweep *sw, int *n_repeats, QaErr *err) {
   int rc = QA_OK, kept = 0;
-  int *order = NULL;
+  IdPos *order = NULL;
   unsigned char *dup = NULL;
   if (n_repeats) *n_repeats = 0;
   for (int i = 0; i < sw->n_pt; i++) {
@@ -784,11 +788,10 @@ int qaSweepIdentify(QaSweep *sw, int *n_repeats, QaErr *err) {
     rc = QA_EINTERNAL;
     goto end;
   }
-  for (int i = 0; i < sw->n_pt; i++) order[i] = i;
-  gSortSweep = sw;
-  qsort(order, (size_t)sw->n_pt, sizeof *order, cmpById);
+  for (int i = 0; i < sw->n_pt; i++) order[i] = (IdPos){sw->pt[i].id.id, i};
+  qsort(order, (size_t)sw->n_pt, sizeof *order, cmpIdPos);
   for (int k = 1; k < sw->n_pt; k++)
-    if (!strcmp(sw->pt[order[k]].id.id, sw->pt[order[k - 1]].id.id)) dup[order[k]] = 1;
+    if (!strcmp(order[k].id, order[k - 1].id)) dup[order[k].pos] = 1;
   for (int i = 0; i < sw->n_pt; i++) {
     if (dup[i]) {
       if (n_repeats) (*n_repeats)++;
