@@ -82,17 +82,20 @@ typedef struct QaMemSpec {
   double dram_gbps;       /* off-chip bandwidth (GB/s); 0 = ideal */
   double dram_latency_ns; /* latency of each transfer (ns) */
   double dram_gib;        /* DRAM capacity (GiB) */
-  int weights_resident;   /* weights that fit on chip are loaded before the run */
+  int weights_resident;   /* weights that fit on chip are loaded before the run (memory.h) */
+  int prefetch;           /* the next layer's first weights are fetched during this layer */
 } QaMemSpec;
 
 /* The fields every architecture's spec struct starts with. */
 typedef struct QaArchSpec {
-  int tiles;        /* tiles working in lock-step */
-  int rows;         /* PE rows per tile, one filter each */
-  int columns;      /* PE columns per tile, one output window each (1 if the design has none) */
-  int lanes;        /* (activation, weight) pairs per PE step: the brick width in channels */
-  int acc_bits;     /* accumulator width (bits) */
-  double clock_mhz; /* clock frequency (MHz) */
+  int tiles;               /* tiles working in lock-step */
+  int rows;                /* PE rows per tile, one filter each */
+  int columns;             /* PE columns per tile, one output window each (1 if the design has none) */
+  int lanes;               /* (activation, weight) pairs per PE step: the brick width in channels */
+  int acc_bits;            /* accumulator width (bits) */
+  double clock_mhz;        /* clock frequency (MHz) */
+  int first_layer_reshape; /* fold a strided layer's stride x stride patches into channels (reshape.h) */
+  int fc_multiplex;        /* deal a single-window pass's bricks to the columns in turn (engine.h) */
   QaMemSpec mem;
 } QaArchSpec;
 
@@ -127,7 +130,13 @@ typedef struct QaLayerJob {
   int a_signed;       /* 1 if activation codes may be negative */
   QaEncoder encoder;  /* term encoder for term-serial architectures */
   int64_t *out;       /* N*K*OH*OW outputs written by the model (caller-owned) */
+  int64_t macs;       /* useful MACs when the layer is a rewrite of another one (reshape.h); 0: the layer's */
 } QaLayerJob;
+
+/* The useful MACs of a job: job->macs, or the layer's. */
+static inline int64_t qaJobMacs(const QaLayerJob *job) {
+  return job->macs ? job->macs : qaLayerMacs(job->layer);
+}
 
 /* Opaque per-layer execution state of an architecture kernel. */
 typedef struct QaExec QaExec;
@@ -241,6 +250,21 @@ void qaRefConv(const QaLayer *l, const int32_t *act, const int32_t *wgt, int64_t
 #define QA_P_ACC_BITS(def, help) QA_P_INT(acc_bits, 16, 64, def, "bits", help)
 #define QA_P_CLOCK(def, help) \
   { "clock_mhz", QA_PT_REAL, 1, 10000, def, "MHz", help, offsetof(QaArchSpec, clock_mhz), NULL, 0 }
+#define QA_P_RESHAPE                                                                                     \
+  {                                                                                                      \
+    "first_layer_reshape", QA_PT_BOOL, 0, 1, 1, "",                                                      \
+        "fold a strided layer with fewer channels than lanes into a stride-1 layer over stride^2 x the " \
+        "channels "                                                                                      \
+        "(as the group's public simulator does for the first layer; outputs unchanged)",                 \
+        offsetof(QaArchSpec, first_layer_reshape), NULL, 0                                               \
+  }
+#define QA_P_FC_MULTIPLEX                                                                                    \
+  {                                                                                                          \
+    "fc_multiplex", QA_PT_BOOL, 0, 1, 1, "",                                                                 \
+        "fully connected (single-window) layers: the columns take the bricks in turn instead of one column " \
+        "taking them all (the group's public simulator, FC_MULTIPLEX_COLUMNS)",                              \
+        offsetof(QaArchSpec, fc_multiplex), NULL, 0                                                          \
+  }
 /* Row binding a field of an architecture's own spec struct T. */
 #define QA_P_FIELD(T, field, type, lo, hi, def, unit, help) \
   { #field, type, lo, hi, def, unit, help, offsetof(T, field), NULL, 0 }

@@ -9,7 +9,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
 #include <errno.h>
-#include <libfyaml.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,8 @@
 #include <sys/stat.h>
 
 #include "arch/arch.h"
+#include "base/strbuf.h"
+#include "base/yaml.h"
 
 /* Old parameter names still accepted in configs and --set (renamed so that a name means
 ** the same in every architecture). */
@@ -75,11 +76,8 @@ void qaCfgDefaults(const QaArchDesc *d, QaArchConfig *cfg) {
   strcpy(cfg->source, "defaults");
 }
 
-static void listParams(const QaArchDesc *d, char *buf, size_t len) {
-  size_t used = 0;
-  buf[0] = 0;
-  for (int i = 0; i < d->n_params && used < len; i++)
-    used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "", d->params[i].name);
+static void listParams(const QaArchDesc *d, QaStrBuf *b) {
+  for (int i = 0; i < d->n_params; i++) qaStrBufAppendf(b, "%s%s", i ? ", " : "", d->params[i].name);
 }
 
 static void listNames(const QaParam *p, char *buf, size_t len) {
@@ -93,10 +91,13 @@ int qaCfgSetText(QaArchConfig *cfg, const char *name, const char *value, const c
   const QaArchDesc *d = cfg->desc;
   int i = qaCfgParamIndex(d, name);
   if (i < 0) {
-    char known[1024];
-    listParams(d, known, sizeof known);
-    return qaErrSet(err, QA_EUSER, "%s: unknown parameter '%s' for architecture %s (known: %s)", origin, name,
-                    d->name, known);
+    QaStrBuf known;
+    qaStrBufInit(&known);
+    listParams(d, &known);
+    int rc = qaErrSet(err, QA_EUSER, "%s: unknown parameter '%s' for architecture %s (known: %s)", origin,
+                      name, d->name, qaStrBufText(&known));
+    qaStrBufFree(&known);
+    return rc;
   }
   const QaParam *p = &d->params[i];
   double v;
@@ -141,167 +142,106 @@ int qaCfgSetText(QaArchConfig *cfg, const char *name, const char *value, const c
   return QA_OK;
 }
 
-/* ---- YAML config files ------------------------------------------------------------ */
+/* ---- YAML config files and the stored text --------------------------------------- */
 
-/* Resolve a node's 1-based line for messages. */
-static int nodeLine(struct fy_node *n) {
-  if (!n) return 0;
-  if (fy_node_is_scalar(n)) {
-    struct fy_token *t = fy_node_get_scalar_token(n);
-    const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
-    return m ? m->line + 1 : 0;
-  }
-  void *it = NULL;
-  if (fy_node_is_mapping(n)) {
-    struct fy_node_pair *p = fy_node_mapping_iterate(n, &it);
-    return p ? nodeLine(fy_node_pair_key(p)) : 0;
-  }
-  return nodeLine(fy_node_sequence_iterate(n, &it));
+/* "NAME:LINE:COL" of node N into buf. */
+static void nodeOrigin(const QaYamlDoc *doc, const QaYamlNode *n, char *buf, size_t cap) {
+  snprintf(buf, cap, "%s:%d:%d", qaYamlName(doc), qaYamlLine(n), qaYamlColumn(n));
 }
 
-static int loadParams(QaArchConfig *cfg, const char *path, struct fy_node *map, QaErr *err) {
-  void *it = NULL;
-  struct fy_node_pair *pair;
-  while ((pair = fy_node_mapping_iterate(map, &it)) != NULL) {
-    struct fy_node *k = fy_node_pair_key(pair), *v = fy_node_pair_value(pair);
-    const char *key = fy_node_get_scalar0(k);
-    char origin[QA_PATH_MAX + 32];
-    snprintf(origin, sizeof origin, "%s:%d", path, nodeLine(k));
-    if (!key) return qaErrSet(err, QA_EUSER, "%s: keys must be plain names", origin);
-    if (!strcmp(key, "arch") || !strcmp(key, "name") || !strcmp(key, "description")) continue;
-    if (!strcmp(key, "params")) {
-      if (!fy_node_is_mapping(v))
-        return qaErrSet(err, QA_EUSER, "%s: 'params' must be a mapping of parameter: value", origin);
-      int rc = loadParams(cfg, path, v, err);
+/* Set every `name: value` of mapping MAP (and of a nested `params:` mapping). */
+static int loadParams(QaArchConfig *cfg, const QaYamlDoc *doc, const QaYamlNode *map, int top, QaErr *err) {
+  for (int i = 0; i < qaYamlCount(map); i++) {
+    const QaYamlNode *k = qaYamlKeyAt(map, i), *v = qaYamlValueAt(map, i);
+    const char *key = qaYamlScalar(k);
+    char where[QA_PATH_MAX + 48];
+    if (top && (!strcmp(key, "arch") || !strcmp(key, "name") || !strcmp(key, "description"))) continue;
+    if (top && !strcmp(key, "params")) {
+      if (qaYamlKind(v) != QA_YAML_MAP)
+        return qaYamlFail(v, err, "'params' must be a mapping of parameter: value, not %s",
+                          qaYamlKindName(v));
+      int rc = loadParams(cfg, doc, v, 0, err);
       if (rc) return rc;
       continue;
     }
-    if (!fy_node_is_scalar(v)) {
-      snprintf(origin, sizeof origin, "%s:%d", path, nodeLine(v));
-      return qaErrSet(err, QA_EUSER, "%s: parameter '%s' must be a single value", origin, key);
+    if (qaCfgParamIndex(cfg->desc, key) < 0) { /* unknown: suggest the closest name */
+      const char *names[QA_PARAMS_MAX];
+      for (int p = 0; p < cfg->desc->n_params; p++) names[p] = cfg->desc->params[p].name;
+      const char *near = qaStrClosest(key, names, cfg->desc->n_params, 2);
+      nodeOrigin(doc, k, where, sizeof where);
+      int rc = qaCfgSetText(cfg, key, "0", where, err);
+      if (near && err) {
+        char msg[QA_ERR_MAX];
+        snprintf(msg, sizeof msg, "%.900s; did you mean '%.60s'?", err->msg, near);
+        memcpy(err->msg, msg, sizeof msg);
+      }
+      return rc;
     }
-    snprintf(origin, sizeof origin, "%s:%d", path, nodeLine(v));
-    int rc = qaCfgSetText(cfg, key, fy_node_get_scalar0(v), origin, err);
+    if (qaYamlKind(v) != QA_YAML_SCALAR)
+      return qaYamlFail(v, err, "parameter '%s' must be a single value, not %s", key, qaYamlKindName(v));
+    nodeOrigin(doc, v, where, sizeof where);
+    int rc = qaCfgSetText(cfg, key, qaYamlScalar(v), where, err);
     if (rc) return rc;
   }
   return QA_OK;
 }
 
-/* libfyaml diagnostics are captured (first line only) instead of printed. */
-static void diagCapture(struct fy_diag *diag, void *user, const char *buf, size_t len) {
-  char *dst = user;
-  (void)diag;
-  if (dst[0]) return;
-  size_t n = len < 255 ? len : 255;
-  memcpy(dst, buf, n);
-  dst[n] = 0;
-  char *nl = strchr(dst, '\n');
-  if (nl) *nl = 0;
+/* The config in DOC: `arch: NAME` and parameters; SOURCE is recorded in cfg->source. */
+static int loadDoc(const QaYamlDoc *doc, const char *source, QaArchConfig *cfg, QaErr *err) {
+  const QaYamlNode *root = qaYamlRoot(doc);
+  if (qaYamlKind(root) != QA_YAML_MAP)
+    return qaYamlFailDoc(doc, err,
+                         "an architecture config must be a mapping with 'arch: NAME' and parameters");
+  const QaYamlNode *an = qaYamlLookup(root, "arch");
+  if (!an) return qaYamlFailDoc(doc, err, "missing key 'arch' (e.g. arch: dadiannao)");
+  const char *arch = NULL;
+  int rc = qaYamlGetText(an, "key 'arch'", &arch, err);
+  if (rc) return rc;
+  const QaArchDesc *d;
+  if ((rc = qaArchFind(arch, &d, err))) {
+    char where[QA_PATH_MAX + 48];
+    nodeOrigin(doc, an, where, sizeof where);
+    qaErrPrefix(err, "%s: key 'arch'", where);
+    return rc;
+  }
+  qaCfgDefaults(d, cfg);
+  if ((rc = loadParams(cfg, doc, root, 1, err))) return rc;
+  snprintf(cfg->source, sizeof cfg->source, "%s", source);
+  return QA_OK;
 }
 
 int qaCfgLoadYaml(const char *path, QaArchConfig *cfg, QaErr *err) {
-  int rc = QA_OK;
-  struct fy_parse_cfg pcfg = {0};
-  struct fy_diag_cfg dcfg;
-  struct fy_diag *diag = NULL;
-  struct fy_document *doc = NULL;
-  char diag_msg[256] = "";
-  struct stat sb;
-  FILE *fp = fopen(path, "r");
-  if (!fp) return qaErrSet(err, QA_EUSER, "%s: cannot open architecture config: %s", path, strerror(errno));
-  fclose(fp);
-  if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
-    return qaErrSet(err, QA_EUSER, "%s: not a regular file (an architecture config is a YAML file)", path);
-  fy_diag_cfg_default(&dcfg);
-  dcfg.fp = NULL;
-  dcfg.output_fn = diagCapture;
-  dcfg.user = diag_msg;
-  dcfg.colorize = false;
-  diag = fy_diag_create(&dcfg);
-  pcfg.diag = diag;
-  doc = fy_document_build_from_file(&pcfg, path);
-  if (!doc) {
-    rc = qaErrSet(err, QA_EUSER, "%s: not valid YAML: %s", path, diag_msg[0] ? diag_msg : "parse error");
-    goto end;
-  }
-  struct fy_node *root = fy_document_root(doc);
-  if (!root || !fy_node_is_mapping(root)) {
-    rc = qaErrSet(err, QA_EUSER,
-                  "%s:1: an architecture config must be a mapping with 'arch: NAME' and parameters", path);
-    goto end;
-  }
-  struct fy_node *an = fy_node_mapping_lookup_by_string(root, "arch", FY_NT);
-  const char *arch = an ? fy_node_get_scalar0(an) : NULL;
-  if (!arch) {
-    rc = qaErrSet(err, QA_EUSER, "%s:1: missing key 'arch' (e.g. arch: dadiannao)", path);
-    goto end;
-  }
-  const QaArchDesc *d;
-  if ((rc = qaArchFind(arch, &d, err)) != QA_OK) {
-    qaErrPrefix(err, "%s:%d: key 'arch'", path, nodeLine(an));
-    goto end;
-  }
-  qaCfgDefaults(d, cfg);
-  if ((rc = loadParams(cfg, path, root, err)) != QA_OK) goto end;
-  snprintf(cfg->source, sizeof cfg->source, "%s", path);
-end:
-  fy_document_destroy(doc);
-  if (diag) fy_diag_destroy(diag);
+  QaYamlDoc *doc = NULL;
+  int rc = qaYamlLoadFile(path, "architecture config", &doc, err);
+  if (!rc) rc = loadDoc(doc, path, cfg, err);
+  qaYamlDestroy(doc);
   return rc;
 }
 
-/* ---- the stored text -------------------------------------------------------------- */
-
 char *qaCfgToYaml(const QaArchConfig *cfg) {
   const QaArchDesc *d = cfg->desc;
-  size_t cap = 256 + (size_t)d->n_params * 96, len = 0;
-  char *s = malloc(cap);
-  if (!s) return NULL;
-  len += (size_t)snprintf(s + len, cap - len, "arch: %s\n", d->name);
+  QaStrBuf b;
+  qaStrBufInit(&b);
+  qaStrBufAppendf(&b, "arch: %s\n", d->name);
   for (int i = 0; i < d->n_params; i++) {
     char v[64];
     qaCfgValueText(cfg, i, v, sizeof v);
-    len += (size_t)snprintf(s + len, cap - len, "%s: %s\n", d->params[i].name, v);
+    qaStrBufAppendf(&b, "%s: %s\n", d->params[i].name, v);
   }
-  return s;
+  if (qaStrBufCheck(&b, NULL) != QA_OK) {
+    qaStrBufFree(&b);
+    return NULL;
+  }
+  return qaStrBufTake(&b);
 }
 
-int qaCfgFromText(const char *text, const char *origin, QaArchConfig *cfg, QaErr *err) {
-  int rc = QA_OK, line_no = 0, have_arch = 0;
-  const char *p = text ? text : "";
-  while (*p) {
-    const char *nl = strchr(p, '\n');
-    size_t len = nl ? (size_t)(nl - p) : strlen(p);
-    char line[256], where[QA_PATH_MAX + 32];
-    line_no++;
-    snprintf(where, sizeof where, "%s line %d", origin, line_no);
-    if (len >= sizeof line) return qaErrSet(err, QA_EUSER, "%s: line too long", where);
-    memcpy(line, p, len);
-    line[len] = 0;
-    p += len + (nl ? 1 : 0);
-    if (!line[0]) continue;
-    char *colon = strstr(line, ": ");
-    if (!colon || colon == line)
-      return qaErrSet(err, QA_EUSER, "%s: expected 'name: value', got '%s'", where, line);
-    *colon = 0;
-    const char *key = line, *val = colon + 2;
-    if (!have_arch) {
-      const QaArchDesc *d;
-      if (strcmp(key, "arch"))
-        return qaErrSet(err, QA_EUSER, "%s: expected 'arch: NAME' first, got '%s'", where, key);
-      if ((rc = qaArchFind(val, &d, err))) {
-        qaErrPrefix(err, "%s", where);
-        return rc;
-      }
-      qaCfgDefaults(d, cfg);
-      have_arch = 1;
-      continue;
-    }
-    if ((rc = qaCfgSetText(cfg, key, val, where, err))) return rc;
-  }
-  if (!have_arch) return qaErrSet(err, QA_EUSER, "%s: empty config (no 'arch: NAME')", origin);
-  snprintf(cfg->source, sizeof cfg->source, "%s", origin);
-  return QA_OK;
+int qaCfgFromText(const char *text, const char *origin_name, QaArchConfig *cfg, QaErr *err) {
+  QaYamlDoc *doc = NULL;
+  const char *t = text ? text : "";
+  int rc = qaYamlLoadString(origin_name, t, strlen(t), &doc, err);
+  if (!rc) rc = loadDoc(doc, origin_name, cfg, err);
+  qaYamlDestroy(doc);
+  return rc;
 }
 
 /* ---- resolution ------------------------------------------------------------------- */

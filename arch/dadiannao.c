@@ -34,7 +34,7 @@ typedef struct QaDaDianNaoSpec {
       QA_P_LANES(lanes, "activation/weight pairs per PE per cycle (brick width)"),                          \
       QA_P_FIELD(QaDaDianNaoSpec, datapath_bits, QA_PT_INT, 2, 16, dp, "bits", "multiplier operand width"), \
       QA_P_ACC_BITS(acc, acc_help), QA_P_CLOCK(606, "clock frequency (paper: 606 MHz at 28 nm)"),           \
-      QA_ONCHIP_PARAMS, QA_DRAM_PARAMS
+      QA_P_RESHAPE, QA_ONCHIP_PARAMS, QA_DRAM_PARAMS
 
 static const QaParam ddn_params[] = {
     DDN_ROWS(16, 16, 48, "accumulator width (paper: 32; 48 keeps 16-bit dot products exact)")};
@@ -122,12 +122,8 @@ static int ddn_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStat
     free(ex);
     return QA_EINTERNAL;
   }
-  const QaLayer *l = job->layer;
-  st->macs = qaLayerMacs(l);
+  st->macs = qaJobMacs(job);
   st->effectual_terms = -1;
-  /* The weights of the layer are written into the SBs once (DRAM traffic is
-  ** counted by the memory system). */
-  qaCount(st, QA_C_SB, QA_ACT_WRITE_BITS, qaLayerWgtCount(l) * ex->dp_bits);
   *out = ex;
   return QA_OK;
 }

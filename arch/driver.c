@@ -1,5 +1,5 @@
 /*
-** simc.c - layer execution without SystemC, and timing-mode names.
+** driver.c - layer execution without SystemC, and timing-mode names.
 */
 #include <string.h>
 
@@ -7,6 +7,7 @@
 
 #include "arch/memory.h"
 #include "arch/driver.h"
+#include "arch/reshape.h"
 
 const char *qaTimingName(QaTiming t) { return t == QA_TIMING_CYCLE ? "cycle" : "lt"; }
 
@@ -22,18 +23,40 @@ int qaTimingParse(const char *s, QaTiming *out, QaErr *err) {
   return qaErrSet(err, QA_EUSER, "unknown timing mode '%s'; use lt (loosely timed, default) or cycle", s);
 }
 
-int qaSimRunLayerC(const QaArchConfig *cfg, QaTiming timing, QaLayerJob *job, QaLayerStats *st, QaErr *err) {
+int qaDriverBegin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStats *st, QaReshaped *rs,
+                  QaExec **ex, QaErr *err) {
   const QaArchDesc *d = cfg->desc;
-  QaExec *ex = NULL;
+  memset(rs, 0, sizeof *rs);
+  *ex = NULL;
   int rc = d->check(cfg, job, err);
   if (rc) return rc;
-  if ((rc = d->begin(cfg, job, st, &ex, err)) != QA_OK) return rc;
+  if (qaReshapeApplies(cfg, job->layer)) {
+    if ((rc = qaReshapeJob(job, rs, err))) return rc;
+    job = &rs->job;
+  }
+  if ((rc = d->begin(cfg, job, st, ex, err))) qaReshapeFree(rs);
+  return rc;
+}
+
+int qaSimRunLayerC(const QaArchConfig *cfg, QaTiming timing, QaLayerJob *job, QaLayerStats *st, QaErr *err) {
+  QaMemCarry carry = {0, 0};
+  return qaSimRunLayerCarry(cfg, timing, job, st, &carry, err);
+}
+
+int qaSimRunLayerCarry(const QaArchConfig *cfg, QaTiming timing, QaLayerJob *job, QaLayerStats *st,
+                       QaMemCarry *carry, QaErr *err) {
+  const QaArchDesc *d = cfg->desc;
+  QaExec *ex = NULL;
+  QaReshaped rs;
+  int rc = qaDriverBegin(cfg, job, st, &rs, &ex, err);
+  if (rc) return rc;
   QaMemPlan plan;
   int64_t cycles = 0, n = d->n_chunks(ex);
   int64_t *chunk_cycles = qaMalloc((size_t)(n ? n : 1) * sizeof *chunk_cycles, err);
-  if (!chunk_cycles || (rc = qaMemPlanLayer(cfg, d->engine(ex), &plan, err)) != QA_OK) {
+  if (!chunk_cycles || (rc = qaMemPlanLayer(cfg, d->engine(ex), carry, &plan, err)) != QA_OK) {
     free(chunk_cycles);
     d->end(ex, 0);
+    qaReshapeFree(&rs);
     return rc ? rc : QA_EINTERNAL;
   }
   for (int64_t i = 0; i < n; i++) {
@@ -49,11 +72,12 @@ int qaSimRunLayerC(const QaArchConfig *cfg, QaTiming timing, QaLayerJob *job, Qa
     cycles += c;
   }
   st->n_compute_cycles = cycles;
-  st->n_stall_cycles = qaMemStallCycles(&plan, chunk_cycles);
+  st->n_stall_cycles = qaMemStallCycles(&plan, chunk_cycles, carry);
   st->n_cycles = cycles + st->n_stall_cycles;
   qaMemCountActions(&plan, st);
   qaMemPlanFree(&plan);
   free(chunk_cycles);
   d->end(ex, st->n_cycles);
+  qaReshapeFree(&rs);
   return QA_OK;
 }

@@ -15,8 +15,8 @@ int qaEngineInit(QaEngine *e, const QaLayerJob *job, int lanes, int rows, QaErr 
   e->rows = rows;
   e->oh = qaLayerOutH(l);
   e->ow = qaLayerOutW(l);
-  e->hp = l->h + 2 * l->pad_h;
-  e->wp = l->w + 2 * l->pad_w;
+  e->hp = qaLayerPaddedH(l);
+  e->wp = qaLayerPaddedW(l);
   e->cg = l->c / l->groups;
   e->kg = l->k / l->groups;
   e->gpp = e->cg < lanes ? lanes / e->cg : 1;
@@ -166,4 +166,26 @@ void qaEngineCountBuffers(QaLayerStats *st, int64_t act_bits, int64_t tiles_acti
   qaCount(st, QA_C_SB, QA_ACT_READ_BITS, sb_bits);
   qaCount(st, QA_C_NBOUT, QA_ACT_WRITE_BITS, out_bits);
   qaCount(st, QA_C_NM, QA_ACT_WRITE_BITS, out_bits);
+}
+
+int64_t qaFcMuxCycles(const int64_t *cost, int64_t n, int cols, int64_t *col_end) {
+  int64_t t = 0, last = 0;
+  for (int c = 0; c < cols; c++) col_end[c] = 0;
+  for (int64_t i = 0; i < n; i++) {
+    int64_t *end = &col_end[i % cols];
+    if (t < *end) t = *end;
+    *end = t + cost[i];
+    if (*end > last) last = *end;
+    t++;
+  }
+  return last;
+}
+
+int64_t qaFcMuxCyclesUniform(int64_t n, int cols, int64_t cost) {
+  /* column c's bricks start every max(cols, cost) cycles after its first at cycle c
+  ** (while cols >= cost the starts are one per cycle); the last brick ends last */
+  if (n <= 0) return 0;
+  int64_t period = cols > cost ? cols : cost; /* cycles between two bricks of one column */
+  int64_t i = n - 1, round = i / cols, c = i % cols;
+  return round * period + c + cost;
 }

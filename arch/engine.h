@@ -116,6 +116,20 @@ static inline int64_t qaEngineDot(const int32_t *QA_RESTRICT a, const int32_t *Q
 ** datapaths sum to exactly these products. */
 void qaEnginePassDots(const QaEngine *e, const QaChunk *c, int acc_bits, int64_t *overflows);
 
+/* FC column multiplexing (the group's public simulator, DNNsim FC_MULTIPLEX_COLUMNS): a
+** pass of a single-window layer (fc, or a conv with one output window) has only one
+** window for `cols` columns, so its bricks are dealt to the columns in turn instead:
+** brick i goes to column i mod cols and starts at
+**   start_i = max(start_(i-1) + 1, end of column (i mod cols)'s previous brick),
+** (the weight memory delivers one brick row per cycle: one start per cycle), occupies
+** its column for cost[i] cycles, and the pass ends when the last column is done. Each
+** column accumulates partial sums of the pass's filters, which are added at the end
+** (the last column's tail is counted, as the simulator's Loom model does). Returns the
+** pass's cycles; COL_END[cols] is scratch. */
+int64_t qaFcMuxCycles(const int64_t *cost, int64_t n, int cols, int64_t *col_end);
+/* The same for bricks of one cost each (bit-serial at a fixed precision). */
+int64_t qaFcMuxCyclesUniform(int64_t n, int cols, int64_t cost);
+
 /* Count a pass's on-chip buffer traffic the same way for every kernel: act_bits
 ** activation bits read from NM and written into, then read from, the NBin of each of
 ** tiles_active tiles; sb_bits weight bits read from the weight memories; out_bits

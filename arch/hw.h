@@ -124,6 +124,15 @@ static inline int qaCeilLog2(int64_t n) {
   return b;
 }
 
+/* Bits of a stored k-hot code (Li et al., DATE 2020: "8 bit -> 3+1 bit" for one-hot): k
+** exponent fields, each naming one of the magnitude's bit positions or none, plus a
+** sign bit for signed operands: k x ceil(log2(m + 1)) + sign with m = bits - sign
+** magnitude bits, never more than the plain code. One-hot 8-bit signed: 3 + 1 = 4. */
+static inline int qaKHotStoreBits(int bits, int is_signed, int k) {
+  int m = bits - (is_signed ? 1 : 0), s = k * qaCeilLog2(m + 1) + (is_signed ? 1 : 0);
+  return s < bits ? s : bits;
+}
+
 #ifdef __cplusplus
 }
 #endif

@@ -100,7 +100,8 @@ const QaComponentDef qaLaconicComps[QA_LAC_N] = {
 };
 
 /* A PE: per lane an exponent adder (e_a + e_w) and a one-hot decoder onto a + w + 1
-** positions; a histogram of that many counters (qaBitsFor(lanes) + 1 bits), the shifter
+** positions (a + w - 1 for one-hot codes, k_a = k_w = 1); a histogram of that many counters (qaBitsFor(lanes)
+*+ 1 bits), the shifter
 ** of the counts by position, an adder tree over the shifted counts and the accumulator.
 ** A tile: rows x columns PEs plus a term encoder per lane at the NBin side (one per
 ** column) and at the SB side (one per row). Built for max_bits-bit operands (2 x max_bits
@@ -108,20 +109,27 @@ const QaComponentDef qaLaconicComps[QA_LAC_N] = {
 void qaLaconicInventory(const QaArchConfig *cfg, int a_bits, int w_bits, QaInventory *inv) {
   const QaLaconicSpec *p = QA_SPEC(cfg, QaLaconicSpec);
   const QaArchSpec *s = &p->base;
-  int mb = p->max_bits, positions = a_bits + w_bits + 1, counter = qaBitsFor(s->lanes) + 1;
-  int ea = qaBitsFor(a_bits), ew = qaBitsFor(w_bits);
+  /* term exponents of a p-bit code: 0..p with signed digits (Booth / NAF reach 2^p),
+  ** 0..p-1 for one-hot codes (k = 1: a single bit of the magnitude) */
+  int xa = p->k_a == 1 ? a_bits - 1 : a_bits, xw = p->k_w == 1 ? w_bits - 1 : w_bits;
+  int mb = p->max_bits, positions = xa + xw + 1, counter = qaBitsFor(s->lanes) + 1;
+  int ea = qaBitsFor(xa), ew = qaBitsFor(xw);
+  /* k-hot designs store codes as k exponents and a sign: narrower memories, no encoders */
+  int ab = p->k_a ? qaKHotStoreBits(mb, 1, p->k_a) : mb, wb = p->k_w ? qaKHotStoreBits(mb, 1, p->k_w) : mb;
   inv->tiles = s->tiles;
   inv->pes_per_tile = (int64_t)s->rows * s->columns;
   inv->n_comp = QA_LAC_N;
-  qaMemInventory(s, s->rows * s->lanes * mb, s->columns * s->lanes * mb, s->rows * mb, inv);
+  qaMemInventory(s, s->rows * s->lanes * wb, s->columns * s->lanes * ab, s->rows * ab, inv);
   inv->comp[QA_LAC_EXP_ADDER] = (QaComponent){.count = s->lanes, .bits_a = ea > ew ? ea : ew};
   inv->comp[QA_LAC_DECODER] = (QaComponent){.count = s->lanes, .n = positions};
   inv->comp[QA_LAC_HISTOGRAM] = (QaComponent){.count = 1, .bits_a = counter, .n = positions};
   inv->comp[QA_LAC_SHIFTER] = (QaComponent){.count = 1, .bits_a = counter, .n = positions};
   inv->comp[QA_LAC_ADDER_TREE] = (QaComponent){.count = 1, .bits_a = counter + positions, .n = positions};
   inv->comp[QA_LAC_ACC] = (QaComponent){.count = 1, .bits_a = s->acc_bits};
-  inv->comp[QA_LAC_ENCODER_A] = (QaComponent){.count = (int64_t)s->columns * s->lanes, .bits_a = a_bits};
-  inv->comp[QA_LAC_ENCODER_W] = (QaComponent){.count = (int64_t)s->rows * s->lanes, .bits_a = w_bits};
+  inv->comp[QA_LAC_ENCODER_A] =
+      (QaComponent){.count = p->k_a ? 0 : (int64_t)s->columns * s->lanes, .bits_a = a_bits};
+  inv->comp[QA_LAC_ENCODER_W] =
+      (QaComponent){.count = p->k_w ? 0 : (int64_t)s->rows * s->lanes, .bits_a = w_bits};
 }
 
 int qaLaconicHwBits(const QaArchConfig *cfg) { return QA_SPEC(cfg, QaLaconicSpec)->max_bits; }
@@ -140,6 +148,7 @@ struct QaExec {
   const uint8_t *ttab; /* term counts per magnitude for enc */
   int tiles, rpt, cols, lanes, sync, acc_bits;
   int a_bits, w_bits;
+  int khot_a, khot_w; /* k-hot operands are stored as exponents: no term encoders */
   int64_t nwin, ngrp; /* windows per chunk, window groups (of `cols` windows) */
   int spw;            /* brick steps per window: R * S * bricks */
   int rsc;            /* R * S * cpad: one filter's packed weights */
@@ -166,6 +175,12 @@ struct QaExec {
   int64_t *acc; /* per PE (row j of the pass, column c): j * cols + c */
   Lane *lane;   /* per PE per lane */
   int64_t cy_eff, cy_pe;
+  /* FC column multiplexing: the single window's bricks go to the columns in turn */
+  int mux, mux_cols;  /* on; columns used: min(cols, bricks) */
+  int64_t *mux_cost;  /* spw: brick costs of a pass */
+  int64_t *mux_end;   /* cols: when each column is free (scratch of qaFcMuxCycles) */
+  int64_t *col_brick; /* cols, clocked: brick a column works on, -1 if idle */
+  int64_t next_brick; /* clocked: the next brick to start */
 };
 
 static int64_t mag(int32_t v) { return v < 0 ? -(int64_t)v : (int64_t)v; }
@@ -227,6 +242,9 @@ void qaLaconicEnd(QaExec *ex, int64_t n_cycles) {
   free(ex->g_end);
   free(ex->acc);
   free(ex->lane);
+  free(ex->mux_cost);
+  free(ex->mux_end);
+  free(ex->col_brick);
   free(ex);
 }
 
@@ -255,12 +273,17 @@ int qaLaconicBegin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStats 
     return rc;
   }
   QaEngine *e = &ex->e;
-  e->a_store_bits = job->a_bits;
-  e->w_store_bits = job->w_bits;
-  e->o_store_bits = job->a_bits;
+  /* codes bit-parallel; k-hot codes as k exponents and a sign (qaKHotStoreBits) */
+  ex->khot_a = sp->k_a != 0;
+  ex->khot_w = sp->k_w != 0;
+  e->a_store_bits = sp->k_a ? qaKHotStoreBits(job->a_bits, job->a_signed != 0, sp->k_a) : job->a_bits;
+  e->w_store_bits = sp->k_w ? qaKHotStoreBits(job->w_bits, 1, sp->k_w) : job->w_bits;
+  e->o_store_bits = e->a_store_bits;
   ex->nwin = qaEngineWindows(e);
   ex->ngrp = (ex->nwin + ex->cols - 1) / ex->cols;
   ex->spw = (int)qaEngineStepsPerWindow(e);
+  ex->mux = sp->base.fc_multiplex && ex->nwin == 1 && ex->cols > 1 && ex->spw > 1;
+  ex->mux_cols = ex->spw < ex->cols ? ex->spw : ex->cols;
   ex->rsc = l->r * l->s * e->cpad;
   /* planes: the most terms any weight of the layer has */
   int jmax = 1;
@@ -303,17 +326,17 @@ int qaLaconicBegin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStats 
   ex->g_end = qaMalloc((size_t)npe, err);
   ex->acc = qaMalloc((size_t)npe * sizeof(int64_t), err);
   ex->lane = qaCalloc((size_t)npe * ex->lanes, sizeof(Lane), err);
+  ex->mux_cost = qaMalloc((size_t)ex->spw * sizeof(int64_t), err);
+  ex->mux_end = qaMalloc((size_t)ex->cols * sizeof(int64_t), err);
+  ex->col_brick = qaMalloc((size_t)ex->cols * sizeof(int64_t), err);
   if (!ex->wterms || !ex->ta || !ex->tw || !ex->asum || !ex->wmax || !ex->sums || !ex->bases || !ex->planes ||
       !ex->jn || !ex->g_k || !ex->g_total || !ex->g_fresh || !ex->g_busy || !ex->g_done || !ex->g_end ||
-      !ex->acc || !ex->lane) {
+      !ex->acc || !ex->lane || !ex->mux_cost || !ex->mux_end || !ex->col_brick) {
     qaLaconicEnd(ex, 0);
     return QA_EINTERNAL;
   }
-  st->macs = qaLayerMacs(l);
+  st->macs = qaJobMacs(job);
   st->effectual_terms = 0;
-  /* Weights are written into the weight memories once per layer (DRAM traffic is
-  ** counted by the memory system). */
-  qaCount(st, QA_C_SB, QA_ACT_WRITE_BITS, nw * job->w_bits);
   *out = ex;
   return QA_OK;
 }
@@ -383,8 +406,10 @@ static void count_chunk(QaExec *ex, const QaChunk *c, int64_t eff, int64_t pe_cy
   qaCount(st, QA_LAC_SHIFTER, QA_ACT_OP, pe_cycles);
   qaCount(st, QA_LAC_ADDER_TREE, QA_ACT_OP, pe_cycles);
   qaCount(st, QA_LAC_ACC, QA_ACT_OP, pe_cycles);
-  qaCount(st, QA_LAC_ENCODER_A, QA_ACT_OP, wsteps * lanes * tiles_active);
-  qaCount(st, QA_LAC_ENCODER_W, QA_ACT_OP, steps * c->nf * lanes);
+  /* multiplexed: the columns' partial sums of each filter are added at the end */
+  if (ex->mux) qaCount(st, QA_LAC_ACC, QA_ACT_OP, (int64_t)(ex->mux_cols - 1) * c->nf);
+  if (!ex->khot_a) qaCount(st, QA_LAC_ENCODER_A, QA_ACT_OP, wsteps * lanes * tiles_active);
+  if (!ex->khot_w) qaCount(st, QA_LAC_ENCODER_W, QA_ACT_OP, steps * c->nf * lanes);
   qaEngineCountBuffers(st, wsteps * lanes * e->a_store_bits, tiles_active,
                        steps * c->nf * lanes * e->w_store_bits, ex->nwin * c->nf * e->o_store_bits);
 }
@@ -412,8 +437,30 @@ static void weight_max(const QaExec *ex, const QaChunk *c, int j0, int j1, uint8
   }
 }
 
+/* Loosely timed cycles of a multiplexed pass (engine.h qaFcMuxCycles): a brick occupies
+** its column until every PE of the column (the pass's filters, all tiles) is done with
+** it: max(1, max over lanes of terms(a) x the most terms any of the pass's filters has
+** in that lane). *pe_cycles out. */
+static int64_t lt_cycles_mux(QaExec *ex, const QaChunk *c, int64_t *pe_cycles) {
+  const QaEngine *e = &ex->e;
+  const QaLayer *l = e->l;
+  int L = e->lanes;
+  int64_t base = qaEngineActRow(e, 0, 0, 0) - e->act, pe = 0;
+  weight_max(ex, c, 0, c->nf, ex->wmax);
+  for (int t = 0; t < ex->spw; t++) {
+    int per_r = l->s * e->cb, r = t / per_r, rem = t % per_r, s = rem / e->cb, b = rem % e->cb;
+    int64_t aoff = ((int64_t)r * e->wp + s) * e->cpad + (int64_t)b * L;
+    int64_t woff = ((int64_t)r * l->s + s) * e->cpad + (int64_t)b * L;
+    ex->mux_cost[t] = max_prod(ex->ta + base + aoff, ex->wmax + woff, L);
+    pe += ex->mux_cost[t] * c->nf;
+  }
+  *pe_cycles = pe;
+  return qaFcMuxCycles(ex->mux_cost, ex->spw, ex->mux_cols, ex->mux_end);
+}
+
 /* Loosely timed cycle count of a pass under the sync scope; *pe_cycles out. */
 static int64_t lt_cycles(QaExec *ex, const QaChunk *c, int64_t *pe_cycles) {
+  if (ex->mux) return lt_cycles_mux(ex, c, pe_cycles);
   const QaEngine *e = &ex->e;
   const QaLayer *l = e->l;
   int L = e->lanes, C = ex->cols, nf = c->nf, rpt = ex->rpt, cpad = e->cpad;
@@ -626,6 +673,8 @@ void qaLaconicStartChunk(QaExec *ex, int64_t i) {
   }
   memset(ex->acc, 0, (size_t)c->nf * C * sizeof(int64_t));
   ex->cy_eff = ex->cy_pe = 0;
+  for (int col = 0; col < C; col++) ex->col_brick[col] = -1;
+  ex->next_brick = 0;
 }
 
 /* Load lane operands of PE (j, window win) for brick step t: terms of both operands. */
@@ -645,14 +694,71 @@ static void load_lanes(QaExec *ex, Lane *ln, int j, int64_t win, int t) {
   }
 }
 
-/* One clock: every PE whose sync group is in a step (and that has a window) lets each
-** lane with work left emit one term pair into the histogram, then shifts, reduces
-** and accumulates. A group whose lanes are all done finishes its step. Returns 0
-** after the chunk's last cycle. */
+/* One cycle of PE PE's lanes: each lane with work left emits one term pair into the
+** histogram, which is shifted, reduced and accumulated. Returns 1 if a lane has work
+** left after this cycle. */
+static int pe_cycle(QaExec *ex, int pe) {
+  int L = ex->lanes, busy = 0;
+  int32_t hist[HIST_N];
+  Lane *ln = ex->lane + (int64_t)pe * L;
+  memset(hist, 0, sizeof hist);
+  for (int q = 0; q < L; q++) {
+    Lane *x = &ln[q];
+    if (x->k >= x->n) continue;
+    int ia = x->k / x->nw, iw = x->k % x->nw;
+    hist[x->a[ia].exp + x->w[iw].exp] += x->a[ia].sign * x->w[iw].sign; /* exponent add, one-hot count */
+    x->k++;
+    ex->cy_eff++;
+    busy |= x->k < x->n;
+  }
+  int64_t sum = 0;
+  for (int p = 0; p < HIST_N; p++) sum += (int64_t)hist[p] * ((int64_t)1 << p); /* shift and reduce */
+  ex->acc[pe] += sum;
+  ex->cy_pe++;
+  return busy;
+}
+
+/* One clock of FC column multiplexing (engine.h qaFcMuxCycles): the next brick starts on
+** its column if that column is free (at most one start per clock; every PE of the
+** column loads its lanes), every busy column's PEs perform one cycle, and a column
+** whose lanes are all done is free from the next clock. After the last brick the
+** columns' accumulators are added into the outputs. */
+static int tick_mux(QaExec *ex) {
+  const QaChunk *c = ex->cur;
+  int C = ex->cols, nc = ex->mux_cols, L = ex->lanes;
+  if (ex->next_brick < ex->spw && ex->col_brick[ex->next_brick % nc] < 0) {
+    int col = (int)(ex->next_brick % nc);
+    ex->col_brick[col] = ex->next_brick++;
+    for (int j = 0; j < c->nf; j++)
+      load_lanes(ex, ex->lane + (int64_t)(j * C + col) * L, j, 0, (int)ex->col_brick[col]);
+  }
+  int any = 0;
+  for (int col = 0; col < nc; col++) {
+    if (ex->col_brick[col] < 0) continue;
+    int busy = 0;
+    for (int j = 0; j < c->nf; j++) busy |= pe_cycle(ex, j * C + col);
+    if (busy)
+      any = 1;
+    else
+      ex->col_brick[col] = -1;
+  }
+  if (any || ex->next_brick < ex->spw) return 1;
+  for (int j = 0; j < c->nf; j++) {
+    int64_t sum = 0;
+    for (int col = 0; col < nc; col++) sum += ex->acc[j * C + col];
+    put_output(ex, c, c->f0 + j, 0, 0, sum);
+  }
+  count_chunk(ex, c, ex->cy_eff, ex->cy_pe);
+  return 0;
+}
+
+/* One clock: every PE whose sync group is in a step (and that has a window) performs one
+** cycle (pe_cycle). A group whose lanes are all done finishes its step. Returns 0 after
+** the chunk's last cycle. */
 int qaLaconicTick(QaExec *ex) {
+  if (ex->mux) return tick_mux(ex);
   const QaChunk *c = ex->cur;
   int C = ex->cols, L = ex->lanes, spw = ex->spw;
-  int32_t hist[HIST_N];
   for (int j = 0; j < c->nf; j++)
     for (int col = 0; col < C; col++) {
       int gi = group_of(ex, j, col);
@@ -660,24 +766,8 @@ int qaLaconicTick(QaExec *ex) {
       int64_t k = ex->g_k[gi], win = (k / spw) * C + col;
       if (win >= ex->nwin) continue;
       int pe = j * C + col;
-      Lane *ln = ex->lane + (int64_t)pe * L;
-      if (ex->g_fresh[gi]) load_lanes(ex, ln, j, win, (int)(k % spw));
-      memset(hist, 0, sizeof hist);
-      int busy = 0;
-      for (int q = 0; q < L; q++) {
-        Lane *x = &ln[q];
-        if (x->k >= x->n) continue;
-        int ia = x->k / x->nw, iw = x->k % x->nw;
-        hist[x->a[ia].exp + x->w[iw].exp] += x->a[ia].sign * x->w[iw].sign; /* exponent add, one-hot count */
-        x->k++;
-        ex->cy_eff++;
-        busy |= x->k < x->n;
-      }
-      int64_t sum = 0;
-      for (int p = 0; p < HIST_N; p++) sum += (int64_t)hist[p] * ((int64_t)1 << p); /* shift and reduce */
-      ex->acc[pe] += sum;
-      ex->cy_pe++;
-      ex->g_busy[gi] |= (uint8_t)busy;
+      if (ex->g_fresh[gi]) load_lanes(ex, ex->lane + (int64_t)pe * L, j, win, (int)(k % spw));
+      ex->g_busy[gi] |= (uint8_t)pe_cycle(ex, pe);
     }
   /* groups whose lanes are all done finish their step */
   int any_end = 0;

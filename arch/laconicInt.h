@@ -32,6 +32,7 @@ typedef struct QaLaconicSpec {
   QaArchSpec base; /* rows: filters per tile, columns: windows per tile */
   int sync;        /* QaLaconicSync */
   int max_bits;    /* widest operand the PE accepts (bits) */
+  int k_a, k_w;    /* k-hot operands (khot-laconic): most terms per activation / weight; 0: any */
 } QaLaconicSpec;
 
 extern const char *const qaLaconicSyncNames[]; /* "pe", "column", "tile", "grid", NULL */
@@ -53,6 +54,8 @@ extern const char *const qaLaconicSyncNames[]; /* "pe", "column", "tile", "grid"
    "widest operand the PE accepts: sizes the exponent adders, decoder, histogram",            \
    offsetof(QaLaconicSpec, max_bits), NULL, QA_PF_SIZED_BY_BITS},                              \
   QA_P_CLOCK(1000, "clock frequency [unverified: 65 nm, ~1 GHz]"),                             \
+  QA_P_RESHAPE,                                                                                \
+  QA_P_FC_MULTIPLEX,                                                                           \
   QA_ONCHIP_PARAMS,                                                                            \
   QA_DRAM_PARAMS
 // clang-format on

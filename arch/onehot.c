@@ -12,8 +12,9 @@
 **   The term of a one-hot code is the code itself, whatever the encoder.
 **   Loosely timed, for one-hot codes the histogram reduced over positions equals the
 **   dot product of the brick, which LT computes directly; the clocked tick runs the
-**   exponent adders and the histogram literally. Codes are stored as a zero flag, a
-**   sign bit (signed operands) and a ceil(log2 bits)-bit exponent.
+**   exponent adders and the histogram literally. Codes are stored as DATE 2020 does
+**   ("8 bit -> 3+1 bit"): an exponent field naming a bit position or zero, and a sign
+**   bit for signed operands (qaKHotStoreBits with k = 1).
 **   Actions per brick step: exp_adder op (a, w: exponent bits) and onehot_decoder op
 **   (a: positions) in every lane of every active row; histogram op (a: positions,
 **   w: counter bits), adder_tree op (a: input width, w: inputs) and acc op per active
@@ -48,6 +49,7 @@ static const QaParam ohd_params[] = {
      offsetof(QaOneHotSpec, max_bits), NULL, QA_PF_SIZED_BY_BITS},
     QA_P_ACC_BITS(48, "accumulator width (48 keeps 16-bit dot products exact)"),
     QA_P_CLOCK(606, "clock frequency (DaDianNao's 606 MHz at 28 nm)"),
+    QA_P_RESHAPE,
     QA_ONCHIP_PARAMS,
     QA_DRAM_PARAMS,
 };
@@ -68,18 +70,16 @@ static const QaComponentDef ohd_comps[OHD_N] = {
                  "accumulates the reduced sum into the output"},
 };
 
-/* Bits of a stored one-hot code of a `bits`-bit operand: zero flag, sign, exponent. */
-static int onehot_store_bits(int bits, int is_signed) { return 1 + is_signed + qaCeilLog2(bits); }
-
 /* A PE row: per lane an exponent adder and a one-hot decoder onto a + w - 1 positions; a
 ** histogram, an adder tree over the positions and the accumulator (the shift by
-** position is in the tree's wiring: no shifter). Codes are stored as zero flag + sign +
-** exponent (2 + ceil(log2 max_bits) bits) in memories built for max_bits codes. */
+** position is in the tree's wiring: no shifter). Codes are stored as exponent + sign
+** (qaKHotStoreBits(max_bits, signed, 1): 3 + 1 bits at 8 bits) in memories built for
+** max_bits codes. */
 static void ohd_inventory(const QaArchConfig *cfg, int a_bits, int w_bits, QaInventory *inv) {
   const QaOneHotSpec *p = QA_SPEC(cfg, QaOneHotSpec);
   const QaArchSpec *s = &p->base;
   int positions = a_bits + w_bits - 1, counter = qaBitsFor(s->lanes) + 1;
-  int code = onehot_store_bits(p->max_bits, 1);
+  int code = qaKHotStoreBits(p->max_bits, 1, 1);
   int ea = qaBitsFor(a_bits - 1), ew = qaBitsFor(w_bits - 1);
   inv->tiles = s->tiles;
   inv->pes_per_tile = s->rows;
@@ -184,8 +184,8 @@ static int ohd_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStat
     return rc;
   }
   QaEngine *e = &ex->e;
-  e->a_store_bits = onehot_store_bits(job->a_bits, job->a_signed != 0);
-  e->w_store_bits = onehot_store_bits(job->w_bits, 1);
+  e->a_store_bits = qaKHotStoreBits(job->a_bits, job->a_signed != 0, 1);
+  e->w_store_bits = qaKHotStoreBits(job->w_bits, 1, 1);
   e->o_store_bits = e->a_store_bits;
   ex->rsc = l->r * l->s * e->cpad;
   ex->nzsum = qaMalloc((size_t)ex->rsc * sizeof(int64_t), err);
@@ -194,10 +194,8 @@ static int ohd_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStat
     ohd_end(ex, 0);
     return QA_EINTERNAL;
   }
-  st->macs = qaLayerMacs(l);
+  st->macs = qaJobMacs(job);
   st->effectual_terms = 0;
-  /* DRAM traffic is counted by the memory system. */
-  qaCount(st, QA_C_SB, QA_ACT_WRITE_BITS, qaLayerWgtCount(l) * e->w_store_bits);
   *out = ex;
   return QA_OK;
 }
@@ -358,16 +356,12 @@ const QaArchDesc qaArchOneHotDaDianNao = {
 
 /* ---- khot-laconic ---------------------------------------------------------------- */
 
-typedef struct QaKHotSpec {
-  QaLaconicSpec lac; /* the Laconic PE array */
-  int k_a, k_w;      /* most terms an activation / a weight may have */
-} QaKHotSpec;
-
 static const QaParam khl_params[] = {
     QA_LACONIC_PARAM_ROWS,
-    QA_P_FIELD(QaKHotSpec, k_a, QA_PT_INT, 1, 8, 2, "",
-               "most terms an activation may have (checked); a lane costs <= k_a x k_w cycles"),
-    QA_P_FIELD(QaKHotSpec, k_w, QA_PT_INT, 1, 8, 2, "", "most terms a weight may have (checked)"),
+    QA_P_FIELD(QaLaconicSpec, k_a, QA_PT_INT, 1, 8, 2, "",
+               "most terms an activation may have (checked); a lane costs <= k_a x k_w cycles; stored as k_a "
+               "exponents and a sign"),
+    QA_P_FIELD(QaLaconicSpec, k_w, QA_PT_INT, 1, 8, 2, "", "most terms a weight may have (checked)"),
 };
 
 /* Index of the first code of v[n] with more than k terms, or -1; *terms out. */
@@ -385,7 +379,7 @@ static int khl_check(const QaArchConfig *cfg, const QaLayerJob *job, QaErr *err)
   int rc = qaLaconicCheck(cfg, job, err);
   if (rc) return rc;
   const char *name = job->layer->name, *enc = qaEncoderName(job->encoder);
-  const QaKHotSpec *p = QA_SPEC(cfg, QaKHotSpec);
+  const QaLaconicSpec *p = QA_SPEC(cfg, QaLaconicSpec);
   int ka = p->k_a, kw = p->k_w, terms = 0;
   char qa[16], qw[16];
   if (ka == 1)
@@ -420,7 +414,7 @@ const QaArchDesc qaArchKHotLaconic = {
         "<= k_a x k_w cycles per lane, k checked against the data",
     .params = khl_params,
     .n_params = (int)(sizeof khl_params / sizeof khl_params[0]),
-    .spec_size = sizeof(QaKHotSpec),
+    .spec_size = sizeof(QaLaconicSpec),
     .check = khl_check,
     QA_LACONIC_OPS,
     .quant_a = "khot2-u",

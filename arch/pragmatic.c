@@ -1,13 +1,16 @@
 /*
-** pragmatic.c - Bit-Pragmatic: only the one-bits of activations (Albericio et al., MICRO 2017).
+** pragmatic.c - Bit-Pragmatic: only the effectual bits (terms) of activations (Albericio et al., MICRO 2017).
 **
 ** Same organisation as Stripes (stripes.c): a tile is `windows` columns (one output
 ** window each) x `filters_per_tile` rows (one filter each) of PEs with `lanes` lanes;
 ** all tiles work on the same windows with their own filters. Activations are fed as
-** lists of one-offsets: the exponents of the one-bits of the magnitude |a|, lowest
-** first; a signed activation is fed as its magnitude's offsets plus a sign that
-** negates the lane's term (sign-magnitude; a code of -2^(p-1) is a single offset
-** p-1). Weights stay bit-parallel (datapath_bits). Each cycle a lane consumes at
+** lists of offsets, lowest first: the exponents of the terms of the magnitude |a| under
+** the run's encoder - the one-bits (popcount, the default: "oneffsets"), or the
+** Booth-recoded signed digits (booth4 / naf, the paper's improved encoding: fewer
+** offsets, each with its own sign, exponents up to a_bits); a signed activation is fed
+** as its magnitude's offsets plus a sign that negates the lane's terms (sign-magnitude;
+** a code of -2^(p-1) is a single offset p-1). Weights stay bit-parallel (datapath_bits). Each cycle a lane
+*consumes at
 ** most one offset o of its activation and adds +-(w << o) to its PE's sum through
 ** two-stage shifting: the column chooses a base shift, each lane's first-stage
 ** shifter adds o - base (at most 2^first_stage_bits - 1), the adder tree reduces the
@@ -21,9 +24,9 @@
 **   o <= base + 2^first_stage_bits - 1 consumes it; repeat until no offset is
 **   pending. The step costs the number of such cycles, and 1 cycle if the column's
 **   activations are all zero. With 2^first_stage_bits >= a_bits the window always
-**   covers every pending offset, so a column costs max(1, most one-bits of its
+**   covers every pending offset, so a column costs max(1, most offsets of its
 **   lanes); whatever the window, the minimum pending offset rises every cycle, so a
-**   column never needs more than a_bits cycles (Pragmatic is never slower than
+**   column never needs more than a_bits cycles (a_bits + 1 with signed digits; Pragmatic is never slower than
 **   Stripes with the same tile geometry and precision). A wider window never costs
 **   more cycles (a lane that is ahead only raises the base).
 ** Column synchronisation: steps of a chunk are (window group, r, s, brick) in order,
@@ -70,13 +73,15 @@ static const QaParam pra_params[] = {
     QA_P_FIELD(QaPragmaticSpec, first_stage_bits, QA_PT_INT, 0, 16, 2, "bits",
                "per-lane first-stage shift width: a lane consumes an offset only within base .. base + "
                "2^bits - 1 of its column's base (paper: 2 [unverified])"),
-    QA_P_FIELD(QaPragmaticSpec, runahead, QA_PT_INT, 0, 256, 0, "steps",
-               "steps a column may run ahead of the slowest column of its tile (run-ahead registers); 0 = "
-               "lock-step"),
+    QA_P_FIELD(QaPragmaticSpec, runahead, QA_PT_INT, 0, 256, 1, "steps",
+               "steps a column may run ahead of the slowest column of its tile (per-column run-ahead "
+               "registers; 1 as in the group's simulator example, column_registers 1 [sim]); 0 = lock-step"),
     QA_P_ACC_BITS(48, "accumulator width (48 keeps 16-bit dot products exact)"),
     QA_P_CLOCK(606,
                "clock frequency (assumed: DaDianNao's 606 MHz at 28 nm; the paper's own figure is not "
                "verified)"),
+    QA_P_RESHAPE,
+    QA_P_FC_MULTIPLEX,
     QA_ONCHIP_PARAMS,
     QA_DRAM_PARAMS,
 };
@@ -137,33 +142,40 @@ struct QaExec {
   int64_t win1; /* first-stage window: 2^first_stage_bits offsets */
   int s1_range; /* first-stage shift amounts actually possible: min(win1, a_bits) */
   int a_bits;
-  const uint8_t *pc; /* popcount of magnitudes 0..QA_TERMS_VMAX */
-  int64_t n_win;     /* output windows per chunk (OH * OW) */
-  int64_t n_groups;  /* window groups per chunk */
-  int64_t spw;       /* brick steps per window: R * S * bricks */
-  int n_col;         /* columns that ever have a window: min(windows, OH * OW) */
-  int n_row;         /* rows that ever have a filter: min(rows, filters per pack) */
-  int64_t *win_pix;  /* n_win: padded pixel index of each window's (r, s) = (0, 0) */
-  int64_t *step_pix; /* spw: pixel offset (r * wp + s) of step t */
-  int *step_b;       /* spw: brick of step t */
-  int64_t *pix_uses; /* hp * wp: (window, r, s) triples that read each padded pixel */
+  const uint8_t *pc;    /* offsets (terms) of magnitudes 0..QA_TERMS_VMAX under the run's encoder */
+  const uint32_t *pos;  /* their exponents as bit masks (quant/terms.h) */
+  const uint32_t *negm; /* which of them are negative */
+  int64_t n_win;        /* output windows per chunk (OH * OW) */
+  int64_t n_groups;     /* window groups per chunk */
+  int64_t spw;          /* brick steps per window: R * S * bricks */
+  int n_col;            /* columns that ever have a window: min(windows, OH * OW) */
+  int n_row;            /* rows that ever have a filter: min(rows, filters per pack) */
+  int64_t *win_pix;     /* n_win: padded pixel index of each window's (r, s) = (0, 0) */
+  int64_t *step_pix;    /* spw: pixel offset (r * wp + s) of step t */
+  int *step_b;          /* spw: brick of step t */
+  int64_t *pix_uses;    /* hp * wp: (window, r, s) triples that read each padded pixel */
   /* per (image, pack): everything that depends on the activations */
   int c_img, c_pack;   /* cached (image, pack), -1 if none */
   uint8_t *cost;       /* hp * wp * cb: cycles a column needs for brick b at a pixel, >= 1 */
   int64_t cyc;         /* cycles of every chunk of the cached (image, pack) */
   int64_t busy;        /* sum over (window, step) of the column costs */
-  int64_t *eff_grp;    /* gpp: sum over MACs of one group's filter of popcount(|a|) */
+  int64_t *eff_grp;    /* gpp: sum over MACs of one group's filter of the offsets of |a| */
   uint8_t *stepmax;    /* spw scratch */
   int64_t *fin, *ring; /* n_col finish times, runahead + 1 step maxima */
+  int mux;             /* FC column multiplexing: the single window's bricks go to the columns in turn */
+  int64_t *mux_cost;   /* spw: brick costs of a multiplexed pass */
+  int64_t next_brick;  /* multiplexed, clocked: the next brick to start */
   /* clocked state */
   const QaChunk *cur;
   int64_t *done;        /* n_col: steps each column has finished */
   uint8_t *busy_col;    /* n_col: 1 while the column works on step done[c] */
   uint32_t *pend;       /* n_col x lanes: pending one-offsets of each lane (bit mask) */
   uint8_t *neg;         /* n_col x lanes: 1 if the lane's activation is negative */
+  uint32_t *negt;       /* n_col x lanes: the negative terms of the lane's magnitude (bit mask) */
   int64_t *acc;         /* n_row x n_col output accumulators */
   int64_t *tree;        /* n_row adder-tree sums of one column's cycle */
   int *cl_lane, *cl_sh; /* lanes: the lanes consuming an offset this cycle, first-stage shift */
+  uint8_t *cl_neg;      /* lanes: 1 if that lane's term is negative */
 };
 
 static double pra_peak(const QaArchConfig *cfg) {
@@ -198,10 +210,13 @@ static void pra_free(QaExec *ex) {
   free(ex->busy_col);
   free(ex->pend);
   free(ex->neg);
+  free(ex->negt);
+  free(ex->cl_neg);
   free(ex->acc);
   free(ex->tree);
   free(ex->cl_lane);
   free(ex->cl_sh);
+  free(ex->mux_cost);
   free(ex);
 }
 
@@ -220,7 +235,9 @@ static int pra_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStat
   ex->win1 = (int64_t)1 << sp->first_stage_bits;
   ex->a_bits = job->a_bits;
   ex->s1_range = firstStageRange(sp, job->a_bits);
-  ex->pc = qaTermsTable(QA_ENC_POPCOUNT);
+  ex->pc = qaTermsTable(job->encoder);
+  ex->pos = qaTermsPosMask(job->encoder);
+  ex->negm = qaTermsNegMask(job->encoder);
   ex->c_img = ex->c_pack = -1;
   int rc = qaEngineInit(&ex->e, job, sp->base.lanes, ex->tiles * ex->fpt, err);
   if (rc) {
@@ -234,7 +251,9 @@ static int pra_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStat
   ex->n_win = qaEngineWindows(e);
   ex->n_groups = (ex->n_win + ex->cols - 1) / ex->cols;
   ex->spw = qaEngineStepsPerWindow(e);
-  ex->n_col = ex->n_win < ex->cols ? (int)ex->n_win : ex->cols;
+  ex->mux = sp->base.fc_multiplex && ex->n_win == 1 && ex->cols > 1 && ex->spw > 1;
+  int64_t used = ex->mux ? ex->spw : ex->n_win; /* windows, or bricks when multiplexed */
+  ex->n_col = used < ex->cols ? (int)used : ex->cols;
   int kmax = e->gpp * e->kg;
   ex->n_row = e->rows < kmax ? e->rows : kmax;
   int L = e->lanes;
@@ -252,13 +271,17 @@ static int pra_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStat
   ex->busy_col = qaCalloc((size_t)ex->n_col, 1, err);
   ex->pend = qaCalloc((size_t)ex->n_col * L, sizeof(uint32_t), err);
   ex->neg = qaCalloc((size_t)ex->n_col * L, 1, err);
+  ex->negt = qaCalloc((size_t)ex->n_col * L, sizeof(uint32_t), err);
+  ex->cl_neg = qaCalloc((size_t)L, 1, err);
   ex->acc = qaCalloc((size_t)ex->n_row * ex->n_col, sizeof(int64_t), err);
   ex->tree = qaCalloc((size_t)ex->n_row, sizeof(int64_t), err);
   ex->cl_lane = qaCalloc((size_t)L, sizeof(int), err);
   ex->cl_sh = qaCalloc((size_t)L, sizeof(int), err);
+  ex->mux_cost = qaCalloc((size_t)ex->spw, sizeof(int64_t), err);
   if (!ex->win_pix || !ex->step_pix || !ex->step_b || !ex->pix_uses || !ex->cost || !ex->eff_grp ||
       !ex->stepmax || !ex->fin || !ex->ring || !ex->done || !ex->busy_col || !ex->pend || !ex->neg ||
-      !ex->acc || !ex->tree || !ex->cl_lane || !ex->cl_sh) {
+      !ex->acc || !ex->tree || !ex->cl_lane || !ex->cl_sh || !ex->mux_cost || !ex->negt || !ex->cl_neg ||
+      !ex->pc) {
     pra_free(ex);
     return QA_EINTERNAL;
   }
@@ -274,11 +297,8 @@ static int pra_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStat
     ex->step_pix[t] = (int64_t)r * e->wp + rem / e->cb;
     ex->step_b[t] = rem % e->cb;
   }
-  st->macs = qaLayerMacs(l);
+  st->macs = qaJobMacs(job);
   st->effectual_terms = 0;
-  /* The weights of the layer are written into the SBs once (DRAM traffic is
-  ** counted by the memory system). */
-  qaCount(st, QA_C_SB, QA_ACT_WRITE_BITS, qaLayerWgtCount(l) * ex->dp_bits);
   *out = ex;
   return QA_OK;
 }
@@ -296,14 +316,14 @@ static inline uint32_t window_mask(int base, int64_t win1) {
 
 /* Cycles one column needs for the `lanes` activations at a (the per-cycle rule of
 ** the header, evaluated on bit masks). */
-static int column_cycles(const int32_t *a, int lanes, int64_t win1, const uint8_t *pc) {
+static int column_cycles(const int32_t *a, int lanes, int64_t win1, const uint8_t *pc, const uint32_t *pos) {
   uint32_t pend[PRA_LANES_MAX];
   uint32_t any = 0;
   int most = 0;
   for (int l = 0; l < lanes; l++) {
     uint32_t m = magnitude(a[l]);
-    pend[l] = m;
-    any |= m;
+    pend[l] = pos[m];
+    any |= pend[l];
     most = pc[m] > most ? pc[m] : most;
   }
   if (!any) return 1;
@@ -383,7 +403,7 @@ static void load_chunk(QaExec *ex, const QaChunk *c) {
     const int32_t *a = e->act + p * e->cpad;
     int64_t uses = ex->pix_uses[p], csum = 0;
     for (int b = 0; b < cb; b++) {
-      int v = column_cycles(a + (int64_t)b * L, L, ex->win1, ex->pc);
+      int v = column_cycles(a + (int64_t)b * L, L, ex->win1, ex->pc, ex->pos);
       ex->cost[p * cb + b] = (uint8_t)v;
       csum += v;
     }
@@ -395,7 +415,12 @@ static void load_chunk(QaExec *ex, const QaChunk *c) {
       ex->eff_grp[gl] += uses * ones;
     }
   }
-  ex->cyc = sync_cycles(ex);
+  if (ex->mux) { /* the single window's bricks dealt to the columns */
+    for (int64_t t = 0; t < ex->spw; t++) ex->mux_cost[t] = step_cost(ex, 0, t);
+    ex->cyc = qaFcMuxCycles(ex->mux_cost, ex->spw, ex->n_col, ex->fin); /* n_col = min(cols, bricks) */
+  } else {
+    ex->cyc = sync_cycles(ex);
+  }
   ex->c_img = e->cur_img;
   ex->c_pack = e->cur_pack;
 }
@@ -422,6 +447,8 @@ static void count_chunk(QaExec *ex, const QaChunk *c) {
   qaCount(st, PRA_ADDER_TREE, QA_ACT_OP, pe_cycles);
   qaCount(st, PRA_SHIFTER2, QA_ACT_OP, pe_cycles);
   qaCount(st, PRA_ACC, QA_ACT_OP, pe_cycles);
+  /* multiplexed: the columns' partial sums of each filter are added at the end */
+  if (ex->mux) qaCount(st, PRA_ACC, QA_ACT_OP, (int64_t)(ex->n_col - 1) * c->nf);
   qaEngineCountBuffers(st, act_bits, tiles_active, steps * c->nf * L * dp, ex->n_win * c->nf * dp);
   if (ex->ra > 0) {
     qaCount(st, PRA_RUNAHEAD, QA_ACT_WRITE_BITS, col_steps * c->nf * L * dp);
@@ -453,6 +480,19 @@ static void pra_start_chunk(QaExec *ex, int64_t i) {
   memset(ex->done, 0, (size_t)ex->n_col * sizeof(int64_t));
   memset(ex->busy_col, 0, (size_t)ex->n_col);
   memset(ex->acc, 0, (size_t)ex->n_row * ex->n_col * sizeof(int64_t));
+  ex->next_brick = 0;
+}
+
+/* Load the activations of window W's brick step T into column COL's lanes. */
+static void load_column(QaExec *ex, int col, int64_t w, int64_t t) {
+  const QaEngine *e = &ex->e;
+  int L = e->lanes;
+  const int32_t *a = e->act + (ex->win_pix[w] + ex->step_pix[t]) * e->cpad + (int64_t)ex->step_b[t] * L;
+  for (int l = 0; l < L; l++) {
+    ex->pend[(size_t)col * L + l] = ex->pos[magnitude(a[l])];
+    ex->negt[(size_t)col * L + l] = ex->negm[magnitude(a[l])];
+    ex->neg[(size_t)col * L + l] = a[l] < 0;
+  }
 }
 
 /* Start every step a column is allowed to start now: column c's next step is
@@ -460,8 +500,6 @@ static void pra_start_chunk(QaExec *ex, int64_t i) {
 ** A column without a window in that step finishes it at once, which may allow
 ** others to start, so repeat until nothing changes. */
 static void start_steps(QaExec *ex, int64_t n_step) {
-  QaEngine *e = &ex->e;
-  int L = e->lanes;
   for (;;) {
     int64_t mc = n_step;
     for (int c = 0; c < ex->n_col; c++) mc = ex->done[c] < mc ? ex->done[c] : mc;
@@ -475,60 +513,97 @@ static void start_steps(QaExec *ex, int64_t n_step) {
         changed = 1;
         continue;
       }
-      const int32_t *a = e->act + (ex->win_pix[w] + ex->step_pix[t]) * e->cpad + (int64_t)ex->step_b[t] * L;
-      for (int l = 0; l < L; l++) {
-        ex->pend[(size_t)c * L + l] = magnitude(a[l]);
-        ex->neg[(size_t)c * L + l] = a[l] < 0;
-      }
+      load_column(ex, c, w, t);
       ex->busy_col[c] = 1;
     }
     if (!changed) return;
   }
 }
 
-/* One clock: every busy column performs one cycle of the per-cycle rule for all
-** its rows: the lanes within the window consume their lowest pending offset, the
+/* One cycle of column COL working on brick step T (its lanes' pending offsets in
+** pend/neg): the lanes within the window consume their lowest pending offset, the
 ** first stage shifts each weight by offset - base, the adder tree sums, the second
-** stage shifts by base into the accumulator. Returns 0 after the chunk's last cycle. */
-static int pra_tick(QaExec *ex) {
+** stage shifts by base into the column's accumulators. Returns 1 if offsets remain
+** (the step goes on), 0 if the step is finished after this cycle. */
+static int column_cycle(QaExec *ex, int col, int64_t t) {
   QaEngine *e = &ex->e;
   const QaChunk *c = ex->cur;
   int L = e->lanes;
+  uint32_t *pend = ex->pend + (size_t)col * L;
+  const uint8_t *neg = ex->neg + (size_t)col * L;
+  const uint32_t *negt = ex->negt + (size_t)col * L;
+  uint32_t any = 0;
+  for (int l = 0; l < L; l++) any |= pend[l];
+  if (!any) return 0;
+  int base = lowest_bit(any), n_cl = 0;
+  uint32_t lim = window_mask(base, ex->win1);
+  any = 0;
+  for (int l = 0; l < L; l++) {
+    if (pend[l] & lim) {
+      int o = lowest_bit(pend[l]);
+      ex->cl_lane[n_cl] = l;
+      ex->cl_neg[n_cl] = (uint8_t)(neg[l] ^ ((negt[l] >> o) & 1u));
+      ex->cl_sh[n_cl++] = o - base;
+      pend[l] &= pend[l] - 1;
+    }
+    any |= pend[l];
+  }
+  int r = (int)(ex->step_pix[t] / e->wp), s = (int)(ex->step_pix[t] % e->wp);
+  int64_t off = (int64_t)s * e->cpad + (int64_t)ex->step_b[t] * L;
+  for (int f = 0; f < c->nf; f++) {
+    const int32_t *wt = qaEngineWgtRow(e, c->f0 + f, r) + off;
+    int64_t tree = 0;
+    for (int k = 0; k < n_cl; k++) {
+      int64_t term = (int64_t)wt[ex->cl_lane[k]] * ((int64_t)1 << ex->cl_sh[k]);
+      tree += ex->cl_neg[k] ? -term : term;
+    }
+    ex->acc[(size_t)f * ex->n_col + col] += tree * ((int64_t)1 << base);
+  }
+  return any != 0;
+}
+
+/* One clock of FC column multiplexing (engine.h qaFcMuxCycles): the next brick starts
+** on its column if that column is free (at most one start per clock), every busy column
+** performs one cycle of its brick; after the last brick the columns' accumulators are
+** added into the outputs. done[c] holds the brick a busy column works on. */
+static int pra_tick_mux(QaExec *ex) {
+  const QaChunk *c = ex->cur;
+  int nc = ex->n_col;
+  if (ex->next_brick < ex->spw && !ex->busy_col[ex->next_brick % nc]) {
+    int col = (int)(ex->next_brick % nc);
+    load_column(ex, col, 0, ex->next_brick);
+    ex->done[col] = ex->next_brick++;
+    ex->busy_col[col] = 1;
+  }
+  int busy = 0;
+  for (int col = 0; col < nc; col++) {
+    if (!ex->busy_col[col]) continue;
+    if (column_cycle(ex, col, ex->done[col]))
+      busy = 1;
+    else
+      ex->busy_col[col] = 0;
+  }
+  if (busy || ex->next_brick < ex->spw) return 1;
+  for (int f = 0; f < c->nf; f++) {
+    int64_t sum = 0;
+    for (int col = 0; col < nc; col++) sum += ex->acc[(size_t)f * nc + col];
+    put_output(ex, c, c->f0 + f, 0, sum);
+  }
+  return 0;
+}
+
+/* One clock: every busy column performs one cycle of the per-cycle rule for all its
+** rows (column_cycle). Returns 0 after the chunk's last cycle. */
+static int pra_tick(QaExec *ex) {
+  if (ex->mux) return pra_tick_mux(ex);
+  const QaChunk *c = ex->cur;
   int64_t n_step = ex->n_groups * ex->spw;
   start_steps(ex, n_step);
   for (int col = 0; col < ex->n_col; col++) {
     if (!ex->busy_col[col]) continue;
     int64_t i = ex->done[col];
     int64_t w = i / ex->spw * ex->cols + col, t = i % ex->spw;
-    uint32_t *pend = ex->pend + (size_t)col * L;
-    const uint8_t *neg = ex->neg + (size_t)col * L;
-    uint32_t any = 0;
-    for (int l = 0; l < L; l++) any |= pend[l];
-    if (any) {
-      int base = lowest_bit(any), n_cl = 0;
-      uint32_t lim = window_mask(base, ex->win1);
-      any = 0;
-      for (int l = 0; l < L; l++) {
-        if (pend[l] & lim) {
-          ex->cl_lane[n_cl] = l;
-          ex->cl_sh[n_cl++] = lowest_bit(pend[l]) - base;
-          pend[l] &= pend[l] - 1;
-        }
-        any |= pend[l];
-      }
-      int r = (int)(ex->step_pix[t] / e->wp), s = (int)(ex->step_pix[t] % e->wp);
-      int64_t off = (int64_t)s * e->cpad + (int64_t)ex->step_b[t] * L;
-      for (int f = 0; f < c->nf; f++) {
-        const int32_t *wt = qaEngineWgtRow(e, c->f0 + f, r) + off;
-        int64_t tree = 0;
-        for (int k = 0; k < n_cl; k++) {
-          int64_t term = (int64_t)wt[ex->cl_lane[k]] * ((int64_t)1 << ex->cl_sh[k]);
-          tree += neg[ex->cl_lane[k]] ? -term : term;
-        }
-        ex->acc[(size_t)f * ex->n_col + col] += tree * ((int64_t)1 << base);
-      }
-    }
-    if (any) continue;
+    if (column_cycle(ex, col, t)) continue;
     /* step finished after this cycle */
     ex->busy_col[col] = 0;
     ex->done[col]++;

@@ -54,6 +54,8 @@ static const QaParam str_params[] = {
     QA_P_CLOCK(606,
                "clock frequency (assumed: DaDianNao's 606 MHz at 28 nm; the paper's own figure is not "
                "verified)"),
+    QA_P_RESHAPE,
+    QA_P_FC_MULTIPLEX,
     QA_ONCHIP_PARAMS,
     QA_DRAM_PARAMS,
 };
@@ -97,6 +99,7 @@ struct QaExec {
   int64_t n_win;    /* output windows per chunk (OH * OW) */
   int64_t n_groups; /* window groups per chunk */
   int64_t spw;      /* brick steps per window: R * S * bricks */
+  int mux;          /* FC column multiplexing: the single window's bricks go to the columns in turn */
   /* clocked state */
   const QaChunk *cur;
   int64_t g;              /* window group */
@@ -105,6 +108,10 @@ struct QaExec {
   int acc_rows, acc_cols; /* SIPs that can ever be active: min(rows, filters), min(windows, OH*OW) */
   int64_t *acc;           /* acc_rows x acc_cols output accumulators */
   int64_t *sip;           /* acc_rows x acc_cols serial sums of the current step */
+  /* clocked state of FC column multiplexing */
+  int64_t *col_brick; /* acc_cols: brick (step) each column works on, -1 if idle */
+  int *col_k;         /* acc_cols: bit cycle within its brick */
+  int64_t next_brick; /* the next brick to start */
 };
 
 static double str_peak(const QaArchConfig *cfg) {
@@ -149,32 +156,37 @@ static int str_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStat
   ex->n_win = qaEngineWindows(e);
   ex->n_groups = (ex->n_win + ex->cols - 1) / ex->cols;
   ex->spw = qaEngineStepsPerWindow(e);
+  ex->mux = sp->base.fc_multiplex && ex->n_win == 1 && ex->cols > 1 && ex->spw > 1;
   int kmax = e->gpp * e->kg;
   ex->acc_rows = e->rows < kmax ? e->rows : kmax;
-  ex->acc_cols = ex->n_win < ex->cols ? (int)ex->n_win : ex->cols;
+  int64_t used = ex->mux ? ex->spw : ex->n_win; /* windows, or bricks when multiplexed */
+  ex->acc_cols = used < ex->cols ? (int)used : ex->cols;
   size_t n = (size_t)ex->acc_rows * ex->acc_cols;
   ex->acc = qaCalloc(n, sizeof(int64_t), err);
   ex->sip = qaCalloc(n, sizeof(int64_t), err);
-  if (!ex->acc || !ex->sip) {
+  ex->col_brick = qaCalloc((size_t)ex->acc_cols, sizeof(int64_t), err);
+  ex->col_k = qaCalloc((size_t)ex->acc_cols, sizeof(int), err);
+  if (!ex->acc || !ex->sip || !ex->col_brick || !ex->col_k) {
     free(ex->acc);
     free(ex->sip);
+    free(ex->col_brick);
+    free(ex->col_k);
     qaEngineFree(e);
     free(ex);
     return QA_EINTERNAL;
   }
-  const QaLayer *l = job->layer;
-  st->macs = qaLayerMacs(l);
+  st->macs = qaJobMacs(job);
   st->effectual_terms = -1;
-  /* The weights of the layer are written into the SBs once (DRAM traffic is
-  ** counted by the memory system). */
-  qaCount(st, QA_C_SB, QA_ACT_WRITE_BITS, qaLayerWgtCount(l) * ex->dp_bits);
   *out = ex;
   return QA_OK;
 }
 
 static int64_t str_n_chunks(const QaExec *ex) { return ex->e.n_chunk; }
 
-static int64_t chunk_cycles(const QaExec *ex) { return ex->n_groups * ex->spw * ex->p; }
+static int64_t chunk_cycles(const QaExec *ex) {
+  if (ex->mux) return qaFcMuxCyclesUniform(ex->spw, ex->cols, ex->p);
+  return ex->n_groups * ex->spw * ex->p;
+}
 
 /* Action counts of one pass: identical in both timing modes. A SIP is active in a
 ** cycle when its column has a window and its row a filter. Per active SIP-cycle:
@@ -194,6 +206,8 @@ static void count_chunk(QaExec *ex, const QaChunk *c) {
   qaCount(st, STR_AND, QA_ACT_OP, sip_cycles * L);
   qaCount(st, STR_ADDER_TREE, QA_ACT_OP, sip_cycles);
   qaCount(st, STR_ACC, QA_ACT_OP, sip_cycles);
+  /* multiplexed: the columns' partial sums of each filter are added at the end */
+  if (ex->mux) qaCount(st, STR_ACC, QA_ACT_OP, (int64_t)(ex->acc_cols - 1) * c->nf);
   qaEngineCountBuffers(st, act_bits, tiles_active, steps * c->nf * L * dp, ex->n_win * c->nf * dp);
 }
 
@@ -222,12 +236,64 @@ static void str_start_chunk(QaExec *ex, int64_t i) {
   size_t n = (size_t)ex->acc_rows * ex->acc_cols;
   memset(ex->acc, 0, n * sizeof(int64_t));
   memset(ex->sip, 0, n * sizeof(int64_t));
+  for (int col = 0; col < ex->acc_cols; col++) ex->col_brick[col] = -1;
+  ex->next_brick = 0;
+}
+
+/* One clock of FC column multiplexing (engine.h qaFcMuxCycles): the next brick starts on
+** its column if that column is free (at most one start per clock), then every busy
+** column feeds one activation bit of its brick to its SIPs; a column whose brick is
+** done adds its serial sums into its accumulators and is free from the next clock. After
+** the last brick the columns' accumulators are added into the outputs. */
+static int str_tick_mux(QaExec *ex) {
+  QaEngine *e = &ex->e;
+  const QaChunk *c = ex->cur;
+  int L = e->lanes, ac = ex->acc_cols;
+  if (ex->next_brick < ex->spw && ex->col_brick[ex->next_brick % ac] < 0) {
+    ex->col_brick[ex->next_brick % ac] = ex->next_brick;
+    ex->col_k[ex->next_brick % ac] = 0;
+    ex->next_brick++;
+  }
+  int busy = 0;
+  for (int col = 0; col < ac; col++) {
+    int64_t t = ex->col_brick[col];
+    if (t < 0) continue;
+    int per_r = e->l->s * e->cb, r = (int)(t / per_r), rem = (int)(t % per_r);
+    int64_t off = (int64_t)(rem / e->cb) * e->cpad + (int64_t)(rem % e->cb) * L;
+    const int32_t *a = qaEngineActRow(e, 0, 0, r) + off;
+    int j = ex->p - 1 - ex->col_k[col], neg = ex->a_signed && j == ex->p - 1;
+    for (int f = 0; f < c->nf; f++) {
+      const int32_t *w = qaEngineWgtRow(e, c->f0 + f, r) + off;
+      int64_t tree = 0;
+      for (int lane = 0; lane < L; lane++) tree += (((uint32_t)a[lane] >> j) & 1u) ? w[lane] : 0;
+      int64_t *ps = &ex->sip[(size_t)f * ac + col];
+      *ps = 2 * *ps + (neg ? -tree : tree);
+    }
+    if (++ex->col_k[col] == ex->p) { /* brick done */
+      for (int f = 0; f < c->nf; f++) {
+        size_t q = (size_t)f * ac + col;
+        ex->acc[q] += ex->sip[q];
+        ex->sip[q] = 0;
+      }
+      ex->col_brick[col] = -1;
+    } else {
+      busy = 1;
+    }
+  }
+  if (busy || ex->next_brick < ex->spw) return 1;
+  for (int f = 0; f < c->nf; f++) {
+    int64_t sum = 0;
+    for (int col = 0; col < ac; col++) sum += ex->acc[(size_t)f * ac + col];
+    put_output(ex, c, c->f0 + f, 0, 0, sum);
+  }
+  return 0;
 }
 
 /* One clock: bit j (most significant first) of the current step's activations
 ** enters every active SIP: AND with the weights, adder tree, shift-accumulate.
 ** Returns 0 after the chunk's last cycle. */
 static int str_tick(QaExec *ex) {
+  if (ex->mux) return str_tick_mux(ex);
   QaEngine *e = &ex->e;
   const QaChunk *c = ex->cur;
   const QaLayer *l = e->l;
@@ -282,6 +348,8 @@ static void str_end(QaExec *ex, int64_t n_cycles) {
   qaEngineFree(&ex->e);
   free(ex->acc);
   free(ex->sip);
+  free(ex->col_brick);
+  free(ex->col_k);
   free(ex);
 }
 

@@ -5,11 +5,14 @@
 #include "base/qa.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #ifndef QA_VERSION_STRING
 #define QA_VERSION_STRING "unknown"
@@ -60,40 +63,83 @@ void *qaCalloc(size_t count, size_t size, QaErr *err) {
   return p;
 }
 
-int qaReadFile(const char *path, char **out_buf, size_t *out_len, QaErr *err) {
+/* "16 MiB" or "1000 bytes". */
+static void formatSize(size_t n, char *out, size_t cap) {
+  if (n && n % (1u << 20) == 0)
+    snprintf(out, cap, "%zu MiB", n >> 20);
+  else
+    snprintf(out, cap, "%zu bytes", n);
+}
+
+int qaReadFileMax(const char *path, size_t max_bytes, const char *what, char **out_buf, size_t *out_len,
+                  QaErr *err) {
   int rc = QA_OK;
   char *buf = NULL;
-  FILE *f = fopen(path, "rb");
+  size_t len = 0, cap = 0;
+  struct stat st;
   *out_buf = NULL;
   if (out_len) *out_len = 0;
-  if (!f) return qaErrSet(err, QA_EUSER, "%s: cannot open: %s", path, strerror(errno));
-  if (fseek(f, 0, SEEK_END) != 0) {
-    rc = qaErrSet(err, QA_EUSER, "%s: cannot seek: %s", path, strerror(errno));
+  /* O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    return qaErrSet(err, QA_EUSER, "%s: cannot open%s%s: %s", path, what ? " " : "", what ? what : "",
+                    strerror(errno));
+  if (fstat(fd, &st) != 0) {
+    rc = qaErrSet(err, QA_EUSER, "%s: cannot stat: %s", path, strerror(errno));
     goto end;
   }
-  long n = ftell(f);
-  if (n < 0) {
-    rc = qaErrSet(err, QA_EUSER, "%s: not a regular file", path);
+  if (S_ISDIR(st.st_mode)) {
+    rc = qaErrSet(err, QA_EUSER, "%s: is a directory", path);
     goto end;
   }
-  rewind(f);
-  buf = qaMalloc((size_t)n + 1, err);
-  if (!buf) {
-    rc = QA_EINTERNAL;
+  if (!S_ISREG(st.st_mode)) {
+    rc = qaErrSet(err, QA_EUSER, "%s: is not a regular file", path);
     goto end;
   }
-  if (n > 0 && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-    rc = qaErrSet(err, QA_EUSER, "%s: read failed", path);
+  /* st_size is a hint (a file in /proc says 0): read until end of file, up to the limit */
+  if ((uint64_t)st.st_size > max_bytes) len = max_bytes + 1;
+  size_t most = max_bytes + 2; /* room for one byte too many, and the NUL */
+  cap = (uint64_t)st.st_size + 2 < most ? (size_t)st.st_size + 2 : most;
+  if (cap < 4096 && most > 4096) cap = 4096;
+  while (len <= max_bytes) {
+    if (!buf || len + 1 == cap) {
+      size_t next = !buf ? cap : cap > most / 2 ? most : cap * 2;
+      char *b = realloc(buf, next);
+      if (!b) {
+        rc = qaErrSet(err, QA_EINTERNAL, "%s: out of memory reading %zu bytes", path, next);
+        goto end;
+      }
+      buf = b;
+      cap = next;
+    }
+    ssize_t n = read(fd, buf + len, cap - 1 - len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      rc = qaErrSet(err, QA_EUSER, "%s: read failed: %s", path, strerror(errno));
+      goto end;
+    }
+    if (n == 0) break;
+    len += (size_t)n;
+  }
+  if (len > max_bytes) {
+    char limit[32];
+    formatSize(max_bytes, limit, sizeof limit);
+    rc = qaErrSet(err, QA_EUSER, "%s: is larger than the limit of %s for a %s", path, limit,
+                  what ? what : "file");
     goto end;
   }
-  buf[n] = 0;
+  buf[len] = 0;
   *out_buf = buf;
   buf = NULL;
-  if (out_len) *out_len = (size_t)n;
+  if (out_len) *out_len = len;
 end:
   free(buf);
-  fclose(f);
+  close(fd);
   return rc;
+}
+
+int qaReadFile(const char *path, char **out_buf, size_t *out_len, QaErr *err) {
+  return qaReadFileMax(path, (size_t)-1 / 4, NULL, out_buf, out_len, err);
 }
 
 uint64_t qaHash64(const void *data, size_t len, uint64_t seed) {

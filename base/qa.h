@@ -46,8 +46,17 @@ int qaErrPrefix(QaErr *err, const char *fmt, ...)
 void *qaMalloc(size_t n, QaErr *err);
 void *qaCalloc(size_t count, size_t size, QaErr *err);
 
-/* Read a whole file into a NUL-terminated buffer the caller frees. */
+/* Read a whole file into a NUL-terminated buffer the caller frees (*out_len, if not NULL,
+** gets its length). Only regular files are read: a directory is QA_EUSER "PATH: is a
+** directory", a FIFO, device or socket "PATH: is not a regular file" (opened without
+** blocking, never read). QA_EUSER "PATH: cannot open: REASON" if it cannot be opened. */
 int qaReadFile(const char *path, char **out_buf, size_t *out_len, QaErr *err);
+
+/* qaReadFile with a size limit: a file larger than MAX_BYTES is QA_EUSER "PATH: is larger
+** than the limit of N MiB for a WHAT". WHAT names the kind of file in messages ("network
+** file": "PATH: cannot open network file: REASON"); NULL means "file". */
+int qaReadFileMax(const char *path, size_t max_bytes, const char *what, char **out_buf, size_t *out_len,
+                  QaErr *err);
 
 /* 64-bit FNV-1a hash of a byte string, printed as 16 hex digits into out[17]. */
 uint64_t qaHash64(const void *data, size_t len, uint64_t seed);

@@ -155,5 +155,6 @@ extern const QaCliCommand qaCliCmdPlot, qaCliCmdReport;               /* cmd_plo
 extern const QaCliCommand qaCliCmdSweep, qaCliCmdMerge;               /* cmd_sweep.c */
 extern const QaCliCommand qaCliCmdBench;                              /* cmd_bench.c */
 extern const QaCliCommand qaCliCmdArea, qaCliCmdPrice, qaCliCmdCosts; /* cmd_energy.c */
+extern const QaCliCommand qaCliCmdValidate;                           /* cmd_validate.c */
 
 #endif

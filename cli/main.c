@@ -14,27 +14,29 @@
 #include <string.h>
 
 #include "store/store.h"
+#include "base/strbuf.h"
 #include "cli/cli.h"
 
 static const QaCliCommand qaCliCmdHelp;
 
 /* Every command, in the order the usage lists them; NULL ends the table. */
 static const QaCliCommand *const commands[] = {
-    &qaCliCmdNets,    /* cmd_nets.c */
-    &qaCliCmdInfo,    /* cmd_nets.c */
-    &qaCliCmdArchs,   /* cmd_nets.c */
-    &qaCliCmdRun,     /* cmd_run.c */
-    &qaCliCmdResults, /* cmd_results.c */
-    &qaCliCmdExport,  /* cmd_results.c */
-    &qaCliCmdSweep,   /* cmd_sweep.c */
-    &qaCliCmdMerge,   /* cmd_sweep.c */
-    &qaCliCmdReport,  /* cmd_plot.c */
-    &qaCliCmdPlot,    /* cmd_plot.c */
-    &qaCliCmdBench,   /* cmd_bench.c */
-    &qaCliCmdArea,    /* cmd_energy.c */
-    &qaCliCmdPrice,   /* cmd_energy.c */
-    &qaCliCmdCosts,   /* cmd_energy.c */
-    &qaCliCmdHelp,    /* below */
+    &qaCliCmdNets,     /* cmd_nets.c */
+    &qaCliCmdInfo,     /* cmd_nets.c */
+    &qaCliCmdArchs,    /* cmd_nets.c */
+    &qaCliCmdRun,      /* cmd_run.c */
+    &qaCliCmdResults,  /* cmd_results.c */
+    &qaCliCmdExport,   /* cmd_results.c */
+    &qaCliCmdSweep,    /* cmd_sweep.c */
+    &qaCliCmdMerge,    /* cmd_sweep.c */
+    &qaCliCmdReport,   /* cmd_plot.c */
+    &qaCliCmdPlot,     /* cmd_plot.c */
+    &qaCliCmdBench,    /* cmd_bench.c */
+    &qaCliCmdArea,     /* cmd_energy.c */
+    &qaCliCmdPrice,    /* cmd_energy.c */
+    &qaCliCmdCosts,    /* cmd_energy.c */
+    &qaCliCmdValidate, /* cmd_validate.c */
+    &qaCliCmdHelp,     /* below */
     NULL,
 };
 
@@ -68,7 +70,10 @@ static int unknownCommand(const char *word, QaErr *err) {
 static void usage(FILE *f) {
   fprintf(f, "usage: qasim COMMAND [options]   (qasim help COMMAND or qasim COMMAND --help for details)\n\n");
   fprintf(f, "commands:\n");
-  for (int i = 0; commands[i]; i++) fprintf(f, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
+  int width = 0; /* the longest name, so that two spaces always follow a name */
+  for (int i = 0; commands[i]; i++)
+    if ((int)strlen(commands[i]->name) > width) width = (int)strlen(commands[i]->name);
+  for (int i = 0; commands[i]; i++) fprintf(f, "  %-*s  %s\n", width, commands[i]->name, commands[i]->summary);
   fprintf(f,
           "\nqasim --version prints the version. The results database is --db PATH, else $QASIM_DB,\n"
           "else " QA_STORE_DEFAULT_PATH
@@ -146,13 +151,11 @@ int main(int argc, char **argv) {
     return 0;
   }
 
-  char cmdline[2048] = "";
-  for (int i = 0; i < argc; i++) {
-    if (i) strncat(cmdline, " ", sizeof cmdline - strlen(cmdline) - 1);
-    strncat(cmdline, argv[i], sizeof cmdline - strlen(cmdline) - 1);
-  }
+  QaStrBuf cmdline; /* stored with a run: the whole command line, never cut */
+  qaStrBufInit(&cmdline);
+  qaStrBufJoin(&cmdline, (const char *const *)argv, argc, " ");
   QaCliCall call = {0};
-  call.command_line = cmdline;
+  call.command_line = qaStrBufText(&cmdline);
   int rc;
   void *args = qaCalloc(1, cmd->args_size ? cmd->args_size : 1, &err);
   if (!args)
@@ -160,6 +163,8 @@ int main(int argc, char **argv) {
   else if ((rc = qaCliParse(cmd, sub_argc, sub_argv, args, &call, &err)) == QA_OK)
     rc = cmd->handler(args, &call, &err);
   free(args);
+  if (!rc) rc = qaStrBufCheck(&cmdline, &err);
+  qaStrBufFree(&cmdline);
   if (rc) {
     fprintf(stderr, "qasim %s: %s\n", cmd->name, err.msg[0] ? err.msg : "failed");
     return rc == QA_EUSER ? 1 : 2;

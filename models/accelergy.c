@@ -10,16 +10,20 @@
 ** onto cost classes by the words of their short name (or of an optional "class" key),
 ** actions by name; kNameRules and kActionRules below are the whole mapping, and anything
 ** outside it is an error naming the component, the action, the line and what is mappable.
-** Every action is also kept verbatim as a QaCostRaw.
+** Every action is also kept verbatim as a QaCostRaw. The YAML is read through base/yaml.h:
+** every error is "FILE:LINE:COLUMN: ...", and a name too long for the table's fields is an
+** error, never cut short.
 */
 #define _POSIX_C_SOURCE 200809L
 #include "models/costs.h"
 
 #include <ctype.h>
-#include <libfyaml.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "base/strbuf.h"
+#include "base/yaml.h"
 
 /* ---- Mapping --------------------------------------------------------------------------- */
 
@@ -163,8 +167,8 @@ static int mapAction(const ActRules *rs, const char *action, int *found) {
   return SLOT_RAW;
 }
 
-/* "system_top_level.shared_glb[1..1]" -> "shared_glb". */
-static void shortName(const char *full, char *out, size_t cap) {
+/* "system_top_level.shared_glb[1..1]" -> "shared_glb"; 0 if it does not fit in cap. */
+static int shortName(const char *full, char *out, size_t cap) {
   /* a dot inside a [a..b] range is not a separator: find the last dot outside brackets */
   const char *b = NULL;
   int depth = 0;
@@ -177,101 +181,72 @@ static void shortName(const char *full, char *out, size_t cap) {
       b = p;
   }
   b = b ? b + 1 : full;
-  size_t n = 0;
-  for (const char *p = b; *p && *p != '[' && n + 1 < cap; p++) out[n++] = *p;
+  size_t n = strcspn(b, "[");
+  if (n >= cap) return 0;
+  memcpy(out, b, n);
   out[n] = 0;
+  return 1;
 }
 
 /* ---- YAML helpers ---------------------------------------------------------------------- */
 
-static void diagCapture(struct fy_diag *diag, void *user, const char *buf, size_t len) {
-  char *dst = user;
-  (void)diag;
-  if (dst[0]) return;
-  size_t n = len < 255 ? len : 255;
-  memcpy(dst, buf, n);
-  dst[n] = 0;
-  char *nl = strchr(dst, '\n');
-  if (nl) *nl = 0;
-}
+typedef const QaYamlNode Node;
 
-static int loadDoc(const char *path, struct fy_document **out, QaErr *err) {
-  struct fy_parse_cfg pcfg;
-  struct fy_diag_cfg dcfg;
-  char msg[256] = "";
-  FILE *fp = fopen(path, "r");
-  *out = NULL;
-  if (!fp) return qaErrSet(err, QA_EUSER, "%s: cannot open Accelergy table", path);
-  fclose(fp);
-  memset(&pcfg, 0, sizeof pcfg);
-  fy_diag_cfg_default(&dcfg);
-  dcfg.fp = NULL;
-  dcfg.output_fn = diagCapture;
-  dcfg.user = msg;
-  dcfg.colorize = false;
-  struct fy_diag *diag = fy_diag_create(&dcfg);
-  pcfg.diag = diag;
-  pcfg.flags = FYPCF_QUIET;
-  *out = fy_document_build_from_file(&pcfg, path);
-  if (diag) fy_diag_destroy(diag);
-  if (!*out) return qaErrSet(err, QA_EUSER, "%s: not valid YAML: %s", path, msg[0] ? msg : "parse error");
+/* A component's full and short name from entry E (KIND "ERT"/"ART", its #index), with the
+** name node in *at. Too long for the cost table's fields is an error, never a cut. */
+static int componentName(Node *e, const char *kind, int index, char name[QA_COST_NAME_MAX],
+                         char instance[QA_COST_INSTANCE_MAX], Node **at, QaErr *err) {
+  char where[48], what[64];
+  snprintf(where, sizeof where, "in %s entry #%d", kind, index + 1);
+  snprintf(what, sizeof what, "key 'name' %s", where);
+  *at = qaYamlLookup(e, "name");
+  if (!*at) return qaYamlMissing(e, "name", where, err);
+  if (qaYamlGetStr(*at, what, name, QA_COST_NAME_MAX, err)) return QA_EUSER;
+  if (!name[0]) return qaYamlFail(*at, err, "%s must not be empty", what);
+  if (!shortName(name, instance, QA_COST_INSTANCE_MAX))
+    return qaYamlFail(*at, err, "component '%s': the short name is longer than %d characters", name,
+                      QA_COST_INSTANCE_MAX - 1);
+  if (!instance[0])
+    return qaYamlFail(*at, err, "component '%s': the short name (after the last '.') is empty", name);
   return QA_OK;
 }
 
-/* 1-based line of a scalar node, 0 if unknown. */
-static int scalarLine(struct fy_node *n) {
-  struct fy_token *tok = n && fy_node_is_scalar(n) ? fy_node_get_scalar_token(n) : NULL;
-  const struct fy_mark *m = tok ? fy_token_start_mark(tok) : NULL;
-  return m ? m->line + 1 : 0;
-}
-
-/* Line of a mapping entry: the line of its first scalar value. */
-static int mappingLine(struct fy_node *map) {
-  void *it = NULL;
-  struct fy_node_pair *pair;
-  while (map && fy_node_is_mapping(map) && (pair = fy_node_mapping_iterate(map, &it)) != NULL) {
-    int l = scalarLine(fy_node_pair_key(pair));
-    if (l) return l;
-  }
-  return 0;
-}
-
-static const char *scalarOf(struct fy_node *map, const char *key) {
-  struct fy_node *n = map ? fy_node_mapping_lookup_by_string(map, key, FY_NT) : NULL;
-  return n && fy_node_is_scalar(n) ? fy_node_get_scalar0(n) : NULL;
+/* A non-negative energy or area in pJ / um^2. */
+static int getAmount(Node *v, const char *component, const char *action, const char *key, double *out,
+                     QaErr *err) {
+  char what[QA_COST_NAME_MAX * 2 + 64];
+  if (action)
+    snprintf(what, sizeof what, "component '%s' action '%s': %s", component, action, key);
+  else
+    snprintf(what, sizeof what, "component '%s': %s", component, key);
+  if (qaYamlGetDouble(v, what, -HUGE_VAL, HUGE_VAL, out, err)) return QA_EUSER;
+  if (*out < 0) return qaYamlFail(v, err, "%s '%s' is not a non-negative number", what, qaYamlScalar(v));
+  return QA_OK;
 }
 
 /* The ERT:/ART: sequence of tables, or an error naming what is missing. */
-static int tablesOf(struct fy_document *doc, const char *path, const char *kind, struct fy_node **out,
-                    QaErr *err) {
-  struct fy_node *root = fy_document_root(doc);
-  struct fy_node *top =
-      root && fy_node_is_mapping(root) ? fy_node_mapping_lookup_by_string(root, kind, FY_NT) : NULL;
-  struct fy_node *tables =
-      top && fy_node_is_mapping(top) ? fy_node_mapping_lookup_by_string(top, "tables", FY_NT) : NULL;
-  if (!tables || !fy_node_is_sequence(tables))
-    return qaErrSet(err, QA_EUSER,
-                    "%s:1: not an Accelergy %s: expected '%s: {version: ..., "
-                    "tables: [...]}'",
-                    path, kind, kind);
+static int tablesOf(const QaYamlDoc *doc, const char *kind, Node **out, QaErr *err) {
+  Node *root = qaYamlRoot(doc);
+  Node *top = qaYamlLookup(root, kind);
+  Node *tables = qaYamlLookup(top, "tables");
+  if (qaYamlKind(tables) != QA_YAML_SEQ) {
+    Node *at = tables ? tables : top ? top : root;
+    const char *fmt = "not an Accelergy %s: expected '%s: {version: ..., tables: [...]}'";
+    return at ? qaYamlFail(at, err, fmt, kind, kind) : qaYamlFailDoc(doc, err, fmt, kind, kind);
+  }
   *out = tables;
   return QA_OK;
 }
 
-static int parseEnergy(const char *text, double *out) {
-  char *end;
-  if (!text) return 0;
-  double v = strtod(text, &end);
-  if (end == text || *end || !isfinite(v) || v < 0) return 0;
-  *out = v;
-  return 1;
-}
+/* 64-bit hash of a short name, to find duplicates and ART matches without quadratic strcmp. */
+static uint64_t nameHash(const char *s) { return qaHash64(s, strlen(s), 0); }
 
 /* ---- ART --------------------------------------------------------------------------------- */
 
 typedef struct ArtEntry {
   char component[QA_COST_NAME_MAX];
   char instance[QA_COST_INSTANCE_MAX];
+  uint64_t hash; /* of instance */
   const char *cls;
   double area_um2;
   int line;
@@ -279,53 +254,51 @@ typedef struct ArtEntry {
 } ArtEntry;
 
 static int loadArt(const char *path, ArtEntry **out, int *n_out, QaErr *err) {
-  struct fy_document *doc = NULL;
-  struct fy_node *tables;
+  QaYamlDoc *doc = NULL;
+  Node *tables;
   ArtEntry *a = NULL;
   int n = 0, rc;
   *out = NULL;
   *n_out = 0;
-  if ((rc = loadDoc(path, &doc, err))) return rc;
-  if ((rc = tablesOf(doc, path, "ART", &tables, err))) goto end;
-  int cap = fy_node_sequence_item_count(tables);
+  if ((rc = qaYamlLoadFile(path, "Accelergy ART", &doc, err))) return rc;
+  if ((rc = tablesOf(doc, "ART", &tables, err))) goto end;
+  int cap = qaYamlCount(tables);
   a = qaCalloc((size_t)(cap > 0 ? cap : 1), sizeof *a, err);
   if (!a) {
     rc = QA_EINTERNAL;
     goto end;
   }
-  void *it = NULL;
-  struct fy_node *e;
-  while ((e = fy_node_sequence_iterate(tables, &it)) != NULL) {
-    int line = mappingLine(e);
-    const char *name = scalarOf(e, "name");
-    const char *area = scalarOf(e, "area");
-    if (!name || !area) {
-      rc = qaErrSet(err, QA_EUSER, "%s:%d: ART entry needs 'name' and 'area'", path, line);
+  for (int i = 0; i < cap; i++) {
+    Node *e = qaYamlItem(tables, i), *at;
+    if (qaYamlKind(e) != QA_YAML_MAP) {
+      rc = qaYamlFail(e, err, "ART entry #%d must be a mapping with 'name' and 'area', not %s", i + 1,
+                      qaYamlKindName(e));
       goto end;
     }
     ArtEntry *x = &a[n];
-    snprintf(x->component, sizeof x->component, "%s", name);
-    shortName(name, x->instance, sizeof x->instance);
-    x->line = scalarLine(fy_node_mapping_lookup_by_string(e, "name", FY_NT));
-    const char *cls = scalarOf(e, "class");
+    if ((rc = componentName(e, "ART", i, x->component, x->instance, &at, err))) goto end;
+    x->hash = nameHash(x->instance);
+    x->line = qaYamlLine(at);
+    Node *area = qaYamlLookup(e, "area");
+    if (!area) {
+      rc = qaYamlFail(at, err, "component '%s': ART entry needs 'area'", x->component);
+      goto end;
+    }
+    const char *cls = qaYamlScalar(qaYamlLookup(e, "class"));
     x->cls = cls ? mapName(cls) : NULL;
     if (!x->cls) x->cls = mapName(x->instance);
     if (!x->cls) {
-      rc = qaErrSet(err, QA_EUSER,
-                    "%s:%d: component '%s' (area): cannot map '%s' onto a cost "
-                    "class; mappable names contain one of: " MAPPABLE_NAMES,
-                    path, x->line, name, x->instance);
+      rc = qaYamlFail(at, err,
+                      "component '%s' (area): cannot map '%s' onto a cost "
+                      "class; mappable names contain one of: " MAPPABLE_NAMES,
+                      x->component, x->instance);
       goto end;
     }
-    if (!parseEnergy(area, &x->area_um2)) {
-      rc = qaErrSet(err, QA_EUSER, "%s:%d: component '%s': area '%s' is not a non-negative number", path,
-                    x->line, name, area);
-      goto end;
-    }
+    if ((rc = getAmount(area, x->component, NULL, "area", &x->area_um2, err))) goto end;
     for (int j = 0; j < n; j++) {
-      if (!strcmp(a[j].instance, x->instance)) {
-        rc = qaErrSet(err, QA_EUSER, "%s:%d: component '%s': short name '%s' also at line %d", path, x->line,
-                      name, x->instance, a[j].line);
+      if (a[j].hash == x->hash && !strcmp(a[j].instance, x->instance)) {
+        rc = qaYamlFail(at, err, "component '%s': short name '%s' also at line %d", x->component, x->instance,
+                        a[j].line);
         goto end;
       }
     }
@@ -336,7 +309,7 @@ static int loadArt(const char *path, ArtEntry **out, int *n_out, QaErr *err) {
   a = NULL;
 end:
   free(a);
-  fy_document_destroy(doc);
+  qaYamlDestroy(doc);
   return rc;
 }
 
@@ -356,27 +329,48 @@ typedef struct Slots {
   int has_leak;
 } Slots;
 
-/* Flatten an arguments mapping into "k=v,k=v"; also pick up global_cycle_seconds. */
-static void flattenArgs(struct fy_node *args, char *out, size_t cap, double *cycle_s) {
-  size_t used = 0;
+/* Flatten an arguments mapping into "k=v,k=v" (cut with "..." if longer than the field);
+** also read global_cycle_seconds. */
+static int flattenArgs(Node *args, char *out, size_t cap, double *cycle_s, QaErr *err) {
+  QaStrBuf b;
+  int rc = QA_OK;
   out[0] = 0;
-  if (!args || !fy_node_is_mapping(args)) return;
-  void *it = NULL;
-  struct fy_node_pair *pair;
-  while ((pair = fy_node_mapping_iterate(args, &it)) != NULL) {
-    const char *k = fy_node_get_scalar0(fy_node_pair_key(pair));
-    struct fy_node *vn = fy_node_pair_value(pair);
-    const char *v = vn && fy_node_is_scalar(vn) ? fy_node_get_scalar0(vn) : "...";
-    if (!k) continue;
+  if (!args || qaYamlIsNull(args)) return QA_OK;
+  if (qaYamlKind(args) != QA_YAML_MAP)
+    return qaYamlFail(args, err,
+                      "key 'arguments' must be a mapping like {global_cycle_seconds: 1e-9}, not %s",
+                      qaYamlKindName(args));
+  qaStrBufInit(&b);
+  for (int i = 0; i < qaYamlCount(args); i++) {
+    const char *k = qaYamlScalar(qaYamlKeyAt(args, i));
+    Node *vn = qaYamlValueAt(args, i);
+    const char *v = qaYamlKind(vn) == QA_YAML_SCALAR ? qaYamlScalar(vn) : "...";
+    char ke[QA_COST_NAME_MAX], ve[QA_COST_NAME_MAX]; /* shown as text: control bytes escaped */
+    qaYamlEscape(k, ke, sizeof ke);
+    qaYamlEscape(v, ve, sizeof ve);
     if (!strcmp(k, "global_cycle_seconds")) {
       double c;
-      if (parseEnergy(v, &c) && c > 0) *cycle_s = c;
+      if ((rc = qaYamlGetDouble(vn, "argument 'global_cycle_seconds'", 0, 1e6, &c, err))) goto end;
+      if (c <= 0) {
+        rc = qaYamlFail(vn, err, "argument 'global_cycle_seconds' must be more than 0 (got '%s')", ve);
+        goto end;
+      }
+      *cycle_s = c;
     }
-    if (used < cap) {
-      int w = snprintf(out + used, cap - used, "%s%s=%s", used ? "," : "", k, v ? v : "");
-      if (w > 0) used += (size_t)w;
-    }
+    qaStrBufAppendf(&b, "%s%s=%s", i ? "," : "", ke, ve);
   }
+  if ((rc = qaStrBufCheck(&b, err))) goto end;
+  if (b.len < cap) {
+    memcpy(out, qaStrBufText(&b), b.len + 1);
+  } else { /* only a display string: keep the start and say it was cut */
+    size_t n = cap - 4;
+    while (n && ((unsigned char)b.s[n] & 0xC0) == 0x80) n--;
+    memcpy(out, b.s, n);
+    memcpy(out + n, "...", 4);
+  }
+end:
+  qaStrBufFree(&b);
+  return rc;
 }
 
 static int addRows(QaCostTable *t, const char *ert_path, const char *component, const char *instance,
@@ -390,7 +384,7 @@ static int addRows(QaCostTable *t, const char *ert_path, const char *component, 
   for (int a = 0; a < 4; a++) {
     if (!s->set[a]) continue;
     QaCostRow r;
-    char src[2048];
+    QaStrBuf src;
     memset(&r, 0, sizeof r);
     snprintf(r.cls, sizeof r.cls, "%s", cls);
     snprintf(r.instance, sizeof r.instance, "%s", instance);
@@ -401,29 +395,32 @@ static int addRows(QaCostTable *t, const char *ert_path, const char *component, 
     r.status = QA_COST_DERIVED;
     r.area_status = QA_COST_DERIVED;
     r.line = s->line[a];
-    int n = snprintf(src, sizeof src, "Accelergy ERT %s: %s action '%s'", ert_path, component, s->action[a]);
-    if (art && n > 0 && (size_t)n < sizeof src)
-      snprintf(src + n, sizeof src - (size_t)n, "; area from the ART (line %d)", art->line);
-    r.source = src;
-    int rc = qaCostTableAddRow(t, &r, err);
+    qaStrBufInit(&src);
+    qaStrBufAppendf(&src, "Accelergy ERT %s: %s action '%s'", ert_path, component, s->action[a]);
+    if (art) qaStrBufAppendf(&src, "; area from the ART (line %d)", art->line);
+    r.source = qaStrBufText(&src);
+    int rc = qaStrBufCheck(&src, err);
+    if (rc == QA_OK) rc = qaCostTableAddRow(t, &r, err);
+    qaStrBufFree(&src);
     if (rc) return rc;
   }
   return QA_OK;
 }
 
 int qaCostAccelergyLoad(const char *ert_path, const char *art_path, QaCostTable **out, QaErr *err) {
-  struct fy_document *doc = NULL;
-  struct fy_node *tables;
+  QaYamlDoc *doc = NULL;
+  Node *tables;
   QaCostTable *t = NULL;
   ArtEntry *art = NULL;
   int n_art = 0, rc;
   char name[QA_COST_NAME_MAX];
-  char(*seen)[QA_COST_INSTANCE_MAX] = NULL;
+  uint64_t *seen = NULL; /* hash of each component's short name */
+  char(*seen_name)[QA_COST_INSTANCE_MAX] = NULL;
   int *seen_line = NULL, n_seen = 0;
   *out = NULL;
   if (art_path && (rc = loadArt(art_path, &art, &n_art, err))) goto end;
-  if ((rc = loadDoc(ert_path, &doc, err))) goto end;
-  if ((rc = tablesOf(doc, ert_path, "ERT", &tables, err))) goto end;
+  if ((rc = qaYamlLoadFile(ert_path, "Accelergy table", &doc, err))) goto end;
+  if ((rc = tablesOf(doc, "ERT", &tables, err))) goto end;
 
   const char *b = strrchr(ert_path, '/');
   snprintf(name, sizeof name, "%s", b ? b + 1 : ert_path);
@@ -431,43 +428,49 @@ int qaCostAccelergyLoad(const char *ert_path, const char *art_path, QaCostTable 
   if (!dot) dot = strrchr(name, '.');
   if (dot && dot != name) *dot = 0;
   t = qaCostTableCreate(name, ert_path, 0, err);
-  int n_tables = fy_node_sequence_item_count(tables);
+  int n_tables = qaYamlCount(tables);
   seen = qaCalloc((size_t)(n_tables > 0 ? n_tables : 1), sizeof *seen, err);
   seen_line = qaCalloc((size_t)(n_tables > 0 ? n_tables : 1), sizeof *seen_line, err);
-  if (!t || !seen || !seen_line) {
+  seen_name = qaCalloc((size_t)(n_tables > 0 ? n_tables : 1), sizeof *seen_name, err);
+  if (!t || !seen || !seen_line || !seen_name) {
     rc = QA_EINTERNAL;
     goto end;
   }
 
-  void *it = NULL;
-  struct fy_node *e;
-  while ((e = fy_node_sequence_iterate(tables, &it)) != NULL) {
-    const char *component = scalarOf(e, "name");
-    int line = component ? scalarLine(fy_node_mapping_lookup_by_string(e, "name", FY_NT)) : mappingLine(e);
-    struct fy_node *actions =
-        e && fy_node_is_mapping(e) ? fy_node_mapping_lookup_by_string(e, "actions", FY_NT) : NULL;
-    if (!component || !actions || !fy_node_is_sequence(actions)) {
-      rc = qaErrSet(err, QA_EUSER, "%s:%d: ERT entry needs 'name' and a list of 'actions'", ert_path, line);
+  for (int ti = 0; ti < n_tables; ti++) {
+    Node *e = qaYamlItem(tables, ti), *at;
+    char component[QA_COST_NAME_MAX], instance[QA_COST_INSTANCE_MAX];
+    if (qaYamlKind(e) != QA_YAML_MAP) {
+      rc = qaYamlFail(e, err, "ERT entry #%d must be a mapping with 'name' and 'actions', not %s", ti + 1,
+                      qaYamlKindName(e));
       goto end;
     }
-    char instance[QA_COST_INSTANCE_MAX];
-    shortName(component, instance, sizeof instance);
+    if ((rc = componentName(e, "ERT", ti, component, instance, &at, err))) goto end;
+    int line = qaYamlLine(at);
+    Node *actions = qaYamlLookup(e, "actions");
+    if (qaYamlKind(actions) != QA_YAML_SEQ) {
+      rc = qaYamlFail(actions ? actions : at, err, "component '%s': ERT entry needs a list of 'actions'%s%s",
+                      component, actions ? ", not " : "", actions ? qaYamlKindName(actions) : "");
+      goto end;
+    }
+    uint64_t h = nameHash(instance);
     for (int j = 0; j < n_seen; j++) {
-      if (!strcmp(seen[j], instance)) {
-        rc = qaErrSet(err, QA_EUSER, "%s:%d: component '%s': short name '%s' also at line %d", ert_path, line,
-                      component, instance, seen_line[j]);
+      if (seen[j] == h && !strcmp(seen_name[j], instance)) {
+        rc = qaYamlFail(at, err, "component '%s': short name '%s' also at line %d", component, instance,
+                        seen_line[j]);
         goto end;
       }
     }
-    snprintf(seen[n_seen], sizeof seen[0], "%s", instance);
+    seen[n_seen] = h;
+    memcpy(seen_name[n_seen], instance, sizeof seen_name[0]);
     seen_line[n_seen++] = line;
 
-    const char *cls_key = scalarOf(e, "class");
+    const char *cls_key = qaYamlScalar(qaYamlLookup(e, "class"));
     const char *cls = cls_key ? mapName(cls_key) : NULL;
     if (!cls) cls = mapName(instance);
     const ArtEntry *ae = NULL;
     for (int j = 0; j < n_art; j++) {
-      if (!strcmp(art[j].instance, instance)) {
+      if (art[j].hash == h && !strcmp(art[j].instance, instance)) {
         art[j].used = 1;
         ae = &art[j];
       }
@@ -475,51 +478,58 @@ int qaCostAccelergyLoad(const char *ert_path, const char *art_path, QaCostTable 
     Slots s;
     memset(&s, 0, sizeof s);
     s.cycle_s = 1e-9; /* Accelergy's default global cycle */
-    void *ait = NULL;
-    struct fy_node *an;
-    while ((an = fy_node_sequence_iterate(actions, &ait)) != NULL) {
-      const char *action = scalarOf(an, "name");
-      const char *etext = scalarOf(an, "energy");
-      int aline = action ? scalarLine(fy_node_mapping_lookup_by_string(an, "name", FY_NT)) : mappingLine(an);
-      if (!action) {
-        rc = qaErrSet(err, QA_EUSER, "%s:%d: component '%s': an action without a 'name'", ert_path, aline,
-                      component);
+    for (int ai = 0; ai < qaYamlCount(actions); ai++) {
+      Node *an = qaYamlItem(actions, ai);
+      char action[QA_COST_NAME_MAX], what[QA_COST_NAME_MAX + 64];
+      if (qaYamlKind(an) != QA_YAML_MAP) {
+        rc = qaYamlFail(an, err,
+                        "component '%s': action #%d must be a mapping with 'name' and 'energy', not %s",
+                        component, ai + 1, qaYamlKindName(an));
         goto end;
       }
+      Node *action_node = qaYamlLookup(an, "name");
+      if (!action_node) {
+        rc = qaYamlFail(an, err, "component '%s': an action without a 'name'", component);
+        goto end;
+      }
+      snprintf(what, sizeof what, "component '%s': action name", component);
+      if ((rc = qaYamlGetStr(action_node, what, action, sizeof action, err))) goto end;
+      int aline = qaYamlLine(action_node);
       if (!cls) {
-        rc = qaErrSet(err, QA_EUSER,
-                      "%s:%d: component '%s' action '%s': cannot map '%s' onto a "
-                      "cost class; mappable names contain one of: " MAPPABLE_NAMES,
-                      ert_path, aline, component, action, instance);
+        rc = qaYamlFail(action_node, err,
+                        "component '%s' action '%s': cannot map '%s' onto a "
+                        "cost class; mappable names contain one of: " MAPPABLE_NAMES,
+                        component, action, instance);
         goto end;
       }
       const ActRules *rs = actionRulesFor(cls);
       int found;
       int slot = mapAction(rs, action, &found);
       if (!found) {
-        rc = qaErrSet(err, QA_EUSER,
-                      "%s:%d: component '%s' action '%s': cannot map this action "
-                      "of a %s (mappable actions: %s)",
-                      ert_path, aline, component, action, cls, rs->help);
+        rc = qaYamlFail(action_node, err,
+                        "component '%s' action '%s': cannot map this action "
+                        "of a %s (mappable actions: %s)",
+                        component, action, cls, rs->help);
         goto end;
       }
       double energy;
-      if (!parseEnergy(etext, &energy)) {
-        rc = qaErrSet(err, QA_EUSER,
-                      "%s:%d: component '%s' action '%s': energy '%s' is not a "
-                      "non-negative number",
-                      ert_path, aline, component, action, etext ? etext : "(missing)");
+      Node *en = qaYamlLookup(an, "energy");
+      if (!en) {
+        rc = qaYamlFail(action_node, err, "component '%s' action '%s': missing key 'energy'", component,
+                        action);
         goto end;
       }
+      if ((rc = getAmount(en, component, action, "energy", &energy, err))) goto end;
       QaCostRaw raw;
       memset(&raw, 0, sizeof raw);
-      snprintf(raw.component, sizeof raw.component, "%s", component);
-      snprintf(raw.instance, sizeof raw.instance, "%s", instance);
+      memcpy(raw.component, component, sizeof raw.component);
+      memcpy(raw.instance, instance, sizeof raw.instance);
       snprintf(raw.cls, sizeof raw.cls, "%s", cls);
-      snprintf(raw.action, sizeof raw.action, "%s", action);
+      memcpy(raw.action, action, sizeof raw.action);
       double cycle_s = s.cycle_s;
-      flattenArgs(fy_node_mapping_lookup_by_string(an, "arguments", FY_NT), raw.arguments,
-                  sizeof raw.arguments, &cycle_s);
+      if ((rc = flattenArgs(qaYamlLookup(an, "arguments"), raw.arguments, sizeof raw.arguments, &cycle_s,
+                            err)))
+        goto end;
       raw.energy_pj = energy;
       raw.area_um2 = ae ? ae->area_um2 : NAN;
       raw.line = aline;
@@ -532,7 +542,7 @@ int qaCostAccelergyLoad(const char *ert_path, const char *art_path, QaCostTable 
           s.set[slot] = 1;
           s.energy[slot] = energy;
           s.line[slot] = aline;
-          snprintf(s.action[slot], sizeof s.action[0], "%s", action);
+          memcpy(s.action[slot], action, sizeof s.action[0]);
         } else if (!strcmp(s.action[slot], action) && energy > s.energy[slot]) {
           s.energy[slot] = energy;
         }
@@ -553,8 +563,8 @@ int qaCostAccelergyLoad(const char *ert_path, const char *art_path, QaCostTable 
     if (art[j].used) continue;
     QaCostRaw raw;
     memset(&raw, 0, sizeof raw);
-    snprintf(raw.component, sizeof raw.component, "%s", art[j].component);
-    snprintf(raw.instance, sizeof raw.instance, "%s", art[j].instance);
+    memcpy(raw.component, art[j].component, sizeof raw.component);
+    memcpy(raw.instance, art[j].instance, sizeof raw.instance);
     snprintf(raw.cls, sizeof raw.cls, "%s", art[j].cls);
     raw.energy_pj = NAN;
     raw.area_um2 = art[j].area_um2;
@@ -566,9 +576,10 @@ int qaCostAccelergyLoad(const char *ert_path, const char *art_path, QaCostTable 
   t = NULL;
 end:
   qaCostTableDestroy(t);
-  fy_document_destroy(doc);
+  qaYamlDestroy(doc);
   free(art);
   free(seen);
+  free(seen_name);
   free(seen_line);
   return rc;
 }

@@ -37,7 +37,16 @@ typedef struct Coder {
 } Coder;
 
 static int isSigned(const QaQuantSpec *s) {
-  return s->scheme == QA_Q_SYM || ((s->scheme == QA_Q_POW2 || s->scheme == QA_Q_KHOT) && !s->unsigned_codes);
+  return s->scheme == QA_Q_SYM ||
+         ((s->scheme == QA_Q_POW2 || s->scheme == QA_Q_KHOT || s->scheme == QA_Q_FIXED) &&
+          !s->unsigned_codes);
+}
+
+/* 1 if magnitude m is a code of a pow2 / khot scheme: at most k one-bits (DATE 2020's
+** k-hot), or at most k signed-digit terms for the -naf variant. */
+static int khotMag(const QaQuantSpec *s, int32_t m, int k) {
+  return (s->scheme == QA_Q_KHOT && s->khot_naf ? qaTermsCount(QA_ENC_NAF, m)
+                                                : qaTermsCount(QA_ENC_POPCOUNT, m)) <= k;
 }
 
 static int termsK(const QaQuantSpec *s) { return s->scheme == QA_Q_POW2 ? 1 : s->k; }
@@ -60,12 +69,13 @@ void qaQuantCodeRange(const QaQuantSpec *spec, int bits, int32_t *lo, int32_t *h
       return;
     case QA_Q_SYM:
     case QA_Q_UNSIGNED:
+    case QA_Q_FIXED:
     case QA_Q_POW2:
     case QA_Q_KHOT: {
       int filtered = spec->scheme == QA_Q_POW2 || spec->scheme == QA_Q_KHOT, k = termsK(spec);
       int32_t m = rangeMax(spec, bits);
       if (filtered && k < 1) return;
-      while (filtered && m > 0 && qaTermsCount(QA_ENC_NAF, m) > k) m--;
+      while (filtered && m > 0 && !khotMag(spec, m, k)) m--;
       *hi = m;
       *lo = isSigned(spec) ? -m : 0;
       return;
@@ -125,6 +135,14 @@ static double uniformScale(const QaQuantSpec *spec, const Coder *c, const float 
   }
   if (clip == 0) return 1.0;
   double best_scale = clip / c->qmax;
+  if (spec->scheme == QA_Q_FIXED) { /* the smallest power of two that fits the clip */
+    double p2 = exp2(ceil(log2(best_scale)));
+    if (p2 < best_scale) p2 *= 2; /* log2 rounding */
+    if (spec->clip == QA_CLIP_MSE &&
+        codeBlock(c, x, m, p2 / 2, NULL) < codeBlock(c, x, m, p2, NULL)) /* clip the largest values */
+      p2 /= 2;
+    return p2;
+  }
   if (spec->clip == QA_CLIP_MSE) {
     double best_err = codeBlock(c, x, m, best_scale, NULL);
     for (int i = 1; i < MSE_CANDIDATES; i++) {
@@ -231,7 +249,7 @@ int qaQuantize(const QaQuantSpec *spec, int bits, const float *x, int64_t n, int
       goto end;
     }
     for (int32_t m = 0; m <= c.qmax; m++)
-      if (qaTermsCount(QA_ENC_NAF, m) <= k) mags[c.n_mags++] = m;
+      if (khotMag(spec, m, k)) mags[c.n_mags++] = m;
     c.mags = mags;
     c.qmax = mags[c.n_mags - 1];
   }
@@ -277,11 +295,11 @@ void qaQuantResultFree(QaQuantResult *res) {
 
 /* ---- spec text: <scheme>[-u][-d<frac>][-ch][-mse], options in any order on input */
 
-static const char *const g_scheme_names[] = {"sym", "unsigned", "pow2", "khot", "ternary", "binary"};
+static const char *const g_scheme_names[] = {"sym", "unsigned", "pow2", "khot", "fixed", "ternary", "binary"};
 
 #define VALID_FORMS                                                                     \
   "valid: sym, sym-mse, sym-ch, sym-ch-mse, unsigned[-ch][-mse], pow2[-u][-ch][-mse], " \
-  "khot1..khot8[-u][-ch][-mse], ternary[-d<frac>][-ch], binary[-ch]"
+  "khot1..khot8[-u][-naf][-ch][-mse], fixed[-u][-ch][-mse], ternary[-d<frac>][-ch], binary[-ch]"
 
 static void formatDelta(double d, char *buf, size_t len) {
   /* Shortest fixed-point text that reads back to the same double ('-' and 'e' would
@@ -307,14 +325,16 @@ void qaQuantFormat(const QaQuantSpec *spec, char *buf, size_t len) {
   }
   char k[16] = "";
   if (spec->scheme == QA_Q_KHOT) snprintf(k, sizeof k, "%d", spec->k);
-  snprintf(buf, len, "%s%s%s%s%s%s", g_scheme_names[spec->scheme], k, pk && spec->unsigned_codes ? "-u" : "",
-           delta, spec->per_channel ? "-ch" : "", spec->clip == QA_CLIP_MSE ? "-mse" : "");
+  int uu = (pk || spec->scheme == QA_Q_FIXED) && spec->unsigned_codes;
+  snprintf(buf, len, "%s%s%s%s%s%s%s", g_scheme_names[spec->scheme], k, uu ? "-u" : "",
+           spec->scheme == QA_Q_KHOT && spec->khot_naf ? "-naf" : "", delta, spec->per_channel ? "-ch" : "",
+           spec->clip == QA_CLIP_MSE ? "-mse" : "");
 }
 
 int qaQuantParse(const char *text, QaQuantSpec *out, QaErr *err) {
   QaQuantSpec s = {0};
   char buf[64];
-  int seen_u = 0, seen_d = 0, seen_ch = 0, seen_mse = 0;
+  int seen_u = 0, seen_d = 0, seen_ch = 0, seen_mse = 0, seen_naf = 0;
   if (!text || strlen(text) >= sizeof buf) goto bad;
   memcpy(buf, text, strlen(text) + 1);
   char *opt = strchr(buf, '-');
@@ -338,9 +358,15 @@ int qaQuantParse(const char *text, QaQuantSpec *out, QaErr *err) {
     char *next = strchr(opt, '-');
     if (next) *next++ = 0;
     const char *why = NULL;
-    if (strcmp(opt, "u") == 0) {
-      if (s.scheme != QA_Q_POW2 && s.scheme != QA_Q_KHOT)
-        why = "-u applies to pow2 and khot only";
+    if (strcmp(opt, "naf") == 0) {
+      if (s.scheme != QA_Q_KHOT)
+        why = "-naf applies to khot only";
+      else if (seen_naf++)
+        why = "-naf given twice";
+      s.khot_naf = 1;
+    } else if (strcmp(opt, "u") == 0) {
+      if (s.scheme != QA_Q_POW2 && s.scheme != QA_Q_KHOT && s.scheme != QA_Q_FIXED)
+        why = "-u applies to pow2, khot and fixed only";
       else if (seen_u++)
         why = "-u given twice";
       s.unsigned_codes = 1;

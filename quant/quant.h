@@ -9,8 +9,15 @@
 **   unsigned  uniform, non-negative (negative inputs clip to 0)
 **   pow2      one-hot: every code is 0 or +-2^k inside the signed range
 **             (or 2^k inside the unsigned range when `unsigned_codes` is set)
-**   khot      at most k signed power-of-two terms (minimal signed-digit weight
-**             <= k), nearest representable code; khot with k=1 equals pow2
+**   khot      k-hot as the one-hot networks work defines it (Li et al., DATE 2020):
+**             at most k one-bits in the binary magnitude, sign apart (8-bit signed:
+**             two-hot spans +-96, one-hot +-64), nearest representable code; khot with
+**             k=1 equals pow2. The variant khotK-naf allows k signed power-of-two terms
+**             instead (minimal signed-digit weight <= k: 127 = 128 - 1 is two-hot)
+**   fixed     fixed point: uniform with a power-of-two scale (a Qm.n format with the
+**             layer's radix point): the p-bit code keeps the bits from the tensor's
+**             most significant needed bit down, trimming MSBs and LSBs - what running
+**             a 16-bit fixed-point container at p bits does. Signed, or -u unsigned
 **   ternary   {-1, 0, +1} x scale with a threshold (b >= 2)
 **   binary    {-1, +1} x scale (b == 1 allowed; any b accepted, codes are +-1)
 ** Clipping (how the scale is chosen): minmax (max |x| maps to the largest code)
@@ -34,6 +41,7 @@ typedef enum QaQuantScheme {
   QA_Q_UNSIGNED,
   QA_Q_POW2,
   QA_Q_KHOT,
+  QA_Q_FIXED,
   QA_Q_TERNARY,
   QA_Q_BINARY
 } QaQuantScheme;
@@ -45,8 +53,9 @@ typedef struct QaQuantSpec {
   QaQuantClip clip;
   int per_channel;      /* 1: one scale per channel block */
   int k;                /* khot: max terms per value (1..8); pow2 behaves as k = 1 */
-  int unsigned_codes;   /* pow2/khot: non-negative codes only (activations) */
+  int unsigned_codes;   /* pow2/khot/fixed: non-negative codes only (activations) */
   double ternary_delta; /* ternary threshold as a fraction of max|x| (default 0.7 * mean|x| rule if 0) */
+  int khot_naf;         /* khot: count signed-digit (NAF) terms instead of one-bits */
 } QaQuantSpec;
 
 typedef struct QaQuantResult {
@@ -58,8 +67,9 @@ typedef struct QaQuantResult {
 } QaQuantResult;
 
 /* Parse a quantizer spec string: "sym", "sym-mse", "sym-ch", "sym-ch-mse",
-** "unsigned", "unsigned-mse", "pow2", "pow2-u" (unsigned codes), "khot2".."khot8"
-** (optionally "-u"), "ternary", "binary". QA_EUSER listing the valid forms on error. */
+** "unsigned", "unsigned-mse", "pow2", "pow2-u" (unsigned codes), "khot1".."khot8"
+** (optionally "-u", "-naf"), "fixed" (optionally "-u"), "ternary", "binary". QA_EUSER listing the valid forms
+*on error. */
 int qaQuantParse(const char *text, QaQuantSpec *out, QaErr *err);
 /* Canonical text of a spec (inverse of qaQuantParse) into buf. */
 void qaQuantFormat(const QaQuantSpec *spec, char *buf, size_t len);

@@ -54,6 +54,8 @@ typedef struct QaRunOptions {
   const char *command_line; /* stored with the run */
   const char *costs;        /* cost table pricing the run (default "horowitz45"; NULL or "none":
                             ** not priced); see models/energy.h */
+  const char *layers;       /* NULL or "all": every layer; "conv": conv and depthwise layers only;
+                            ** "fc": fully-connected layers only (the run's network is that subset) */
   int skip_stored;          /* 1 (sweeps): if the store already holds a finished run of the same
                             ** design point when this one is about to be written, write nothing
                             ** (res->already_stored = 1, res->run_id = that run) */
@@ -78,6 +80,16 @@ typedef struct QaRunLayer {
   const QaEnergy *energy; /* NULL if not priced */
 } QaRunLayer;
 
+/* Totals of one class of layers (conv: conv + depthwise; fc). */
+typedef struct QaRunPart {
+  int n_layers;
+  int64_t macs, n_cycles, n_stall_cycles;
+  double time_s;    /* simulated time at the clock */
+  double energy_pj; /* when priced */
+  int n_dram_bound; /* layers whose stall cycles exceed their compute cycles */
+  int64_t dram_bound_cycles;
+} QaRunPart;
+
 typedef struct QaRunResult {
   int64_t run_id; /* -1 if not stored */
   int n_layers;
@@ -87,8 +99,10 @@ typedef struct QaRunResult {
   double sim_macs_per_s;
   int all_verified;
   int verified;       /* 1 if outputs were checked */
+  int traced_layers;  /* layers whose values came from traces (the others: synthetic) */
   double util_cycles; /* sum of pe_util x n_cycles over layers */
   double clock_mhz;
+  QaRunPart conv, fc; /* the totals split by layer class (conv + fc = the run) */
   char arch[QA_NAME_MAX];
   char net[QA_NAME_MAX];
   /* energy (when priced) */

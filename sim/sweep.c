@@ -1,10 +1,10 @@
 /*
 ** sweep.c - sweep specs, their design points and the parallel runner (see sweep.h).
 **
-** Loading is three steps: the YAML is parsed with libfyaml (diagnostics captured, never
-** printed) and walked once into blocks of axes - each axis a key (with a parameter name
-** for `set`) and its values with their lines, every value checked where it is read so
-** that an error names its line; then every block (each product, each explicit point) is
+** Loading is three steps: the YAML is read with base/yaml.h and walked once into blocks
+** of axes - each axis a key (with a parameter name for `set`) and its values with their
+** nodes, every value checked where it is read so that an error names its line and
+** column; then every block (each product, each explicit point) is
 ** merged over the defaults and multiplied out in a fixed key order; each combination
 ** becomes a QaSweepPoint with run options, a label and the equivalent `qasim run`
 ** command. Strings live in the sweep's arena.
@@ -21,7 +21,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libfyaml.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +33,7 @@
 
 #include "arch/driver.h"
 #include "base/parse.h"
+#include "base/yaml.h"
 #include "quant/quant.h"
 #include "store/store.h"
 
@@ -63,25 +63,25 @@ static const char *const kKeys[K_COUNT] = {"arch",      "config",   "set",     "
                                            "w_bits",    "quant_a",  "quant_w", "encoder", "costs", "seed",
                                            "zero_frac", "wgt_dist", "timing",  "verify"};
 
-static const char *const kTopKeys[] = {"name", "defaults", "product", "points"};
-#define N_TOP_KEYS ((int)(sizeof kTopKeys / sizeof kTopKeys[0]))
+enum { T_NAME, T_DEFAULTS, T_PRODUCT, T_POINTS, T_COUNT };
+static const char *const kTopKeys[T_COUNT] = {"name", "defaults", "product", "points"};
 
 typedef struct Val {
-  const char *text; /* in the arena */
-  int line;
+  const char *text;       /* in the arena (arch: all expands to names) */
+  const QaYamlNode *node; /* where it is written */
 } Val;
 
 /* One key of a block with its values (a product multiplies them; elsewhere one value). */
 typedef struct Axis {
   Key key;
-  const char *param; /* K_SET: the parameter name */
-  int line;          /* of the key */
+  const char *param;      /* K_SET: the parameter name */
+  const QaYamlNode *node; /* the key */
   Val *v;
   int n;
 } Axis;
 
 typedef struct Block {
-  int line;
+  const QaYamlNode *node; /* the mapping */
   Axis *ax;
   int n_ax;
 } Block;
@@ -100,7 +100,8 @@ struct QaSweep {
   Str *arena;
   QaSweepPoint *pt;
   int n_pt, cap_pt;
-  /* parsing */
+  /* parsing (base/yaml.h; the document lives until the points are made) */
+  QaYamlDoc *doc;
   Block defaults;
   Block *blocks;
   int n_blocks;
@@ -134,24 +135,22 @@ arenaf(QaSweep *sw, const char *fmt, ...) {
   return arenaDup(sw, buf, strlen(buf));
 }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static int
-fail(QaSweep *sw, int line, const char *fmt, ...) {
-  char msg[QA_ERR_MAX];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  if (line > 0) return qaErrSet(sw->err, QA_EUSER, "%s:%d: %s", sw->path, line, msg);
-  return qaErrSet(sw->err, QA_EUSER, "%s: %s", sw->path, msg);
-}
+static int oom(QaSweep *sw) { return qaErrSet(sw->err, QA_EINTERNAL, "out of memory reading %s", sw->path); }
 
 static void freeBlock(Block *b) {
   for (int i = 0; i < b->n_ax; i++) free(b->ax[i].v);
   free(b->ax);
   memset(b, 0, sizeof *b);
+}
+
+static void freeParse(QaSweep *sw) {
+  freeBlock(&sw->defaults);
+  for (int i = 0; i < sw->n_blocks; i++) freeBlock(&sw->blocks[i]);
+  free(sw->blocks);
+  sw->blocks = NULL;
+  sw->n_blocks = 0;
+  qaYamlDestroy(sw->doc);
+  sw->doc = NULL;
 }
 
 void qaSweepDestroy(QaSweep *sw) {
@@ -161,9 +160,7 @@ void qaSweepDestroy(QaSweep *sw) {
     free(sw->arena);
     sw->arena = n;
   }
-  freeBlock(&sw->defaults);
-  for (int i = 0; i < sw->n_blocks; i++) freeBlock(&sw->blocks[i]);
-  free(sw->blocks);
+  freeParse(sw);
   free(sw->pt);
   free(sw->path);
   free(sw);
@@ -173,59 +170,6 @@ const char *qaSweepPath(const QaSweep *sw) { return sw->path; }
 const char *qaSweepName(const QaSweep *sw) { return sw->name; }
 int qaSweepCount(const QaSweep *sw) { return sw->n_pt; }
 QaSweepPoint *qaSweepAt(QaSweep *sw, int i) { return i >= 0 && i < sw->n_pt ? &sw->pt[i] : NULL; }
-
-/* ---- YAML -------------------------------------------------------------------------- */
-
-/* 1-based line where node starts (a collection: its first entry), or fallback. */
-static int lineOf(struct fy_node *n, int fallback) {
-  if (!n) return fallback;
-  void *it = NULL;
-  switch (fy_node_get_type(n)) {
-    case FYNT_SCALAR: {
-      struct fy_token *t = fy_node_get_scalar_token(n);
-      const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
-      return m ? m->line + 1 : fallback;
-    }
-    case FYNT_SEQUENCE:
-      return lineOf(fy_node_sequence_iterate(n, &it), fallback);
-    case FYNT_MAPPING: {
-      struct fy_node_pair *p = fy_node_mapping_iterate(n, &it);
-      return p ? lineOf(fy_node_pair_key(p), fallback) : fallback;
-    }
-  }
-  return fallback;
-}
-
-static const char *typeName(struct fy_node *n) {
-  if (!n) return "nothing";
-  switch (fy_node_get_type(n)) {
-    case FYNT_SEQUENCE:
-      return "a list";
-    case FYNT_MAPPING:
-      return "a mapping";
-    default:
-      return "a scalar";
-  }
-}
-
-static void joinWords(const char *const *w, int n, char *buf, size_t cap) {
-  size_t used = 0;
-  buf[0] = 0;
-  for (int i = 0; i < n && used < cap; i++)
-    used += (size_t)snprintf(buf + used, cap - used, "%s%s", i ? ", " : "", w[i]);
-}
-
-/* libfyaml diagnostics are captured (first line only) instead of printed. */
-static void diagCapture(struct fy_diag *diag, void *user, const char *buf, size_t len) {
-  char *dst = user;
-  (void)diag;
-  if (dst[0]) return;
-  size_t n = len < 255 ? len : 255;
-  memcpy(dst, buf, n);
-  dst[n] = 0;
-  char *nl = strchr(dst, '\n');
-  if (nl) *nl = 0;
-}
 
 /* ---- values ------------------------------------------------------------------------ */
 
@@ -240,21 +184,20 @@ static const char *specPath(QaSweep *sw, const char *p) {
   return arenaf(sw, "%s%s", sw->dir, p);
 }
 
-/* Check the text of one value of KEY (PARAM for set) at LINE. */
-static int checkValue(QaSweep *sw, Key key, const char *param, const char *text, int line) {
+/* Check the text of one value of KEY (PARAM for set) written at node AT. */
+static int checkValue(QaSweep *sw, Key key, const char *param, const char *text, const QaYamlNode *at) {
   QaErr e = {0, ""};
-  int rc = QA_OK;
   char what[96];
   if (key == K_SET)
     snprintf(what, sizeof what, "set '%s'", param);
   else
     snprintf(what, sizeof what, "key '%s'", kKeys[key]);
-  if (!text[0]) return fail(sw, line, "%s: empty value", what);
+  if (!text[0]) return qaYamlFail(at, sw->err, "%s: empty value", what);
   switch (key) {
     case K_ARCH: {
       const QaArchDesc *d;
-      if (strcmp(text, "all") && (rc = qaArchFind(text, &d, &e)))
-        return fail(sw, line, "%s: %s (or all: every architecture)", what, e.msg);
+      if (strcmp(text, "all") && qaArchFind(text, &d, &e))
+        return qaYamlFail(at, sw->err, "%s: %s (or all: every architecture)", what, e.msg);
       break;
     }
     case K_BITS: {
@@ -263,55 +206,56 @@ static int checkValue(QaSweep *sw, Key key, const char *param, const char *text,
       if (slash) {
         char head[32];
         snprintf(head, sizeof head, "%.*s", (int)(slash - text), text);
-        if ((rc = qaParseInt64(head, "a", 1, QA_BITS_MAX, &a, &e)) ||
-            (rc = qaParseInt64(slash + 1, "w", 1, QA_BITS_MAX, &w, &e)))
-          return fail(sw, line, "%s: '%s': %s (write N or A/W, 1..%d)", what, text, e.msg, QA_BITS_MAX);
-      } else if ((rc = qaParseInt64(text, what, 1, QA_BITS_MAX, &a, &e))) {
-        return fail(sw, line, "%s (write N or A/W)", e.msg);
+        if (qaParseInt64(head, "a", 1, QA_BITS_MAX, &a, &e) ||
+            qaParseInt64(slash + 1, "w", 1, QA_BITS_MAX, &w, &e))
+          return qaYamlFail(at, sw->err, "%s: '%s': %s (write N or A/W, 1..%d)", what, text, e.msg,
+                            QA_BITS_MAX);
+      } else if (qaParseInt64(text, what, 1, QA_BITS_MAX, &a, &e)) {
+        return qaYamlFail(at, sw->err, "%s (write N or A/W)", e.msg);
       }
       break;
     }
     case K_A_BITS:
     case K_W_BITS: {
       int64_t v;
-      if ((rc = qaParseInt64(text, what, 1, QA_BITS_MAX, &v, &e))) return fail(sw, line, "%s", e.msg);
+      if (qaParseInt64(text, what, 1, QA_BITS_MAX, &v, &e)) return qaYamlFail(at, sw->err, "%s", e.msg);
       break;
     }
     case K_SEED: {
       uint64_t v;
-      if ((rc = qaParseUint64(text, what, 0, UINT64_MAX, &v, &e))) return fail(sw, line, "%s", e.msg);
+      if (qaParseUint64(text, what, 0, UINT64_MAX, &v, &e)) return qaYamlFail(at, sw->err, "%s", e.msg);
       break;
     }
     case K_ZERO_FRAC: {
       double v;
-      if ((rc = qaParseDouble(text, what, 0, 1, &v, &e))) return fail(sw, line, "%s", e.msg);
+      if (qaParseDouble(text, what, 0, 1, &v, &e)) return qaYamlFail(at, sw->err, "%s", e.msg);
       break;
     }
     case K_VERIFY:
       if (strcasecmp(text, "true") && strcasecmp(text, "false") && strcasecmp(text, "yes") &&
           strcasecmp(text, "no") && strcmp(text, "1") && strcmp(text, "0"))
-        return fail(sw, line, "%s: '%s' is not true or false", what, text);
+        return qaYamlFail(at, sw->err, "%s: '%s' is not true or false", what, text);
       break;
     case K_TIMING: {
       QaTiming t;
-      if ((rc = qaTimingParse(text, &t, &e))) return fail(sw, line, "%s: %s", what, e.msg);
+      if (qaTimingParse(text, &t, &e)) return qaYamlFail(at, sw->err, "%s: %s", what, e.msg);
       break;
     }
     case K_QUANT_A:
     case K_QUANT_W: {
       QaQuantSpec q;
-      if (!(key == K_QUANT_A && !strcmp(text, "auto")) && (rc = qaQuantParse(text, &q, &e)))
-        return fail(sw, line, "%s: %s", what, e.msg);
+      if (!(key == K_QUANT_A && !strcmp(text, "auto")) && qaQuantParse(text, &q, &e))
+        return qaYamlFail(at, sw->err, "%s: %s", what, e.msg);
       break;
     }
     case K_ENCODER: {
       QaEncoder enc;
-      if ((rc = qaEncoderParse(text, &enc, &e))) return fail(sw, line, "%s: %s", what, e.msg);
+      if (qaEncoderParse(text, &enc, &e)) return qaYamlFail(at, sw->err, "%s: %s", what, e.msg);
       break;
     }
     case K_WGT_DIST:
       if (strcmp(text, "laplace") && strcmp(text, "gauss"))
-        return fail(sw, line, "%s: '%s': use laplace or gauss", what, text);
+        return qaYamlFail(at, sw->err, "%s: '%s': use laplace or gauss", what, text);
       break;
     default: /* config, set values (checked against the architecture later), net, costs */
       break;
@@ -319,59 +263,43 @@ static int checkValue(QaSweep *sw, Key key, const char *param, const char *text,
   return QA_OK;
 }
 
-/* Append value TEXT at LINE to axis A (arch: all becomes every architecture). */
-static int addValue(QaSweep *sw, Axis *a, const char *text, int line) {
-  int rc = checkValue(sw, a->key, a->param, text, line);
+/* Append the value at node AT to axis A (arch: all becomes every architecture). */
+static int addValue(QaSweep *sw, Axis *a, const QaYamlNode *at, const char *what) {
+  const char *text = qaYamlScalar(at);
+  if (!text || qaYamlKind(at) != QA_YAML_SCALAR)
+    return qaYamlFail(at, sw->err, "%s must be a single value, not %s", what, qaYamlKindName(at));
+  int rc = checkValue(sw, a->key, a->param, qaYamlIsNull(at) ? "" : text, at);
   if (rc) return rc;
   int n_add = a->key == K_ARCH && !strcmp(text, "all") ? qaArchCount() : 1;
   Val *g = realloc(a->v, (size_t)(a->n + n_add) * sizeof *g);
-  if (!g) return qaErrSet(sw->err, QA_EINTERNAL, "out of memory reading %s", sw->path);
+  if (!g) return oom(sw);
   a->v = g;
   for (int i = 0; i < n_add; i++) {
     const char *t = n_add > 1 ? qaArchAt(i)->name : text;
     a->v[a->n].text = arenaDup(sw, t, strlen(t));
-    a->v[a->n].line = line;
+    a->v[a->n].node = at;
     a->n++;
   }
-  return sw->oom ? qaErrSet(sw->err, QA_EINTERNAL, "out of memory reading %s", sw->path) : QA_OK;
-}
-
-/* One scalar node as text, or an error naming WHAT. */
-static int scalarText(QaSweep *sw, struct fy_node *n, const char *what, int line, const char **out) {
-  if (!n || fy_node_get_type(n) != FYNT_SCALAR)
-    return fail(sw, lineOf(n, line), "%s must be a single value, not %s", what, typeName(n));
-  size_t len = 0;
-  const char *t = fy_node_get_scalar(n, &len);
-  *out = arenaDup(sw, t ? t : "", t ? len : 0);
-  return QA_OK;
+  return sw->oom ? oom(sw) : QA_OK;
 }
 
 /* The values of one axis from node V: a scalar, or (LISTS) a list of scalars. */
-static int readValues(QaSweep *sw, Axis *a, struct fy_node *v, int lists, const char *what) {
+static int readValues(QaSweep *sw, Axis *a, const QaYamlNode *v, int lists, const char *what) {
   int rc;
-  const char *text;
-  if (v && fy_node_get_type(v) == FYNT_SEQUENCE) {
-    if (!lists)
-      return fail(sw, lineOf(v, a->line), "%s: a list of values belongs in product:, not here", what);
-    void *it = NULL;
-    struct fy_node *e;
-    int n = 0;
-    while ((e = fy_node_sequence_iterate(v, &it)) != NULL) {
-      if ((rc = scalarText(sw, e, what, a->line, &text)) || (rc = addValue(sw, a, text, lineOf(e, a->line))))
-        return rc;
-      n++;
-    }
-    if (!n) return fail(sw, a->line, "%s: empty list", what);
+  if (qaYamlKind(v) == QA_YAML_SEQ) {
+    if (!lists) return qaYamlFail(v, sw->err, "%s: a list of values belongs in product:, not here", what);
+    if (!qaYamlCount(v)) return qaYamlFail(v, sw->err, "%s: empty list", what);
+    for (int i = 0; i < qaYamlCount(v); i++)
+      if ((rc = addValue(sw, a, qaYamlItem(v, i), what))) return rc;
     return QA_OK;
   }
-  if ((rc = scalarText(sw, v, what, a->line, &text))) return rc;
-  return addValue(sw, a, text, lineOf(v, a->line));
+  return addValue(sw, a, v, what);
 }
 
-static Axis *newAxis(QaSweep *sw, Block *b, Key key, const char *param, int line) {
+static Axis *newAxis(QaSweep *sw, Block *b, Key key, const char *param, const QaYamlNode *node) {
   Axis *g = realloc(b->ax, (size_t)(b->n_ax + 1) * sizeof *g);
   if (!g) {
-    qaErrSet(sw->err, QA_EINTERNAL, "out of memory reading %s", sw->path);
+    oom(sw);
     return NULL;
   }
   b->ax = g;
@@ -379,70 +307,48 @@ static Axis *newAxis(QaSweep *sw, Block *b, Key key, const char *param, int line
   memset(a, 0, sizeof *a);
   a->key = key;
   a->param = param;
-  a->line = line;
+  a->node = node;
   return a;
 }
 
 /* A block from mapping M (WHERE names it in messages); LISTS: values may be lists. */
-static int readBlock(QaSweep *sw, struct fy_node *m, int lists, const char *where, Block *b) {
-  void *it = NULL;
-  struct fy_node_pair *p;
+static int readBlock(QaSweep *sw, const QaYamlNode *m, int lists, const char *where, Block *b) {
+  QaYamlField f[K_COUNT];
   int rc;
   memset(b, 0, sizeof *b);
-  b->line = lineOf(m, 0);
-  if (!m || fy_node_get_type(m) != FYNT_MAPPING)
-    return fail(sw, b->line, "%s must be a mapping of point keys, not %s", where, typeName(m));
-  while ((p = fy_node_mapping_iterate(m, &it)) != NULL) {
-    struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
-    int line = lineOf(k, b->line);
-    const char *ks = k && fy_node_get_type(k) == FYNT_SCALAR ? fy_node_get_scalar0(k) : NULL;
-    int key = -1;
-    for (int i = 0; ks && i < K_COUNT; i++)
-      if (!strcmp(ks, kKeys[i])) key = i;
-    if (key < 0) {
-      char known[256];
-      joinWords(kKeys, K_COUNT, known, sizeof known);
-      return fail(sw, line, "unknown key '%s' in %s (known: %s)", ks ? ks : "?", where, known);
-    }
-    for (int i = 0; i < b->n_ax; i++)
-      if (b->ax[i].key == (Key)key && key != K_SET)
-        return fail(sw, line, "key '%s' given twice in %s", ks, where);
+  b->node = m;
+  if ((rc = qaYamlReadMap(m, where, kKeys, K_COUNT, f, sw->err))) return rc;
+  for (int key = 0; key < K_COUNT; key++) {
+    if (!f[key].key) continue;
+    char what[96];
     if (key == K_SET) {
-      if (!v || fy_node_get_type(v) != FYNT_MAPPING)
-        return fail(sw, lineOf(v, line), "set must be a mapping of parameter: value, not %s", typeName(v));
-      void *it2 = NULL;
-      struct fy_node_pair *q;
-      while ((q = fy_node_mapping_iterate(v, &it2)) != NULL) {
-        struct fy_node *pk = fy_node_pair_key(q);
-        const char *pname;
-        char what[128];
-        if ((rc = scalarText(sw, pk, "a parameter name", line, &pname))) return rc;
+      const QaYamlNode *v = f[key].val;
+      if (qaYamlKind(v) != QA_YAML_MAP)
+        return qaYamlFail(v, sw->err, "set must be a mapping of parameter: value, not %s", qaYamlKindName(v));
+      for (int i = 0; i < qaYamlCount(v); i++) {
+        const QaYamlNode *pk = qaYamlKeyAt(v, i);
+        const char *pname = arenaDup(sw, qaYamlScalar(pk), strlen(qaYamlScalar(pk)));
         snprintf(what, sizeof what, "set '%s'", pname);
-        Axis *a = newAxis(sw, b, K_SET, pname, lineOf(pk, line));
+        Axis *a = newAxis(sw, b, K_SET, pname, pk);
         if (!a) return QA_EINTERNAL;
-        if ((rc = readValues(sw, a, fy_node_pair_value(q), lists, what))) return rc;
+        if ((rc = readValues(sw, a, qaYamlValueAt(v, i), lists, what))) return rc;
       }
       continue;
     }
-    char what[64];
-    snprintf(what, sizeof what, "key '%s'", ks);
-    Axis *a = newAxis(sw, b, (Key)key, NULL, line);
+    snprintf(what, sizeof what, "key '%s'", kKeys[key]);
+    Axis *a = newAxis(sw, b, (Key)key, NULL, f[key].key);
     if (!a) return QA_EINTERNAL;
-    if ((rc = readValues(sw, a, v, lists, what))) return rc;
+    if ((rc = readValues(sw, a, f[key].val, lists, what))) return rc;
   }
-  int has_bits = 0, has_aw = 0;
-  for (int i = 0; i < b->n_ax; i++) {
-    has_bits |= b->ax[i].key == K_BITS;
-    has_aw |= b->ax[i].key == K_A_BITS || b->ax[i].key == K_W_BITS;
-  }
-  if (has_bits && has_aw)
-    return fail(sw, b->line, "%s gives bits and a_bits/w_bits: give one or the other", where);
+  if (f[K_BITS].key && (f[K_A_BITS].key || f[K_W_BITS].key))
+    return qaYamlFail(f[K_BITS].key, sw->err, "%s gives bits and a_bits/w_bits: give one or the other",
+                      where);
   return QA_OK;
 }
 
-static int addBlock(QaSweep *sw, struct fy_node *m, int lists, const char *where) {
+static int addBlock(QaSweep *sw, const QaYamlNode *m, int lists, const char *where) {
   Block *g = realloc(sw->blocks, (size_t)(sw->n_blocks + 1) * sizeof *g);
-  if (!g) return qaErrSet(sw->err, QA_EINTERNAL, "out of memory reading %s", sw->path);
+  if (!g) return oom(sw);
   sw->blocks = g;
   memset(&sw->blocks[sw->n_blocks], 0, sizeof *g);
   return readBlock(sw, m, lists, where, &sw->blocks[sw->n_blocks++]);
@@ -451,7 +357,7 @@ static int addBlock(QaSweep *sw, struct fy_node *m, int lists, const char *where
 /* ---- expansion ---------------------------------------------------------------------- */
 
 /* The axes of block B over the defaults: a block's key (or set parameter) replaces the
-** default's. Pointers into both blocks; *n_out axes in out[] (caller-sized). */
+** default's. Pointers into both blocks, in out[] (caller-sized); returns how many. */
 static int mergeAxes(const Block *def, const Block *b, const Axis **out) {
   int n = 0;
   for (int i = 0; i < def->n_ax; i++) {
@@ -484,12 +390,25 @@ static int isTrue(const char *t) {
   return !strcasecmp(t, "true") || !strcasecmp(t, "yes") || !strcmp(t, "1");
 }
 
+/* Append " FMT" to the command line CMD[CAP]. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static void
+cmdf(char *cmd, size_t cap, const char *fmt, ...) {
+  size_t len = strlen(cmd);
+  va_list ap;
+  va_start(ap, fmt);
+  if (len < cap) vsnprintf(cmd + len, cap - len, fmt, ap);
+  va_end(ap);
+}
+
 /* The point of one combination: VAL[i] is the chosen value of axis AX[i]. */
 static int makePoint(QaSweep *sw, const Block *b, const Axis *const *ax, const Val *const *val, int n) {
   if (sw->n_pt == sw->cap_pt) {
     int cap = sw->cap_pt ? 2 * sw->cap_pt : 64;
     QaSweepPoint *g = realloc(sw->pt, (size_t)cap * sizeof *g);
-    if (!g) return qaErrSet(sw->err, QA_EINTERNAL, "out of memory expanding %s", sw->path);
+    if (!g) return oom(sw);
     sw->pt = g;
     sw->cap_pt = cap;
   }
@@ -497,7 +416,8 @@ static int makePoint(QaSweep *sw, const Block *b, const Axis *const *ax, const V
   memset(p, 0, sizeof *p);
   qaRunDefaults(&p->opt);
   p->opt.db_path = NULL;
-  p->line = b->line;
+  p->line = qaYamlLine(b->node);
+  p->column = qaYamlColumn(b->node);
   char label[512] = "", cmd[4096] = "qasim run";
   const char *arch = NULL, *config = NULL;
   for (int i = 0; i < n; i++) {
@@ -505,24 +425,25 @@ static int makePoint(QaSweep *sw, const Block *b, const Axis *const *ax, const V
     switch (ax[i]->key) {
       case K_ARCH:
         arch = p->opt.arch.arch = t;
-        snprintf(cmd + strlen(cmd), sizeof cmd - strlen(cmd), " --arch %s", t);
+        cmdf(cmd, sizeof cmd, " --arch %s", t);
         break;
       case K_CONFIG: {
         struct stat sb;
         const char *rel = specPath(sw, t);
         config = p->opt.arch.config = stat(rel, &sb) == 0 || isPathLike(t) ? rel : t;
-        snprintf(cmd + strlen(cmd), sizeof cmd - strlen(cmd), " --config %s", config);
+        cmdf(cmd, sizeof cmd, " --config %s", config);
         break;
       }
       case K_SET:
         if (p->opt.arch.n_sets == QA_RUN_MAX_SETS)
-          return fail(sw, ax[i]->line, "more than %d set parameters in one point", QA_RUN_MAX_SETS);
+          return qaYamlFail(ax[i]->node, sw->err, "more than %d set parameters in one point",
+                            QA_RUN_MAX_SETS);
         p->sets[p->opt.arch.n_sets++] = arenaf(sw, "%s=%s", ax[i]->param, t);
-        snprintf(cmd + strlen(cmd), sizeof cmd - strlen(cmd), " --set %s=%s", ax[i]->param, t);
+        cmdf(cmd, sizeof cmd, " --set %s=%s", ax[i]->param, t);
         break;
       case K_NET:
         p->opt.net = isPathLike(t) ? specPath(sw, t) : t;
-        snprintf(cmd + strlen(cmd), sizeof cmd - strlen(cmd), " --net %s", p->opt.net);
+        cmdf(cmd, sizeof cmd, " --net %s", p->opt.net);
         break;
       case K_BITS: {
         const char *slash = strchr(t, '/');
@@ -538,61 +459,62 @@ static int makePoint(QaSweep *sw, const Block *b, const Axis *const *ax, const V
         break;
       case K_QUANT_A:
         p->opt.quant_a = t;
-        snprintf(cmd + strlen(cmd), sizeof cmd - strlen(cmd), " --quant-a %s", t);
+        cmdf(cmd, sizeof cmd, " --quant-a %s", t);
         break;
       case K_QUANT_W:
         p->opt.quant_w = t;
-        snprintf(cmd + strlen(cmd), sizeof cmd - strlen(cmd), " --quant-w %s", t);
+        cmdf(cmd, sizeof cmd, " --quant-w %s", t);
         break;
       case K_ENCODER:
         p->opt.encoder = t;
-        snprintf(cmd + strlen(cmd), sizeof cmd - strlen(cmd), " --encoder %s", t);
+        cmdf(cmd, sizeof cmd, " --encoder %s", t);
         break;
       case K_COSTS:
         p->opt.costs = t;
-        snprintf(cmd + strlen(cmd), sizeof cmd - strlen(cmd), " --costs %s", t);
+        cmdf(cmd, sizeof cmd, " --costs %s", t);
         break;
       case K_SEED:
         qaParseUint64(t, "seed", 0, UINT64_MAX, &p->opt.seed, NULL);
-        snprintf(cmd + strlen(cmd), sizeof cmd - strlen(cmd), " --seed %s", t);
+        cmdf(cmd, sizeof cmd, " --seed %s", t);
         break;
       case K_ZERO_FRAC:
         qaParseDouble(t, "zero_frac", 0, 1, &p->opt.act_zero_frac, NULL);
-        snprintf(cmd + strlen(cmd), sizeof cmd - strlen(cmd), " --zero-frac %s", t);
+        cmdf(cmd, sizeof cmd, " --zero-frac %s", t);
         break;
       case K_WGT_DIST:
         p->opt.wgt_dist = t;
-        snprintf(cmd + strlen(cmd), sizeof cmd - strlen(cmd), " --wgt-dist %s", t);
+        cmdf(cmd, sizeof cmd, " --wgt-dist %s", t);
         break;
       case K_TIMING:
         qaTimingParse(t, &p->opt.timing, NULL);
-        snprintf(cmd + strlen(cmd), sizeof cmd - strlen(cmd), " --timing %s", t);
+        cmdf(cmd, sizeof cmd, " --timing %s", t);
         break;
       case K_VERIFY:
         p->opt.verify = isTrue(t);
-        if (!p->opt.verify) snprintf(cmd + strlen(cmd), sizeof cmd - strlen(cmd), " --no-verify");
+        if (!p->opt.verify) cmdf(cmd, sizeof cmd, " --no-verify");
         break;
       default:
         break;
     }
   }
   if (!p->opt.net)
-    return fail(sw, b->line, "this point has no net (give net: here, in product: or in defaults:)");
-  snprintf(cmd + strlen(cmd), sizeof cmd - strlen(cmd), " --a-bits %d --w-bits %d", p->opt.a_bits,
-           p->opt.w_bits);
+    return qaYamlFail(b->node, sw->err,
+                      "this point has no net (give net: here, in product: or in defaults:)");
+  cmdf(cmd, sizeof cmd, " --a-bits %d --w-bits %d", p->opt.a_bits, p->opt.w_bits);
   p->opt.arch.sets = p->sets;
 
   /* set parameters must be parameters of the architecture, with values it accepts */
   if (p->opt.arch.n_sets && (arch || !config)) {
     const QaArchDesc *d = NULL;
     QaErr e = {0, ""};
-    if (qaArchFind(arch ? arch : "dadiannao", &d, &e)) return fail(sw, b->line, "%s", e.msg);
+    if (qaArchFind(arch ? arch : "dadiannao", &d, &e)) return qaYamlFail(b->node, sw->err, "%s", e.msg);
     QaArchConfig scratch;
     qaCfgDefaults(d, &scratch);
     for (int i = 0; i < n; i++) {
       if (ax[i]->key != K_SET) continue;
       char origin[QA_PATH_MAX + 32];
-      snprintf(origin, sizeof origin, "%s:%d", sw->path, val[i]->line);
+      snprintf(origin, sizeof origin, "%s:%d:%d", sw->path, qaYamlLine(val[i]->node),
+               qaYamlColumn(val[i]->node));
       if (qaCfgSetText(&scratch, ax[i]->param, val[i]->text, origin, &e))
         return qaErrSet(sw->err, QA_EUSER, "%s", e.msg);
     }
@@ -600,21 +522,19 @@ static int makePoint(QaSweep *sw, const Block *b, const Axis *const *ax, const V
 
   /* label: what the point is, shortest first */
   snprintf(label, sizeof label, "%s", arch ? arch : config ? config : "dadiannao");
-  for (int i = 0; i < p->opt.arch.n_sets; i++)
-    snprintf(label + strlen(label), sizeof label - strlen(label), " %s", p->sets[i]);
+  for (int i = 0; i < p->opt.arch.n_sets; i++) cmdf(label, sizeof label, " %s", p->sets[i]);
   const char *net = p->opt.net, *slash = strrchr(net, '/');
-  snprintf(label + strlen(label), sizeof label - strlen(label), " %s a%d/w%d", slash ? slash + 1 : net,
-           p->opt.a_bits, p->opt.w_bits);
+  cmdf(label, sizeof label, " %s a%d/w%d", slash ? slash + 1 : net, p->opt.a_bits, p->opt.w_bits);
   for (int i = 0; i < n; i++) {
     Key k = ax[i]->key;
     if (k == K_QUANT_A || k == K_QUANT_W || k == K_ENCODER || k == K_COSTS || k == K_SEED ||
         k == K_ZERO_FRAC || k == K_WGT_DIST || k == K_TIMING || k == K_VERIFY)
-      snprintf(label + strlen(label), sizeof label - strlen(label), " %s=%s", kKeys[k], val[i]->text);
+      cmdf(label, sizeof label, " %s=%s", kKeys[k], val[i]->text);
   }
   p->label = arenaDup(sw, label, strlen(label));
   p->command = arenaDup(sw, cmd, strlen(cmd));
   sw->n_pt++;
-  return sw->oom ? qaErrSet(sw->err, QA_EINTERNAL, "out of memory expanding %s", sw->path) : QA_OK;
+  return sw->oom ? oom(sw) : QA_OK;
 }
 
 /* Every combination of the block's axes (over the defaults), in key order. */
@@ -623,12 +543,13 @@ static int expandBlock(QaSweep *sw, const Block *b) {
   const Val *val[sizeof ax / sizeof ax[0]];
   int idx[sizeof ax / sizeof ax[0]];
   if (sw->defaults.n_ax + b->n_ax > (int)(sizeof ax / sizeof ax[0]))
-    return fail(sw, b->line, "too many keys in one point");
+    return qaYamlFail(b->node, sw->err, "too many keys in one point");
   int n = mergeAxes(&sw->defaults, b, ax);
   double total = 1;
   for (int i = 0; i < n; i++) total *= ax[i]->n;
   if (total + sw->n_pt > QA_SWEEP_MAX_POINTS)
-    return fail(sw, b->line, "this product has %.0f points: more than %d", total, QA_SWEEP_MAX_POINTS);
+    return qaYamlFail(b->node, sw->err, "this product has %.0f points: more than %d", total,
+                      QA_SWEEP_MAX_POINTS);
   memset(idx, 0, sizeof idx);
   for (;;) {
     for (int i = 0; i < n; i++) val[i] = &ax[i]->v[idx[i]];
@@ -643,19 +564,10 @@ static int expandBlock(QaSweep *sw, const Block *b) {
 
 int qaSweepLoad(const char *path, QaSweep **out, QaErr *err) {
   int rc = QA_OK;
-  struct fy_parse_cfg pcfg = {0};
-  struct fy_diag_cfg dcfg;
-  struct fy_diag *diag = NULL;
-  struct fy_document *doc = NULL;
-  char diag_msg[256] = "";
-  struct stat sb;
   QaSweep *sw = NULL;
+  QaYamlField top[T_COUNT];
   *out = NULL;
   if (!path || !*path) return qaErrSet(err, QA_EUSER, "no sweep spec given");
-  if (stat(path, &sb) != 0)
-    return qaErrSet(err, QA_EUSER, "%s: cannot open sweep spec: %s", path, strerror(errno));
-  if (!S_ISREG(sb.st_mode))
-    return qaErrSet(err, QA_EUSER, "%s: not a regular file (a sweep spec is a YAML file)", path);
   if (!(sw = qaCalloc(1, sizeof *sw, err))) return QA_EINTERNAL;
   sw->err = err;
   if (!(sw->path = strdup(path))) {
@@ -665,91 +577,66 @@ int qaSweepLoad(const char *path, QaSweep **out, QaErr *err) {
   const char *slash = strrchr(path, '/');
   if (slash) snprintf(sw->dir, sizeof sw->dir, "%.*s/", (int)(slash - path), path);
   sw->name = slash ? slash + 1 : sw->path;
-
-  fy_diag_cfg_default(&dcfg);
-  dcfg.fp = NULL;
-  dcfg.output_fn = diagCapture;
-  dcfg.user = diag_msg;
-  dcfg.colorize = false;
-  diag = fy_diag_create(&dcfg);
-  pcfg.diag = diag;
-  doc = fy_document_build_from_file(&pcfg, path);
-  if (!doc) { /* libfyaml says "PATH:LINE:COL: error: what": keep the line and the what */
-    int line = 0, col = 0;
-    const char *what = strstr(diag_msg, "error: ");
-    size_t n = strlen(path);
-    if (!strncmp(diag_msg, path, n) && diag_msg[n] == ':') sscanf(diag_msg + n + 1, "%d:%d", &line, &col);
-    rc = fail(sw, line, "not valid YAML: %s", what ? what + 7 : diag_msg[0] ? diag_msg : "parse error");
+  if ((rc = qaYamlLoadFile(path, "sweep spec", &sw->doc, err))) goto end;
+  const QaYamlNode *root = qaYamlRoot(sw->doc);
+  if (!root) {
+    rc = qaYamlFailDoc(sw->doc, err, "no design points: give product: and/or points: (see sim/README.md)");
     goto end;
   }
-  struct fy_node *root = fy_document_root(doc);
-  if (!root || fy_node_get_type(root) != FYNT_MAPPING) {
-    rc = fail(sw, 1, "a sweep spec is a mapping with product: and/or points: (see sim/README.md)");
+  if (qaYamlKind(root) != QA_YAML_MAP) {
+    rc = qaYamlFail(root, err, "a sweep spec is a mapping with product: and/or points: (see sim/README.md)");
     goto end;
   }
-  struct fy_node *sec[N_TOP_KEYS] = {NULL};
-  int sec_line[N_TOP_KEYS] = {0};
-  void *it = NULL;
-  struct fy_node_pair *p;
-  while ((p = fy_node_mapping_iterate(root, &it)) != NULL) {
-    struct fy_node *k = fy_node_pair_key(p);
-    const char *ks = k && fy_node_get_type(k) == FYNT_SCALAR ? fy_node_get_scalar0(k) : NULL;
-    int line = lineOf(k, 1), idx = -1;
-    for (int i = 0; ks && i < N_TOP_KEYS; i++)
-      if (!strcmp(ks, kTopKeys[i])) idx = i;
-    if (idx < 0) {
-      char known[128];
-      joinWords(kTopKeys, N_TOP_KEYS, known, sizeof known);
-      int pk = 0;
-      for (int i = 0; ks && i < K_COUNT; i++) pk |= !strcmp(ks, kKeys[i]);
-      rc = fail(sw, line, "unknown key '%s' (known: %s)%s", ks ? ks : "?", known,
-                pk ? "; point keys go under defaults:, product: or points:" : "");
-      goto end;
-    }
-    sec[idx] = fy_node_pair_value(p);
-    sec_line[idx] = line;
+  for (int i = 0; i < qaYamlCount(root); i++) { /* a point key at the top: say where it goes */
+    const char *k = qaYamlScalar(qaYamlKeyAt(root, i));
+    for (int j = 0; k && j < K_COUNT; j++)
+      if (!strcmp(k, kKeys[j])) {
+        rc = qaYamlFail(
+            qaYamlKeyAt(root, i), err,
+            "unknown key '%s' at the top level: point keys go under defaults:, product: or points:", k);
+        goto end;
+      }
   }
-  if (sec[0]) {
+  if ((rc = qaYamlReadMap(root, "at the top level", kTopKeys, T_COUNT, top, err))) goto end;
+  if (top[T_NAME].val) {
     const char *name;
-    if ((rc = scalarText(sw, sec[0], "name", sec_line[0], &name))) goto end;
-    sw->name = name;
+    if ((rc = qaYamlGetText(top[T_NAME].val, "key 'name'", &name, err))) goto end;
+    sw->name = arenaDup(sw, name, strlen(name));
   }
-  if (sec[1] && (rc = readBlock(sw, sec[1], 0, "defaults", &sw->defaults))) goto end;
-  if (sec[2]) {
-    if (fy_node_get_type(sec[2]) == FYNT_SEQUENCE) {
-      void *it2 = NULL;
-      struct fy_node *e;
-      while ((e = fy_node_sequence_iterate(sec[2], &it2)) != NULL)
-        if ((rc = addBlock(sw, e, 1, "a product"))) goto end;
-    } else if ((rc = addBlock(sw, sec[2], 1, "product"))) {
+  if (top[T_DEFAULTS].val && (rc = readBlock(sw, top[T_DEFAULTS].val, 0, "in defaults", &sw->defaults)))
+    goto end;
+  const QaYamlNode *prod = top[T_PRODUCT].val;
+  if (prod) {
+    if (qaYamlKind(prod) == QA_YAML_SEQ) {
+      for (int i = 0; i < qaYamlCount(prod); i++)
+        if ((rc = addBlock(sw, qaYamlItem(prod, i), 1, "in a product"))) goto end;
+    } else if ((rc = addBlock(sw, prod, 1, "in product"))) {
       goto end;
     }
   }
-  if (sec[3]) {
-    if (fy_node_get_type(sec[3]) != FYNT_SEQUENCE) {
-      rc = fail(sw, lineOf(sec[3], sec_line[3]),
-                "points must be a list of points (- {arch: ..., net: ...}), not %s", typeName(sec[3]));
+  const QaYamlNode *pts = top[T_POINTS].val;
+  if (pts) {
+    if (qaYamlKind(pts) != QA_YAML_SEQ) {
+      rc = qaYamlFail(pts, err, "points must be a list of points (- {arch: ..., net: ...}), not %s",
+                      qaYamlKindName(pts));
       goto end;
     }
-    void *it2 = NULL;
-    struct fy_node *e;
-    while ((e = fy_node_sequence_iterate(sec[3], &it2)) != NULL)
-      if ((rc = addBlock(sw, e, 0, "a point"))) goto end;
+    for (int i = 0; i < qaYamlCount(pts); i++)
+      if ((rc = addBlock(sw, qaYamlItem(pts, i), 0, "in a point"))) goto end;
   }
   if (sw->n_blocks == 0) {
-    rc = fail(sw, 0, "no design points: give product: and/or points: (see sim/README.md)");
+    rc = qaYamlFail(root, err, "no design points: give product: and/or points: (see sim/README.md)");
     goto end;
   }
   for (int i = 0; i < sw->n_blocks; i++)
     if ((rc = expandBlock(sw, &sw->blocks[i]))) goto end;
   for (int i = 0; i < sw->n_pt; i++) sw->pt[i].opt.arch.sets = sw->pt[i].sets; /* (pt moved as it grew) */
 end:
-  fy_document_destroy(doc);
-  if (diag) fy_diag_destroy(diag);
   if (rc) {
     qaSweepDestroy(sw);
     return rc;
   }
+  freeParse(sw);
   sw->err = NULL;
   *out = sw;
   return QA_OK;
@@ -777,7 +664,7 @@ int qaSweepIdentify(QaSweep *sw, int *n_repeats, QaErr *err) {
   for (int i = 0; i < sw->n_pt; i++) {
     QaSweepPoint *p = &sw->pt[i];
     if ((rc = qaRunIdentify(&p->opt, &p->id, err))) {
-      qaErrPrefix(err, "%s:%d: point %s", sw->path, p->line, p->label);
+      qaErrPrefix(err, "%s:%d:%d: point %s", sw->path, p->line, p->column, p->label);
       return rc;
     }
   }
@@ -1011,8 +898,8 @@ int qaSweepRun(QaSweep *sw, const QaSweepRunOptions *o, const QaSweepReporter *r
       } else {
         pg.n_failed++;
         if (!first_fail[0])
-          snprintf(first_fail, sizeof first_fail, "%s:%d: point %s: %.700s", sw->path, p->line, p->label,
-                   out.msg);
+          snprintf(first_fail, sizeof first_fail, "%s:%d:%d: point %s: %.700s", sw->path, p->line, p->column,
+                   p->label, out.msg);
       }
       pg.elapsed_s = qaNowSeconds() - t0;
       if (rep && rep->point) rep->point(rep->ctx, p, &out, &pg);

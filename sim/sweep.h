@@ -12,7 +12,8 @@
 ** named config or a YAML path), set ({parameter: value} of any architecture parameter),
 ** net (built-in name or YAML path), bits (N, or "A/W"), a_bits, w_bits, quant_a,
 ** quant_w, encoder, costs, seed, zero_frac, wgt_dist, timing, verify. Paths are relative
-** to the spec file. Every error is one line "FILE:LINE: message" naming the key.
+** to the spec file (read with base/yaml.h). Every error is one line "FILE:LINE:COL:
+** message" naming the key.
 **
 ** A loaded sweep is a list of points in spec order. qaSweepIdentify resolves each one
 ** (sim/run.h qaRunIdentify: the same resolution a run uses) to its design-point identity
@@ -41,7 +42,7 @@ extern "C" {
 typedef struct QaSweepPoint {
   QaRunOptions opt;                  /* what to run (db_path, command_line set by the runner) */
   const char *sets[QA_RUN_MAX_SETS]; /* opt.arch.sets points here */
-  int line;                          /* spec line the point comes from (its product or entry) */
+  int line, column;                  /* where in the spec the point comes from (its product or entry) */
   const char *label;                 /* e.g. "laconic sync=pe alexnet a8/w8" */
   const char *command;               /* the equivalent `qasim run ...` command line */
   QaIdentity id;                     /* set by qaSweepIdentify */
@@ -51,8 +52,9 @@ typedef struct QaSweepPoint {
 typedef struct QaSweep QaSweep;
 
 /* Parse and expand the spec at PATH into *out (the caller destroys it). QA_EUSER with
-** "PATH:LINE: message" for a bad spec (unknown key, wrong type, value out of range,
-** unknown architecture or parameter, a point without a net, no points at all). */
+** "PATH:LINE:COL: message" for a bad spec (unknown key, wrong type, value out of range,
+** unknown architecture or parameter, a point without a net, no points at all), naming
+** the column too. */
 int qaSweepLoad(const char *path, QaSweep **out, QaErr *err);
 void qaSweepDestroy(QaSweep *sw); /* NULL is a no-op */
 
@@ -64,7 +66,7 @@ QaSweepPoint *qaSweepAt(QaSweep *sw, int i); /* NULL if out of range */
 /* Resolve every point and compute its identity; drop points whose identity an earlier
 ** point has (*n_repeats gets how many; may be NULL). Errors: a point that does not
 ** resolve (unknown cost table, bad parameter value, missing network file, ...) is
-** QA_EUSER "PATH:LINE: point LABEL: message". */
+** QA_EUSER "PATH:LINE:COL: point LABEL: message". */
 int qaSweepIdentify(QaSweep *sw, int *n_repeats, QaErr *err);
 
 /* Keep only shard INDEX (1-based) of N_SHARDS: points INDEX-1, INDEX-1+N, ... of the

@@ -32,6 +32,11 @@ static void randLayer(QaRng *g, QaLayer *l, int idx) {
     l->stride_w = (int)qaRngRange(g, 1, 3);
     l->pad_h = (int)qaRngRange(g, 0, l->r - 1);
     l->pad_w = (int)qaRngRange(g, 0, l->s - 1);
+    if (qaRngRange(g, 0, 3) == 0) { /* asymmetric, as TF 'same' at stride 2 */
+      l->pad_asym = 1;
+      l->pad_b = (int)qaRngRange(g, 0, l->r - 1);
+      l->pad_r = (int)qaRngRange(g, 0, l->s - 1);
+    }
     if (kind == 1) { /* depthwise */
       l->c = l->k = l->groups = (int)qaRngRange(g, 1, 40);
     } else if (kind == 2) { /* grouped */

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-int qaLayerOutH(const QaLayer *l) { return (l->h + 2 * l->pad_h - l->r) / l->stride_h + 1; }
-int qaLayerOutW(const QaLayer *l) { return (l->w + 2 * l->pad_w - l->s) / l->stride_w + 1; }
+int qaLayerOutH(const QaLayer *l) { return (qaLayerPaddedH(l) - l->r) / l->stride_h + 1; }
+int qaLayerOutW(const QaLayer *l) { return (qaLayerPaddedW(l) - l->s) / l->stride_w + 1; }
 
 int64_t qaLayerMacs(const QaLayer *l) {
   return (int64_t)l->n * l->k * qaLayerOutH(l) * qaLayerOutW(l) * (l->c / l->groups) * l->r * l->s;
@@ -26,6 +26,7 @@ void qaLayerNormalize(QaLayer *l) {
     l->h = l->w = l->r = l->s = 1;
     l->stride_h = l->stride_w = 1;
     l->pad_h = l->pad_w = 0;
+    l->pad_asym = 0;
     l->groups = 1;
   }
 }
@@ -50,6 +51,8 @@ int qaLayerValidate(const QaLayer *l, QaErr *err) {
       {"stride_w", l->stride_w, 1},
       {"pad_h", l->pad_h, 0},
       {"pad_w", l->pad_w, 0},
+      {"pad_b", qaLayerPadB(l), 0},
+      {"pad_r", qaLayerPadR(l), 0},
       {"groups", l->groups, 1},
   };
   for (size_t i = 0; i < sizeof pos / sizeof pos[0]; i++) {
@@ -60,10 +63,10 @@ int qaLayerValidate(const QaLayer *l, QaErr *err) {
   if (l->c % l->groups || l->k % l->groups)
     return qaErrSet(err, QA_EUSER, "layer '%s': groups = %d must divide c = %d and k = %d", nm, l->groups,
                     l->c, l->k);
-  if (l->r > l->h + 2 * l->pad_h || l->s > l->w + 2 * l->pad_w)
+  if (l->r > qaLayerPaddedH(l) || l->s > qaLayerPaddedW(l))
     return qaErrSet(err, QA_EUSER, "layer '%s': kernel %dx%d is larger than the padded input %dx%d", nm, l->r,
-                    l->s, l->h + 2 * l->pad_h, l->w + 2 * l->pad_w);
-  if (l->pad_h >= l->r || l->pad_w >= l->s)
+                    l->s, qaLayerPaddedH(l), qaLayerPaddedW(l));
+  if (l->pad_h >= l->r || l->pad_w >= l->s || qaLayerPadB(l) >= l->r || qaLayerPadR(l) >= l->s)
     return qaErrSet(err, QA_EUSER, "layer '%s': padding %dx%d must be smaller than the kernel %dx%d", nm,
                     l->pad_h, l->pad_w, l->r, l->s);
   if (l->a_bits < 0 || l->a_bits > QA_BITS_MAX || l->w_bits < 0 || l->w_bits > QA_BITS_MAX)
@@ -108,6 +111,10 @@ uint64_t qaNetHash(const QaNet *net) {
     int g[] = {(int)l->kind, l->n,        l->c,     l->h,     l->w,      l->k,      l->r,     l->s,
                l->stride_h,  l->stride_w, l->pad_h, l->pad_w, l->groups, l->a_bits, l->w_bits};
     h = qaHash64(g, sizeof g, h);
+    if (l->pad_asym) { /* symmetric layers hash as they always did */
+      int pb[] = {l->pad_b, l->pad_r};
+      h = qaHash64(pb, sizeof pb, h);
+    }
     h = qaHash64(l->name, strlen(l->name), h);
     h = qaHash64(l->act_trace, strlen(l->act_trace), h);
     h = qaHash64(l->wgt_trace, strlen(l->wgt_trace), h);

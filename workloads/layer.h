@@ -33,11 +33,14 @@ typedef struct QaLayer {
   int k;                       /* output channels (filters); fc: output features */
   int r, s;                    /* kernel height, width (pixels); fc: 1, 1 */
   int stride_h, stride_w;      /* pixels */
-  int pad_h, pad_w;            /* zero padding on each side (pixels) */
+  int pad_h, pad_w;            /* zero padding (pixels): top and left, and bottom and right
+                                  unless pad_asym */
   int groups;                  /* 1 = dense; c = depthwise */
   int a_bits, w_bits;          /* per-layer precision override; 0 = use the run's default */
   char act_trace[QA_PATH_MAX]; /* optional .npy with float activations (N,C,H,W) or "" */
   char wgt_trace[QA_PATH_MAX]; /* optional .npy with float weights (K,C/g,R,S) or "" */
+  int pad_asym;                /* 1: bottom/right padding differ from top/left (TF 'same' at stride > 1) */
+  int pad_b, pad_r;            /* bottom, right zero padding (pixels) when pad_asym; else pad_h, pad_w */
 } QaLayer;
 
 typedef struct QaNet {
@@ -46,6 +49,13 @@ typedef struct QaNet {
   int n_layers;
   QaLayer *layers; /* owned */
 } QaNet;
+
+/* Bottom and right padding (pixels): pad_b / pad_r when pad_asym, else pad_h / pad_w. */
+static inline int qaLayerPadB(const QaLayer *l) { return l->pad_asym ? l->pad_b : l->pad_h; }
+static inline int qaLayerPadR(const QaLayer *l) { return l->pad_asym ? l->pad_r : l->pad_w; }
+/* Padded input height and width (pixels). */
+static inline int qaLayerPaddedH(const QaLayer *l) { return l->h + l->pad_h + qaLayerPadB(l); }
+static inline int qaLayerPaddedW(const QaLayer *l) { return l->w + l->pad_w + qaLayerPadR(l); }
 
 /* Derived geometry. Valid only for a layer that passed qaLayerValidate(). */
 int qaLayerOutH(const QaLayer *l);

@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/strbuf.h"
+
 #define NET_LAYERS_MAX 64 /* the largest built-in network (ResNet-50) has 54 */
 
 typedef struct Builder {
@@ -251,12 +253,9 @@ static int findNet(const char *name) {
   return -1;
 }
 
-/* Write "alexnet, vgg16, ..." into buf. */
-static void listNames(char *buf, size_t cap) {
-  size_t n = 0;
-  buf[0] = 0;
-  for (int i = 0; i < N_NETS && n < cap; i++)
-    n += (size_t)snprintf(buf + n, cap - n, "%s%s", i ? ", " : "", NETS[i].info.name);
+/* Append "alexnet, vgg16, ..." to b. */
+static void listNames(QaStrBuf *b) {
+  for (int i = 0; i < N_NETS; i++) qaStrBufAppendf(b, "%s%s", i ? ", " : "", NETS[i].info.name);
 }
 
 int qaNetBuiltin(const char *name, QaNet **out, QaErr *err) {
@@ -265,11 +264,16 @@ int qaNetBuiltin(const char *name, QaNet **out, QaErr *err) {
   *out = NULL;
   int idx = findNet(name);
   if (idx < 0) {
-    char names[256];
-    listNames(names, sizeof names);
-    return qaErrSet(err, QA_EUSER,
-                    "unknown network '%s'; built-in networks: %s (or give a YAML network file)",
-                    name ? name : "", names);
+    QaStrBuf names;
+    qaStrBufInit(&names);
+    listNames(&names);
+    rc = qaStrBufCheck(&names, err);
+    if (rc == QA_OK)
+      rc =
+          qaErrSet(err, QA_EUSER, "unknown network '%s'; built-in networks: %s (or give a YAML network file)",
+                   name ? name : "", qaStrBufText(&names));
+    qaStrBufFree(&names);
+    return rc;
   }
   net = qaNetCreate(NETS[idx].info.name, NET_LAYERS_MAX, err);
   if (!net) return QA_EINTERNAL;

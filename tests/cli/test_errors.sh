@@ -16,9 +16,9 @@ expect 1 "unknown architecture 'eyeriss'.*qasim archs" -- "$Q" run --arch eyeris
 expect 1 "laconic \(max_bits 8\) runs 1..8-bit codes" -- "$Q" run --arch laconic --set max_bits=8 --net "$D/tiny.yaml" --bits 16 --no-store
 expect 1 "layer 'conv1': weights and activations need .* GiB of DRAM but dram_gib is 1e-07" -- "$Q" run --set dram_gib=0.0000001 --net "$D/tiny.yaml" --no-store
 expect 1 "8-bit datapath" -- "$Q" run --arch dadiannao8 --net "$D/tiny.yaml" --bits 16 --no-store
-expect 1 "bad_arch.yaml:4: unknown parameter 'lanse'" -- "$Q" run --config "$D/bad_arch.yaml" --net "$D/tiny.yaml" --no-store
-expect 1 "bad_range.yaml:2: parameter 'tiles' = 0 is out of range" -- "$Q" run --config "$D/bad_range.yaml" --net "$D/tiny.yaml" --no-store
-expect 1 "bad_syntax.yaml.*not valid YAML" -- "$Q" run --config "$D/bad_syntax.yaml" --net "$D/tiny.yaml" --no-store
+expect 1 "bad_arch.yaml:4:3: unknown parameter 'lanse'.*did you mean 'lanes'" -- "$Q" run --config "$D/bad_arch.yaml" --net "$D/tiny.yaml" --no-store
+expect 1 "bad_range.yaml:2:8: parameter 'tiles' = 0 is out of range" -- "$Q" run --config "$D/bad_range.yaml" --net "$D/tiny.yaml" --no-store
+expect 1 "bad_syntax.yaml:4:1: YAML syntax error" -- "$Q" run --config "$D/bad_syntax.yaml" --net "$D/tiny.yaml" --no-store
 expect 1 "nope.yaml: cannot open" -- "$Q" run --config "$T/nope.yaml" --net "$D/tiny.yaml" --no-store
 expect 1 "--set 'tiles': expected NAME=VALUE" -- "$Q" run --set tiles --net "$D/tiny.yaml" --no-store
 expect 1 "--set: parameter 'clock_mhz' must be a number" -- "$Q" run --set clock_mhz=fast --net "$D/tiny.yaml" --no-store

@@ -43,4 +43,17 @@ wait $pid 2>/dev/null
 [ "$(sqlite3 "$DB" "select count(*) from layer where run_id > 4")" = 0 ] && ok || bad "killed run left layer rows"
 expect 0 "stored as run 5" -- "$Q" run --net "$D/tiny.yaml" --db "$DB" --quiet
 [ "$(sqlite3 "$DB" "pragma integrity_check")" = ok ] && ok || bad "integrity"
+# issue 7: --config decides the architecture: printed, stored, priced and compared as it,
+# with its own quantizer and encoder defaults; an --arch that contradicts it is an error
+expect 0 "stripes on tiny" -- "$Q" run --net "$D/tiny.yaml" --config "$D/stripes.yaml" --bits 8 --db "$DB" --quiet
+[ "$(sqlite3 "$DB" "select arch from run where run_id = 6")" = stripes ] && ok || bad "stored arch is not stripes"
+[ "$(sqlite3 "$DB" "select count(*) from action where run_id = 6 and component = 'and'")" -gt 0 ] && ok ||
+  bad "stripes actions not stored"
+grep -q "efficiency vs dadiannao (run" "$T/out" && ok || bad "no efficiency line: $(tail -3 "$T/out")"
+expect 0 "khot-laconic on tiny" -- "$Q" run --net "$D/tiny.yaml" --config "$D/khot.yaml" --bits 8 --db "$DB" --quiet
+[ "$(sqlite3 "$DB" "select arch || ' ' || quant_w || ' ' || encoder from run where run_id = 7")" = "khot-laconic khot2 naf" ] &&
+  ok || bad "khot run row: $(sqlite3 "$DB" "select arch, quant_w, encoder from run where run_id = 7")"
+expect 1 "--arch laconic contradicts the config file .*stripes.yaml, which is for architecture stripes" -- \
+  "$Q" run --net "$D/tiny.yaml" --config "$D/stripes.yaml" --arch laconic --no-store
+expect 0 "stripes on tiny" -- "$Q" run --net "$D/tiny.yaml" --config "$D/stripes.yaml" --arch stripes --no-store
 finish

@@ -13,7 +13,7 @@ expect 0 "12 distinct design points" -- "$Q" sweep "$S" --db "$T/none.db" --dry-
 [ "$(grep -c ' todo ' "$T/out")" = 12 ] && ok || bad "dry-run: want 12 points to do: $(cat "$T/out")"
 grep -q "laconic sync=pe tiny.yaml a8/w8" "$T/out" && ok || bad "dry-run labels: $(cat "$T/out")"
 [ ! -e "$T/none.db" ] && ok || bad "--dry-run created the database"
-expect 1 "sweep/bad_bits.yaml:5: key 'bits': 32 is out of range \[1, 16\]" -- "$Q" sweep "$QA_TEST_DATA/sweep/bad_bits.yaml" --db "$T/x.db"
+expect 1 "sweep/bad_bits.yaml:5:[0-9]+: key 'bits': 32 is out of range \[1, 16\]" -- "$Q" sweep "$QA_TEST_DATA/sweep/bad_bits.yaml" --db "$T/x.db"
 expect 1 "cannot open sweep spec" -- "$Q" sweep "$T/nothing.yaml" --db "$T/x.db"
 expect 1 "--shard '4/3'|--shard I: 4 is out of range" -- "$Q" sweep "$S" --db "$T/x.db" --shard 4/3
 expect 1 "--jobs: 0 is out of range" -- "$Q" sweep "$S" --db "$T/x.db" -j 0

@@ -610,6 +610,21 @@ static void testAccelergy(void) {
   CHECK(qaCostTableLoad(dataPath("accelergy/eyeriss_like.ART.yaml"), &t, &err) == QA_EUSER && !t);
   CHECK_MSG(strstr(err.msg, "ART"), "%s", err.msg);
   CHECK(qaCostTableLoad(dataPath("accelergy/missing.ERT.yaml"), &t, &err) == QA_EUSER && !t);
+  /* issue 13: FILE:LINE:COLUMN errors through base/yaml.h; a name too long for the table's
+  ** fields is an error, not a silent cut */
+  CHECK(qaCostTableLoad(dataPath("accelergy/bad_long_name.ERT.yaml"), &t, &err) == QA_EUSER && !t);
+  CHECK_MSG(strstr(err.msg, "bad_long_name.ERT.yaml:6:15: component 'system_top_level.weights_spad_xxx") &&
+                strstr(err.msg, "the short name is longer than 63 characters"),
+            "%s", err.msg);
+  CHECK(qaCostTableLoad(dataPath("accelergy/bad_syntax.ERT.yaml"), &t, &err) == QA_EUSER && !t);
+  CHECK_MSG(strstr(err.msg, "bad_syntax.ERT.yaml:7:7: YAML syntax error: "), "%s", err.msg);
+  CHECK(qaCostTableLoad(dataPath("accelergy/bad_energy.ERT.yaml"), &t, &err) == QA_EUSER && !t);
+  CHECK_MSG(strstr(err.msg,
+                   "bad_energy.ERT.yaml:9:21: component 'system_top_level.shared_glb[1..1]' action "
+                   "'read': energy must be a finite number (got '1.5 pJ')"),
+            "%s", err.msg);
+  CHECK(qaCostTableLoad(QA_TEST_DATA "/costs", &t, &err) == QA_EUSER && !t); /* a directory */
+  CHECK_MSG(strstr(err.msg, "/costs: is a directory"), "%s", err.msg);
 }
 
 /* ---- listing ---------------------------------------------------------------------------------- */

@@ -12,22 +12,12 @@
 #include "arch/arch.h"
 #include "arch/driver.h"
 #include "modeltest.h"
+#include "plan.h"
 #include "qatest.h"
 #include "randlayer.h"
 
-static int64_t expected_cycles(const QaLayer *l, int lanes, int rows) {
-  int cg = l->c / l->groups, kg = l->k / l->groups;
-  int gpp = cg < lanes ? lanes / cg : 1;
-  if (gpp > l->groups) gpp = l->groups;
-  int64_t total = 0;
-  for (int g0 = 0; g0 < l->groups; g0 += gpp) {
-    int ng = l->groups - g0 < gpp ? l->groups - g0 : gpp;
-    int64_t bricks = (ng * cg + lanes - 1) / lanes;
-    int64_t passes = (ng * kg + rows - 1) / rows;
-    total += passes * bricks * l->r * l->s * qaLayerOutH(l) * qaLayerOutW(l);
-  }
-  return total * l->n;
-}
+/* DaDianNao's rule: one cycle per brick step, one window per step (plan.h). */
+static int64_t expected_cycles(const QaLayer *l, int lanes, int rows) { return planSteps(l, lanes, rows, 1); }
 
 static void run_case(const QaArchConfig *cfg, const QaLayer *l, const int32_t *act, const int32_t *wgt,
                      int a_bits, int w_bits) {
@@ -79,14 +69,14 @@ int main(void) {
   CHECK_EQ_I64(qaArchFind("dadiannao8", &d8, &err), QA_OK);
 
   QaArchConfig small16, small8, paper;
-  qaCfgDefaults(d16, &paper);
+  mtDefaults(d16, &paper);
   CHECK_EQ_I64(qaCfgSetText(&paper, "dram_gbps", "0", "test", &err), QA_OK);
   /* Small arrays so random layers need several passes and ragged bricks. */
-  qaCfgDefaults(d16, &small16);
+  mtDefaults(d16, &small16);
   CHECK_EQ_I64(qaCfgSetText(&small16, "tiles", "2", "test", &err), QA_OK);
   CHECK_EQ_I64(qaCfgSetText(&small16, "rows", "3", "test", &err), QA_OK);
   CHECK_EQ_I64(qaCfgSetText(&small16, "lanes", "4", "test", &err), QA_OK);
-  qaCfgDefaults(d8, &small8);
+  mtDefaults(d8, &small8);
   CHECK_EQ_I64(qaCfgSetText(&small8, "tiles", "3", "test", &err), QA_OK);
   CHECK_EQ_I64(qaCfgSetText(&small8, "lanes", "5", "test", &err), QA_OK);
 

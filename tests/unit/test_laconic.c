@@ -20,6 +20,7 @@
 
 #include "arch/laconicInt.h"
 #include "modeltest.h"
+#include "plan.h"
 
 typedef struct Geo {
   int tiles, rows, cols, lanes;
@@ -29,7 +30,7 @@ static void make_cfg(const char *arch, Geo g, int sync, QaArchConfig *cfg) {
   const QaArchDesc *d;
   QaErr err = {0, ""};
   CHECK_EQ_I64(qaArchFind(arch, &d, &err), QA_OK);
-  qaCfgDefaults(d, cfg);
+  mtDefaults(d, cfg);
   mtSetInt(cfg, "tiles", g.tiles);
   mtSetInt(cfg, "rows", g.rows);
   mtSetInt(cfg, "columns", g.cols);
@@ -49,18 +50,16 @@ static int32_t act_at(const QaLayer *l, const int32_t *act, int img, int ch, int
 static int64_t naive_cycles(const QaLayer *l, const int32_t *act, const int32_t *wgt, QaEncoder enc, Geo g,
                             int sync, int64_t *eff) {
   int L = g.lanes, C = g.cols, RT = g.tiles * g.rows;
-  int cg = l->c / l->groups, kg = l->k / l->groups;
-  int gpp = cg < L ? L / cg : 1;
-  if (gpp > l->groups) gpp = l->groups;
+  int cg = l->c / l->groups, kg = l->k / l->groups, n_packs = 0;
+  PlanPack *packs = planPacks(l, L, &n_packs);
   int oh = qaLayerOutH(l), ow = qaLayerOutW(l);
   int64_t W = (int64_t)oh * ow, total = 0;
   int64_t *sums = calloc((size_t)RT * C, sizeof *sums);
   int *pe = calloc((size_t)RT * C, sizeof *pe);
   *eff = 0;
   for (int img = 0; img < l->n; img++)
-    for (int g0 = 0; g0 < l->groups; g0 += gpp) {
-      int ng = l->groups - g0 < gpp ? l->groups - g0 : gpp;
-      int cin = ng * cg, cb = (cin + L - 1) / L, kf = ng * kg;
+    for (int pk = 0; pk < n_packs; pk++) {
+      int g0 = packs[pk].g0, cin = packs[pk].cin, cb = packs[pk].bricks, kf = packs[pk].filters;
       for (int f0 = 0; f0 < kf; f0 += RT) {
         int nf = kf - f0 < RT ? kf - f0 : RT;
         memset(sums, 0, (size_t)RT * C * sizeof *sums);
@@ -131,22 +130,13 @@ static int64_t naive_cycles(const QaLayer *l, const int32_t *act, const int32_t 
     }
   free(sums);
   free(pe);
+  free(packs);
   return total;
 }
 
 /* Brick steps of a layer for window groups of `cols` windows. */
 static int64_t brick_steps(const QaLayer *l, Geo g) {
-  int L = g.lanes, RT = g.tiles * g.rows;
-  int cg = l->c / l->groups, kg = l->k / l->groups;
-  int gpp = cg < L ? L / cg : 1;
-  if (gpp > l->groups) gpp = l->groups;
-  int64_t W = (int64_t)qaLayerOutH(l) * qaLayerOutW(l), groups = (W + g.cols - 1) / g.cols, total = 0;
-  for (int g0 = 0; g0 < l->groups; g0 += gpp) {
-    int ng = l->groups - g0 < gpp ? l->groups - g0 : gpp;
-    int64_t bricks = (ng * cg + L - 1) / L, passes = (ng * kg + RT - 1) / RT;
-    total += passes * groups * bricks * l->r * l->s;
-  }
-  return total * l->n;
+  return planSteps(l, g.lanes, g.tiles * g.rows, g.cols);
 }
 
 /* ---- running a case in both modes ----------------------------------------------- */
@@ -198,7 +188,7 @@ int main(void) {
   CHECK_EQ_I64(qaArchFind("Laconic", &d, &err), QA_OK);
   CHECK(d->summary && strlen(d->summary) > 20 && !strchr(d->summary, '\n'));
   QaArchConfig paper;
-  qaCfgDefaults(d, &paper);
+  mtDefaults(d, &paper);
   CHECK_EQ_I64(mtParam(&paper, "sync"), QA_LACONIC_SYNC_GRID);
   CHECK_EQ_I64((int64_t)d->peak_macs(&paper), 65536);
 

@@ -94,13 +94,13 @@ static void testDefaults(void) {
   qaNetDestroy(net);
 }
 
-/* Load a bad file: QA_EUSER, no network, and a one-line message "FILE:LINE: ..." that
-** contains each of the (up to two) needles. line 0: "FILE: ..." without a line. */
-static void expectBad(const char *file, int line, const char *needle1, const char *needle2) {
+/* Load a bad file: QA_EUSER, no network, and a one-line message "FILE:LINE:COL: ..." that
+** contains each of the (up to two) needles. line 0: "FILE: ..." without a position. */
+static void expectBad(const char *file, int line, int col, const char *needle1, const char *needle2) {
   char path[512], prefix[600];
   snprintf(path, sizeof path, "%s%s", DATA, file);
   if (line > 0)
-    snprintf(prefix, sizeof prefix, "%s:%d: ", path, line);
+    snprintf(prefix, sizeof prefix, "%s:%d:%d: ", path, line, col);
   else
     snprintf(prefix, sizeof prefix, "%s: ", path);
   QaNet *net = (QaNet *)&net; /* must be reset to NULL */
@@ -117,34 +117,37 @@ static void expectBad(const char *file, int line, const char *needle1, const cha
 }
 
 static void testBad(void) {
-  expectBad("bad_unknown_key.yaml", 7, "unknown key 'filtrs' in layer 'conv1'",
+  expectBad("bad_unknown_key.yaml", 7, 5, "unknown key 'filtrs' in layer 'conv1'",
             "(known: name, type, input, c, filters, outputs, kernel, stride, padding, groups, bits, "
             "trace)");
-  expectBad("bad_unknown_top.yaml", 2, "unknown key 'batchsize'", "known: name, batch, bits, layers");
-  expectBad("bad_missing_key.yaml", 7, "missing required key 'kernel'", "layer 'conv2'");
-  expectBad("bad_missing_layers.yaml", 2, "missing required key 'layers'", NULL);
-  expectBad("bad_not_int.yaml", 6, "key 'filters' in layer 'conv1'", "must be an integer (got 'sixteen')");
-  expectBad("bad_negative.yaml", 8, "key 'padding' in layer 'conv1' = -1", "out of range");
-  expectBad("bad_list_len.yaml", 5, "key 'input' in layer 'conv1'", "list of 3 integers (got a list of 2)");
-  expectBad("bad_bits.yaml", 9, "key 'bits.a' in layer 'conv1' = 17", "[1, 16]");
-  expectBad("bad_stride.yaml", 8, "key 'stride' in layer 'conv1' = 0", "out of range [1,");
-  expectBad("bad_same.yaml", 9, "key 'padding' in layer 'conv1'", "'same' needs an odd kernel and stride 1");
-  expectBad("bad_type.yaml", 4, "key 'type' in layer 'pool1'", "conv, fc or dwconv (got 'maxpool')");
-  expectBad("bad_fc_keys.yaml", 7, "key 'kernel' in layer 'fc1'", "does not apply to an fc layer");
+  expectBad("bad_unknown_top.yaml", 2, 1, "unknown key 'batchsize'", "known: name, batch, bits, layers");
+  expectBad("bad_missing_key.yaml", 7, 5, "missing required key 'kernel'", "layer 'conv2'");
+  expectBad("bad_missing_layers.yaml", 2, 1, "missing required key 'layers'", NULL);
+  expectBad("bad_not_int.yaml", 6, 14, "key 'filters' in layer 'conv1'",
+            "must be an integer (got 'sixteen')");
+  expectBad("bad_negative.yaml", 8, 14, "key 'padding' in layer 'conv1' = -1", "out of range");
+  expectBad("bad_list_len.yaml", 5, 12, "key 'input' in layer 'conv1'",
+            "list of 3 integers (got a list of 2)");
+  expectBad("bad_bits.yaml", 9, 15, "key 'bits.a' in layer 'conv1' = 17", "[1, 16]");
+  expectBad("bad_stride.yaml", 8, 17, "key 'stride' in layer 'conv1' = 0", "out of range [1,");
+  expectBad("bad_same.yaml", 9, 14, "key 'padding' in layer 'conv1'",
+            "'same' needs an odd kernel and stride 1");
+  expectBad("bad_type.yaml", 4, 11, "key 'type' in layer 'pool1'", "conv, fc or dwconv (got 'maxpool')");
+  expectBad("bad_fc_keys.yaml", 7, 5, "key 'kernel' in layer 'fc1'", "does not apply to an fc layer");
   /* geometry: qaLayerValidate's message, prefixed with the file and the layer's line */
-  expectBad("bad_geometry.yaml", 8, "layer 'conv2'", "groups = 4 must divide c = 4 and k = 6");
-  expectBad("bad_duplicate.yaml", 8, "duplicate layer name 'conv1'", "first used at line 3");
-  expectBad("bad_empty_layers.yaml", 2, "key 'layers' is an empty list", NULL);
-  expectBad("bad_syntax.yaml", 6, "YAML syntax error", "closing bracket");
-  expectBad("bad_duplicate_key.yaml", 8, "YAML syntax error", "duplicate key 'kernel'");
-  expectBad("bad_top_list.yaml", 1, "top level must be a mapping", NULL);
-  expectBad("bad_empty_file.yaml", 0, "empty", NULL);
-  expectBad("bad_fc_input.yaml", 6, "key 'input' in layer 'fc1'", "[C] or [C, H, W]");
-  expectBad("no_such_file.yaml", 0, "cannot open network file", "No such file");
+  expectBad("bad_geometry.yaml", 8, 5, "layer 'conv2'", "groups = 4 must divide c = 4 and k = 6");
+  expectBad("bad_duplicate.yaml", 8, 5, "duplicate layer name 'conv1'", "first used at line 3");
+  expectBad("bad_empty_layers.yaml", 2, 1, "key 'layers' is an empty list", NULL);
+  expectBad("bad_syntax.yaml", 6, 21, "YAML syntax error", "closing bracket");
+  expectBad("bad_duplicate_key.yaml", 8, 5, "duplicate key 'kernel'", "(first at line 6)");
+  expectBad("bad_top_list.yaml", 1, 1, "top level must be a mapping", NULL);
+  expectBad("bad_empty_file.yaml", 1, 1, "empty", NULL);
+  expectBad("bad_fc_input.yaml", 6, 12, "key 'input' in layer 'fc1'", "[C] or [C, H, W]");
+  expectBad("no_such_file.yaml", 0, 0, "cannot open network file", "No such file");
   QaNet *net = NULL;
   QaErr err = {0, ""};
   CHECK_EQ_I64(qaNetLoadYaml(QA_TEST_DATA "/nets", &net, &err), QA_EUSER); /* a directory */
-  CHECK_MSG(strstr(err.msg, "/nets: not a regular file") != NULL, "%s", err.msg);
+  CHECK_MSG(strstr(err.msg, "/nets: is a directory") != NULL, "%s", err.msg);
   CHECK(net == NULL);
 }
 

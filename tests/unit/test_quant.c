@@ -112,10 +112,12 @@ static void checkRanges(void) {
           ehi = s->unsigned_codes ? 1 << (b - 1) : 1 << (b - 2);
           elo = s->unsigned_codes ? 0 : -ehi;
           break;
-        case QA_Q_KHOT:
-          ehi = s->unsigned_codes ? (1 << b) - 1 : (1 << (b - 1)) - 1;
+        case QA_Q_KHOT: { /* m magnitude bits: the top k of them set (DATE 2020: two-hot 8-bit +-96) */
+          int m = s->unsigned_codes ? b : b - 1;
+          ehi = s->khot_naf || s->k >= m ? (1 << m) - 1 : (1 << m) - (1 << (m - s->k));
           elo = s->unsigned_codes ? 0 : -ehi;
           break;
+        }
         default:
           break;
       }
@@ -231,42 +233,45 @@ static void checkPerChannel(void) {
   qaQuantResultFree(&rt);
 }
 
-/* Brute force: the code of every value is the nearest code of NAF weight <= k inside
-** the range (ties to the smaller magnitude), under the scale the quantizer chose. */
+/* Brute force: the code of every value is the nearest code with at most k one-bits in
+** its magnitude (khotK, DATE 2020) or of NAF weight <= k (khotK-naf) inside the range
+** (ties to the smaller magnitude), under the scale the quantizer chose. */
 static void checkKhotNearest(void) {
   enum { M = 300 };
   static float x[M];
   static int32_t q[M];
   gauss(x, M, 5, 2.0);
-  for (int k = 1; k <= 3; k++)
-    for (int u = 0; u <= 1; u++)
-      for (int clip = 0; clip <= 1; clip++)
-        for (int b = 3; b <= 8; b += 5) {
-          QaQuantSpec s = mk(QA_Q_KHOT, (QaQuantClip)clip, 0, k, u);
-          QaQuantResult res;
-          if (quant(&s, b, x, M, 1, q, &res) < -1e8) continue;
-          int32_t lo, hi;
-          qaQuantCodeRange(&s, b, &lo, &hi);
-          int64_t bad = 0;
-          for (int i = 0; i < M; i++) {
-            double t = x[i] / res.scales[0];
-            int32_t best = 0;
-            double bd = INFINITY;
-            for (int32_t c = lo; c <= hi; c++) {
-              if (qaTermsCount(QA_ENC_NAF, c) > k) continue;
-              double d = fabs(t - c);
-              if (d < bd || (d == bd && abs(c) < abs(best))) {
-                bd = d;
-                best = c;
+  for (int naf = 0; naf <= 1; naf++)
+    for (int k = 1; k <= 3; k++)
+      for (int u = 0; u <= 1; u++)
+        for (int clip = 0; clip <= 1; clip++)
+          for (int b = 3; b <= 8; b += 5) {
+            QaQuantSpec s = mk(QA_Q_KHOT, (QaQuantClip)clip, 0, k, u);
+            s.khot_naf = naf;
+            QaQuantResult res;
+            if (quant(&s, b, x, M, 1, q, &res) < -1e8) continue;
+            int32_t lo, hi;
+            qaQuantCodeRange(&s, b, &lo, &hi);
+            int64_t bad = 0;
+            for (int i = 0; i < M; i++) {
+              double t = x[i] / res.scales[0];
+              int32_t best = 0;
+              double bd = INFINITY;
+              for (int32_t c = lo; c <= hi; c++) {
+                if (qaTermsCount(naf ? QA_ENC_NAF : QA_ENC_POPCOUNT, c) > k) continue;
+                double d = fabs(t - c);
+                if (d < bd || (d == bd && abs(c) < abs(best))) {
+                  bd = d;
+                  best = c;
+                }
               }
+              if (q[i] != best && bad++ == 0)
+                fprintf(stderr, "khot%d u=%d clip=%d b=%d: x=%g t=%g code %d, nearest %d\n", k, u, clip, b,
+                        x[i], t, q[i], best);
             }
-            if (q[i] != best && bad++ == 0)
-              fprintf(stderr, "khot%d u=%d clip=%d b=%d: x=%g t=%g code %d, nearest %d\n", k, u, clip, b,
-                      x[i], t, q[i], best);
+            CHECK_MSG(bad == 0, "khot%d u=%d b=%d: %lld codes not nearest", k, u, b, (long long)bad);
+            qaQuantResultFree(&res);
           }
-          CHECK_MSG(bad == 0, "khot%d u=%d b=%d: %lld codes not nearest", k, u, b, (long long)bad);
-          qaQuantResultFree(&res);
-        }
   /* Ties go to the smaller magnitude: with pow2 at scale 1 (max 4 at 4 bits),
   ** 3 lies between 2 and 4 and must become 2. */
   float y[3] = {4.0f, 3.0f, -3.0f};
@@ -277,8 +282,9 @@ static void checkKhotNearest(void) {
   qaQuantResultFree(&res);
 }
 
-/* pow2 == khot1; khot with k >= 4 at 8 bits (every magnitude <= 127 has NAF weight
-** <= 4) equals sym; khot3 differs. */
+/* pow2 == khot1; at 8 bits (magnitudes <= 127 = seven one-bits) khot with k >= 7 equals
+** sym and k <= 6 loses codes; khot-naf with k >= 4 (every magnitude <= 127 has NAF weight
+** <= 4) equals sym and khot3-naf loses codes. */
 static void checkKhotLimits(void) {
   static float x[N];
   static int32_t a[N], b[N];
@@ -294,16 +300,19 @@ static void checkKhotLimits(void) {
   }
   QaQuantSpec sym = mk(QA_Q_SYM, QA_CLIP_MINMAX, 0, 0, 0);
   double dsym = quant(&sym, 8, x, N, 1, a, &ra);
-  for (int k = 3; k <= 8; k++) {
-    QaQuantSpec kh = mk(QA_Q_KHOT, QA_CLIP_MINMAX, 0, k, 0);
-    double dk = quant(&kh, 8, x, N, 1, b, &rb);
-    int same = memcmp(a, b, sizeof a) == 0 && rb.scales && ra.scales[0] == rb.scales[0];
-    if (k >= 4)
-      CHECK_MSG(same && dk == dsym, "khot%d at 8 bits differs from sym", k);
-    else
-      CHECK_MSG(!same && dk < dsym, "khot3 at 8 bits should lose codes (%.2f vs %.2f dB)", dk, dsym);
-    qaQuantResultFree(&rb);
-  }
+  for (int naf = 0; naf <= 1; naf++)
+    for (int k = 3; k <= 8; k++) {
+      QaQuantSpec kh = mk(QA_Q_KHOT, QA_CLIP_MINMAX, 0, k, 0);
+      kh.khot_naf = naf;
+      double dk = quant(&kh, 8, x, N, 1, b, &rb);
+      int same = memcmp(a, b, sizeof a) == 0 && rb.scales && ra.scales[0] == rb.scales[0];
+      if (k >= (naf ? 4 : 7))
+        CHECK_MSG(same && dk == dsym, "khot%d%s at 8 bits differs from sym", k, naf ? "-naf" : "");
+      else
+        CHECK_MSG(!same && dk < dsym, "khot%d%s at 8 bits should lose codes (%.2f vs %.2f dB)", k,
+                  naf ? "-naf" : "", dk, dsym);
+      qaQuantResultFree(&rb);
+    }
   qaQuantResultFree(&ra);
 }
 
@@ -448,12 +457,15 @@ static void checkErrors(void) {
 }
 
 static void checkParse(void) {
-  const char *forms[] = {
-      "sym",           "sym-mse",         "sym-ch",  "sym-ch-mse",     "unsigned", "unsigned-mse",
-      "unsigned-ch",   "unsigned-ch-mse", "pow2",    "pow2-u",         "pow2-mse", "pow2-u-ch-mse",
-      "khot1",         "khot2",           "khot3",   "khot4",          "khot5",    "khot6",
-      "khot7",         "khot8",           "khot2-u", "khot3-u-ch-mse", "ternary",  "ternary-ch",
-      "ternary-d0.05", "ternary-d0.5-ch", "binary",  "binary-ch"};
+  const char *forms[] = {"sym",          "sym-mse",        "sym-ch",          "sym-ch-mse",
+                         "unsigned",     "unsigned-mse",   "unsigned-ch",     "unsigned-ch-mse",
+                         "pow2",         "pow2-u",         "pow2-mse",        "pow2-u-ch-mse",
+                         "khot1",        "khot2",          "khot3",           "khot4",
+                         "khot5",        "khot6",          "khot7",           "khot8",
+                         "khot2-u",      "khot3-u-ch-mse", "ternary",         "ternary-ch",
+                         "khot2-naf",    "khot2-u-naf-ch", "fixed",           "fixed-u",
+                         "fixed-ch-mse", "ternary-d0.05",  "ternary-d0.5-ch", "binary",
+                         "binary-ch"};
   for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
     QaQuantSpec s;
     QaErr err = {0};
@@ -500,8 +512,10 @@ static void checkParse(void) {
       {"khot9", "khot needs k in 1..8"},
       {"khot0", "khot needs k in 1..8"},
       {"khot22", "khot needs k in 1..8"},
-      {"sym-u", "-u applies to pow2 and khot only"},
-      {"unsigned-u", "-u applies to pow2 and khot only"},
+      {"sym-u", "-u applies to pow2, khot and fixed only"},
+      {"unsigned-u", "-u applies to pow2, khot and fixed only"},
+      {"sym-naf", "-naf applies to khot only"},
+      {"khot2-naf-naf", "-naf given twice"},
       {"ternary-mse", "-mse does not apply to ternary/binary"},
       {"binary-mse", "-mse does not apply"},
       {"sym-ch-ch", "-ch given twice"},
@@ -531,8 +545,44 @@ static void checkParse(void) {
   CHECK(qaQuantParse(NULL, &s, &err) == QA_EUSER);
 }
 
+/* fixed: a power-of-two scale, the smallest that fits max|x| in the code range (the
+** layer's radix point), codes = round(x / scale); a hand-worked tensor; ~6 dB per bit. */
+static void checkFixed(void) {
+  /* {0.3, -1.7, 2.9, 0.05} at 4 bits signed (codes -7..7): max 2.9 / 7 = 0.414 -> scale
+  ** 0.5 (2^-1): codes round(0.6) = 1, round(-3.4) = -3, round(5.8) = 6, round(0.1) = 0. */
+  float y[4] = {0.3f, -1.7f, 2.9f, 0.05f};
+  int32_t q4[4];
+  QaQuantSpec f = mk(QA_Q_FIXED, QA_CLIP_MINMAX, 0, 0, 0);
+  QaQuantResult res;
+  quant(&f, 4, y, 4, 1, q4, &res);
+  CHECK(res.scales && res.scales[0] == 0.5);
+  CHECK(q4[0] == 1 && q4[1] == -3 && q4[2] == 6 && q4[3] == 0);
+  qaQuantResultFree(&res);
+  /* unsigned at 3 bits (0..7): max 2.9 / 7 -> 0.5 as well; negatives clip to 0 */
+  QaQuantSpec fu = mk(QA_Q_FIXED, QA_CLIP_MINMAX, 0, 0, 1);
+  quant(&fu, 3, y, 4, 1, q4, &res);
+  CHECK(res.scales && res.scales[0] == 0.5 && q4[1] == 0 && q4[2] == 6);
+  qaQuantResultFree(&res);
+  static float x[N];
+  static int32_t q[N];
+  gauss(x, N, 21, 3.0);
+  double prev = -1e9;
+  for (int b = 2; b <= 16; b++) {
+    double db = quant(&f, b, x, N, 1, q, &res);
+    double s = res.scales[0], e = log2(s), amax = 0;
+    for (int i = 0; i < N; i++) amax = fabs(x[i]) > amax ? fabs(x[i]) : amax;
+    int32_t qmax = (1 << (b - 1)) - 1;
+    CHECK_MSG(e == floor(e) && amax <= qmax * s && amax > qmax * s / 2, "fixed b=%d: scale %g for max %g", b,
+              s, amax);
+    if (b > 5) CHECK_MSG(db - prev > 4.5 && db - prev < 7.5, "fixed b=%d: %.2f dB after %.2f", b, db, prev);
+    prev = db;
+    qaQuantResultFree(&res);
+  }
+}
+
 int main(void) {
   double t0 = qaNowSeconds();
+  checkFixed();
   checkRanges();
   checkSqnrPerBit();
   checkMse();

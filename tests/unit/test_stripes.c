@@ -17,22 +17,11 @@
 #include <string.h>
 
 #include "modeltest.h"
+#include "plan.h"
 
 /* The Stripes rule, from the layer geometry alone. */
 static int64_t expected_cycles(const QaLayer *l, int lanes, int rows, int cols, int p) {
-  int cg = l->c / l->groups, kg = l->k / l->groups;
-  int gpp = cg < lanes ? lanes / cg : 1;
-  if (gpp > l->groups) gpp = l->groups;
-  int64_t win = (int64_t)qaLayerOutH(l) * qaLayerOutW(l);
-  int64_t groups = (win + cols - 1) / cols;
-  int64_t total = 0;
-  for (int g0 = 0; g0 < l->groups; g0 += gpp) {
-    int ng = l->groups - g0 < gpp ? l->groups - g0 : gpp;
-    int64_t bricks = (ng * cg + lanes - 1) / lanes;
-    int64_t passes = (ng * kg + rows - 1) / rows;
-    total += passes * groups * l->r * l->s * bricks * p;
-  }
-  return total * l->n;
+  return planSteps(l, lanes, rows, cols) * p; /* p cycles per brick step (plan.h) */
 }
 
 static void check_rule(const QaArchConfig *cfg, const QaLayer *l, const QaLayerStats *st, int p) {
@@ -63,7 +52,7 @@ int main(void) {
 
   /* Paper defaults and their bit-parallel-equivalent peak. */
   QaArchConfig paper, small, odd, narrow1, ddn_cfg;
-  qaCfgDefaults(d, &paper);
+  mtDefaults(d, &paper);
   CHECK_EQ_I64(mtParam(&paper, "tiles"), 16);
   CHECK_EQ_I64(mtParam(&paper, "rows"), 16);
   CHECK_EQ_I64(mtParam(&paper, "columns"), 16);
@@ -73,14 +62,14 @@ int main(void) {
   CHECK_EQ_I64(mtParam(&paper, "nm_kib"), 4096);
   CHECK(d->peak_macs(&paper) == 4096.0);
   /* Small arrays: several passes, ragged bricks and window groups. */
-  qaCfgDefaults(d, &small);
+  mtDefaults(d, &small);
   mtSetAll(&small, "tiles=2 rows=3 columns=5 lanes=4");
-  qaCfgDefaults(d, &odd);
+  mtDefaults(d, &odd);
   mtSetAll(&odd, "tiles=1 rows=5 columns=3 lanes=7 dram_gbps=0");
   /* One window per tile: DaDianNao's organisation, p_a cycles per brick. */
-  qaCfgDefaults(d, &narrow1);
+  mtDefaults(d, &narrow1);
   mtSetAll(&narrow1, "tiles=2 rows=2 columns=1 lanes=8");
-  qaCfgDefaults(ddn, &ddn_cfg);
+  mtDefaults(ddn, &ddn_cfg);
   mtSetAll(&ddn_cfg, "tiles=2 rows=2 lanes=8");
 
   QaRng g;

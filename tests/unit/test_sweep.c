@@ -1,7 +1,7 @@
 /*
 ** test_sweep.c - sweep specs (issue 11): products and explicit points expand in a fixed
 ** order with the right options; repeats of one design point run once; shards partition
-** the points; every bad spec is one line "FILE:LINE: message" naming the key.
+** the points; every bad spec is one line "FILE:LINE:COL: message" naming the key.
 */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -27,7 +27,7 @@ static const char *spec(const char *name, const char *text) {
   return gPath;
 }
 
-/* A bad spec: QA_EUSER, and the message is one line starting "PATH:LINE: " and holding WANT. */
+/* A bad spec: QA_EUSER, and the message is one line starting "PATH:LINE:COL: " and holding WANT. */
 static void bad(const char *name, const char *text, int line, const char *want) {
   QaSweep *sw = NULL;
   QaErr err = {0, ""};
@@ -36,11 +36,11 @@ static void bad(const char *name, const char *text, int line, const char *want) 
   if (rc == QA_OK) rc = qaSweepIdentify(sw, NULL, &err);
   CHECK_MSG(rc == QA_EUSER, "%s: rc %d (%s)", name, rc, err.msg);
   char head[600];
-  if (line > 0)
-    snprintf(head, sizeof head, "%s:%d: ", path, line);
-  else
-    snprintf(head, sizeof head, "%s: ", path);
-  CHECK_MSG(!strncmp(err.msg, head, strlen(head)), "%s: want '%s...', got '%s'", name, head, err.msg);
+  snprintf(head, sizeof head, "%s:%d:", path, line); /* then the column: "PATH:LINE:COL: " */
+  size_t n = strlen(head);
+  int col_ok = !strncmp(err.msg, head, n) && err.msg[n] >= '1' && err.msg[n] <= '9' &&
+               strstr(err.msg + n, ": ") == err.msg + n + strspn(err.msg + n, "0123456789");
+  CHECK_MSG(col_ok, "%s: want '%sCOL: ...', got '%s'", name, head, err.msg);
   CHECK_MSG(strstr(err.msg, want) != NULL, "%s: want '%s' in '%s'", name, want, err.msg);
   CHECK_MSG(!strchr(err.msg, '\n'), "%s: message has a line break: %s", name, err.msg);
   qaSweepDestroy(sw);
@@ -141,7 +141,8 @@ static void testGood(void) {
 
 static void testBad(void) {
   bad("top", "prodcut:\n  arch: stripes\n", 1,
-      "unknown key 'prodcut' (known: name, defaults, product, points)");
+      "unknown key 'prodcut' at the top level (known: name, defaults, product, points); did you mean "
+      "'product'?");
   bad("pointkey", "arch: stripes\n", 1, "point keys go under defaults:, product: or points:");
   bad("key", "product:\n  arch: stripes\n  bitz: 8\n  net: alexnet\n", 3, "unknown key 'bitz' in product");
   bad("bits", "product:\n  net: alexnet\n  bits: [8, 17]\n", 3, "key 'bits': 17 is out of range [1, 16]");
@@ -155,10 +156,11 @@ static void testBad(void) {
   bad("value", "product:\n  net: alexnet\n  arch: laconic\n  set:\n    lanes: [8, 0]\n", 5,
       "parameter 'lanes' = 0 is out of range");
   bad("nonet", "product:\n  arch: [stripes]\n", 2, "this point has no net");
-  bad("empty", "name: x\n", 0, "no design points");
+  bad("empty", "name: x\n", 1, "no design points");
   bad("notmap", "- a\n- b\n", 1, "a sweep spec is a mapping");
   bad("both", "points:\n  - {net: alexnet, bits: 8, a_bits: 4}\n", 2, "gives bits and a_bits/w_bits");
-  bad("twice", "product:\n  net: alexnet\n  seed: 1\n  seed: 2\n", 4, "not valid YAML: duplicate key");
+  bad("twice", "product:\n  net: alexnet\n  seed: 1\n  seed: 2\n", 4,
+      "duplicate key 'seed' (first at line 3)");
   bad("seed", "product:\n  net: alexnet\n  seed: -1\n", 3, "key 'seed'");
   bad("quant", "product:\n  net: alexnet\n  quant_w: [sym, bogus]\n", 3, "key 'quant_w'");
   bad("timing", "product:\n  net: alexnet\n  timing: slow\n", 3, "key 'timing'");
@@ -168,7 +170,7 @@ static void testBad(void) {
   bad("emptylist", "product:\n  net: alexnet\n  bits: []\n", 3, "empty list");
   bad("pointsmap", "points:\n  net: alexnet\n", 2, "points must be a list");
   bad("yaml", "product:\n  net: [alexnet\n  bits: 8\n", 4,
-      "not valid YAML: flow sequence without a closing bracket");
+      "YAML syntax error: flow sequence without a closing bracket");
   bad("costs", "points:\n  - {net: alexnet, costs: no-such-table}\n", 2, "point");
   bad("netfile", "points:\n  - {net: missing.yaml}\n", 2, "missing.yaml");
   /* not a file */
@@ -176,7 +178,8 @@ static void testBad(void) {
   QaErr err = {0, ""};
   CHECK(qaSweepLoad(QA_TEST_TMP "/no-such-spec.yaml", &sw, &err) == QA_EUSER &&
         strstr(err.msg, "cannot open"));
-  CHECK(qaSweepLoad(QA_TEST_TMP, &sw, &err) == QA_EUSER && strstr(err.msg, "not a regular file"));
+  CHECK_MSG(qaSweepLoad(QA_TEST_TMP, &sw, &err) == QA_EUSER && strstr(err.msg, "is a directory"), "%s",
+            err.msg);
 }
 
 int main(void) {
