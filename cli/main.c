@@ -73,7 +73,8 @@ static void usage(FILE *f) {
   int width = 0; /* the longest name, so that two spaces always follow a name */
   for (int i = 0; commands[i]; i++)
     if ((int)strlen(commands[i]->name) > width) width = (int)strlen(commands[i]->name);
-  for (int i = 0; commands[i]; i++) fprintf(f, "  %-*s  %s\n", width, commands[i]->name, commands[i]->summary);
+  for (int i = 0; commands[i]; i++)
+    fprintf(f, "  %-*s  %s\n", width, commands[i]->name, commands[i]->summary);
   fprintf(f,
           "\nqasim --version prints the version. The results database is --db PATH, else $QASIM_DB,\n"
           "else " QA_STORE_DEFAULT_PATH
