@@ -138,24 +138,108 @@ int qaEngineCheckActCodes(const QaArchConfig *cfg, const QaLayerJob *job, const 
                   (long long)lo, (long long)hi, cfg->desc->name, what);
 }
 
+/* Dot product accumulated in 32 bits: exact when the caller proved |sum| < 2^31 (twice the
+** vector width of the 64-bit one; unsigned wrap-around keeps the arithmetic defined). */
+static inline int64_t dot32(const int32_t *QA_RESTRICT a, const int32_t *QA_RESTRICT w, int n) {
+  uint32_t acc = 0;
+  for (int j = 0; j < n; j++) acc += (uint32_t)a[j] * (uint32_t)w[j];
+  return (int32_t)acc;
+}
+
+static int64_t maxAbs(const int32_t *v, int64_t n) {
+  int64_t m = 0;
+  for (int64_t i = 0; i < n; i++) {
+    int64_t x = v[i] < 0 ? -(int64_t)v[i] : v[i];
+    m = x > m ? x : m;
+  }
+  return m;
+}
+
+/* Four dot products sharing the activations (one load of a per four multiply-adds),
+** 32-bit sums under the caller's bound (see dot32) or 64-bit ones. */
+static inline void dot4_32(const int32_t *QA_RESTRICT a, const int32_t *const w[4], int n, int64_t out[4]) {
+  const int32_t *QA_RESTRICT w0 = w[0], *QA_RESTRICT w1 = w[1], *QA_RESTRICT w2 = w[2],
+                             *QA_RESTRICT w3 = w[3];
+  uint32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  for (int j = 0; j < n; j++) {
+    uint32_t x = (uint32_t)a[j];
+    s0 += x * (uint32_t)w0[j];
+    s1 += x * (uint32_t)w1[j];
+    s2 += x * (uint32_t)w2[j];
+    s3 += x * (uint32_t)w3[j];
+  }
+  out[0] += (int32_t)s0;
+  out[1] += (int32_t)s1;
+  out[2] += (int32_t)s2;
+  out[3] += (int32_t)s3;
+}
+
+static inline void dot4_64(const int32_t *QA_RESTRICT a, const int32_t *const w[4], int n, int64_t out[4]) {
+  const int32_t *QA_RESTRICT w0 = w[0], *QA_RESTRICT w1 = w[1], *QA_RESTRICT w2 = w[2],
+                             *QA_RESTRICT w3 = w[3];
+  int64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  for (int j = 0; j < n; j++) {
+    int64_t x = a[j];
+    s0 += x * w0[j];
+    s1 += x * w1[j];
+    s2 += x * w2[j];
+    s3 += x * w3[j];
+  }
+  out[0] += s0;
+  out[1] += s1;
+  out[2] += s2;
+  out[3] += s3;
+}
+
 void qaEnginePassDots(const QaEngine *e, const QaChunk *c, int acc_bits, int64_t *overflows) {
   const QaLayer *l = e->l;
   int span = l->s * e->cpad, cg = e->cg;
+  /* every partial sum is bounded by max|a| x max|w| x R x S x (C/groups): 32-bit sums are
+  ** exact below 2^31 */
+  int64_t wmax = 0;
+  for (int f = c->f0; f < c->f0 + c->nf; f++)
+    for (int r = 0; r < l->r; r++) {
+      int64_t m = maxAbs(qaEngineWgtRow(e, f, r), span);
+      wmax = m > wmax ? m : wmax;
+    }
+  double bound = (double)maxAbs(e->act, (int64_t)e->hp * e->wp * e->cpad) * (double)wmax * l->r * l->s * cg;
+  int use32 = bound < 2147483647.0;
+  /* a whole brick row is one dot product when every lane belongs to the filter's group */
+  int whole = e->gpp == 1 && cg == e->cpad;
   for (int oy = 0; oy < e->oh; oy++)
-    for (int ox = 0; ox < e->ow; ox++)
-      for (int f = c->f0; f < c->f0 + c->nf; f++) {
+    for (int ox = 0; ox < e->ow; ox++) {
+      int f = c->f0;
+      if (whole)
+        for (; f + 4 <= c->f0 + c->nf; f += 4) {
+          int64_t acc[4] = {0, 0, 0, 0};
+          for (int r = 0; r < l->r; r++) {
+            const int32_t *a = qaEngineActRow(e, oy, ox, r);
+            const int32_t *w[4] = {qaEngineWgtRow(e, f, r), qaEngineWgtRow(e, f + 1, r),
+                                   qaEngineWgtRow(e, f + 2, r), qaEngineWgtRow(e, f + 3, r)};
+            if (use32)
+              dot4_32(a, w, span, acc);
+            else
+              dot4_64(a, w, span, acc);
+          }
+          for (int q = 0; q < 4; q++) qaEnginePut(e, acc_bits, overflows, c->img, f + q, oy, ox, acc[q]);
+        }
+      for (; f < c->f0 + c->nf; f++) {
         /* only the filter's own group's channels can be non-zero */
         int lo = e->gpp > 1 ? (f / e->kg) * cg : 0;
         int64_t acc = 0;
         for (int r = 0; r < l->r; r++) {
           const int32_t *a = qaEngineActRow(e, oy, ox, r), *w = qaEngineWgtRow(e, f, r);
           if (lo == 0 && cg == e->cpad)
-            acc += qaEngineDot(a, w, span);
+            acc += use32 ? dot32(a, w, span) : qaEngineDot(a, w, span);
           else
-            for (int s = 0; s < l->s; s++) acc += qaEngineDot(a + s * e->cpad + lo, w + s * e->cpad + lo, cg);
+            for (int s = 0; s < l->s; s++) {
+              const int32_t *as = a + s * e->cpad + lo, *ws = w + s * e->cpad + lo;
+              acc += use32 ? dot32(as, ws, cg) : qaEngineDot(as, ws, cg);
+            }
         }
         qaEnginePut(e, acc_bits, overflows, c->img, f, oy, ox, acc);
       }
+    }
 }
 
 void qaEngineCountBuffers(QaLayerStats *st, int64_t act_bits, int64_t tiles_active, int64_t sb_bits,
