@@ -78,7 +78,7 @@ static int reportRun(const ReportArgs *a, const char *dflt_out, QaErr *err) {
   QaStore *st = NULL;
   QaReportSummary sum;
   memset(&sum, 0, sizeof sum);
-  if ((rc = qaStoreOpen(db, &st, err)) == QA_OK) {
+  if ((rc = qaStoreOpenReadOnly(db, &st, err)) == QA_OK) {
     rc = qaReportWrite(st, a->out ? a->out : dflt_out, &ro, &sum, err);
     if (sum.n_figures) qaReportPrintSummary(&sum, stdout);
   }

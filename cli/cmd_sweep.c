@@ -151,7 +151,7 @@ static int sweepMain(void *args, const QaCliCall *call, QaErr *err) {
     int n_ids = 0;
     QaStore *st = NULL;
     if (access(db, F_OK) == 0) {
-      if ((rc = qaStoreOpen(db, &st, err)) || (rc = qaStoreIdentities(st, &ids, &n_ids, err))) {
+      if ((rc = qaStoreOpenReadOnly(db, &st, err)) || (rc = qaStoreIdentities(st, &ids, &n_ids, err))) {
         qaStoreClose(st);
         goto end;
       }

@@ -450,12 +450,65 @@ static int makeParentDir(const char *path, QaErr *err) {
 
 /* ---- open / close ----------------------------------------------------------------- */
 
-int qaStoreOpen(const char *path, QaStore **out, QaErr *err) {
+/* "file:PATH?immutable=1" with PATH's URI metacharacters %-escaped, or NULL. */
+static char *immutableUri(const char *path, QaErr *err) {
+  size_t n = strlen(path);
+  char *uri = qaMalloc(3 * n + 32, err), *o = uri;
+  if (!uri) return NULL;
+  o += sprintf(o, "file:");
+  for (const char *p = path; *p; p++) {
+    if (*p == '%' || *p == '?' || *p == '#')
+      o += sprintf(o, "%%%02X", (unsigned char)*p);
+    else
+      *o++ = *p;
+  }
+  strcpy(o, "?immutable=1");
+  return uri;
+}
+
+/* Issue 13 item 8: a file SQLite reads that this store did not make is a user error
+** naming it, never an internal one: at schema version 0 a database with tables of its
+** own (a foreign `run` table), or a version whose tables are missing. */
+static int notQasim(QaStore *st, QaErr *err, const char *why) {
+  return qaErrSet(err, QA_EUSER, "%s: not a qasim results store (%s); use another --db", st->path, why);
+}
+
+/* The schema version into *ver, and QA_EUSER if it is 0 but the database has tables,
+** newer than this build, or above 0 without the run table (never migrate a foreign
+** file). One statement, so one snapshot: another process may be creating the schema. */
+static int checkVersion(QaStore *st, int *ver, QaErr *err) {
+  static const char sql[] =
+      "SELECT user_version, (SELECT count(*) FROM sqlite_master),"
+      " (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'run') FROM pragma_user_version";
+  sqlite3_stmt *s = NULL;
+  int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+  if (rc != SQLITE_OK) return qaStoreSqlErr(st, err, rc, sql);
+  rc = sqlite3_step(s);
+  int64_t n = rc == SQLITE_ROW ? sqlite3_column_int64(s, 1) : -1;
+  int has_run = rc == SQLITE_ROW && sqlite3_column_int64(s, 2) > 0;
+  if (rc == SQLITE_ROW) *ver = sqlite3_column_int(s, 0);
+  int q = rc == SQLITE_ROW ? QA_OK : qaStoreSqlErr(st, err, rc, sql);
+  sqlite3_finalize(s);
+  if (q == QA_OK && *ver == 0 && n > 0) q = notQasim(st, err, "it has tables but no qasim schema version");
+  if (q == QA_OK && *ver > QA_STORE_SCHEMA_VERSION) /* a newer qasim's tables may differ */
+    q = qaErrSet(err, QA_EUSER,
+                 "%s: results database schema version %d is newer than this qasim (%d); "
+                 "upgrade qasim or use another --db",
+                 st->path, *ver, QA_STORE_SCHEMA_VERSION);
+  if (q == QA_OK && *ver > 0 && !has_run) {
+    char why[96];
+    snprintf(why, sizeof why, "schema version %d but no run table", *ver);
+    q = notQasim(st, err, why);
+  }
+  return q;
+}
+
+static int openStore(const char *path, int read_only, QaStore **out, QaErr *err) {
   int rc = QA_OK;
   QaStore *st = NULL;
   *out = NULL;
   if (!path || !*path) return qaErrSet(err, QA_EUSER, "results database path is empty");
-  if (strcmp(path, ":memory:") != 0 && (rc = makeParentDir(path, err))) return rc;
+  if (!read_only && strcmp(path, ":memory:") != 0 && (rc = makeParentDir(path, err))) return rc;
 
   st = qaCalloc(1, sizeof *st, err);
   if (!st) return QA_EINTERNAL;
@@ -466,7 +519,8 @@ int qaStoreOpen(const char *path, QaStore **out, QaErr *err) {
   }
   strcpy(st->path, path);
 
-  int src = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  int src = sqlite3_open_v2(
+      path, &st->db, read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
   if (src != SQLITE_OK) {
     int eno = st->db ? sqlite3_system_errno(st->db) : 0;
     rc = qaErrSet(err, QA_EUSER, "%s: cannot open the results database: %s%s%s", path,
@@ -477,17 +531,51 @@ int qaStoreOpen(const char *path, QaStore **out, QaErr *err) {
   sqlite3_extended_result_codes(st->db, 1);
   sqlite3_busy_handler(st->db, qaStoreBusyWait, st);
 
-  /* The first statement reads the file header: a non-database fails here. */
-  rc = execScript(st, "PRAGMA journal_mode = WAL", err);
+  /* The first statement reads the file header: a non-database fails here. A reader
+  ** never changes the journal mode or the schema (issue 13 item 9): it works on
+  ** read-only media, where a WAL database without its -shm file opens immutable. */
+  int ver = 0;
+  rc = read_only ? checkVersion(st, &ver, err) : execScript(st, "PRAGMA journal_mode = WAL", err);
+  int code = rc ? sqlite3_errcode(st->db) & 0xff : SQLITE_OK;
+  if (rc && read_only && (code == SQLITE_CANTOPEN || code == SQLITE_READONLY)) {
+    char *uri = immutableUri(path, err);
+    sqlite3_close_v2(st->db);
+    st->db = NULL;
+    if (!uri) {
+      rc = QA_EINTERNAL;
+      goto end;
+    }
+    src = sqlite3_open_v2(uri, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+    free(uri);
+    if (src != SQLITE_OK) {
+      rc = qaErrSet(err, QA_EUSER, "%s: cannot open the results database: %s", path,
+                    st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(src));
+      goto end;
+    }
+    sqlite3_extended_result_codes(st->db, 1);
+    rc = checkVersion(st, &ver, err);
+    code = rc ? sqlite3_errcode(st->db) & 0xff : SQLITE_OK;
+  }
   if (rc) {
-    if ((sqlite3_errcode(st->db) & 0xff) == SQLITE_NOTADB)
+    if (code == SQLITE_NOTADB)
       rc = qaErrSet(err, QA_EUSER, "%s: not an SQLite database (is it a results database? use another --db)",
                     path);
     goto end;
   }
   if ((rc = execScript(st, "PRAGMA foreign_keys = ON", err))) goto end;
-  if ((rc = execScript(st, "PRAGMA synchronous = NORMAL", err))) goto end;
-  if ((rc = migrate(st, err))) goto end;
+  if (read_only) {
+    if (ver == 0) rc = notQasim(st, err, "schema version 0: no runs were ever stored in it");
+    if (!rc && ver < QA_STORE_SCHEMA_VERSION)
+      rc = qaErrSet(err, QA_EUSER,
+                    "%s: results database schema version %d is older than this qasim's (%d) and a read-only "
+                    "command does not upgrade it; run a command that writes (e.g. qasim price) on it once",
+                    path, ver, QA_STORE_SCHEMA_VERSION);
+    if (rc) goto end;
+  } else {
+    if ((rc = execScript(st, "PRAGMA synchronous = NORMAL", err))) goto end;
+    if ((rc = checkVersion(st, &ver, err))) goto end;
+    if ((rc = migrate(st, err))) goto end;
+  }
 
   for (int i = 0; i < S_COUNT + Q_COUNT + P_COUNT; i++) {
     const char *sql = i < S_COUNT             ? stmtSql[i]
@@ -498,7 +586,13 @@ int qaStoreOpen(const char *path, QaStore **out, QaErr *err) {
                                                : &st->point[i - S_COUNT - Q_COUNT];
     src = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, s, NULL);
     if (src != SQLITE_OK) {
-      rc = qaStoreSqlErr(st, err, src, sql);
+      if ((src & 0xff) == SQLITE_ERROR) { /* no such table or column: not our schema */
+        char why[256];
+        snprintf(why, sizeof why, "schema version %d, but %s", ver, sqlite3_errmsg(st->db));
+        rc = notQasim(st, err, why);
+      } else {
+        rc = qaStoreSqlErr(st, err, src, sql);
+      }
       goto end;
     }
   }
@@ -508,6 +602,10 @@ end:
   qaStoreClose(st);
   return rc;
 }
+
+int qaStoreOpen(const char *path, QaStore **out, QaErr *err) { return openStore(path, 0, out, err); }
+
+int qaStoreOpenReadOnly(const char *path, QaStore **out, QaErr *err) { return openStore(path, 1, out, err); }
 
 void qaStoreClose(QaStore *st) {
   if (!st) return;

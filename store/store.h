@@ -95,10 +95,18 @@ typedef struct QaRunTotals {
 } QaRunTotals;
 
 /* Open (creating or migrating) the store at path, creating its missing parent
-** directories first (mkdir -p). A newer schema than this build knows, or a parent
-** that cannot be created or is not a directory, is a QA_EUSER error naming the path.
+** directories first (mkdir -p). A newer schema than this build knows, a parent that
+** cannot be created or is not a directory, or a database that is not a qasim store
+** (tables of its own at schema version 0, tables missing at a version) is a QA_EUSER
+** error naming the path.
 ** *out owned by the caller; close with qaStoreClose. */
 int qaStoreOpen(const char *path, QaStore **out, QaErr *err);
+/* Open an existing store for reading only (results, export, plot, sweep --dry-run): it
+** never creates, migrates, changes the journal mode or writes, so a store on read-only
+** media can be read (a WAL store without its -shm file is opened immutable). QA_EUSER if
+** the file is not an SQLite database, not a qasim store (tables of its own at schema
+** version 0, or tables missing at a version), or of an older or newer schema version. */
+int qaStoreOpenReadOnly(const char *path, QaStore **out, QaErr *err);
 void qaStoreClose(QaStore *st); /* NULL is a no-op; rolls back an open run */
 
 /* BEGIN a transaction and insert the run row; *run_id receives its id. */

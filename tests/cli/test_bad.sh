@@ -19,6 +19,11 @@ for f in "$B"/npy/*.npy; do
   sed "s|fifo.npy|$f|" "$B/nets/trace_fifo.yaml" >"$T/npy_$n.yaml"
 done
 "$Q" run --net "$D/tiny.yaml" --db "$T/X.db" --quiet >/dev/null 2>&1 || bad "cannot make $T/X.db"
+command -v sqlite3 >/dev/null || bad "sqlite3 (the command-line shell) is missing"
+sqlite3 "$T/foreign.db" "CREATE TABLE run(x); INSERT INTO run VALUES (1);" # a foreign run table
+sqlite3 "$T/version_only.db" "PRAGMA user_version = 3;"                     # a version, no tables
+sqlite3 "$T/bad_columns.db" "PRAGMA user_version = 5; CREATE TABLE run(x);" # our version, other columns
+: >"$T/empty.db"
 
 declare -A count
 n=0

@@ -18,6 +18,7 @@
 #include "models/costs.h"
 #include "qatest.h"
 #include "sim/run.h"
+#include "store/store.h"
 #include "workloads/layer.h"
 
 #define TMP QA_TEST_TMP "/harden"
@@ -223,6 +224,39 @@ static void testMemory(void) {
   CHECK_MSG(strstr(err.msg, "--max-memory: 1K is out of range"), "%s", err.msg);
 }
 
+/* Items 8 and 9: a reader never writes (read-only media), and files that are not
+** qasim stores are user errors. */
+static void testStoreReadOnly(void) {
+  QaErr err = {0, ""};
+  QaStore *st = NULL;
+  const char *db = TMP "/ro.db", *empty = TMP "/empty.db";
+  char before[65536], after[65536];
+  unlink(db);
+  CHECK_MSG(qaStoreOpen(db, &st, &err) == QA_OK, "%s", err.msg); /* creates the schema */
+  qaStoreClose(st);
+  st = NULL;
+  int n = fileText(db, before, sizeof before);
+  CHECK(n > 0);
+  CHECK_MSG(qaStoreOpenReadOnly(db, &st, &err) == QA_OK, "%s", err.msg);
+  FILE *null = fopen("/dev/null", "w");
+  CHECK(st && null && qaStoreListRuns(st, null, &err) == QA_OK);
+  if (null) fclose(null);
+  qaStoreClose(st);
+  st = NULL;
+  CHECK(fileText(db, after, sizeof after) == n && !memcmp(before, after, (size_t)n));
+  CHECK(qaStoreOpenReadOnly(TMP "/absent.db", &st, &err) == QA_EUSER && !st);
+  struct stat sb;
+  CHECK(stat(TMP "/absent.db", &sb) != 0); /* never created */
+  writeText(empty, "");
+  CHECK(qaStoreOpenReadOnly(empty, &st, &err) == QA_EUSER && !st);
+  CHECK_MSG(strstr(err.msg, "empty.db: not a qasim results store (schema version 0"), "%s", err.msg);
+  CHECK(stat(empty, &sb) == 0 && sb.st_size == 0);
+  writeText(empty, "not a database at all, just text that is long enough to have a header...");
+  CHECK(qaStoreOpenReadOnly(empty, &st, &err) == QA_EUSER && strstr(err.msg, "not an SQLite database"));
+  unlink(db);
+  unlink(empty);
+}
+
 int main(void) {
   mkdir(QA_TEST_TMP, 0755);
   mkdir(TMP, 0755);
@@ -232,5 +266,6 @@ int main(void) {
   testRegularOnly();
   testOutFile();
   testMemory();
+  testStoreReadOnly();
   return TEST_DONE();
 }
