@@ -111,7 +111,7 @@ static int resultsMain(void *args, const QaCliCall *call, QaErr *err) {
   char(*cell)[COLS][CELL_MAX] = NULL;
   int rc = qaCliDbMustExist(db, err);
   if (rc || (rc = makeFilter(&a->f, bits_a, bits_w, &f, err))) return rc;
-  if ((rc = qaStoreOpen(db, &st, err)) || (rc = qaStorePoints(st, &f, &p, &n, NULL, err))) goto end;
+  if ((rc = qaStoreOpenReadOnly(db, &st, err)) || (rc = qaStorePoints(st, &f, &p, &n, NULL, err))) goto end;
   if (n == 0) {
     int filtered = f.n_archs || f.n_nets || f.n_bits || f.where;
     printf(
@@ -159,7 +159,7 @@ static int resultsMain(void *args, const QaCliCall *call, QaErr *err) {
     }
     putchar('\n');
   }
-  if (ferror(stdout)) rc = qaErrSet(err, QA_EUSER, "cannot write the list of runs");
+  if (ferror(stdout)) rc = qaErrSet(err, QA_EUSER, "cannot write the list of runs: %s", strerror(errno));
 end:
   free(cell);
   qaStoreFreePoints(p, n);
@@ -378,7 +378,7 @@ static int exportMain(void *args, const QaCliCall *call, QaErr *err) {
   f.n_run_ids = call->n_pos;
   if ((rc = qaCliDbMustExist(db, err))) return rc;
   w.json = a->json;
-  if ((rc = qaStoreOpen(db, &st, err)) || (rc = qaStorePoints(st, &f, &p, &n, NULL, err))) goto end;
+  if ((rc = qaStoreOpenReadOnly(db, &st, err)) || (rc = qaStorePoints(st, &f, &p, &n, NULL, err))) goto end;
   for (int i = 0; i < call->n_pos; i++) {
     int found = 0;
     for (int k = 0; k < n && !found; k++) found = p[k].run_id == ids[i];
