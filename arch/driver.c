@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 
+#include "arch/clock.h"
 #include "arch/memory.h"
 #include "arch/driver.h"
 #include "arch/reshape.h"
@@ -69,6 +70,7 @@ int qaSimRunLayerC(const QaArchConfig *cfg, QaTiming timing, QaLayerJob *job, Qa
   st->n_stall_cycles = qaMemStallCycles(&plan, chunk_cycles);
   st->n_cycles = cycles + st->n_stall_cycles;
   qaMemCountActions(&plan, st);
+  qaClockCountRegisters(cfg, st);
   qaMemPlanFree(&plan);
   free(chunk_cycles);
   d->end(ex, st->n_cycles);

@@ -89,6 +89,7 @@ typedef struct QaCostRow {
   char grid[QA_COST_CLASS_MAX];        /* sram/edram priced from the memory grid of this name
                                        ** (models/tables/<grid>/, memcost.h); "" for a point
                                        ** row. A grid row has no sizes, energy or area */
+  QaCostStatus leakage_status;         /* of the leakage figure (defaults to status) */
 } QaCostRow;
 
 /* One action as imported from an Accelergy ERT (or one ART entry with no ERT action),
@@ -112,6 +113,7 @@ typedef struct QaCost {
   QaCostStatus area_status; /* the same for the area */
   double leakage_uw;        /* leakage power of one instance (uW); NAN if the table gives none
                             ** for a class involved. Scaled like the area. */
+  QaCostStatus leakage_status; /* the same for the leakage */
 } QaCost;
 
 typedef struct QaCostTable QaCostTable;
@@ -128,8 +130,19 @@ typedef struct QaMemGrid QaMemGrid; /* memcost.h */
 ** *out is owned by the caller (qaCostTableDestroy); on error *out is NULL. */
 int qaCostTableLoad(const char *name_or_path, QaCostTable **out, QaErr *err);
 
-/* Load a CSV cost table from PATH (see models/README.md for the format); errors as above. */
+/* Load a CSV cost table from PATH (see models/README.md for the format: a UTF-8 byte-order
+** mark is skipped, lines may end in LF, CR LF or CR alone); errors as above. */
 int qaCostTableLoadCsv(const char *path, QaCostTable **out, QaErr *err);
+
+/* Layer table OVER on table BASE into a new table *out: every class OVER has rows for
+** (an Accelergy ERT's mac, spads, buffers, ...) is priced from OVER's rows only, every other
+** class keeps BASE's rows (so an ERT over cacti45 prices every architecture). The name is
+** "BASE,OVER"; grid rows of BASE are reloaded from BASE's folder; OVER's imported actions
+** are kept. qaCostTableLoad("A,B") loads A and B and layers B over A (more names layer in
+** order). Errors: QA_EUSER if BASE is normalised and OVER is not (or the other way round),
+** or if the result fails qaCostTableFinish; QA_EINTERNAL on allocation failure. *out is
+** owned by the caller; BASE and OVER are not changed. */
+int qaCostTableOverlay(const QaCostTable *base, const QaCostTable *over, QaCostTable **out, QaErr *err);
 
 /* Import an Accelergy ERT (energy per action) and optionally its ART (area) as a cost
 ** table (accelergy.c). ART_PATH may be NULL. Components map onto classes by name and
@@ -168,6 +181,12 @@ int qaCostTableFinish(QaCostTable *t, QaErr *err);
 /* ---- Inspecting ---------------------------------------------------------------------- */
 
 const char *qaCostTableName(const QaCostTable *t);       /* e.g. "horowitz45" */
+/* The table's identity: SHA-256 (64 hex digits) of its content - every row with all its
+** fields and source text, every imported action, and the content of every memory grid it
+** prices from (qaMemGridId) - set by qaCostTableFinish. Two tables with the same rows have
+** the same id whatever their file names; a table whose numbers or sources differ has
+** another. Comments, blank lines, column order and line numbers do not count. Owned by t. */
+const char *qaCostTableId(const QaCostTable *t);
 const char *qaCostTablePath(const QaCostTable *t);       /* the file it came from, or "" */
 int qaCostTableIsNormalized(const QaCostTable *t);       /* 1 if energies are multiples of a MAC */
 const char *qaCostTableEnergyUnit(const QaCostTable *t); /* "pJ" or "MAC" */
@@ -180,6 +199,28 @@ int qaCostTableHasClass(const QaCostTable *t, const char *cls);
 /* The memory grid that prices class CLS ("sram" / "edram") in this table, or NULL if the
 ** class is priced from point rows (or absent). Owned by t. */
 const QaMemGrid *qaCostTableMemGrid(const QaCostTable *t, const char *cls);
+
+/* Calibration scales (class `scale`, one width-independent row per instance, energy_unit
+** "x"): a factor the composition multiplies a category of prices by - instance
+** memory_energy / memory_area (on-chip SRAM, eDRAM, register files), logic_energy /
+** logic_area (datapath and accumulation), register_energy / register_area (components of
+** category registers), leakage (every on-chip leakage figure). */
+typedef enum QaCostScaleKind {
+  QA_SCALE_MEMORY_ENERGY = 0,
+  QA_SCALE_MEMORY_AREA,
+  QA_SCALE_LOGIC_ENERGY,
+  QA_SCALE_LOGIC_AREA,
+  QA_SCALE_REGISTER_ENERGY,
+  QA_SCALE_REGISTER_AREA,
+  QA_SCALE_LEAKAGE,
+  QA_SCALE_COUNT
+} QaCostScaleKind;
+
+/* The factor of scale KIND in table T into *factor (1 if the table has no such row) and its
+** row's status into *status (QA_COST_VERIFIED if none; may be NULL). Returns the row, or
+** NULL if there is none. */
+const QaCostRow *qaCostScale(const QaCostTable *t, QaCostScaleKind kind, double *factor, QaCostStatus *status);
+const char *qaCostScaleName(QaCostScaleKind kind); /* "memory_energy", ... */
 
 /* "verified" / "derived" / "calibrated" / "extrapolated" / "assumed" */
 const char *qaCostStatusName(QaCostStatus s);
