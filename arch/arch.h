@@ -82,7 +82,8 @@ typedef struct QaMemSpec {
   double dram_gbps;       /* off-chip bandwidth (GB/s); 0 = ideal */
   double dram_latency_ns; /* latency of each transfer (ns) */
   double dram_gib;        /* DRAM capacity (GiB) */
-  int weights_resident;   /* weights that fit on chip are loaded before the run */
+  int weights_resident;   /* weights that fit on chip are loaded before the run (memory.h) */
+  int prefetch;           /* the next layer's first weights are fetched during this layer */
   int sb_type;            /* weight memory: index into qaMemTypeNames (0 SRAM, 1 eDRAM) */
   int nm_type;            /* central activation memory: the same */
 } QaMemSpec;

@@ -343,9 +343,6 @@ int qaLaconicBegin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStats 
   }
   st->macs = qaJobMacs(job);
   st->effectual_terms = 0;
-  /* Weights are written into the weight memories once per layer (DRAM traffic is
-  ** counted by the memory system). */
-  qaCount(st, QA_C_SB, QA_ACT_WRITE_BITS, nw * job->w_bits);
   *out = ex;
   return QA_OK;
 }

@@ -52,6 +52,8 @@ typedef struct QaRunOptions {
   const char *command_line; /* stored with the run */
   const char *costs;        /* cost table pricing the run (default "horowitz45"; NULL or "none":
                             ** not priced); see models/energy.h */
+  const char *layers;       /* NULL or "all": every layer; "conv": conv and depthwise layers only;
+                            ** "fc": fully-connected layers only (the run's network is that subset) */
 } QaRunOptions;
 
 /* What is about to run (stage 1's result), for the reporter. */
@@ -73,6 +75,16 @@ typedef struct QaRunLayer {
   const QaEnergy *energy; /* NULL if not priced */
 } QaRunLayer;
 
+/* Totals of one class of layers (conv: conv + depthwise; fc). */
+typedef struct QaRunPart {
+  int n_layers;
+  int64_t macs, n_cycles, n_stall_cycles;
+  double time_s;    /* simulated time at the clock */
+  double energy_pj; /* when priced */
+  int n_dram_bound; /* layers whose stall cycles exceed their compute cycles */
+  int64_t dram_bound_cycles;
+} QaRunPart;
+
 typedef struct QaRunResult {
   int64_t run_id; /* -1 if not stored */
   int n_layers;
@@ -84,6 +96,7 @@ typedef struct QaRunResult {
   int verified;       /* 1 if outputs were checked */
   double util_cycles; /* sum of pe_util x n_cycles over layers */
   double clock_mhz;
+  QaRunPart conv, fc; /* the totals split by layer class (conv + fc = the run) */
   char arch[QA_NAME_MAX];
   char net[QA_NAME_MAX];
   /* energy (when priced) */
