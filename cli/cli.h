@@ -33,7 +33,7 @@
 typedef enum QaCliKind { QA_CLI_KIND_FLAG, QA_CLI_KIND_VALUE, QA_CLI_KIND_LIST } QaCliKind;
 
 #define QA_CLI_LIST_MAX 32 /* values of one repeatable option */
-#define QA_CLI_POS_MAX 4   /* positional arguments of one command */
+#define QA_CLI_POS_MAX 64  /* positional arguments of one command */
 
 typedef struct QaCliList {
   int n;                          /* values given */

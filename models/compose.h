@@ -26,7 +26,7 @@
 extern "C" {
 #endif
 
-#define QA_COSTS_LABEL_MAX 96 /* longest costs label + 1, e.g. "horowitz45+ddr3" */
+#define QA_COSTS_LABEL_MAX 160 /* longest costs label + 1, e.g. "horowitz45+ddr3" (= QA_STORE_LABEL_MAX) */
 #define QA_DEFAULT_DRAM "lpddr4"
 
 /* One component of an architecture, sized and priced. */

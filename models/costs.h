@@ -47,6 +47,7 @@ extern "C" {
 #define QA_COST_CLASS_MAX 32    /* longest class name + 1, e.g. "dram_lpddr4" */
 #define QA_COST_INSTANCE_MAX 64 /* longest instance name + 1 */
 #define QA_COST_NAME_MAX 128    /* longest component / action / argument text + 1 */
+#define QA_COSTS_DEFAULT "cacti45" /* the table run, area and price use unless told */
 
 /* How much a figure can be trusted. The order matters: a value computed from several
 ** rows carries the weakest (largest) status among them. Only the names are stored or

@@ -24,7 +24,7 @@ void qaRunDefaults(QaRunOptions *opt) {
   opt->timing = QA_TIMING_LT;
   opt->verify = 1;
   opt->db_path = QA_STORE_DEFAULT_PATH;
-  opt->costs = "horowitz45";
+  opt->costs = QA_COSTS_DEFAULT;
 }
 
 /* What the run keeps of a finished layer until the store stage. */
@@ -359,6 +359,14 @@ static int storeRun(Run *r, QaStore *store, QaErr *err) {
                     opt->command_line ? opt->command_line : ""};
   int64_t id = 0;
   if ((rc = qaStoreBeginRun(store, &info, &id, err))) goto end;
+  if (r->cx) { /* the label of this table's content in this store (qaStoreCostLabel) */
+    QaCostIdentity ci = qaEnergyCostIdentity(r->cx);
+    char label[QA_STORE_LABEL_MAX];
+    if ((rc = qaStoreCostLabel(store, &ci, label, sizeof label, err))) goto end;
+    snprintf(res->energy.costs, sizeof res->energy.costs, "%s", label);
+    for (int i = 0; i < r->net->n_layers; i++)
+      snprintf(r->recs[i].energy.costs, sizeof r->recs[i].energy.costs, "%s", label);
+  }
   for (int i = 0; i < r->net->n_layers; i++) {
     const LayerRec *rec = &r->recs[i];
     QaLayerRecord lr = {i,           &r->net->layers[i], rec->a_bits,     rec->w_bits,

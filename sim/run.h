@@ -50,7 +50,7 @@ typedef struct QaRunOptions {
   int verify;               /* compare with the reference (default 1) */
   const char *db_path;      /* NULL: do not store */
   const char *command_line; /* stored with the run */
-  const char *costs;        /* cost table pricing the run (default "horowitz45"; NULL or "none":
+  const char *costs;        /* cost table pricing the run (default QA_COSTS_DEFAULT; NULL or "none":
                             ** not priced); see models/energy.h */
   const char *layers;       /* NULL or "all": every layer; "conv": conv and depthwise layers only;
                             ** "fc": fully-connected layers only (the run's network is that subset) */

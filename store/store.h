@@ -9,6 +9,9 @@
 **          cost table (models/energy.h); component "static" is leakage over the layer's
 **          time. Summing a run's rows of one costs label gives the run's energy.   (v2)
 **   run_energy one row per (run, costs): totals, pJ/MAC and chip area of that pricing (v2)
+**   cost_table one row per cost label: the content id (SHA-256) of the table it stands for,
+**          so one label never names two different tables in one database (v3); energy rows
+**          carry the status of the prices behind them, run_energy the energy on weak rows
 ** The database is opened in WAL mode with a busy timeout. A run is written in one
 ** transaction: qaStoreBeginRun .. qaStoreFinishRun; anything else (an error, a
 ** crash, Ctrl-C) leaves no trace of the run. Statements are prepared once and
@@ -31,7 +34,8 @@
 extern "C" {
 #endif
 
-#define QA_STORE_SCHEMA_VERSION 2
+#define QA_STORE_SCHEMA_VERSION 3
+#define QA_STORE_LABEL_MAX 160 /* longest cost label + 1 */
 /* Where the results database lives unless a command is given --db PATH (the CLI also
 ** reads $QASIM_DB); relative to the working directory. */
 #define QA_STORE_DEFAULT_PATH "results/qasim.db"
@@ -96,6 +100,10 @@ void qaStoreAbortRun(QaStore *st);
 ** the whole open run back. */
 int qaStoreAddEnergy(QaStore *st, int64_t run_id, int layer_idx, const char *costs, const char *component,
                      double energy_pj, QaErr *err);
+/* The same with STATUS, the weakest status of the cost rows behind the energy ("derived",
+** "assumed", ...; NULL: not recorded) (v3). */
+int qaStoreAddEnergyStatus(QaStore *st, int64_t run_id, int layer_idx, const char *costs, const char *component,
+                           double energy_pj, const char *status, QaErr *err);
 
 typedef struct QaRunEnergyRecord {
   const char *costs;              /* cost label, e.g. "horowitz45" */
@@ -104,6 +112,7 @@ typedef struct QaRunEnergyRecord {
   double pj_per_mac;              /* energy_pj / MACs */
   double energy_per_inference_pj; /* energy_pj / batch */
   double area_mm2;                /* chip area of the composition */
+  double weak_pj;                 /* energy priced from assumed or extrapolated rows (v3) */
 } QaRunEnergyRecord;
 
 /* Set the run_energy row (RUN_ID, rec->costs) of the open run (replacing it). Errors as
@@ -115,6 +124,33 @@ int qaStoreSetRunEnergy(QaStore *st, int64_t run_id, const QaRunEnergyRecord *re
 ** qaStoreFinishPricing COMMITs (qaStoreAbortRun rolls back). QA_EUSER if the run does not
 ** exist. */
 int qaStoreBeginPricing(QaStore *st, int64_t run_id, const char *costs, QaErr *err);
+
+/* A cost table as the store identifies it (v3). */
+typedef struct QaCostIdentity {
+  const char *label;    /* the label wanted: the table's name, "+TYPE" for a DRAM type */
+  const char *costs_id; /* the table's content id (qaCostTableId) */
+  const char *dram;     /* the DRAM type priced, "" for the default */
+  const char *name;     /* the table's name, for the listing */
+  const char *source;   /* the file it was read from ("" if none) */
+} QaCostIdentity;
+
+/* Inside the open run or pricing transaction: the label energy priced with table CI is
+** stored under, into out[QA_STORE_LABEL_MAX]. A label names one table content per
+** database: the label already registered for CI's content and DRAM type if there is one;
+** else CI->label if no other content has it (it is registered); else CI->label + "@" + the
+** first 8 hex digits of the id (registered), so a different file that happens to share
+** the table's name never overwrites another table's energies. Labels stored before
+** schema 3 have no recorded content and are never reused for a new table. Errors: SQL
+** errors (the open run is rolled back); QA_EINTERNAL if no transaction is open. */
+int qaStoreCostLabel(QaStore *st, const QaCostIdentity *ci, char *out, size_t cap, QaErr *err);
+
+/* qaStoreBeginPricing for table CI: BEGIN, check the run, resolve the label
+** (qaStoreCostLabel, into out[cap]) and delete the run's rows of that label. */
+int qaStoreBeginPricingTable(QaStore *st, int64_t run_id, const QaCostIdentity *ci, char *out, size_t cap,
+                             QaErr *err);
+
+/* The ids of every finished run, ascending, into *ids (malloc'ed; NULL when *n is 0). */
+int qaStoreRunIds(QaStore *st, int64_t **ids, int *n, QaErr *err);
 int qaStoreFinishPricing(QaStore *st, int64_t run_id, QaErr *err);
 
 /* What a stored run needs to be priced again. */
