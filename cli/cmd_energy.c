@@ -12,6 +12,8 @@
 #include "base/parse.h"
 #include "models/compose.h"
 #include "models/memcost.h"
+#include "sim/calibrate.h"
+#include "sim/power.h"
 #include "sim/reprice.h"
 #include "store/store.h"
 #include "cli/cli.h"
@@ -22,6 +24,7 @@ typedef struct AreaArgs {
   const char *arch, *config;
   QaCliList sets;
   const char *bits, *costs, *dram;
+  int power;
 } AreaArgs;
 
 static const QaCliOption areaOptions[] = {
@@ -35,6 +38,8 @@ static const QaCliOption areaOptions[] = {
      "cost table name or file (default " DEFAULT_COSTS "; see `qasim costs`)"},
     {"dram", "TYPE", QA_CLI_VALUE(AreaArgs, dram),
      "DRAM type of the table (default " QA_DEFAULT_DRAM "), e.g. ddr3, hbm2"},
+    {"power", NULL, QA_CLI_FLAG(AreaArgs, power),
+     "also simulate a dense layer that fills the array and print the peak power at the clock"},
     {NULL},
 };
 
@@ -54,7 +59,16 @@ static int areaMain(void *args, const QaCliCall *call, QaErr *err) {
   if ((rc = qaCostTableLoad(costs, &t, err))) goto end;
   QaComposeOptions o = {(int)b, (int)b, a->dram};
   if ((rc = qaCompose(&cfg, t, &o, cx, err))) goto end;
-  rc = qaComposePrint(cx, stdout, err);
+  if ((rc = qaComposePrint(cx, stdout, err)) || !a->power) goto end;
+  QaChipPower p;
+  if ((rc = qaChipPower(&cfg, t, &p, err))) goto end;
+  printf("peak power at %g MHz: %.4g W = dynamic %.4g W (datapath %.4g, accumulation %.4g, registers %.4g, "
+         "memory %.4g) + leakage %.4g W%s; DRAM %.4g W apart; %.1f MACs/cycle on %s; %.1f%% of it on "
+         "assumed/extrapolated rows\n",
+         p.clock_mhz, p.peak_w, p.dynamic_w, p.category_w[QA_CAT_DATAPATH], p.category_w[QA_CAT_ACCUMULATION],
+         p.category_w[QA_CAT_REGISTERS], p.category_w[QA_CAT_MEMORY], p.leakage_w,
+         p.leakage_priced ? "" : " (leakage not priced by this table)", p.dram_w, p.macs_per_cycle, p.layer,
+         100.0 * p.weak_share);
 end:
   free(cx);
   qaCostTableDestroy(t);
@@ -247,4 +261,48 @@ const QaCliCommand qaCliCmdCosts = {
         "Without NAME, list the cost tables. With NAME, print every row with its widths, energy,\n"
         "area, status and source, and how the composites are priced from them.\n",
     .handler = costsMain,
+};
+
+typedef struct CalibrateArgs {
+  const char *base, *nets, *write;
+  int quiet;
+} CalibrateArgs;
+
+static const QaCliOption calibrateOptions[] = {
+    {"costs", "NAME", QA_CLI_VALUE(CalibrateArgs, base),
+     "the table the three scales multiply (default " DEFAULT_COSTS ")"},
+    {"nets", "LIST", QA_CLI_VALUE(CalibrateArgs, nets),
+     "comma-separated networks for the efficiency claims (default the Stripes paper's six: "
+     "alexnet,nin,googlenet,vggm,vggs,vgg19)"},
+    {"write", "PATH", QA_CLI_VALUE(CalibrateArgs, write),
+     "write the fitted table there (the shipped one: models/tables/calibrated45.csv)"},
+    {"quiet", NULL, QA_CLI_FLAG(CalibrateArgs, quiet), "no progress lines"},
+    {NULL},
+};
+
+static int calibrateMain(void *args, const QaCliCall *call, QaErr *err) {
+  const CalibrateArgs *a = args;
+  QaCalOptions o = {a->base, a->nets, a->quiet ? NULL : stderr};
+  QaCalResult *r = qaCalloc(1, sizeof *r, err);
+  int rc = r ? qaCalibrate(&o, r, err) : QA_EINTERNAL;
+  if (!rc) rc = qaCalibratePrint(r, stdout, err);
+  if (!rc && a->write) {
+    if (!(rc = qaCalibrateWrite(r, a->write, err))) printf("wrote %s\n", a->write);
+  }
+  free(r);
+  return rc;
+}
+
+const QaCliCommand qaCliCmdCalibrate = {
+    .name = "calibrate",
+    .summary = "fit three cost-table scales to published chip figures; report held-out claims",
+    .about =
+        "Node-scale DianNao's and DaDianNao's published power and area to 45 nm (Stillmaker & Baas\n"
+        "2017), model them and Stripes' efficiency and area over DaDianNao with the table, fit the\n"
+        "memory energy, logic energy and logic area scales (least squares in log), and print every\n"
+        "claim - fitted or held out (Pragmatic, Laconic, one-hot savings) - under horowitz45, the\n"
+        "table and the fit. --write saves the fitted table (models/README.md, \"Calibration\").\n",
+    .options = calibrateOptions,
+    .args_size = sizeof(CalibrateArgs),
+    .handler = calibrateMain,
 };

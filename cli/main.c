@@ -32,6 +32,7 @@ static const QaCliCommand *const commands[] = {
     &qaCliCmdArea,    /* cmd_energy.c */
     &qaCliCmdPrice,   /* cmd_energy.c */
     &qaCliCmdCosts,   /* cmd_energy.c */
+    &qaCliCmdCalibrate, /* cmd_energy.c */
     &qaCliCmdHelp,    /* below */
     NULL,
 };

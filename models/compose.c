@@ -221,9 +221,6 @@ static void applyScales(const QaCostTable *t, QaPricedComp *c) {
   if (c->def->category == QA_CAT_MEMORY) {
     ke = QA_SCALE_MEMORY_ENERGY;
     ka = QA_SCALE_MEMORY_AREA;
-  } else if (c->def->category == QA_CAT_REGISTERS) {
-    ke = QA_SCALE_REGISTER_ENERGY;
-    ka = QA_SCALE_REGISTER_AREA;
   } else {
     ke = QA_SCALE_LOGIC_ENERGY;
     ka = QA_SCALE_LOGIC_AREA;

@@ -72,8 +72,8 @@ static const ClassInfo *classFind(const char *cls) {
   return NULL;
 }
 
-static const char *const kScaleNames[QA_SCALE_COUNT] = {
-    "memory_energy", "memory_area", "logic_energy", "logic_area", "register_energy", "register_area", "leakage"};
+static const char *const kScaleNames[QA_SCALE_COUNT] = {"memory_energy", "memory_area", "logic_energy",
+                                                        "logic_area", "leakage"};
 
 static int scaleFind(const char *instance) {
   for (int i = 0; i < QA_SCALE_COUNT; i++)
@@ -322,7 +322,7 @@ int qaCostTableAddRow(QaCostTable *t, const QaCostRow *r, QaErr *err) {
       if (scaleFind(r->instance) < 0)
         return rowErr(t, ln, "instance", err,
                       "unknown scale '%s' (known: memory_energy, memory_area, logic_energy, logic_area, "
-                      "register_energy, register_area, leakage)",
+                      "leakage)",
                       r->instance);
       if (!(r->energy > 0))
         return rowErr(t, ln, "energy", err, "a scale factor must be positive (got %g)", r->energy);
@@ -1642,6 +1642,72 @@ static void fmtNum(double v, char *buf, size_t cap) {
     snprintf(buf, cap, "-");
   else
     snprintf(buf, cap, "%.6g", v);
+}
+
+/* A CSV field: quoted when it holds a comma, a quote or leading/trailing spaces. */
+static void csvField(FILE *fp, const char *s, int last) {
+  if (strpbrk(s, ",\"") || (*s && (s[0] == ' ' || s[strlen(s) - 1] == ' '))) {
+    fputc('"', fp);
+    for (; *s; s++) {
+      if (*s == '"') fputc('"', fp);
+      fputc(*s, fp);
+    }
+    fputc('"', fp);
+  } else {
+    fputs(s, fp);
+  }
+  fputc(last ? '\n' : ',', fp);
+}
+
+/* The shortest %g text that reads back as exactly V. */
+static void exactNum(double v, char *b, size_t cap) {
+  for (int prec = 6; prec <= 17; prec++) {
+    snprintf(b, cap, "%.*g", prec, v);
+    if (strtod(b, NULL) == v) return;
+  }
+}
+
+int qaCostTableWriteCsv(const QaCostTable *t, const char *header, FILE *fp, QaErr *err) {
+  char b[64];
+  for (const char *p = header; p && *p;) {
+    size_t n = strcspn(p, "\n");
+    fprintf(fp, "# %.*s\n", (int)n, p);
+    p += n + (p[n] == '\n');
+  }
+  fprintf(fp,
+          "class,action,instance,bits_a,bits_b,capacity_bytes,energy,energy_unit,area,area_unit,leakage_uw,"
+          "status,area_status,leakage_status,grid,source\n");
+  for (int i = 0; i < t->n_rows; i++) {
+    const QaCostRow *r = &t->rows[i];
+    int scale = !strcmp(r->cls, "scale");
+    csvField(fp, r->cls, 0);
+    csvField(fp, qaCostActionName(r->action), 0);
+    csvField(fp, r->instance, 0);
+    snprintf(b, sizeof b, r->bits_a ? "%d" : "", r->bits_a);
+    csvField(fp, b, 0);
+    snprintf(b, sizeof b, r->bits_b ? "%d" : "", r->bits_b);
+    csvField(fp, b, 0);
+    snprintf(b, sizeof b, r->capacity_bytes ? "%lld" : "", (long long)r->capacity_bytes);
+    csvField(fp, b, 0);
+    b[0] = 0;
+    if (!r->grid[0]) exactNum(r->energy, b, sizeof b);
+    csvField(fp, b, 0);
+    csvField(fp, r->grid[0] ? "" : scale ? "x" : t->normalized ? "mac" : "pJ", 0);
+    b[0] = 0;
+    if (!isnan(r->area_um2)) exactNum(r->area_um2, b, sizeof b);
+    csvField(fp, b, 0);
+    csvField(fp, isnan(r->area_um2) ? "" : "um2", 0);
+    b[0] = 0;
+    if (!isnan(r->leakage_uw)) exactNum(r->leakage_uw, b, sizeof b);
+    csvField(fp, b, 0);
+    csvField(fp, qaCostStatusName(r->status), 0);
+    csvField(fp, qaCostStatusName(r->area_status), 0);
+    csvField(fp, qaCostStatusName(r->leakage_status), 0);
+    csvField(fp, r->grid, 0);
+    csvField(fp, r->source ? r->source : "", 1);
+  }
+  if (ferror(fp)) return qaErrSet(err, QA_EINTERNAL, "cannot write cost table '%s'", t->name);
+  return QA_OK;
 }
 
 int qaCostTablePrint(const QaCostTable *t, FILE *fp, QaErr *err) {

@@ -203,16 +203,14 @@ const QaMemGrid *qaCostTableMemGrid(const QaCostTable *t, const char *cls);
 
 /* Calibration scales (class `scale`, one width-independent row per instance, energy_unit
 ** "x"): a factor the composition multiplies a category of prices by - instance
-** memory_energy / memory_area (on-chip SRAM, eDRAM, register files), logic_energy /
-** logic_area (datapath and accumulation), register_energy / register_area (components of
-** category registers), leakage (every on-chip leakage figure). */
+** memory_energy / memory_area (components of category memory: on-chip SRAM, eDRAM,
+** register banks), logic_energy / logic_area (every other on-chip component: datapath,
+** accumulation, registers), leakage (every on-chip leakage figure). DRAM is never scaled. */
 typedef enum QaCostScaleKind {
   QA_SCALE_MEMORY_ENERGY = 0,
   QA_SCALE_MEMORY_AREA,
   QA_SCALE_LOGIC_ENERGY,
   QA_SCALE_LOGIC_AREA,
-  QA_SCALE_REGISTER_ENERGY,
-  QA_SCALE_REGISTER_AREA,
   QA_SCALE_LEAKAGE,
   QA_SCALE_COUNT
 } QaCostScaleKind;
@@ -230,6 +228,12 @@ const char *qaCostActionName(QaCostAction a); /* "op" / "read" / "write" / "acce
 /* The names of the tables in <data dir>/models/tables (see qaCostTableLoad), sorted and
 ** comma-separated, into OUT[CAP] ("none" if there are none). */
 void qaCostTableNames(char *out, size_t cap);
+
+/* Write the table as a CSV file every loader reads back to the same rows (and so the same
+** qaCostTableId): a header with every column, one line per row with its source; a grid
+** row names its grid, which must sit beside the file written. HEADER (may be NULL) is
+** written first as '#' comment lines. QA_EINTERNAL if writing fails. */
+int qaCostTableWriteCsv(const QaCostTable *t, const char *header, FILE *fp, QaErr *err);
 
 /* Print the table for `qasim costs`: a header naming the table and its units, one line
 ** per row (class, action, widths, capacity, energy, area, status, source), the imported
