@@ -255,12 +255,12 @@ void qaRefConv(const QaLayer *l, const int32_t *act, const int32_t *wgt, int64_t
 #define QA_P_CLOCK(def, help)                                                                      \
   {"clock_mhz", QA_PT_REAL, 1, 10000, def, "MHz", help, offsetof(QaArchSpec, clock_mhz), NULL, 0}, \
       QA_P_CLOCK_GATING
-#define QA_P_CLOCK_GATING                                                                                   \
-  {                                                                                                         \
-    "clock_gating", QA_PT_BOOL, 0, 1, 1, "",                                                                \
-        "registers are clocked only in the cycles their unit works (assumed default: synthesis gates "     \
+#define QA_P_CLOCK_GATING                                                                                 \
+  {                                                                                                       \
+    "clock_gating", QA_PT_BOOL, 0, 1, 1, "",                                                              \
+        "registers are clocked only in the cycles their unit works (assumed default: synthesis gates "    \
         "load-enabled registers); 0: every register of the chip is clocked every cycle, stalls included", \
-        offsetof(QaArchSpec, clock_gating), NULL, 0                                                         \
+        offsetof(QaArchSpec, clock_gating), NULL, 0                                                       \
   }
 #define QA_P_RESHAPE                                                                                     \
   {                                                                                                      \

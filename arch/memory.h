@@ -50,15 +50,15 @@ extern const char *const qaMemTypeNames[];
 ** (DaDianNao's on-chip sizes by default), bound to QaArchSpec.mem. */
 #define QA_MEM_ROW(field, type, lo, hi, def, unit, help) \
   { #field, type, lo, hi, def, unit, help, offsetof(QaArchSpec, mem.field), NULL, 0 }
+#define QA_MEM_TYPE_ROW(field, help) \
+  { #field, QA_PT_ENUM, 0, 1, 1, "", help, offsetof(QaArchSpec, mem.field), qaMemTypeNames, 0 }
 #define QA_ONCHIP_PARAMS                                                                                    \
   QA_MEM_ROW(sb_kib, QA_PT_INT, 1, 1 << 20, 2048, "KiB", "weight memory (synapse buffer, eDRAM) per tile"), \
       QA_MEM_ROW(nbin_kib, QA_PT_INT, 1, 1 << 20, 16, "KiB", "input activation buffer per tile"),           \
       QA_MEM_ROW(nbout_kib, QA_PT_INT, 1, 1 << 20, 16, "KiB", "output buffer per tile"),                    \
-      QA_MEM_ROW(nm_kib, QA_PT_INT, 1, 1 << 22, 4096, "KiB", "central activation memory (eDRAM)"),      \
-      {"sb_type", QA_PT_ENUM, 0, 1, 1, "", "weight memory cells: sram or edram (DaDianNao: eDRAM)",     \
-       offsetof(QaArchSpec, mem.sb_type), qaMemTypeNames, 0},                                          \
-      {"nm_type", QA_PT_ENUM, 0, 1, 1, "", "central activation memory cells: sram or edram (DaDianNao: " \
-       "eDRAM)", offsetof(QaArchSpec, mem.nm_type), qaMemTypeNames, 0}
+      QA_MEM_ROW(nm_kib, QA_PT_INT, 1, 1 << 22, 4096, "KiB", "central activation memory (eDRAM)"),          \
+      QA_MEM_TYPE_ROW(sb_type, "weight memory cells: sram or edram (DaDianNao: eDRAM)"),                    \
+      QA_MEM_TYPE_ROW(nm_type, "central activation memory cells: sram or edram (DaDianNao: eDRAM)")
 #define QA_DRAM_PARAMS                                                                                       \
   QA_MEM_ROW(dram_gbps, QA_PT_REAL, 0, 1e6, 25.6, "GB/s",                                                    \
              "off-chip bandwidth; 0 = ideal memory (assumed default: one DDR4-3200 x64 channel)"),           \

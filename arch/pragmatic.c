@@ -86,7 +86,16 @@ static const QaParam pra_params[] = {
     QA_DRAM_PARAMS,
 };
 
-enum { PRA_SHIFTER = QA_C_COMMON, PRA_ADDER_TREE, PRA_SHIFTER2, PRA_ACC, PRA_RUNAHEAD, PRA_WREG, PRA_OFFSET, PRA_N };
+enum {
+  PRA_SHIFTER = QA_C_COMMON,
+  PRA_ADDER_TREE,
+  PRA_SHIFTER2,
+  PRA_ACC,
+  PRA_RUNAHEAD,
+  PRA_WREG,
+  PRA_OFFSET,
+  PRA_N
+};
 
 static const QaComponentDef pra_comps[PRA_N] = {
     QA_MEM_COMPONENTS,

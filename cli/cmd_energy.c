@@ -62,13 +62,14 @@ static int areaMain(void *args, const QaCliCall *call, QaErr *err) {
   if ((rc = qaComposePrint(cx, stdout, err)) || !a->power) goto end;
   QaChipPower p;
   if ((rc = qaChipPower(&cfg, t, &p, err))) goto end;
-  printf("peak power at %g MHz: %.4g W = dynamic %.4g W (datapath %.4g, accumulation %.4g, registers %.4g, "
-         "memory %.4g) + leakage %.4g W%s; DRAM %.4g W apart; %.1f MACs/cycle on %s; %.1f%% of it on "
-         "assumed/extrapolated rows\n",
-         p.clock_mhz, p.peak_w, p.dynamic_w, p.category_w[QA_CAT_DATAPATH], p.category_w[QA_CAT_ACCUMULATION],
-         p.category_w[QA_CAT_REGISTERS], p.category_w[QA_CAT_MEMORY], p.leakage_w,
-         p.leakage_priced ? "" : " (leakage not priced by this table)", p.dram_w, p.macs_per_cycle, p.layer,
-         100.0 * p.weak_share);
+  printf(
+      "peak power at %g MHz: %.4g W = dynamic %.4g W (datapath %.4g, accumulation %.4g, registers %.4g, "
+      "memory %.4g) + leakage %.4g W%s; DRAM %.4g W apart; %.1f MACs/cycle on %s; %.1f%% of it on "
+      "assumed/extrapolated rows\n",
+      p.clock_mhz, p.peak_w, p.dynamic_w, p.category_w[QA_CAT_DATAPATH], p.category_w[QA_CAT_ACCUMULATION],
+      p.category_w[QA_CAT_REGISTERS], p.category_w[QA_CAT_MEMORY], p.leakage_w,
+      p.leakage_priced ? "" : " (leakage not priced by this table)", p.dram_w, p.macs_per_cycle, p.layer,
+      100.0 * p.weak_share);
 end:
   free(cx);
   qaCostTableDestroy(t);
@@ -152,6 +153,13 @@ static int priceMain(void *args, const QaCliCall *call, QaErr *err) {
   const char *costs = a->costs ? a->costs : DEFAULT_COSTS, *db = qaCliDbPath(a->db);
   int rc, n = 0;
   int64_t *ids = NULL;
+  for (int i = 0; i < call->n_pos; i++) { /* the run arguments' syntax first */
+    const char *p = call->pos[i];
+    int64_t v;
+    if (strcmp(p, "all") && !(strchr(p, '-') && strchr(p, '-') != p) &&
+        (rc = qaParseInt64(p, "run id", 1, INT32_MAX, &v, err)))
+      return rc;
+  }
   if ((rc = qaCliDbMustExist(db, err))) return rc;
   QaStore *st = NULL;
   QaCostTable *t = NULL;

@@ -48,7 +48,8 @@ static const QaCliOption runOptions[] = {
      "all (default), conv (conv and depthwise layers only) or fc: run that subset as its own workload"},
     {"no-verify", NULL, QA_CLI_FLAG(RunArgs, no_verify), "skip the reference check"},
     {"costs", "NAME", QA_CLI_VALUE(RunArgs, costs),
-     "cost table pricing the run (default " QA_COSTS_DEFAULT "; none: skip; BASE,ERT.yaml layers an Accelergy "
+     "cost table pricing the run (default " QA_COSTS_DEFAULT
+     "; none: skip; BASE,ERT.yaml layers an Accelergy "
      "ERT over a table; see `qasim costs`)"},
     {"db", "PATH", QA_CLI_VALUE(RunArgs, db), QA_CLI_DB_HELP},
     {"no-store", NULL, QA_CLI_FLAG(RunArgs, no_store), "do not store the run"},

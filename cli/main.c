@@ -21,19 +21,19 @@ static const QaCliCommand qaCliCmdHelp;
 
 /* Every command, in the order the usage lists them; NULL ends the table. */
 static const QaCliCommand *const commands[] = {
-    &qaCliCmdNets,    /* cmd_nets.c */
-    &qaCliCmdInfo,    /* cmd_nets.c */
-    &qaCliCmdArchs,   /* cmd_nets.c */
-    &qaCliCmdRun,     /* cmd_run.c */
-    &qaCliCmdResults, /* cmd_results.c */
-    &qaCliCmdExport,  /* cmd_results.c */
-    &qaCliCmdPlot,    /* cmd_plot.c */
-    &qaCliCmdBench,   /* cmd_bench.c */
-    &qaCliCmdArea,    /* cmd_energy.c */
-    &qaCliCmdPrice,   /* cmd_energy.c */
-    &qaCliCmdCosts,   /* cmd_energy.c */
+    &qaCliCmdNets,      /* cmd_nets.c */
+    &qaCliCmdInfo,      /* cmd_nets.c */
+    &qaCliCmdArchs,     /* cmd_nets.c */
+    &qaCliCmdRun,       /* cmd_run.c */
+    &qaCliCmdResults,   /* cmd_results.c */
+    &qaCliCmdExport,    /* cmd_results.c */
+    &qaCliCmdPlot,      /* cmd_plot.c */
+    &qaCliCmdBench,     /* cmd_bench.c */
+    &qaCliCmdArea,      /* cmd_energy.c */
+    &qaCliCmdPrice,     /* cmd_energy.c */
+    &qaCliCmdCosts,     /* cmd_energy.c */
     &qaCliCmdCalibrate, /* cmd_energy.c */
-    &qaCliCmdHelp,    /* below */
+    &qaCliCmdHelp,      /* below */
     NULL,
 };
 
@@ -67,7 +67,7 @@ static int unknownCommand(const char *word, QaErr *err) {
 static void usage(FILE *f) {
   fprintf(f, "usage: qasim COMMAND [options]   (qasim help COMMAND or qasim COMMAND --help for details)\n\n");
   fprintf(f, "commands:\n");
-  for (int i = 0; commands[i]; i++) fprintf(f, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
+  for (int i = 0; commands[i]; i++) fprintf(f, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
   fprintf(f,
           "\nqasim --version prints the version. The results database is --db PATH, else $QASIM_DB,\n"
           "else " QA_STORE_DEFAULT_PATH

@@ -98,8 +98,8 @@ static void describePrim(const QaPricedComp *c, char *buf, size_t cap) {
     case QA_PRIM_SRAM:
     case QA_PRIM_EDRAM:
     case QA_PRIM_REGFILE:
-      snprintf(buf, cap, "%s(%lld B, %d-bit access)", memClass(c->prim),
-               (long long)c->size.capacity_bytes, c->size.access_bits);
+      snprintf(buf, cap, "%s(%lld B, %d-bit access)", memClass(c->prim), (long long)c->size.capacity_bytes,
+               c->size.access_bits);
       break;
     case QA_PRIM_DRAM:
       snprintf(buf, cap, "%s per bit", c->dram_type);
@@ -314,11 +314,12 @@ static int priceComp(const QaArchDesc *arch, const QaCostTable *t, const char *d
   applyScales(t, c);
   if (!isfinite(c->op.energy) || !isfinite(c->write.energy) || isinf(c->op.area_um2) ||
       isinf(c->op.leakage_uw))
-    return qaErrSet(err, QA_EUSER,
-                    "%s: component '%s' = %s is priced at %g pJ per read/op, %g pJ per write, %g um^2, %g uW: "
-                    "not a finite number (table '%s' rows: %s); fix those rows",
-                    arch->name, c->def->name, c->what, c->op.energy, c->write.energy, c->op.area_um2,
-                    c->op.leakage_uw, qaCostTableName(t), c->rows);
+    return qaErrSet(
+        err, QA_EUSER,
+        "%s: component '%s' = %s is priced at %g pJ per read/op, %g pJ per write, %g um^2, %g uW: "
+        "not a finite number (table '%s' rows: %s); fix those rows",
+        arch->name, c->def->name, c->what, c->op.energy, c->write.energy, c->op.area_um2, c->op.leakage_uw,
+        qaCostTableName(t), c->rows);
   return QA_OK;
 fail:
   describePrim(c, c->what, sizeof c->what);
@@ -428,8 +429,8 @@ int qaCompose(const QaArchConfig *cfg, const QaCostTable *t, const QaComposeOpti
     if (isnan(c->op.leakage_uw)) {
       size_t used = strlen(out->leak_missing);
       if (used < sizeof out->leak_missing)
-        snprintf(out->leak_missing + used, sizeof out->leak_missing - used, "%s%s", out->n_leak_missing ? ", " : "",
-                 c->def->name);
+        snprintf(out->leak_missing + used, sizeof out->leak_missing - used, "%s%s",
+                 out->n_leak_missing ? ", " : "", c->def->name);
       out->n_leak_missing++;
     } else {
       out->n_leak_known++;
@@ -528,8 +529,10 @@ int qaComposePrint(const QaComposition *cx, FILE *fp, QaErr *err) {
     fprintf(fp, "leakage: not priced: cost table '%s' gives no leakage (static energy is not priced)\n",
             qaCostTableName(t));
   else if (cx->n_leak_missing)
-    fprintf(fp, "leakage: %.6g uW on chip, partial: not priced for %s (%d of %d on-chip components have a figure)\n",
-            cx->chip_leakage_uw, cx->leak_missing, cx->n_leak_known, cx->n_leak_known + cx->n_leak_missing);
+    fprintf(
+        fp,
+        "leakage: %.6g uW on chip, partial: not priced for %s (%d of %d on-chip components have a figure)\n",
+        cx->chip_leakage_uw, cx->leak_missing, cx->n_leak_known, cx->n_leak_known + cx->n_leak_missing);
   else
     fprintf(fp, "leakage: %.6g uW on chip, every on-chip component priced (eDRAM includes refresh)\n",
             cx->chip_leakage_uw);

@@ -317,8 +317,11 @@ int qaCostTableAddRow(QaCostTable *t, const QaCostRow *r, QaErr *err) {
       break;
     case K_SCALE:
       if (r->bits_a || r->bits_b || r->capacity_bytes)
-        return rowErr(t, ln, r->bits_a ? "bits_a" : r->bits_b ? "bits_b" : "capacity_bytes", err,
-                      "a scale row is a factor: it has no widths or capacity");
+        return rowErr(t, ln,
+                      r->bits_a   ? "bits_a"
+                      : r->bits_b ? "bits_b"
+                                  : "capacity_bytes",
+                      err, "a scale row is a factor: it has no widths or capacity");
       if (scaleFind(r->instance) < 0)
         return rowErr(t, ln, "instance", err,
                       "unknown scale '%s' (known: memory_energy, memory_area, logic_energy, logic_area, "
@@ -600,9 +603,10 @@ enum {
   C_LEAKAGE_STATUS,
   C_N
 };
-static const char *const kColNames[C_N] = {
-    "class",      "action", "instance",    "bits_a", "bits_b", "capacity_bytes", "energy",        "energy_unit",
-    "area",       "area_unit", "leakage_uw", "status", "area_status", "source", "grid", "leakage_status"};
+static const char *const kColNames[C_N] = {"class",       "action",         "instance",   "bits_a",
+                                           "bits_b",      "capacity_bytes", "energy",     "energy_unit",
+                                           "area",        "area_unit",      "leakage_uw", "status",
+                                           "area_status", "source",         "grid",       "leakage_status"};
 /* energy and energy_unit are required except on a grid row */
 static const int kColRequired[C_N] = {1, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 1, 0, 0};
 
@@ -976,6 +980,8 @@ void qaCostTableNames(char *out, size_t cap) {
   listTables(dir, out, cap);
 }
 
+static int isDramClass(const char *cls) { return !strncmp(cls, "dram", 4) && (!cls[4] || cls[4] == '_'); }
+
 int qaCostTableOverlay(const QaCostTable *base, const QaCostTable *over, QaCostTable **out, QaErr *err) {
   char name[QA_COST_NAME_MAX];
   int rc = QA_OK;
@@ -988,8 +994,13 @@ int qaCostTableOverlay(const QaCostTable *base, const QaCostTable *over, QaCostT
   snprintf(name, sizeof name, "%.63s,%.63s", base->name, over->name);
   QaCostTable *t = qaCostTableCreate(name, base->path, base->normalized, err);
   if (!t) return QA_EINTERNAL;
-  for (int i = 0; i < base->n_rows && !rc; i++)
-    if (!qaCostTableHasClass(over, base->rows[i].cls)) rc = qaCostTableAddRow(t, &base->rows[i], err);
+  int over_dram = 0; /* DRAM is one family: an overlay with any DRAM class replaces every one */
+  for (int i = 0; i < over->n_rows; i++) over_dram |= isDramClass(over->rows[i].cls);
+  for (int i = 0; i < base->n_rows && !rc; i++) {
+    const char *cls = base->rows[i].cls;
+    if (!qaCostTableHasClass(over, cls) && !(over_dram && isDramClass(cls)))
+      rc = qaCostTableAddRow(t, &base->rows[i], err);
+  }
   for (int i = 0; i < over->n_rows && !rc; i++) rc = qaCostTableAddRow(t, &over->rows[i], err);
   for (int i = 0; i < over->n_raw && !rc; i++) rc = qaCostTableAddRaw(t, &over->raw[i], err);
   if (!rc) rc = qaCostTableFinish(t, err);
@@ -1334,7 +1345,8 @@ static int priceGrid(const QaCostTable *t, const QaCostRow *r, QaCostAction acti
   return QA_OK;
 }
 
-const QaCostRow *qaCostScale(const QaCostTable *t, QaCostScaleKind kind, double *factor, QaCostStatus *status) {
+const QaCostRow *qaCostScale(const QaCostTable *t, QaCostScaleKind kind, double *factor,
+                             QaCostStatus *status) {
   *factor = 1.0;
   if (status) *status = QA_COST_VERIFIED;
   if ((unsigned)kind >= QA_SCALE_COUNT) return NULL;
@@ -1718,9 +1730,9 @@ int qaCostTablePrint(const QaCostTable *t, FILE *fp, QaErr *err) {
     fprintf(fp, "# NORMALISED: energy per action in multiples of one MAC (not pJ); area in um^2\n");
   else
     fprintf(fp, "# energy per action in pJ; area in um^2; leakage in uW; '-' = not given\n");
-  fprintf(fp, "%-14s %-6s %-16s %6s %6s %12s %10s %10s %8s %-8s %-8s %-8s %s\n", "class", "action", "instance",
-          "bits_a", "bits_b", "capacity_B", "energy", "area_um2", "leak_uW", "status", "area_st", "leak_st",
-          "source");
+  fprintf(fp, "%-14s %-6s %-16s %6s %6s %12s %10s %10s %8s %-8s %-8s %-8s %s\n", "class", "action",
+          "instance", "bits_a", "bits_b", "capacity_B", "energy", "area_um2", "leak_uW", "status", "area_st",
+          "leak_st", "source");
   for (int i = 0; i < t->n_rows; i++) {
     const QaCostRow *r = &t->rows[i];
     if (r->grid[0])

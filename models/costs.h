@@ -44,9 +44,9 @@
 extern "C" {
 #endif
 
-#define QA_COST_CLASS_MAX 32    /* longest class name + 1, e.g. "dram_lpddr4" */
-#define QA_COST_INSTANCE_MAX 64 /* longest instance name + 1 */
-#define QA_COST_NAME_MAX 128    /* longest component / action / argument text + 1 */
+#define QA_COST_CLASS_MAX 32       /* longest class name + 1, e.g. "dram_lpddr4" */
+#define QA_COST_INSTANCE_MAX 64    /* longest instance name + 1 */
+#define QA_COST_NAME_MAX 128       /* longest component / action / argument text + 1 */
 #define QA_COSTS_DEFAULT "cacti45" /* the table run, area and price use unless told */
 
 /* How much a figure can be trusted. The order matters: a value computed from several
@@ -108,12 +108,12 @@ typedef struct QaCostRaw {
 
 /* A priced action. */
 typedef struct QaCost {
-  double energy;            /* per action, in the table's unit (qaCostTableEnergyUnit) */
-  double area_um2;          /* um^2; NAN if the table has no area for a class involved */
-  QaCostStatus status;      /* weakest status of the energy figures used; >= DERIVED if scaled */
-  QaCostStatus area_status; /* the same for the area */
-  double leakage_uw;        /* leakage power of one instance (uW); NAN if the table gives none
-                            ** for a class involved. Scaled like the area. */
+  double energy;               /* per action, in the table's unit (qaCostTableEnergyUnit) */
+  double area_um2;             /* um^2; NAN if the table has no area for a class involved */
+  QaCostStatus status;         /* weakest status of the energy figures used; >= DERIVED if scaled */
+  QaCostStatus area_status;    /* the same for the area */
+  double leakage_uw;           /* leakage power of one instance (uW); NAN if the table gives none
+                               ** for a class involved. Scaled like the area. */
   QaCostStatus leakage_status; /* the same for the leakage */
 } QaCost;
 
@@ -137,7 +137,8 @@ int qaCostTableLoadCsv(const char *path, QaCostTable **out, QaErr *err);
 
 /* Layer table OVER on table BASE into a new table *out: every class OVER has rows for
 ** (an Accelergy ERT's mac, spads, buffers, ...) is priced from OVER's rows only, every other
-** class keeps BASE's rows (so an ERT over cacti45 prices every architecture). The name is
+** class keeps BASE's rows (so an ERT over cacti45 prices every architecture); DRAM is one
+** family: if OVER has any dram or dram_<type> rows, none of BASE's DRAM rows stay. The name is
 ** "BASE,OVER"; grid rows of BASE are reloaded from BASE's folder; OVER's imported actions
 ** are kept. qaCostTableLoad("A,B") loads A and B and layers B over A (more names layer in
 ** order). Errors: QA_EUSER if BASE is normalised and OVER is not (or the other way round),
@@ -181,7 +182,7 @@ int qaCostTableFinish(QaCostTable *t, QaErr *err);
 
 /* ---- Inspecting ---------------------------------------------------------------------- */
 
-const char *qaCostTableName(const QaCostTable *t);       /* e.g. "horowitz45" */
+const char *qaCostTableName(const QaCostTable *t); /* e.g. "horowitz45" */
 /* The table's identity: SHA-256 (64 hex digits) of its content - every row with all its
 ** fields and source text, every imported action, and the content of every memory grid it
 ** prices from (qaMemGridId) - set by qaCostTableFinish. Two tables with the same rows have
@@ -218,7 +219,8 @@ typedef enum QaCostScaleKind {
 /* The factor of scale KIND in table T into *factor (1 if the table has no such row) and its
 ** row's status into *status (QA_COST_VERIFIED if none; may be NULL). Returns the row, or
 ** NULL if there is none. */
-const QaCostRow *qaCostScale(const QaCostTable *t, QaCostScaleKind kind, double *factor, QaCostStatus *status);
+const QaCostRow *qaCostScale(const QaCostTable *t, QaCostScaleKind kind, double *factor,
+                             QaCostStatus *status);
 const char *qaCostScaleName(QaCostScaleKind kind); /* "memory_energy", ... */
 
 /* "verified" / "derived" / "calibrated" / "extrapolated" / "assumed" */

@@ -128,9 +128,11 @@ double qaEnergyPerInferencePj(const QaEnergy *e) { return e->total_pj / (e->batc
 int qaEnergyPrint(const QaEnergy *e, const QaComposition *cx, FILE *fp, QaErr *err) {
   double per = qaEnergyPerInferencePj(e);
   double scale = 1.0 / (e->batch > 0 ? e->batch : 1) / 1e6; /* pJ of the run -> uJ per inference */
-  fprintf(fp, "energy (costs %s, table id %.16s): %.3f uJ per inference (batch %d), %.4g pJ/MAC, chip %.3f mm^2\n",
-          e->costs, qaCostTableId(cx->table), per / 1e6, e->batch > 0 ? e->batch : 1, qaEnergyPjPerMac(e),
-          cx->chip_area_um2 / 1e6);
+  fprintf(
+      fp,
+      "energy (costs %s, table id %.16s): %.3f uJ per inference (batch %d), %.4g pJ/MAC, chip %.3f mm^2\n",
+      e->costs, qaCostTableId(cx->table), per / 1e6, e->batch > 0 ? e->batch : 1, qaEnergyPjPerMac(e),
+      cx->chip_area_um2 / 1e6);
   for (int c = QA_CAT_DATAPATH; c <= QA_CAT_STATIC; c++) {
     if (c == QA_CAT_STATIC && !e->static_priced) {
       fprintf(fp, "  %-13s not priced: cost table '%s' gives no leakage (not counted as 0)\n", "static",
@@ -158,7 +160,8 @@ int qaEnergyPrint(const QaEnergy *e, const QaComposition *cx, FILE *fp, QaErr *e
   }
   double weak = qaEnergyWeakShare(e);
   if (weak > QA_ENERGY_WEAK_FLAG) {
-    fprintf(fp, "  WARNING: %.1f%% of this energy rests on cost rows whose status is assumed or extrapolated:",
+    fprintf(fp,
+            "  WARNING: %.1f%% of this energy rests on cost rows whose status is assumed or extrapolated:",
             100.0 * weak);
     for (int i = 0; i < e->n_items; i++) /* the components it rests on, each over 1% of the total */
       if ((e->item[i].status == QA_COST_ASSUMED || e->item[i].status == QA_COST_EXTRAPOLATED) &&

@@ -23,7 +23,7 @@ extern "C" {
 #endif
 
 #define QA_ENERGY_ITEMS_MAX (QA_COMP_MAX + 1) /* every component + "static" */
-#define QA_ENERGY_WEAK_FLAG 0.20 /* flag a result when more than this share rests on weak rows */
+#define QA_ENERGY_WEAK_FLAG 0.20              /* flag a result when more than this share rests on weak rows */
 
 typedef struct QaEnergyItem {
   const char *component; /* a component's name (static text of its architecture), or "static" */

@@ -20,12 +20,11 @@
 typedef struct Node {
   double nm, area_f, a, b, c;
 } Node;
-static const Node kNodes[] = {
-    {65, 1.5, 3.755, -4.398, 1.975},      /* bulk 65 nm */
-    {45, 1.0, 1.018, -0.3107, 0.1539},    /* HP45 */
-    {32, 0.46, 0.8367, -0.4341, 0.1701},  /* HP32 */
-    {20, 0.21, 0.373, -0.1582, 0.04104}}; /* HP20 */
-#define TARGET_VDD 0.9                    /* Horowitz's 45 nm table */
+static const Node kNodes[] = {{65, 1.5, 3.755, -4.398, 1.975},      /* bulk 65 nm */
+                              {45, 1.0, 1.018, -0.3107, 0.1539},    /* HP45 */
+                              {32, 0.46, 0.8367, -0.4341, 0.1701},  /* HP32 */
+                              {20, 0.21, 0.373, -0.1582, 0.04104}}; /* HP20 */
+#define TARGET_VDD 0.9                                              /* Horowitz's 45 nm table */
 
 /* The node's coefficients, 28 nm interpolated linearly in node size between 32 and 20 nm;
 ** 0 if unknown. */
@@ -53,7 +52,8 @@ double qaCalAreaTo45(double node_nm) {
 double qaCalEnergyTo45(double node_nm, double vdd) {
   Node n, t;
   if (!nodeAt(node_nm, &n) || !nodeAt(45, &t)) return NAN;
-  double src = n.a * vdd * vdd + n.b * vdd + n.c, dst = t.a * TARGET_VDD * TARGET_VDD + t.b * TARGET_VDD + t.c;
+  double src = n.a * vdd * vdd + n.b * vdd + n.c,
+         dst = t.a * TARGET_VDD * TARGET_VDD + t.b * TARGET_VDD + t.c;
   return dst / src;
 }
 
@@ -78,35 +78,175 @@ typedef struct TargetDef {
 } TargetDef;
 
 static const TargetDef kTargets[] = {
-    {"diannao.power", "DianNao chip power at 980 MHz (arch/configs/diannao.yaml)", QA_CAL_POWER_W, 0.485, "W", 65,
-     1.1, 1, {"diannao", NULL, NULL}, {NULL, NULL, NULL}, 0, 0, 0},
-    {"diannao.area", "DianNao chip area", QA_CAL_AREA_MM2, 3.02, "mm^2", 65, 1.1, 1, {"diannao", NULL, NULL},
-     {NULL, NULL, NULL}, 0, 0, 0},
-    {"dadn.power", "DaDianNao node power at 606 MHz (defaults)", QA_CAL_POWER_W, 15.97, "W", 28, 0.9, 1,
-     {NULL, "dadiannao", NULL}, {NULL, NULL, NULL}, 0, 0, 0},
-    {"dadn.area", "DaDianNao node area", QA_CAL_AREA_MM2, 67.73, "mm^2", 28, 0.9, 1, {NULL, "dadiannao", NULL},
-     {NULL, NULL, NULL}, 0, 0, 0},
-    {"stripes.energy_eff", "Stripes (stripes-micro16) energy efficiency over DaDianNao, 16-bit weights",
-     QA_CAL_EFFICIENCY, 1.57, "x", 0, 0, 1, {"stripes-micro16", NULL, NULL},
-     {NULL, "dadiannao", "clock_mhz=980"}, 16, 16, 1},
-    {"stripes.area", "Stripes area over DaDianNao", QA_CAL_AREA_RATIO, 1.32, "x", 0, 0, 1,
-     {"stripes-micro16", NULL, NULL}, {NULL, "dadiannao", "clock_mhz=980"}, 0, 0, 0},
-    {"pra17.energy_eff.16b", "Pragmatic (pragmatic-micro17) energy efficiency over DaDianNao", QA_CAL_EFFICIENCY,
-     1.70, "x", 0, 0, 0, {"pragmatic-micro17", NULL, NULL}, {NULL, "dadiannao", "clock_mhz=980"}, 16, 16, 1},
-    {"pra17.area", "Pragmatic area over DaDianNao", QA_CAL_AREA_RATIO, 1.68, "x", 0, 0, 0,
-     {"pragmatic-micro17", NULL, NULL}, {NULL, "dadiannao", "clock_mhz=980"}, 0, 0, 0},
-    {"lacarx.128w.energy_eff", "Laconic 128 wires over a 2K-wire bit-parallel tile, 8 bits", QA_CAL_EFFICIENCY,
-     2.13, "x", 0, 0, 0, {"laconic-128wire", NULL, NULL}, {"dadiannao-2kwire", NULL, NULL}, 8, 8, 0},
-    {"lacarx.1kw.energy_eff", "Laconic 1K wires over a 2K-wire bit-parallel tile, 8 bits", QA_CAL_EFFICIENCY, 1.95,
-     "x", 0, 0, 0, {"laconic-1kwire", NULL, NULL}, {"dadiannao-2kwire", NULL, NULL}, 8, 8, 0},
-    {"onehot.saving.dadiannao", "one-hot DaDianNao logic area saving, 8 bits (ASIC stand-in for FPGA resources)",
-     QA_CAL_SAVING, 50, "%", 0, 0, 0, {NULL, "onehot-dadiannao", "max_bits=8"},
-     {NULL, "dadiannao", "datapath_bits=8;acc_bits=32"}, 0, 0, 0},
-    {"onehot.saving.laconic", "one-hot Laconic logic area saving, 8 bits (ASIC stand-in for FPGA resources)",
-     QA_CAL_SAVING, 68.5, "%", 0, 0, 0, {NULL, "khot-laconic", "max_bits=8;k_a=1;k_w=1"},
-     {NULL, "laconic", "max_bits=8"}, 0, 0, 0},
-    {"diannao.throughput", "DianNao peak throughput (2 ops per MAC)", QA_CAL_THROUGHPUT, 452, "GOP/s", 0, 0, 0,
-     {"diannao", NULL, NULL}, {NULL, NULL, NULL}, 0, 0, 0},
+    {"diannao.power",
+     "DianNao chip power at 980 MHz (arch/configs/diannao.yaml)",
+     QA_CAL_POWER_W,
+     0.485,
+     "W",
+     65,
+     1.1,
+     1,
+     {"diannao", NULL, NULL},
+     {NULL, NULL, NULL},
+     0,
+     0,
+     0},
+    {"diannao.area",
+     "DianNao chip area",
+     QA_CAL_AREA_MM2,
+     3.02,
+     "mm^2",
+     65,
+     1.1,
+     1,
+     {"diannao", NULL, NULL},
+     {NULL, NULL, NULL},
+     0,
+     0,
+     0},
+    {"dadn.power",
+     "DaDianNao node power at 606 MHz (defaults)",
+     QA_CAL_POWER_W,
+     15.97,
+     "W",
+     28,
+     0.9,
+     1,
+     {NULL, "dadiannao", NULL},
+     {NULL, NULL, NULL},
+     0,
+     0,
+     0},
+    {"dadn.area",
+     "DaDianNao node area",
+     QA_CAL_AREA_MM2,
+     67.73,
+     "mm^2",
+     28,
+     0.9,
+     1,
+     {NULL, "dadiannao", NULL},
+     {NULL, NULL, NULL},
+     0,
+     0,
+     0},
+    {"stripes.energy_eff",
+     "Stripes (stripes-micro16) energy efficiency over DaDianNao, 16-bit weights",
+     QA_CAL_EFFICIENCY,
+     1.57,
+     "x",
+     0,
+     0,
+     1,
+     {"stripes-micro16", NULL, NULL},
+     {NULL, "dadiannao", "clock_mhz=980"},
+     16,
+     16,
+     1},
+    {"stripes.area",
+     "Stripes area over DaDianNao",
+     QA_CAL_AREA_RATIO,
+     1.32,
+     "x",
+     0,
+     0,
+     1,
+     {"stripes-micro16", NULL, NULL},
+     {NULL, "dadiannao", "clock_mhz=980"},
+     0,
+     0,
+     0},
+    {"pra17.energy_eff.16b",
+     "Pragmatic (pragmatic-micro17) energy efficiency over DaDianNao",
+     QA_CAL_EFFICIENCY,
+     1.70,
+     "x",
+     0,
+     0,
+     0,
+     {"pragmatic-micro17", NULL, NULL},
+     {NULL, "dadiannao", "clock_mhz=980"},
+     16,
+     16,
+     1},
+    {"pra17.area",
+     "Pragmatic area over DaDianNao",
+     QA_CAL_AREA_RATIO,
+     1.68,
+     "x",
+     0,
+     0,
+     0,
+     {"pragmatic-micro17", NULL, NULL},
+     {NULL, "dadiannao", "clock_mhz=980"},
+     0,
+     0,
+     0},
+    {"lacarx.128w.energy_eff",
+     "Laconic 128 wires over a 2K-wire bit-parallel tile, 8 bits",
+     QA_CAL_EFFICIENCY,
+     2.13,
+     "x",
+     0,
+     0,
+     0,
+     {"laconic-128wire", NULL, NULL},
+     {"dadiannao-2kwire", NULL, NULL},
+     8,
+     8,
+     0},
+    {"lacarx.1kw.energy_eff",
+     "Laconic 1K wires over a 2K-wire bit-parallel tile, 8 bits",
+     QA_CAL_EFFICIENCY,
+     1.95,
+     "x",
+     0,
+     0,
+     0,
+     {"laconic-1kwire", NULL, NULL},
+     {"dadiannao-2kwire", NULL, NULL},
+     8,
+     8,
+     0},
+    {"onehot.saving.dadiannao",
+     "one-hot DaDianNao logic area saving, 8 bits (ASIC stand-in for FPGA resources)",
+     QA_CAL_SAVING,
+     50,
+     "%",
+     0,
+     0,
+     0,
+     {NULL, "onehot-dadiannao", "max_bits=8"},
+     {NULL, "dadiannao", "datapath_bits=8;acc_bits=32"},
+     0,
+     0,
+     0},
+    {"onehot.saving.laconic",
+     "one-hot Laconic logic area saving, 8 bits (ASIC stand-in for FPGA resources)",
+     QA_CAL_SAVING,
+     68.5,
+     "%",
+     0,
+     0,
+     0,
+     {NULL, "khot-laconic", "max_bits=8;k_a=1;k_w=1"},
+     {NULL, "laconic", "max_bits=8"},
+     0,
+     0,
+     0},
+    {"diannao.throughput",
+     "DianNao peak throughput (2 ops per MAC)",
+     QA_CAL_THROUGHPUT,
+     452,
+     "GOP/s",
+     0,
+     0,
+     0,
+     {"diannao", NULL, NULL},
+     {NULL, NULL, NULL},
+     0,
+     0,
+     0},
 };
 #define N_TARGETS ((int)(sizeof kTargets / sizeof kTargets[0]))
 _Static_assert(sizeof kTargets / sizeof kTargets[0] <= QA_CAL_TARGETS_MAX, "too many calibration targets");
@@ -148,11 +288,11 @@ static double splitValue(const QaCalSplit *s, const double *p, int area) {
 
 /* What a target's model value is made of, under one table. */
 typedef struct Parts {
-  QaCalSplit design, base;          /* power / area splits */
-  QaCalSplit net_design[NETS_MAX];  /* efficiency: per network */
+  QaCalSplit design, base;         /* power / area splits */
+  QaCalSplit net_design[NETS_MAX]; /* efficiency: per network */
   QaCalSplit net_base[NETS_MAX];
   int n_nets;
-  double gops;                      /* throughput */
+  double gops; /* throughput */
 } Parts;
 
 static double partsValue(QaCalKind kind, const Parts *pt, const double *p) {
@@ -218,8 +358,8 @@ static int openNet(const char *name, QaNet **net, QaErr *err) {
 /* Energy splits of DESIGN on every network under each of the N tables:
 ** out[k * NETS_MAX + i]. Per-layer activation precisions from
 ** workloads/precisions/NET.csv when PROFILE. */
-static int netParts(const Design *d, const QaCostTable *const *t, int n, char nets[][32], int n_nets, int a_bits,
-                    int w_bits, int profile, FILE *progress, QaCalSplit *out, QaErr *err) {
+static int netParts(const Design *d, const QaCostTable *const *t, int n, char nets[][256], int n_nets,
+                    int a_bits, int w_bits, int profile, FILE *progress, QaCalSplit *out, QaErr *err) {
   QaArchConfig cfg;
   QaEnergy *e = qaCalloc((size_t)n, sizeof *e, err);
   int rc = e ? resolve(d, &cfg, err) : QA_EINTERNAL;
@@ -228,7 +368,7 @@ static int netParts(const Design *d, const QaCostTable *const *t, int n, char ne
     QaLayerBits *bits = NULL;
     int n_bits = 0;
     if ((rc = openNet(nets[i], &net, err))) break;
-    if (profile) {
+    if (profile && !strchr(nets[i], '/')) { /* a network file given by path has no profile */
       char rel[128], path[QA_PATH_MAX];
       snprintf(rel, sizeof rel, "workloads/precisions/%s.csv", nets[i]);
       qaDataPath(rel, path, sizeof path);
@@ -342,13 +482,13 @@ int qaCalibrate(const QaCalOptions *o, QaCalResult *out, QaErr *err) {
   FILE *progress = o ? o->progress : NULL;
   QaCostTable *tab[2] = {NULL, NULL};
   Parts *parts = NULL; /* [target][table] */
-  char nets[NETS_MAX][32];
+  char nets[NETS_MAX][256];
   int n_nets = 0, rc;
   double t0 = qaNowSeconds();
   memset(out, 0, sizeof *out);
   snprintf(out->base, sizeof out->base, "%s", base);
   snprintf(out->nets, sizeof out->nets, "%s", nets_arg);
-  char buf[256];
+  char buf[NETS_MAX * 256];
   snprintf(buf, sizeof buf, "%s", nets_arg);
   for (char *save = NULL, *p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
     if (n_nets == NETS_MAX || strlen(p) >= sizeof nets[0])
@@ -357,12 +497,14 @@ int qaCalibrate(const QaCalOptions *o, QaCalResult *out, QaErr *err) {
     snprintf(nets[n_nets++], sizeof nets[0], "%s", p);
   }
   if (!n_nets) return qaErrSet(err, QA_EUSER, "--nets: no networks");
-  if ((rc = qaCostTableLoad("horowitz45", &tab[0], err)) || (rc = qaCostTableLoad(base, &tab[1], err))) goto end;
+  if ((rc = qaCostTableLoad("horowitz45", &tab[0], err)) || (rc = qaCostTableLoad(base, &tab[1], err)))
+    goto end;
   for (int s = 0; s < QA_SCALE_COUNT; s++) { /* the base table carries no scales of its own */
     double f;
     if (qaCostScale(tab[1], (QaCostScaleKind)s, &f, NULL)) {
-      rc = qaErrSet(err, QA_EUSER, "calibration base table '%s' already has scale rows (%s): use an unscaled table",
-                    base, qaCostScaleName((QaCostScaleKind)s));
+      rc = qaErrSet(err, QA_EUSER,
+                    "calibration base table '%s' already has scale rows (%s): use an unscaled table", base,
+                    qaCostScaleName((QaCostScaleKind)s));
       goto end;
     }
   }
@@ -384,9 +526,9 @@ int qaCalibrate(const QaCalOptions *o, QaCalResult *out, QaErr *err) {
     t->node_nm = d->node;
     t->vdd = d->vdd;
     t->fitted = d->fitted;
-    t->factor = d->node == 0                   ? 1.0
+    t->factor = d->node == 0                 ? 1.0
                 : d->kind == QA_CAL_AREA_MM2 ? qaCalAreaTo45(d->node)
-                                               : qaCalEnergyTo45(d->node, d->vdd);
+                                             : qaCalEnergyTo45(d->node, d->vdd);
     t->target = d->published * t->factor;
     QaCalSplit s[2];
     double gops = 0;
@@ -409,13 +551,13 @@ int qaCalibrate(const QaCalOptions *o, QaCalResult *out, QaErr *err) {
         for (int k = 0; k < 2; k++) pt[k].base = s[k];
         break;
       case QA_CAL_EFFICIENCY: {
-        QaCalSplit *nd = qaCalloc(2 * NETS_MAX, sizeof *nd, err), *nb = qaCalloc(2 * NETS_MAX, sizeof *nb, err);
+        QaCalSplit *nd = qaCalloc(2 * NETS_MAX, sizeof *nd, err),
+                   *nb = qaCalloc(2 * NETS_MAX, sizeof *nb, err);
         if (!nd || !nb) rc = QA_EINTERNAL;
         if (!rc)
           rc = netParts(&d->design, tv, 2, nets, n_nets, d->a_bits, d->w_bits, d->profile, progress, nd, err);
         /* the baseline at 16-bit (or its own) precision, the same networks */
-        if (!rc)
-          rc = netParts(&d->base, tv, 2, nets, n_nets, d->a_bits, d->w_bits, 0, progress, nb, err);
+        if (!rc) rc = netParts(&d->base, tv, 2, nets, n_nets, d->a_bits, d->w_bits, 0, progress, nb, err);
         for (int k = 0; k < 2 && !rc; k++) {
           pt[k].n_nets = n_nets;
           memcpy(pt[k].net_design, nd + k * NETS_MAX, sizeof pt[k].net_design);
@@ -443,7 +585,8 @@ int qaCalibrate(const QaCalOptions *o, QaCalResult *out, QaErr *err) {
   }
   Fit f = {out, basep};
   nelderMead(&f, out->scale);
-  for (int i = 0; i < out->n_targets; i++) out->t[i].model[2] = partsValue(out->t[i].kind, &basep[i], out->scale);
+  for (int i = 0; i < out->n_targets; i++)
+    out->t[i].model[2] = partsValue(out->t[i].kind, &basep[i], out->scale);
   out->rms_log = rmsLog(out, 2);
   out->rms_log_base = rmsLog(out, 1);
   free(basep);
@@ -462,8 +605,8 @@ int qaCalibratePrint(const QaCalResult *r, FILE *fp, QaErr *err) {
           "# targets node-scaled to 45 nm 0.9 V (Stillmaker & Baas 2017); model = horowitz45 | %s | fitted\n"
           "# efficiencies: geometric mean over %s (conv layers, synthetic values)\n",
           r->base, r->nets);
-  fprintf(fp, "%-24s %-8s %10s %-6s %5s %4s %8s %10s | %10s %10s %10s | %s\n", "claim", "use", "published", "unit",
-          "node", "V", "factor", "target", "horowitz45", r->base, "fitted", "what");
+  fprintf(fp, "%-24s %-8s %10s %-6s %5s %4s %8s %10s | %10s %10s %10s | %s\n", "claim", "use", "published",
+          "unit", "node", "V", "factor", "target", "horowitz45", r->base, "fitted", "what");
   for (int i = 0; i < r->n_targets; i++) {
     const QaCalTarget *t = &r->t[i];
     char node[16];
@@ -475,7 +618,9 @@ int qaCalibratePrint(const QaCalResult *r, FILE *fp, QaErr *err) {
   static const char *const names[QA_CAL_SCALES] = {"memory_energy", "logic_energy", "logic_area"};
   fprintf(fp, "fitted scales:");
   for (int i = 0; i < QA_CAL_SCALES; i++) fprintf(fp, " %s x%.4g", names[i], r->scale[i]);
-  fprintf(fp, "\nrms log error over the fitted targets: %s %.3f (x%.2f typical), fitted %.3f (x%.2f typical); %.0f s\n",
+  fprintf(fp,
+          "\nrms log error over the fitted targets: %s %.3f (x%.2f typical), fitted %.3f (x%.2f typical); "
+          "%.0f s\n",
           r->base, r->rms_log_base, exp(r->rms_log_base), r->rms_log, exp(r->rms_log), r->seconds);
   if (ferror(fp)) return qaErrSet(err, QA_EINTERNAL, "cannot write the calibration");
   return QA_OK;
@@ -492,7 +637,8 @@ int qaCalibrateWrite(const QaCalResult *r, const char *path, QaErr *err) {
     rc = QA_EINTERNAL;
     goto end;
   }
-  for (int i = 0; i < qaCostTableRowCount(base) && !rc; i++) rc = qaCostTableAddRow(t, qaCostTableRow(base, i), err);
+  for (int i = 0; i < qaCostTableRowCount(base) && !rc; i++)
+    rc = qaCostTableAddRow(t, qaCostTableRow(base, i), err);
   /* the claims, for the scale rows' source */
   size_t used = 0;
   src[0] = 0;
@@ -507,10 +653,11 @@ int qaCalibrateWrite(const QaCalResult *r, const char *path, QaErr *err) {
                                                        QA_SCALE_LOGIC_AREA};
   for (int i = 0; i < QA_CAL_SCALES && !rc; i++) {
     char s[2600];
-    snprintf(s, sizeof s,
-             "fitted by qasim calibrate (sim/calibrate.c; least squares in log over the fitted claims, rms log "
-             "error %.3f) to: %s; Stillmaker & Baas 2017 node scaling to 45 nm 0.9 V",
-             r->rms_log, src);
+    snprintf(
+        s, sizeof s,
+        "fitted by qasim calibrate (sim/calibrate.c; least squares in log over the fitted claims, rms log "
+        "error %.3f) to: %s; Stillmaker & Baas 2017 node scaling to 45 nm 0.9 V",
+        r->rms_log, src);
     QaCostRow row;
     memset(&row, 0, sizeof row);
     snprintf(row.cls, sizeof row.cls, "scale");
@@ -524,17 +671,18 @@ int qaCalibrateWrite(const QaCalResult *r, const char *path, QaErr *err) {
     rc = qaCostTableAddRow(t, &row, err);
   }
   if (rc || (rc = qaCostTableFinish(t, err))) goto end;
-  snprintf(head, sizeof head,
-           "calibrated45 - the rows of %s (same sources and statuses: see %s.csv) with three scale rows\n"
-           "fitted by `qasim calibrate` (models/README.md, \"Calibration\"; sim/calibrate.h) to published\n"
-           "chip figures node-scaled to 45 nm 0.9 V (Stillmaker & Baas, Integration 58, 2017):\n"
-           "  memory_energy x%.6g multiplies every on-chip memory's energy (SRAM, eDRAM, register banks),\n"
-           "  logic_energy  x%.6g every other on-chip component's energy (datapath, accumulation, registers),\n"
-           "  logic_area    x%.6g their area (placement, wiring and control the cell areas leave out).\n"
-           "Fitted to: %s.\n"
-           "rms log error over the fitted claims: %.3f (the base table: %.3f). Held-out claims are reported by\n"
-           "`qasim calibrate`, never fitted. Regenerate: qasim calibrate --write models/tables/calibrated45.csv",
-           r->base, r->base, r->scale[0], r->scale[1], r->scale[2], src, r->rms_log, r->rms_log_base);
+  snprintf(
+      head, sizeof head,
+      "calibrated45 - the rows of %s (same sources and statuses: see %s.csv) with three scale rows\n"
+      "fitted by `qasim calibrate` (models/README.md, \"Calibration\"; sim/calibrate.h) to published\n"
+      "chip figures node-scaled to 45 nm 0.9 V (Stillmaker & Baas, Integration 58, 2017):\n"
+      "  memory_energy x%.6g multiplies every on-chip memory's energy (SRAM, eDRAM, register banks),\n"
+      "  logic_energy  x%.6g every other on-chip component's energy (datapath, accumulation, registers),\n"
+      "  logic_area    x%.6g their area (placement, wiring and control the cell areas leave out).\n"
+      "Fitted to: %s.\n"
+      "rms log error over the fitted claims: %.3f (the base table: %.3f). Held-out claims are reported by\n"
+      "`qasim calibrate`, never fitted. Regenerate: qasim calibrate --write models/tables/calibrated45.csv",
+      r->base, r->base, r->scale[0], r->scale[1], r->scale[2], src, r->rms_log, r->rms_log_base);
   fp = fopen(path, "w");
   if (!fp) {
     rc = qaErrSet(err, QA_EUSER, "%s: cannot write the calibrated table", path);

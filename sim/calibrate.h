@@ -58,36 +58,38 @@ typedef struct QaCalSplit {
 } QaCalSplit;
 
 typedef struct QaCalTarget {
-  const char *id;         /* arch/claims.csv id, e.g. "dadn.power" */
-  const char *what;       /* what it is, with the design's config */
+  const char *id;   /* arch/claims.csv id, e.g. "dadn.power" */
+  const char *what; /* what it is, with the design's config */
   QaCalKind kind;
-  double published;       /* as published (W, mm^2, x, %, GOP/s) */
+  double published; /* as published (W, mm^2, x, %, GOP/s) */
   const char *unit;
-  double node_nm;         /* node published at; 0: a ratio, not node-scaled */
-  double vdd;             /* assumed supply there (V) */
-  double factor;          /* Stillmaker-Baas factor to 45 nm 0.9 V (1 for ratios) */
-  double target;          /* published x factor */
-  int fitted;             /* 1 fitted, 0 held out */
+  double node_nm;              /* node published at; 0: a ratio, not node-scaled */
+  double vdd;                  /* assumed supply there (V) */
+  double factor;               /* Stillmaker-Baas factor to 45 nm 0.9 V (1 for ratios) */
+  double target;               /* published x factor */
+  int fitted;                  /* 1 fitted, 0 held out */
   double model[QA_CAL_TABLES]; /* the model's value under horowitz45, the base table, the fit */
-  int n_nets;             /* efficiency: networks averaged */
+  int n_nets;                  /* efficiency: networks averaged */
 } QaCalTarget;
 
 typedef struct QaCalOptions {
-  const char *base;  /* the table the scales multiply (default "cacti45") */
-  const char *nets;  /* comma-separated networks for efficiencies (default: the Stripes paper's
-                     ** six: alexnet,nin,googlenet,vggm,vggs,vgg19) */
-  FILE *progress;    /* one line per simulated design point, or NULL */
+  const char *base; /* the table the scales multiply (default "cacti45") */
+  const char *nets; /* comma-separated networks for efficiencies (default: the Stripes paper's
+                    ** six: alexnet,nin,googlenet,vggm,vggs,vgg19): built-in names or names of
+                    ** workloads/nets/NAME.yaml, with their workloads/precisions/NAME.csv; a
+                    ** network given by path (with a '/') runs without a profile */
+  FILE *progress;   /* one line per simulated design point, or NULL */
 } QaCalOptions;
 
 typedef struct QaCalResult {
-  char base[64];                /* base table name */
-  char nets[256];               /* networks used */
+  char base[64];  /* base table name */
+  char nets[256]; /* networks used */
   int n_targets;
   QaCalTarget t[QA_CAL_TARGETS_MAX];
-  double scale[QA_CAL_SCALES];  /* fitted factors */
-  double rms_log;               /* rms of ln(model / target) over the fitted targets after the fit */
-  double rms_log_base;          /* the same under the base table (all scales 1) */
-  double seconds;               /* wall time */
+  double scale[QA_CAL_SCALES]; /* fitted factors */
+  double rms_log;              /* rms of ln(model / target) over the fitted targets after the fit */
+  double rms_log_base;         /* the same under the base table (all scales 1) */
+  double seconds;              /* wall time */
 } QaCalResult;
 
 /* Run the procedure above into *out. Errors: QA_EUSER for a table, config or network that

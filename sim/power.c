@@ -39,7 +39,8 @@ static int runLayer(const QaArchConfig *cfg, const QaLayer *l, int idx, int a_bi
   /* the run's defaults: the architecture's quantizers and encoder, "auto" activations
   ** (synthetic activations are non-negative: unsigned) */
   const char *quant_a = d->quant_a && strcmp(d->quant_a, "auto") ? d->quant_a : "unsigned";
-  if ((rc = qaQuantParse(quant_a, &qa, err)) || (rc = qaQuantParse(d->quant_w ? d->quant_w : "sym-ch", &qw, err)) ||
+  if ((rc = qaQuantParse(quant_a, &qa, err)) ||
+      (rc = qaQuantParse(d->quant_w ? d->quant_w : "sym-ch", &qw, err)) ||
       (rc = qaEncoderParse(d->encoder ? d->encoder : "booth4", &enc, err)) ||
       (rc = qaQuantize(&qa, a_bits, fa, na, 1, ca, &ra, err)) ||
       (rc = qaQuantize(&qw, w_bits, fw, nw, l->k, cw, &rw, err)))
@@ -94,7 +95,8 @@ int qaChipPower(const QaArchConfig *cfg, const QaCostTable *t, QaChipPower *out,
   l.r = l.s = 3;
   l.stride_h = l.stride_w = 1;
   l.groups = 1;
-  snprintf(out->layer, sizeof out->layer, "conv %dx%dx%d -> %d 3x3, a/w %d/%d bits", l.c, l.h, l.w, l.k, hw, hw);
+  snprintf(out->layer, sizeof out->layer, "conv %dx%dx%d -> %d 3x3, a/w %d/%d bits", l.c, l.h, l.w, l.k, hw,
+           hw);
   QaSynthSpec spec;
   qaSynthDefaults(&spec);
   spec.act_zero_frac = 0;
@@ -106,7 +108,8 @@ int qaChipPower(const QaArchConfig *cfg, const QaCostTable *t, QaChipPower *out,
     rc = qaErrSet(err, QA_EINTERNAL, "%s: the peak layer took no time", cfg->desc->name);
     goto end;
   }
-  for (int c = 0; c < QA_CAT_COUNT; c++) out->category_w[c] = qaEnergyCategoryPj(e, (QaCategory)c) * 1e-12 / time_s;
+  for (int c = 0; c < QA_CAT_COUNT; c++)
+    out->category_w[c] = qaEnergyCategoryPj(e, (QaCategory)c) * 1e-12 / time_s;
   out->dram_w = out->category_w[QA_CAT_DRAM];
   out->category_w[QA_CAT_DRAM] = 0;
   out->category_w[QA_CAT_STATIC] = out->leakage_w;
@@ -202,7 +205,8 @@ int qaLayerBitsLoad(const char *path, QaLayerBits **out, int *n, QaErr *err) {
         if (!strcmp(f[i], "a_bits")) col_a = i;
       }
       if (col_layer < 0 || col_a < 0) {
-        rc = qaErrSet(err, QA_EUSER, "%s:%d: a precision profile needs the columns layer and a_bits", path, line);
+        rc = qaErrSet(err, QA_EUSER, "%s:%d: a precision profile needs the columns layer and a_bits", path,
+                      line);
         goto end;
       }
       header = 1;
@@ -211,7 +215,8 @@ int qaLayerBitsLoad(const char *path, QaLayerBits **out, int *n, QaErr *err) {
     char *end = NULL;
     long a = col_a < nf ? strtol(f[col_a], &end, 10) : 0;
     if (col_layer >= nf || col_a >= nf || !end || *end || a < 1 || a > QA_BITS_MAX) {
-      rc = qaErrSet(err, QA_EUSER, "%s:%d: field 'a_bits': expected a whole number 1..%d", path, line, QA_BITS_MAX);
+      rc = qaErrSet(err, QA_EUSER, "%s:%d: field 'a_bits': expected a whole number 1..%d", path, line,
+                    QA_BITS_MAX);
       goto end;
     }
     if (*n == cap) {

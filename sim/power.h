@@ -31,19 +31,19 @@ extern "C" {
 
 /* The chip figures of one config under one table. */
 typedef struct QaChipPower {
-  double clock_mhz;           /* the config's clock */
-  double area_mm2;            /* chip area (compose.h) */
-  double memory_area_mm2;     /* on-chip memories */
-  double logic_area_mm2;      /* datapath, accumulation and registers */
-  int leakage_priced;         /* 1 if the table gives leakage for every on-chip component */
-  double leakage_w;           /* on-chip leakage (what the table gives; 0 if none) */
-  double dynamic_w;           /* on-chip dynamic power of the peak layer */
-  double peak_w;              /* dynamic_w + leakage_w */
-  double dram_w;              /* off-chip DRAM power of the peak layer (not in peak_w) */
+  double clock_mhz;                /* the config's clock */
+  double area_mm2;                 /* chip area (compose.h) */
+  double memory_area_mm2;          /* on-chip memories */
+  double logic_area_mm2;           /* datapath, accumulation and registers */
+  int leakage_priced;              /* 1 if the table gives leakage for every on-chip component */
+  double leakage_w;                /* on-chip leakage (what the table gives; 0 if none) */
+  double dynamic_w;                /* on-chip dynamic power of the peak layer */
+  double peak_w;                   /* dynamic_w + leakage_w */
+  double dram_w;                   /* off-chip DRAM power of the peak layer (not in peak_w) */
   double category_w[QA_CAT_COUNT]; /* dynamic power by category (static: the leakage) */
-  double macs_per_cycle;      /* useful MACs per cycle of the peak layer */
-  double weak_share;          /* share of the peak layer's energy on assumed/extrapolated rows */
-  char layer[96];             /* the peak layer, e.g. "conv 64x10x6 -> 256 3x3, a/w 16/16" */
+  double macs_per_cycle;           /* useful MACs per cycle of the peak layer */
+  double weak_share;               /* share of the peak layer's energy on assumed/extrapolated rows */
+  char layer[96];                  /* the peak layer, e.g. "conv 64x10x6 -> 256 3x3, a/w 16/16" */
 } QaChipPower;
 
 /* The figures of config CFG under table T (see above) into *out. Errors: QA_EUSER if T
@@ -63,9 +63,9 @@ typedef struct QaNetEnergyOptions {
   int a_bits, w_bits;         /* precisions of every layer (1..16) */
   const QaLayerBits *profile; /* per-layer activation precisions overriding a_bits, or NULL */
   int n_profile;
-  int conv_only;              /* 1: only the conv layers (profiles cover conv layers) */
-  uint64_t seed;              /* synthetic values */
-  double act_zero_frac;       /* synthetic activations' zero fraction */
+  int conv_only;        /* 1: only the conv layers (profiles cover conv layers) */
+  uint64_t seed;        /* synthetic values */
+  double act_zero_frac; /* synthetic activations' zero fraction */
 } QaNetEnergyOptions;
 
 /* Simulate NET on CFG without SystemC (above), once, and price it with each of the

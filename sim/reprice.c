@@ -12,21 +12,17 @@
 
 int qaEnergyStoreLayer(QaStore *st, int64_t run_id, int layer_idx, const QaEnergy *e, QaErr *err) {
   for (int i = 0; i < e->n_items; i++) {
-    int rc = qaStoreAddEnergyStatus(st, run_id, layer_idx, e->costs, e->item[i].component, e->item[i].energy_pj,
-                                    qaCostStatusName(e->item[i].status), err);
+    int rc = qaStoreAddEnergyStatus(st, run_id, layer_idx, e->costs, e->item[i].component,
+                                    e->item[i].energy_pj, qaCostStatusName(e->item[i].status), err);
     if (rc) return rc;
   }
   return QA_OK;
 }
 
 int qaEnergyStoreRun(QaStore *st, int64_t run_id, const QaEnergy *run, double area_mm2, QaErr *err) {
-  QaRunEnergyRecord rec = {run->costs,
-                           run->total_pj,
-                           run->static_pj,
-                           qaEnergyPjPerMac(run),
-                           qaEnergyPerInferencePj(run),
-                           area_mm2,
-                           run->weak_pj};
+  QaRunEnergyRecord rec = {
+      run->costs, run->total_pj, run->static_pj, qaEnergyPjPerMac(run), qaEnergyPerInferencePj(run),
+      area_mm2,   run->weak_pj};
   return qaStoreSetRunEnergy(st, run_id, &rec, err);
 }
 

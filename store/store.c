@@ -682,8 +682,8 @@ int qaStoreAddEnergy(QaStore *st, int64_t run_id, int layer_idx, const char *cos
   return qaStoreAddEnergyStatus(st, run_id, layer_idx, costs, component, energy_pj, NULL, err);
 }
 
-int qaStoreAddEnergyStatus(QaStore *st, int64_t run_id, int layer_idx, const char *costs, const char *component,
-                           double energy_pj, const char *status, QaErr *err) {
+int qaStoreAddEnergyStatus(QaStore *st, int64_t run_id, int layer_idx, const char *costs,
+                           const char *component, double energy_pj, const char *status, QaErr *err) {
   int rc, src = SQLITE_OK;
   if ((rc = checkOpenRun(st, run_id, "qaStoreAddEnergy", err))) return rc;
   sqlite3_stmt *s = st->stmt[S_INSERT_ENERGY];

@@ -102,8 +102,8 @@ int qaStoreAddEnergy(QaStore *st, int64_t run_id, int layer_idx, const char *cos
                      double energy_pj, QaErr *err);
 /* The same with STATUS, the weakest status of the cost rows behind the energy ("derived",
 ** "assumed", ...; NULL: not recorded) (v3). */
-int qaStoreAddEnergyStatus(QaStore *st, int64_t run_id, int layer_idx, const char *costs, const char *component,
-                           double energy_pj, const char *status, QaErr *err);
+int qaStoreAddEnergyStatus(QaStore *st, int64_t run_id, int layer_idx, const char *costs,
+                           const char *component, double energy_pj, const char *status, QaErr *err);
 
 typedef struct QaRunEnergyRecord {
   const char *costs;              /* cost label, e.g. "horowitz45" */

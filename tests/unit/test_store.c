@@ -307,12 +307,12 @@ static void testRoundTrip(void) {
   }
   qaStoreClose(st);
 
-  /* Reopen: data kept, schema version 2 */
+  /* Reopen: data kept, schema version 3 */
   st = NULL;
   rc = qaStoreOpen(path, &st, &err);
   CHECK_MSG(rc == QA_OK, "%s", err.msg);
   if (rc) return;
-  CHECK(!strcmp(q(path, "PRAGMA user_version"), "2\n"));
+  CHECK(!strcmp(q(path, "PRAGMA user_version"), "3\n"));
   CHECK(!strcmp(q(path, "PRAGMA journal_mode"), "wal\n")); /* persistent: any connection sees it */
   /* foreign_keys is a setting of the store's own connection: testEnergyTables checks that
   ** it is on (a row breaking a foreign key fails and rolls its run back). */
@@ -421,7 +421,7 @@ static void testBadFiles(void) {
   CHECK_EQ_I64(qaStoreOpen(path, &st, &err), QA_EUSER);
   CHECK(st == NULL);
   snprintf(want, sizeof want,
-           "%s: results database schema version 7 is newer than this qasim (2); upgrade qasim "
+           "%s: results database schema version 7 is newer than this qasim (3); upgrade qasim "
            "or use another --db",
            path);
   CHECK_MSG(!strcmp(err.msg, want), "%s", err.msg);
@@ -573,8 +573,10 @@ static void testEnergyTables(void) {
     CHECK_MSG(0, "%s", err.msg);
     return;
   }
-  CHECK(!strcmp(q(path, "PRAGMA user_version"), "2\n"));
+  CHECK(!strcmp(q(path, "PRAGMA user_version"), "3\n"));
   CHECK(strstr(q(path, "PRAGMA table_info(energy)"), "|energy_pj|REAL|") != NULL);
+  CHECK(strstr(q(path, "PRAGMA table_info(energy)"), "|status|TEXT|") != NULL);
+  CHECK(strstr(q(path, "PRAGMA table_info(run_energy)"), "|weak_pj|REAL|") != NULL);
   CHECK(strstr(q(path, "PRAGMA table_info(run_energy)"), "|pj_per_mac|REAL|") != NULL);
 
   /* Energy rows go in the run's transaction. */
@@ -797,8 +799,9 @@ static void testUpgradeV1(void) {
   { /* back to the version-1 schema */
     sqlite3 *db = NULL;
     CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-    CHECK(sqlite3_exec(db, "DROP TABLE energy; DROP TABLE run_energy; PRAGMA user_version = 1", NULL, NULL,
-                       NULL) == SQLITE_OK);
+    CHECK(sqlite3_exec(
+              db, "DROP TABLE energy; DROP TABLE run_energy; DROP TABLE cost_table; PRAGMA user_version = 1",
+              NULL, NULL, NULL) == SQLITE_OK);
     sqlite3_close(db);
   }
   st = NULL;
@@ -807,8 +810,83 @@ static void testUpgradeV1(void) {
   CHECK(!strcmp(q(path,
                   "PRAGMA user_version; SELECT count(*) FROM run; SELECT count(*) FROM layer;"
                   " SELECT count(*) FROM energy; SELECT count(*) FROM run_energy"),
-                "2\n1\n2\n0\n0\n"));
+                "3\n1\n2\n0\n0\n"));
   CHECK(strstr(q(path, "SELECT sql FROM sqlite_master WHERE name = 'energy'"), "static") != NULL);
+  qaStoreClose(st);
+}
+
+/* Cost tables by content (issue 9, schema 3): a label names one table content per database.
+** Ids here are made up (64 hex digits); qaCostTableId makes the real ones (test_costs). */
+static void testCostLabels(void) {
+  char path[512], label[QA_STORE_LABEL_MAX];
+  QaStore *st = NULL;
+  QaErr err = {0};
+  dbPath(path, sizeof path, "labels");
+  removeDb(path);
+  CHECK(qaStoreOpen(path, &st, &err) == QA_OK);
+  if (!st) return;
+  int64_t id = writeRun(st);
+  const char *id_a = "aaaaaaaa11111111111111111111111111111111111111111111111111111111";
+  const char *id_b = "bbbbbbbb22222222222222222222222222222222222222222222222222222222";
+  QaCostIdentity a = {"mytable", id_a, "", "mytable", "/one/mytable.csv"};
+  QaCostIdentity b = {"mytable", id_b, "", "mytable", "/two/mytable.csv"};
+  QaCostIdentity a_ddr3 = {"mytable+ddr3", id_a, "ddr3", "mytable", "/one/mytable.csv"};
+  QaCostIdentity a_copy = {"copy", id_a, "", "copy", "/three/copy.csv"};
+  /* outside a transaction: an internal error */
+  CHECK_EQ_I64(qaStoreCostLabel(st, &a, label, sizeof label, &err), QA_EINTERNAL);
+  /* the first table takes its name */
+  CHECK(qaStoreBeginPricingTable(st, id, &a, label, sizeof label, &err) == QA_OK &&
+        !strcmp(label, "mytable"));
+  CHECK(qaStoreAddEnergyStatus(st, id, 0, label, "mult", 1.0, "derived", &err) == QA_OK);
+  CHECK(qaStoreFinishPricing(st, id, &err) == QA_OK);
+  /* another file with the same name but other content gets its own label: nothing overwritten */
+  CHECK(qaStoreBeginPricingTable(st, id, &b, label, sizeof label, &err) == QA_OK &&
+        !strcmp(label, "mytable@bbbbbbbb"));
+  CHECK(qaStoreAddEnergy(st, id, 0, label, "mult", 2.0, &err) == QA_OK);
+  CHECK(qaStoreFinishPricing(st, id, &err) == QA_OK);
+  const char *rows =
+      q(path, "SELECT costs, energy_pj, status FROM energy WHERE costs LIKE 'mytable%' ORDER BY costs");
+  CHECK_MSG(!strcmp(rows, "mytable|1.0|derived\nmytable@bbbbbbbb|2.0|NULL\n"), "%s", rows);
+  /* the same content under another name or path keeps its first label; another DRAM type
+  ** is another pricing */
+  CHECK(qaStoreBeginPricingTable(st, id, &a_copy, label, sizeof label, &err) == QA_OK &&
+        !strcmp(label, "mytable"));
+  CHECK(qaStoreFinishPricing(st, id, &err) == QA_OK);
+  CHECK(qaStoreBeginPricingTable(st, id, &a_ddr3, label, sizeof label, &err) == QA_OK &&
+        !strcmp(label, "mytable+ddr3"));
+  CHECK(qaStoreFinishPricing(st, id, &err) == QA_OK);
+  CHECK(!strcmp(q(path, "SELECT costs, substr(costs_id, 1, 8), dram FROM cost_table ORDER BY costs"),
+                "mytable|aaaaaaaa|\nmytable+ddr3|aaaaaaaa|ddr3\nmytable@bbbbbbbb|bbbbbbbb|\n"));
+  /* every finished run */
+  int64_t *ids = NULL;
+  int n = 0;
+  CHECK(qaStoreRunIds(st, &ids, &n, &err) == QA_OK && n == 1 && ids[0] == id);
+  free(ids);
+  qaStoreClose(st);
+
+  /* A label stored before schema 3 has no recorded content: it is never reused for a table. */
+  {
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+    CHECK(sqlite3_exec(
+              db,
+              "DROP TABLE cost_table; ALTER TABLE energy DROP COLUMN status; ALTER TABLE run_energy DROP "
+              "COLUMN weak_pj; INSERT INTO run_energy(run_id, costs, energy_pj) VALUES(1, 'legacy', 5);"
+              " PRAGMA user_version = 2",
+              NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  st = NULL;
+  CHECK(qaStoreOpen(path, &st, &err) == QA_OK);
+  if (!st) return;
+  /* labels of the stored energy rows (re-pricing "mytable" with its copy replaced its rows) */
+  rows = q(path, "SELECT costs, costs_id IS NULL FROM cost_table ORDER BY costs");
+  CHECK_MSG(!strcmp(rows, "legacy|1\nmytable@bbbbbbbb|1\n"), "%s", rows);
+  QaCostIdentity legacy = {"legacy", id_a, "", "legacy", "legacy.csv"};
+  CHECK(qaStoreBeginPricingTable(st, id, &legacy, label, sizeof label, &err) == QA_OK &&
+        !strcmp(label, "legacy@aaaaaaaa"));
+  CHECK(qaStoreFinishPricing(st, id, &err) == QA_OK);
+  CHECK(!strcmp(q(path, "SELECT energy_pj FROM run_energy WHERE costs = 'legacy'"), "5.0\n"));
   qaStoreClose(st);
 }
 
@@ -821,6 +899,7 @@ int main(void) {
   testCrashSafety();
   testEnergyTables();
   testUpgradeV1();
+  testCostLabels();
   testReportQueries();
   return TEST_DONE();
 }
