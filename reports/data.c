@@ -340,6 +340,7 @@ int reportLoadEnergy(Report *c, const char *want_costs, int *have, QaErr *err) {
     c->comp_pj[COMPIDX(c, w, j, k)] += e[i].energy_pj;
     c->comp_has[COMPIDX(c, w, j, k)] = 1;
     CELL(c, w, j).energy_pj += e[i].energy_pj;
+    CELL(c, w, j).weak_pj += e[i].weak_pj;
     CELL(c, w, j).has_energy = 1;
   }
   *have = 1;

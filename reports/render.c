@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "models/energy.h"
 #include "reports/reportInt.h"
 
 #define PROC_OUT_MAX 4096
@@ -285,6 +286,25 @@ static int barWidth(int n_rows, int n_cols, int key_px) {
 }
 
 /* Comma-separated distinct "a/w" pairs of the listed configs, widest first. */
+/* Append to TITLE[cap] a warning when some plotted runs of workload W (-1: all) have more
+** than QA_ENERGY_WEAK_FLAG of their energy on assumed or extrapolated cost rows (issue 9). */
+static void weakNote(const Report *c, int w, char *title, size_t cap) {
+  int n = 0, weak = 0;
+  for (int i = 0; i < c->n_wl; i++)
+    for (int j = 0; j < c->n_cfg; j++) {
+      const Cell *x = &CELL(c, i, j);
+      if ((w >= 0 && i != w) || !x->run_id || !x->has_energy || !(x->energy_pj > 0)) continue;
+      n++;
+      weak += x->weak_pj > QA_ENERGY_WEAK_FLAG * x->energy_pj;
+    }
+  size_t used = strlen(title);
+  if (weak && used < cap)
+    snprintf(title + used, cap - used,
+             " - WARNING: %d of %d runs have >%.0f%% of their energy on assumed or "
+             "extrapolated cost rows",
+             weak, n, 100 * QA_ENERGY_WEAK_FLAG);
+}
+
 static void bitsList(const Report *c, const int *cols, int n, char *buf, size_t cap) {
   int prev_a = INT32_MAX, prev_w = INT32_MAX;
   buf[0] = 0;
@@ -408,10 +428,11 @@ static int writeRatio(Render *o, const RatioTable *t, QaErr *err) {
   reportBaseLabel(c, base_label, sizeof base_label);
 
   bitsList(c, t->cols, t->n_cols, bits, sizeof bits);
-  if (energy)
+  if (energy) {
     snprintf(title, sizeof title, "Energy efficiency over %s, costs %s (bits a/w: %s)", base_label, c->costs,
              bits);
-  else
+    weakNote(c, -1, title, sizeof title);
+  } else
     snprintf(title, sizeof title, "Speedup over %s (bits a/w: %s)", base_label, bits);
   if ((rc = addPlot(o, name, title, &p, err))) return rc;
 
@@ -559,6 +580,7 @@ static int writeEnergy(Render *o, const EnergyTable *t, QaErr *err) {
   bitsList(c, t->rows, t->n_rows, bits, sizeof bits);
   snprintf(title, sizeof title, "%s: energy_pj by component, costs %s (bits a/w: %s)", c->wl[w].name,
            c->costs, bits);
+  weakNote(c, w, title, sizeof title);
   if ((rc = addPlot(o, name, title, &p, err))) return rc;
 
   if ((rc = openW(p->dat_path, &f, err))) return rc;

@@ -40,6 +40,7 @@ typedef struct Cell {
   int64_t run_id;   /* 0 = no run */
   int64_t n_cycles; /* total cycles of the run */
   double energy_pj; /* total energy of the run (the plotted costs) */
+  double weak_pj;   /* the part priced from assumed or extrapolated cost rows */
   int has_energy;   /* 1 if the run has energy rows with the plotted costs */
 } Cell;
 

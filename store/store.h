@@ -236,6 +236,7 @@ typedef struct QaComponentEnergy {
   char *component;  /* simulator component, or "static" (leakage) */
   double energy_pj; /* sum over the layers that have a value */
   int n_values;     /* layers with a value (SQL NULL, e.g. a NaN, has none); 0: no value */
+  double weak_pj;   /* the part priced from rows whose status is assumed or extrapolated (v3) */
 } QaComponentEnergy;
 
 /* Every run's energy per (costs, component), summed over layers: one entry per (costs,
