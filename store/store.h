@@ -9,16 +9,28 @@
 **          cost table (models/energy.h); component "static" is leakage over the layer's
 **          time. Summing a run's rows of one costs label gives the run's energy.   (v2)
 **   run_energy one row per (run, costs): totals, pJ/MAC and chip area of that pricing (v2)
+**   run.identity, config_id, workload_id  the run's design point (sim/identity.h), with
+**          the synthetic-value options, verification and run-time cost table    (v3)
+**   run_component one row per (run, costs, component): category, scope, instances and
+**          area_um2 on the whole chip of the composition that priced the run       (v4)
+**   views finished_run (every finished run with its energy under the label it was
+**          priced with at run time) and point (the newest finished run of each design
+**          point); --where clauses of reports and listings read these             (v5)
 **   cost_table one row per cost label: the content id (SHA-256) of the table it stands for,
-**          so one label never names two different tables in one database (v3); energy rows
+**          so one label never names two different tables in one database (v6); energy rows
 **          carry the status of the prices behind them, run_energy the energy on weak rows
-** The database is opened in WAL mode with a busy timeout. A run is written in one
+** The database is opened in WAL mode with a busy handler that waits as long as needed
+** (backing off from 1 ms to 100 ms between tries): any number of processes may write
+** one file; each holds the write lock only for its short transactions (BEGIN
+** IMMEDIATE), never while simulating. A run is written in one
 ** transaction: qaStoreBeginRun .. qaStoreFinishRun; anything else (an error, a
 ** crash, Ctrl-C) leaves no trace of the run. Statements are prepared once and
 ** reused; every SQL error message includes the SQL text. This module owns every SQL
 ** statement: readers get plain structs (QaStoredRun, QaRunConfig, ...), never rows.
 ** Files: store.c (schema, writing, re-pricing reads, listings), query.c (the read
-** snapshot and the queries of reports), storeInt.h (their shared QaStore layout).
+** snapshot and the queries of reports), point.c (design points, component areas, the
+** queries of reports, listings and exports by point), merge.c (merging stores),
+** storeInt.h (their shared QaStore layout).
 */
 #ifndef QA_STORE_H
 #define QA_STORE_H
@@ -34,7 +46,7 @@
 extern "C" {
 #endif
 
-#define QA_STORE_SCHEMA_VERSION 3
+#define QA_STORE_SCHEMA_VERSION 6
 #define QA_STORE_LABEL_MAX 160 /* longest cost label + 1 */
 /* Where the results database lives unless a command is given --db PATH (the CLI also
 ** reads $QASIM_DB); relative to the working directory. */
@@ -58,6 +70,15 @@ typedef struct QaRunInfo {
   const char *timing; /* "lt" or "cycle" */
   double clock_mhz;
   const char *command_line;
+  /* schema 3: the design point (sim/identity.h); NULL texts are stored as NULL */
+  const char *identity;    /* SHA-256 hex of everything that determines the result */
+  const char *config_id;   /* ... of everything but the workload */
+  const char *workload_id; /* ... of the workload's content */
+  double act_zero_frac;    /* synthetic activations' zero fraction */
+  const char *wgt_dist;    /* synthetic weights' distribution */
+  int verify;              /* 1 if outputs were checked against the reference */
+  const char *costs;       /* cost label the run was priced with; NULL: not priced */
+  const char *costs_id;    /* the cost table's content identity */
 } QaRunInfo;
 
 typedef struct QaLayerRecord {
@@ -101,7 +122,7 @@ void qaStoreAbortRun(QaStore *st);
 int qaStoreAddEnergy(QaStore *st, int64_t run_id, int layer_idx, const char *costs, const char *component,
                      double energy_pj, QaErr *err);
 /* The same with STATUS, the weakest status of the cost rows behind the energy ("derived",
-** "assumed", ...; NULL: not recorded) (v3). */
+** "assumed", ...; NULL: not recorded) (v6). */
 int qaStoreAddEnergyStatus(QaStore *st, int64_t run_id, int layer_idx, const char *costs,
                            const char *component, double energy_pj, const char *status, QaErr *err);
 
@@ -112,7 +133,7 @@ typedef struct QaRunEnergyRecord {
   double pj_per_mac;              /* energy_pj / MACs */
   double energy_per_inference_pj; /* energy_pj / batch */
   double area_mm2;                /* chip area of the composition */
-  double weak_pj;                 /* energy priced from assumed or extrapolated rows (v3) */
+  double weak_pj;                 /* energy priced from assumed or extrapolated rows (v6) */
 } QaRunEnergyRecord;
 
 /* Set the run_energy row (RUN_ID, rec->costs) of the open run (replacing it). Errors as
@@ -125,7 +146,7 @@ int qaStoreSetRunEnergy(QaStore *st, int64_t run_id, const QaRunEnergyRecord *re
 ** exist. */
 int qaStoreBeginPricing(QaStore *st, int64_t run_id, const char *costs, QaErr *err);
 
-/* A cost table as the store identifies it (v3). */
+/* A cost table as the store identifies it (v6). */
 typedef struct QaCostIdentity {
   const char *label;    /* the label wanted: the table's name, "+TYPE" for a DRAM type */
   const char *costs_id; /* the table's content id (qaCostTableId) */
@@ -140,7 +161,7 @@ typedef struct QaCostIdentity {
 ** else CI->label if no other content has it (it is registered); else CI->label + "@" + the
 ** first 8 hex digits of the id (registered), so a different file that happens to share
 ** the table's name never overwrites another table's energies. Labels stored before
-** schema 3 have no recorded content and are never reused for a new table. Errors: SQL
+** schema 6 have no recorded content and are never reused for a new table. Errors: SQL
 ** errors (the open run is rolled back); QA_EINTERNAL if no transaction is open. */
 int qaStoreCostLabel(QaStore *st, const QaCostIdentity *ci, char *out, size_t cap, QaErr *err);
 
@@ -148,6 +169,11 @@ int qaStoreCostLabel(QaStore *st, const QaCostIdentity *ci, char *out, size_t ca
 ** (qaStoreCostLabel, into out[cap]) and delete the run's rows of that label. */
 int qaStoreBeginPricingTable(QaStore *st, int64_t run_id, const QaCostIdentity *ci, char *out, size_t cap,
                              QaErr *err);
+
+/* In the open run: set its run-time cost label (run.costs) to LABEL, the one
+** qaStoreCostLabel resolved, so the finished_run view finds its energy. SQL errors roll the
+** run back. */
+int qaStoreSetRunCosts(QaStore *st, int64_t run_id, const char *label, QaErr *err);
 
 /* The ids of every finished run, ascending, into *ids (malloc'ed; NULL when *n is 0). */
 int qaStoreRunIds(QaStore *st, int64_t **ids, int *n, QaErr *err);
@@ -236,7 +262,7 @@ typedef struct QaComponentEnergy {
   char *component;  /* simulator component, or "static" (leakage) */
   double energy_pj; /* sum over the layers that have a value */
   int n_values;     /* layers with a value (SQL NULL, e.g. a NaN, has none); 0: no value */
-  double weak_pj;   /* the part priced from rows whose status is assumed or extrapolated (v3) */
+  double weak_pj;   /* the part priced from rows whose status is assumed or extrapolated (v6) */
 } QaComponentEnergy;
 
 /* Every run's energy per (costs, component), summed over layers: one entry per (costs,
@@ -245,6 +271,172 @@ typedef struct QaComponentEnergy {
 ** qaStoreFreeComponentEnergy. Errors as qaStoreNewestRuns. */
 int qaStoreComponentEnergy(QaStore *st, QaComponentEnergy **rows, int *n_rows, QaErr *err);
 void qaStoreFreeComponentEnergy(QaComponentEnergy *rows, int n_rows); /* NULL is a no-op */
+
+/* ---- design points (schema 3-5; store/point.c) --------------------------------------- */
+
+/* The newest finished run (qaStoreFinishRun completed; not the run open in this
+** connection) whose identity is IDENTITY: *run_id, or 0 if none. May be called while a
+** run is open: inside its BEGIN IMMEDIATE no other process can add one meanwhile. */
+int qaStoreFindPoint(QaStore *st, const char *identity, int64_t *run_id, QaErr *err);
+
+/* The distinct identities of finished runs, sorted (strcmp order): *ids[*n] malloc'ed
+** strings (free with qaStoreFreeStrings). Errors: an SQL error or out of memory. */
+int qaStoreIdentities(QaStore *st, char ***ids, int *n, QaErr *err);
+void qaStoreFreeStrings(char **v, int n); /* NULL is a no-op */
+
+/* One component of the composition that priced the open run (table run_component). */
+typedef struct QaComponentRecord {
+  const char *costs;     /* cost label */
+  const char *component; /* the architecture's component name */
+  const char *category;  /* qaCategoryName: datapath, accumulation, registers, memory, dram */
+  const char *scope;     /* qaScopeName: PE, tile, chip, offchip */
+  int64_t instances;     /* on the whole chip */
+  double area_um2;       /* all instances together; NAN: the table gives no area */
+} QaComponentRecord;
+
+/* Add a run_component row to the open run RUN_ID. Errors as qaStoreAddEnergy. */
+int qaStoreAddComponent(QaStore *st, int64_t run_id, const QaComponentRecord *rec, QaErr *err);
+
+/* A design point as listings and reports read it: a row of view point (or of
+** finished_run), with its energy under one cost label. Strings are owned by the array
+** ("" where the run recorded nothing, e.g. identity for a run stored before schema 3). */
+typedef struct QaPoint {
+  int64_t run_id; /* the point's newest finished run (every_run: the run) */
+  int n_runs;     /* finished runs of this identity (1 for a run without one) */
+  char *identity, *config_id, *workload_id;
+  char *created_utc, *tool_version;
+  char *arch, *arch_config; /* name; resolved config text (qaCfgToYaml) */
+  char *workload, *workload_source, *workload_hash;
+  char *quant_a, *quant_w, *encoder, *timing, *wgt_dist;
+  char *costs; /* label of the energy below; "" if none */
+  int a_bits, w_bits;
+  uint64_t seed;
+  double act_zero_frac; /* NAN if not recorded */
+  int verify;           /* -1 if not recorded */
+  double clock_mhz;
+  int n_layers, all_verified;
+  int64_t macs, n_cycles, n_stall_cycles;
+  double time_s; /* simulated time at the clock */
+  int has_energy;
+  double energy_pj, static_pj, pj_per_mac, energy_per_inference_pj, area_mm2;
+} QaPoint;
+
+/* Which points (or runs): every given list restricts, an empty one does not. */
+typedef struct QaPointFilter {
+  const char *const *archs; /* architecture names (case-insensitive) */
+  int n_archs;
+  const char *const *nets; /* workload names, or workload sources (file paths) */
+  int n_nets;
+  const int *a_bits, *w_bits; /* (a_bits, w_bits) pairs: a point matches one of them */
+  int n_bits;
+  const int64_t *run_ids; /* only these runs */
+  int n_run_ids;
+  const char *where; /* an SQL condition over the columns of view point, read-only; NULL: none */
+  const char *costs; /* energy of this cost label; NULL: the label each run was priced with */
+  int every_run;     /* 1: every finished run (view finished_run), not only the newest of each point */
+} QaPointFilter;
+
+/* The design points (newest finished run of each identity; every_run: every finished
+** run) that pass F (NULL: all), ordered by run_id. *points is malloc'ed (NULL when *n is
+** 0; free with qaStoreFreePoints). SQL (may be NULL) receives the statement run, with
+** its values filled in (malloc'ed; the caller frees it). F->where is checked to be
+** read-only with an authorizer (only SELECT, reads and functions) and must be one
+** expression: QA_EUSER "--where: ..." naming what is not allowed or SQLite's message
+** (e.g. an unknown column, listing the columns of view point). */
+int qaStorePoints(QaStore *st, const QaPointFilter *f, QaPoint **points, int *n, char **sql, QaErr *err);
+void qaStoreFreePoints(QaPoint *points, int n); /* NULL is a no-op */
+/* The columns of view point, comma-separated (static text), for messages and docs. */
+const char *qaStorePointColumns(void);
+
+/* One component of a run's composition (table run_component). */
+typedef struct QaComponentArea {
+  int64_t run_id;
+  char *costs, *component, *category, *scope;
+  int64_t instances;
+  double area_um2; /* NAN when the table gives no area */
+} QaComponentArea;
+
+/* Every run_component row, by run_id, costs, then the order they were stored in.
+** *rows malloc'ed (free with qaStoreFreeComponentAreas). */
+int qaStoreComponentAreas(QaStore *st, QaComponentArea **rows, int *n, QaErr *err);
+void qaStoreFreeComponentAreas(QaComponentArea *rows, int n); /* NULL is a no-op */
+
+/* One layer's quantization quality and size (for SQNR summaries). */
+typedef struct QaLayerQuality {
+  int64_t run_id;
+  int layer_idx;
+  int64_t macs;
+  double a_sqnr_db, w_sqnr_db; /* NAN when not recorded */
+} QaLayerQuality;
+
+/* Every layer of every finished run, by run_id and layer_idx. *rows malloc'ed (free()). */
+int qaStoreLayerQuality(QaStore *st, QaLayerQuality **rows, int *n, QaErr *err);
+
+/* The energy of one component of one layer. */
+typedef struct QaLayerEnergy {
+  int layer_idx;
+  char component[64]; /* a component name, or "static" */
+  double energy_pj;   /* NAN when stored as NULL */
+} QaLayerEnergy;
+
+/* Energy rows of RUN_ID under label COSTS, by layer_idx. *rows malloc'ed (free()). */
+int qaStoreLayerEnergy(QaStore *st, int64_t run_id, const char *costs, QaLayerEnergy **rows, int *n,
+                       QaErr *err);
+
+/* One layer's name and cycles. */
+typedef struct QaLayerCycles {
+  int layer_idx;
+  char name[QA_NAME_MAX];
+  int64_t n_cycles;
+} QaLayerCycles;
+
+/* The layers of RUN_ID in layer order. *rows malloc'ed (free()); QA_EUSER if the run has
+** none. */
+int qaStoreLayerCycles(QaStore *st, int64_t run_id, QaLayerCycles **rows, int *n, QaErr *err);
+
+/* The SQL text of the queries reports read besides qaStorePoints' (static text), so that a
+** figure can show the statements behind it. */
+typedef enum QaStoreSqlId {
+  QA_SQL_COMPONENT_ENERGY, /* qaStoreComponentEnergy */
+  QA_SQL_COMPONENT_AREAS,  /* qaStoreComponentAreas */
+  QA_SQL_LAYER_QUALITY,    /* qaStoreLayerQuality */
+  QA_SQL_LAYER_CYCLES      /* qaStoreLayerCycles */
+} QaStoreSqlId;
+const char *qaStoreSqlText(QaStoreSqlId id);
+
+/* Per-layer rows of a run, column by column, for exports: every column of table layer
+** (names as in the schema) followed by the run's columns named run_<name> where they
+** clash. CELL is called for each value: COL its index in NAMES, TYPE an SQLITE_*
+** fundamental type code (1 integer, 2 float, 3 text, 5 null) and TEXT its text (NULL for
+** null); ROW_END after each row. N_COLS / NAMES describe the columns (valid until the
+** call returns). Returns QA_OK, an SQL error, or the first non-zero return of a
+** callback (which sets *err). QA_EUSER if the run does not exist. */
+typedef struct QaRowSink {
+  void *ctx;
+  int (*header)(void *ctx, int n_cols, const char *const *names, QaErr *err);
+  int (*cell)(void *ctx, int col, int type, const char *text, QaErr *err);
+  int (*row_end)(void *ctx, QaErr *err);
+} QaRowSink;
+int qaStoreLayerRows(QaStore *st, int64_t run_id, const QaRowSink *sink, QaErr *err);
+
+/* ---- merging stores (store/merge.c) ----------------------------------------------- */
+
+typedef struct QaMergeStats {
+  int runs_added;     /* finished runs copied (renumbered) */
+  int runs_duplicate; /* skipped: their identity was already in the target */
+  int runs_skipped;   /* unfinished rows (there should be none) */
+  int tables;         /* tables copied row by row (besides run) */
+} QaMergeStats;
+
+/* Copy every finished run of the store at SRC_PATH into ST, renumbering run ids (each
+** gets the next free id, in the source's run order) and skipping runs whose identity ST
+** already holds (or that an earlier run of the same source had); a run without an
+** identity (schema < 3) is always copied. Every table of the source with a run_id
+** column that ST also has is copied for the runs taken, by the columns both have (so
+** tables added by later schema steps come along); all in one transaction. SRC_PATH is
+** opened read-only. Errors: QA_EUSER naming SRC_PATH if it is missing, not a results
+** store, or of a newer schema than this qasim; SQL errors. *stats may be NULL. */
+int qaStoreMerge(QaStore *st, const char *src_path, QaMergeStats *stats, QaErr *err);
 
 #ifdef __cplusplus
 }
