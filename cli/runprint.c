@@ -18,9 +18,11 @@ static void onStart(void *ctx, const QaRunPlan *p) {
   fprintf(f, "qasim %s: %s on %s (%d layers, %" PRId64 " MACs), a/w %d/%d bits, timing %s\n", qaVersion(),
           p->cfg->desc->name, p->net->name, p->net->n_layers, qaNetMacs(p->net), p->a_bits, p->w_bits,
           qaTimingName(p->timing));
+  fprintf(f, "values: %s%s%s\n", p->values, p->net->about[0] ? "; network: " : "", p->net->about);
+  if (p->precision) fprintf(f, "per-layer precisions: --precision %s\n", p->precision);
   if (pr->per_layer)
-    fprintf(f, "%4s %-22s %-34s %-5s %13s %11s %7s  %s\n", "#", "layer", "geometry", "a/w", "macs",
-            "n_cycles", "pe_util", "outputs");
+    fprintf(f, "%4s %-22s %-34s %-5s %13s %11s %7s %8s  %s\n", "#", "layer", "geometry", "a/w", "macs",
+            "n_cycles", "pe_util", "sqnr_dB", "outputs");
   fflush(f);
 }
 
@@ -32,8 +34,8 @@ static void onLayer(void *ctx, const QaRunLayer *rl) {
   char geo[96];
   snprintf(geo, sizeof geo, "%dx%dx%d>%dx%dx%d k%dx%d/%d%s", l->c, l->h, l->w, l->k, qaLayerOutH(l),
            qaLayerOutW(l), l->r, l->s, l->stride_h, l->groups > 1 ? (l->groups == l->c ? " dw" : " g") : "");
-  fprintf(pr->out, "%4d %-22s %-34s %2d/%-2d %13" PRId64 " %11" PRId64 " %6.1f%%  %s\n", rl->idx, l->name,
-          geo, rl->a_bits, rl->w_bits, st->macs, st->n_cycles, 100.0 * st->pe_util,
+  fprintf(pr->out, "%4d %-22s %-34s %2d/%-2d %13" PRId64 " %11" PRId64 " %6.1f%% %8.2f  %s\n", rl->idx,
+          l->name, geo, rl->a_bits, rl->w_bits, st->macs, st->n_cycles, 100.0 * st->pe_util, rl->out_sqnr_db,
           st->outputs_verified == 1   ? "ok"
           : st->outputs_verified == 0 ? (st->acc_overflows ? "ACC-OVERFLOW" : "MISMATCH")
                                       : "-");
@@ -51,6 +53,10 @@ static void onDone(void *ctx, const QaRunPlan *p, const QaRunResult *res) {
           : res->all_verified ? "verified"
                               : "NOT VERIFIED");
   fprintf(f, "host: %.2f s wall, %.1f M simulated MACs/s\n", res->wall_s, res->sim_macs_per_s / 1e6);
+  fprintf(f,
+          "output SQNR vs the float output: mean %.2f dB over %d layers (%d on traced values), worst %.2f dB "
+          "(%s)\n",
+          res->sqnr_mean_db, res->n_layers, res->n_traced, res->sqnr_worst_db, res->sqnr_worst_layer);
   if (p->cx) {
     if (qaEnergyPrint(&res->energy, p->cx, f, &err)) fprintf(f, "%s\n", err.msg);
     const QaEnergy *e = &res->energy;

@@ -9,6 +9,12 @@
 **          cost table (models/energy.h); component "static" is leakage over the layer's
 **          time. Summing a run's rows of one costs label gives the run's energy.   (v2)
 **   run_energy one row per (run, costs): totals, pJ/MAC and chip area of that pricing (v2)
+**   layer_values one row per (run, layer, tensor a|w): zero fraction, mean one-bits and
+**          terms per value of the codes the layer ran on (quant/valstats.h)      (v3)
+**   layer_terms  one row per (run, layer, tensor, encoder, n_terms): how many values have
+**          that many terms - the distribution term-serial speed depends on       (v3)
+**   (v3 also adds run.act_zero_frac, run.wgt_dist, run.precision and layer.out_sqnr_db,
+**   layer.quant_a, layer.quant_w; written by store/values.c)
 ** The database is opened in WAL mode with a busy timeout. A run is written in one
 ** transaction: qaStoreBeginRun .. qaStoreFinishRun; anything else (an error, a
 ** crash, Ctrl-C) leaves no trace of the run. Statements are prepared once and
@@ -26,12 +32,13 @@
 #include "workloads/layer.h"
 #include "base/qa.h"
 #include "arch/stats.h"
+#include "quant/valstats.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define QA_STORE_SCHEMA_VERSION 2
+#define QA_STORE_SCHEMA_VERSION 3
 /* Where the results database lives unless a command is given --db PATH (the CLI also
 ** reads $QASIM_DB); relative to the working directory. */
 #define QA_STORE_DEFAULT_PATH "results/qasim.db"
@@ -163,6 +170,48 @@ int qaStoreListRuns(QaStore *st, FILE *out, QaErr *err);
 /* Write the per-layer table of a run as CSV with a header row (units in names).
 ** QA_EUSER if the run does not exist. */
 int qaStoreExportCsv(QaStore *st, int64_t run_id, FILE *out, QaErr *err);
+
+/* ---- traced workloads (store/values.c; schema 3) ------------------------------------- */
+
+/* How the open run's values were made: written with qaStoreSetRunValues after BeginRun. */
+typedef struct QaRunValuesInfo {
+  double act_zero_frac;  /* synthetic activations' zero fraction */
+  const char *wgt_dist;  /* synthetic weights: "laplace" or "gauss" */
+  const char *precision; /* --precision as given (a file path or profile:DB); NULL: none */
+} QaRunValuesInfo;
+int qaStoreSetRunValues(QaStore *st, int64_t run_id, const QaRunValuesInfo *info, QaErr *err);
+
+/* What a layer's values were and how well its output matched (after qaStoreAddLayer). */
+typedef struct QaLayerValuesRecord {
+  int layer_idx;
+  const char *quant_a, *quant_w; /* the quantizers the layer used (canonical texts) */
+  double out_sqnr_db;            /* dequantised output vs float output; NaN: not measured */
+  const QaValueStats *act, *wgt; /* statistics of the codes; NULL: not counted */
+} QaLayerValuesRecord;
+/* Errors as qaStoreAddLayer (an SQL error rolls the open run back). */
+int qaStoreAddLayerValues(QaStore *st, int64_t run_id, const QaLayerValuesRecord *rec, QaErr *err);
+
+/* A stored run as `qasim export-traces` re-creates its values. */
+typedef struct QaStoredValuesLayer {
+  char name[QA_NAME_MAX];
+  int a_bits, w_bits;
+  char quant_a[QA_QUANT_TEXT_MAX], quant_w[QA_QUANT_TEXT_MAX]; /* "" if not recorded */
+  char values_src[16];                                         /* "trace" or "synthetic" */
+} QaStoredValuesLayer;
+typedef struct QaStoredValues {
+  char workload[QA_NAME_MAX];
+  char workload_source[QA_PATH_MAX]; /* "builtin" or the file / directory path */
+  char workload_hash[17];
+  char quant_a[QA_QUANT_TEXT_MAX], quant_w[QA_QUANT_TEXT_MAX]; /* the run's quantizers */
+  uint64_t seed;
+  double act_zero_frac; /* -1 if not recorded (a run stored before schema 3) */
+  char wgt_dist[16];
+  int n_layers;
+  QaStoredValuesLayer *layers; /* malloc'ed; free with qaStoreFreeValues */
+} QaStoredValues;
+/* QA_EUSER if the run does not exist, is not finished, or was stored before schema 3. */
+int qaStoreGetValues(QaStore *st, int64_t run_id, QaStoredValues *out, QaErr *err);
+void qaStoreFreeValues(QaStoredValues *v); /* NULL and a zeroed struct are fine */
 
 /* ---- reading for reports (store/query.c) --------------------------------------------- */
 

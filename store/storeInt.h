@@ -39,11 +39,17 @@ enum {
 enum { Q_BEGIN_READ, Q_END_READ, Q_NEWEST_RUNS, Q_COMPONENT_ENERGY, Q_COUNT };
 extern const char *const qaStoreQuerySql[Q_COUNT];
 
+/* The statements of values.c (traced workloads: output quality, value statistics); their
+** SQL is qaStoreValuesSql[] in values.c. */
+enum { V_SET_RUN, V_SET_LAYER, V_INSERT_VALUES, V_INSERT_TERMS, V_GET_RUN, V_GET_LAYERS, V_COUNT };
+extern const char *const qaStoreValuesSql[V_COUNT];
+
 struct QaStore {
   sqlite3 *db;
-  char *path;                   /* owned copy, for messages */
-  sqlite3_stmt *stmt[S_COUNT];  /* prepared once, reused */
-  sqlite3_stmt *query[Q_COUNT]; /* prepared once, reused */
+  char *path;                    /* owned copy, for messages */
+  sqlite3_stmt *stmt[S_COUNT];   /* prepared once, reused */
+  sqlite3_stmt *query[Q_COUNT];  /* prepared once, reused */
+  sqlite3_stmt *values[V_COUNT]; /* prepared once, reused */
   int run_open;                 /* 1 between BeginRun and Finish/Abort */
   int64_t run_id;               /* the open run */
   const QaArchDesc *run_arch;   /* its architecture: names the component ids of its counts */
