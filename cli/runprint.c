@@ -20,6 +20,12 @@ static void onStart(void *ctx, const QaRunPlan *p) {
           qaTimingName(p->timing));
   fprintf(f, "values: %s%s%s\n", p->values, p->net->about[0] ? "; network: " : "", p->net->about);
   if (p->precision) fprintf(f, "per-layer precisions: --precision %s\n", p->precision);
+  for (const char *n = p->net->notes; n && *n;) { /* warnings found reading the network */
+    const char *e = strchr(n, '\n');
+    int len = e ? (int)(e - n) : (int)strlen(n);
+    fprintf(stderr, "qasim run: warning: %.*s\n", len, n);
+    n = e ? e + 1 : n + len;
+  }
   if (pr->per_layer)
     fprintf(f, "%4s %-22s %-34s %-5s %13s %11s %7s %8s  %s\n", "#", "layer", "geometry", "a/w", "macs",
             "n_cycles", "pe_util", "sqnr_dB", "outputs");

@@ -196,7 +196,11 @@ static double binaryBlock(const float *x, int64_t m, int32_t *codes) {
 static int passThrough(const QaQuantSpec *spec, int bits, const float *x, int64_t n, int32_t *codes,
                        QaQuantResult *res, QaErr *err) {
   int32_t lo, hi;
-  qaQuantCodeRange(spec, bits, &lo, &hi);
+  int neg = 0;
+  for (int64_t i = 0; i < n && !neg; i++) neg = x[i] < 0;
+  QaQuantSpec range = *spec; /* signed only when a code is negative */
+  range.unsigned_codes = spec->unsigned_codes || !neg;
+  qaQuantCodeRange(&range, bits, &lo, &hi);
   for (int64_t i = 0; i < n; i++) {
     double v = x[i];
     if (v != floor(v))
@@ -208,7 +212,7 @@ static int passThrough(const QaQuantSpec *spec, int bits, const float *x, int64_
       return qaErrSet(err, QA_EUSER,
                       "quantizer none: code %.0f at flat index %lld does not fit %d-bit %s codes (%d..%d); "
                       "declare more bits (e.g. bits: {w: %d}) or quantize the values",
-                      v, (long long)i, bits, spec->unsigned_codes ? "unsigned" : "signed", (int)lo, (int)hi,
+                      v, (long long)i, bits, range.unsigned_codes ? "unsigned" : "signed", (int)lo, (int)hi,
                       bits < 16 ? bits + 1 : 16);
     codes[i] = (int32_t)v;
     if (i == 0 || codes[i] < res->min_code) res->min_code = codes[i];

@@ -22,9 +22,10 @@
 **   binary    {-1, +1} x scale (b == 1 allowed; any b accepted, codes are +-1)
 **   none      pass-through: the values are integer codes already (a model's integer
 **             weights, a fixed-point trace); each must be an exact integer inside the
-**             two's-complement range at b bits, [-2^(b-1), 2^(b-1)-1] (-u: [0, 2^b-1]),
-**             else QA_EUSER naming the value; scale 1 (a caller that knows the codes'
-**             scales, e.g. a traced wgt_scale, dequantizes with those); SQNR 999
+**             b-bit range - two's complement [-2^(b-1), 2^(b-1)-1] when any code is
+**             negative, else unsigned [0, 2^b-1] (-u: always unsigned, negatives
+**             refused) - else QA_EUSER naming the value; scale 1 (a caller that knows
+**             the codes' scales, e.g. a traced wgt_scale, dequantizes with those); SQNR 999
 ** Clipping (how the scale is chosen): minmax (max |x| maps to the largest code)
 ** or mse (search the clipping value that minimises the mean squared error).
 ** Granularity: per tensor, or per output channel (the tensor is n_channels

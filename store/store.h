@@ -213,6 +213,11 @@ typedef struct QaStoredValues {
 int qaStoreGetValues(QaStore *st, int64_t run_id, QaStoredValues *out, QaErr *err);
 void qaStoreFreeValues(QaStoredValues *v); /* NULL and a zeroed struct are fine */
 
+/* The value statistics of RUN_ID's layers 0 .. N_LAYERS-1 (qaStoreGetRun gives the count)
+** into act[] and wgt[] (caller-owned, N_LAYERS each). QA_EUSER if the run has none. */
+int qaStoreGetValueStats(QaStore *st, int64_t run_id, int n_layers, QaValueStats *act, QaValueStats *wgt,
+                         QaErr *err);
+
 /* ---- reading for reports (store/query.c) --------------------------------------------- */
 
 /* A read snapshot: every query between qaStoreBeginRead and qaStoreEndRead sees the

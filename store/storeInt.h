@@ -41,7 +41,7 @@ extern const char *const qaStoreQuerySql[Q_COUNT];
 
 /* The statements of values.c (traced workloads: output quality, value statistics); their
 ** SQL is qaStoreValuesSql[] in values.c. */
-enum { V_SET_RUN, V_SET_LAYER, V_INSERT_VALUES, V_INSERT_TERMS, V_GET_RUN, V_GET_LAYERS, V_COUNT };
+enum { V_SET_RUN, V_SET_LAYER, V_INSERT_VALUES, V_INSERT_TERMS, V_GET_RUN, V_GET_LAYERS, V_GET_TERMS, V_COUNT };
 extern const char *const qaStoreValuesSql[V_COUNT];
 
 struct QaStore {

@@ -36,6 +36,9 @@ const char *const qaStoreValuesSql[V_COUNT] = {
     [V_GET_LAYERS] =
         "SELECT name, a_bits, w_bits, quant_a, quant_w, values_src FROM layer WHERE run_id = :run_id"
         " ORDER BY layer_idx",
+    [V_GET_TERMS] =
+        "SELECT layer_idx, tensor, encoder, n_terms, n_values FROM layer_terms WHERE run_id = :run_id"
+        " ORDER BY layer_idx",
 };
 
 /* ---- helpers (as in store.c: binds accumulate into *rc) ------------------------------ */
@@ -213,4 +216,41 @@ int qaStoreGetValues(QaStore *st, int64_t run_id, QaStoredValues *out, QaErr *er
   sqlite3_clear_bindings(s);
   if (rc) qaStoreFreeValues(out);
   return rc;
+}
+
+int qaStoreGetValueStats(QaStore *st, int64_t run_id, int n_layers, QaValueStats *act, QaValueStats *wgt,
+                         QaErr *err) {
+  int rc = QA_OK, src = SQLITE_OK, rows = 0;
+  if (!st || !st->db) return qaErrSet(err, QA_EINTERNAL, "qaStoreGetValueStats: no results store");
+  memset(act, 0, (size_t)n_layers * sizeof *act);
+  memset(wgt, 0, (size_t)n_layers * sizeof *wgt);
+  sqlite3_stmt *s = st->values[V_GET_TERMS];
+  bindI64(s, ":run_id", run_id, &src);
+  while (src == SQLITE_OK && (src = sqlite3_step(s)) == SQLITE_ROW) {
+    int i = sqlite3_column_int(s, 0), t = sqlite3_column_int(s, 3), e;
+    char tensor[4], enc[16];
+    colCopy(tensor, sizeof tensor, s, 1);
+    colCopy(enc, sizeof enc, s, 2);
+    for (e = 0; e < QA_ENC_COUNT && strcmp(enc, g_enc_names[e]); e++) {
+    }
+    src = SQLITE_OK;
+    if (i < 0 || i >= n_layers || e == QA_ENC_COUNT || t < 0 || t > QA_TERMS_MAX) continue;
+    QaValueStats *vs = !strcmp(tensor, "a") ? &act[i] : &wgt[i];
+    vs->hist[e][t] = sqlite3_column_int64(s, 4);
+    rows++;
+  }
+  if (src != SQLITE_DONE) rc = qaStoreSqlErr(st, err, src, sqlite3_sql(s));
+  sqlite3_reset(s);
+  sqlite3_clear_bindings(s);
+  if (rc) return rc;
+  for (int i = 0; i < n_layers; i++)
+    for (int k = 0; k < 2; k++) {
+      QaValueStats *vs = k ? &wgt[i] : &act[i];
+      for (int t = 0; t <= QA_TERMS_MAX; t++) vs->n_values += vs->hist[QA_ENC_POPCOUNT][t];
+      vs->n_zero = vs->hist[QA_ENC_POPCOUNT][0];
+    }
+  if (!rows)
+    return qaErrSet(err, QA_EUSER, "run %lld in %s has no value statistics (stored by an older qasim?)",
+                    (long long)run_id, st->path);
+  return QA_OK;
 }

@@ -119,7 +119,9 @@ int qaNetBuiltin(const char *name, QaNet **out, QaErr *err);
 ** directory of the YAML file. */
 int qaNetLoadYaml(const char *path, QaNet **out, QaErr *err);
 
-/* Resolve NAME-or-PATH: a built-in name, else a YAML file path. */
+/* Resolve NAME-or-PATH: a built-in name; a directory (DIR/net.yaml, a DNNsim trace
+** directory, Timeloop problem files: workloads/import.h); a SCALE-Sim .csv; a Timeloop
+** problem .yaml; else a YAML network file. */
 int qaNetOpen(const char *name_or_path, QaNet **out, QaErr *err);
 
 #ifdef __cplusplus

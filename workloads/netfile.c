@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "base/yaml.h"
+#include "workloads/import.h"
 #include "workloads/layer.h"
 
 #define DIM_MAX 1000000
@@ -414,6 +415,24 @@ static int endsWith(const char *s, const char *suffix) {
   return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
+/* A directory: the tracer's DIR/net.yaml, a DNNsim directory (model.csv) or Timeloop problems. */
+static int openDir(const char *dir, QaNet **out, QaErr *err) {
+  char path[QA_PATH_MAX];
+  struct stat st;
+  size_t n = strlen(dir);
+  const char *sep = n && dir[n - 1] == '/' ? "" : "/";
+  if ((size_t)snprintf(path, sizeof path, "%s%snet.yaml", dir, sep) < sizeof path && stat(path, &st) == 0)
+    return qaNetLoadYaml(path, out, err);
+  if ((size_t)snprintf(path, sizeof path, "%s%smodel.csv", dir, sep) < sizeof path && stat(path, &st) == 0)
+    return qaNetLoadDnnsim(dir, out, err);
+  int rc = qaNetLoadTimeloop(dir, out, err);
+  if (rc != QA_EUSER || !strstr(err ? err->msg : "", "no Timeloop problem files")) return rc;
+  return qaErrSet(err, QA_EUSER,
+                  "%s: not a network directory: expected net.yaml (the qasim tracer's), model.csv with "
+                  "wgt-NAME.npy and act-NAME-0.npy per layer (DNNsim), or Timeloop problem *.yaml files",
+                  dir);
+}
+
 int qaNetOpen(const char *name_or_path, QaNet **out, QaErr *err) {
   QaErr berr = {0, ""};
   struct stat st;
@@ -423,8 +442,11 @@ int qaNetOpen(const char *name_or_path, QaNet **out, QaErr *err) {
   int rc = qaNetBuiltin(name_or_path, out, &berr);
   if (rc == QA_OK) return QA_OK;
   if (rc != QA_EUSER) return qaErrSet(err, rc, "%s", berr.msg);
-  if ((stat(name_or_path, &st) == 0 && S_ISREG(st.st_mode)) || endsWith(name_or_path, ".yaml") ||
-      endsWith(name_or_path, ".yml"))
+  int exists = stat(name_or_path, &st) == 0;
+  if (exists && S_ISDIR(st.st_mode)) return openDir(name_or_path, out, err);
+  if (endsWith(name_or_path, ".csv")) return qaNetLoadScaleSim(name_or_path, out, err);
+  if (exists && S_ISREG(st.st_mode) && qaIsTimeloopFile(name_or_path)) return qaNetLoadTimeloop(name_or_path, out, err);
+  if ((exists && S_ISREG(st.st_mode)) || endsWith(name_or_path, ".yaml") || endsWith(name_or_path, ".yml"))
     return qaNetLoadYaml(name_or_path, out, err);
   return qaErrSet(err, QA_EUSER, "%s", berr.msg); /* "unknown network ...; built-in networks: ..." */
 }
