@@ -41,12 +41,12 @@ static int infoMain(void *args, const QaCliCall *call, QaErr *err) {
   if (rc != QA_OK) return rc;
   int64_t params = 0;
   for (int i = 0; i < net->n_layers; i++) params += qaLayerParams(&net->layers[i]);
-  printf("%s (%s): %d layers, %" PRId64 " MACs, %" PRId64 " parameters\n", net->name, net->source, net->n_layers,
-         qaNetMacs(net), params);
+  printf("%s (%s): %d layers, %" PRId64 " MACs, %" PRId64 " parameters\n", net->name, net->source,
+         net->n_layers, qaNetMacs(net), params);
   if (net->about[0]) printf("source: %s\n", net->about);
   if (net->notes) printf("%s", net->notes);
-  printf("%4s %-24s %-4s %5s %5s %5s %5s %3s %3s %3s %7s %5s %5s %5s %14s %10s %s\n", "#", "layer", "kind", "c",
-         "h", "w", "k", "r", "s", "str", "pad", "grp", "oh", "ow", "macs", "params", "traces");
+  printf("%4s %-24s %-4s %5s %5s %5s %5s %3s %3s %3s %7s %5s %5s %5s %14s %10s %s\n", "#", "layer", "kind",
+         "c", "h", "w", "k", "r", "s", "str", "pad", "grp", "oh", "ow", "macs", "params", "traces");
   for (int i = 0; i < net->n_layers; i++) {
     const QaLayer *l = &net->layers[i];
     char pad[32], tr[64] = "";
@@ -56,7 +56,8 @@ static int infoMain(void *args, const QaCliCall *call, QaErr *err) {
       snprintf(pad, sizeof pad, "%d", l->pad_h);
     for (int k = 0; k < QA_TRACE_KINDS; k++)
       if (qaLayerTrace(l, (QaTraceKind)k)[0])
-        snprintf(tr + strlen(tr), sizeof tr - strlen(tr), "%s%s", tr[0] ? "," : "", qaTraceKey((QaTraceKind)k));
+        snprintf(tr + strlen(tr), sizeof tr - strlen(tr), "%s%s", tr[0] ? "," : "",
+                 qaTraceKey((QaTraceKind)k));
     printf("%4d %-24s %-4s %5d %5d %5d %5d %3d %3d %3d %7s %5d %5d %5d %14" PRId64 " %10" PRId64 " %s\n", i,
            l->name, qaLayerKindName(l->kind), l->c, l->h, l->w, l->k, l->r, l->s, l->stride_h, pad, l->groups,
            qaLayerOutH(l), qaLayerOutW(l), qaLayerMacs(l), qaLayerParams(l), tr[0] ? tr : "-");

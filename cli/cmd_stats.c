@@ -33,14 +33,16 @@ static const QaCliOption statsOptions[] = {
     {"quant-w", "SPEC", QA_CLI_VALUE(StatsArgs, quant_w), "weight quantizer (default sym-ch), as for run"},
     {"precision", "FILE", QA_CLI_VALUE(StatsArgs, precision), "per-layer precisions (workloads/precisions/)"},
     {"seed", "N", QA_CLI_VALUE(StatsArgs, seed), "seed of the synthetic values (default 1)"},
-    {"zero-frac", "F", QA_CLI_VALUE(StatsArgs, zero_frac), "synthetic activations' zero fraction (default 0.5)"},
+    {"zero-frac", "F", QA_CLI_VALUE(StatsArgs, zero_frac),
+     "synthetic activations' zero fraction (default 0.5)"},
     {"wgt-dist", "D", QA_CLI_VALUE(StatsArgs, wgt_dist), "synthetic weights: laplace (default) or gauss"},
     {"synthetic", NULL, QA_CLI_FLAG(StatsArgs, synthetic), "ignore the network's traces"},
     {"dist", NULL, QA_CLI_FLAG(StatsArgs, dist), "also print each layer's distribution of terms per value"},
     {"encoder", "NAME", QA_CLI_VALUE(StatsArgs, encoder),
      "encoder of --dist and --plot: booth4 (default), naf, popcount (one-bits)"},
     {"plot", "DIR", QA_CLI_VALUE(StatsArgs, plot), "write the distribution plot DIR/terms-NET.{dat,gp,png}"},
-    {"run", "RUN", QA_CLI_VALUE(StatsArgs, run), "the statistics stored with run RUN instead of NET's values"},
+    {"run", "RUN", QA_CLI_VALUE(StatsArgs, run),
+     "the statistics stored with run RUN instead of NET's values"},
     {"db", "PATH", QA_CLI_VALUE(StatsArgs, db), QA_CLI_DB_HELP},
     {NULL},
 };
@@ -78,17 +80,19 @@ static void printTable(char names[][QA_NAME_MAX], const int *bits, int n, const 
         const QaValueStats *vs = k ? w : a;
         printf("%37s %s terms:", "", k ? "w" : "a");
         for (int t = 0; t <= QA_TERMS_MAX; t++)
-          if (vs->hist[enc][t]) printf(" %d:%.1f%%", t, 100.0 * (double)vs->hist[enc][t] / (double)vs->n_values);
+          if (vs->hist[enc][t])
+            printf(" %d:%.1f%%", t, 100.0 * (double)vs->hist[enc][t] / (double)vs->n_values);
         printf("\n");
       }
     }
   }
   if (na > 0 && nw > 0)
-    printf("%4s %-24s %5s | %5.1f%% %6.3f %6.3f %6.3f | %5.1f%% %6.3f %6.3f %6.3f   (weighted by values)\n", "",
-           "all", "", 100 * sa[0] / na, sa[1] / na, sa[2] / na, sa[3] / na, 100 * sw[0] / nw, sw[1] / nw,
+    printf("%4s %-24s %5s | %5.1f%% %6.3f %6.3f %6.3f | %5.1f%% %6.3f %6.3f %6.3f   (weighted by values)\n",
+           "", "all", "", 100 * sa[0] / na, sa[1] / na, sa[2] / na, sa[3] / na, 100 * sw[0] / nw, sw[1] / nw,
            sw[2] / nw, sw[3] / nw);
-  printf("a_/w_: activation / weight codes; zero = zero fraction, bits = mean one-bits of |code|,\n"
-         "b4 / naf = mean booth4 / naf terms per value\n");
+  printf(
+      "a_/w_: activation / weight codes; zero = zero fraction, bits = mean one-bits of |code|,\n"
+      "b4 / naf = mean booth4 / naf terms per value\n");
 }
 
 static int statsMain(void *args, const QaCliCall *call, QaErr *err) {
@@ -140,7 +144,8 @@ static int statsMain(void *args, const QaCliCall *call, QaErr *err) {
     if ((a->a_bits && (rc = parseBits(a->a_bits, "--a-bits", &ab, err))) ||
         (a->w_bits && (rc = parseBits(a->w_bits, "--w-bits", &wb, err))) ||
         (a->seed && (rc = qaParseUint64(a->seed, "--seed", 0, UINT64_MAX, &vs.synth.seed, err))) ||
-        (a->zero_frac && (rc = qaParseDouble(a->zero_frac, "--zero-frac", 0, 1, &vs.synth.act_zero_frac, err))))
+        (a->zero_frac &&
+         (rc = qaParseDouble(a->zero_frac, "--zero-frac", 0, 1, &vs.synth.act_zero_frac, err))))
       return rc;
     if (a->wgt_dist && strcmp(a->wgt_dist, "laplace") && strcmp(a->wgt_dist, "gauss"))
       return qaErrSet(err, QA_EUSER, "--wgt-dist '%s': use laplace or gauss", a->wgt_dist);
@@ -166,7 +171,12 @@ static int statsMain(void *args, const QaCliCall *call, QaErr *err) {
     if (a->precision && (rc = qaPrecisionLoad(a->precision, net, pa, pw, NULL, err))) goto end;
     for (int i = 0; i < n; i++) {
       const QaLayer *l = &net->layers[i];
-      int li_a = pa[i] ? pa[i] : l->a_bits ? l->a_bits : ab, li_w = pw[i] ? pw[i] : l->w_bits ? l->w_bits : wb;
+      int li_a = pa[i]       ? pa[i]
+                 : l->a_bits ? l->a_bits
+                             : ab,
+          li_w = pw[i]       ? pw[i]
+                 : l->w_bits ? l->w_bits
+                             : wb;
       if ((rc = qaValuesLoad(&vs, l, i, &v, err)) || (rc = qaValuesQuantize(&vs, l, li_a, li_w, &v, err))) {
         qaErrPrefix(err, "layer %d '%s'", i, l->name);
         goto end;

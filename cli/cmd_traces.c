@@ -44,7 +44,8 @@ static int joinPath(const char *dir, const char *name, char *out, size_t cap, Qa
 static int makeDir(const char *dir, QaErr *err) {
   char tmp[QA_PATH_MAX];
   struct stat st;
-  if (snprintf(tmp, sizeof tmp, "%s", dir) >= (int)sizeof tmp) return qaErrSet(err, QA_EUSER, "%s: path too long", dir);
+  if (snprintf(tmp, sizeof tmp, "%s", dir) >= (int)sizeof tmp)
+    return qaErrSet(err, QA_EUSER, "%s: path too long", dir);
   for (char *p = tmp + 1;; p++) {
     if (*p && *p != '/') continue;
     char c = *p;
@@ -75,7 +76,8 @@ static int writeLayer(const char *dir, const char *fname, const QaLayer *l, cons
       (rc = qaNpyWrite(path, QA_DT_F32, fc ? 2 : 4, ws4, w, err)))
     goto end;
   int sym = !l->pad_asym && l->pad_h == l->pad_w;
-  int pt = sym ? 0 : l->pad_h, pb = sym ? 0 : qaLayerPadB(l), pl = sym ? 0 : l->pad_w, pr = sym ? 0 : qaLayerPadR(l);
+  int pt = sym ? 0 : l->pad_h, pb = sym ? 0 : qaLayerPadB(l), pl = sym ? 0 : l->pad_w,
+      pr = sym ? 0 : qaLayerPadR(l);
   int hp = l->h + pt + pb, wp = l->w + pl + pr;
   int64_t na = (int64_t)l->n * l->c * hp * wp;
   if (!(a = qaCalloc((size_t)na, sizeof *a, err))) {
@@ -123,16 +125,18 @@ static int exportTracesMain(void *args, const QaCliCall *call, QaErr *err) {
   char hash[17];
   qaHashHex(qaNetHash(net), hash);
   if (strcmp(hash, sv.workload_hash) || net->n_layers != sv.n_layers) {
-    rc = qaErrSet(err, QA_EUSER,
-                  "run %lld: network %s has changed since the run (hash %s, the run's %s); the codes cannot be "
-                  "made again - run it again",
-                  (long long)id, src, hash, sv.workload_hash);
+    rc = qaErrSet(
+        err, QA_EUSER,
+        "run %lld: network %s has changed since the run (hash %s, the run's %s); the codes cannot be "
+        "made again - run it again",
+        (long long)id, src, hash, sv.workload_hash);
     goto end;
   }
   QaValuesSpec vs;
   memset(&vs, 0, sizeof vs);
   vs.qa_auto = !strcmp(sv.quant_a, "auto");
-  if ((!vs.qa_auto && (rc = qaQuantParse(sv.quant_a, &vs.qa, err))) || (rc = qaQuantParse(sv.quant_w, &vs.qw, err)))
+  if ((!vs.qa_auto && (rc = qaQuantParse(sv.quant_a, &vs.qa, err))) ||
+      (rc = qaQuantParse(sv.quant_w, &vs.qw, err)))
     goto end;
   qaSynthDefaults(&vs.synth);
   vs.synth.seed = sv.seed;
@@ -161,11 +165,12 @@ static int exportTracesMain(void *args, const QaCliCall *call, QaErr *err) {
     for (char *p = fname; *p; p++)
       if (*p == '/') *p = '-';
     if (l->stride_h != l->stride_w) {
-      rc = qaErrSet(err, QA_EUSER, "layer '%s': stride %dx%d; a DNNsim model.csv row holds one stride", l->name,
-                    l->stride_h, l->stride_w);
+      rc = qaErrSet(err, QA_EUSER, "layer '%s': stride %dx%d; a DNNsim model.csv row holds one stride",
+                    l->name, l->stride_h, l->stride_w);
       goto end;
     }
-    if ((rc = qaValuesLoad(&vs, l, i, &v, err)) || (rc = qaValuesQuantize(&vs, l, sl->a_bits, sl->w_bits, &v, err)) ||
+    if ((rc = qaValuesLoad(&vs, l, i, &v, err)) ||
+        (rc = qaValuesQuantize(&vs, l, sl->a_bits, sl->w_bits, &v, err)) ||
         (rc = writeLayer(dir, fname, l, &v, &pad, err))) {
       qaErrPrefix(err, "layer %d '%s'", i, l->name);
       goto end;

@@ -340,11 +340,11 @@ void qaQuantResultFree(QaQuantResult *res) {
 
 /* ---- spec text: <scheme>[-u][-d<frac>][-ch][-mse], options in any order on input */
 
-static const char *const g_scheme_names[] = {"sym",     "unsigned", "pow2", "khot", "fixed",
-                                             "ternary", "binary",   "none"};
+static const char *const g_scheme_names[] = {"sym",   "unsigned", "pow2",   "khot",
+                                             "fixed", "ternary",  "binary", "none"};
 
-#define VALID_FORMS                                                                     \
-  "valid: sym, sym-mse, sym-ch, sym-ch-mse, unsigned[-ch][-mse], pow2[-u][-ch][-mse], " \
+#define VALID_FORMS                                                                                \
+  "valid: sym, sym-mse, sym-ch, sym-ch-mse, unsigned[-ch][-mse], pow2[-u][-ch][-mse], "            \
   "khot1..khot8[-u][-naf][-ch][-mse], fixed[-u][-ch][-mse], ternary[-d<frac>][-ch], binary[-ch], " \
   "none[-u] (integer codes as they are)"
 

@@ -19,8 +19,8 @@ extern "C" {
 #endif
 
 typedef struct QaValueStats {
-  int64_t n_values;                            /* values counted */
-  int64_t n_zero;                              /* of them exactly 0 */
+  int64_t n_values;                             /* values counted */
+  int64_t n_zero;                               /* of them exactly 0 */
   int64_t hist[QA_ENC_COUNT][QA_TERMS_MAX + 1]; /* values with t terms, per encoder */
 } QaValueStats;
 

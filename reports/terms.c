@@ -19,7 +19,8 @@ extern char **environ;
 static int mkdirP(const char *dir, QaErr *err) {
   char tmp[1024];
   struct stat st;
-  if (snprintf(tmp, sizeof tmp, "%s", dir) >= (int)sizeof tmp) return qaErrSet(err, QA_EUSER, "%s: path too long", dir);
+  if (snprintf(tmp, sizeof tmp, "%s", dir) >= (int)sizeof tmp)
+    return qaErrSet(err, QA_EUSER, "%s: path too long", dir);
   for (char *p = tmp + 1;; p++) {
     if (*p && *p != '/') continue;
     char c = *p;
@@ -67,8 +68,9 @@ static int runGnuplot(const char *dir, const char *script, QaErr *err) {
   return QA_OK;
 }
 
-int qaReportTermsPlot(const char *out_dir, const char *stem, const char *title, const QaTermsPlotLayer *layers,
-                      int n_layers, QaEncoder enc, int render, char *png, size_t cap, QaErr *err) {
+int qaReportTermsPlot(const char *out_dir, const char *stem, const char *title,
+                      const QaTermsPlotLayer *layers, int n_layers, QaEncoder enc, int render, char *png,
+                      size_t cap, QaErr *err) {
   static const char *const enc_names[QA_ENC_COUNT] = {"one-bits (popcount)", "booth4 terms", "naf terms"};
   char path[1200];
   FILE *f = NULL;
@@ -80,8 +82,8 @@ int qaReportTermsPlot(const char *out_dir, const char *stem, const char *title, 
         tmax = t > tmax ? t : tmax;
   snprintf(path, sizeof path, "%s/%s.dat", out_dir, stem);
   if (!(f = fopen(path, "w"))) return qaErrSet(err, QA_EUSER, "%s: cannot write: %s", path, strerror(errno));
-  fprintf(f, "# %s\n# fraction of each layer's values with t %s, t = 0..%d; activations then weights\n", title,
-          enc_names[enc], tmax);
+  fprintf(f, "# %s\n# fraction of each layer's values with t %s, t = 0..%d; activations then weights\n",
+          title, enc_names[enc], tmax);
   fprintf(f, "# layer tensor");
   for (int t = 0; t <= tmax; t++) fprintf(f, " t%d", t);
   fprintf(f, " mean\n");
@@ -115,8 +117,8 @@ int qaReportTermsPlot(const char *out_dir, const char *stem, const char *title, 
   for (int k = 0; k < 2; k++) {
     fprintf(f, "set title '%s'\nplot ", k ? "weights" : "activations");
     for (int t = 0; t <= tmax; t++)
-      fprintf(f, "%s'%s.dat' index %d using %d%s title '%d' lc palette frac %.3f", t ? ", " : "", stem, k, t + 3,
-              t ? "" : ":xtic(1)", t, (double)t / tmax);
+      fprintf(f, "%s'%s.dat' index %d using %d%s title '%d' lc palette frac %.3f", t ? ", " : "", stem, k,
+              t + 3, t ? "" : ":xtic(1)", t, (double)t / tmax);
     fprintf(f, "\n");
   }
   fprintf(f, "unset multiplot\n");

@@ -27,8 +27,9 @@ typedef struct QaTermsPlotLayer {
 ** OUT_DIR/STEM.png. *png (may be NULL) gets the png path (cap bytes). Errors: QA_EUSER when a
 ** file cannot be written or gnuplot is not installed ("apt-get install gnuplot-nox"; the .dat
 ** and .gp are written first), QA_EINTERNAL when gnuplot fails. */
-int qaReportTermsPlot(const char *out_dir, const char *stem, const char *title, const QaTermsPlotLayer *layers,
-                      int n_layers, QaEncoder enc, int render, char *png, size_t cap, QaErr *err);
+int qaReportTermsPlot(const char *out_dir, const char *stem, const char *title,
+                      const QaTermsPlotLayer *layers, int n_layers, QaEncoder enc, int render, char *png,
+                      size_t cap, QaErr *err);
 
 #ifdef __cplusplus
 }

@@ -197,9 +197,11 @@ static int prepareLayer(Run *r, int idx, QaErr *err) {
     goto end;
   }
   if ((rc = qaValuesLoad(&r->vs, l, idx, &r->v, err)) ||
-      (rc = qaValuesQuantize(&r->vs, l, r->profile_db > 0 ? QA_BITS_MAX : rec->a_bits, rec->w_bits, &r->v, err)))
+      (rc = qaValuesQuantize(&r->vs, l, r->profile_db > 0 ? QA_BITS_MAX : rec->a_bits, rec->w_bits, &r->v,
+                             err)))
     goto end;
-  if (r->profile_db > 0 && (rc = qaValuesProfile(&r->vs, l, &r->v, r->profile_db, &rec->a_bits, err))) goto end;
+  if (r->profile_db > 0 && (rc = qaValuesProfile(&r->vs, l, &r->v, r->profile_db, &rec->a_bits, err)))
+    goto end;
   rec->values_src = r->v.src;
   rec->a_sqnr = r->v.a_sqnr_db;
   rec->w_sqnr = r->v.w_sqnr_db;
@@ -279,8 +281,8 @@ static int jobDone(void *ctx, int idx, QaLayerJob *job, QaLayerStats *st, QaErr 
   }
   res->n_traced += !strcmp(rec->values_src, "trace");
   if (r->rep && r->rep->layer) {
-    QaRunLayer rl = {idx, l, rec->a_bits, rec->w_bits, st, r->cx ? &rec->energy : NULL, rec->out_sqnr,
-                     rec->values_src};
+    QaRunLayer rl = {
+        idx, l, rec->a_bits, rec->w_bits, st, r->cx ? &rec->energy : NULL, rec->out_sqnr, rec->values_src};
     r->rep->layer(r->rep->ctx, &rl);
   }
   return rc;

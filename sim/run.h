@@ -84,9 +84,9 @@ typedef struct QaRunLayer {
   const QaLayer *layer;
   int a_bits, w_bits;
   const QaLayerStats *stats;
-  const QaEnergy *energy;   /* NULL if not priced */
-  double out_sqnr_db;       /* dequantised output vs the float output (sim/values.h) */
-  const char *values_src;   /* "trace" or "synthetic" */
+  const QaEnergy *energy; /* NULL if not priced */
+  double out_sqnr_db;     /* dequantised output vs the float output (sim/values.h) */
+  const char *values_src; /* "trace" or "synthetic" */
 } QaRunLayer;
 
 typedef struct QaRunResult {
@@ -109,10 +109,10 @@ typedef struct QaRunResult {
   int64_t baseline_run; /* newest stored baseline run of the same workload and bits, 0 if none */
   double baseline_pj;   /* its energy */
   /* output quality: SQNR of each layer's dequantised output against its float output */
-  double sqnr_mean_db;                 /* mean over the layers (dB) */
-  double sqnr_worst_db;                /* the lowest */
-  char sqnr_worst_layer[QA_NAME_MAX];  /* and its layer */
-  int n_traced;                        /* layers that ran on traced values */
+  double sqnr_mean_db;                /* mean over the layers (dB) */
+  double sqnr_worst_db;               /* the lowest */
+  char sqnr_worst_layer[QA_NAME_MAX]; /* and its layer */
+  int n_traced;                       /* layers that ran on traced values */
 } QaRunResult;
 
 /* Callbacks (any may be NULL); pointers are valid during the call only. */

@@ -10,8 +10,8 @@
 
 #include "workloads/trace.h"
 
-int qaValuesQuantizers(const QaValuesSpec *spec, const QaLayer *l, QaQuantSpec *qa, int *qa_auto, QaQuantSpec *qw,
-                       QaErr *err) {
+int qaValuesQuantizers(const QaValuesSpec *spec, const QaLayer *l, QaQuantSpec *qa, int *qa_auto,
+                       QaQuantSpec *qw, QaErr *err) {
   int rc;
   *qa = spec->qa;
   *qa_auto = spec->qa_auto;
@@ -119,7 +119,8 @@ int qaValuesQuantize(const QaValuesSpec *spec, const QaLayer *l, int a_bits, int
 
   int codes = v->qw.scheme == QA_Q_NONE && v->wcodes;
   if ((rc = qaQuantize(&v->qw, w_bits, codes ? v->wcodes : v->fw, nw, l->k, v->wgt, &qr, err))) {
-    qaErrPrefix(err, "weights (quantizer %s, %d bits%s)", v->quant_w, w_bits, codes ? ", trace.wgt_codes" : "");
+    qaErrPrefix(err, "weights (quantizer %s, %d bits%s)", v->quant_w, w_bits,
+                codes ? ", trace.wgt_codes" : "");
     return rc;
   }
   for (int k = 0; k < l->k; k++) v->w_scale[k] = qr.n_channels > 1 ? qr.scales[k] : qr.scales[0];
@@ -157,7 +158,8 @@ static Pos posOf(const QaLayer *l, int64_t i) {
 }
 
 /* The dot product of one output: integer codes (A, W) or floats (FA, FW), whichever is given. */
-static double dotAt(const QaLayer *l, Pos p, const int32_t *a, const int32_t *w, const float *fa, const float *fw) {
+static double dotAt(const QaLayer *l, Pos p, const int32_t *a, const int32_t *w, const float *fa,
+                    const float *fw) {
   int cg = l->c / l->groups, kg = l->k / l->groups, c0 = (p.k / kg) * cg;
   int64_t iacc = 0;
   double facc = 0;
@@ -217,7 +219,9 @@ int qaValuesProfile(const QaValuesSpec *spec, const QaLayer *l, QaLayerValues *v
     rc = QA_EINTERNAL;
     goto end;
   }
-  int pmin = v->qa.scheme == QA_Q_BINARY ? 1 : (v->qa.scheme == QA_Q_UNSIGNED || v->qa.unsigned_codes) ? 1 : 2;
+  int pmin = v->qa.scheme == QA_Q_BINARY                               ? 1
+             : (v->qa.scheme == QA_Q_UNSIGNED || v->qa.unsigned_codes) ? 1
+                                                                       : 2;
   if (v->qa.scheme == QA_Q_NONE) { /* integer codes: their precision is the declared one */
     best = v->a_bits;
     goto end;

@@ -53,19 +53,19 @@ typedef struct QaLayerValues {
   double *wscale;  /* their K scales or NULL (owned) */
   /* after qaValuesQuantize: */
   int a_bits, w_bits;
-  QaQuantSpec qa, qw;                                /* the quantizers used */
+  QaQuantSpec qa, qw;                                          /* the quantizers used */
   char quant_a[QA_QUANT_TEXT_MAX], quant_w[QA_QUANT_TEXT_MAX]; /* their canonical texts */
-  int32_t *act, *wgt;                                /* codes (owned) */
-  int a_signed;                                      /* 1 if an activation code is negative */
-  double a_scale;                                    /* activation code -> real */
-  double *w_scale;                                   /* K weight scales, code -> real (owned) */
-  double a_sqnr_db, w_sqnr_db;                       /* of the operands' quantization */
+  int32_t *act, *wgt;                                          /* codes (owned) */
+  int a_signed;                                                /* 1 if an activation code is negative */
+  double a_scale;                                              /* activation code -> real */
+  double *w_scale;                                             /* K weight scales, code -> real (owned) */
+  double a_sqnr_db, w_sqnr_db;                                 /* of the operands' quantization */
 } QaLayerValues;
 
 /* Parse layer L's quantizers (its own `quant:` texts over SPEC's) into *qa, *qa_auto and
 ** *qw. QA_EUSER naming the layer and key for a bad text. */
-int qaValuesQuantizers(const QaValuesSpec *spec, const QaLayer *l, QaQuantSpec *qa, int *qa_auto, QaQuantSpec *qw,
-                       QaErr *err);
+int qaValuesQuantizers(const QaValuesSpec *spec, const QaLayer *l, QaQuantSpec *qa, int *qa_auto,
+                       QaQuantSpec *qw, QaErr *err);
 
 /* Step 1 for layer L (index IDX in its network, which seeds its synthetic stream): fills
 ** *v (zeroed first; release with qaValuesFree, also after an error). Errors: a trace file

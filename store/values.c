@@ -76,7 +76,8 @@ static int writeDone(QaStore *st, sqlite3_stmt *s, int src, QaErr *err) {
 static int checkOpen(QaStore *st, int64_t run_id, const char *fn, QaErr *err) {
   if (!st || !st->db) return qaErrSet(err, QA_EINTERNAL, "%s: no results store", fn);
   if (!st->run_open || st->run_id != run_id)
-    return qaErrSet(err, QA_EINTERNAL, "%s: %s: run %lld is not the open run", st->path, fn, (long long)run_id);
+    return qaErrSet(err, QA_EINTERNAL, "%s: %s: run %lld is not the open run", st->path, fn,
+                    (long long)run_id);
   return QA_OK;
 }
 
@@ -138,7 +139,8 @@ int qaStoreAddLayerValues(QaStore *st, int64_t run_id, const QaLayerValuesRecord
   bindText(s, ":quant_a", rec->quant_a, &src);
   bindText(s, ":quant_w", rec->quant_w, &src);
   bindDouble(s, ":out_sqnr_db", rec->out_sqnr_db, &src);
-  if (!(rc = writeDone(st, s, src, err)) && rec->act) rc = addTensor(st, run_id, rec->layer_idx, "a", rec->act, err);
+  if (!(rc = writeDone(st, s, src, err)) && rec->act)
+    rc = addTensor(st, run_id, rec->layer_idx, "a", rec->act, err);
   if (!rc && rec->wgt) rc = addTensor(st, run_id, rec->layer_idx, "w", rec->wgt, err);
   if (rc) {
     qaErrPrefix(err, "layer %d values", rec->layer_idx);
@@ -164,7 +166,8 @@ int qaStoreGetValues(QaStore *st, int64_t run_id, QaStoredValues *out, QaErr *er
   if (src != SQLITE_OK) return qaErrSet(err, QA_EINTERNAL, "%s: SQL bind error", st->path);
   src = sqlite3_step(s);
   if (src == SQLITE_DONE) {
-    rc = qaErrSet(err, QA_EUSER, "run %lld not found in %s (see `qasim results`)", (long long)run_id, st->path);
+    rc = qaErrSet(err, QA_EUSER, "run %lld not found in %s (see `qasim results`)", (long long)run_id,
+                  st->path);
   } else if (src != SQLITE_ROW) {
     rc = qaStoreSqlErr(st, err, src, sqlite3_sql(s));
   } else if (sqlite3_column_type(s, 8) == SQLITE_NULL) {

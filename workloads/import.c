@@ -63,7 +63,8 @@ static int intField(const char *file, int line, const char *field, const char *t
                     QaErr *err) {
   int64_t v;
   QaErr e = {0, ""};
-  if (qaParseInt64(text, field, lo, hi, &v, &e)) return qaErrSet(err, QA_EUSER, "%s:%d: %s", file, line, e.msg);
+  if (qaParseInt64(text, field, lo, hi, &v, &e))
+    return qaErrSet(err, QA_EUSER, "%s:%d: %s", file, line, e.msg);
   *out = (int)v;
   return QA_OK;
 }
@@ -101,13 +102,13 @@ static QaNet *newNet(const char *name, const char *source, QaErr *err) {
 /* ---- DNNsim --------------------------------------------------------------------------- */
 
 /* "DIR/PREFIX NAME SUFFIX" into out; QA_EUSER if too long. */
-static int dirFile(const char *dir, const char *prefix, const char *name, const char *suffix, char out[QA_PATH_MAX],
-                   QaErr *err) {
+static int dirFile(const char *dir, const char *prefix, const char *name, const char *suffix,
+                   char out[QA_PATH_MAX], QaErr *err) {
   size_t n = strlen(dir);
   const char *sep = n && dir[n - 1] == '/' ? "" : "/";
   if ((size_t)snprintf(out, QA_PATH_MAX, "%s%s%s%s%s", dir, sep, prefix, name, suffix) >= QA_PATH_MAX)
-    return qaErrSet(err, QA_EUSER, "%s: path of %s%s%s is too long (at most %d characters)", dir, prefix, name,
-                    suffix, QA_PATH_MAX - 1);
+    return qaErrSet(err, QA_EUSER, "%s: path of %s%s%s is too long (at most %d characters)", dir, prefix,
+                    name, suffix, QA_PATH_MAX - 1);
   return QA_OK;
 }
 
@@ -154,8 +155,8 @@ static int dnnsimPrecision(const char *path, QaNet *net, QaErr *err) {
     }
     int got = splitFields(t, ';', f, net->n_layers + 1);
     if (got != net->n_layers)
-      rc = qaErrSet(err, QA_EUSER, "%s:%d: %d %s values for %d layers in model.csv; give one per layer", path, line,
-                    got, what[row], net->n_layers);
+      rc = qaErrSet(err, QA_EUSER, "%s:%d: %d %s values for %d layers in model.csv; give one per layer", path,
+                    line, got, what[row], net->n_layers);
     for (int i = 0; !rc && i < net->n_layers; i++)
       rc = intField(path, line, what[row], f[i], -64, 64, &v[row * net->n_layers + i], err);
     free(f);
@@ -163,14 +164,16 @@ static int dnnsimPrecision(const char *path, QaNet *net, QaErr *err) {
     row++;
   }
   if (!rc && row < 4)
-    rc = qaErrSet(err, QA_EUSER,
-                  "%s: %d of 4 value lines (after the header: activation magnitude, activation fraction, weight "
-                  "magnitude, weight fraction, each ';'-separated per layer)",
-                  path, row < 0 ? 0 : row);
+    rc = qaErrSet(
+        err, QA_EUSER,
+        "%s: %d of 4 value lines (after the header: activation magnitude, activation fraction, weight "
+        "magnitude, weight fraction, each ';'-separated per layer)",
+        path, row < 0 ? 0 : row);
   for (int i = 0; !rc && i < net->n_layers; i++) {
     int a = v[i] + v[net->n_layers + i], w = v[2 * net->n_layers + i] + v[3 * net->n_layers + i];
     if (a < 1 || a > QA_BITS_MAX || w < 1 || w > QA_BITS_MAX)
-      rc = qaErrSet(err, QA_EUSER, "%s: layer %d '%s': magnitude + fraction gives %d activation / %d weight bits, "
+      rc = qaErrSet(err, QA_EUSER,
+                    "%s: layer %d '%s': magnitude + fraction gives %d activation / %d weight bits, "
                     "outside 1..%d",
                     path, i + 1, net->layers[i].name, a, w, QA_BITS_MAX);
     net->layers[i].a_bits = a;
@@ -189,7 +192,8 @@ static int dnnsimLayer(const char *dir, const char *csv, int line, char **f, int
   if (nf < 2 || !f[0][0])
     return qaErrSet(err, QA_EUSER, "%s:%d: a row is Name:Type:Stride:Padding (Type conv or fc)", csv, line);
   if (strlen(f[0]) >= QA_NAME_MAX)
-    return qaErrSet(err, QA_EUSER, "%s:%d: layer name is longer than %d characters", csv, line, QA_NAME_MAX - 1);
+    return qaErrSet(err, QA_EUSER, "%s:%d: layer name is longer than %d characters", csv, line,
+                    QA_NAME_MAX - 1);
   snprintf(name, sizeof name, "%s", f[0]);
   for (char *p = name; *p; p++)
     if (*p == '/') *p = '-'; /* DNNsim's file names */
@@ -206,10 +210,11 @@ static int dnnsimLayer(const char *dir, const char *csv, int line, char **f, int
   const char *need[2] = {l->wgt_trace, l->act_trace};
   for (int i = 0; i < 2; i++)
     if (!fileExists(need[i]))
-      return qaErrSet(err, QA_EUSER,
-                      "%s:%d: layer '%s': %s not found; a DNNsim trace directory holds model.csv and, per layer, "
-                      "wgt-NAME.npy and act-NAME-0.npy",
-                      csv, line, name, need[i]);
+      return qaErrSet(
+          err, QA_EUSER,
+          "%s:%d: layer '%s': %s not found; a DNNsim trace directory holds model.csv and, per layer, "
+          "wgt-NAME.npy and act-NAME-0.npy",
+          csv, line, name, need[i]);
   if ((rc = npyShape(l->wgt_trace, &ndim, ws, err))) return rc;
   int wdim = ndim;
   if ((rc = npyShape(l->act_trace, &ndim, as, err))) return rc;
@@ -229,10 +234,11 @@ static int dnnsimLayer(const char *dir, const char *csv, int line, char **f, int
     l->k = (int)ws[0];
   } else {
     if (wdim != 4 || ndim != 4)
-      return qaErrSet(err, QA_EUSER,
-                      "layer '%s': conv weights must be (K, C/groups, R, S) and activations (N, C, H, W); got %d-D "
-                      "%s and %d-D %s",
-                      name, wdim, l->wgt_trace, ndim, l->act_trace);
+      return qaErrSet(
+          err, QA_EUSER,
+          "layer '%s': conv weights must be (K, C/groups, R, S) and activations (N, C, H, W); got %d-D "
+          "%s and %d-D %s",
+          name, wdim, l->wgt_trace, ndim, l->act_trace);
     if (ws[1] <= 0 || as[1] % ws[1])
       return qaErrSet(err, QA_EUSER,
                       "layer '%s': the activations' %lld channels are not a multiple of the weights' %lld "
@@ -282,7 +288,8 @@ int qaNetLoadDnnsim(const char *dir, QaNet **out, QaErr *err) {
     if (!*t || *t == '#') continue;
     int nf = splitFields(t, ':', f, 4);
     if (nf > 4) {
-      rc = qaErrSet(err, QA_EUSER, "%s:%d: %d ':'-separated fields; a row is Name:Type:Stride:Padding", csv, line, nf);
+      rc = qaErrSet(err, QA_EUSER, "%s:%d: %d ':'-separated fields; a row is Name:Type:Stride:Padding", csv,
+                    line, nf);
       goto end;
     }
     QaLayer *l = addLayer(net, &cap, err);
@@ -320,12 +327,14 @@ static int scaleSimRow(const char *path, int line, char **f, int nf, QaNet *net,
                                      "Channels",     "Num Filter",  "Strides",       "Stride Width"};
   int v[8], rc;
   if (nf < 8)
-    return qaErrSet(err, QA_EUSER,
-                    "%s:%d: %d fields; a row is 'name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, "
-                    "Channels, Num Filter, Strides,'",
-                    path, line, nf);
+    return qaErrSet(
+        err, QA_EUSER,
+        "%s:%d: %d fields; a row is 'name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, "
+        "Channels, Num Filter, Strides,'",
+        path, line, nf);
   if (nf > 9)
-    return qaErrSet(err, QA_EUSER, "%s:%d: %d fields, at most 9 (name and 8 numbers) are known", path, line, nf);
+    return qaErrSet(err, QA_EUSER, "%s:%d: %d fields, at most 9 (name and 8 numbers) are known", path, line,
+                    nf);
   if (!f[0][0]) return qaErrSet(err, QA_EUSER, "%s:%d: the layer name (first field) is empty", path, line);
   for (int i = 1; i < nf; i++)
     if ((rc = intField(path, line, cols[i - 1], f[i], 1, 1000000, &v[i - 1], err))) return rc;
@@ -348,10 +357,11 @@ static int scaleSimRow(const char *path, int line, char **f, int nf, QaNet *net,
   }
   l->kind = l->h == 1 && l->w == 1 && l->r == 1 && l->s == 1 && l->groups == 1 ? QA_LAYER_FC : QA_LAYER_CONV;
   if (l->r > l->h || l->s > l->w)
-    return qaErrSet(err, QA_EUSER,
-                    "%s:%d: layer '%s': filter %dx%d is larger than the ifmap %dx%d (SCALE-Sim pads nothing: give "
-                    "the padded ifmap)",
-                    path, line, l->name, l->r, l->s, l->h, l->w);
+    return qaErrSet(
+        err, QA_EUSER,
+        "%s:%d: layer '%s': filter %dx%d is larger than the ifmap %dx%d (SCALE-Sim pads nothing: give "
+        "the padded ifmap)",
+        path, line, l->name, l->r, l->s, l->h, l->w);
   /* SCALE-Sim: OH = ceil((H - R + stride) / stride); the last window may hang over the
   ** bottom / right edge, which is zero padding there */
   int oh = (l->h - l->r + l->stride_h + l->stride_h - 1) / l->stride_h;
@@ -375,8 +385,9 @@ static int scaleSimRow(const char *path, int line, char **f, int nf, QaNet *net,
   if (net->n_layers > 1) {
     const QaLayer *p = l - 1;
     if (p->k != l->c &&
-        (rc = qaNetNote(net, err, "%s:%d: layer '%s' has %d channels but the previous layer '%s' has %d outputs",
-                        path, line, l->name, l->c, p->name, p->k)))
+        (rc = qaNetNote(net, err,
+                        "%s:%d: layer '%s' has %d channels but the previous layer '%s' has %d outputs", path,
+                        line, l->name, l->c, p->name, p->k)))
       return rc;
   }
   return QA_OK;
@@ -419,8 +430,8 @@ int qaNetLoadScaleSim(const char *path, QaNet **out, QaErr *err) {
       snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", n_dw > 1 ? ", " : "", l->name);
   }
   if (n_dw)
-    rc = qaNetNote(net, err, "%s: %d layers with Channels C and Num Filter 1 read as depthwise (%s%s)", path, n_dw,
-                   list, n_dw > 4 ? ", ..." : "");
+    rc = qaNetNote(net, err, "%s: %d layers with Channels C and Num Filter 1 read as depthwise (%s%s)", path,
+                   n_dw, list, n_dw > 4 ? ", ..." : "");
 end:
   free(buf);
   if (rc) {
@@ -445,9 +456,8 @@ int qaIsTimeloopFile(const char *path) {
 
 /* One problem file into layer L named NAME. */
 static int timeloopLayer(const char *path, const char *name, QaLayer *l, QaErr *err) {
-  static const char *const keys[] = {"C",       "M",       "N",       "P",         "Q",        "R",
-                                     "S",       "Hstride", "Wstride", "HStride",   "WStride",  "Hdilation",
-                                     "Wdilation"};
+  static const char *const keys[] = {"C",       "M",       "N",       "P",       "Q",         "R",        "S",
+                                     "Hstride", "Wstride", "HStride", "WStride", "Hdilation", "Wdilation"};
   enum { C, M, N, P, Q, R, S, HS, WS, HS2, WS2, HD, WD, NK };
   QaYamlDoc *doc = NULL;
   QaYamlField f[NK];
@@ -456,8 +466,9 @@ static int timeloopLayer(const char *path, const char *name, QaLayer *l, QaErr *
   const QaYamlNode *root = qaYamlRoot(doc), *prob = root ? qaYamlLookup(root, "problem") : NULL;
   const QaYamlNode *inst = prob && qaYamlKind(prob) == QA_YAML_MAP ? qaYamlLookup(prob, "instance") : NULL;
   if (!inst || qaYamlKind(inst) != QA_YAML_MAP) {
-    rc = root ? qaYamlFail(prob ? prob : root, err, "a Timeloop v0.4 problem needs problem: {instance: {C, M, P, Q, "
-                                                    "R, S, ...}}")
+    rc = root ? qaYamlFail(prob ? prob : root, err,
+                           "a Timeloop v0.4 problem needs problem: {instance: {C, M, P, Q, "
+                           "R, S, ...}}")
               : qaYamlFailDoc(doc, err, "file is empty; a Timeloop problem needs problem: {instance: {...}}");
     goto end;
   }
@@ -473,7 +484,8 @@ static int timeloopLayer(const char *path, const char *name, QaLayer *l, QaErr *
       goto end;
     }
   if ((f[HS].val && f[HS2].val) || (f[WS].val && f[WS2].val)) {
-    rc = qaYamlFail(inst, err, "'problem.instance' gives both Hstride and HStride (or Wstride and WStride); keep one");
+    rc = qaYamlFail(inst, err,
+                    "'problem.instance' gives both Hstride and HStride (or Wstride and WStride); keep one");
     goto end;
   }
   if (f[HS2].val) v[HS] = v[HS2];
@@ -560,7 +572,8 @@ int qaNetLoadTimeloop(const char *path, QaNet **out, QaErr *err) {
   closedir(d);
   if (rc) goto end;
   if (!n) {
-    rc = qaErrSet(err, QA_EUSER, "%s: no Timeloop problem files (*.yaml with a top-level 'problem:') here", path);
+    rc = qaErrSet(err, QA_EUSER, "%s: no Timeloop problem files (*.yaml with a top-level 'problem:') here",
+                  path);
     goto end;
   }
   qsort(names, (size_t)n, sizeof *names, naturalCmp);

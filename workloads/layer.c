@@ -122,8 +122,8 @@ uint64_t qaNetHash(const QaNet *net) {
     h = qaHash64(l->act_trace, strlen(l->act_trace), h);
     h = qaHash64(l->wgt_trace, strlen(l->wgt_trace), h);
     /* fields added with traced networks: hashed only when set, so older hashes stay */
-    const char *more[] = {l->bias_trace, l->out_trace, l->wgt_codes_trace, l->wgt_scale_trace, l->quant_a,
-                          l->quant_w};
+    const char *more[] = {l->bias_trace,      l->out_trace, l->wgt_codes_trace,
+                          l->wgt_scale_trace, l->quant_a,   l->quant_w};
     for (size_t j = 0; j < sizeof more / sizeof more[0]; j++)
       if (more[j][0]) {
         h = qaHash64(&j, sizeof j, h);

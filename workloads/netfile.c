@@ -90,8 +90,8 @@ static int getTracePath(const Ctx *x, Node *v, const char *key, const char *wher
 static int getTrace(const Ctx *x, Node *v, const char *where, QaLayer *l) {
   static const char *const keys[] = {"act", "wgt", "bias", "out", "wgt_codes", "wgt_scale"};
   enum { N_KEYS = sizeof keys / sizeof keys[0] };
-  char *dst[N_KEYS] = {l->act_trace, l->wgt_trace, l->bias_trace, l->out_trace, l->wgt_codes_trace,
-                       l->wgt_scale_trace};
+  char *dst[N_KEYS] = {l->act_trace, l->wgt_trace,       l->bias_trace,
+                       l->out_trace, l->wgt_codes_trace, l->wgt_scale_trace};
   QaYamlField f[N_KEYS];
   char sub[WHERE_MAX + 16];
   if (qaYamlKind(v) != QA_YAML_MAP)
@@ -118,8 +118,8 @@ static int getQuant(const Ctx *x, Node *v, const char *where, QaLayer *l) {
   QaYamlField f[2];
   char sub[WHERE_MAX + 16];
   if (qaYamlKind(v) != QA_YAML_MAP)
-    return qaYamlFail(v, x->err, "key 'quant' %s must be a mapping like {a: unsigned, w: sym-ch}, not %s", where,
-                      qaYamlKindName(v));
+    return qaYamlFail(v, x->err, "key 'quant' %s must be a mapping like {a: unsigned, w: sym-ch}, not %s",
+                      where, qaYamlKindName(v));
   snprintf(sub, sizeof sub, "in 'quant' %s", where);
   if (qaYamlReadMap(v, sub, keys, 2, f, x->err)) return QA_EUSER;
   if (f[0].val && getStr(x, f[0].val, "quant.a", where, l->quant_a, sizeof l->quant_a)) return QA_EUSER;
@@ -145,7 +145,7 @@ enum {
   K_TRACE,
   K_COUNT
 };
-static const char *const LAYER_KEYS[K_COUNT] = {"name",    "type",   "input",  "c",    "filters",
+static const char *const LAYER_KEYS[K_COUNT] = {"name",    "type",   "input",  "c",       "filters",
                                                 "outputs", "kernel", "stride", "padding", "groups",
                                                 "bits",    "quant",  "trace"};
 enum { T_CONV, T_FC, T_DWCONV };
@@ -445,7 +445,8 @@ int qaNetOpen(const char *name_or_path, QaNet **out, QaErr *err) {
   int exists = stat(name_or_path, &st) == 0;
   if (exists && S_ISDIR(st.st_mode)) return openDir(name_or_path, out, err);
   if (endsWith(name_or_path, ".csv")) return qaNetLoadScaleSim(name_or_path, out, err);
-  if (exists && S_ISREG(st.st_mode) && qaIsTimeloopFile(name_or_path)) return qaNetLoadTimeloop(name_or_path, out, err);
+  if (exists && S_ISREG(st.st_mode) && qaIsTimeloopFile(name_or_path))
+    return qaNetLoadTimeloop(name_or_path, out, err);
   if ((exists && S_ISREG(st.st_mode)) || endsWith(name_or_path, ".yaml") || endsWith(name_or_path, ".yml"))
     return qaNetLoadYaml(name_or_path, out, err);
   return qaErrSet(err, QA_EUSER, "%s", berr.msg); /* "unknown network ...; built-in networks: ..." */

@@ -94,13 +94,15 @@ int qaPrecisionLoad(const char *path, const QaNet *net, int *a_bits, int *w_bits
         (f[2] && (rc = bitsField(path, line, "w_bits", f[2], &w_bits[i], err))))
       goto end;
     if (!a_bits[i] && !w_bits[i]) {
-      rc = qaErrSet(err, QA_EUSER, "%s:%d: layer '%s' has neither a_bits nor w_bits; give one or drop the row",
-                    path, line, name);
+      rc =
+          qaErrSet(err, QA_EUSER, "%s:%d: layer '%s' has neither a_bits nor w_bits; give one or drop the row",
+                   path, line, name);
       goto end;
     }
     rows++;
   }
-  if (!header) rc = qaErrSet(err, QA_EUSER, "%s: no header line 'layer,a_bits,w_bits,source' and no rows", path);
+  if (!header)
+    rc = qaErrSet(err, QA_EUSER, "%s: no header line 'layer,a_bits,w_bits,source' and no rows", path);
 end:
   free(buf);
   if (!rc && n_rows) *n_rows = rows;

@@ -94,8 +94,8 @@ static int shapeOk(const QaLayer *l, QaTraceKind k, const QaArray *a) {
 }
 
 static const char *const g_axes[QA_TRACE_KINDS][2] = {
-    {"(N, C, H, W)", "(N, C)"},    {"(K, C/groups, R, S)", "(K, C)"}, {"(K,)", "(K,)"},
-    {"(N, K, OH, OW)", "(N, K)"},  {"(K, C/groups, R, S)", "(K, C)"}, {"(K,)", "(K,)"},
+    {"(N, C, H, W)", "(N, C)"},   {"(K, C/groups, R, S)", "(K, C)"}, {"(K,)", "(K,)"},
+    {"(N, K, OH, OW)", "(N, K)"}, {"(K, C/groups, R, S)", "(K, C)"}, {"(K,)", "(K,)"},
 };
 
 /* Read and check trace K of L; *out is the checked array (caller destroys). */
@@ -104,31 +104,32 @@ static int readChecked(const QaLayer *l, QaTraceKind k, QaArray **out, QaErr *er
   QaArray *a = NULL;
   int rc;
   *out = NULL;
-  if (!path[0])
-    return qaErrSet(err, QA_EINTERNAL, "layer '%s': no trace.%s to read", l->name, qaTraceKey(k));
+  if (!path[0]) return qaErrSet(err, QA_EINTERNAL, "layer '%s': no trace.%s to read", l->name, qaTraceKey(k));
   if ((rc = qaNpyRead(path, &a, err))) {
     qaErrPrefix(err, "layer '%s' trace.%s", l->name, qaTraceKey(k));
     return rc;
   }
   int is_float = a->dtype == QA_DT_F32 || a->dtype == QA_DT_F64;
   if (k == QA_TRACE_WGT_CODES && is_float) {
-    rc = qaErrSet(err, QA_EUSER,
-                  "layer '%s' trace.wgt_codes %s: dtype %s, but codes must have an integer dtype (int8, int16, "
-                  "int32 or uint8); save them with .astype(np.int32)",
-                  l->name, path, qaDtypeName(a->dtype));
+    rc = qaErrSet(
+        err, QA_EUSER,
+        "layer '%s' trace.wgt_codes %s: dtype %s, but codes must have an integer dtype (int8, int16, "
+        "int32 or uint8); save them with .astype(np.int32)",
+        l->name, path, qaDtypeName(a->dtype));
   } else if ((k == QA_TRACE_BIAS || k == QA_TRACE_OUT || k == QA_TRACE_WGT_SCALE) && !is_float) {
-    rc = qaErrSet(err, QA_EUSER, "layer '%s' trace.%s %s: dtype %s, but it must be float32 or float64", l->name,
-                  qaTraceKey(k), path, qaDtypeName(a->dtype));
+    rc = qaErrSet(err, QA_EUSER, "layer '%s' trace.%s %s: dtype %s, but it must be float32 or float64",
+                  l->name, qaTraceKey(k), path, qaDtypeName(a->dtype));
   } else if (!shapeOk(l, k, a)) {
     int64_t s[4];
     char have[128], want[128];
     int r = canonShape(l, k, s);
     shapeText(a->ndim, a->shape, have, sizeof have);
     shapeText(r, s, want, sizeof want);
-    rc = qaErrSet(err, QA_EUSER,
-                  "layer '%s' trace.%s %s: shape %s does not match the layer, which needs %s %s; fix the file "
-                  "or the layer's geometry",
-                  l->name, qaTraceKey(k), path, have, want, g_axes[k][l->kind == QA_LAYER_FC]);
+    rc =
+        qaErrSet(err, QA_EUSER,
+                 "layer '%s' trace.%s %s: shape %s does not match the layer, which needs %s %s; fix the file "
+                 "or the layer's geometry",
+                 l->name, qaTraceKey(k), path, have, want, g_axes[k][l->kind == QA_LAYER_FC]);
   }
   if (rc) {
     qaArrayDestroy(a);

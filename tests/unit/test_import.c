@@ -49,8 +49,8 @@ static void openFails(const char *p, const char *want) {
   QaNet *net = NULL;
   QaErr err = {0, ""};
   int rc = qaNetOpen(p, &net, &err);
-  CHECK_MSG(rc == QA_EUSER && strstr(err.msg, want) && !strchr(err.msg, '\n'), "%s: rc %d: %s (want %s)", p, rc,
-            err.msg, want);
+  CHECK_MSG(rc == QA_EUSER && strstr(err.msg, want) && !strchr(err.msg, '\n'), "%s: rc %d: %s (want %s)", p,
+            rc, err.msg, want);
   qaNetDestroy(net);
 }
 
@@ -60,8 +60,8 @@ static void testScaleSim(void) {
     int layers;
     int64_t macs; /* SCALE-Sim's total (tests/data/peer-formats/README.md) */
   } files[] = {
-      {"conv_nets_Resnet18.csv", 21, 1471181568LL},  {"conv_nets_alexnet.csv", 5, 805118496LL},
-      {"conv_nets_mobilenet.csv", 27, 565519488LL},  {"conv_nets_yolo_tiny.csv", 9, 1753649072LL},
+      {"conv_nets_Resnet18.csv", 21, 1471181568LL}, {"conv_nets_alexnet.csv", 5, 805118496LL},
+      {"conv_nets_mobilenet.csv", 27, 565519488LL}, {"conv_nets_yolo_tiny.csv", 9, 1753649072LL},
       {"mlperf_Resnet50.csv", 54, 3479536384LL},
   };
   for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
@@ -76,7 +76,8 @@ static void testScaleSim(void) {
       /* Conv1 224x224, 11x11 / 4: SCALE-Sim OH = ceil((224 - 11 + 4) / 4) = 55 -> the last
       ** window overhangs by 55*4 - 4 + 11 - 224 = 3 rows: zero padding 3 at bottom/right */
       const QaLayer *l = &net->layers[0];
-      CHECK(l->pad_h == 0 && l->pad_asym && qaLayerPadB(l) == 3 && qaLayerPadR(l) == 3 && qaLayerOutH(l) == 55);
+      CHECK(l->pad_h == 0 && l->pad_asym && qaLayerPadB(l) == 3 && qaLayerPadR(l) == 3 &&
+            qaLayerOutH(l) == 55);
       CHECK(net->notes == NULL);
     }
     if (!strcmp(files[i].file, "conv_nets_mobilenet.csv")) {
@@ -85,7 +86,8 @@ static void testScaleSim(void) {
       CHECK(net->notes && strstr(net->notes, "13 layers with Channels C and Num Filter 1 read as depthwise"));
     }
     if (!strcmp(files[i].file, "conv_nets_yolo_tiny.csv")) /* Conv1 has 4 filters, Conv2 16 channels */
-      CHECK(net->notes && strstr(net->notes, ":3: layer 'Conv2' has 16 channels but the previous layer 'Conv1' has 4"));
+      CHECK(net->notes &&
+            strstr(net->notes, ":3: layer 'Conv2' has 16 channels but the previous layer 'Conv1' has 4"));
     if (!strcmp(files[i].file, "conv_nets_Resnet18.csv")) {
       const QaLayer *fc = &net->layers[20], *ds = &net->layers[7]; /* FC 1x1 over 1x1; Conv3_s 1x1/2 on 56 */
       CHECK(fc->kind == QA_LAYER_FC && fc->c == 512 && fc->k == 1000);
@@ -96,8 +98,9 @@ static void testScaleSim(void) {
     qaNetDestroy(net);
   }
   /* tolerated: a missing trailing comma, trailing commas, blank and all-comma lines, "DP" */
-  writeText("ok.csv", "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, "
-                      "Strides,\n\n,,,,,,,,\nc1, 8, 8, 3, 3, 4, 8, 1,\n  \nc2DP, 6, 6, 3, 3, 8, 2, 1\n,,,\n");
+  writeText("ok.csv",
+            "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, "
+            "Strides,\n\n,,,,,,,,\nc1, 8, 8, 3, 3, 4, 8, 1,\n  \nc2DP, 6, 6, 3, 3, 8, 2, 1\n,,,\n");
   char p[512];
   snprintf(p, sizeof p, "%s/ok.csv", g_dir);
   QaNet *net = open(p);
@@ -137,7 +140,8 @@ static void testTimeloop(void) {
       char want[32];
       snprintf(want, sizeof want, "AlexNet_layer%d", i + 1);
       CHECK_MSG(!strcmp(l->name, want), "layer %d is %s", i, l->name);
-      CHECK(l->c == inst[i][0] && l->k == inst[i][1] && qaLayerOutW(l) == inst[i][2] && qaLayerOutH(l) == inst[i][3]);
+      CHECK(l->c == inst[i][0] && l->k == inst[i][1] && qaLayerOutW(l) == inst[i][2] &&
+            qaLayerOutH(l) == inst[i][3]);
       CHECK(l->s == inst[i][4] && l->r == inst[i][5] && l->stride_h == inst[i][6] && l->pad_h == 0);
       macs += (int64_t)inst[i][0] * inst[i][1] * inst[i][2] * inst[i][3] * inst[i][4] * inst[i][5];
     }
@@ -153,12 +157,14 @@ static void testTimeloop(void) {
   /* HStride / WStride, a non-square layer (R, P along W; S, Q along H), natural order */
   char p[512];
   mkdir(strcat(strcpy(p, g_dir), "/tl"), 0777);
-  writeText("tl/layer10.yaml", "problem:\n  instance: {C: 4, M: 8, N: 2, P: 5, Q: 3, R: 3, S: 1, HStride: 2, WStride: 1}\n");
+  writeText("tl/layer10.yaml",
+            "problem:\n  instance: {C: 4, M: 8, N: 2, P: 5, Q: 3, R: 3, S: 1, HStride: 2, WStride: 1}\n");
   writeText("tl/layer2.yaml", "problem:\n  instance: {C: 4, M: 8, P: 4, Q: 4, R: 1, S: 1}\n");
   writeText("tl/notes.yaml", "something: else\n");
   net = open(p);
   if (net) {
-    CHECK(net->n_layers == 2 && !strcmp(net->layers[0].name, "layer2") && !strcmp(net->layers[1].name, "layer10"));
+    CHECK(net->n_layers == 2 && !strcmp(net->layers[0].name, "layer2") &&
+          !strcmp(net->layers[1].name, "layer10"));
     const QaLayer *l = &net->layers[1];
     CHECK(l->n == 2 && l->s == 3 && l->r == 1 && l->stride_h == 2 && l->stride_w == 1);
     CHECK(l->w == 7 && l->h == 5 && qaLayerOutW(l) == 5 && qaLayerOutH(l) == 3);
@@ -166,8 +172,10 @@ static void testTimeloop(void) {
   }
   static const char *const bad[][2] = {
       {"problem:\n  instance: {C: 4, M: 8, P: 4, Q: 4, R: 1}\n", "missing required key 'S'"},
-      {"problem:\n  instance: {C: 4, M: 8, P: 4, Q: 4, R: 3, S: 3, Hdilation: 2}\n", "dilation 2 is not supported"},
-      {"problem:\n  instance: {C: 4, M: 8, P: 4, Q: 4, R: 3, S: 3, Hstride: 1, HStride: 1}\n", "both Hstride and HStride"},
+      {"problem:\n  instance: {C: 4, M: 8, P: 4, Q: 4, R: 3, S: 3, Hdilation: 2}\n",
+       "dilation 2 is not supported"},
+      {"problem:\n  instance: {C: 4, M: 8, P: 4, Q: 4, R: 3, S: 3, Hstride: 1, HStride: 1}\n",
+       "both Hstride and HStride"},
       {"problem:\n  instance: {C: 4, M: x, P: 4, Q: 4, R: 3, S: 3}\n", "bad.yaml:2:"},
       {"problem:\n  shape: {}\n", "needs problem: {instance:"},
   };
@@ -190,8 +198,8 @@ static void testDnnsim(void) {
   char d[512], p[512];
   snprintf(d, sizeof d, "%s/dn", g_dir);
   mkdir(d, 0777);
-  int64_t w1[4] = {8, 4, 3, 3}, a1[4] = {1, 4, 6, 6}, w2[4] = {8, 1, 3, 3}, a2[4] = {1, 8, 6, 6}, w3[2] = {10, 288},
-          a3[4] = {1, 8, 6, 6}, b3[1] = {10};
+  int64_t w1[4] = {8, 4, 3, 3}, a1[4] = {1, 4, 6, 6}, w2[4] = {8, 1, 3, 3}, a2[4] = {1, 8, 6, 6},
+          w3[2] = {10, 288}, a3[4] = {1, 8, 6, 6}, b3[1] = {10};
   npy("wgt-conv1.npy", 4, w1);
   npy("act-conv1-0.npy", 4, a1);
   npy("wgt-dw-2.npy", 4, w2); /* name dw/2: DNNsim writes '/' as '-' */
@@ -200,8 +208,9 @@ static void testDnnsim(void) {
   npy("act-fc-0.npy", 4, a3);
   npy("bias-fc.npy", 1, b3);
   writeText("dn/model.csv", "conv1:conv:1:1\ndw/2:conv:1:1\n\nfc:fc:1:0\n");
-  writeText("dn/precision.txt", "magnitude (+1 of the sign), fraction, wgt_magnitude, wgt_fraction\n"
-                                "9;8;7;\n-1;0;1;\n2;1;1;\n7;8;6;\n");
+  writeText("dn/precision.txt",
+            "magnitude (+1 of the sign), fraction, wgt_magnitude, wgt_fraction\n"
+            "9;8;7;\n-1;0;1;\n2;1;1;\n7;8;6;\n");
   QaNet *net = open(d);
   if (net) {
     CHECK_EQ_I64(net->n_layers, 3);
@@ -209,7 +218,8 @@ static void testDnnsim(void) {
     CHECK(c->c == 4 && c->k == 8 && c->r == 3 && c->pad_h == 1 && c->groups == 1 && qaLayerOutH(c) == 6);
     CHECK(!strcmp(dw->name, "dw-2") && dw->groups == 8 && dw->k == 8);
     CHECK(fc->kind == QA_LAYER_FC && fc->c == 288 && fc->k == 10 && strstr(fc->bias_trace, "bias-fc.npy"));
-    CHECK(c->a_bits == 8 && c->w_bits == 9 && dw->a_bits == 8 && dw->w_bits == 9 && fc->a_bits == 8 && fc->w_bits == 7);
+    CHECK(c->a_bits == 8 && c->w_bits == 9 && dw->a_bits == 8 && dw->w_bits == 9 && fc->a_bits == 8 &&
+          fc->w_bits == 7);
     CHECK(strstr(c->act_trace, "act-conv1-0.npy") && strstr(c->wgt_trace, "wgt-conv1.npy"));
     qaNetDestroy(net);
   }

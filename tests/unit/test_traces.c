@@ -80,7 +80,8 @@ static void makeNet(void) {
           for (int r = 0; r < 3; r++)
             for (int q = 0; q < 3; q++) {
               int y = oy * 2 + r, x = ox * 2 + q; /* top/left padding 0 */
-              if (y < 4 && x < 4) s += (double)g_act[(c * 4 + y) * 4 + x] * g_wgt[((k * 2 + c) * 3 + r) * 3 + q];
+              if (y < 4 && x < 4)
+                s += (double)g_act[(c * 4 + y) * 4 + x] * g_wgt[((k * 2 + c) * 3 + r) * 3 + q];
             }
         g_out[(k * 2 + oy) * 2 + ox] = (float)s;
       }
@@ -111,15 +112,18 @@ static void makeNet(void) {
   CHECK(qaNpyWrite(p, QA_DT_I32, 2, fw, codes, &err) == QA_OK);
   path(p, sizeof p, "f.ws.npy");
   CHECK(qaNpyWrite(p, QA_DT_F64, 1, fs, g_fscale, &err) == QA_OK);
-  writeText("net.yaml",
-            "name: traced\n"
-            "source: \"hand-made test network\"\n"
-            "layers:\n"
-            "  - name: c\n    type: conv\n    input: [2, 4, 4]\n    filters: 3\n    kernel: 3\n    stride: 2\n"
-            "    padding: [0, 1, 0, 1]\n    quant: {a: fixed}\n"
-            "    trace: {act: c.act.npy, wgt: c.wgt.npy, bias: c.bias.npy, out: c.out.npy}\n"
-            "  - name: f\n    type: fc\n    input: 12\n    outputs: 2\n    bits: {w: 9}\n    quant: {a: fixed-u, w: none}\n"
-            "    trace: {act: f.act.npy, wgt: f.wgt.npy, out: f.out.npy, wgt_codes: f.wq.npy, wgt_scale: f.ws.npy}\n");
+  writeText(
+      "net.yaml",
+      "name: traced\n"
+      "source: \"hand-made test network\"\n"
+      "layers:\n"
+      "  - name: c\n    type: conv\n    input: [2, 4, 4]\n    filters: 3\n    kernel: 3\n    stride: 2\n"
+      "    padding: [0, 1, 0, 1]\n    quant: {a: fixed}\n"
+      "    trace: {act: c.act.npy, wgt: c.wgt.npy, bias: c.bias.npy, out: c.out.npy}\n"
+      "  - name: f\n    type: fc\n    input: 12\n    outputs: 2\n    bits: {w: 9}\n    quant: {a: fixed-u, "
+      "w: none}\n"
+      "    trace: {act: f.act.npy, wgt: f.wgt.npy, out: f.out.npy, wgt_codes: f.wq.npy, wgt_scale: "
+      "f.ws.npy}\n");
 }
 
 static QaNet *openNet(const char *name) {
@@ -152,14 +156,16 @@ static void testNetFile(void) {
   qaNetDestroy(net);
 
   /* wgt_codes without wgt_scale: a file error with line and column */
-  writeText("bad_codes.yaml", "name: b\nlayers:\n  - name: f\n    type: fc\n    input: 12\n    outputs: 2\n"
-                              "    trace: {act: f.act.npy, wgt_codes: f.wq.npy}\n");
+  writeText("bad_codes.yaml",
+            "name: b\nlayers:\n  - name: f\n    type: fc\n    input: 12\n    outputs: 2\n"
+            "    trace: {act: f.act.npy, wgt_codes: f.wq.npy}\n");
   char p[600];
   path(p, sizeof p, "bad_codes.yaml");
   CHECK(qaNetOpen(p, &net, &err) == QA_EUSER && strstr(err.msg, "bad_codes.yaml:7:") &&
         strstr(err.msg, "wgt_codes and wgt_scale go together"));
-  writeText("bad_pad.yaml", "name: b\nlayers:\n  - name: c\n    type: conv\n    input: [2, 4, 4]\n    filters: 3\n"
-                            "    kernel: 3\n    padding: [1, 1, 1]\n");
+  writeText("bad_pad.yaml",
+            "name: b\nlayers:\n  - name: c\n    type: conv\n    input: [2, 4, 4]\n    filters: 3\n"
+            "    kernel: 3\n    padding: [1, 1, 1]\n");
   path(p, sizeof p, "bad_pad.yaml");
   CHECK_MSG(qaNetOpen(p, &net, &err) == QA_EUSER && strstr(err.msg, "bad_pad.yaml:8:") &&
                 strstr(err.msg, "[top, bottom, left, right]"),
@@ -169,19 +175,21 @@ static void testNetFile(void) {
 /* A copy of net.yaml whose LAST layer's trace KEY points to FILE. */
 static int checkBad(const char *key, const char *file, const char *want) {
   char yaml[2048], p[600];
-  snprintf(yaml, sizeof yaml,
-           "name: bad\nlayers:\n  - name: c\n    type: conv\n    input: [2, 4, 4]\n    filters: 3\n    kernel: 3\n"
-           "    stride: 2\n    padding: [0, 1, 0, 1]\n    trace: {act: c.act.npy, wgt: c.wgt.npy}\n"
-           "  - name: last\n    type: fc\n    input: 12\n    outputs: 2\n    trace: {act: f.act.npy, %s: %s%s}\n",
-           key, file, !strcmp(key, "wgt_codes") ? ", wgt_scale: f.ws.npy" : "");
+  snprintf(
+      yaml, sizeof yaml,
+      "name: bad\nlayers:\n  - name: c\n    type: conv\n    input: [2, 4, 4]\n    filters: 3\n    kernel: 3\n"
+      "    stride: 2\n    padding: [0, 1, 0, 1]\n    trace: {act: c.act.npy, wgt: c.wgt.npy}\n"
+      "  - name: last\n    type: fc\n    input: 12\n    outputs: 2\n    trace: {act: f.act.npy, %s: %s%s}\n",
+      key, file, !strcmp(key, "wgt_codes") ? ", wgt_scale: f.ws.npy" : "");
   writeText("bad.yaml", yaml);
   path(p, sizeof p, "bad.yaml");
   QaNet *net = NULL;
   QaErr err = {0, ""};
   CHECK(qaNetOpen(p, &net, &err) == QA_OK);
   int rc = net ? qaNetCheckTraces(net, NULL, &err) : -1;
-  CHECK_MSG(rc == QA_EUSER && strstr(err.msg, "layer 'last'") && strstr(err.msg, want) && !strchr(err.msg, '\n'),
-            "%s=%s: rc %d: %s", key, file, rc, err.msg);
+  CHECK_MSG(
+      rc == QA_EUSER && strstr(err.msg, "layer 'last'") && strstr(err.msg, want) && !strchr(err.msg, '\n'),
+      "%s=%s: rc %d: %s", key, file, rc, err.msg);
   qaNetDestroy(net);
   return rc;
 }
@@ -190,15 +198,16 @@ static void testCheckTraces(void) {
   float nan_out[2] = {0.0f, NAN};
   int64_t s2[2] = {1, 2};
   writeF32("nan.npy", 2, s2, nan_out);
-  checkBad("wgt", "c.wgt.npy", "trace.wgt");             /* (3,2,3,3) for a (2,12) fc */
-  checkBad("wgt", "missing.npy", "missing.npy");         /* no such file */
-  checkBad("out", "nan.npy", "NaN");                     /* non-finite */
-  checkBad("bias", "f.wq.npy", "must be float32");       /* int32 bias */
-  checkBad("wgt_codes", "f.wgt.npy", "integer dtype");   /* float codes */
-  checkBad("out", "c.bias.npy", "needs (1, 2) (N, K)");  /* (3,) for a (1,2) output */
+  checkBad("wgt", "c.wgt.npy", "trace.wgt");            /* (3,2,3,3) for a (2,12) fc */
+  checkBad("wgt", "missing.npy", "missing.npy");        /* no such file */
+  checkBad("out", "nan.npy", "NaN");                    /* non-finite */
+  checkBad("bias", "f.wq.npy", "must be float32");      /* int32 bias */
+  checkBad("wgt_codes", "f.wgt.npy", "integer dtype");  /* float codes */
+  checkBad("out", "c.bias.npy", "needs (1, 2) (N, K)"); /* (3,) for a (1,2) output */
 }
 
-static void prepare(const QaValuesSpec *vs, const QaLayer *l, int idx, int a_bits, int w_bits, QaLayerValues *v) {
+static void prepare(const QaValuesSpec *vs, const QaLayer *l, int idx, int a_bits, int w_bits,
+                    QaLayerValues *v) {
   QaErr err = {0, ""};
   CHECK_MSG(qaValuesLoad(vs, l, idx, v, &err) == QA_OK, "%s", err.msg);
   CHECK_MSG(qaValuesQuantize(vs, l, a_bits, w_bits, v, &err) == QA_OK, "%s", err.msg);
@@ -216,7 +225,8 @@ static void refOut(const QaLayer *l, const QaLayerValues *v, int64_t *out) {
             for (int q = 0; q < l->s; q++) {
               int y = oy * l->stride_h - l->pad_h + r, x = ox * l->stride_w - l->pad_w + q;
               if (y >= 0 && y < l->h && x >= 0 && x < l->w)
-                s += (int64_t)v->act[(c * l->h + y) * l->w + x] * v->wgt[((k * cg + c) * l->r + r) * l->s + q];
+                s +=
+                    (int64_t)v->act[(c * l->h + y) * l->w + x] * v->wgt[((k * cg + c) * l->r + r) * l->s + q];
             }
         out[(k * oh + oy) * ow + ox] = s;
       }
@@ -282,7 +292,8 @@ static void testValues(void) {
   /* a code that does not fit the declared bits is refused, naming the operand and the fix */
   int rc = qaValuesQuantize(&vs, f, 8, 8, &v, &err);
   CHECK_MSG(rc == QA_EUSER && strstr(err.msg, "weights (quantizer none, 8 bits, trace.wgt_codes)") &&
-                strstr(err.msg, "does not fit 8-bit signed codes (-128..127)") && strstr(err.msg, "bits: {w: 9}"),
+                strstr(err.msg, "does not fit 8-bit signed codes (-128..127)") &&
+                strstr(err.msg, "bits: {w: 9}"),
             "%s", err.msg);
   qaValuesFree(&v);
   qaNetDestroy(net);
@@ -301,14 +312,17 @@ static void testNone(void) {
   CHECK(!strcmp(txt, "none-u"));
   CHECK(qaQuantParse("none-ch", &s, &err) == QA_EUSER && strstr(err.msg, "-ch does not apply to none"));
   CHECK(qaQuantParse("none", &s, &err) == QA_OK);
-  float u8[4] = {0, 255, 17, 128}, s8[4] = {-128, 127, 0, -1}, frac[4] = {1, 2.5f, 0, 0}, neg[4] = {0, -1, 0, 0};
+  float u8[4] = {0, 255, 17, 128}, s8[4] = {-128, 127, 0, -1}, frac[4] = {1, 2.5f, 0, 0},
+        neg[4] = {0, -1, 0, 0};
   CHECK(qaQuantize(&s, 8, u8, 4, 1, codes, &r, &err) == QA_OK && codes[1] == 255 && r.scales[0] == 1.0);
   qaQuantResultFree(&r);
   CHECK(qaQuantize(&s, 8, s8, 4, 1, codes, &r, &err) == QA_OK && codes[0] == -128 && r.min_code == -128);
   qaQuantResultFree(&r);
-  CHECK(qaQuantize(&s, 7, s8, 4, 1, codes, &r, &err) == QA_EUSER && strstr(err.msg, "7-bit signed codes (-64..63)"));
+  CHECK(qaQuantize(&s, 7, s8, 4, 1, codes, &r, &err) == QA_EUSER &&
+        strstr(err.msg, "7-bit signed codes (-64..63)"));
   CHECK(qaQuantize(&s, 8, frac, 4, 1, codes, &r, &err) == QA_EUSER && strstr(err.msg, "2.5 at flat index 1"));
-  CHECK(qaQuantize(&su, 8, neg, 4, 1, codes, &r, &err) == QA_EUSER && strstr(err.msg, "unsigned codes (0..255)"));
+  CHECK(qaQuantize(&su, 8, neg, 4, 1, codes, &r, &err) == QA_EUSER &&
+        strstr(err.msg, "unsigned codes (0..255)"));
   int32_t lo, hi;
   qaQuantCodeRange(&s, 9, &lo, &hi);
   CHECK(lo == -256 && hi == 255);
