@@ -68,7 +68,7 @@ static int unknownCommand(const char *word, QaErr *err) {
 static void usage(FILE *f) {
   fprintf(f, "usage: qasim COMMAND [options]   (qasim help COMMAND or qasim COMMAND --help for details)\n\n");
   fprintf(f, "commands:\n");
-  for (int i = 0; commands[i]; i++) fprintf(f, "  %-13s %s\n", commands[i]->name, commands[i]->summary);
+  for (int i = 0; commands[i]; i++) fprintf(f, "  %-14s %s\n", commands[i]->name, commands[i]->summary);
   fprintf(f,
           "\nqasim --version prints the version. The results database is --db PATH, else $QASIM_DB,\n"
           "else " QA_STORE_DEFAULT_PATH

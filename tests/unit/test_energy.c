@@ -527,7 +527,7 @@ static void testStoreAndReprice(const QaCostTable *h) {
   if (st) {
     /* dadiannao, stripes, stripes+ddr3 and the tampered run's in-run pricing */
     CHECK_EQ_I64(scalar(path, "SELECT count(*) FROM run_energy"), 4);
-    CHECK_EQ_I64(scalar(path, "PRAGMA user_version"), 2);
+    CHECK_EQ_I64(scalar(path, "PRAGMA user_version"), QA_STORE_SCHEMA_VERSION);
   }
   qaStoreClose(st);
 }
