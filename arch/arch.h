@@ -82,7 +82,8 @@ typedef struct QaMemSpec {
   double dram_gbps;       /* off-chip bandwidth (GB/s); 0 = ideal */
   double dram_latency_ns; /* latency of each transfer (ns) */
   double dram_gib;        /* DRAM capacity (GiB) */
-  int weights_resident;   /* weights that fit on chip are loaded before the run */
+  int weights_resident;   /* weights that fit on chip are loaded before the run (memory.h) */
+  int prefetch;           /* the next layer's first weights are fetched during this layer */
 } QaMemSpec;
 
 /* The fields every architecture's spec struct starts with. */

@@ -1,5 +1,5 @@
 /*
-** simc.c - layer execution without SystemC, and timing-mode names.
+** driver.c - layer execution without SystemC, and timing-mode names.
 */
 #include <string.h>
 
@@ -39,6 +39,12 @@ int qaDriverBegin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStats *
 }
 
 int qaSimRunLayerC(const QaArchConfig *cfg, QaTiming timing, QaLayerJob *job, QaLayerStats *st, QaErr *err) {
+  QaMemCarry carry = {0, 0};
+  return qaSimRunLayerCarry(cfg, timing, job, st, &carry, err);
+}
+
+int qaSimRunLayerCarry(const QaArchConfig *cfg, QaTiming timing, QaLayerJob *job, QaLayerStats *st,
+                       QaMemCarry *carry, QaErr *err) {
   const QaArchDesc *d = cfg->desc;
   QaExec *ex = NULL;
   QaReshaped rs;
@@ -47,7 +53,7 @@ int qaSimRunLayerC(const QaArchConfig *cfg, QaTiming timing, QaLayerJob *job, Qa
   QaMemPlan plan;
   int64_t cycles = 0, n = d->n_chunks(ex);
   int64_t *chunk_cycles = qaMalloc((size_t)(n ? n : 1) * sizeof *chunk_cycles, err);
-  if (!chunk_cycles || (rc = qaMemPlanLayer(cfg, d->engine(ex), &plan, err)) != QA_OK) {
+  if (!chunk_cycles || (rc = qaMemPlanLayer(cfg, d->engine(ex), carry, &plan, err)) != QA_OK) {
     free(chunk_cycles);
     d->end(ex, 0);
     qaReshapeFree(&rs);
@@ -66,7 +72,7 @@ int qaSimRunLayerC(const QaArchConfig *cfg, QaTiming timing, QaLayerJob *job, Qa
     cycles += c;
   }
   st->n_compute_cycles = cycles;
-  st->n_stall_cycles = qaMemStallCycles(&plan, chunk_cycles);
+  st->n_stall_cycles = qaMemStallCycles(&plan, chunk_cycles, carry);
   st->n_cycles = cycles + st->n_stall_cycles;
   qaMemCountActions(&plan, st);
   qaMemPlanFree(&plan);

@@ -1,5 +1,5 @@
 /*
-** sim.h - run a sequence of layers on an architecture inside a SystemC simulation.
+** driver.h - run a sequence of layers on an architecture inside a SystemC simulation.
 **
 ** The driver elaborates one accelerator module and streams layers to it through
 ** two callbacks, so only one layer's data needs to be in memory at a time:
@@ -12,10 +12,11 @@
 ** n_cycles = elapsed simulated time / clock period.
 ** SystemC allows one simulation per process: qaSimRun may be called once.
 */
-#ifndef QA_SIM_H
-#define QA_SIM_H
+#ifndef QA_DRIVER_H
+#define QA_DRIVER_H
 
 #include "arch/arch.h"
+#include "arch/memory.h"
 #include "arch/reshape.h"
 
 #ifdef __cplusplus
@@ -31,8 +32,12 @@ typedef struct QaSimHooks {
 int qaSimRun(const QaArchConfig *cfg, QaTiming timing, const QaSimHooks *hooks, QaErr *err);
 
 /* The same execution without SystemC (pure C): LT sums chunk cycles, CYCLE counts
-** ticks. Used by unit tests of the kernels and by tools that need no timing. */
+** ticks. Used by unit tests of the kernels and by tools that need no timing.
+** qaSimRunLayerC runs JOB as the first layer of a run; qaSimRunLayerCarry as the layer
+** after those CARRY has seen (memory.h: resident weights, prefetch), updating it. */
 int qaSimRunLayerC(const QaArchConfig *cfg, QaTiming timing, QaLayerJob *job, QaLayerStats *st, QaErr *err);
+int qaSimRunLayerCarry(const QaArchConfig *cfg, QaTiming timing, QaLayerJob *job, QaLayerStats *st,
+                       QaMemCarry *carry, QaErr *err);
 
 /* Begin a layer in either driver: check the job against the config, apply the
 ** first-layer reshape when the config asks for it (*rs holds the reshaped operands; free
@@ -46,4 +51,4 @@ int qaTimingParse(const char *s, QaTiming *out, QaErr *err);
 #ifdef __cplusplus
 }
 #endif
-#endif /* QA_SIM_H */
+#endif /* QA_DRIVER_H */

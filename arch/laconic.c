@@ -41,18 +41,13 @@
 **
 ** Outputs. The clocked tick is literally term-serial: each cycle every lane with
 ** work left emits one term pair into its PE's histogram, and the PE shifts, reduces
-** and accumulates. The loosely-timed mode computes the same sums through the weight
-** terms: each weight is split into term planes (plane q holds +-2^e of its q-th term,
-** 0 if it has fewer), and a lane's product is accumulated as sum over q of
-** a x (+-2^e_q), i.e. the activation shifted by each weight exponent (exact: it is the
-** histogram sum regrouped by weight term). The planes come from a per-layer table of
-** the terms of every weight magnitude and are built for blocks of filters (at most
-** PLANES_BYTES at once). Sums are done in 32-bit arithmetic when a per-block bound
-** (max |a| x max sum of |terms| x R x S x channels) proves they cannot overflow, else
-** in 64-bit. Measured on ResNet-18 at 8 bits (whole `qasim run` with synthesis,
-** quantization and reference check): 1.5 s (~1.1 G MACs/s) with the planes, 0.9 s with
-** a plain dot product of the codes, 36 s (~50 M MACs/s) with a scalar histogram over
-** every term pair; the planes keep the terms at ~3x the cost of the plain dot.
+** and accumulates; the tests check those sums against the reference. The histogram
+** sums of a lane's term pairs equal the product of its codes, so the loosely-timed mode
+** computes the pass's outputs as exact dot products of the codes (qaEnginePassDots, as
+** the other kernels do): what it checks against the reference is the dataflow (which
+** operands meet in which PE), not the term arithmetic. (An earlier version summed the
+** activations through weight term planes: ~3x a dot product at 8 bits and ~9x at 16
+** bits, for sums that are the same by construction.)
 ** Outputs wrap to acc_bits; outputs whose exact value does not fit are counted in
 ** acc_overflows. Both modes report identical cycles, outputs and action counts.
 **
@@ -72,8 +67,7 @@
 
 #include "arch/laconicInt.h"
 
-#define HIST_N (2 * 17 + 2)    /* exponent sums 0..34 for |v| <= QA_TERMS_VMAX */
-#define PLANES_BYTES (4 << 20) /* weight-plane buffer of the loosely-timed outputs */
+#define HIST_N (2 * 17 + 2) /* exponent sums 0..34 for |v| <= QA_TERMS_VMAX */
 
 const char *const qaLaconicSyncNames[] = {"pe", "column", "tile", "grid", NULL};
 
@@ -100,7 +94,8 @@ const QaComponentDef qaLaconicComps[QA_LAC_N] = {
 };
 
 /* A PE: per lane an exponent adder (e_a + e_w) and a one-hot decoder onto a + w + 1
-** positions; a histogram of that many counters (qaBitsFor(lanes) + 1 bits), the shifter
+** positions (a + w - 1 for one-hot codes, k_a = k_w = 1); a histogram of that many counters (qaBitsFor(lanes)
+*+ 1 bits), the shifter
 ** of the counts by position, an adder tree over the shifted counts and the accumulator.
 ** A tile: rows x columns PEs plus a term encoder per lane at the NBin side (one per
 ** column) and at the SB side (one per row). Built for max_bits-bit operands (2 x max_bits
@@ -108,8 +103,11 @@ const QaComponentDef qaLaconicComps[QA_LAC_N] = {
 void qaLaconicInventory(const QaArchConfig *cfg, int a_bits, int w_bits, QaInventory *inv) {
   const QaLaconicSpec *p = QA_SPEC(cfg, QaLaconicSpec);
   const QaArchSpec *s = &p->base;
-  int mb = p->max_bits, positions = a_bits + w_bits + 1, counter = qaBitsFor(s->lanes) + 1;
-  int ea = qaBitsFor(a_bits), ew = qaBitsFor(w_bits);
+  /* term exponents of a p-bit code: 0..p with signed digits (Booth / NAF reach 2^p),
+  ** 0..p-1 for one-hot codes (k = 1: a single bit of the magnitude) */
+  int xa = p->k_a == 1 ? a_bits - 1 : a_bits, xw = p->k_w == 1 ? w_bits - 1 : w_bits;
+  int mb = p->max_bits, positions = xa + xw + 1, counter = qaBitsFor(s->lanes) + 1;
+  int ea = qaBitsFor(xa), ew = qaBitsFor(xw);
   /* k-hot designs store codes as k exponents and a sign: narrower memories, no encoders */
   int ab = p->k_a ? qaKHotStoreBits(mb, 1, p->k_a) : mb, wb = p->k_w ? qaKHotStoreBits(mb, 1, p->k_w) : mb;
   inv->tiles = s->tiles;
@@ -152,17 +150,10 @@ struct QaExec {
   int ld_img, ld_pack;
   uint8_t *ta, *tw;
   int64_t *asum; /* rsc: sum over windows of ta at each kernel offset */
-  int64_t amax;  /* max |activation| of the loaded image and pack */
   /* loosely-timed scratch */
-  uint8_t *wmax;   /* tiles * rsc: max weight term count over each tile's filters */
-  int64_t *sums;   /* per sync group cycle sums (at most rows_total * cols) */
-  int64_t *bases;  /* cols: activation offsets of a window group's windows */
-  int jmax;        /* term planes per (filter, kernel row) */
-  int64_t wmag;    /* largest |weight| of the layer */
-  QaTerm *wterms;  /* (wmag + 1) * jmax: terms of each weight magnitude (positive) */
-  int pl_block;    /* filters whose planes are built at once (<= PLANES_BYTES) */
-  int32_t *planes; /* pl_block * R * jmax * S*cpad weight term planes */
-  uint8_t *jn;     /* pl_block * R: planes used by each (filter, kernel row) */
+  uint8_t *wmax;  /* tiles * rsc: max weight term count over each tile's filters */
+  int64_t *sums;  /* per sync group cycle sums (at most rows_total * cols) */
+  int64_t *bases; /* cols: activation offsets of a window group's windows */
   /* clocked state */
   const QaChunk *cur;
   int n_grp, n_live;
@@ -227,9 +218,6 @@ void qaLaconicEnd(QaExec *ex, int64_t n_cycles) {
   free(ex->wmax);
   free(ex->sums);
   free(ex->bases);
-  free(ex->planes);
-  free(ex->wterms);
-  free(ex->jn);
   free(ex->g_k);
   free(ex->g_total);
   free(ex->g_fresh);
@@ -281,26 +269,6 @@ int qaLaconicBegin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStats 
   ex->mux = sp->base.fc_multiplex && ex->nwin == 1 && ex->cols > 1 && ex->spw > 1;
   ex->mux_cols = ex->spw < ex->cols ? ex->spw : ex->cols;
   ex->rsc = l->r * l->s * e->cpad;
-  /* planes: the most terms any weight of the layer has */
-  int jmax = 1;
-  int64_t nw = qaLayerWgtCount(l);
-  for (int64_t i = 0; i < nw; i++) {
-    int64_t m = mag(job->wgt[i]);
-    int n = ex->ttab[m];
-    if (n > jmax) jmax = n;
-    if (m > ex->wmag) ex->wmag = m;
-  }
-  ex->jmax = jmax;
-  ex->wterms = qaMalloc((size_t)(ex->wmag + 1) * jmax * sizeof(QaTerm), err);
-  if (ex->wterms) {
-    QaTerm t[QA_TERMS_MAX];
-    /* only magnitudes the layer has are read, and they have at most jmax terms; an
-    ** absent magnitude below wmag may have more (e.g. 127 among weights of 128) */
-    for (int64_t m = 0; m <= ex->wmag; m++) {
-      int n = qaTermsEncode(ex->enc, (int32_t)m, t);
-      memcpy(ex->wterms + m * jmax, t, (size_t)(n < jmax ? n : jmax) * sizeof(QaTerm));
-    }
-  }
   int rows = e->rows, npe = rows * ex->cols;
   size_t nact = (size_t)e->hp * e->wp * e->cpad, nwg = (size_t)e->gpp * e->kg * ex->rsc;
   ex->ta = qaMalloc(nact, err);
@@ -309,11 +277,6 @@ int qaLaconicBegin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStats 
   ex->wmax = qaMalloc((size_t)ex->tiles * ex->rsc, err);
   ex->sums = qaMalloc((size_t)npe * sizeof(int64_t), err);
   ex->bases = qaMalloc((size_t)ex->cols * sizeof(int64_t), err);
-  size_t per_filter = (size_t)l->r * jmax * l->s * e->cpad * sizeof(int32_t);
-  ex->pl_block = per_filter * rows <= PLANES_BYTES ? rows : (int)(PLANES_BYTES / per_filter);
-  if (ex->pl_block < 1) ex->pl_block = 1;
-  ex->planes = qaMalloc((size_t)ex->pl_block * per_filter, err);
-  ex->jn = qaMalloc((size_t)ex->pl_block * l->r, err);
   ex->g_k = qaMalloc((size_t)npe * sizeof(int64_t), err);
   ex->g_total = qaMalloc((size_t)npe * sizeof(int64_t), err);
   ex->g_fresh = qaMalloc((size_t)npe, err);
@@ -325,17 +288,14 @@ int qaLaconicBegin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStats 
   ex->mux_cost = qaMalloc((size_t)ex->spw * sizeof(int64_t), err);
   ex->mux_end = qaMalloc((size_t)ex->cols * sizeof(int64_t), err);
   ex->col_brick = qaMalloc((size_t)ex->cols * sizeof(int64_t), err);
-  if (!ex->wterms || !ex->ta || !ex->tw || !ex->asum || !ex->wmax || !ex->sums || !ex->bases || !ex->planes ||
-      !ex->jn || !ex->g_k || !ex->g_total || !ex->g_fresh || !ex->g_busy || !ex->g_done || !ex->g_end ||
-      !ex->acc || !ex->lane || !ex->mux_cost || !ex->mux_end || !ex->col_brick) {
+  if (!ex->ta || !ex->tw || !ex->asum || !ex->wmax || !ex->sums || !ex->bases || !ex->g_k || !ex->g_total ||
+      !ex->g_fresh || !ex->g_busy || !ex->g_done || !ex->g_end || !ex->acc || !ex->lane || !ex->mux_cost ||
+      !ex->mux_end || !ex->col_brick) {
     qaLaconicEnd(ex, 0);
     return QA_EINTERNAL;
   }
   st->macs = qaJobMacs(job);
   st->effectual_terms = 0;
-  /* Weights are written into the weight memories once per layer (DRAM traffic is
-  ** counted by the memory system). */
-  qaCount(st, QA_C_SB, QA_ACT_WRITE_BITS, nw * job->w_bits);
   *out = ex;
   return QA_OK;
 }
@@ -355,13 +315,7 @@ static void load(QaExec *ex, const QaChunk *c) {
   }
   if (e->cur_img != ex->ld_img || e->cur_pack != ex->ld_pack) {
     size_t n = (size_t)e->hp * e->wp * e->cpad;
-    int64_t amax = 0;
-    for (size_t i = 0; i < n; i++) {
-      int64_t m = mag(e->act[i]);
-      ex->ta[i] = tab[m];
-      amax = m > amax ? m : amax;
-    }
-    ex->amax = amax;
+    for (size_t i = 0; i < n; i++) ex->ta[i] = tab[mag(e->act[i])];
     /* sum over all windows of the term counts each kernel offset sees */
     int span = l->s * e->cpad;
     memset(ex->asum, 0, (size_t)ex->rsc * sizeof(int64_t));
@@ -538,97 +492,12 @@ static int64_t lt_cycles(QaExec *ex, const QaChunk *c, int64_t *pe_cycles) {
   return total;
 }
 
-/* Split the weights of pass filters [j0, j1) into term planes (slot j - j0); returns
-** the largest sum over the terms of |term| of any of them (for the overflow bound). */
-static int64_t build_planes(QaExec *ex, const QaChunk *c, int j0, int j1) {
-  const QaEngine *e = &ex->e;
-  const QaLayer *l = e->l;
-  int span = l->s * e->cpad, J = ex->jmax;
-  int64_t wts_max = 0;
-  for (int j = j0; j < j1; j++)
-    for (int r = 0; r < l->r; r++) {
-      const int32_t *row = qaEngineWgtRow(e, c->f0 + j, r);
-      int32_t *pl = ex->planes + ((int64_t)(j - j0) * l->r + r) * J * span;
-      memset(pl, 0, (size_t)J * span * sizeof(int32_t));
-      int jn = 0;
-      for (int x = 0; x < span; x++) {
-        if (!row[x]) continue;
-        int64_t m = mag(row[x]);
-        int n = ex->ttab[m];
-        const QaTerm *t = ex->wterms + m * J; /* terms of |w|; the sign of w multiplies them */
-        int64_t sum = 0;
-        for (int q = 0; q < n; q++) {
-          int32_t v = (int32_t)1 << t[q].exp;
-          pl[(int64_t)q * span + x] = (t[q].sign < 0) != (row[x] < 0) ? -v : v;
-          sum += v;
-        }
-        jn = n > jn ? n : jn;
-        wts_max = sum > wts_max ? sum : wts_max;
-      }
-      ex->jn[(j - j0) * l->r + r] = (uint8_t)jn;
-    }
-  return wts_max;
-}
-
-static inline int32_t dot32(const int32_t *restrict a, const int32_t *restrict p, int n) {
-  uint32_t acc = 0; /* exact: the caller proved the sum fits */
-  for (int x = 0; x < n; x++) acc += (uint32_t)a[x] * (uint32_t)p[x];
-  return (int32_t)acc;
-}
-
-/* Outputs of a pass through the weight term planes (see the header comment), in
-** blocks of pl_block filters whose planes are built at once. */
-static void lt_outputs(QaExec *ex, const QaChunk *c) {
-  const QaEngine *e = &ex->e;
-  const QaLayer *l = e->l;
-  int span = l->s * e->cpad, J = ex->jmax, C = ex->cols, cpad = e->cpad, cg = e->cg;
-  for (int j0 = 0; j0 < c->nf; j0 += ex->pl_block) {
-    int j1 = j0 + ex->pl_block < c->nf ? j0 + ex->pl_block : c->nf;
-    int64_t wts_max = build_planes(ex, c, j0, j1);
-    /* |sum| <= amax * wts_max * (R * S * cg) for every output of the block */
-    double bound = (double)ex->amax * (double)wts_max * (double)l->r * l->s * cg;
-    int use32 = bound <= 2147483647.0;
-    for (int64_t g = 0; g < ex->ngrp; g++) {
-      int ncol = ex->nwin - g * C < C ? (int)(ex->nwin - g * C) : C;
-      for (int j = j0; j < j1; j++) {
-        int f = c->f0 + j;
-        /* only the filter's own group's channels can be non-zero */
-        int lo = e->gpp > 1 ? (f / e->kg) * cg : 0;
-        int whole = lo == 0 && cg == cpad;
-        for (int cc = 0; cc < ncol; cc++) {
-          int64_t w = g * C + cc;
-          int oy = (int)(w / e->ow), ox = (int)(w % e->ow);
-          int64_t acc = 0;
-          for (int r = 0; r < l->r; r++) {
-            const int32_t *a = qaEngineActRow(e, oy, ox, r);
-            const int32_t *pl = ex->planes + ((int64_t)(j - j0) * l->r + r) * J * span;
-            int nq = ex->jn[(j - j0) * l->r + r];
-            for (int q = 0; q < nq; q++) {
-              const int32_t *p = pl + (int64_t)q * span;
-              if (whole)
-                acc += use32 ? dot32(a, p, span) : qaEngineDot(a, p, span);
-              else if (cg == 1) /* depthwise: one channel per filter */
-                for (int s = 0; s < l->s; s++) acc += (int64_t)a[s * cpad + lo] * p[s * cpad + lo];
-              else
-                for (int s = 0; s < l->s; s++) {
-                  int64_t o = (int64_t)s * cpad + lo;
-                  acc += use32 ? dot32(a + o, p + o, cg) : qaEngineDot(a + o, p + o, cg);
-                }
-            }
-          }
-          put_output(ex, c, f, oy, ox, acc);
-        }
-      }
-    }
-  }
-}
-
 int64_t qaLaconicRunChunk(QaExec *ex, int64_t i) {
   const QaChunk *c = &ex->e.chunks[i];
   load(ex, c);
   int64_t pe_cycles = 0;
   int64_t cycles = lt_cycles(ex, c, &pe_cycles);
-  lt_outputs(ex, c);
+  qaEnginePassDots(&ex->e, c, ex->acc_bits, &ex->st->acc_overflows);
   count_chunk(ex, c, pass_effectual(ex, c), pe_cycles);
   return cycles;
 }

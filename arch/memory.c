@@ -22,7 +22,8 @@ void qaMemInventory(const QaArchSpec *s, int sb_row_bits, int act_bits, int out_
   c[QA_C_DRAM] = (QaComponent){.count = 1};
 }
 
-int qaMemPlanLayer(const QaArchConfig *cfg, const QaEngine *e, QaMemPlan *plan, QaErr *err) {
+int qaMemPlanLayer(const QaArchConfig *cfg, const QaEngine *e, QaMemCarry *carry, QaMemPlan *plan,
+                   QaErr *err) {
   const QaLayer *l = e->l;
   memset(plan, 0, sizeof *plan);
   plan->period_ps = qaMemPeriodPs(cfg);
@@ -39,9 +40,11 @@ int qaMemPlanLayer(const QaArchConfig *cfg, const QaEngine *e, QaMemPlan *plan, 
                     "layer '%s': weights and activations need %.3g GiB of DRAM but dram_gib is %g; "
                     "raise dram_gib or lower the batch",
                     l->name, (w_bits + a_bits) / (8.0 * 1024 * 1024 * 1024), s->mem.dram_gib);
-  plan->weights_on_chip = w_bits <= sb_bits;
+  double left = sb_bits - (carry ? carry->preloaded_bits : 0);
+  plan->weights_on_chip = w_bits <= left;
+  plan->weights_preloaded = plan->weights_on_chip && s->mem.weights_resident;
+  if (plan->weights_preloaded && carry) carry->preloaded_bits += w_bits;
   plan->acts_on_chip = a_bits <= nm_bits;
-  int resident = s->mem.weights_resident != 0;
   plan->n_chunk = e->n_chunk;
   plan->chunks = qaCalloc((size_t)e->n_chunk, sizeof *plan->chunks, err);
   if (!plan->chunks) return QA_EINTERNAL;
@@ -50,7 +53,8 @@ int qaMemPlanLayer(const QaArchConfig *cfg, const QaEngine *e, QaMemPlan *plan, 
   for (int64_t i = 0; i < e->n_chunk; i++) {
     const QaChunk *c = &e->chunks[i];
     QaMemChunk *m = &plan->chunks[i];
-    if (!plan->weights_on_chip || (c->img == 0 && !resident)) m->in_bits += c->nf * per_filter;
+    if (!plan->weights_on_chip || (c->img == 0 && !plan->weights_preloaded)) m->wgt_bits = c->nf * per_filter;
+    m->in_bits = m->wgt_bits;
     if (!plan->acts_on_chip) {
       int g0 = c->pack * e->gpp;
       int ng = l->groups - g0 < e->gpp ? l->groups - g0 : e->gpp;
@@ -60,6 +64,8 @@ int qaMemPlanLayer(const QaArchConfig *cfg, const QaEngine *e, QaMemPlan *plan, 
     plan->dram_read_bits += m->in_bits;
     plan->dram_write_bits += m->out_bits;
   }
+  if (s->mem.prefetch && carry && plan->n_chunk > 0 && plan->chunks[0].wgt_bits > 0)
+    plan->head_ps = carry->idle_ps;
   return QA_OK;
 }
 
@@ -76,21 +82,39 @@ int64_t qaMemTransferPs(const QaMemPlan *plan, int64_t bits) {
 
 static int64_t ceil_edge(int64_t t, int64_t period) { return (t + period - 1) / period * period; }
 
-int64_t qaMemStallCycles(const QaMemPlan *plan, const int64_t *chunk_cycles) {
+int64_t qaMemStallCycles(const QaMemPlan *plan, const int64_t *chunk_cycles, QaMemCarry *carry) {
   int64_t n = plan->n_chunk, p = plan->period_ps;
   int64_t dma = 0, cend_prev = 0, cend_prev2 = 0, stall_ps = 0;
+  int64_t busy_end = 0, release = 0; /* last non-empty transfer's end; buffer free for a prefetch */
   /* cend of chunks i-1 and i-2; the DMA loop interleaves read(i), write(i-2). */
   for (int64_t i = 0; i < n; i++) {
     if (i >= 2 && dma < cend_prev2) dma = cend_prev2;
-    dma += qaMemTransferPs(plan, plan->chunks[i].in_bits);
+    const QaMemChunk *m = &plan->chunks[i];
+    if (i == 0 && plan->head_ps > 0) { /* prefetched weights, then the activations */
+      int64_t dw = qaMemTransferPs(plan, m->wgt_bits), wend = dw - plan->head_ps;
+      if (dw > 0) busy_end = wend;
+      dma = wend > 0 ? wend : 0;
+      int64_t da = qaMemTransferPs(plan, m->in_bits - m->wgt_bits);
+      dma += da;
+      if (da > 0) busy_end = dma;
+    } else {
+      int64_t d = qaMemTransferPs(plan, m->in_bits);
+      dma += d;
+      if (d > 0) busy_end = dma;
+    }
     int64_t ready = dma;
-    if (i >= 2) dma += qaMemTransferPs(plan, plan->chunks[i - 2].out_bits);
+    if (i >= 2) {
+      int64_t d = qaMemTransferPs(plan, plan->chunks[i - 2].out_bits);
+      dma += d;
+      if (d > 0) busy_end = dma;
+    }
     int64_t start = cend_prev;
     if (ready > start) {
       int64_t s = ceil_edge(ready, p);
       stall_ps += s - start;
       start = s;
     }
+    if (i == n - 1 && n >= 2) release = cend_prev; /* the end of chunk n-2 */
     cend_prev2 = cend_prev;
     cend_prev = start + chunk_cycles[i] * p;
   }
@@ -98,13 +122,28 @@ int64_t qaMemStallCycles(const QaMemPlan *plan, const int64_t *chunk_cycles) {
   for (int64_t i = n >= 2 ? n - 2 : 0; i < n; i++) {
     int64_t avail = i == n - 1 ? cend_prev : cend_prev2;
     if (dma < avail) dma = avail;
-    dma += qaMemTransferPs(plan, plan->chunks[i].out_bits);
+    int64_t d = qaMemTransferPs(plan, plan->chunks[i].out_bits);
+    dma += d;
+    if (d > 0) busy_end = dma;
   }
-  if (dma > cend_prev) stall_ps += ceil_edge(dma, p) - cend_prev;
+  int64_t end = cend_prev;
+  if (dma > cend_prev) {
+    end = ceil_edge(dma, p);
+    stall_ps += end - cend_prev;
+  }
+  if (carry) {
+    int64_t from = busy_end > release ? busy_end : release;
+    carry->idle_ps = end > from ? end - from : 0;
+  }
   return stall_ps / p;
 }
 
 void qaMemCountActions(const QaMemPlan *plan, QaLayerStats *st) {
+  /* weights fetched from DRAM are written into the weight memories (preloaded ones were
+  ** written before the run) */
+  int64_t wgt = 0;
+  for (int64_t i = 0; i < plan->n_chunk; i++) wgt += plan->chunks[i].wgt_bits;
+  qaCount(st, QA_C_SB, QA_ACT_WRITE_BITS, wgt);
   qaCount(st, QA_C_DRAM, QA_ACT_READ_BITS, plan->dram_read_bits);
   qaCount(st, QA_C_DRAM, QA_ACT_WRITE_BITS, plan->dram_write_bits);
 }

@@ -3,9 +3,12 @@
 ** fetch from DRAM, and when compute can start.
 **
 ** On-chip: the weight memories (tiles x sb_kib) and the central neuron memory
-** (nm_kib). A layer whose weights fit in the weight memories fetches each pass's
-** weights once (first image), or not at all with weights_resident; otherwise
-** every chunk streams its pass's weights.
+** (nm_kib). DaDianNao's premise is that the weights live on chip: with
+** weights_resident (the default) the layers of a run are taken in order and a layer
+** whose weights fit in what the weight memories have left is loaded before the run
+** and never fetched (greedy in network order; QaMemCarry keeps the running total).
+** Any other layer fetches its weights: each pass's weights once (first image) when
+** they fit in what is left, else every chunk streams its pass's weights.
 ** A layer whose input and output activations fit in NM keeps them on chip (the
 ** previous layer left its outputs there); otherwise each chunk reads its pack's
 ** input activations and writes its outputs back. DRAM stores values compactly at
@@ -17,9 +20,19 @@
 ** first clock edge at which its inputs are in and chunk i-1 is done. A transfer of
 ** b > 0 bits takes latency + b / bandwidth; dram_gbps = 0 is an ideal memory
 ** (every transfer takes no time). Stall cycles are the cycles compute waits for
-** data, plus the final write-back tail. The SystemC driver simulates this with two
-** concurrent processes; qaMemStallCycles computes the same numbers in C.
-** All times are integer picoseconds, rounded identically in both.
+** data, plus the final write-back tail.
+** Prefetch (on by default): the weights of a layer's first chunk do not depend on
+** the previous layer, so the DMA fetches them while the previous layer computes,
+** from the moment it is idle and a buffer is free - the later of the previous
+** layer's last transfer and the end of its second-last chunk (its layer start if it
+** had one chunk) - until that layer ends (the "idle tail", QaMemCarry.idle_ps). The
+** transfer starts idle_ps before the layer does; what is left of it, then the
+** chunk's activations (which need the previous layer's outputs) as a second
+** transfer, delay the first chunk. Without prefetch, or without weight traffic in
+** the first chunk, chunk 0 is one transfer as every other chunk.
+** The SystemC driver simulates this with two concurrent processes;
+** qaMemStallCycles computes the same numbers in C. All times are integer
+** picoseconds, rounded identically in both.
 */
 #ifndef QA_MEMORY_H
 #define QA_MEMORY_H
@@ -45,8 +58,11 @@ extern "C" {
       QA_MEM_ROW(dram_latency_ns, QA_PT_REAL, 0, 1e6, 100, "ns", "latency of each DRAM transfer (assumed)"), \
       QA_MEM_ROW(dram_gib, QA_PT_REAL, 1e-9, 1e6, 8, "GiB",                                                  \
                  "DRAM capacity: a layer's weights and activations must fit (assumed default)"),             \
-      QA_MEM_ROW(weights_resident, QA_PT_BOOL, 0, 1, 0, "",                                                  \
-                 "weights that fit on chip were loaded before the run (DaDianNao's premise): no DRAM reads")
+      QA_MEM_ROW(weights_resident, QA_PT_BOOL, 0, 1, 1, "",                                                  \
+                 "layers whose weights fit in what the weight memories have left, in network order, are "    \
+                 "loaded before the run (DaDianNao's premise): no DRAM reads; false: every layer fetches"),  \
+      QA_MEM_ROW(prefetch, QA_PT_BOOL, 0, 1, 1, "",                                                          \
+                 "fetch a layer's first weights while the previous layer computes")
 
 /* The component rows of the memory system (ids QA_C_SB .. QA_C_DRAM, hw.h): every
 ** architecture's component table starts with them. SB and NM are eDRAM, NBin and
@@ -72,31 +88,45 @@ void qaMemInventory(const QaArchSpec *s, int sb_row_bits, int act_bits, int out_
 
 typedef struct QaMemChunk {
   int64_t in_bits;  /* DRAM bits to read before the chunk can start */
+  int64_t wgt_bits; /* of which weights */
   int64_t out_bits; /* DRAM bits written back after it */
 } QaMemChunk;
+
+/* What one layer of a run leaves to the next. Zero it before a run's first layer. */
+typedef struct QaMemCarry {
+  double preloaded_bits; /* weight-memory bits taken by layers loaded before the run */
+  int64_t idle_ps;       /* the previous layer's idle DMA tail (prefetch window), ps */
+} QaMemCarry;
 
 typedef struct QaMemPlan {
   int64_t n_chunk;
   QaMemChunk *chunks; /* owned */
   int64_t period_ps;  /* clock period */
   int64_t latency_ps;
-  double gbps;         /* 0 = ideal */
-  int weights_on_chip; /* layer weights fit in the weight memories */
-  int acts_on_chip;    /* layer activations fit in NM */
+  double gbps;           /* 0 = ideal */
+  int weights_on_chip;   /* layer weights fit in what the weight memories have left */
+  int weights_preloaded; /* ... and were loaded before the run (weights_resident) */
+  int acts_on_chip;      /* layer activations fit in NM */
+  int64_t head_ps;       /* prefetch: chunk 0's weight transfer starts this long before the layer */
   int64_t dram_read_bits, dram_write_bits;
 } QaMemPlan;
 
 /* The clock period of a config in integer picoseconds (as the SystemC clock uses). */
 int64_t qaMemPeriodPs(const QaArchConfig *cfg);
-/* Plan the DRAM traffic of a layer whose engine has been initialised. QA_EUSER if
-** the layer's weights and activations do not fit in dram_gib. */
-int qaMemPlanLayer(const QaArchConfig *cfg, const QaEngine *e, QaMemPlan *plan, QaErr *err);
+/* Plan the DRAM traffic of a layer whose engine has been initialised, after the layers
+** CARRY has seen (NULL: the first layer of a run); a preloaded layer's weights are added
+** to carry->preloaded_bits. QA_EUSER if the layer's weights and activations do not fit
+** in dram_gib. */
+int qaMemPlanLayer(const QaArchConfig *cfg, const QaEngine *e, QaMemCarry *carry, QaMemPlan *plan,
+                   QaErr *err);
 void qaMemPlanFree(QaMemPlan *plan);
 /* Duration of one transfer in ps (0 for 0 bits or an ideal memory). */
 int64_t qaMemTransferPs(const QaMemPlan *plan, int64_t bits);
-/* Stall cycles of a layer whose chunks take chunk_cycles[i] compute cycles. */
-int64_t qaMemStallCycles(const QaMemPlan *plan, const int64_t *chunk_cycles);
-/* Add the plan's DRAM traffic to the layer's action counts. */
+/* Stall cycles of a layer whose chunks take chunk_cycles[i] compute cycles; sets
+** carry->idle_ps (if CARRY is not NULL) to the layer's idle DMA tail for the next one. */
+int64_t qaMemStallCycles(const QaMemPlan *plan, const int64_t *chunk_cycles, QaMemCarry *carry);
+/* Add the plan's DRAM traffic to the layer's action counts, and the weight memories'
+** writes of the weights it fetches (a preloaded layer's were written before the run). */
 void qaMemCountActions(const QaMemPlan *plan, QaLayerStats *st);
 
 #ifdef __cplusplus

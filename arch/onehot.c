@@ -196,8 +196,6 @@ static int ohd_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStat
   }
   st->macs = qaJobMacs(job);
   st->effectual_terms = 0;
-  /* DRAM traffic is counted by the memory system. */
-  qaCount(st, QA_C_SB, QA_ACT_WRITE_BITS, qaLayerWgtCount(l) * e->w_store_bits);
   *out = ex;
   return QA_OK;
 }

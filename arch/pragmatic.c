@@ -1,13 +1,16 @@
 /*
-** pragmatic.c - Bit-Pragmatic: only the one-bits of activations (Albericio et al., MICRO 2017).
+** pragmatic.c - Bit-Pragmatic: only the effectual bits (terms) of activations (Albericio et al., MICRO 2017).
 **
 ** Same organisation as Stripes (stripes.c): a tile is `windows` columns (one output
 ** window each) x `filters_per_tile` rows (one filter each) of PEs with `lanes` lanes;
 ** all tiles work on the same windows with their own filters. Activations are fed as
-** lists of one-offsets: the exponents of the one-bits of the magnitude |a|, lowest
-** first; a signed activation is fed as its magnitude's offsets plus a sign that
-** negates the lane's term (sign-magnitude; a code of -2^(p-1) is a single offset
-** p-1). Weights stay bit-parallel (datapath_bits). Each cycle a lane consumes at
+** lists of offsets, lowest first: the exponents of the terms of the magnitude |a| under
+** the run's encoder - the one-bits (popcount, the default: "oneffsets"), or the
+** Booth-recoded signed digits (booth4 / naf, the paper's improved encoding: fewer
+** offsets, each with its own sign, exponents up to a_bits); a signed activation is fed
+** as its magnitude's offsets plus a sign that negates the lane's terms (sign-magnitude;
+** a code of -2^(p-1) is a single offset p-1). Weights stay bit-parallel (datapath_bits). Each cycle a lane
+*consumes at
 ** most one offset o of its activation and adds +-(w << o) to its PE's sum through
 ** two-stage shifting: the column chooses a base shift, each lane's first-stage
 ** shifter adds o - base (at most 2^first_stage_bits - 1), the adder tree reduces the
@@ -21,9 +24,9 @@
 **   o <= base + 2^first_stage_bits - 1 consumes it; repeat until no offset is
 **   pending. The step costs the number of such cycles, and 1 cycle if the column's
 **   activations are all zero. With 2^first_stage_bits >= a_bits the window always
-**   covers every pending offset, so a column costs max(1, most one-bits of its
+**   covers every pending offset, so a column costs max(1, most offsets of its
 **   lanes); whatever the window, the minimum pending offset rises every cycle, so a
-**   column never needs more than a_bits cycles (Pragmatic is never slower than
+**   column never needs more than a_bits cycles (a_bits + 1 with signed digits; Pragmatic is never slower than
 **   Stripes with the same tile geometry and precision). A wider window never costs
 **   more cycles (a lane that is ahead only raises the base).
 ** Column synchronisation: steps of a chunk are (window group, r, s, brick) in order,
@@ -70,9 +73,9 @@ static const QaParam pra_params[] = {
     QA_P_FIELD(QaPragmaticSpec, first_stage_bits, QA_PT_INT, 0, 16, 2, "bits",
                "per-lane first-stage shift width: a lane consumes an offset only within base .. base + "
                "2^bits - 1 of its column's base (paper: 2 [unverified])"),
-    QA_P_FIELD(QaPragmaticSpec, runahead, QA_PT_INT, 0, 256, 0, "steps",
-               "steps a column may run ahead of the slowest column of its tile (run-ahead registers); 0 = "
-               "lock-step"),
+    QA_P_FIELD(QaPragmaticSpec, runahead, QA_PT_INT, 0, 256, 1, "steps",
+               "steps a column may run ahead of the slowest column of its tile (per-column run-ahead "
+               "registers; 1 as in the group's simulator example, column_registers 1 [sim]); 0 = lock-step"),
     QA_P_ACC_BITS(48, "accumulator width (48 keeps 16-bit dot products exact)"),
     QA_P_CLOCK(606,
                "clock frequency (assumed: DaDianNao's 606 MHz at 28 nm; the paper's own figure is not "
@@ -139,22 +142,24 @@ struct QaExec {
   int64_t win1; /* first-stage window: 2^first_stage_bits offsets */
   int s1_range; /* first-stage shift amounts actually possible: min(win1, a_bits) */
   int a_bits;
-  const uint8_t *pc; /* popcount of magnitudes 0..QA_TERMS_VMAX */
-  int64_t n_win;     /* output windows per chunk (OH * OW) */
-  int64_t n_groups;  /* window groups per chunk */
-  int64_t spw;       /* brick steps per window: R * S * bricks */
-  int n_col;         /* columns that ever have a window: min(windows, OH * OW) */
-  int n_row;         /* rows that ever have a filter: min(rows, filters per pack) */
-  int64_t *win_pix;  /* n_win: padded pixel index of each window's (r, s) = (0, 0) */
-  int64_t *step_pix; /* spw: pixel offset (r * wp + s) of step t */
-  int *step_b;       /* spw: brick of step t */
-  int64_t *pix_uses; /* hp * wp: (window, r, s) triples that read each padded pixel */
+  const uint8_t *pc;    /* offsets (terms) of magnitudes 0..QA_TERMS_VMAX under the run's encoder */
+  const uint32_t *pos;  /* their exponents as bit masks (quant/terms.h) */
+  const uint32_t *negm; /* which of them are negative */
+  int64_t n_win;        /* output windows per chunk (OH * OW) */
+  int64_t n_groups;     /* window groups per chunk */
+  int64_t spw;          /* brick steps per window: R * S * bricks */
+  int n_col;            /* columns that ever have a window: min(windows, OH * OW) */
+  int n_row;            /* rows that ever have a filter: min(rows, filters per pack) */
+  int64_t *win_pix;     /* n_win: padded pixel index of each window's (r, s) = (0, 0) */
+  int64_t *step_pix;    /* spw: pixel offset (r * wp + s) of step t */
+  int *step_b;          /* spw: brick of step t */
+  int64_t *pix_uses;    /* hp * wp: (window, r, s) triples that read each padded pixel */
   /* per (image, pack): everything that depends on the activations */
   int c_img, c_pack;   /* cached (image, pack), -1 if none */
   uint8_t *cost;       /* hp * wp * cb: cycles a column needs for brick b at a pixel, >= 1 */
   int64_t cyc;         /* cycles of every chunk of the cached (image, pack) */
   int64_t busy;        /* sum over (window, step) of the column costs */
-  int64_t *eff_grp;    /* gpp: sum over MACs of one group's filter of popcount(|a|) */
+  int64_t *eff_grp;    /* gpp: sum over MACs of one group's filter of the offsets of |a| */
   uint8_t *stepmax;    /* spw scratch */
   int64_t *fin, *ring; /* n_col finish times, runahead + 1 step maxima */
   int mux;             /* FC column multiplexing: the single window's bricks go to the columns in turn */
@@ -166,9 +171,11 @@ struct QaExec {
   uint8_t *busy_col;    /* n_col: 1 while the column works on step done[c] */
   uint32_t *pend;       /* n_col x lanes: pending one-offsets of each lane (bit mask) */
   uint8_t *neg;         /* n_col x lanes: 1 if the lane's activation is negative */
+  uint32_t *negt;       /* n_col x lanes: the negative terms of the lane's magnitude (bit mask) */
   int64_t *acc;         /* n_row x n_col output accumulators */
   int64_t *tree;        /* n_row adder-tree sums of one column's cycle */
   int *cl_lane, *cl_sh; /* lanes: the lanes consuming an offset this cycle, first-stage shift */
+  uint8_t *cl_neg;      /* lanes: 1 if that lane's term is negative */
 };
 
 static double pra_peak(const QaArchConfig *cfg) {
@@ -203,6 +210,8 @@ static void pra_free(QaExec *ex) {
   free(ex->busy_col);
   free(ex->pend);
   free(ex->neg);
+  free(ex->negt);
+  free(ex->cl_neg);
   free(ex->acc);
   free(ex->tree);
   free(ex->cl_lane);
@@ -226,7 +235,9 @@ static int pra_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStat
   ex->win1 = (int64_t)1 << sp->first_stage_bits;
   ex->a_bits = job->a_bits;
   ex->s1_range = firstStageRange(sp, job->a_bits);
-  ex->pc = qaTermsTable(QA_ENC_POPCOUNT);
+  ex->pc = qaTermsTable(job->encoder);
+  ex->pos = qaTermsPosMask(job->encoder);
+  ex->negm = qaTermsNegMask(job->encoder);
   ex->c_img = ex->c_pack = -1;
   int rc = qaEngineInit(&ex->e, job, sp->base.lanes, ex->tiles * ex->fpt, err);
   if (rc) {
@@ -260,6 +271,8 @@ static int pra_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStat
   ex->busy_col = qaCalloc((size_t)ex->n_col, 1, err);
   ex->pend = qaCalloc((size_t)ex->n_col * L, sizeof(uint32_t), err);
   ex->neg = qaCalloc((size_t)ex->n_col * L, 1, err);
+  ex->negt = qaCalloc((size_t)ex->n_col * L, sizeof(uint32_t), err);
+  ex->cl_neg = qaCalloc((size_t)L, 1, err);
   ex->acc = qaCalloc((size_t)ex->n_row * ex->n_col, sizeof(int64_t), err);
   ex->tree = qaCalloc((size_t)ex->n_row, sizeof(int64_t), err);
   ex->cl_lane = qaCalloc((size_t)L, sizeof(int), err);
@@ -267,7 +280,8 @@ static int pra_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStat
   ex->mux_cost = qaCalloc((size_t)ex->spw, sizeof(int64_t), err);
   if (!ex->win_pix || !ex->step_pix || !ex->step_b || !ex->pix_uses || !ex->cost || !ex->eff_grp ||
       !ex->stepmax || !ex->fin || !ex->ring || !ex->done || !ex->busy_col || !ex->pend || !ex->neg ||
-      !ex->acc || !ex->tree || !ex->cl_lane || !ex->cl_sh || !ex->mux_cost) {
+      !ex->acc || !ex->tree || !ex->cl_lane || !ex->cl_sh || !ex->mux_cost || !ex->negt || !ex->cl_neg ||
+      !ex->pc) {
     pra_free(ex);
     return QA_EINTERNAL;
   }
@@ -285,9 +299,6 @@ static int pra_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStat
   }
   st->macs = qaJobMacs(job);
   st->effectual_terms = 0;
-  /* The weights of the layer are written into the SBs once (DRAM traffic is
-  ** counted by the memory system). */
-  qaCount(st, QA_C_SB, QA_ACT_WRITE_BITS, qaLayerWgtCount(l) * ex->dp_bits);
   *out = ex;
   return QA_OK;
 }
@@ -305,14 +316,14 @@ static inline uint32_t window_mask(int base, int64_t win1) {
 
 /* Cycles one column needs for the `lanes` activations at a (the per-cycle rule of
 ** the header, evaluated on bit masks). */
-static int column_cycles(const int32_t *a, int lanes, int64_t win1, const uint8_t *pc) {
+static int column_cycles(const int32_t *a, int lanes, int64_t win1, const uint8_t *pc, const uint32_t *pos) {
   uint32_t pend[PRA_LANES_MAX];
   uint32_t any = 0;
   int most = 0;
   for (int l = 0; l < lanes; l++) {
     uint32_t m = magnitude(a[l]);
-    pend[l] = m;
-    any |= m;
+    pend[l] = pos[m];
+    any |= pend[l];
     most = pc[m] > most ? pc[m] : most;
   }
   if (!any) return 1;
@@ -392,7 +403,7 @@ static void load_chunk(QaExec *ex, const QaChunk *c) {
     const int32_t *a = e->act + p * e->cpad;
     int64_t uses = ex->pix_uses[p], csum = 0;
     for (int b = 0; b < cb; b++) {
-      int v = column_cycles(a + (int64_t)b * L, L, ex->win1, ex->pc);
+      int v = column_cycles(a + (int64_t)b * L, L, ex->win1, ex->pc, ex->pos);
       ex->cost[p * cb + b] = (uint8_t)v;
       csum += v;
     }
@@ -478,7 +489,8 @@ static void load_column(QaExec *ex, int col, int64_t w, int64_t t) {
   int L = e->lanes;
   const int32_t *a = e->act + (ex->win_pix[w] + ex->step_pix[t]) * e->cpad + (int64_t)ex->step_b[t] * L;
   for (int l = 0; l < L; l++) {
-    ex->pend[(size_t)col * L + l] = magnitude(a[l]);
+    ex->pend[(size_t)col * L + l] = ex->pos[magnitude(a[l])];
+    ex->negt[(size_t)col * L + l] = ex->negm[magnitude(a[l])];
     ex->neg[(size_t)col * L + l] = a[l] < 0;
   }
 }
@@ -519,6 +531,7 @@ static int column_cycle(QaExec *ex, int col, int64_t t) {
   int L = e->lanes;
   uint32_t *pend = ex->pend + (size_t)col * L;
   const uint8_t *neg = ex->neg + (size_t)col * L;
+  const uint32_t *negt = ex->negt + (size_t)col * L;
   uint32_t any = 0;
   for (int l = 0; l < L; l++) any |= pend[l];
   if (!any) return 0;
@@ -527,8 +540,10 @@ static int column_cycle(QaExec *ex, int col, int64_t t) {
   any = 0;
   for (int l = 0; l < L; l++) {
     if (pend[l] & lim) {
+      int o = lowest_bit(pend[l]);
       ex->cl_lane[n_cl] = l;
-      ex->cl_sh[n_cl++] = lowest_bit(pend[l]) - base;
+      ex->cl_neg[n_cl] = (uint8_t)(neg[l] ^ ((negt[l] >> o) & 1u));
+      ex->cl_sh[n_cl++] = o - base;
       pend[l] &= pend[l] - 1;
     }
     any |= pend[l];
@@ -540,7 +555,7 @@ static int column_cycle(QaExec *ex, int col, int64_t t) {
     int64_t tree = 0;
     for (int k = 0; k < n_cl; k++) {
       int64_t term = (int64_t)wt[ex->cl_lane[k]] * ((int64_t)1 << ex->cl_sh[k]);
-      tree += neg[ex->cl_lane[k]] ? -term : term;
+      tree += ex->cl_neg[k] ? -term : term;
     }
     ex->acc[(size_t)f * ex->n_col + col] += tree * ((int64_t)1 << base);
   }

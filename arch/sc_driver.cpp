@@ -1,4 +1,4 @@
-// sc_sim.cpp - the SystemC layer over the C kernels: structure and time only.
+// sc_driver.cpp - the SystemC layer over the C kernels: structure and time only.
 //
 // One QaAccel module per simulation, with two concurrent processes:
 //  - compute: takes the layers one by one; for each chunk it waits until the
@@ -7,7 +7,9 @@
 //    time once (wait(cycles * period)); in clocked mode a clock drives it and the
 //    kernel's PE array advances one cycle per edge (tick).
 //  - dma: the DRAM channel with double buffering: it reads chunk i's inputs as
-//    soon as chunk i-2 has released its buffer, then writes chunk i-2's outputs.
+//    soon as chunk i-2 has released its buffer, then writes chunk i-2's outputs;
+//    with prefetch, chunk 0's weights started during the previous layer's idle
+//    DMA tail (memory.h), so what is left of that transfer delays chunk 0.
 // Layer cycle counts are read back from simulated time in both modes; memory.c
 // computes the same stalls in C, and tests hold the three to each other.
 #include <systemc>
@@ -77,6 +79,9 @@ class QaAccel : public sc_core::sc_module {
   QaMemPlan plan_;
   std::vector<int64_t> ready_ps_;  // when chunk i's inputs are in (valid if ready_known_)
   std::vector<char> ready_known_;
+  QaMemCarry carry_{0, 0};  // what the previous layers leave (resident weights, idle DMA tail)
+  int64_t layer_t0_ = 0;    // when the current layer started
+  int64_t busy_end_ = 0;    // end of the DMA's last non-empty transfer in this layer
   int64_t chunks_done_ = 0;
   int64_t layer_seq_ = 0, dma_seq_ = 0;
   bool dma_done_ = true;
@@ -97,20 +102,36 @@ class QaAccel : public sc_core::sc_module {
       int64_t n = plan_.n_chunk;
       for (int64_t i = 0; i < n; i++) {
         while (i >= 2 && chunks_done_ < i - 1) sc_core::wait(chunk_done_ev_);
-        int64_t d = qaMemTransferPs(&plan_, plan_.chunks[i].in_bits);
-        ready_ps_[i] = now_ps() + d;
+        const QaMemChunk &m = plan_.chunks[i];
+        if (i == 0 && plan_.head_ps > 0) {  // the prefetched weights, then the activations
+          int64_t dw = qaMemTransferPs(&plan_, m.wgt_bits), wend = layer_t0_ - plan_.head_ps + dw;
+          if (dw > 0) busy_end_ = wend;
+          int64_t da = qaMemTransferPs(&plan_, m.in_bits - m.wgt_bits);
+          int64_t t = wend > now_ps() ? wend : now_ps();
+          ready_ps_[0] = t + da;
+          if (da > 0) busy_end_ = t + da;
+        } else {
+          int64_t d = qaMemTransferPs(&plan_, m.in_bits);
+          ready_ps_[i] = now_ps() + d;
+          if (d > 0) busy_end_ = ready_ps_[i];
+        }
         ready_known_[i] = 1;
         ready_ev_.notify(sc_core::SC_ZERO_TIME);
-        wait_ps(d);
-        if (i >= 2) wait_ps(qaMemTransferPs(&plan_, plan_.chunks[i - 2].out_bits));
+        wait_ps(ready_ps_[i] - now_ps());
+        if (i >= 2) transfer(qaMemTransferPs(&plan_, plan_.chunks[i - 2].out_bits));
       }
       for (int64_t i = n >= 2 ? n - 2 : 0; i < n; i++) {
         while (chunks_done_ < i + 1) sc_core::wait(chunk_done_ev_);
-        wait_ps(qaMemTransferPs(&plan_, plan_.chunks[i].out_bits));
+        transfer(qaMemTransferPs(&plan_, plan_.chunks[i].out_bits));
       }
       dma_done_ = true;
       dma_done_ev_.notify(sc_core::SC_ZERO_TIME);
     }
+  }
+  // One write-back of d ps on the channel.
+  void transfer(int64_t d) {
+    wait_ps(d);
+    if (d > 0) busy_end_ = now_ps();
   }
 
   // ---- compute -------------------------------------------------------------------
@@ -142,7 +163,7 @@ class QaAccel : public sc_core::sc_module {
         break;
       }
       qaMemPlanFree(&plan_);
-      if ((rc = qaMemPlanLayer(req_->cfg, d->engine(ex_), &plan_, req_->err)) != QA_OK) {
+      if ((rc = qaMemPlanLayer(req_->cfg, d->engine(ex_), &carry_, &plan_, req_->err)) != QA_OK) {
         d->end(ex_, 0);
         qaReshapeFree(&rs_);
         req_->rc = rc;
@@ -153,16 +174,18 @@ class QaAccel : public sc_core::sc_module {
       ready_known_.assign(static_cast<size_t>(n), 0);
       chunks_done_ = 0;
       dma_done_ = false;
+      layer_t0_ = busy_end_ = now_ps();
       layer_seq_++;
       layer_ev_.notify(sc_core::SC_ZERO_TIME);
 
-      int64_t t0 = now_ps(), stall_ps = 0;
+      int64_t t0 = now_ps(), stall_ps = 0, release = t0;  // release: end of chunk n-2
       for (int64_t i = 0; i < n; i++) {
         int64_t before = now_ps();
         while (!ready_known_[i]) sc_core::wait(ready_ev_);
         wait_until_edge_after(ready_ps_[i]);
         stall_ps += now_ps() - before;
         chunk(i);
+        if (i == n - 2) release = now_ps();
         chunks_done_++;
         chunk_done_ev_.notify(sc_core::SC_ZERO_TIME);
       }
@@ -170,6 +193,8 @@ class QaAccel : public sc_core::sc_module {
       while (!dma_done_) sc_core::wait(dma_done_ev_);
       wait_until_edge_after(now_ps());
       stall_ps += now_ps() - before;
+      int64_t from = busy_end_ > release ? busy_end_ : release;
+      carry_.idle_ps = now_ps() > from ? now_ps() - from : 0;
 
       st->n_cycles = (now_ps() - t0) / period_ps_;
       st->n_stall_cycles = stall_ps / period_ps_;

@@ -175,12 +175,8 @@ static int str_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStat
     free(ex);
     return QA_EINTERNAL;
   }
-  const QaLayer *l = job->layer;
   st->macs = qaJobMacs(job);
   st->effectual_terms = -1;
-  /* The weights of the layer are written into the SBs once (DRAM traffic is
-  ** counted by the memory system). */
-  qaCount(st, QA_C_SB, QA_ACT_WRITE_BITS, qaLayerWgtCount(l) * ex->dp_bits);
   *out = ex;
   return QA_OK;
 }

@@ -149,6 +149,7 @@ extern const QaCliCommand qaCliCmdResults, qaCliCmdExport;            /* cmd_res
 extern const QaCliCommand qaCliCmdPlot;                               /* cmd_plot.c */
 extern const QaCliCommand qaCliCmdBench;                              /* cmd_bench.c */
 extern const QaCliCommand qaCliCmdArea, qaCliCmdPrice, qaCliCmdCosts; /* cmd_energy.c */
+extern const QaCliCommand qaCliCmdValidate;                           /* cmd_validate.c */
 extern const QaCliCommand qaCliCmdExportTraces;                       /* cmd_traces.c */
 extern const QaCliCommand qaCliCmdStats;                              /* cmd_stats.c */
 

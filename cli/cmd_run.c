@@ -19,7 +19,7 @@ typedef struct RunArgs {
   const char *bits, *a_bits, *w_bits;
   const char *quant_a, *quant_w, *encoder;
   const char *seed, *zero_frac, *wgt_dist;
-  const char *timing, *costs, *db, *precision;
+  const char *timing, *costs, *db, *layers, *precision;
   int no_verify, no_store, quiet, synthetic;
 } RunArgs;
 
@@ -50,6 +50,8 @@ static const QaCliOption runOptions[] = {
      "(default 30)"},
     {"timing", "MODE", QA_CLI_VALUE(RunArgs, timing),
      "lt (loosely timed, default) or cycle (clocked; slow, same counts)"},
+    {"layers", "CLASS", QA_CLI_VALUE(RunArgs, layers),
+     "all (default), conv (conv and depthwise layers only) or fc: run that subset as its own workload"},
     {"no-verify", NULL, QA_CLI_FLAG(RunArgs, no_verify), "skip the reference check"},
     {"costs", "NAME", QA_CLI_VALUE(RunArgs, costs),
      "cost table pricing the run (default horowitz45; none: skip; see `qasim costs`)"},
@@ -91,6 +93,7 @@ static int runMain(void *args, const QaCliCall *call, QaErr *err) {
   o.precision = a->precision;
   if (a->timing && (rc = qaTimingParse(a->timing, &o.timing, err))) return rc;
   if (a->costs) o.costs = a->costs;
+  o.layers = a->layers;
   o.verify = !a->no_verify;
   o.db_path = a->no_store ? NULL : qaCliDbPath(a->db);
   o.command_line = call->command_line;

@@ -34,6 +34,7 @@ static const QaCliCommand *const commands[] = {
     &qaCliCmdArea,         /* cmd_energy.c */
     &qaCliCmdPrice,        /* cmd_energy.c */
     &qaCliCmdCosts,        /* cmd_energy.c */
+    &qaCliCmdValidate,     /* cmd_validate.c */
     &qaCliCmdHelp,         /* below */
     NULL,
 };

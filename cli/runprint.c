@@ -40,11 +40,12 @@ static void onLayer(void *ctx, const QaRunLayer *rl) {
   char geo[96];
   snprintf(geo, sizeof geo, "%dx%dx%d>%dx%dx%d k%dx%d/%d%s", l->c, l->h, l->w, l->k, qaLayerOutH(l),
            qaLayerOutW(l), l->r, l->s, l->stride_h, l->groups > 1 ? (l->groups == l->c ? " dw" : " g") : "");
-  fprintf(pr->out, "%4d %-22s %-34s %2d/%-2d %13" PRId64 " %11" PRId64 " %6.1f%% %8.2f  %s\n", rl->idx,
+  fprintf(pr->out, "%4d %-22s %-34s %2d/%-2d %13" PRId64 " %11" PRId64 " %6.1f%% %8.2f  %s%s\n", rl->idx,
           l->name, geo, rl->a_bits, rl->w_bits, st->macs, st->n_cycles, 100.0 * st->pe_util, rl->out_sqnr_db,
           st->outputs_verified == 1   ? "ok"
           : st->outputs_verified == 0 ? (st->acc_overflows ? "ACC-OVERFLOW" : "MISMATCH")
-                                      : "-");
+                                      : "-",
+          st->n_stall_cycles > st->n_compute_cycles ? "  DRAM-bound" : "");
   fflush(pr->out);
 }
 
@@ -58,11 +59,27 @@ static void onDone(void *ctx, const QaRunPlan *p, const QaRunResult *res) {
           !res->verified      ? "not verified"
           : res->all_verified ? "verified"
                               : "NOT VERIFIED");
+  const QaRunPart *parts[2] = {&res->conv, &res->fc};
+  const char *names[2] = {"conv", "fc"};
+  if (res->conv.n_layers && res->fc.n_layers)
+    for (int i = 0; i < 2; i++) {
+      const QaRunPart *q = parts[i];
+      fprintf(f, "  %-4s layers: %d, %" PRId64 " MACs, %" PRId64 " cycles (%" PRId64 " stall), %.3f ms",
+              names[i], q->n_layers, q->macs, q->n_cycles, q->n_stall_cycles, q->time_s * 1e3);
+      if (p->cx) fprintf(f, ", %.3f uJ", q->energy_pj / 1e6);
+      fprintf(f, "\n");
+    }
+  for (int i = 0; i < 2; i++)
+    if (parts[i]->n_dram_bound)
+      fprintf(f,
+              "  DRAM-bound %s layers (stall > compute cycles): %d, %" PRId64 " cycles = %.1f%% of the run\n",
+              names[i], parts[i]->n_dram_bound, parts[i]->dram_bound_cycles,
+              res->n_cycles ? 100.0 * (double)parts[i]->dram_bound_cycles / (double)res->n_cycles : 0.0);
   fprintf(f, "host: %.2f s wall, %.1f M simulated MACs/s\n", res->wall_s, res->sim_macs_per_s / 1e6);
   fprintf(f,
           "output SQNR vs the float output: mean %.2f dB over %d layers (%d on traced values), worst %.2f dB "
           "(%s)\n",
-          res->sqnr_mean_db, res->n_layers, res->n_traced, res->sqnr_worst_db, res->sqnr_worst_layer);
+          res->sqnr_mean_db, res->n_layers, res->traced_layers, res->sqnr_worst_db, res->sqnr_worst_layer);
   if (p->cx) {
     if (qaEnergyPrint(&res->energy, p->cx, f, &err)) fprintf(f, "%s\n", err.msg);
     const QaEnergy *e = &res->energy;

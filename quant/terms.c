@@ -12,6 +12,8 @@
 #include <string.h>
 
 static uint8_t g_count[QA_ENC_COUNT][QA_TERMS_VMAX + 1];
+static uint32_t g_pos[QA_ENC_COUNT][QA_TERMS_VMAX + 1]; /* bit e: a term at exponent e */
+static uint32_t g_neg[QA_ENC_COUNT][QA_TERMS_VMAX + 1]; /* bit e: that term is negative */
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 
 static int validEnc(QaEncoder e) { return (unsigned)e < (unsigned)QA_ENC_COUNT; }
@@ -87,7 +89,14 @@ static int encodeMag(QaEncoder e, uint32_t m, int sign, QaTerm *out) {
 static void buildTables(void) {
   QaTerm t[QA_TERMS_MAX];
   for (int e = 0; e < QA_ENC_COUNT; e++)
-    for (uint32_t m = 0; m <= QA_TERMS_VMAX; m++) g_count[e][m] = (uint8_t)encodeMag((QaEncoder)e, m, 1, t);
+    for (uint32_t m = 0; m <= QA_TERMS_VMAX; m++) {
+      int n = encodeMag((QaEncoder)e, m, 1, t);
+      g_count[e][m] = (uint8_t)n;
+      for (int i = 0; i < n; i++) {
+        g_pos[e][m] |= 1u << t[i].exp;
+        if (t[i].sign < 0) g_neg[e][m] |= 1u << t[i].exp;
+      }
+    }
 }
 
 void qaTermsInit(void) { pthread_once(&g_once, buildTables); }
@@ -109,4 +118,16 @@ const uint8_t *qaTermsTable(QaEncoder e) {
   if (!validEnc(e)) return NULL; /* invalid encoder */
   qaTermsInit();
   return g_count[e];
+}
+
+const uint32_t *qaTermsPosMask(QaEncoder e) {
+  if (!validEnc(e)) return NULL;
+  qaTermsInit();
+  return g_pos[e];
+}
+
+const uint32_t *qaTermsNegMask(QaEncoder e) {
+  if (!validEnc(e)) return NULL;
+  qaTermsInit();
+  return g_neg[e];
 }

@@ -49,6 +49,13 @@ void qaTermsInit(void);
 /* Direct access to the count table of an encoder: counts for |v| = 0..QA_TERMS_VMAX. */
 const uint8_t *qaTermsTable(QaEncoder e);
 
+/* Term positions of every magnitude 0..QA_TERMS_VMAX as bit masks: bit x of pos[m] is set
+** if m's encoding has a term 2^x, and bit x of neg[m] if that term is negative (the
+** terms of one magnitude have distinct exponents in every encoder; the popcount masks
+** are m itself and 0). NULL for an invalid encoder. Thread-safe like qaTermsTable. */
+const uint32_t *qaTermsPosMask(QaEncoder e);
+const uint32_t *qaTermsNegMask(QaEncoder e);
+
 #ifdef __cplusplus
 }
 #endif

@@ -78,6 +78,25 @@ static int checkOptions(const QaRunOptions *opt, QaErr *err) {
     return qaErrSet(err, QA_EUSER, "--zero-frac must be in [0, 1]");
   if (strcmp(opt->wgt_dist, "laplace") && strcmp(opt->wgt_dist, "gauss"))
     return qaErrSet(err, QA_EUSER, "--wgt-dist '%s': use laplace or gauss", opt->wgt_dist);
+  if (opt->layers && strcmp(opt->layers, "all") && strcmp(opt->layers, "conv") && strcmp(opt->layers, "fc"))
+    return qaErrSet(err, QA_EUSER, "--layers '%s': use all, conv (conv and depthwise layers) or fc",
+                    opt->layers);
+  return QA_OK;
+}
+
+/* Keep only the layers of class opt->layers (conv or fc); an empty result is an error. */
+static int selectLayers(QaNet *net, const char *layers, QaErr *err) {
+  if (!layers || !strcmp(layers, "all")) return QA_OK;
+  int want_fc = !strcmp(layers, "fc"), n = 0;
+  for (int i = 0; i < net->n_layers; i++)
+    if ((net->layers[i].kind == QA_LAYER_FC) == want_fc) net->layers[n++] = net->layers[i];
+  if (n == 0)
+    return qaErrSet(err, QA_EUSER, "--layers %s: network '%s' has no such layers", layers, net->name);
+  net->n_layers = n;
+  /* a subset is its own workload: stored and compared under its own name (and hash) */
+  size_t len = strlen(net->name);
+  if (len + strlen(layers) + 2 <= sizeof net->name)
+    snprintf(net->name + len, sizeof net->name - len, ":%s", layers);
   return QA_OK;
 }
 
@@ -116,7 +135,7 @@ static int resolve(Run *r, QaErr *err) {
   const QaRunOptions *opt = r->opt;
   int rc;
   if ((rc = checkOptions(opt, err)) || (rc = qaNetOpen(opt->net, &r->net, err)) ||
-      (rc = qaArchResolve(&opt->arch, &r->cfg, err)))
+      (rc = selectLayers(r->net, opt->layers, err)) || (rc = qaArchResolve(&opt->arch, &r->cfg, err)))
     return rc;
   const QaArchDesc *d = r->cfg.desc;
   /* the resolved architecture's defaults (never the --arch default's) */
@@ -268,10 +287,21 @@ static int jobDone(void *ctx, int idx, QaLayerJob *job, QaLayerStats *st, QaErr 
   }
   QaRunResult *res = r->res;
   res->n_layers++;
+  res->traced_layers += !strcmp(rec->values_src, "trace");
   res->macs += st->macs;
   res->n_cycles += st->n_cycles;
   res->n_stall_cycles += st->n_stall_cycles;
   res->util_cycles += st->pe_util * (double)st->n_cycles;
+  QaRunPart *part = l->kind == QA_LAYER_FC ? &res->fc : &res->conv;
+  part->n_layers++;
+  part->macs += st->macs;
+  part->n_cycles += st->n_cycles;
+  part->n_stall_cycles += st->n_stall_cycles;
+  if (r->cx) part->energy_pj += rec->energy.total_pj;
+  if (st->n_stall_cycles > st->n_compute_cycles) {
+    part->n_dram_bound++;
+    part->dram_bound_cycles += st->n_cycles;
+  }
   if (st->outputs_verified != 1) res->all_verified = 0;
   if (r->cx) qaEnergyAdd(&res->energy, &rec->energy);
   res->sqnr_mean_db += (rec->out_sqnr - res->sqnr_mean_db) / res->n_layers;
@@ -279,7 +309,6 @@ static int jobDone(void *ctx, int idx, QaLayerJob *job, QaLayerStats *st, QaErr 
     res->sqnr_worst_db = rec->out_sqnr;
     snprintf(res->sqnr_worst_layer, sizeof res->sqnr_worst_layer, "%s", l->name);
   }
-  res->n_traced += !strcmp(rec->values_src, "trace");
   if (r->rep && r->rep->layer) {
     QaRunLayer rl = {
         idx, l, rec->a_bits, rec->w_bits, st, r->cx ? &rec->energy : NULL, rec->out_sqnr, rec->values_src};
@@ -371,6 +400,8 @@ int qaRunExecute(const QaRunOptions *opt, const QaRunReporter *rep, QaRunResult 
   freeLayer(&r);
   if (rc) goto end;
   res->time_s = (double)res->n_cycles / (r.cfg.spec.base.clock_mhz * 1e6);
+  res->conv.time_s = (double)res->conv.n_cycles / (r.cfg.spec.base.clock_mhz * 1e6);
+  res->fc.time_s = (double)res->fc.n_cycles / (r.cfg.spec.base.clock_mhz * 1e6);
   res->sim_macs_per_s = res->wall_s > 0 ? (double)res->macs / res->wall_s : 0;
 
   if (store) {

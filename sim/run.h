@@ -56,6 +56,8 @@ typedef struct QaRunOptions {
   const char *command_line; /* stored with the run */
   const char *costs;        /* cost table pricing the run (default "horowitz45"; NULL or "none":
                             ** not priced); see models/energy.h */
+  const char *layers;       /* NULL or "all": every layer; "conv": conv and depthwise layers only;
+                            ** "fc": fully-connected layers only (the run's network is that subset) */
   int synthetic;            /* 1: ignore the network's traces (its geometry, synthetic values) */
   const char *precision;    /* NULL; a per-layer precision file (workloads/precision.h); or
                             ** "profile" / "profile:DB": each layer's activation bits chosen from
@@ -89,6 +91,16 @@ typedef struct QaRunLayer {
   const char *values_src; /* "trace" or "synthetic" */
 } QaRunLayer;
 
+/* Totals of one class of layers (conv: conv + depthwise; fc). */
+typedef struct QaRunPart {
+  int n_layers;
+  int64_t macs, n_cycles, n_stall_cycles;
+  double time_s;    /* simulated time at the clock */
+  double energy_pj; /* when priced */
+  int n_dram_bound; /* layers whose stall cycles exceed their compute cycles */
+  int64_t dram_bound_cycles;
+} QaRunPart;
+
 typedef struct QaRunResult {
   int64_t run_id; /* -1 if not stored */
   int n_layers;
@@ -98,8 +110,10 @@ typedef struct QaRunResult {
   double sim_macs_per_s;
   int all_verified;
   int verified;       /* 1 if outputs were checked */
+  int traced_layers;  /* layers whose values came from traces (the others: synthetic) */
   double util_cycles; /* sum of pe_util x n_cycles over layers */
   double clock_mhz;
+  QaRunPart conv, fc; /* the totals split by layer class (conv + fc = the run) */
   char arch[QA_NAME_MAX];
   char net[QA_NAME_MAX];
   /* energy (when priced) */
@@ -112,7 +126,6 @@ typedef struct QaRunResult {
   double sqnr_mean_db;                /* mean over the layers (dB) */
   double sqnr_worst_db;               /* the lowest */
   char sqnr_worst_layer[QA_NAME_MAX]; /* and its layer */
-  int n_traced;                       /* layers that ran on traced values */
 } QaRunResult;
 
 /* Callbacks (any may be NULL); pointers are valid during the call only. */

@@ -61,17 +61,83 @@ int main(void) {
   {
     int64_t in[3] = {640, 128, 128}, out[3] = {0, 0, 192}, cyc[3] = {4, 4, 4};
     QaMemPlan p = hand_plan(3, in, out, 1000, 0, 8.0);
-    CHECK_EQ_I64(qaMemStallCycles(&p, cyc), 13);
+    CHECK_EQ_I64(qaMemStallCycles(&p, cyc, NULL), 13);
     /* Compute-bound chunks hide later transfers entirely: only the first read stalls. */
     int64_t cyc2[3] = {40, 40, 40};
     int64_t out2[3] = {0, 0, 0};
     QaMemPlan q = hand_plan(3, in, out2, 1000, 0, 8.0);
-    CHECK_EQ_I64(qaMemStallCycles(&q, cyc2), 10);
+    CHECK_EQ_I64(qaMemStallCycles(&q, cyc2, NULL), 10);
     /* A transfer that ends between edges rounds up to the next edge: 10.5 -> 11. */
     q.chunks[0].in_bits = 672;
-    CHECK_EQ_I64(qaMemStallCycles(&q, cyc2), 11);
+    CHECK_EQ_I64(qaMemStallCycles(&q, cyc2, NULL), 11);
     qaMemPlanFree(&p);
     qaMemPlanFree(&q);
+  }
+  /* Prefetch (issue 8): the idle DMA tail of a layer and the next layer's head start.
+  ** Layer A = the compute-bound plan above (in 640, 128, 128 bits; 40 cycles each):
+  **   read0 0..10, chunk0 10..50; read1 10..12; read2 waits for chunk0's buffer: 50..52;
+  **   chunk1 50..90, chunk2 90..130; no writes. The DMA's last transfer ends at 52, the
+  **   buffer of chunk 1 (n-2) is free at 90: the idle tail is 130 - max(52, 90) = 40 ns.
+  ** Layer B: chunk 0 reads 640 weight bits (10 ns) + 128 activation bits (2 ns), then
+  **   computes 5 cycles. Without prefetch: one 768-bit transfer, stall 12. With the 40 ns
+  **   head start the weights are in before B starts; only the activations (which need
+  **   A's outputs) wait: stall 2. With a 4 ns head start: weights end at 10 - 4 = 6 ns,
+  **   activations 6..8: stall 8. */
+  {
+    int64_t in[3] = {640, 128, 128}, out[3] = {0, 0, 0}, cyc[3] = {40, 40, 40};
+    QaMemPlan a = hand_plan(3, in, out, 1000, 0, 8.0);
+    QaMemCarry carry = {0, 0};
+    CHECK_EQ_I64(qaMemStallCycles(&a, cyc, &carry), 10);
+    CHECK_EQ_I64(carry.idle_ps, 40000);
+    int64_t in_b[1] = {768}, out_b[1] = {0}, cyc_b[1] = {5};
+    QaMemPlan b = hand_plan(1, in_b, out_b, 1000, 0, 8.0);
+    b.chunks[0].wgt_bits = 640;
+    CHECK_EQ_I64(qaMemStallCycles(&b, cyc_b, NULL), 12);
+    b.head_ps = carry.idle_ps;
+    CHECK_EQ_I64(qaMemStallCycles(&b, cyc_b, NULL), 2);
+    b.head_ps = 4000;
+    /* B's own idle tail: one chunk (buffer free from B's start), last transfer ends at 8,
+    ** B ends at 8 + 5 = 13: 5 ns. */
+    CHECK_EQ_I64(qaMemStallCycles(&b, cyc_b, &carry), 8);
+    CHECK_EQ_I64(carry.idle_ps, 5000);
+    qaMemPlanFree(&a);
+    qaMemPlanFree(&b);
+  }
+  /* Resident weights (issue 8), greedy in network order: one tile with a 1 KiB weight
+  ** memory (8192 bits = 512 16-bit weights). L1 (288 weights, 4608 bits) is loaded before
+  ** the run; L2 (288 more) no longer fits what is left (3584 bits) and streams its
+  ** weights every chunk; L3 (32 weights, 512 bits) fits what is left and is loaded too. */
+  {
+    const QaArchDesc *dd;
+    QaErr err = {0, ""};
+    CHECK_EQ_I64(qaArchFind("dadiannao", &dd, &err), QA_OK);
+    QaArchConfig cfg;
+    mtDefaults(dd, &cfg);
+    CHECK_EQ_I64(qaCfgSetText(&cfg, "weights_resident", "true", "t", &err), QA_OK);
+    CHECK_EQ_I64(qaCfgSetText(&cfg, "tiles", "1", "t", &err), QA_OK);
+    CHECK_EQ_I64(qaCfgSetText(&cfg, "sb_kib", "1", "t", &err), QA_OK);
+    QaLayer l1 = {"l1", QA_LAYER_CONV, 1, 8, 6, 6, 4, 3, 3, 1, 1, 1, 1, 1, 0, 0, "", ""};
+    QaLayer l3 = {"l3", QA_LAYER_FC, 1, 8, 1, 1, 4, 1, 1, 1, 1, 0, 0, 1, 0, 0, "", ""};
+    QaLayer l2 = l1;
+    snprintf(l2.name, sizeof l2.name, "l2");
+    const QaLayer *ls[3] = {&l1, &l2, &l3};
+    int32_t act[8 * 36], wgt[4 * 8 * 9];
+    int64_t outb[4 * 36];
+    for (int i = 0; i < 8 * 36; i++) act[i] = i % 7;
+    for (int i = 0; i < 4 * 8 * 9; i++) wgt[i] = i % 5 - 2;
+    QaMemCarry carry = {0, 0};
+    int64_t reads[3];
+    for (int k = 0; k < 3; k++) {
+      QaLayerJob j = {ls[k], act, wgt, 16, 16, 0, QA_ENC_BOOTH4, outb};
+      QaLayerStats st;
+      memset(&st, 0, sizeof st);
+      CHECK_MSG(qaSimRunLayerCarry(&cfg, QA_TIMING_LT, &j, &st, &carry, &err) == QA_OK, "%s", err.msg);
+      reads[k] = mtAction(&cfg, &st, "dram", "read_bits");
+    }
+    CHECK_EQ_I64(reads[0], 0);
+    CHECK_EQ_I64(reads[1], 288 * 16);
+    CHECK_EQ_I64(reads[2], 0);
+    CHECK(carry.preloaded_bits == (288 + 32) * 16);
   }
 
   /* Plans and properties on random layers with DaDianNao. */

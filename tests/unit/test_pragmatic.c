@@ -1,5 +1,6 @@
 /*
-** test_pragmatic.c - the Bit-Pragmatic kernel (one-offsets of activations):
+** test_pragmatic.c - the Bit-Pragmatic kernel (offsets of activations: one-bits, or
+** Booth-recoded signed digits with --encoder booth4 / naf):
 **  - outputs equal the integer reference bit for bit on 320 random layers (stride,
 **    padding, depthwise, grouped, fc, ragged sizes, batch 2), every activation and
 **    weight width 1..16, unsigned and signed activations, several first-stage widths
@@ -26,7 +27,22 @@
 #include "modeltest.h"
 #include "plan.h"
 
-static int mag_ones(int32_t v) { return __builtin_popcount((unsigned)(v < 0 ? -v : v)); }
+/* The encoder the activations' offsets come from in the current case (popcount: the
+** one-bits; booth4 / naf: Booth-recoded signed digits, issue 8). */
+static QaEncoder g_enc = QA_ENC_POPCOUNT;
+
+/* Offsets of v: the exponents of its terms (one-bits of |v| for popcount). */
+static int offsets_of(int32_t v, int *exps) {
+  QaTerm t[QA_TERMS_MAX];
+  int n = qaTermsEncode(g_enc, v, t);
+  for (int i = 0; i < n; i++) exps[i] = t[i].exp;
+  return n;
+}
+
+static int mag_ones(int32_t v) {
+  int e[QA_TERMS_MAX];
+  return offsets_of(v, e);
+}
 
 /* ---- an independent model of the cycle rule, from the NCHW tensors -------------- */
 typedef struct Geo {
@@ -55,13 +71,11 @@ static int32_t act_at(const QaLayer *l, const int32_t *act, int n, int g0, int c
 ** base is the lowest next offset; lanes whose next offset is within the window
 ** advance. */
 static int col_cost(const int32_t *vals, int lanes, int fsb) {
-  int offs[256][17], cnt[256], pos[256];
+  int offs[256][QA_TERMS_MAX], cnt[256], pos[256];
   int64_t win = (int64_t)1 << fsb;
   for (int k = 0; k < lanes; k++) {
-    unsigned m = (unsigned)(vals[k] < 0 ? -vals[k] : vals[k]);
-    cnt[k] = pos[k] = 0;
-    for (int b = 0; b < 17; b++)
-      if (m >> b & 1u) offs[k][cnt[k]++] = b;
+    cnt[k] = offsets_of(vals[k], offs[k]);
+    pos[k] = 0;
   }
   int cycles = 0;
   for (;;) {
@@ -181,10 +195,10 @@ static int64_t lt_cycles(const QaArchConfig *cfg, const QaLayerJob *job, const i
   return st.n_compute_cycles;
 }
 
-/* Both modes (mtRunBoth) with booth4; returns the loosely-timed stats. */
+/* Both modes (mtRunBoth) with the current encoder; returns the loosely-timed stats. */
 static QaLayerStats run_case(const QaArchConfig *cfg, const QaLayer *l, const int32_t *act,
                              const int32_t *wgt, int p, int q, int sgn) {
-  QaLayerJob j = {l, act, wgt, p, q, sgn, QA_ENC_BOOTH4, NULL};
+  QaLayerJob j = {l, act, wgt, p, q, sgn, g_enc, NULL};
   QaLayerStats st;
   mtRunBoth(cfg, &j, &st);
   return st;
@@ -208,7 +222,7 @@ int main(void) {
   QaArchConfig paper;
   mtDefaults(d, &paper);
   CHECK_EQ_I64(mtParam(&paper, "first_stage_bits"), 2);
-  CHECK_EQ_I64(mtParam(&paper, "runahead"), 0);
+  CHECK_EQ_I64(mtParam(&paper, "runahead"), 1);
   CHECK_EQ_I64(mtParam(&paper, "columns"), 16);
   CHECK(d->peak_macs(&paper) == 4096.0);
 
@@ -239,6 +253,9 @@ int main(void) {
     CHECK_EQ_I64(qaLayerValidate(&l, &err), QA_OK);
     const QaArchConfig *cfg = &cfgs[it % N_CFG];
     Geo gg = geo_of(cfg);
+    /* one layer in three each: one-bits, NAF and radix-4 Booth offsets (12-cycle period
+    ** against the 5 configurations and the 4-case sweep period: every combination) */
+    g_enc = it % 3 == 0 ? QA_ENC_POPCOUNT : it % 3 == 1 ? QA_ENC_NAF : QA_ENC_BOOTH4;
     int p = 1 + it % 16, q = 1 + (it * 7 + it / 16) % 16, sgn = it % 4 == 3;
     seen_a[p]++;
     seen_w[q]++;
@@ -271,7 +288,7 @@ int main(void) {
       mtSetInt(&scs, "rows", mtParam(cfg, "rows"));
       mtSetInt(&scs, "columns", mtParam(cfg, "columns"));
       mtSetInt(&scs, "lanes", mtParam(cfg, "lanes"));
-      QaLayerJob j = {&l, act, wgt, p, q, sgn, QA_ENC_BOOTH4, NULL}, jz = j;
+      QaLayerJob j = {&l, act, wgt, p, q, sgn, g_enc, NULL}, jz = j;
       int64_t stripes = lt_cycles(&scs, &j, ref);
       static const int fsbs[] = {0, 1, 2, 3, 16}, ras[] = {0, 1, 3};
       int64_t cyc[5][3];
@@ -282,7 +299,9 @@ int main(void) {
           cyc[a][b] = lt_cycles(&sc, &j, ref);
           Geo g2 = geo_of(&sc);
           if (a % 2 == 0 && b == 2) CHECK_EQ_I64(cyc[a][b], expected_cycles(&l, act, g2));
-          CHECK_MSG(cyc[a][b] <= stripes, "%s: pragmatic fsb %d ra %d: %lld cycles > stripes %lld", l.name,
+          /* one-bits: never slower than Stripes; signed digits reach exponent p: p + 1 */
+          CHECK_MSG(cyc[a][b] <= stripes + (g_enc == QA_ENC_POPCOUNT ? 0 : stripes / p),
+                    "%s: pragmatic %s fsb %d ra %d: %lld cycles > stripes %lld", l.name, qaEncoderName(g_enc),
                     fsbs[a], ras[b], (long long)cyc[a][b], (long long)stripes);
           if (a > 0)
             CHECK_MSG(cyc[a][b] <= cyc[a - 1][b], "%s: fsb %d ra %d: %lld > fsb %d: %lld", l.name, fsbs[a],
@@ -316,6 +335,30 @@ int main(void) {
   printf("pragmatic (first_stage_bits 16, lock-step) faster than stripes on %d of %d layers\n", n_faster,
          n_sweeps);
   CHECK(n_sweeps == 80 && n_faster >= 40);
+  g_enc = QA_ENC_POPCOUNT;
+
+  /* Booth-recoded offsets by hand (issue 8): one column of two lanes, a wide window.
+  ** (7, 0): one-bits {0, 1, 2} -> 3 cycles; NAF 7 = 8 - 1 -> {0-, 3+} -> 2; radix-4 Booth
+  ** digits (-1 at 0, +2 at 2 = 2^3) -> 2. (15, 5): one-bits 4 and 2 -> 4; NAF 16 - 1 and
+  ** 4 + 1 -> 2; Booth 15 = 16 - 1 (digits -1, 0, +1 at 4) -> 2. The outputs are checked
+  ** against the reference in both timing modes (the signs of the terms matter). */
+  {
+    QaArchConfig one;
+    mtDefaults(d, &one);
+    mtSetAll(&one, "tiles=1 rows=1 columns=1 lanes=2 first_stage_bits=4");
+    static const int32_t a1[2] = {7, 0}, a2[2] = {15, 5};
+    static const QaEncoder encs[3] = {QA_ENC_POPCOUNT, QA_ENC_NAF, QA_ENC_BOOTH4};
+    static const int want1[3] = {3, 2, 2}, want2[3] = {4, 2, 2};
+    for (int e = 0; e < 3; e++) {
+      g_enc = encs[e];
+      int32_t x[2];
+      memcpy(x, a1, sizeof x);
+      CHECK_EQ_I64(fc_cycles(&one, x, 2, 4), want1[e]);
+      memcpy(x, a2, sizeof x);
+      CHECK_EQ_I64(fc_cycles(&one, x, 2, 4), want2[e]);
+    }
+    g_enc = QA_ENC_POPCOUNT;
+  }
 
   /* Two-stage shifting by hand: one column, lanes 17 = offsets {0, 4} and
   ** 12 = {2, 3}. Window 1: bases 0, 2, 3, 4 -> 4 cycles; window 2: base 0 (lane 0
@@ -344,7 +387,7 @@ int main(void) {
   {
     QaArchConfig two;
     mtDefaults(d, &two);
-    mtSetAll(&two, "tiles=1 rows=1 columns=2 lanes=1 first_stage_bits=4");
+    mtSetAll(&two, "tiles=1 rows=1 columns=2 lanes=1 first_stage_bits=4 runahead=0");
     QaLayer l = {"ra", QA_LAYER_CONV, 1, 2, 1, 2, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0, "", ""};
     int32_t act[4] = {7, 1, 1, 7}, wgt[2] = {3, -2}; /* NCHW: ch0 = (7, 1), ch1 = (1, 7) */
     CHECK_EQ_I64(run_case(&two, &l, act, wgt, 3, 3, 0).n_compute_cycles, 6);

@@ -29,9 +29,20 @@ static void buildMinWeight(void) {
   }
 }
 
+/* The masks of magnitude m describe exactly the terms t[0..n) of +m. */
+static int masksMatch(const QaTerm *t, int n, uint32_t pos, uint32_t neg) {
+  uint32_t p = 0, q = 0;
+  for (int i = 0; i < n; i++) {
+    p |= 1u << t[i].exp;
+    if (t[i].sign < 0) q |= 1u << t[i].exp;
+  }
+  return p == pos && q == neg && __builtin_popcount(pos) == n;
+}
+
 static void checkExhaustive(QaEncoder e) {
   QaTerm t[QA_TERMS_MAX];
   const uint8_t *tab = qaTermsTable(e);
+  const uint32_t *pos = qaTermsPosMask(e), *negm = qaTermsNegMask(e);
   int64_t bad = 0;
   int32_t first_bad = 0;
   const char *why = "";
@@ -64,6 +75,8 @@ static void checkExhaustive(QaEncoder e) {
         fail = "qaTermsCount != encode count";
       else if (tab[m] != n)
         fail = "qaTermsTable != encode count";
+      else if (v >= 0 && !masksMatch(t, n, pos[m], negm[m]))
+        fail = "position / sign masks differ from the encoding";
       else if (n < g_minw[m])
         fail = "fewer terms than the minimum (impossible)";
       else if (e == QA_ENC_NAF && n != g_minw[m])
