@@ -119,7 +119,7 @@ static void expectBad(const char *file, int line, int col, const char *needle1, 
 static void testBad(void) {
   expectBad("bad_unknown_key.yaml", 7, 5, "unknown key 'filtrs' in layer 'conv1'",
             "(known: name, type, input, c, filters, outputs, kernel, stride, padding, groups, bits, "
-            "trace)");
+            "quant, trace)");
   expectBad("bad_unknown_top.yaml", 2, 1, "unknown key 'batchsize'",
             "known: name, source, batch, bits, layers");
   expectBad("bad_missing_key.yaml", 7, 5, "missing required key 'kernel'", "layer 'conv2'");

@@ -422,9 +422,9 @@ static void testBadFiles(void) {
   CHECK_EQ_I64(qaStoreOpen(path, &st, &err), QA_EUSER);
   CHECK(st == NULL);
   snprintf(want, sizeof want,
-           "%s: results database schema version 7 is newer than this qasim (2); upgrade qasim "
+           "%s: results database schema version 7 is newer than this qasim (%d); upgrade qasim "
            "or use another --db",
-           path);
+           path, QA_STORE_SCHEMA_VERSION);
   CHECK_MSG(!strcmp(err.msg, want), "%s", err.msg);
 
   /* Not an SQLite file */
