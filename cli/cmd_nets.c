@@ -44,7 +44,12 @@ static int infoMain(void *args, const QaCliCall *call, QaErr *err) {
   printf("%s (%s): %d layers, %" PRId64 " MACs, %" PRId64 " parameters\n", net->name, net->source,
          net->n_layers, qaNetMacs(net), params);
   if (net->about[0]) printf("source: %s\n", net->about);
-  if (net->notes) printf("%s", net->notes);
+  for (const char *n = net->notes; n && *n;) { /* warnings found reading the network */
+    const char *e = strchr(n, '\n');
+    int len = e ? (int)(e - n) : (int)strlen(n);
+    printf("warning: %.*s\n", len, n);
+    n = e ? e + 1 : n + len;
+  }
   printf("%4s %-24s %-4s %5s %5s %5s %5s %3s %3s %3s %7s %5s %5s %5s %14s %10s %s\n", "#", "layer", "kind",
          "c", "h", "w", "k", "r", "s", "str", "pad", "grp", "oh", "ow", "macs", "params", "traces");
   for (int i = 0; i < net->n_layers; i++) {

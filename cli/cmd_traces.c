@@ -122,6 +122,15 @@ static int exportTracesMain(void *args, const QaCliCall *call, QaErr *err) {
     qaErrPrefix(err, "run %lld's network", (long long)id);
     goto end;
   }
+  /* a run of --layers conv|fc ran that subset as the workload NAME:conv / NAME:fc */
+  const char *sub = strrchr(sv.workload, ':');
+  if (sub && (!strcmp(sub, ":conv") || !strcmp(sub, ":fc"))) {
+    int n = 0, want_fc = !strcmp(sub, ":fc");
+    for (int i = 0; i < net->n_layers; i++)
+      if ((net->layers[i].kind == QA_LAYER_FC) == want_fc) net->layers[n++] = net->layers[i];
+    net->n_layers = n;
+    snprintf(net->name, sizeof net->name, "%s", sv.workload);
+  }
   char hash[17];
   qaHashHex(qaNetHash(net), hash);
   if (strcmp(hash, sv.workload_hash) || net->n_layers != sv.n_layers) {

@@ -216,10 +216,12 @@ static int prepareLayer(Run *r, int idx, QaErr *err) {
     goto end;
   }
   if ((rc = qaValuesLoad(&r->vs, l, idx, &r->v, err)) ||
-      (rc = qaValuesQuantize(&r->vs, l, r->profile_db > 0 ? QA_BITS_MAX : rec->a_bits, rec->w_bits, &r->v,
-                             err)))
+      (rc = qaValuesQuantize(&r->vs, l, rec->a_bits, rec->w_bits, &r->v, err)))
     goto end;
-  if (r->profile_db > 0 && (rc = qaValuesProfile(&r->vs, l, &r->v, r->profile_db, &rec->a_bits, err)))
+  /* --precision profile: from 16-bit activations down (integer codes keep their bits) */
+  if (r->profile_db > 0 && r->v.qa.scheme != QA_Q_NONE &&
+      ((rc = qaValuesQuantize(&r->vs, l, QA_BITS_MAX, rec->w_bits, &r->v, err)) ||
+       (rc = qaValuesProfile(&r->vs, l, &r->v, r->profile_db, &rec->a_bits, err))))
     goto end;
   rec->values_src = r->v.src;
   rec->a_sqnr = r->v.a_sqnr_db;

@@ -511,7 +511,7 @@ static void judge(const Ctx *c, const Case *k, QaValidateRow *row) {
     if (pointArea(c, k, &k->design, &ad, msg, sizeof msg) ||
         pointArea(c, k, &k->base, &ab, msg, sizeof msg)) {
       row->status = QA_VAL_ERROR;
-      snprintf(row->note, sizeof row->note, "%s", msg);
+      snprintf(row->note, sizeof row->note, "%.*s", (int)sizeof row->note - 1, msg);
       qaStrBufFree(&det);
       return;
     }

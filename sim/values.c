@@ -68,7 +68,10 @@ int qaValuesLoad(const QaValuesSpec *spec, const QaLayer *l, int idx, QaLayerVal
   }
   if (spec->synthetic) return QA_OK;
   if (l->bias_trace[0] && (rc = qaTraceReadFloat(l, QA_TRACE_BIAS, &v->bias, err))) return rc;
-  if (l->out_trace[0] && traced_a && (rc = qaTraceReadFloat(l, QA_TRACE_OUT, &v->out, err))) return rc;
+  /* the traced output is the reference only for the traced operands that made it */
+  if (l->out_trace[0] && traced_a && (traced_w || l->wgt_codes_trace[0]) &&
+      (rc = qaTraceReadFloat(l, QA_TRACE_OUT, &v->out, err)))
+    return rc;
   if (l->wgt_codes_trace[0]) {
     if ((rc = qaTraceReadFloat(l, QA_TRACE_WGT_CODES, &v->wcodes, err)) ||
         (rc = qaTraceReadDouble(l, QA_TRACE_WGT_SCALE, &v->wscale, err)))

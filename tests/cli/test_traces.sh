@@ -62,12 +62,15 @@ expect 0 "stored as run 6" -- "$Q" run --arch stripes --net "$T/dn" --quant-a no
 [ "$(q "select group_concat(n_cycles) from layer where run_id = 5")" = "$(q "select group_concat(n_cycles) from layer where run_id = 6")" ] &&
   ok || bad "export-traces round trip cycles: $(q "select group_concat(n_cycles) from layer where run_id = 5") vs $(q "select group_concat(n_cycles) from layer where run_id = 6")"
 [ "$(q "select group_concat(a_bits || '/' || w_bits) from layer where run_id = 6")" = "8/8,8/8,8/8,8/8" ] && ok || bad "round trip bits"
+# a --layers subset run exports that subset
+expect 0 "stored as run 7" -- "$Q" run --net "$D/tiny.yaml" --layers conv --bits 8 --db "$DB" --quiet --costs none
+expect 0 "integer codes of 3 layers .* of run 7 \(tiny:conv" -- "$Q" export-traces 7 "$T/dnc" --db "$DB"
 expect 1 "--format csv: the only format is dnnsim" -- "$Q" export-traces 5 "$T/dn2" --format csv --db "$DB"
 expect 1 "run 99 not found" -- "$Q" export-traces 99 "$T/dn2" --db "$DB"
 
 # SCALE-Sim and Timeloop inputs
-expect 0 "stored as run 7" -- "$Q" run --net "$PEER/scale-sim/conv_nets_alexnet.csv" --bits 8 --db "$DB" --quiet --costs none
-[ "$(q "select macs from run where run_id = 7")" = 805118496 ] && ok || bad "scale-sim MACs (SCALE-Sim's: 805118496)"
+expect 0 "stored as run 8" -- "$Q" run --net "$PEER/scale-sim/conv_nets_alexnet.csv" --bits 8 --db "$DB" --quiet --costs none
+[ "$(q "select macs from run where run_id = 8")" = 805118496 ] && ok || bad "scale-sim MACs (SCALE-Sim's: 805118496)"
 "$Q" run --net "$PEER/scale-sim/conv_nets_yolo_tiny.csv" --bits 8 --no-store --quiet --costs none > /dev/null 2> "$T/warn"
 grep -q "warning: .*layer 'Conv2' has 16 channels but the previous layer 'Conv1' has 4 outputs" "$T/warn" && ok || bad "channel warning: $(cat "$T/warn")"
 expect 0 "timeloop \(5 layers, 1076634144 MACs\)" -- "$Q" run --net "$PEER/timeloop" --bits 8 --no-store --quiet --costs none
