@@ -138,9 +138,36 @@ int qaEngineCheckActCodes(const QaArchConfig *cfg, const QaLayerJob *job, const 
                   (long long)lo, (long long)hi, cfg->desc->name, what);
 }
 
+/* Dot product accumulated in 32 bits: exact when the caller proved |sum| < 2^31 (twice the
+** vector width of the 64-bit one; unsigned wrap-around keeps the arithmetic defined). */
+static inline int64_t dot32(const int32_t *QA_RESTRICT a, const int32_t *QA_RESTRICT w, int n) {
+  uint32_t acc = 0;
+  for (int j = 0; j < n; j++) acc += (uint32_t)a[j] * (uint32_t)w[j];
+  return (int32_t)acc;
+}
+
+static int64_t maxAbs(const int32_t *v, int64_t n) {
+  int64_t m = 0;
+  for (int64_t i = 0; i < n; i++) {
+    int64_t x = v[i] < 0 ? -(int64_t)v[i] : v[i];
+    m = x > m ? x : m;
+  }
+  return m;
+}
+
 void qaEnginePassDots(const QaEngine *e, const QaChunk *c, int acc_bits, int64_t *overflows) {
   const QaLayer *l = e->l;
   int span = l->s * e->cpad, cg = e->cg;
+  /* every partial sum is bounded by max|a| x max|w| x R x S x (C/groups): 32-bit sums are
+  ** exact below 2^31 */
+  int64_t wmax = 0;
+  for (int f = c->f0; f < c->f0 + c->nf; f++)
+    for (int r = 0; r < l->r; r++) {
+      int64_t m = maxAbs(qaEngineWgtRow(e, f, r), span);
+      wmax = m > wmax ? m : wmax;
+    }
+  double bound = (double)maxAbs(e->act, (int64_t)e->hp * e->wp * e->cpad) * (double)wmax * l->r * l->s * cg;
+  int use32 = bound < 2147483647.0;
   for (int oy = 0; oy < e->oh; oy++)
     for (int ox = 0; ox < e->ow; ox++)
       for (int f = c->f0; f < c->f0 + c->nf; f++) {
@@ -150,9 +177,12 @@ void qaEnginePassDots(const QaEngine *e, const QaChunk *c, int acc_bits, int64_t
         for (int r = 0; r < l->r; r++) {
           const int32_t *a = qaEngineActRow(e, oy, ox, r), *w = qaEngineWgtRow(e, f, r);
           if (lo == 0 && cg == e->cpad)
-            acc += qaEngineDot(a, w, span);
+            acc += use32 ? dot32(a, w, span) : qaEngineDot(a, w, span);
           else
-            for (int s = 0; s < l->s; s++) acc += qaEngineDot(a + s * e->cpad + lo, w + s * e->cpad + lo, cg);
+            for (int s = 0; s < l->s; s++) {
+              const int32_t *as = a + s * e->cpad + lo, *ws = w + s * e->cpad + lo;
+              acc += use32 ? dot32(as, ws, cg) : qaEngineDot(as, ws, cg);
+            }
         }
         qaEnginePut(e, acc_bits, overflows, c->img, f, oy, ox, acc);
       }

@@ -61,6 +61,12 @@ static const QaCliOption *findOption(const QaCliCommand *cmd, const char *name, 
   return NULL;
 }
 
+static const QaCliOption *findShort(const QaCliCommand *cmd, char c) {
+  for (const QaCliOption *o = cmd->options; o && o->name; o++)
+    if (o->short_name && o->short_name == c) return o;
+  return NULL;
+}
+
 static const char *argName(const QaCliOption *o) { return o->arg ? o->arg : "VALUE"; }
 
 static int unknownOption(const QaCliCommand *cmd, const char *word, size_t len, QaErr *err) {
@@ -106,7 +112,14 @@ int qaCliParse(const QaCliCommand *cmd, int argc, char **argv, void *args, QaCli
     }
     const char *eq = strchr(a, '=');
     size_t len = eq ? (size_t)(eq - a) : strlen(a);
+    const char *inline_val = eq ? eq + 1 : NULL; /* --name=VALUE */
     const QaCliOption *o = a[1] == '-' ? findOption(cmd, a + 2, len - 2) : NULL;
+    if (a[1] != '-' && (o = findShort(cmd, a[1])) != NULL) { /* -j N, -jN, -j=N, -x */
+      inline_val = a[2] ? a + 2 + (a[2] == '=') : NULL;
+      if (o->kind == QA_CLI_KIND_FLAG && inline_val)
+        return qaErrSet(err, QA_EUSER, "option '-%c' is a flag and takes no value: write '-%c', not '%s'",
+                        a[1], a[1], a);
+    }
     if (!o) {
       if (len == 6 && !strncmp(a, "--help", 6))
         return qaErrSet(err, QA_EUSER, "option '--help' takes no value (see qasim %s --help)", cmd->name);
@@ -114,15 +127,15 @@ int qaCliParse(const QaCliCommand *cmd, int argc, char **argv, void *args, QaCli
     }
     void *field = base + o->offset;
     if (o->kind == QA_CLI_KIND_FLAG) {
-      if (eq)
+      if (inline_val)
         return qaErrSet(err, QA_EUSER, "option '--%s' is a flag and takes no value: write '--%s', not '%s'",
                         o->name, o->name, a);
       *(int *)field = 1;
       continue;
     }
     const char *val = NULL;
-    if (eq) {
-      val = eq + 1;
+    if (inline_val) {
+      val = inline_val;
     } else if (i + 1 < argc && !(argv[i + 1][0] == '-' && argv[i + 1][1] == '-' && argv[i + 1][2])) {
       val = argv[++i];
     } else if (i + 1 < argc) {
@@ -160,10 +173,12 @@ int qaCliParse(const QaCliCommand *cmd, int argc, char **argv, void *args, QaCli
 
 /* "--name ARG" as the option list and the usage line show it. */
 static void optionWords(const QaCliOption *o, char *buf, size_t n) {
+  char alias[8] = "";
+  if (o->short_name) snprintf(alias, sizeof alias, "-%c, ", o->short_name);
   if (o->kind == QA_CLI_KIND_FLAG)
-    snprintf(buf, n, "--%s", o->name);
+    snprintf(buf, n, "%s--%s", alias, o->name);
   else
-    snprintf(buf, n, "--%s %s", o->name, argName(o));
+    snprintf(buf, n, "%s--%s %s", alias, o->name, argName(o));
 }
 
 /* Print TEXT word-wrapped: the first line continues at column COL, later lines start

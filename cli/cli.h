@@ -33,7 +33,7 @@
 typedef enum QaCliKind { QA_CLI_KIND_FLAG, QA_CLI_KIND_VALUE, QA_CLI_KIND_LIST } QaCliKind;
 
 #define QA_CLI_LIST_MAX 32 /* values of one repeatable option */
-#define QA_CLI_POS_MAX 4   /* positional arguments of one command */
+#define QA_CLI_POS_MAX 64  /* positional arguments of one command */
 
 typedef struct QaCliList {
   int n;                          /* values given */
@@ -48,6 +48,7 @@ typedef struct QaCliOption {
   size_t offset;    /* where it goes: offset of the field in the command's argument struct */
   int required;     /* 1: the parser rejects a command line without it */
   const char *help; /* help line (wrapped to the terminal width by the usage) */
+  char short_name;  /* one-letter alias (-j N, -jN), or 0 */
 } QaCliOption;
 
 /* offsetof(T, f), and a compile error unless T.f has type TYPE. */
@@ -124,6 +125,10 @@ void qaCliSuggestTry(QaCliSuggest *s, const char *candidate);
 ** QA_STORE_DEFAULT_PATH. Never NULL; the result is static or getenv's. */
 const char *qaCliDbPath(const char *given);
 
+/* --bits values of a filter ("N" or "A/W", 1..16) into a[i], w[i] (L->n of each).
+** QA_EUSER naming the value. */
+int qaCliParseBits(const QaCliList *l, int *a, int *w, QaErr *err);
+
 /* QA_OK if the database at PATH exists; else QA_EUSER saying to run `qasim run` first or
 ** pass --db (for the commands that only read a database). */
 int qaCliDbMustExist(const char *path, QaErr *err);
@@ -146,7 +151,8 @@ QaRunReporter qaCliRunReporter(QaRunPrinter *pr);
 extern const QaCliCommand qaCliCmdNets, qaCliCmdInfo, qaCliCmdArchs;  /* cmd_nets.c */
 extern const QaCliCommand qaCliCmdRun;                                /* cmd_run.c */
 extern const QaCliCommand qaCliCmdResults, qaCliCmdExport;            /* cmd_results.c */
-extern const QaCliCommand qaCliCmdPlot;                               /* cmd_plot.c */
+extern const QaCliCommand qaCliCmdPlot, qaCliCmdReport;               /* cmd_plot.c */
+extern const QaCliCommand qaCliCmdSweep, qaCliCmdMerge;               /* cmd_sweep.c */
 extern const QaCliCommand qaCliCmdBench;                              /* cmd_bench.c */
 extern const QaCliCommand qaCliCmdArea, qaCliCmdPrice, qaCliCmdCosts; /* cmd_energy.c */
 extern const QaCliCommand qaCliCmdValidate;                           /* cmd_validate.c */

@@ -29,6 +29,9 @@ static const QaCliCommand *const commands[] = {
     &qaCliCmdExport,       /* cmd_results.c */
     &qaCliCmdExportTraces, /* cmd_traces.c */
     &qaCliCmdStats,        /* cmd_stats.c */
+    &qaCliCmdSweep,        /* cmd_sweep.c */
+    &qaCliCmdMerge,        /* cmd_sweep.c */
+    &qaCliCmdReport,       /* cmd_plot.c */
     &qaCliCmdPlot,         /* cmd_plot.c */
     &qaCliCmdBench,        /* cmd_bench.c */
     &qaCliCmdArea,         /* cmd_energy.c */
@@ -69,7 +72,11 @@ static int unknownCommand(const char *word, QaErr *err) {
 static void usage(FILE *f) {
   fprintf(f, "usage: qasim COMMAND [options]   (qasim help COMMAND or qasim COMMAND --help for details)\n\n");
   fprintf(f, "commands:\n");
-  for (int i = 0; commands[i]; i++) fprintf(f, "  %-14s %s\n", commands[i]->name, commands[i]->summary);
+  int width = 0; /* the longest name, so that two spaces always follow a name */
+  for (int i = 0; commands[i]; i++)
+    if ((int)strlen(commands[i]->name) > width) width = (int)strlen(commands[i]->name);
+  for (int i = 0; commands[i]; i++)
+    fprintf(f, "  %-*s  %s\n", width, commands[i]->name, commands[i]->summary);
   fprintf(f,
           "\nqasim --version prints the version. The results database is --db PATH, else $QASIM_DB,\n"
           "else " QA_STORE_DEFAULT_PATH

@@ -104,7 +104,9 @@ static void onDone(void *ctx, const QaRunPlan *p, const QaRunResult *res) {
               QA_BASELINE_ARCH, net, bits, pr->costs_arg, pr->db_path);
     }
   }
-  if (res->run_id >= 0) fprintf(f, "stored as run %lld in %s\n", (long long)res->run_id, pr->db_path);
+  if (res->run_id >= 0)
+    fprintf(f, "stored as run %lld in %s (design point %.*s)\n", (long long)res->run_id, pr->db_path,
+            QA_ID_SHORT, res->identity.id);
   fflush(f);
 }
 

@@ -1,18 +1,20 @@
 /*
-** data.c - what the report plots (see reportInt.h): the newest run of each
-** (config, workload), the energy of one cost label, and the table of every plot.
+** data.c - what a report draws (see reportInt.h): the design points of the filter from
+** the store's typed queries, grouped by workload and by configuration, the baseline, and
+** per point its energy by component class and its SQNR. This file knows neither SQL nor
+** files: the store owns every statement, render.c and html.c every output.
 **
-** Everything comes from the store's typed queries (store/store.h); this file knows
-** neither SQL nor files. Rows are workloads (by name) and columns configs. Config
-** order: the baseline architecture first, then by arch name, a_bits and w_bits
-** descending, quantizers and timing; a config keeps its index in every plot, and with
-** it its line type, so its colour stays the same across charts.
+** Grouping uses the identity's two halves (sim/identity.h): a point's group is its
+** workload_id and its series its config_id, and (config_id, workload_id) determine the
+** identity - so two distinct design points never share a cell, and nothing is merged.
 */
+#define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "reports/reportInt.h"
 
@@ -50,12 +52,7 @@ int reportNote(Report *r, QaErr *err, const char *fmt, ...) {
   return QA_OK;
 }
 
-void reportBaseLabel(const Report *r, char *buf, size_t cap) {
-  snprintf(buf, cap, "%s a%d/w%d", r->base_arch, r->base_a, r->base_w);
-}
-
-/* A file-name-safe form of a workload name: [A-Za-z0-9._-], anything else '_'. */
-static void makeTag(const char *name, char *tag, size_t cap) {
+void reportMakeTag(const char *name, char *tag, size_t cap) {
   size_t n = 0;
   if (name[0] == '.' || name[0] == '-') tag[n++] = 'w';
   for (const char *s = name; *s && n + 1 < cap; s++) {
@@ -68,576 +65,401 @@ static void makeTag(const char *name, char *tag, size_t cap) {
   if (n == 0) snprintf(tag, cap, "workload");
 }
 
-/* ---------------------------------------------------------------- selecting runs */
-
-static int cfgFind(const Report *c, const char *arch, int a, int w, const char *qa, const char *qw,
-                   const char *timing) {
-  for (int j = 0; j < c->n_cfg; j++) {
-    const Config *g = &c->cfg[j];
-    if (g->a_bits == a && g->w_bits == w && !strcmp(g->arch, arch) && !strcmp(g->quant_a, qa) &&
-        !strcmp(g->quant_w, qw) && !strcmp(g->timing, timing))
-      return j;
-  }
+int qaReportComponentCategory(const char *arch, const char *component) {
+  const QaArchDesc *d = NULL;
+  if (!component) return -1;
+  if (!strcmp(component, "static")) return QA_CAT_STATIC;
+  if (!arch || qaArchFind(arch, &d, NULL) != QA_OK) return -1;
+  for (int i = 0; i < d->n_comps; i++)
+    if (!strcmp(d->comps[i].name, component)) return (int)d->comps[i].category;
   return -1;
 }
 
-static int wlFind(const Report *c, const char *name) {
-  for (int i = 0; i < c->n_wl; i++)
-    if (!strcmp(c->wl[i].name, name)) return i;
+double reportEnergyUj(const Report *r, int i) {
+  const QaPoint *p = &r->pt[i];
+  return p->has_energy ? p->energy_per_inference_pj / 1e6 : NAN;
+}
+
+double reportSpeedup(const Report *r, int i, int cycles) {
+  if (r->base < 0) return NAN;
+  int b = CELL(r, r->pt_grp[i], r->base);
+  if (b < 0) return NAN;
+  const QaPoint *p = &r->pt[i], *q = &r->pt[b];
+  double mine = cycles ? (double)p->n_cycles : p->time_s, base = cycles ? (double)q->n_cycles : q->time_s;
+  return mine > 0 && base > 0 ? base / mine : NAN;
+}
+
+/* ---------------------------------------------------------------- loading */
+
+static int findKey(char *const *keys, size_t stride, int n, const char *key) {
+  for (int i = 0; i < n; i++)
+    if (!strcmp(*(char *const *)((const char *)keys + (size_t)i * stride), key)) return i;
   return -1;
 }
 
-/* Config order: the baseline architecture first, then arch name, a_bits and w_bits
-** descending, quantizers, timing. */
-static int cfgLess(const Report *c, const Config *x, const Config *y) {
-  int xb = !strcmp(x->arch, c->base_arch), yb = !strcmp(y->arch, c->base_arch);
-  if (xb != yb) return xb;
-  int r = strcmp(x->arch, y->arch);
-  if (!r) r = y->a_bits - x->a_bits;
-  if (!r) r = y->w_bits - x->w_bits;
-  if (!r) r = strcmp(x->quant_a, y->quant_a);
-  if (!r) r = strcmp(x->quant_w, y->quant_w);
-  if (!r) r = strcmp(x->timing, y->timing);
-  return r < 0;
+/* The group and series keys of point p (a run without an identity is its own series). */
+static void pointKeys(const QaPoint *p, char *gkey, size_t gcap, char *skey, size_t scap) {
+  if (p->workload_id[0])
+    snprintf(gkey, gcap, "%s", p->workload_id);
+  else
+    snprintf(gkey, gcap, "%s|%s", p->workload, p->workload_hash);
+  if (p->config_id[0])
+    snprintf(skey, scap, "%s", p->config_id);
+  else
+    snprintf(skey, scap, "run %lld", (long long)p->run_id);
 }
 
-/* Insertion sort (stable; there are few configs). */
-static void sortConfigs(Report *c) {
-  for (int i = 1; i < c->n_cfg; i++) {
-    Config t = c->cfg[i];
-    int j = i - 1;
-    while (j >= 0 && cfgLess(c, &t, &c->cfg[j])) {
-      c->cfg[j + 1] = c->cfg[j];
-      j--;
-    }
-    c->cfg[j + 1] = t;
-  }
-}
-
-static void sortWorkloads(Report *c) {
-  for (int i = 1; i < c->n_wl; i++) {
-    Workload t = c->wl[i];
-    int j = i - 1;
-    while (j >= 0 && strcmp(t.name, c->wl[j].name) < 0) {
-      c->wl[j + 1] = c->wl[j];
-      j--;
-    }
-    c->wl[j + 1] = t;
-  }
-}
-
-/* Labels "arch aA/wW", plus quantizers and/or timing where two configs would share one. */
-static void makeLabels(Report *c) {
-  for (int j = 0; j < c->n_cfg; j++) {
-    Config *g = &c->cfg[j];
-    int diff_q = 0, diff_t = 0;
-    for (int k = 0; k < c->n_cfg; k++) {
-      const Config *h = &c->cfg[k];
-      if (k == j || h->a_bits != g->a_bits || h->w_bits != g->w_bits || strcmp(h->arch, g->arch)) continue;
-      if (strcmp(h->quant_a, g->quant_a) || strcmp(h->quant_w, g->quant_w)) diff_q = 1;
-      if (strcmp(h->timing, g->timing)) diff_t = 1;
-    }
-    g->extra[0] = 0;
-    if (diff_q) reportAppendf(g->extra, sizeof g->extra, " %s/%s", g->quant_a, g->quant_w);
-    if (diff_t) reportAppendf(g->extra, sizeof g->extra, " %s", g->timing);
-    g->label[0] = 0; /* (appended: the label may truncate a long arch name) */
-    reportAppendf(g->label, sizeof g->label, "%s a%d/w%d%s", g->arch, g->a_bits, g->w_bits, g->extra);
-  }
-}
-
-/* Add the config and workload of run q if new; *j and *i get their (unsorted) indices. */
-static int addRunKeys(Report *c, const QaRunConfig *q, int *j, int *i, QaErr *err) {
-  *j = cfgFind(c, q->arch, q->a_bits, q->w_bits, q->quant_a, q->quant_w, q->timing);
-  if (*j < 0) {
-    Config *grown = realloc(c->cfg, (size_t)(c->n_cfg + 1) * sizeof *grown);
-    if (!grown) return qaErrSet(err, QA_EINTERNAL, "out of memory reading runs");
-    c->cfg = grown;
-    Config *g = &c->cfg[c->n_cfg++];
-    memset(g, 0, sizeof *g);
-    g->a_bits = q->a_bits;
-    g->w_bits = q->w_bits;
-    g->arch = reportStrDup(q->arch, err);
-    g->quant_a = reportStrDup(q->quant_a, err);
-    g->quant_w = reportStrDup(q->quant_w, err);
-    g->timing = reportStrDup(q->timing, err);
-    if (!g->arch || !g->quant_a || !g->quant_w || !g->timing) return QA_EINTERNAL;
-    g->is_base = !strcmp(q->arch, c->base_arch) && q->a_bits == c->base_a && q->w_bits == c->base_w;
-    *j = c->n_cfg - 1;
-  }
-  *i = wlFind(c, q->workload);
-  if (*i < 0) {
-    Workload *grown = realloc(c->wl, (size_t)(c->n_wl + 1) * sizeof *grown);
-    if (!grown) return qaErrSet(err, QA_EINTERNAL, "out of memory reading runs");
-    c->wl = grown;
-    Workload *wl = &c->wl[c->n_wl++];
-    memset(wl, 0, sizeof *wl);
-    if (!(wl->name = reportStrDup(q->workload, err))) return QA_EINTERNAL;
-    *i = c->n_wl - 1;
-  }
-  return QA_OK;
-}
-
-int reportLoadRuns(Report *c, QaErr *err) {
-  QaRunConfig *runs = NULL;
-  int n_runs = 0, rc = QA_OK;
-  int *cfg_of = NULL, *wl_of = NULL; /* per run: its config and workload before sorting */
-  Config *unsorted_cfg = NULL;
-  Workload *unsorted_wl = NULL;
-  if ((rc = qaStoreNewestRuns(c->store, &runs, &n_runs, err))) goto end;
-  if (n_runs == 0) goto end;
-  cfg_of = qaMalloc((size_t)n_runs * sizeof *cfg_of, err);
-  wl_of = qaMalloc((size_t)n_runs * sizeof *wl_of, err);
-  if (!cfg_of || !wl_of) {
-    rc = QA_EINTERNAL;
-    goto end;
-  }
-  for (int r = 0; r < n_runs; r++)
-    if ((rc = addRunKeys(c, &runs[r], &cfg_of[r], &wl_of[r], err))) goto end;
-
-  /* Remember each run's config/workload by identity, sort, then map back. */
-  unsorted_cfg = qaMalloc((size_t)c->n_cfg * sizeof *unsorted_cfg, err);
-  unsorted_wl = qaMalloc((size_t)c->n_wl * sizeof *unsorted_wl, err);
-  if (!unsorted_cfg || !unsorted_wl) {
-    rc = QA_EINTERNAL;
-    goto end;
-  }
-  memcpy(unsorted_cfg, c->cfg, (size_t)c->n_cfg * sizeof *unsorted_cfg);
-  memcpy(unsorted_wl, c->wl, (size_t)c->n_wl * sizeof *unsorted_wl);
-  sortConfigs(c);
-  sortWorkloads(c);
-  if (!(c->cell = qaCalloc((size_t)c->n_wl * (size_t)c->n_cfg, sizeof *c->cell, err))) {
-    rc = QA_EINTERNAL;
-    goto end;
-  }
-  for (int r = 0; r < n_runs; r++) {
-    const Config *g = &unsorted_cfg[cfg_of[r]];
-    int j = cfgFind(c, g->arch, g->a_bits, g->w_bits, g->quant_a, g->quant_w, g->timing);
-    int i = wlFind(c, unsorted_wl[wl_of[r]].name);
-    Cell *cell = &CELL(c, i, j);
-    if (runs[r].run_id > cell->run_id) { /* keys equal as text share a cell: newest wins */
-      if (!cell->run_id) c->sum->n_runs++;
-      cell->run_id = runs[r].run_id;
-      cell->n_cycles = runs[r].n_cycles;
-    }
-  }
-  makeLabels(c);
-  for (int i = 0; i < c->n_wl; i++) {
-    makeTag(c->wl[i].name, c->wl[i].tag, sizeof c->wl[i].tag);
-    for (int k = 0; k < i; k++)
-      if (!strcmp(c->wl[k].tag, c->wl[i].tag)) {
-        reportAppendf(c->wl[i].tag, sizeof c->wl[i].tag, "-%d", i + 1);
-        break;
-      }
-  }
-  c->sum->n_configs = c->n_cfg;
-  c->sum->n_workloads = c->n_wl;
-end:
-  free(unsorted_cfg);
-  free(unsorted_wl);
-  free(cfg_of);
-  free(wl_of);
-  qaStoreFreeRuns(runs, n_runs);
-  return rc;
-}
-
-/* ---------------------------------------------------------------- energy */
-
-/* The cell (*w, *j) whose run is run_id; 0 if the run is not plotted. */
-static int findRun(const Report *c, int64_t run_id, int *w, int *j) {
-  for (int i = 0; i < c->n_wl; i++)
-    for (int k = 0; k < c->n_cfg; k++)
-      if (CELL(c, i, k).run_id == run_id) {
-        *w = i;
-        *j = k;
-        return 1;
-      }
-  return 0;
-}
-
-int reportLoadEnergy(Report *c, const char *want_costs, int *have, QaErr *err) {
-  int rc = QA_OK, n_e = 0, n_costs = 0, best_n = 0;
-  QaComponentEnergy *e = NULL;
-  unsigned char *seen = NULL; /* per cell: its run was counted for the current costs */
-  const char *best = NULL;
-  char others[QA_ERR_MAX] = "";
-  size_t n_cells = (size_t)c->n_wl * (size_t)c->n_cfg;
-  *have = 0;
-  if ((rc = qaStoreComponentEnergy(c->store, &e, &n_e, err))) goto end;
-  if (!(seen = qaCalloc(n_cells ? n_cells : 1, 1, err))) {
-    rc = QA_EINTERNAL;
-    goto end;
-  }
-  /* Distinct costs (the rows come sorted by costs) with the number of plotted runs each
-  ** covers; the best covers most, the first alphabetically on a tie. */
-  for (int i = 0; i < n_e;) {
-    const char *costs = e[i].costs;
-    int cur_n = 0, w, j;
-    memset(seen, 0, n_cells);
-    for (; i < n_e && !strcmp(e[i].costs, costs); i++)
-      if (findRun(c, e[i].run_id, &w, &j) && !seen[(size_t)w * (size_t)c->n_cfg + (size_t)j]) {
-        seen[(size_t)w * (size_t)c->n_cfg + (size_t)j] = 1;
-        cur_n++;
-      }
-    n_costs++;
-    reportAppendf(others, sizeof others, "%s%s", others[0] ? ", " : "", costs);
-    if (cur_n > best_n) {
-      best = costs;
-      best_n = cur_n;
-    }
-  }
-  if (!want_costs && !best) {
-    rc = reportNote(c, err,
-                    "energy plots skipped: the energy table has no rows for the plotted runs (price "
-                    "them with the cost model, e.g. qasim price RUN)");
-    goto end;
-  }
-  if (!(c->costs = reportStrDup(want_costs ? want_costs : best, err))) {
-    rc = QA_EINTERNAL;
-    goto end;
-  }
-
-  /* Components of the chosen costs over the plotted runs: the rows of one costs come
-  ** sorted by component, so the list is sorted and a component keeps its colour in
-  ** every chart. */
-  for (int i = 0; i < n_e; i++) {
-    int w, j, k = 0;
-    if (strcmp(e[i].costs, c->costs) || !findRun(c, e[i].run_id, &w, &j)) continue;
-    while (k < c->n_comp && strcmp(c->comp[k], e[i].component)) k++;
-    if (k < c->n_comp) continue;
-    char **grown = realloc(c->comp, (size_t)(c->n_comp + 1) * sizeof *grown);
-    if (!grown) {
-      rc = qaErrSet(err, QA_EINTERNAL, "out of memory reading energy");
-      goto end;
-    }
-    c->comp = grown;
-    if (!(c->comp[c->n_comp] = reportStrDup(e[i].component, err))) {
-      rc = QA_EINTERNAL;
-      goto end;
-    }
-    c->n_comp++;
-  }
-  if (c->n_comp == 0) {
-    if (want_costs)
-      rc = qaErrSet(err, QA_EUSER,
-                    "no energy rows with costs '%s' for the plotted runs (costs in the store: %s)",
-                    want_costs, others[0] ? others : "none");
+/* The point whose run is RUN_ID (points come in run_id order), or -1. */
+static int pointOfRun(const Report *r, int64_t run_id) {
+  int lo = 0, hi = r->n_pt;
+  while (lo < hi) {
+    int mid = lo + (hi - lo) / 2;
+    if (r->pt[mid].run_id == run_id) return mid;
+    if (r->pt[mid].run_id < run_id)
+      lo = mid + 1;
     else
-      rc = reportNote(c, err, "energy plots skipped: no energy rows for the plotted runs");
-    goto end;
-  }
-  size_t n = n_cells * (size_t)c->n_comp;
-  c->comp_pj = qaCalloc(n, sizeof *c->comp_pj, err);
-  c->comp_has = qaCalloc(n, 1, err);
-  if (!c->comp_pj || !c->comp_has) {
-    rc = QA_EINTERNAL;
-    goto end;
-  }
-  /* In component order, so each cell's total adds its components in the same order. */
-  for (int i = 0; i < n_e; i++) {
-    int w, j, k = 0;
-    if (strcmp(e[i].costs, c->costs) || e[i].n_values <= 0 || !findRun(c, e[i].run_id, &w, &j)) continue;
-    while (k < c->n_comp && strcmp(c->comp[k], e[i].component)) k++;
-    c->comp_pj[COMPIDX(c, w, j, k)] += e[i].energy_pj;
-    c->comp_has[COMPIDX(c, w, j, k)] = 1;
-    CELL(c, w, j).energy_pj += e[i].energy_pj;
-    CELL(c, w, j).has_energy = 1;
-  }
-  *have = 1;
-  if (!want_costs && n_costs > 1)
-    rc = reportNote(c, err,
-                    "energy: plotted costs '%s' (covers %d of %d runs; costs in the store: %s); "
-                    "choose with the costs option",
-                    c->costs, best_n, c->sum->n_runs, others);
-end:
-  free(seen);
-  qaStoreFreeComponentEnergy(e, n_e);
-  return rc;
-}
-
-void reportFree(Report *c) {
-  for (int j = 0; j < c->n_cfg; j++) {
-    free(c->cfg[j].arch);
-    free(c->cfg[j].quant_a);
-    free(c->cfg[j].quant_w);
-    free(c->cfg[j].timing);
-  }
-  free(c->cfg);
-  for (int i = 0; i < c->n_wl; i++) free(c->wl[i].name);
-  free(c->wl);
-  free(c->cell);
-  for (int k = 0; k < c->n_comp; k++) free(c->comp[k]);
-  free(c->comp);
-  free(c->comp_pj);
-  free(c->comp_has);
-  free(c->costs);
-}
-
-/* ---------------------------------------------------------------- layers */
-
-int reportLayersTable(Report *c, int w, LayersTable *t, QaErr *err) {
-  int rc = QA_OK, cap = 0;
-  QaStoredLayer *ls = NULL;
-  int n_ls = 0;
-  memset(t, 0, sizeof *t);
-  t->w = w;
-  if (!(t->cols = qaMalloc((size_t)c->n_cfg * sizeof *t->cols, err))) return QA_EINTERNAL;
-  for (int j = 0; j < c->n_cfg; j++)
-    if (CELL(c, w, j).run_id) t->cols[t->n_cols++] = j;
-  for (int x = 0; x < t->n_cols; x++) {
-    if ((rc = qaStoreGetLayers(c->store, CELL(c, w, t->cols[x]).run_id, NULL, &ls, &n_ls, err))) goto end;
-    for (int l = 0; l < n_ls; l++) {
-      int64_t idx = ls[l].layer_idx;
-      int r = 0;
-      while (r < t->n_rows && t->rows[r].layer_idx < idx) r++;
-      if (r == t->n_rows || t->rows[r].layer_idx != idx) { /* insert a new row at r */
-        if (t->n_rows == cap) {
-          cap = cap ? 2 * cap : 32;
-          LayerRow *grown = realloc(t->rows, (size_t)cap * sizeof *grown);
-          if (!grown) {
-            rc = qaErrSet(err, QA_EINTERNAL, "out of memory reading layers");
-            goto end;
-          }
-          t->rows = grown;
-        }
-        memmove(&t->rows[r + 1], &t->rows[r], (size_t)(t->n_rows - r) * sizeof *t->rows);
-        t->n_rows++;
-        LayerRow *row = &t->rows[r];
-        row->layer_idx = idx;
-        row->name = reportStrDup(ls[l].name, err);
-        row->v = qaMalloc((size_t)t->n_cols * sizeof *row->v, err);
-        if (!row->name || !row->v) {
-          rc = QA_EINTERNAL;
-          goto end;
-        }
-        for (int y = 0; y < t->n_cols; y++) row->v[y] = -1;
-      }
-      t->rows[r].v[x] = ls[l].stats.n_cycles;
-    }
-    free(ls);
-    ls = NULL;
-  }
-  if (t->n_rows == 0)
-    rc = reportNote(c, err, "layers-%s.png skipped: the runs of workload '%s' have no layer rows",
-                    c->wl[w].tag, c->wl[w].name);
-end:
-  free(ls);
-  return rc;
-}
-
-void reportLayersTableFree(LayersTable *t) {
-  for (int r = 0; r < t->n_rows; r++) {
-    free(t->rows[r].name);
-    free(t->rows[r].v);
-  }
-  free(t->rows);
-  free(t->cols);
-  memset(t, 0, sizeof *t);
-}
-
-/* ---------------------------------------------------------------- ratios */
-
-/* The baseline config of workload w: the first baseline config (in order) whose cell
-** has cycles (energy = 0) or energy (energy = 1). -1 if none. */
-static int baseFor(const Report *c, int w, int energy) {
-  for (int j = 0; j < c->n_cfg; j++) {
-    const Cell *cell = &CELL(c, w, j);
-    if (!c->cfg[j].is_base || !cell->run_id) continue;
-    if (energy ? (cell->has_energy && cell->energy_pj > 0) : cell->n_cycles > 0) return j;
+      hi = mid;
   }
   return -1;
 }
 
-static double cellValue(const Cell *cell, int energy) {
-  return energy ? cell->energy_pj : (double)cell->n_cycles;
-}
-
-static int cellHas(const Cell *cell, int energy) {
-  return cell->run_id && (energy ? cell->has_energy && cell->energy_pj > 0 : cell->n_cycles > 0);
-}
-
-int reportRatioTable(Report *c, int energy, RatioTable *t, QaErr *err) {
-  int rc = QA_OK;
-  const char *name = energy ? "efficiency" : "speedup";
-  char base_label[LABEL_MAX];
-  reportBaseLabel(c, base_label, sizeof base_label);
-  memset(t, 0, sizeof *t);
-  t->energy = energy;
-  t->rows = qaMalloc((size_t)c->n_wl * sizeof *t->rows, err);
-  t->base = qaMalloc((size_t)c->n_wl * sizeof *t->base, err);
-  t->cols = qaMalloc((size_t)c->n_cfg * sizeof *t->cols, err);
-  if (!t->rows || !t->base || !t->cols) return QA_EINTERNAL;
-  for (int w = 0; w < c->n_wl; w++) {
-    int b = baseFor(c, w, energy);
-    if (b < 0) {
-      int any = 0;
-      for (int j = 0; j < c->n_cfg; j++) any |= cellHas(&CELL(c, w, j), energy);
-      if (any && (rc = reportNote(c, err, "%s: no %s run%s for workload '%s'; left out of %s.png", name,
-                                  base_label, energy ? " with energy" : "", c->wl[w].name, name)))
-        return rc;
+/* Energy per inference of every priced point by component class. */
+static int loadCategories(Report *r, QaErr *err) {
+  QaComponentEnergy *e = NULL;
+  int n_e = 0, rc;
+  size_t n = (size_t)r->n_pt * QA_CAT_COUNT;
+  if (!(r->cat_pj = qaMalloc(n * sizeof *r->cat_pj, err))) return QA_EINTERNAL;
+  for (size_t i = 0; i < n; i++) r->cat_pj[i] = NAN;
+  if ((rc = qaStoreComponentEnergy(r->store, &e, &n_e, err))) return rc;
+  /* points by run id: both lists are small enough for a sorted walk per row */
+  for (int k = 0; k < n_e; k++) {
+    int i = pointOfRun(r, e[k].run_id);
+    if (i < 0 || !r->pt[i].has_energy || strcmp(r->pt[i].costs, e[k].costs) || e[k].n_values <= 0) continue;
+    const QaPoint *p = &r->pt[i];
+    double *cat = &r->cat_pj[(size_t)i * QA_CAT_COUNT];
+    if (isnan(cat[0]))
+      for (int c = 0; c < QA_CAT_COUNT; c++) cat[c] = 0;
+    int c = qaReportComponentCategory(p->arch, e[k].component);
+    double scale = p->energy_pj > 0 ? p->energy_per_inference_pj / p->energy_pj : 1;
+    if (c < 0) { /* a component this build's architecture does not name: not drawn, noted */
+      r->n_other++;
       continue;
     }
-    t->base[t->n_rows] = b;
-    t->rows[t->n_rows++] = w;
+    cat[c] += e[k].energy_pj * scale;
   }
-  if (t->n_rows == 0) {
-    int any = 0;
-    for (size_t i = 0; i < (size_t)c->n_wl * (size_t)c->n_cfg; i++) any |= cellHas(&c->cell[i], energy);
-    if (any)
-      rc = reportNote(c, err, "%s.png skipped: no %s baseline run%s for any workload", name, base_label,
-                      energy ? " with energy" : "");
-    return rc;
-  }
-  for (int j = 0; j < c->n_cfg; j++) {
-    int any = 0;
-    for (int r = 0; r < t->n_rows; r++) any |= cellHas(&CELL(c, t->rows[r], j), energy);
-    if (any) t->cols[t->n_cols++] = j;
-  }
-  t->base_value = qaMalloc((size_t)t->n_rows * sizeof *t->base_value, err);
-  t->ratio = qaMalloc((size_t)t->n_rows * (size_t)(t->n_cols ? t->n_cols : 1) * sizeof *t->ratio, err);
-  if (!t->base_value || !t->ratio) return QA_EINTERNAL;
-  for (int r = 0; r < t->n_rows; r++) {
-    t->base_value[r] = cellValue(&CELL(c, t->rows[r], t->base[r]), energy);
-    for (int x = 0; x < t->n_cols; x++) {
-      const Cell *cell = &CELL(c, t->rows[r], t->cols[x]);
-      t->ratio[(size_t)r * (size_t)t->n_cols + (size_t)x] =
-          cellHas(cell, energy) ? t->base_value[r] / cellValue(cell, energy) : NAN;
-    }
-  }
+  qaStoreFreeComponentEnergy(e, n_e);
+  if (r->n_other)
+    return reportNote(
+        r, err,
+        "%d energy rows name components the current architectures do not have (runs of an older "
+        "qasim): left out of the energy breakdown",
+        r->n_other);
   return QA_OK;
 }
 
-void reportRatioTableFree(RatioTable *t) {
-  free(t->rows);
-  free(t->base);
-  free(t->base_value);
-  free(t->cols);
-  free(t->ratio);
-  memset(t, 0, sizeof *t);
+/* SQNR of every point: per layer, the activation and weight noise add (first order, a
+** product of two quantized operands): sqnr = -10 log10(10^(-a/10) + 10^(-w/10)); the
+** run's is the MAC-weighted mean over its layers with a finite value. */
+static int loadSqnr(Report *r, QaErr *err) {
+  QaLayerQuality *q = NULL;
+  int n_q = 0, rc;
+  if (!(r->sqnr_db = qaMalloc((size_t)r->n_pt * sizeof *r->sqnr_db, err))) return QA_EINTERNAL;
+  if ((rc = qaStoreLayerQuality(r->store, &q, &n_q, err))) return rc;
+  double *sum = qaCalloc((size_t)r->n_pt, sizeof *sum, err),
+         *wsum = qaCalloc((size_t)r->n_pt, sizeof *wsum, err);
+  if (!sum || !wsum) {
+    free(sum);
+    free(wsum);
+    free(q);
+    return QA_EINTERNAL;
+  }
+  for (int k = 0; k < n_q; k++) {
+    int i = pointOfRun(r, q[k].run_id);
+    if (i < 0) continue;
+    {
+      double a = q[k].a_sqnr_db, b = q[k].w_sqnr_db;
+      if (isnan(a) || isnan(b)) continue;
+      double nsr = pow(10, -a / 10) + pow(10, -b / 10);
+      if (!(nsr > 0) || !isfinite(nsr)) continue;
+      double s = -10 * log10(nsr), m = q[k].macs > 0 ? (double)q[k].macs : 1;
+      sum[i] += m * s;
+      wsum[i] += m;
+    }
+  }
+  for (int i = 0; i < r->n_pt; i++) r->sqnr_db[i] = wsum[i] > 0 ? sum[i] / wsum[i] : NAN;
+  free(sum);
+  free(wsum);
+  free(q);
+  return QA_OK;
 }
 
-/* ---------------------------------------------------------------- bits */
+/* The filter in words, for the message when nothing passes it. */
+static void filterText(const QaPointFilter *f, char *buf, size_t cap) {
+  buf[0] = 0;
+  for (int i = 0; i < f->n_archs; i++) reportAppendf(buf, cap, " --arch %s", f->archs[i]);
+  for (int i = 0; i < f->n_nets; i++) reportAppendf(buf, cap, " --net %s", f->nets[i]);
+  for (int i = 0; i < f->n_bits; i++) reportAppendf(buf, cap, " --bits %d/%d", f->a_bits[i], f->w_bits[i]);
+  if (f->where) reportAppendf(buf, cap, " --where '%s'", f->where);
+}
 
-int reportBitsTable(Report *c, BitsTable *t, QaErr *err) {
+/* The registry position of an architecture (unknown ones last). */
+static int archRank(const char *arch) {
+  for (int i = 0; i < qaArchCount(); i++)
+    if (!strcmp(qaArchAt(i)->name, arch)) return i;
+  return qaArchCount();
+}
+
+/* Architectures in registry order, unknown ones after them by name. */
+static int cmpArch(const void *a, const void *b) {
+  const char *x = *(char *const *)a, *y = *(char *const *)b;
+  int c = archRank(x) - archRank(y);
+  return c ? c : strcmp(x, y);
+}
+
+/* Series order (colours follow it): architectures in registry order, then the widest bits
+** first, then by their attributes as text, then by first run. */
+static int serLess(const Report *r, const Series *x, const Series *y) {
+  const QaPoint *p = &r->pt[x->point0], *q = &r->pt[y->point0];
+  int c = archRank(p->arch) - archRank(q->arch);
+  if (!c) c = strcmp(p->arch, q->arch);
+  if (!c) c = q->a_bits - p->a_bits;
+  if (!c) c = q->w_bits - p->w_bits;
+  for (int k = 0; !c && k < x->attrs.n && k < y->attrs.n; k++) {
+    c = strcmp(x->attrs.key[k], y->attrs.key[k]);
+    if (!c) c = strcmp(x->attrs.val[k], y->attrs.val[k]);
+  }
+  if (!c) c = x->attrs.n - y->attrs.n;
+  if (!c) c = x->point0 - y->point0;
+  return c < 0;
+}
+
+static void sortSeries(Report *r) {
+  for (int i = 1; i < r->n_ser; i++) {
+    Series t = r->ser[i];
+    int j = i - 1;
+    while (j >= 0 && serLess(r, &t, &r->ser[j])) {
+      r->ser[j + 1] = r->ser[j];
+      j--;
+    }
+    r->ser[j + 1] = t;
+  }
+  for (int i = 0; i < r->n_pt; i++) {
+    char gkey[256], skey[256];
+    pointKeys(&r->pt[i], gkey, sizeof gkey, skey, sizeof skey);
+    r->pt_ser[i] = findKey(&r->ser[0].key, sizeof r->ser[0], r->n_ser, skey);
+  }
+}
+
+int reportLoad(Report *r, QaErr *err) {
+  int rc;
+  char gkey[256], skey[256], ftext[512];
+  if ((rc = qaStorePoints(r->store, &r->opt->filter, &r->pt, &r->n_pt, &r->points_sql, err))) return rc;
+  if (r->n_pt == 0) {
+    filterText(&r->opt->filter, ftext, sizeof ftext);
+    if (ftext[0])
+      return qaErrSet(err, QA_EUSER, "no design points match the filter%s (see qasim results)", ftext);
+    return qaErrSet(err, QA_EUSER,
+                    "the results store has no finished runs: nothing to report (simulate first)");
+  }
+  r->pt_grp = qaMalloc((size_t)r->n_pt * sizeof *r->pt_grp, err);
+  r->pt_ser = qaMalloc((size_t)r->n_pt * sizeof *r->pt_ser, err);
+  r->grp = qaCalloc((size_t)r->n_pt, sizeof *r->grp, err);
+  r->ser = qaCalloc((size_t)r->n_pt, sizeof *r->ser, err);
+  r->archs = qaCalloc((size_t)r->n_pt, sizeof *r->archs, err);
+  if (!r->pt_grp || !r->pt_ser || !r->grp || !r->ser || !r->archs) return QA_EINTERNAL;
+  for (int i = 0; i < r->n_pt; i++) {
+    const QaPoint *p = &r->pt[i];
+    pointKeys(p, gkey, sizeof gkey, skey, sizeof skey);
+    int g = findKey(&r->grp[0].key, sizeof r->grp[0], r->n_grp, gkey);
+    if (g < 0) {
+      g = r->n_grp++;
+      if (!(r->grp[g].key = reportStrDup(gkey, err))) return QA_EINTERNAL;
+      r->grp[g].name = p->workload;
+    }
+    int s = findKey(&r->ser[0].key, sizeof r->ser[0], r->n_ser, skey);
+    if (s < 0) {
+      s = r->n_ser++;
+      if (!(r->ser[s].key = reportStrDup(skey, err))) return QA_EINTERNAL;
+      r->ser[s].point0 = i;
+      if ((rc = reportAttrs(p, &r->ser[s].attrs, err))) return rc;
+    }
+    r->pt_grp[i] = g;
+    r->pt_ser[i] = s;
+    int a = 0;
+    while (a < r->n_archs && strcmp(r->archs[a], p->arch)) a++;
+    if (a == r->n_archs) r->archs[r->n_archs++] = p->arch;
+  }
+  qsort(r->archs, (size_t)r->n_archs, sizeof *r->archs, cmpArch);
+  sortSeries(r);
+  /* groups in name order (then key), so files and figures come out the same every time */
+  for (int i = 1; i < r->n_grp; i++) {
+    Group t = r->grp[i];
+    int j = i - 1;
+    while (j >= 0 && (strcmp(r->grp[j].name, t.name) > 0 ||
+                      (!strcmp(r->grp[j].name, t.name) && strcmp(r->grp[j].key, t.key) > 0))) {
+      r->grp[j + 1] = r->grp[j];
+      j--;
+    }
+    r->grp[j + 1] = t;
+  }
+  for (int i = 0; i < r->n_pt; i++) {
+    pointKeys(&r->pt[i], gkey, sizeof gkey, skey, sizeof skey);
+    r->pt_grp[i] = findKey(&r->grp[0].key, sizeof r->grp[0], r->n_grp, gkey);
+  }
+  for (int g = 0; g < r->n_grp; g++) {
+    Group *gr = &r->grp[g];
+    int shared = 0;
+    for (int k = 0; k < r->n_grp; k++) shared |= k != g && !strcmp(r->grp[k].name, gr->name);
+    snprintf(gr->label, sizeof gr->label, "%s", gr->name);
+    if (shared) reportAppendf(gr->label, sizeof gr->label, " #%.6s", gr->key);
+    reportMakeTag(gr->label, gr->tag, sizeof gr->tag);
+  }
+  if (!(r->cell = qaMalloc((size_t)r->n_grp * (size_t)r->n_ser * sizeof *r->cell, err))) return QA_EINTERNAL;
+  for (size_t k = 0; k < (size_t)r->n_grp * (size_t)r->n_ser; k++) r->cell[k] = -1;
+  for (int i = 0; i < r->n_pt; i++) {
+    int *c = &CELL(r, r->pt_grp[i], r->pt_ser[i]);
+    if (*c >= 0) /* cannot happen: (config_id, workload_id) determine the identity */
+      return qaErrSet(err, QA_EINTERNAL, "runs %lld and %lld are one design point twice",
+                      (long long)r->pt[*c].run_id, (long long)r->pt[i].run_id);
+    *c = i;
+  }
+  r->sum->n_points = r->n_pt;
+  r->sum->n_archs = r->n_archs;
+  r->sum->n_networks = r->n_grp;
+  if ((rc = loadCategories(r, err)) || (rc = loadSqnr(r, err))) return rc;
+  return QA_OK;
+}
+
+/* ---------------------------------------------------------------- the baseline */
+
+/* "ARCH[@BITS][,param=value...]": does series s match it? */
+static int baseMatches(const Report *r, int s, const char *arch, int a, int w, char *const *kv, int n_kv) {
+  const QaPoint *p = &r->pt[r->ser[s].point0];
+  if (strcasecmp(p->arch, arch)) return 0;
+  if (a && (p->a_bits != a || p->w_bits != w)) return 0;
+  for (int i = 0; i < n_kv; i++) {
+    const char *eq = strchr(kv[i], '=');
+    char key[64];
+    snprintf(key, sizeof key, "%.*s", (int)(eq - kv[i]), kv[i]);
+    const char *v = reportAttr(&r->ser[s].attrs, key);
+    if (!v || strcmp(v, eq + 1)) return 0;
+  }
+  return 1;
+}
+
+/* Series S written the way --baseline takes it: "arch@A[/W][,k=v...]" with what
+** distinguishes it from the other series of its architecture. */
+static void baseSpelling(const Report *r, int s, const char *label, char *buf, size_t cap) {
+  const QaPoint *p = &r->pt[r->ser[s].point0];
+  if (p->a_bits == p->w_bits)
+    snprintf(buf, cap, "%s@%d", p->arch, p->a_bits);
+  else
+    snprintf(buf, cap, "%s@%d/%d", p->arch, p->a_bits, p->w_bits);
+  /* the label is "arch [k=v ...]" plus bits: keep its k=v words */
+  const char *q = strchr(label, ' ');
+  while (q && *q) {
+    q++;
+    size_t n = strcspn(q, " ");
+    if (memchr(q, '=', n)) reportAppendf(buf, cap, ",%.*s", (int)n, q);
+    q += n;
+  }
+}
+
+int reportBaseline(Report *r, QaErr *err) {
+  const char *spec = r->opt->baseline && *r->opt->baseline ? r->opt->baseline : "dadiannao@16";
+  int required = r->opt->baseline_required && r->opt->baseline;
+  char arch[64], *kv[16], buf[512];
+  int n_kv = 0, a = 0, w = 0;
+  r->base = -1;
+  snprintf(buf, sizeof buf, "%s", spec);
+  char *save = NULL, *tok = strtok_r(buf, ",", &save);
+  if (!tok || !*tok) return qaErrSet(err, QA_EUSER, "--baseline '%s': write ARCH@BITS[,param=value]", spec);
+  char *at = strchr(tok, '@');
+  if (at) {
+    *at = 0;
+    char *slash = strchr(at + 1, '/');
+    char *end = NULL;
+    a = (int)strtol(at + 1, &end, 10);
+    w = slash ? (int)strtol(slash + 1, &end, 10) : a;
+    if (a < 1 || a > QA_BITS_MAX || w < 1 || w > QA_BITS_MAX || (end && *end))
+      return qaErrSet(err, QA_EUSER, "--baseline '%s': bits must be N or A/W in 1..%d", spec, QA_BITS_MAX);
+  }
+  snprintf(arch, sizeof arch, "%s", tok);
+  while ((tok = strtok_r(NULL, ",", &save)) != NULL && n_kv < 16) {
+    if (!strchr(tok, '=') || tok[0] == '=')
+      return qaErrSet(err, QA_EUSER, "--baseline '%s': '%s' is not param=value", spec, tok);
+    kv[n_kv++] = tok;
+  }
+  int n_match = 0, first = -1;
+  char matches[1024] = "";
+  int *all = qaMalloc((size_t)r->n_ser * sizeof *all, err);
+  char(*labels)[LABEL_MAX] = qaMalloc((size_t)r->n_ser * sizeof *labels, err);
+  if (!all || !labels) {
+    free(all);
+    free(labels);
+    return QA_EINTERNAL;
+  }
+  for (int s = 0; s < r->n_ser; s++) all[s] = s;
+  reportLabels(r, all, r->n_ser, NULL, NULL, labels, NULL, 0);
+  for (int s = 0; s < r->n_ser; s++) {
+    if (!baseMatches(r, s, arch, a, w, kv, n_kv)) continue;
+    if (first < 0) first = s;
+    char sp[LABEL_MAX];
+    baseSpelling(r, s, labels[s], sp, sizeof sp);
+    reportAppendf(matches, sizeof matches, "%s%s", n_match ? ", " : "", sp);
+    n_match++;
+  }
   int rc = QA_OK;
-  int *ser_of = NULL; /* ser_of[w * n_cfg + j]: the series of a cell, -1 if none */
-  memset(t, 0, sizeof *t);
-  t->bits = qaMalloc((size_t)c->n_cfg * sizeof *t->bits, err);
-  t->ser = qaMalloc((size_t)c->n_wl * (size_t)c->n_cfg * sizeof *t->ser, err);
-  ser_of = qaMalloc((size_t)c->n_wl * (size_t)c->n_cfg * sizeof *ser_of, err);
-  if (!t->bits || !t->ser || !ser_of) {
-    rc = QA_EINTERNAL;
-    goto end;
-  }
-  for (int j = 0; j < c->n_cfg; j++) {
-    int a = c->cfg[j].a_bits, k = 0;
-    while (k < t->n_bits && t->bits[k] < a) k++;
-    if (k < t->n_bits && t->bits[k] == a) continue;
-    memmove(&t->bits[k + 1], &t->bits[k], (size_t)(t->n_bits - k) * sizeof *t->bits);
-    t->bits[k] = a;
-    t->n_bits++;
-  }
-  if (t->n_bits < 2) {
-    rc = reportNote(c, err, "bits.png skipped: every run uses a_bits=%d (needs runs at 2+ bit-widths)",
-                    t->n_bits ? t->bits[0] : 0);
-    t->n_bits = 0;
-    goto end;
-  }
-  /* A series: same workload, arch, quantizers, timing, and either w_bits == a_bits
-  ** throughout or one fixed w_bits. */
-  Series *ser = t->ser;
-  for (int w = 0; w < c->n_wl; w++)
-    for (int j = 0; j < c->n_cfg; j++) {
-      ser_of[w * c->n_cfg + j] = -1;
-      if (!CELL(c, w, j).run_id) continue;
-      const Config *g = &c->cfg[j];
-      int wb = g->w_bits == g->a_bits ? 0 : g->w_bits, s = 0;
-      for (; s < t->n_ser; s++) {
-        const Config *h = &c->cfg[ser[s].cfg0];
-        if (ser[s].w == w && ser[s].w_bits == wb && !strcmp(h->arch, g->arch) &&
-            !strcmp(h->quant_a, g->quant_a) && !strcmp(h->quant_w, g->quant_w) &&
-            !strcmp(h->timing, g->timing))
-          break;
-      }
-      if (s == t->n_ser) {
-        ser[s].w = w;
-        ser[s].cfg0 = j;
-        ser[s].w_bits = wb;
-        /* extra only carries what distinguishes configs of the same arch and bits */
-        snprintf(ser[s].label, sizeof ser[s].label, "%s", g->arch);
-        if (wb) reportAppendf(ser[s].label, sizeof ser[s].label, " w%d", wb);
-        reportAppendf(ser[s].label, sizeof ser[s].label, "%s", g->extra);
-        /* one colour per (arch, w_bits, extra), shared across workloads */
-        ser[s].variant = 0;
-        int n_var = 0;
-        for (int u = 0; u < s; u++) {
-          const Config *h = &c->cfg[ser[u].cfg0];
-          if (ser[u].variant >= n_var) n_var = ser[u].variant + 1;
-          if (ser[u].w_bits == wb && !strcmp(h->arch, g->arch) && !strcmp(h->extra, g->extra)) {
-            ser[s].variant = ser[u].variant;
-            n_var = -1;
-            break;
-          }
-        }
-        if (n_var >= 0) ser[s].variant = n_var;
-        if (c->n_wl > 1) reportAppendf(ser[s].label, sizeof ser[s].label, " %s", c->wl[w].name);
-        t->n_ser++;
-      }
-      ser_of[w * c->n_cfg + j] = s;
+  if (n_match == 1) {
+    r->base = first;
+    snprintf(r->base_label, sizeof r->base_label, "%s", labels[first]);
+  } else {
+    char have[QA_ERR_MAX / 2] = "";
+    for (int s = 0; s < r->n_ser && strlen(have) < sizeof have - 64; s++) {
+      char sp[LABEL_MAX];
+      baseSpelling(r, s, labels[s], sp, sizeof sp);
+      if (!strstr(have, sp)) reportAppendf(have, sizeof have, "%s%s", have[0] ? ", " : "", sp);
     }
-
-  for (size_t i = 0; i < (size_t)c->n_wl * (size_t)c->n_cfg; i++) {
-    double v = (double)c->cell[i].n_cycles;
-    if (!c->cell[i].run_id || v <= 0) continue;
-    if (t->lo == 0 || v < t->lo) t->lo = v;
-    if (v > t->hi) t->hi = v;
+    if (n_match == 0 && required)
+      rc = qaErrSet(err, QA_EUSER, "--baseline '%s' matches no design point; the design points: %s", spec,
+                    have);
+    else if (n_match > 1 && required)
+      rc = qaErrSet(err, QA_EUSER,
+                    "--baseline '%s' matches %d design points (%s); add ,param=value to choose one", spec,
+                    n_match, matches);
+    else if (n_match == 0)
+      rc = reportNote(
+          r, err,
+          "no baseline: no design point is %s (the speedup figures are not drawn and energy is not "
+          "normalised; choose one with --baseline, e.g. %s)",
+          spec, have);
+    else
+      rc = reportNote(r, err, "no baseline: %s matches %d design points (%s); choose one with --baseline",
+                      spec, n_match, matches);
   }
-  if (!(t->v = qaMalloc((size_t)t->n_bits * (size_t)t->n_ser * sizeof *t->v, err))) {
-    rc = QA_EINTERNAL;
-    goto end;
-  }
-  for (int b = 0; b < t->n_bits; b++)
-    for (int s = 0; s < t->n_ser; s++) {
-      int64_t v = -1;
-      for (int j = 0; j < c->n_cfg; j++)
-        if (c->cfg[j].a_bits == t->bits[b] && ser_of[ser[s].w * c->n_cfg + j] == s)
-          v = CELL(c, ser[s].w, j).n_cycles;
-      t->v[(size_t)b * (size_t)t->n_ser + (size_t)s] = v;
-    }
-end:
-  free(ser_of);
+  free(all);
+  free(labels);
   return rc;
 }
 
-void reportBitsTableFree(BitsTable *t) {
-  free(t->bits);
-  free(t->ser);
-  free(t->v);
-  memset(t, 0, sizeof *t);
-}
-
-/* ---------------------------------------------------------------- energy breakdown */
-
-int reportEnergyTable(Report *c, int w, EnergyTable *t, QaErr *err) {
-  memset(t, 0, sizeof *t);
-  t->w = w;
-  t->rows = qaMalloc((size_t)c->n_cfg * sizeof *t->rows, err);
-  t->cols = qaMalloc((size_t)(c->n_comp ? c->n_comp : 1) * sizeof *t->cols, err);
-  if (!t->rows || !t->cols) return QA_EINTERNAL;
-  for (int j = 0; j < c->n_cfg; j++)
-    if (CELL(c, w, j).run_id && CELL(c, w, j).has_energy) t->rows[t->n_rows++] = j;
-  for (int k = 0; k < c->n_comp; k++) {
-    int any = 0;
-    for (int r = 0; r < t->n_rows; r++) any |= c->comp_has[COMPIDX(c, w, t->rows[r], k)];
-    if (any) t->cols[t->n_cols++] = k;
+void reportFree(Report *r) {
+  qaStoreFreePoints(r->pt, r->n_pt);
+  free(r->points_sql);
+  free(r->pt_grp);
+  free(r->pt_ser);
+  for (int g = 0; g < r->n_grp; g++) free(r->grp[g].key);
+  free(r->grp);
+  for (int s = 0; s < r->n_ser; s++) {
+    free(r->ser[s].key);
+    reportAttrsFree(&r->ser[s].attrs);
   }
-  if (t->n_rows == 0)
-    return reportNote(c, err, "energy-%s.png skipped: no energy rows with costs '%s' for workload '%s'",
-                      c->wl[w].tag, c->costs, c->wl[w].name);
-  return QA_OK;
-}
-
-void reportEnergyTableFree(EnergyTable *t) {
-  free(t->rows);
-  free(t->cols);
-  memset(t, 0, sizeof *t);
+  free(r->ser);
+  free(r->cell);
+  free(r->archs);
+  free(r->cat_pj);
+  free(r->sqnr_db);
+  if (r->fig)
+    for (int i = 0; i < r->sum->n_figures; i++) free(r->fig[i].pt);
+  free(r->fig);
+  memset(r, 0, sizeof *r);
 }

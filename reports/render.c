@@ -1,12 +1,17 @@
 /*
-** render.c - the report as files (see report.h): every plot's table (data.c) written as
-** <name>.dat and <name>.gp, the shared style.gp, gnuplot run on each script, and the
-** summary of what was written.
+** render.c - the report as files (see report.h): every figure's data (NAME.csv), the
+** queries behind it (NAME.sql) and its gnuplot script (NAME.gp), the shared style.gp,
+** gnuplot run on each script for NAME.png and NAME.pdf, and qaReportWrite driving it all.
 **
-** qaReportPlots reads everything it needs inside one read snapshot of the store, writes
-** every .dat and .gp, and only then runs gnuplot on each script - so a missing gnuplot
-** still leaves the data and the scripts behind. Scripts use paths relative to the output
-** directory and load style.gp first, so a plot can be restyled and re-run by hand.
+** Everything is read from the store first (data.c, one read snapshot), then every CSV,
+** SQL and script is written, then index.html (html.c), and only then is gnuplot run: a
+** missing gnuplot still leaves the data, the scripts and the index behind. Scripts use
+** paths relative to the output directory and load style.gp; `gnuplot NAME.gp` makes the
+** PNG and `gnuplot -e "qa_out='pdf'" NAME.gp` the PDF.
+**
+** CSV fields are plain text: labels never hold a comma, a quote or a line break (they are
+** replaced by ';', ''' and ' '), missing numbers are NaN. A figure's rows for one panel
+** or one series are contiguous, and its script selects them with `every ::FIRST::LAST`.
 */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -17,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -25,51 +31,32 @@
 #include "reports/reportInt.h"
 
 #define PROC_OUT_MAX 4096
+#define PANEL_H 330 /* pixels per panel */
 
-/* The shared look of every plot; %s is the terminal spec. Written as style.gp. */
-static const char *const kStyleTemplate =
-    "# style.gp - the shared look of every qasim report plot (written by qaReportPlots).\n"
-    "# Every <name>.gp in this directory loads it first: edit it to restyle all plots,\n"
-    "# then re-run a plot from this directory, e.g.  gnuplot speedup.gp\n"
-    "qa_term = \"%s\"\n"
+/* The shared look of every figure, written as style.gp. */
+static const char kStyle[] =
+    "# style.gp - the shared look of every qasim report figure (written by qasim report).\n"
+    "# Every NAME.gp here loads it after choosing its terminal: edit it to restyle all\n"
+    "# figures, then re-run one from this directory: gnuplot NAME.gp (PNG) or\n"
+    "# gnuplot -e \"qa_out='pdf'\" NAME.gp (PDF).\n"
     "set encoding utf8\n"
+    "set datafile separator ','\n"
+    "set datafile missing 'NaN'\n"
     "set border 3 lw 1 lc rgb '#404040'\n"
     "set tics nomirror out scale 0.6\n"
     "set grid ytics lt 1 lw 1 lc rgb '#dddddd'\n"
     "set grid back\n"
-    "set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 1 box lc rgb '#bbbbbb'\n"
-    "set title font ',12'\n"
+    "set key outside right top vertical Left reverse samplen 2 spacing 1.1 width 1 box lc rgb '#bbbbbb'\n"
+    "set title font ',11'\n"
     "set style fill solid 0.9 border lc rgb '#303030'\n"
     "set boxwidth 0.85 relative\n"
-    "set datafile missing '-'\n"
-    "set offsets 0, 0, graph 0.05, 0\n"
-    "# Okabe-Ito colour-blind-safe palette, then Paul Tol's muted colours; plots pick the\n"
-    "# line type by config (bars), component (stacks) or arch variant (lines).\n"
-    "set linetype 1 lc rgb '#0072b2' lw 2 pt 7 ps 1.2\n"
-    "set linetype 2 lc rgb '#e69f00' lw 2 pt 5 ps 1.2\n"
-    "set linetype 3 lc rgb '#009e73' lw 2 pt 9 ps 1.4\n"
-    "set linetype 4 lc rgb '#d55e00' lw 2 pt 11 ps 1.4\n"
-    "set linetype 5 lc rgb '#cc79a7' lw 2 pt 13 ps 1.4\n"
-    "set linetype 6 lc rgb '#56b4e9' lw 2 pt 15 ps 1.2\n"
-    "set linetype 7 lc rgb '#f0e442' lw 2 pt 3 ps 1.2\n"
-    "set linetype 8 lc rgb '#000000' lw 2 pt 1 ps 1.2\n"
-    "set linetype 9 lc rgb '#882255' lw 2 pt 2 ps 1.2\n"
-    "set linetype 10 lc rgb '#44aa99' lw 2 pt 4 ps 1.2\n"
-    "set linetype 11 lc rgb '#999933' lw 2 pt 6 ps 1.2\n"
-    "set linetype 12 lc rgb '#332288' lw 2 pt 8 ps 1.2\n"
-    "set linetype 13 lc rgb '#aa4499' lw 2 pt 10 ps 1.2\n"
-    "set linetype 14 lc rgb '#999999' lw 2 pt 12 ps 1.2\n"
-    "set linetype cycle 14\n";
+    "set offsets 0, 0, graph 0.05, 0\n";
 
-/* What rendering needs besides the data. */
-typedef struct Render {
-  Report *r;            /* the data (data.c) */
-  QaReportSummary *sum; /* plots written go here */
-  const char *out_dir;  /* as given */
-  const char *gnuplot;  /* executable */
-  int log_y;            /* 1: logarithmic y on the layers and bits plots */
-  const char *term;     /* "pngcairo" or "png" */
-} Render;
+typedef struct Out {
+  Report *r;
+  const char *dir;
+  const char *gnuplot;
+} Out;
 
 /* ---------------------------------------------------------------- small helpers */
 
@@ -95,18 +82,23 @@ static char *fmtStr(QaErr *err, const char *fmt, ...) {
   return p;
 }
 
-/* A label as a double-quoted .dat field: quotes become ', control chars spaces. */
-static void putDatLabel(FILE *f, const char *s) {
-  fputc('"', f);
+/* A label as a CSV field: ',' -> ';', '"' -> '\'', control characters -> ' '. */
+static void csvText(FILE *f, const char *s) {
   for (; *s; s++) {
     unsigned char ch = (unsigned char)*s;
-    fputc(ch == '"' ? '\'' : (ch < 0x20 ? ' ' : ch), f);
+    fputc(ch == ',' ? ';' : ch == '"' ? '\'' : ch < 0x20 ? ' ' : ch, f);
   }
-  fputc('"', f);
+}
+
+static void csvNum(FILE *f, double v) {
+  if (isnan(v) || isinf(v))
+    fputs(",NaN", f);
+  else
+    fprintf(f, ",%.6g", v);
 }
 
 /* A string as a single-quoted gnuplot literal (' doubled, control chars spaces). */
-static void putGpString(FILE *f, const char *s) {
+static void gpString(FILE *f, const char *s) {
   fputc('\'', f);
   for (; *s; s++) {
     unsigned char ch = (unsigned char)*s;
@@ -114,104 +106,6 @@ static void putGpString(FILE *f, const char *s) {
     fputc(ch < 0x20 ? ' ' : ch, f);
   }
   fputc('\'', f);
-}
-
-/* ---------------------------------------------------------------- summary */
-
-/* Append a plot entry named name with its three paths; *out points at it. */
-static int addPlot(Render *c, const char *name, const char *title, QaReportPlot **out, QaErr *err) {
-  QaReportSummary *s = c->sum;
-  QaReportPlot *grown = realloc(s->plots, (size_t)(s->n_plots + 1) * sizeof *grown);
-  if (!grown) return qaErrSet(err, QA_EINTERNAL, "out of memory adding a report plot");
-  s->plots = grown;
-  QaReportPlot *p = &s->plots[s->n_plots];
-  memset(p, 0, sizeof *p);
-  s->n_plots++;
-  p->name = reportStrDup(name, err);
-  p->title = reportStrDup(title, err);
-  p->dat_path = fmtStr(err, "%s/%s.dat", c->out_dir, name);
-  p->gp_path = fmtStr(err, "%s/%s.gp", c->out_dir, name);
-  p->png_path = fmtStr(err, "%s/%s.png", c->out_dir, name);
-  if (!p->name || !p->title || !p->dat_path || !p->gp_path || !p->png_path) return QA_EINTERNAL;
-  *out = p;
-  return QA_OK;
-}
-
-void qaReportSummaryClear(QaReportSummary *s) {
-  if (!s) return;
-  for (int i = 0; i < s->n_plots; i++) {
-    QaReportPlot *p = &s->plots[i];
-    free(p->name);
-    free(p->title);
-    free(p->dat_path);
-    free(p->gp_path);
-    free(p->png_path);
-  }
-  free(s->plots);
-  for (int i = 0; i < s->n_notes; i++) free(s->notes[i]);
-  free(s->notes);
-  free(s->out_dir);
-  free(s->style_path);
-  memset(s, 0, sizeof *s);
-}
-
-void qaReportPrintSummary(const QaReportSummary *s, FILE *out) {
-  if (!s || !out) return;
-  int n_rendered = 0;
-  for (int i = 0; i < s->n_plots; i++) n_rendered += s->plots[i].rendered;
-  fprintf(out, "report: %d run%s (%d config%s, %d workload%s) -> %s\n", s->n_runs, s->n_runs == 1 ? "" : "s",
-          s->n_configs, s->n_configs == 1 ? "" : "s", s->n_workloads, s->n_workloads == 1 ? "" : "s",
-          s->out_dir ? s->out_dir : "(none)");
-  for (int i = 0; i < s->n_plots; i++) {
-    const QaReportPlot *p = &s->plots[i];
-    char file[512];
-    snprintf(file, sizeof file, "%s.%s", p->name, p->rendered ? "png" : "gp");
-    fprintf(out, "  %-24s %s%s\n", file, p->title, p->rendered ? "" : "  [not rendered]");
-  }
-  if (s->n_plots)
-    fprintf(out,
-            "  %d of %d plots rendered (%s); each has a .dat (data) and a .gp (script) loading "
-            "style.gp; re-run one with: cd %s && gnuplot <name>.gp\n",
-            n_rendered, s->n_plots, s->terminal ? s->terminal : "no terminal", s->out_dir);
-  for (int i = 0; i < s->n_notes; i++) fprintf(out, "  note: %s\n", s->notes[i]);
-}
-
-/* ---------------------------------------------------------------- files */
-
-static int mkdirP(const char *dir, QaErr *err) {
-  int rc = QA_OK;
-  char *p = NULL;
-  struct stat sb;
-  if (!dir || !*dir) return qaErrSet(err, QA_EUSER, "report: empty output directory name");
-  if (!(p = reportStrDup(dir, err))) return QA_EINTERNAL;
-  for (char *s = p + 1;; s++) {
-    if (*s != '/' && *s != 0) continue;
-    char ch = *s;
-    *s = 0;
-    if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-      int e = errno;
-      if (strcmp(p, dir))
-        rc =
-            qaErrSet(err, QA_EUSER, "cannot create output directory '%s': %s (at '%s')", dir, strerror(e), p);
-      else
-        rc = qaErrSet(err, QA_EUSER, "cannot create output directory '%s': %s", dir, strerror(e));
-      goto end;
-    }
-    *s = ch;
-    if (!ch) break;
-  }
-  if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-    rc = qaErrSet(err, QA_EUSER, "cannot use output directory '%s': %s", dir,
-                  stat(dir, &sb) != 0 ? strerror(errno) : "it exists and is not a directory");
-    goto end;
-  }
-  if (access(dir, W_OK | X_OK) != 0) {
-    rc = qaErrSet(err, QA_EUSER, "cannot write to output directory '%s': %s", dir, strerror(errno));
-    goto end;
-  }
-end:
-  free(p);
-  return rc;
 }
 
 static int openW(const char *path, FILE **f, QaErr *err) {
@@ -227,402 +121,1238 @@ static int closeW(const char *path, FILE *f, QaErr *err) {
   return QA_OK;
 }
 
-/* The common head of every plot script. */
-static void gpHead(FILE *f, const QaReportPlot *p, int width_px, int height_px) {
-  fprintf(f, "# %s.gp - %s\n", p->name, p->title);
-  fprintf(f, "# Written by qaReportPlots; data in %s.dat. Re-run from this directory:\n", p->name);
-  fprintf(f, "#   gnuplot %s.gp\n", p->name);
-  fprintf(f, "load 'style.gp'\n");
-  fprintf(f, "set terminal @qa_term size %d,%d\n", width_px, height_px);
-  fprintf(f, "set output '%s.png'\n", p->name);
-  fprintf(f, "set title ");
-  putGpString(f, p->title);
-  fputc('\n', f);
-}
-
-/* The plot command of a bar chart: one series per column, data columns first_col.. of
-** <name>.dat, x tick labels from column xtic_col, series x titled titles[cols[x]] (or
-** the config label when titles is NULL) and coloured by its stable index cols[x]. */
-static void gpBarPlot(FILE *f, const Report *c, const char *name, int first_col, int xtic_col,
-                      const int *cols, int n_cols, char *const *titles) {
-  fprintf(f, "plot ");
-  for (int x = 0; x < n_cols; x++) {
-    if (x == 0)
-      fprintf(f, "'%s.dat' using %d:xtic(%d)", name, first_col + x, xtic_col);
-    else
-      fprintf(f, ", \\\n     '' using %d", first_col + x);
-    fprintf(f, " title ");
-    putGpString(f, titles ? titles[cols[x]] : c->cfg[cols[x]].label);
-    fprintf(f, " lt %d", cols[x] + 1);
+static int mkdirP(const char *dir, QaErr *err) {
+  char p[QA_PATH_MAX];
+  struct stat sb;
+  if (!dir || !*dir) return qaErrSet(err, QA_EUSER, "report: empty output directory name");
+  if (strlen(dir) >= sizeof p) return qaErrSet(err, QA_EUSER, "report: output directory name too long");
+  snprintf(p, sizeof p, "%s", dir);
+  for (char *s = p + 1;; s++) {
+    if (*s != '/' && *s != 0) continue;
+    char ch = *s;
+    *s = 0;
+    if (mkdir(p, 0777) != 0 && errno != EEXIST)
+      return qaErrSet(err, QA_EUSER, "cannot create output directory '%s': %s (at '%s')", dir,
+                      strerror(errno), p);
+    *s = ch;
+    if (!ch) break;
   }
-  fprintf(f, "\nunset output\n");
+  if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+    return qaErrSet(err, QA_EUSER, "cannot use output directory '%s': it exists and is not a directory", dir);
+  if (access(dir, W_OK | X_OK) != 0)
+    return qaErrSet(err, QA_EUSER, "cannot write to output directory '%s': %s", dir, strerror(errno));
+  return QA_OK;
 }
 
-/* Bar-chart x axis: row i (a cluster or a stack) sits at x = i; frame the rows
-** tightly and rotate the tic labels when they would collide. */
-static void gpXtics(FILE *f, int n_rows, size_t max_label, int plot_w_px) {
-  fprintf(f, "set xrange [-0.5:%d.5]\n", n_rows - 1);
-  if ((double)n_rows * ((double)max_label * 7.0 + 12.0) > (double)plot_w_px)
-    fprintf(f, "set xtics rotate by -35 left nomirror\n");
-  else
-    fprintf(f, "set xtics nomirror\n");
-}
-
-/* y axis of a count/energy plot: log or from 0; engineering suffixes (1.5M) only when
-** the values are large enough to need them. */
-static void gpYAxis(FILE *f, int log_y, double max_value) {
-  if (log_y)
-    fprintf(f, "set logscale y\nset format y '%%.0s%%c'\n");
-  else
-    fprintf(f, "set yrange [0:*]\nset format y '%s'\n", max_value < 1e4 ? "%g" : "%.1s%c");
-}
-
-static int barWidth(int n_rows, int n_cols, int key_px) {
-  int w = key_px + 120 + n_rows * (n_cols * 16 + 28);
-  if (w < 800) w = 800;
-  if (w > 4000) w = 4000;
-  return w;
-}
-
-/* Comma-separated distinct "a/w" pairs of the listed configs, widest first. */
-static void bitsList(const Report *c, const int *cols, int n, char *buf, size_t cap) {
-  int prev_a = INT32_MAX, prev_w = INT32_MAX;
-  buf[0] = 0;
-  for (;;) { /* repeatedly take the widest pair below the previous one */
-    int best_a = -1, best_w = -1;
-    for (int x = 0; x < n; x++) {
-      const Config *g = &c->cfg[cols[x]];
-      int below = g->a_bits < prev_a || (g->a_bits == prev_a && g->w_bits < prev_w);
-      if (below && (g->a_bits > best_a || (g->a_bits == best_a && g->w_bits > best_w))) {
-        best_a = g->a_bits;
-        best_w = g->w_bits;
-      }
+/* Colours of N series of one figure: reportColor by series index, made unique. */
+static void figColors(const int *idx, int n, char (*out)[8]) {
+  for (int i = 0; i < n; i++) {
+    int k = idx ? idx[i] : i, bump = 0;
+    for (;;) {
+      reportColor(k + bump, out[i]);
+      int dup = 0;
+      for (int j = 0; j < i && !dup; j++) dup = !strcmp(out[i], out[j]);
+      if (!dup) break;
+      bump += 1000;
     }
-    if (best_a < 0) break;
-    reportAppendf(buf, cap, "%s%d/%d", buf[0] ? ", " : "", best_a, best_w);
-    prev_a = best_a;
-    prev_w = best_w;
   }
 }
 
-static size_t maxLabelLen(const Report *c, const int *cols, int n) {
+/* ---------------------------------------------------------------- figure entries */
+
+/* A new figure entry in the summary (and its FigPoints); *f points at it. */
+static int figAdd(Out *o, const char *name, const char *title, const char *caption, QaReportFigure **f,
+                  QaErr *err) {
+  Report *r = o->r;
+  QaReportSummary *s = r->sum;
+  QaReportFigure *g = realloc(s->figures, (size_t)(s->n_figures + 1) * sizeof *g);
+  if (!g) return qaErrSet(err, QA_EINTERNAL, "out of memory adding a figure");
+  s->figures = g;
+  FigPoints *fp = realloc(r->fig, (size_t)(s->n_figures + 1) * sizeof *fp);
+  if (!fp) return qaErrSet(err, QA_EINTERNAL, "out of memory adding a figure");
+  r->fig = fp;
+  memset(&r->fig[s->n_figures], 0, sizeof *fp);
+  QaReportFigure *x = &s->figures[s->n_figures++];
+  memset(x, 0, sizeof *x);
+  x->name = reportStrDup(name, err);
+  x->title = reportStrDup(title, err);
+  x->caption = reportStrDup(caption, err);
+  if (!x->name || !x->title || !x->caption) return QA_EINTERNAL;
+  *f = x;
+  return QA_OK;
+}
+
+/* A figure that is not drawn, with the reason (in the index and the notes). */
+static int figSkip(Out *o, const char *name, const char *title, const char *caption, const char *why,
+                   QaErr *err) {
+  QaReportFigure *f;
+  int rc = figAdd(o, name, title, caption, &f, err);
+  if (rc) return rc;
+  if (!(f->note = reportStrDup(why, err))) return QA_EINTERNAL;
+  return reportNote(o->r, err, "%s: not drawn: %s", name, why);
+}
+
+/* Set a warning on the figure (kept in the index, and a note). */
+static int figWarn(Out *o, QaReportFigure *f, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+static int figWarn(Out *o, QaReportFigure *f, const char *fmt, ...) {
+  char line[QA_ERR_MAX];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  QaErr *err = NULL;
+  if (f->note) {
+    char *both = fmtStr(err, "%s; %s", f->note, line);
+    if (!both) return QA_EINTERNAL;
+    free(f->note);
+    f->note = both;
+  } else if (!(f->note = reportStrDup(line, err))) {
+    return QA_EINTERNAL;
+  }
+  return reportNote(o->r, NULL, "%s: %s", f->name, line);
+}
+
+/* Record the points behind the current figure and what its series share. */
+static int figPoints(Out *o, const int *pt, int n, const char *common, QaErr *err) {
+  Report *r = o->r;
+  FigPoints *fp = &r->fig[r->sum->n_figures - 1];
+  if (!(fp->pt = qaMalloc((size_t)(n ? n : 1) * sizeof *fp->pt, err))) return QA_EINTERNAL;
+  memcpy(fp->pt, pt, (size_t)n * sizeof *pt);
+  fp->n = n;
+  snprintf(fp->common, sizeof fp->common, "%s", common ? common : "");
+  r->sum->figures[r->sum->n_figures - 1].n_points = n;
+  return QA_OK;
+}
+
+/* NAME.sql: the points query, the other queries used, and what was computed. */
+static int writeSql(Out *o, const char *name, const char *computed, const QaStoreSqlId *also, int n_also,
+                    QaErr *err) {
+  FILE *f;
+  char path[QA_PATH_MAX + 64];
+  snprintf(path, sizeof path, "%s/%s.sql", o->dir, name);
+  int rc = openW(path, &f, err);
+  if (rc) return rc;
+  fprintf(f, "-- %s.sql - the queries behind %s.png (written by qasim report).\n", name, name);
+  fprintf(f, "-- The design points (view point: the newest finished run of each identity):\n");
+  fprintf(f, "%s;\n", o->r->points_sql ? o->r->points_sql : "");
+  for (int i = 0; i < n_also; i++) fprintf(f, "\n-- and:\n%s;\n", qaStoreSqlText(also[i]));
+  fprintf(f, "\n-- Computed from them:\n");
+  for (const char *s = computed; *s;) {
+    size_t n = strcspn(s, "\n");
+    fprintf(f, "--   %.*s\n", (int)n, s);
+    s += n + (s[n] == '\n');
+  }
+  return closeW(path, f, err);
+}
+
+/* The head of every script: terminal by qa_out, style, output, overall title. */
+static void gpHead(FILE *f, const char *name, const char *title, int w, int h) {
+  fprintf(f, "# %s.gp - %s\n", name, title);
+  fprintf(f, "# Written by qasim report. Data: %s.csv; the queries behind it: %s.sql. Re-run here:\n", name,
+          name);
+  fprintf(f, "#   gnuplot %s.gp                      (%s.png)\n", name, name);
+  fprintf(f, "#   gnuplot -e \"qa_out='pdf'\" %s.gp    (%s.pdf)\n", name, name);
+  fprintf(f, "if (!exists(\"qa_out\")) qa_out = 'png'\n");
+  fprintf(f, "if (qa_out eq 'pdf') {\n  set terminal pdfcairo noenhanced font 'Sans,7' size %.2fin,%.2fin\n",
+          w / 96.0, h / 96.0);
+  fprintf(f, "} else {\n  set terminal pngcairo noenhanced font 'Sans,10' size %d,%d\n}\n", w, h);
+  fprintf(f, "load 'style.gp'\n");
+  fprintf(f, "set output '%s.'.qa_out\n", name);
+}
+
+static int clampW(int w) { return w < 800 ? 800 : w > 4000 ? 4000 : w; }
+static int keyPx(size_t label_len) { return (int)label_len * 7 + 70; }
+
+static size_t maxLen(char (*labels)[LABEL_MAX], int n) {
   size_t m = 0;
-  for (int x = 0; x < n; x++)
-    if (strlen(c->cfg[cols[x]].label) > m) m = strlen(c->cfg[cols[x]].label);
+  for (int i = 0; i < n; i++)
+    if (strlen(labels[i]) > m) m = strlen(labels[i]);
   return m;
 }
 
-/* Approximate pixel width of the outside key for labels of length len. */
-static int keyWidth(size_t len) { return (int)(len * 7) + 60; }
+/* ---------------------------------------------------------------- 1: speedup */
 
-static void datRunsComment(FILE *f, const Report *c, int w, const int *cols, int n) {
-  for (int x = 0; x < n; x++) {
-    const Cell *cell = &CELL(c, w, cols[x]);
-    if (!cell->run_id) continue;
-    fprintf(f, "# run_id %lld: ", (long long)cell->run_id);
-    putDatLabel(f, c->cfg[cols[x]].label);
-    fprintf(f, ", workload ");
-    putDatLabel(f, c->wl[w].name);
-    fputc('\n', f);
-  }
-}
-
-/* ---------------------------------------------------------------- plot 1: layers */
-
-static int writeLayers(Render *o, const LayersTable *t, QaErr *err) {
-  const Report *c = o->r;
-  int rc, w = t->w;
+static int figSpeedup(Out *o, int cycles, QaErr *err) {
+  Report *r = o->r;
+  const char *name = cycles ? "speedup-cycles" : "speedup-time";
+  char title[LABEL_MAX * 2], caption[1024];
+  int rc = QA_OK, *rows = NULL, *cols = NULL, n_rows = 0, n_cols = 0, *pts = NULL, n_pts = 0;
+  char(*labels)[LABEL_MAX] = NULL;
+  char(*colors)[8] = NULL;
+  double *v = NULL;
   FILE *f = NULL;
-  QaReportPlot *p = NULL;
-  char name[TAG_MAX + 16], title[QA_ERR_MAX], bits[512];
-
-  snprintf(name, sizeof name, "layers-%s", c->wl[w].tag);
-  bitsList(c, t->cols, t->n_cols, bits, sizeof bits);
-  snprintf(title, sizeof title, "%s: n_cycles per layer (bits a/w: %s)", c->wl[w].name, bits);
-  if ((rc = addPlot(o, name, title, &p, err))) return rc;
-
-  if ((rc = openW(p->dat_path, &f, err))) return rc;
-  fprintf(f, "# qasim report: n_cycles per layer of workload ");
-  putDatLabel(f, c->wl[w].name);
-  fprintf(f, ", newest run of each config; '-' = no value\n");
-  datRunsComment(f, c, w, t->cols, t->n_cols);
-  fprintf(f, "# layer_idx name");
-  for (int x = 0; x < t->n_cols; x++) {
-    fputc(' ', f);
-    putDatLabel(f, c->cfg[t->cols[x]].label);
+  char path[QA_PATH_MAX + 64], common[LABEL_MAX * 2];
+  snprintf(title, sizeof title, "Speedup over %s in %s", r->base < 0 ? "the baseline" : r->base_label,
+           cycles ? "cycles" : "time (each design at its own clock)");
+  snprintf(caption, sizeof caption,
+           "%s: %s of the baseline / %s of each design point, per network (grouped bars) and their geometric "
+           "mean",
+           cycles ? "speedup in cycles" : "speedup in time",
+           cycles ? "n_cycles" : "simulated time (n_cycles / clock)", cycles ? "n_cycles" : "time");
+  if (r->base < 0) return figSkip(o, name, title, caption, "no baseline design point (see --baseline)", err);
+  rows = qaMalloc((size_t)r->n_grp * sizeof *rows, err);
+  cols = qaMalloc((size_t)r->n_ser * sizeof *cols, err);
+  pts = qaMalloc((size_t)r->n_pt * sizeof *pts, err);
+  if (!rows || !cols || !pts) {
+    rc = QA_EINTERNAL;
+    goto end;
+  }
+  for (int g = 0; g < r->n_grp; g++)
+    if (CELL(r, g, r->base) >= 0) rows[n_rows++] = g;
+  for (int s = 0; s < r->n_ser; s++) {
+    int any = 0;
+    for (int k = 0; k < n_rows; k++) any |= CELL(r, rows[k], s) >= 0;
+    if (any) cols[n_cols++] = s;
+  }
+  if (!n_rows) {
+    rc = figSkip(o, name, title, caption, "no network has a run of the baseline", err);
+    goto end;
+  }
+  QaReportFigure *fig;
+  if ((rc = figAdd(o, name, title, caption, &fig, err))) goto end;
+  labels = qaMalloc((size_t)n_cols * sizeof *labels, err);
+  colors = qaMalloc((size_t)n_cols * sizeof *colors, err);
+  v = qaMalloc((size_t)(n_rows + 1) * (size_t)n_cols * sizeof *v, err);
+  if (!labels || !colors || !v) {
+    rc = QA_EINTERNAL;
+    goto end;
+  }
+  reportLabels(r, cols, n_cols, NULL, NULL, labels, common, sizeof common);
+  figColors(cols, n_cols, colors);
+  int partial = 0;
+  for (int x = 0; x < n_cols; x++) {
+    double logsum = 0;
+    int n = 0;
+    for (int k = 0; k < n_rows; k++) {
+      int i = CELL(r, rows[k], cols[x]);
+      double s = i >= 0 ? reportSpeedup(r, i, cycles) : NAN;
+      v[(size_t)k * n_cols + x] = s;
+      if (i >= 0) pts[n_pts++] = i;
+      if (!isnan(s)) {
+        logsum += log(s);
+        n++;
+      }
+    }
+    v[(size_t)n_rows * n_cols + x] = n ? exp(logsum / n) : NAN;
+    partial |= n && n < n_rows;
+  }
+  /* data */
+  snprintf(path, sizeof path, "%s/%s.csv", o->dir, name);
+  if ((rc = openW(path, &f, err))) goto end;
+  fputs("network", f);
+  for (int x = 0; x < n_cols; x++) {
+    fputc(',', f);
+    csvText(f, labels[x]);
   }
   fputc('\n', f);
-  size_t max_name = 0;
-  for (int r = 0; r < t->n_rows; r++) {
-    const LayerRow *row = &t->rows[r];
-    fprintf(f, "%lld ", (long long)row->layer_idx);
-    putDatLabel(f, row->name);
-    if (strlen(row->name) > max_name) max_name = strlen(row->name);
-    for (int x = 0; x < t->n_cols; x++) {
-      if (row->v[x] < 0)
-        fprintf(f, " -");
-      else
-        fprintf(f, " %lld", (long long)row->v[x]);
-    }
+  for (int k = 0; k <= n_rows; k++) {
+    csvText(f, k < n_rows ? r->grp[rows[k]].label : "geomean");
+    for (int x = 0; x < n_cols; x++) csvNum(f, v[(size_t)k * n_cols + x]);
     fputc('\n', f);
   }
-  if ((rc = closeW(p->dat_path, f, err))) return rc;
+  if ((rc = closeW(path, f, err))) goto end;
+  f = NULL;
+  char computed[1024];
+  snprintf(computed, sizeof computed,
+           "per network (workload_id): speedup = %s of the baseline (%s) / %s of the design point;\n"
+           "geomean = exp(mean(log(speedup))) over the networks where the design point has a run.",
+           cycles ? "n_cycles" : "time_s", r->base_label, cycles ? "n_cycles" : "time_s");
+  if ((rc = writeSql(o, name, computed, NULL, 0, err))) goto end;
 
-  int key_px = keyWidth(maxLabelLen(c, t->cols, t->n_cols));
-  int width = barWidth(t->n_rows, t->n_cols, key_px);
-  if ((rc = openW(p->gp_path, &f, err))) return rc;
-  gpHead(f, p, width, 520);
-  fprintf(f, "set style data histograms\n");
-  fprintf(f, "set style histogram clustered gap 1\n");
-  fprintf(f, "set xlabel 'layer'\n");
-  fprintf(f, "set ylabel 'n_cycles'\n");
-  gpXtics(f, t->n_rows, max_name, width - key_px - 120);
-  double max_v = 0;
-  for (int r = 0; r < t->n_rows; r++)
-    for (int x = 0; x < t->n_cols; x++)
-      if ((double)t->rows[r].v[x] > max_v) max_v = (double)t->rows[r].v[x];
-  gpYAxis(f, o->log_y, max_v);
-  gpBarPlot(f, c, p->name, 3, 2, t->cols, t->n_cols, NULL);
-  return closeW(p->gp_path, f, err);
-}
-
-static int plotLayers(Render *o, int w, QaErr *err) {
-  LayersTable t;
-  int rc = reportLayersTable(o->r, w, &t, err);
-  if (!rc && t.n_rows) rc = writeLayers(o, &t, err);
-  reportLayersTableFree(&t);
-  return rc;
-}
-
-/* ---------------------------------------------------------------- plots 2 and 4b: ratios */
-
-/* speedup.png (t->energy = 0) or efficiency.png (t->energy = 1). */
-static int writeRatio(Render *o, const RatioTable *t, QaErr *err) {
-  const Report *c = o->r;
-  int rc, energy = t->energy;
-  FILE *f = NULL;
-  QaReportPlot *p = NULL;
-  const char *name = energy ? "efficiency" : "speedup";
-  const char *what = energy ? "energy_pj" : "n_cycles";
-  char base_label[LABEL_MAX], title[QA_ERR_MAX], bits[512];
-  reportBaseLabel(c, base_label, sizeof base_label);
-
-  bitsList(c, t->cols, t->n_cols, bits, sizeof bits);
-  if (energy)
-    snprintf(title, sizeof title, "Energy efficiency over %s, costs %s (bits a/w: %s)", base_label, c->costs,
-             bits);
-  else
-    snprintf(title, sizeof title, "Speedup over %s (bits a/w: %s)", base_label, bits);
-  if ((rc = addPlot(o, name, title, &p, err))) return rc;
-
-  if ((rc = openW(p->dat_path, &f, err))) return rc;
-  fprintf(f, "# qasim report: %s = %s(%s) / %s(config) per workload%s%s%s; '-' = no run\n",
-          energy ? "energy efficiency" : "speedup", what, base_label, what, energy ? ", costs '" : "",
-          energy ? c->costs : "", energy ? "'" : "");
-  for (int r = 0; r < t->n_rows; r++) {
-    fprintf(f, "# baseline of ");
-    putDatLabel(f, c->wl[t->rows[r]].name);
-    fprintf(f, ": run_id %lld (", (long long)CELL(c, t->rows[r], t->base[r]).run_id);
-    fprintf(f, "%s), %s %.*f\n", c->cfg[t->base[r]].label, what, energy ? 3 : 0, t->base_value[r]);
+  /* panels: one, or one per architecture when there are too many series */
+  int per_arch = n_cols > r->max_series;
+  int n_panels = per_arch ? r->n_archs : 1;
+  size_t lab = maxLen(labels, n_cols);
+  int most = 0;
+  for (int a = 0; a < n_panels; a++) {
+    int m = 0;
+    for (int x = 0; x < n_cols; x++)
+      m += !per_arch || !strcmp(r->pt[r->ser[cols[x]].point0].arch, r->archs[a]);
+    if (m > most) most = m;
   }
-  fprintf(f, "# workload");
-  for (int x = 0; x < t->n_cols; x++) {
-    fputc(' ', f);
-    putDatLabel(f, c->cfg[t->cols[x]].label);
-  }
+  int width = clampW(keyPx(lab) + 140 + (n_rows + 1) * (most * 13 + 26));
+  snprintf(path, sizeof path, "%s/%s.gp", o->dir, name);
+  if ((rc = openW(path, &f, err))) goto end;
+  gpHead(f, name, title, width, n_panels * PANEL_H + 50);
+  fprintf(f, "set style data histograms\nset style histogram clustered gap 1\n");
+  char ylabel[LABEL_MAX + 32];
+  snprintf(ylabel, sizeof ylabel, "speedup over %s (x)", r->base_label);
+  fprintf(f, "set ylabel ");
+  gpString(f, ylabel);
   fputc('\n', f);
-  size_t max_wl = 0;
-  for (int r = 0; r < t->n_rows; r++) {
-    const char *wname = c->wl[t->rows[r]].name;
-    putDatLabel(f, wname);
-    if (strlen(wname) > max_wl) max_wl = strlen(wname);
-    for (int x = 0; x < t->n_cols; x++) {
-      double v = t->ratio[(size_t)r * (size_t)t->n_cols + (size_t)x];
-      if (isnan(v))
-        fprintf(f, " -");
-      else
-        fprintf(f, " %.4f", v);
-    }
-    fputc('\n', f);
-  }
-  if ((rc = closeW(p->dat_path, f, err))) return rc;
-
-  int key_px = keyWidth(maxLabelLen(c, t->cols, t->n_cols));
-  int width = barWidth(t->n_rows, t->n_cols, key_px);
-  if ((rc = openW(p->gp_path, &f, err))) return rc;
-  gpHead(f, p, width, 520);
-  fprintf(f, "set style data histograms\n");
-  fprintf(f, "set style histogram clustered gap 1\n");
-  fprintf(f, "set xlabel 'workload'\n");
-  fprintf(f, "set ylabel '%s = %s(%s) / %s'\n", energy ? "efficiency" : "speedup", what, base_label, what);
-  gpXtics(f, t->n_rows, max_wl, width - key_px - 120);
   fprintf(f, "set yrange [0:*]\n");
   fprintf(f,
-          "set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead dt 2 lw 1 "
-          "lc rgb '#555555' front\n");
-  gpBarPlot(f, c, p->name, 2, 1, t->cols, t->n_cols, NULL);
-  return closeW(p->gp_path, f, err);
-}
-
-static int plotRatio(Render *o, int energy, QaErr *err) {
-  RatioTable t;
-  int rc = reportRatioTable(o->r, energy, &t, err);
-  if (!rc && t.n_rows) rc = writeRatio(o, &t, err);
-  reportRatioTableFree(&t);
+          "set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead dt 2 lw 1 lc rgb '#555555' front\n");
+  fprintf(f, "set xtics nomirror%s\n", n_rows > 6 ? " rotate by -30 left" : "");
+  fprintf(f, "set multiplot layout %d,1 title ", n_panels);
+  gpString(f, title);
+  fputc('\n', f);
+  int drawn = 0, crowded = 0;
+  for (int a = 0; a < n_panels; a++) {
+    int first = 1, m = 0;
+    if (per_arch) {
+      fprintf(f, "set title ");
+      gpString(f, r->archs[a]);
+      fputc('\n', f);
+    }
+    for (int x = 0; x < n_cols; x++) {
+      if (per_arch && strcmp(r->pt[r->ser[cols[x]].point0].arch, r->archs[a])) continue;
+      if (first)
+        fprintf(f, "plot '%s.csv' skip 1 using %d:xtic(1)", name, x + 2);
+      else
+        fprintf(f, ", \\\n     '' skip 1 using %d", x + 2);
+      fprintf(f, " title ");
+      gpString(f, labels[x]);
+      fprintf(f, " lc rgb '%s'", colors[x]);
+      first = 0;
+      m++;
+      drawn++;
+    }
+    if (first) fprintf(f, "set key off\nplot 1/0 notitle");
+    fputc('\n', f);
+    if (m > r->max_series) crowded = m;
+  }
+  fprintf(f, "unset multiplot\n");
+  if ((rc = closeW(path, f, err))) goto end;
+  f = NULL;
+  fig->drawn = 1;
+  fig->n_series = n_cols;
+  if (per_arch && (rc = figWarn(o, fig, "%d series: drawn as one panel per architecture", n_cols))) goto end;
+  if (crowded &&
+      (rc = figWarn(o, fig, "a panel has %d series (more than %d): narrow it with --bits, --arch or --where",
+                    crowded, r->max_series)))
+    goto end;
+  if (partial &&
+      (rc = figWarn(o, fig, "the geometric mean of a design point covers only the networks it has")))
+    goto end;
+  rc = figPoints(o, pts, n_pts, common, err);
+end:
+  if (f) fclose(f);
+  free(rows);
+  free(cols);
+  free(pts);
+  free(labels);
+  free(colors);
+  free(v);
   return rc;
 }
 
-/* ---------------------------------------------------------------- plot 3: bits */
+/* ---------------------------------------------------------------- 2: energy breakdown */
 
-static int writeBits(Render *o, const BitsTable *t, QaErr *err) {
-  const Report *c = o->r;
-  int rc;
+static int figEnergy(Out *o, QaErr *err) {
+  Report *r = o->r;
+  const char *name = "energy-breakdown";
+  char title[LABEL_MAX * 2], caption[512], path[QA_PATH_MAX + 64], common[LABEL_MAX * 2];
+  int rc = QA_OK, *sers = NULL, n_sers = 0, *pts = NULL, n_pts = 0;
+  char(*labels)[LABEL_MAX] = NULL;
   FILE *f = NULL;
-  QaReportPlot *p = NULL;
-  char title[QA_ERR_MAX];
-  /* log y when asked, or when the totals span two decades or more */
-  int log_y = o->log_y || (t->lo > 0 && t->hi / t->lo >= 100.0);
-
-  snprintf(title, sizeof title, "Total n_cycles vs a_bits per architecture (workload%s ",
-           c->n_wl > 1 ? "s" : "");
-  for (int w = 0; w < c->n_wl; w++) reportAppendf(title, sizeof title, "%s%s", w ? ", " : "", c->wl[w].name);
-  reportAppendf(title, sizeof title, ")");
-  if ((rc = addPlot(o, "bits", title, &p, err))) return rc;
-
-  if ((rc = openW(p->dat_path, &f, err))) return rc;
-  fprintf(f,
-          "# qasim report: total n_cycles of the newest run per config vs a_bits; one "
-          "column per series (arch[, fixed w_bits], workload); '-' = no run\n");
-  fprintf(f, "# a_bits");
-  for (int s = 0; s < t->n_ser; s++) {
-    fputc(' ', f);
-    putDatLabel(f, t->ser[s].label);
+  int norm = r->base >= 0;
+  snprintf(title, sizeof title, "Energy per inference by component class%s%s", norm ? ", normalised to " : "",
+           norm ? r->base_label : " (uJ)");
+  snprintf(
+      caption, sizeof caption,
+      "energy per inference split into datapath, accumulation, registers, on-chip memory, DRAM and static "
+      "energy, %s, one panel per network",
+      norm ? "as a fraction of the baseline's total on that network" : "in microjoules (no baseline)");
+  sers = qaMalloc((size_t)r->n_ser * sizeof *sers, err);
+  pts = qaMalloc((size_t)r->n_pt * sizeof *pts, err);
+  if (!sers || !pts) {
+    rc = QA_EINTERNAL;
+    goto end;
   }
+  /* drawn: priced points with classes, in groups whose baseline is priced (if normalising) */
+  int skipped_groups = 0;
+  for (int g = 0; g < r->n_grp; g++) {
+    int b = norm ? CELL(r, g, r->base) : -1;
+    int base_ok = !norm || (b >= 0 && r->pt[b].has_energy && r->pt[b].energy_per_inference_pj > 0);
+    int any = 0;
+    for (int s = 0; s < r->n_ser; s++) {
+      int i = CELL(r, g, s);
+      if (i < 0 || isnan(r->cat_pj[(size_t)i * QA_CAT_COUNT])) continue;
+      any = 1;
+      if (!base_ok) continue;
+      pts[n_pts++] = i;
+      int k = 0;
+      while (k < n_sers && sers[k] != s) k++;
+      if (k == n_sers) sers[n_sers++] = s;
+    }
+    skipped_groups += any && !base_ok;
+  }
+  if (!n_pts) {
+    rc = figSkip(o, name, title, caption,
+                 norm ? "no priced design point on a network where the baseline is priced"
+                      : "no priced design point (price runs with --costs, or qasim price)",
+                 err);
+    goto end;
+  }
+  /* series in their order in the store */
+  for (int i = 1; i < n_sers; i++)
+    for (int j = i; j > 0 && sers[j] < sers[j - 1]; j--) {
+      int t = sers[j];
+      sers[j] = sers[j - 1];
+      sers[j - 1] = t;
+    }
+  QaReportFigure *fig;
+  if ((rc = figAdd(o, name, title, caption, &fig, err))) goto end;
+  if (!(labels = qaMalloc((size_t)n_sers * sizeof *labels, err))) {
+    rc = QA_EINTERNAL;
+    goto end;
+  }
+  reportLabels(r, sers, n_sers, NULL, NULL, labels, common, sizeof common);
+  snprintf(path, sizeof path, "%s/%s.csv", o->dir, name);
+  if ((rc = openW(path, &f, err))) goto end;
+  fputs("network,design", f);
+  for (int c = 0; c < QA_CAT_COUNT; c++) fprintf(f, ",%s", reportCategoryLabel(c));
+  fprintf(f, ",total,energy_per_inference_uj\n");
+  int *start = qaCalloc((size_t)r->n_grp + 1, sizeof *start, err), row = 0, most = 0, n_panels = 0;
+  if (!start) {
+    rc = QA_EINTERNAL;
+    goto end;
+  }
+  for (int g = 0; g < r->n_grp; g++) {
+    start[g] = row;
+    int m = 0;
+    double den = norm && CELL(r, g, r->base) >= 0 ? r->pt[CELL(r, g, r->base)].energy_per_inference_pj : 1e6;
+    for (int x = 0; x < n_sers; x++) {
+      int i = CELL(r, g, sers[x]), keep = 0;
+      for (int k = 0; k < n_pts && !keep; k++) keep = pts[k] == i;
+      if (i < 0 || !keep) continue;
+      csvText(f, r->grp[g].label);
+      fputc(',', f);
+      csvText(f, labels[x]);
+      double tot = 0;
+      for (int c = 0; c < QA_CAT_COUNT; c++) {
+        double e = r->cat_pj[(size_t)i * QA_CAT_COUNT + c] / den;
+        csvNum(f, e);
+        tot += e;
+      }
+      csvNum(f, tot);
+      csvNum(f, reportEnergyUj(r, i));
+      fputc('\n', f);
+      row++;
+      m++;
+    }
+    if (m) n_panels++;
+    if (m > most) most = m;
+  }
+  start[r->n_grp] = row;
+  if ((rc = closeW(path, f, err))) {
+    free(start);
+    goto end;
+  }
+  f = NULL;
+  const QaStoreSqlId also[] = {QA_SQL_COMPONENT_ENERGY};
+  char computed[1024];
+  snprintf(
+      computed, sizeof computed,
+      "per design point: the energy rows of its cost label summed per component class (the class of a\n"
+      "component is the one its architecture's component table gives; 'static' is leakage), scaled to one\n"
+      "inference (x energy_per_inference_pj / energy_pj)%s.",
+      norm ? ", divided by the baseline's energy_per_inference_pj on the same network" : ", in uJ");
+  if ((rc = writeSql(o, name, computed, also, 1, err))) {
+    free(start);
+    goto end;
+  }
+  size_t lab = maxLen(labels, n_sers);
+  int width = clampW(220 + keyPx(14) + most * 46);
+  snprintf(path, sizeof path, "%s/%s.gp", o->dir, name);
+  if ((rc = openW(path, &f, err))) {
+    free(start);
+    goto end;
+  }
+  int panel_h = PANEL_H + (int)(lab > 40 ? 40 : lab) * 5;
+  gpHead(f, name, title, width, n_panels * panel_h + 50);
+  fprintf(f, "set style data histograms\nset style histogram rowstacked\nset boxwidth 0.6 relative\n");
+  fprintf(f, "set key invert\n");
+  fprintf(f, "set ylabel '%s'\n",
+          norm ? "energy relative to the baseline (1 = baseline)" : "energy per inference (uJ)");
+  fprintf(f, "set yrange [0:*]\nset xtics nomirror rotate by -35 left\n");
+  if (norm)
+    fprintf(
+        f, "set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead dt 2 lw 1 lc rgb '#555555' front\n");
+  fprintf(f, "set multiplot layout %d,1 title ", n_panels);
+  gpString(f, title);
   fputc('\n', f);
-  for (int b = 0; b < t->n_bits; b++) {
-    fprintf(f, "%d", t->bits[b]);
-    for (int s = 0; s < t->n_ser; s++) {
-      int64_t v = t->v[(size_t)b * (size_t)t->n_ser + (size_t)s];
-      if (v < 0)
-        fprintf(f, " -");
+  int shown = 0;
+  for (int g = 0; g < r->n_grp; g++) {
+    if (start[g + 1] == start[g]) continue;
+    fprintf(f, "set title ");
+    gpString(f, r->grp[g].label);
+    fprintf(f, "\n%s\n", shown ? "set key off" : "");
+    for (int c = 0; c < QA_CAT_COUNT; c++) {
+      if (c == 0)
+        fprintf(f, "plot '%s.csv' skip 1 every ::%d::%d using 3:xtic(2)", name, start[g], start[g + 1] - 1);
       else
-        fprintf(f, " %lld", (long long)v);
+        fprintf(f, ", \\\n     '' skip 1 every ::%d::%d using %d", start[g], start[g + 1] - 1, 3 + c);
+      fprintf(f, " title '%s' lc rgb '%s'", reportCategoryLabel(c), reportCategoryColor(c));
+    }
+    fputc('\n', f);
+    shown = 1;
+  }
+  fprintf(f, "unset multiplot\n");
+  free(start);
+  if ((rc = closeW(path, f, err))) goto end;
+  f = NULL;
+  fig->drawn = 1;
+  fig->n_series = QA_CAT_COUNT;
+  if (skipped_groups && (rc = figWarn(o, fig, "%d network%s left out: the baseline has no energy there",
+                                      skipped_groups, skipped_groups == 1 ? "" : "s")))
+    goto end;
+  rc = figPoints(o, pts, n_pts, common, err);
+end:
+  if (f) fclose(f);
+  free(sers);
+  free(pts);
+  free(labels);
+  return rc;
+}
+
+/* ---------------------------------------------------------------- 3: against bit-width */
+
+/* The line of series S in a bits figure: its configuration without the bits (and the
+** weight width when it is not the activation width, which stays part of the line). */
+static void lineKey(const Report *r, int s, char *buf, size_t cap) {
+  const Series *se = &r->ser[s];
+  const QaPoint *p = &r->pt[se->point0];
+  snprintf(buf, cap, "%s", p->arch);
+  for (int k = 0; k < se->attrs.n; k++)
+    if (strcmp(se->attrs.key[k], ATTR_BITS))
+      reportAppendf(buf, cap, "\n%s=%s", se->attrs.key[k], se->attrs.val[k]);
+  if (p->a_bits != p->w_bits) reportAppendf(buf, cap, "\nw%d", p->w_bits);
+}
+
+static int figBits(Out *o, int energy, QaErr *err) {
+  Report *r = o->r;
+  const char *name = energy ? "bits-energy" : "bits-speedup";
+  char title[LABEL_MAX * 2], caption[512], path[QA_PATH_MAX + 64], common[LABEL_MAX * 2];
+  int rc = QA_OK, *line_of = NULL, *rep = NULL, n_lines = 0, *pts = NULL, n_pts = 0;
+  char(*labels)[LABEL_MAX] = NULL;
+  char(*colors)[8] = NULL;
+  char(*wsuf)[16] = NULL;
+  const char **suffix = NULL;
+  char key[4096], other[4096];
+  FILE *f = NULL;
+  snprintf(title, sizeof title, "%s against bit-width per design",
+           energy ? "Energy per inference" : "Speedup");
+  snprintf(
+      caption, sizeof caption,
+      "%s against the activation bit-width (a_bits) of each design (its configuration without the bits), "
+      "one panel per network%s",
+      energy ? "energy per inference (uJ)" : "speedup in time over the baseline",
+      energy ? "" : "; each design at its own clock");
+  if (!energy && r->base < 0)
+    return figSkip(o, name, title, caption, "no baseline design point (see --baseline)", err);
+  line_of = qaMalloc((size_t)r->n_ser * sizeof *line_of, err);
+  rep = qaMalloc((size_t)r->n_ser * sizeof *rep, err);
+  pts = qaMalloc((size_t)r->n_pt * sizeof *pts, err);
+  if (!line_of || !rep || !pts) {
+    rc = QA_EINTERNAL;
+    goto end;
+  }
+  for (int s = 0; s < r->n_ser; s++) {
+    lineKey(r, s, key, sizeof key);
+    int l = 0;
+    for (; l < n_lines; l++) {
+      lineKey(r, rep[l], other, sizeof other);
+      if (!strcmp(key, other)) break;
+    }
+    if (l == n_lines) rep[n_lines++] = s;
+    line_of[s] = l;
+  }
+  /* points with a value; a line needs two bit-widths on a network to be a line */
+  int longest = 0;
+  for (int g = 0; g < r->n_grp; g++)
+    for (int l = 0; l < n_lines; l++) {
+      int m = 0;
+      for (int s = 0; s < r->n_ser; s++) {
+        int i = CELL(r, g, s);
+        if (i < 0 || line_of[s] != l) continue;
+        double y = energy ? reportEnergyUj(r, i) : reportSpeedup(r, i, 0);
+        if (isnan(y)) continue;
+        pts[n_pts++] = i;
+        m++;
+      }
+      if (m > longest) longest = m;
+    }
+  if (longest < 2) {
+    rc = figSkip(o, name, title, caption,
+                 n_pts    ? "no design was run at two or more bit-widths on a network"
+                 : energy ? "no priced design point"
+                          : "no design point with a baseline run on its network",
+                 err);
+    goto end;
+  }
+  QaReportFigure *fig;
+  if ((rc = figAdd(o, name, title, caption, &fig, err))) goto end;
+  labels = qaMalloc((size_t)n_lines * sizeof *labels, err);
+  colors = qaMalloc((size_t)n_lines * sizeof *colors, err);
+  wsuf = qaCalloc((size_t)n_lines, sizeof *wsuf, err);
+  suffix = qaCalloc((size_t)n_lines, sizeof *suffix, err);
+  if (!labels || !colors || !wsuf || !suffix) {
+    rc = QA_EINTERNAL;
+    goto end;
+  }
+  for (int l = 0; l < n_lines; l++) {
+    const QaPoint *p = &r->pt[r->ser[rep[l]].point0];
+    if (p->a_bits != p->w_bits) snprintf(wsuf[l], sizeof wsuf[l], "w%d", p->w_bits);
+    suffix[l] = wsuf[l];
+  }
+  static const char *const kIgnoreBits[] = {ATTR_BITS, NULL};
+  reportLabels(r, rep, n_lines, kIgnoreBits, suffix, labels, common, sizeof common);
+  figColors(NULL, n_lines, colors);
+
+  /* rows: by network, line, a_bits; panels: per network, split per architecture when crowded */
+  snprintf(path, sizeof path, "%s/%s.csv", o->dir, name);
+  if ((rc = openW(path, &f, err))) goto end;
+  fprintf(f, "network,design,a_bits,w_bits,%s\n", energy ? "energy_per_inference_uj" : "speedup");
+  typedef struct Run {
+    int g, l, start, end;
+  } RunRange;
+  RunRange *runs = qaMalloc((size_t)(r->n_grp * n_lines + 1) * sizeof *runs, err);
+  int n_runs = 0, row = 0, lo = QA_BITS_MAX, hi = 1;
+  double ymin = INFINITY, ymax = 0;
+  if (!runs) {
+    rc = QA_EINTERNAL;
+    goto end;
+  }
+  for (int g = 0; g < r->n_grp; g++)
+    for (int l = 0; l < n_lines; l++) {
+      int first = row;
+      for (int b = 1; b <= QA_BITS_MAX; b++)
+        for (int s = 0; s < r->n_ser; s++) {
+          int i = CELL(r, g, s);
+          if (i < 0 || line_of[s] != l || r->pt[i].a_bits != b) continue;
+          double y = energy ? reportEnergyUj(r, i) : reportSpeedup(r, i, 0);
+          if (isnan(y)) continue;
+          csvText(f, r->grp[g].label);
+          fputc(',', f);
+          csvText(f, labels[l]);
+          fprintf(f, ",%d,%d", r->pt[i].a_bits, r->pt[i].w_bits);
+          csvNum(f, y);
+          fputc('\n', f);
+          row++;
+          if (b < lo) lo = b;
+          if (b > hi) hi = b;
+          if (y > 0 && y < ymin) ymin = y;
+          if (y > ymax) ymax = y;
+        }
+      if (row > first) runs[n_runs++] = (RunRange){g, l, first, row - 1};
+    }
+  if ((rc = closeW(path, f, err))) {
+    free(runs);
+    goto end;
+  }
+  f = NULL;
+  char computed[512];
+  snprintf(
+      computed, sizeof computed,
+      "a line is a design point's configuration without its bits (config attributes but a_bits/w_bits);\n"
+      "y = %s; x = a_bits.",
+      energy ? "energy_per_inference_pj / 1e6 (uJ)" : "time_s of the baseline on the network / time_s");
+  if ((rc = writeSql(o, name, computed, NULL, 0, err))) {
+    free(runs);
+    goto end;
+  }
+  /* panels */
+  int n_panels = 0, crowded = 0, split = 0;
+  typedef struct Panel {
+    int g;
+    const char *arch; /* NULL: every architecture */
+  } Panel;
+  Panel *pan = qaMalloc((size_t)(r->n_grp * (r->n_archs + 1)) * sizeof *pan, err);
+  if (!pan) {
+    free(runs);
+    rc = QA_EINTERNAL;
+    goto end;
+  }
+  for (int g = 0; g < r->n_grp; g++) {
+    int m = 0;
+    for (int k = 0; k < n_runs; k++) m += runs[k].g == g;
+    if (!m) continue;
+    if (m <= r->max_series) {
+      pan[n_panels++] = (Panel){g, NULL};
+      continue;
+    }
+    split = 1;
+    for (int a = 0; a < r->n_archs; a++) {
+      int ma = 0;
+      for (int k = 0; k < n_runs; k++)
+        ma += runs[k].g == g && !strcmp(r->pt[r->ser[rep[runs[k].l]].point0].arch, r->archs[a]);
+      if (ma) pan[n_panels++] = (Panel){g, r->archs[a]};
+      if (ma > r->max_series && ma > crowded) crowded = ma;
+    }
+  }
+  int cols_n = n_panels > 1 ? 2 : 1, rows_n = (n_panels + cols_n - 1) / cols_n;
+  int width = clampW(cols_n * (560 + keyPx(maxLen(labels, n_lines))));
+  snprintf(path, sizeof path, "%s/%s.gp", o->dir, name);
+  if ((rc = openW(path, &f, err))) {
+    free(runs);
+    free(pan);
+    goto end;
+  }
+  gpHead(f, name, title, width, rows_n * PANEL_H + 50);
+  fprintf(f, "set xlabel 'a_bits (bits)'\nset ylabel '%s'\n",
+          energy ? "energy per inference (uJ)" : "speedup over the baseline (x)");
+  fprintf(f, "set xrange [%g:%g]\nset xtics 1\n", lo - 0.5, hi + 0.5);
+  if (ymin < INFINITY && ymax / ymin >= 50)
+    fprintf(f, "set logscale y\nset format y '%%g'\n");
+  else
+    fprintf(f, "set yrange [0:*]\n");
+  fprintf(f, "set multiplot layout %d,%d title ", rows_n, cols_n);
+  gpString(f, title);
+  fputc('\n', f);
+  for (int k = 0; k < n_panels; k++) {
+    char ptitle[LABEL_MAX * 2];
+    snprintf(ptitle, sizeof ptitle, "%s%s%s", r->grp[pan[k].g].label, pan[k].arch ? ": " : "",
+             pan[k].arch ? pan[k].arch : "");
+    fprintf(f, "set title ");
+    gpString(f, ptitle);
+    fputc('\n', f);
+    int first = 1;
+    for (int q = 0; q < n_runs; q++) {
+      const RunRange *rr = &runs[q];
+      if (rr->g != pan[k].g || (pan[k].arch && strcmp(r->pt[r->ser[rep[rr->l]].point0].arch, pan[k].arch)))
+        continue;
+      if (first)
+        fprintf(f, "plot '%s.csv' skip 1 every ::%d::%d using 3:5", name, rr->start, rr->end);
+      else
+        fprintf(f, ", \\\n     '' skip 1 every ::%d::%d using 3:5", rr->start, rr->end);
+      fprintf(f, " with linespoints pt 7 lw 2 lc rgb '%s' title ", colors[rr->l]);
+      gpString(f, labels[rr->l]);
+      first = 0;
     }
     fputc('\n', f);
   }
-  if ((rc = closeW(p->dat_path, f, err))) return rc;
-
-  size_t max_label = 0;
-  for (int s = 0; s < t->n_ser; s++)
-    if (strlen(t->ser[s].label) > max_label) max_label = strlen(t->ser[s].label);
-  if ((rc = openW(p->gp_path, &f, err))) return rc;
-  gpHead(f, p, 760 + keyWidth(max_label), 520);
-  fprintf(f, "set xlabel 'a_bits'\n");
-  fprintf(f, "set ylabel 'n_cycles'\n");
-  fprintf(f, "set xtics (");
-  for (int b = 0; b < t->n_bits; b++) fprintf(f, "%s%d", b ? ", " : "", t->bits[b]);
-  fprintf(f, ")\n");
-  /* log y: no vertical offsets (autoscale already extends to whole decades) */
-  fprintf(f, "set offsets graph 0.05, graph 0.05, %s, 0\n", log_y ? "0" : "graph 0.05");
-  gpYAxis(f, log_y, t->hi);
-  fprintf(f, "plot ");
-  for (int s = 0; s < t->n_ser; s++) {
-    /* colour by architecture, dash and point shape by workload */
-    int wi = t->ser[s].w % 5;
-    static const int kPt[5] = {7, 5, 9, 11, 13};
-    fprintf(f, "%s'%s.dat' using 1:%d with linespoints title ", s ? ", \\\n     " : "", p->name, 2 + s);
-    putGpString(f, t->ser[s].label);
-    fprintf(f, " lt %d dt %d pt %d", t->ser[s].variant + 1, wi + 1, kPt[wi]);
-  }
-  fprintf(f, "\nunset output\n");
-  return closeW(p->gp_path, f, err);
-}
-
-static int plotBits(Render *o, QaErr *err) {
-  BitsTable t;
-  int rc = reportBitsTable(o->r, &t, err);
-  if (!rc && t.n_bits) rc = writeBits(o, &t, err);
-  reportBitsTableFree(&t);
+  fprintf(f, "unset multiplot\n");
+  free(runs);
+  free(pan);
+  if ((rc = closeW(path, f, err))) goto end;
+  f = NULL;
+  fig->drawn = 1;
+  fig->n_series = n_lines;
+  if (split && (rc = figWarn(o, fig, "crowded networks are drawn as one panel per architecture"))) goto end;
+  if (crowded &&
+      (rc = figWarn(o, fig, "a panel has %d lines (more than %d): narrow it with --arch or --where", crowded,
+                    r->max_series)))
+    goto end;
+  rc = figPoints(o, pts, n_pts, common, err);
+end:
+  if (f) fclose(f);
+  free(line_of);
+  free(rep);
+  free(pts);
+  free(labels);
+  free(colors);
+  free(wsuf);
+  free(suffix);
   return rc;
 }
 
-/* ---------------------------------------------------------------- plot 4a: energy */
+/* ---------------------------------------------------------------- 4: layers */
 
-static int writeEnergy(Render *o, const EnergyTable *t, QaErr *err) {
-  const Report *c = o->r;
-  int rc, w = t->w;
-  FILE *f = NULL;
-  QaReportPlot *p = NULL;
-  char name[TAG_MAX + 16], title[QA_ERR_MAX], bits[512];
-
-  snprintf(name, sizeof name, "energy-%s", c->wl[w].tag);
-  bitsList(c, t->rows, t->n_rows, bits, sizeof bits);
-  snprintf(title, sizeof title, "%s: energy_pj by component, costs %s (bits a/w: %s)", c->wl[w].name,
-           c->costs, bits);
-  if ((rc = addPlot(o, name, title, &p, err))) return rc;
-
-  if ((rc = openW(p->dat_path, &f, err))) return rc;
-  fprintf(f, "# qasim report: energy_pj per component (summed over layers) of workload ");
-  putDatLabel(f, c->wl[w].name);
-  fprintf(f, ", costs '%s', newest run of each config; '-' = no rows\n", c->costs);
-  datRunsComment(f, c, w, t->rows, t->n_rows);
-  fprintf(f, "# config");
-  for (int x = 0; x < t->n_cols; x++) {
-    fputc(' ', f);
-    putDatLabel(f, c->comp[t->cols[x]]);
-  }
-  fprintf(f, " total\n");
-  for (int r = 0; r < t->n_rows; r++) {
-    putDatLabel(f, c->cfg[t->rows[r]].label);
-    for (int x = 0; x < t->n_cols; x++) {
-      size_t i = COMPIDX(c, w, t->rows[r], t->cols[x]);
-      if (!c->comp_has[i])
-        fprintf(f, " -");
-      else
-        fprintf(f, " %.3f", c->comp_pj[i]);
+/* The network of the layers figure: the option, else the one with the most points. */
+static int profileGroup(const Report *r, QaErr *err) {
+  const char *want = r->opt->profile_net;
+  int best = -1, best_n = -1;
+  for (int g = 0; g < r->n_grp; g++) {
+    if (want && strcmp(r->grp[g].name, want) && strcmp(r->grp[g].label, want) && strcmp(r->grp[g].tag, want))
+      continue;
+    int n = 0;
+    for (int s = 0; s < r->n_ser; s++) n += CELL(r, g, s) >= 0;
+    if (n > best_n) {
+      best = g;
+      best_n = n;
     }
-    fprintf(f, " %.3f\n", CELL(c, w, t->rows[r]).energy_pj);
   }
-  if ((rc = closeW(p->dat_path, f, err))) return rc;
-
-  size_t max_comp = 0;
-  for (int x = 0; x < t->n_cols; x++)
-    if (strlen(c->comp[t->cols[x]]) > max_comp) max_comp = strlen(c->comp[t->cols[x]]);
-  size_t max_cfg = maxLabelLen(c, t->rows, t->n_rows);
-  int key_px = keyWidth(max_comp);
-  int width = key_px + 200 + t->n_rows * 70;
-  if (width < 800) width = 800;
-  if (width > 4000) width = 4000;
-  if ((rc = openW(p->gp_path, &f, err))) return rc;
-  gpHead(f, p, width, 560);
-  fprintf(f, "set style data histograms\n");
-  fprintf(f, "set style histogram rowstacked\n");
-  fprintf(f, "set key invert\n"); /* legend top-down in stacking order */
-  fprintf(f, "set boxwidth 0.6 relative\n");
-  fprintf(f, "set xlabel 'config'\n");
-  fprintf(f, "set ylabel 'energy_pj'\n");
-  gpXtics(f, t->n_rows, max_cfg, width - key_px - 120);
-  double max_pj = 0;
-  for (int r = 0; r < t->n_rows; r++)
-    if (CELL(c, w, t->rows[r]).energy_pj > max_pj) max_pj = CELL(c, w, t->rows[r]).energy_pj;
-  gpYAxis(f, 0, max_pj);
-  gpBarPlot(f, c, p->name, 2, 1, t->cols, t->n_cols, c->comp);
-  return closeW(p->gp_path, f, err);
+  if (want && best < 0) {
+    char have[512] = "";
+    for (int g = 0; g < r->n_grp; g++)
+      reportAppendf(have, sizeof have, "%s%s", g ? ", " : "", r->grp[g].label);
+    qaErrSet(err, QA_EUSER, "--profile-net '%s': no design point on that network (networks: %s)", want, have);
+    return -2;
+  }
+  return best;
 }
 
-static int plotEnergy(Render *o, int w, QaErr *err) {
-  EnergyTable t;
-  int rc = reportEnergyTable(o->r, w, &t, err);
-  if (!rc && t.n_rows) rc = writeEnergy(o, &t, err);
-  reportEnergyTableFree(&t);
+static int figLayers(Out *o, QaErr *err) {
+  Report *r = o->r;
+  char name[TAG_MAX + 16], title[LABEL_MAX * 2], caption[512], path[QA_PATH_MAX + 64], common[LABEL_MAX * 2];
+  int rc = QA_OK, g = profileGroup(r, err), *sers = NULL, n_sers = 0, *pts = NULL;
+  char(*labels)[LABEL_MAX] = NULL;
+  char(*colors)[8] = NULL;
+  QaLayerCycles **lay = NULL;
+  int *n_lay = NULL;
+  FILE *f = NULL;
+  if (g == -2) return QA_EUSER;
+  snprintf(name, sizeof name, "layers-%s", r->grp[g].tag);
+  snprintf(title, sizeof title, "%s: cycles per layer", r->grp[g].label);
+  snprintf(caption, sizeof caption,
+           "n_cycles of every layer of %s for a few design points (one per architecture at the most common "
+           "bit-width, or --profile-arch)",
+           r->grp[g].label);
+  sers = qaMalloc((size_t)r->n_ser * sizeof *sers, err);
+  pts = qaMalloc((size_t)r->n_ser * sizeof *pts, err);
+  if (!sers || !pts) {
+    rc = QA_EINTERNAL;
+    goto end;
+  }
+  /* the chosen series: every one of the asked architectures, else per architecture the
+  ** design points at the most common (a, w) on this network (or its widest) */
+  int ca = 0, cw = 0, cn = 0;
+  for (int s = 0; s < r->n_ser; s++) {
+    int i = CELL(r, g, s), n = 0;
+    if (i < 0) continue;
+    for (int t = 0; t < r->n_ser; t++) {
+      int j = CELL(r, g, t);
+      n += j >= 0 && r->pt[j].a_bits == r->pt[i].a_bits && r->pt[j].w_bits == r->pt[i].w_bits;
+    }
+    if (n > cn || (n == cn && r->pt[i].a_bits > ca)) {
+      cn = n;
+      ca = r->pt[i].a_bits;
+      cw = r->pt[i].w_bits;
+    }
+  }
+  for (int a = 0; a < r->n_archs; a++) {
+    int asked = 0, widest = -1;
+    for (int k = 0; k < r->opt->n_profile_archs; k++)
+      asked |= !strcasecmp(r->opt->profile_archs[k], r->archs[a]);
+    if (r->opt->n_profile_archs && !asked) continue;
+    int added = 0;
+    for (int s = 0; s < r->n_ser; s++) {
+      int i = CELL(r, g, s);
+      if (i < 0 || strcmp(r->pt[i].arch, r->archs[a])) continue;
+      if (asked || (r->pt[i].a_bits == ca && r->pt[i].w_bits == cw)) {
+        sers[n_sers++] = s;
+        added = 1;
+      } else if (widest < 0 || r->pt[i].a_bits > r->pt[CELL(r, g, widest)].a_bits) {
+        widest = s;
+      }
+    }
+    if (!added && widest >= 0) sers[n_sers++] = widest;
+  }
+  if (!n_sers) {
+    rc = figSkip(o, name, title, caption,
+                 "none of the --profile-arch architectures has a run on this network", err);
+    goto end;
+  }
+  int dropped = 0;
+  if (n_sers > r->max_series) {
+    dropped = n_sers - r->max_series;
+    n_sers = r->max_series;
+  }
+  QaReportFigure *fig;
+  if ((rc = figAdd(o, name, title, caption, &fig, err))) goto end;
+  labels = qaMalloc((size_t)n_sers * sizeof *labels, err);
+  colors = qaMalloc((size_t)n_sers * sizeof *colors, err);
+  lay = qaCalloc((size_t)n_sers, sizeof *lay, err);
+  n_lay = qaCalloc((size_t)n_sers, sizeof *n_lay, err);
+  if (!labels || !colors || !lay || !n_lay) {
+    rc = QA_EINTERNAL;
+    goto end;
+  }
+  reportLabels(r, sers, n_sers, NULL, NULL, labels, common, sizeof common);
+  figColors(sers, n_sers, colors);
+  int n_rows = 0;
+  double lo = INFINITY, hi = 0;
+  for (int x = 0; x < n_sers; x++) {
+    pts[x] = CELL(r, g, sers[x]);
+    if ((rc = qaStoreLayerCycles(r->store, r->pt[pts[x]].run_id, &lay[x], &n_lay[x], err))) goto end;
+    if (n_lay[x] > n_rows) n_rows = n_lay[x];
+  }
+  snprintf(path, sizeof path, "%s/%s.csv", o->dir, name);
+  if ((rc = openW(path, &f, err))) goto end;
+  fputs("layer_idx,layer", f);
+  for (int x = 0; x < n_sers; x++) {
+    fputc(',', f);
+    csvText(f, labels[x]);
+  }
+  fputc('\n', f);
+  size_t longest = 0;
+  for (int k = 0; k < n_rows; k++) {
+    const char *lname = "";
+    for (int x = 0; x < n_sers && !lname[0]; x++)
+      if (k < n_lay[x]) lname = lay[x][k].name;
+    fprintf(f, "%d,", k);
+    csvText(f, lname);
+    if (strlen(lname) > longest) longest = strlen(lname);
+    for (int x = 0; x < n_sers; x++) {
+      double v = k < n_lay[x] ? (double)lay[x][k].n_cycles : NAN;
+      csvNum(f, v);
+      if (v > 0 && v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    fputc('\n', f);
+  }
+  if ((rc = closeW(path, f, err))) goto end;
+  f = NULL;
+  const QaStoreSqlId also[] = {QA_SQL_LAYER_CYCLES};
+  if ((rc = writeSql(o, name, "n_cycles of each layer (layer_idx order) of each chosen design point's run.",
+                     also, 1, err)))
+    goto end;
+  int width = clampW(180 + keyPx(maxLen(labels, n_sers)) + n_rows * 30);
+  snprintf(path, sizeof path, "%s/%s.gp", o->dir, name);
+  if ((rc = openW(path, &f, err))) goto end;
+  gpHead(f, name, title, width, 420 + (int)(longest > 30 ? 30 : longest) * 5);
+  fprintf(f, "set title ");
+  gpString(f, title);
+  fprintf(f, "\nset xlabel 'layer'\nset ylabel 'n_cycles (cycles)'\n");
+  fprintf(f, "set xtics rotate by -60 left nomirror\nset xrange [-0.5:%d.5]\n", n_rows - 1);
+  if (lo < INFINITY && hi / lo >= 50)
+    fprintf(f, "set logscale y\nset format y '%%.0s%%c'\n");
+  else
+    fprintf(f, "set yrange [0:*]\nset format y '%s'\n", hi < 1e4 ? "%g" : "%.1s%c");
+  for (int x = 0; x < n_sers; x++) {
+    if (x == 0)
+      fprintf(f, "plot '%s.csv' skip 1 using 1:3:xtic(2)", name);
+    else
+      fprintf(f, ", \\\n     '' skip 1 using 1:%d", 3 + x);
+    fprintf(f, " with linespoints pt 7 ps 0.8 lw 2 lc rgb '%s' title ", colors[x]);
+    gpString(f, labels[x]);
+  }
+  fputc('\n', f);
+  if ((rc = closeW(path, f, err))) goto end;
+  f = NULL;
+  fig->drawn = 1;
+  fig->n_series = n_sers;
+  if (dropped &&
+      (rc = figWarn(o, fig,
+                    "%d more design points left out (at most %d lines): choose with --profile-arch or "
+                    "--bits",
+                    dropped, r->max_series)))
+    goto end;
+  rc = figPoints(o, pts, n_sers, common, err);
+end:
+  if (f) fclose(f);
+  for (int x = 0; lay && x < n_sers; x++) free(lay[x]);
+  free(lay);
+  free(n_lay);
+  free(sers);
+  free(pts);
+  free(labels);
+  free(colors);
+  return rc;
+}
+
+/* ---------------------------------------------------------------- 5: area */
+
+static int categoryOf(const char *name) {
+  for (int c = 0; c < QA_CAT_COUNT; c++)
+    if (!strcmp(qaCategoryName((QaCategory)c), name)) return c;
+  return -1;
+}
+
+static int figArea(Out *o, QaErr *err) {
+  Report *r = o->r;
+  const char *name = "area";
+  char title[128] = "Chip area per design by component class", caption[512], path[QA_PATH_MAX + 64];
+  char common[LABEL_MAX * 2];
+  int rc = QA_OK, n_a = 0, *rep = NULL, n_rep = 0, *pts = NULL;
+  QaComponentArea *a = NULL;
+  double *mm2 = NULL;
+  char(*labels)[LABEL_MAX] = NULL;
+  FILE *f = NULL;
+  snprintf(
+      caption, sizeof caption,
+      "area (mm^2) of each distinct hardware configuration (architecture config and cost table) split by "
+      "component class, from the composition that priced its runs");
+  if ((rc = qaStoreComponentAreas(r->store, &a, &n_a, err))) return rc;
+  rep = qaMalloc((size_t)r->n_ser * sizeof *rep, err);
+  pts = qaMalloc((size_t)r->n_ser * sizeof *pts, err);
+  mm2 = qaCalloc((size_t)r->n_ser * QA_CAT_COUNT, sizeof *mm2, err);
+  if (!rep || !pts || !mm2) {
+    rc = QA_EINTERNAL;
+    goto end;
+  }
+  /* one bar per (arch, config text, cost label): the first point of it that has rows */
+  for (int i = 0; i < r->n_pt; i++) {
+    const QaPoint *p = &r->pt[i];
+    int k = 0;
+    for (; k < n_rep; k++) {
+      const QaPoint *q = &r->pt[pts[k]];
+      if (!strcmp(q->arch, p->arch) && !strcmp(q->arch_config, p->arch_config) && !strcmp(q->costs, p->costs))
+        break;
+    }
+    if (k < n_rep) continue;
+    int have = 0;
+    for (int j = 0; j < n_a; j++) {
+      if (a[j].run_id != p->run_id || strcmp(a[j].costs, p->costs) || isnan(a[j].area_um2)) continue;
+      int c = categoryOf(a[j].category);
+      if (c < 0) continue;
+      mm2[(size_t)n_rep * QA_CAT_COUNT + c] += a[j].area_um2 / 1e6;
+      have = 1;
+    }
+    if (!have) {
+      memset(&mm2[(size_t)n_rep * QA_CAT_COUNT], 0, QA_CAT_COUNT * sizeof *mm2);
+      continue;
+    }
+    pts[n_rep] = i;
+    rep[n_rep++] = r->pt_ser[i];
+  }
+  if (!n_rep) {
+    rc = figSkip(o, name, title, caption,
+                 "no run carries its composition (priced runs of qasim with schema 4 do)", err);
+    goto end;
+  }
+  QaReportFigure *fig;
+  if ((rc = figAdd(o, name, title, caption, &fig, err))) goto end;
+  if (!(labels = qaMalloc((size_t)n_rep * sizeof *labels, err))) {
+    rc = QA_EINTERNAL;
+    goto end;
+  }
+  static const char *const kHardwareOnly[] = {ATTR_BITS,   "qa",  "qw",     "enc",    "seed",
+                                              "zero_frac", "wgt", "timing", "verify", NULL};
+  reportLabels(r, rep, n_rep, kHardwareOnly, NULL, labels, common, sizeof common);
+  snprintf(path, sizeof path, "%s/%s.csv", o->dir, name);
+  if ((rc = openW(path, &f, err))) goto end;
+  fputs("design", f);
+  for (int c = 0; c < QA_CAT_DRAM; c++) fprintf(f, ",%s_mm2", qaCategoryName((QaCategory)c));
+  fputs(",total_mm2\n", f);
+  for (int k = 0; k < n_rep; k++) {
+    double tot = 0;
+    csvText(f, labels[k]);
+    for (int c = 0; c < QA_CAT_DRAM; c++) {
+      csvNum(f, mm2[(size_t)k * QA_CAT_COUNT + c]);
+      tot += mm2[(size_t)k * QA_CAT_COUNT + c];
+    }
+    csvNum(f, tot);
+    fputc('\n', f);
+  }
+  if ((rc = closeW(path, f, err))) goto end;
+  f = NULL;
+  const QaStoreSqlId also[] = {QA_SQL_COMPONENT_AREAS};
+  if ((rc = writeSql(
+           o, name,
+           "per hardware configuration (arch, arch_config, cost label): the run_component rows of one of "
+           "its runs,\narea_um2 summed per category and divided by 1e6 (mm^2); DRAM is off chip.",
+           also, 1, err)))
+    goto end;
+  size_t lab = maxLen(labels, n_rep);
+  int width = clampW(260 + keyPx(14) + n_rep * 50);
+  snprintf(path, sizeof path, "%s/%s.gp", o->dir, name);
+  if ((rc = openW(path, &f, err))) goto end;
+  gpHead(f, name, title, width, 460 + (int)(lab > 40 ? 40 : lab) * 5);
+  fprintf(f, "set title ");
+  gpString(f, title);
+  fprintf(f, "\nset style data histograms\nset style histogram rowstacked\nset boxwidth 0.6 relative\n");
+  fprintf(
+      f,
+      "set key invert\nset ylabel 'area (mm^2)'\nset yrange [0:*]\nset xtics nomirror rotate by -35 left\n");
+  for (int c = 0; c < QA_CAT_DRAM; c++) {
+    if (c == 0)
+      fprintf(f, "plot '%s.csv' skip 1 using 2:xtic(1)", name);
+    else
+      fprintf(f, ", \\\n     '' skip 1 using %d", 2 + c);
+    fprintf(f, " title '%s' lc rgb '%s'", reportCategoryLabel(c), reportCategoryColor(c));
+  }
+  fputc('\n', f);
+  if ((rc = closeW(path, f, err))) goto end;
+  f = NULL;
+  fig->drawn = 1;
+  fig->n_series = QA_CAT_DRAM;
+  if (n_rep > 4 * r->max_series &&
+      (rc = figWarn(o, fig, "%d designs in one chart: narrow it with --arch or --where", n_rep)))
+    goto end;
+  rc = figPoints(o, pts, n_rep, common, err);
+end:
+  if (f) fclose(f);
+  qaStoreFreeComponentAreas(a, n_a);
+  free(rep);
+  free(pts);
+  free(mm2);
+  free(labels);
+  return rc;
+}
+
+/* ---------------------------------------------------------------- 6: energy vs SQNR */
+
+static int figSqnr(Out *o, QaErr *err) {
+  Report *r = o->r;
+  const char *name = "energy-sqnr";
+  char title[] = "Energy per inference against quantization SQNR", caption[512], path[QA_PATH_MAX + 64];
+  char common[LABEL_MAX * 2] = "";
+  int rc = QA_OK, *pts = NULL, n_pts = 0, *order = NULL, *front = NULL;
+  char(*colors)[8] = NULL;
+  FILE *f = NULL;
+  snprintf(caption, sizeof caption,
+           "energy per inference (uJ) against the SQNR of the quantized operands (dB, MAC-weighted over the "
+           "layers, activation and weight noise added), one colour per architecture, one panel per network; "
+           "the line marks the Pareto front (no other design has both more SQNR and less energy)");
+  pts = qaMalloc((size_t)r->n_pt * sizeof *pts, err);
+  order = qaMalloc((size_t)r->n_pt * sizeof *order, err);
+  front = qaCalloc((size_t)r->n_pt, sizeof *front, err);
+  colors = qaMalloc((size_t)(r->n_archs ? r->n_archs : 1) * sizeof *colors, err);
+  if (!pts || !order || !front || !colors) {
+    rc = QA_EINTERNAL;
+    goto end;
+  }
+  for (int i = 0; i < r->n_pt; i++)
+    if (isfinite(r->sqnr_db[i]) && !isnan(reportEnergyUj(r, i))) pts[n_pts++] = i;
+  if (!n_pts) {
+    rc = figSkip(o, name, title, caption, "no priced design point carries SQNR", err);
+    goto end;
+  }
+  QaReportFigure *fig;
+  if ((rc = figAdd(o, name, title, caption, &fig, err))) goto end;
+  figColors(NULL, r->n_archs, colors);
+  /* the front per network: by SQNR descending, a point is on it if its energy is below
+  ** that of every point with at least its SQNR */
+  for (int g = 0; g < r->n_grp; g++) {
+    int n = 0;
+    for (int k = 0; k < n_pts; k++)
+      if (r->pt_grp[pts[k]] == g) order[n++] = pts[k];
+    for (int i = 1; i < n; i++) /* SQNR descending, then energy ascending */
+      for (int j = i; j > 0 && (r->sqnr_db[order[j]] > r->sqnr_db[order[j - 1]] ||
+                                (r->sqnr_db[order[j]] == r->sqnr_db[order[j - 1]] &&
+                                 reportEnergyUj(r, order[j]) < reportEnergyUj(r, order[j - 1])));
+           j--) {
+        int t = order[j];
+        order[j] = order[j - 1];
+        order[j - 1] = t;
+      }
+    double best = INFINITY;
+    for (int k = 0; k < n; k++) {
+      double e = reportEnergyUj(r, order[k]);
+      if (e < best) {
+        front[order[k]] = 1;
+        best = e;
+      }
+    }
+  }
+  snprintf(path, sizeof path, "%s/%s.csv", o->dir, name);
+  if ((rc = openW(path, &f, err))) goto end;
+  fputs("network,design,arch,a_bits,w_bits,sqnr_db,energy_per_inference_uj,role\n", f);
+  typedef struct Rng {
+    int g, arch, start, end; /* arch -1: the front */
+  } Rng;
+  Rng *rng = qaMalloc((size_t)(r->n_grp * (r->n_archs + 1)) * sizeof *rng, err);
+  int n_rng = 0, row = 0, n_panels = 0;
+  double lo = INFINITY, hi = 0;
+  char(*labels)[LABEL_MAX] = qaMalloc((size_t)r->n_ser * sizeof *labels, err);
+  int *all = qaMalloc((size_t)r->n_ser * sizeof *all, err);
+  if (!rng || !labels || !all) {
+    free(rng);
+    free(labels);
+    free(all);
+    rc = QA_EINTERNAL;
+    goto end;
+  }
+  for (int s = 0; s < r->n_ser; s++) all[s] = s;
+  reportLabels(r, all, r->n_ser, NULL, NULL, labels, common, sizeof common);
+  for (int g = 0; g < r->n_grp; g++) {
+    int any = 0;
+    for (int a = 0; a <= r->n_archs; a++) { /* the architectures, then the front (a == n_archs) */
+      int first = row;
+      int n = 0;
+      for (int k = 0; k < n_pts; k++)
+        if (r->pt_grp[pts[k]] == g &&
+            (a == r->n_archs ? front[pts[k]] : !strcmp(r->pt[pts[k]].arch, r->archs[a])))
+          order[n++] = pts[k];
+      for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && r->sqnr_db[order[j]] < r->sqnr_db[order[j - 1]]; j--) {
+          int t = order[j];
+          order[j] = order[j - 1];
+          order[j - 1] = t;
+        }
+      for (int k = 0; k < n; k++) {
+        int i = order[k];
+        const QaPoint *p = &r->pt[i];
+        double e = reportEnergyUj(r, i);
+        csvText(f, r->grp[g].label);
+        fputc(',', f);
+        csvText(f, labels[r->pt_ser[i]]);
+        fputc(',', f);
+        csvText(f, p->arch);
+        fprintf(f, ",%d,%d", p->a_bits, p->w_bits);
+        csvNum(f, r->sqnr_db[i]);
+        csvNum(f, e);
+        fprintf(f, ",%s\n", a == r->n_archs ? "front" : "point");
+        row++;
+        if (e > 0 && e < lo) lo = e;
+        if (e > hi) hi = e;
+      }
+      if (row > first) {
+        rng[n_rng++] = (Rng){g, a == r->n_archs ? -1 : a, first, row - 1};
+        any = 1;
+      }
+    }
+    n_panels += any;
+  }
+  free(labels);
+  free(all);
+  if ((rc = closeW(path, f, err))) {
+    free(rng);
+    goto end;
+  }
+  f = NULL;
+  const QaStoreSqlId also[] = {QA_SQL_LAYER_QUALITY};
+  if ((rc = writeSql(
+           o, name,
+           "per layer: sqnr = -10 log10(10^(-a_sqnr_db/10) + 10^(-w_sqnr_db/10)); per design point: the\n"
+           "MAC-weighted mean over its layers (layers without a finite value left out); energy =\n"
+           "energy_per_inference_pj / 1e6 (uJ). Front rows: the points no other point of the network\n"
+           "beats in both SQNR (higher) and energy (lower).",
+           also, 1, err))) {
+    free(rng);
+    goto end;
+  }
+  int cols_n = n_panels > 1 ? 2 : 1, rows_n = (n_panels + cols_n - 1) / cols_n;
+  snprintf(path, sizeof path, "%s/%s.gp", o->dir, name);
+  if ((rc = openW(path, &f, err))) {
+    free(rng);
+    goto end;
+  }
+  gpHead(f, name, title, clampW(cols_n * 640), rows_n * PANEL_H + 50);
+  fprintf(f, "set xlabel 'SQNR (dB)'\nset ylabel 'energy per inference (uJ)'\n");
+  if (lo < INFINITY && hi / lo >= 50) fprintf(f, "set logscale y\nset format y '%%g'\n");
+  fprintf(f, "set multiplot layout %d,%d title ", rows_n, cols_n);
+  gpString(f, title);
+  fputc('\n', f);
+  for (int g = 0; g < r->n_grp; g++) {
+    int first = 1;
+    for (int k = 0; k < n_rng; k++) {
+      if (rng[k].g != g) continue;
+      if (first) {
+        fprintf(f, "set title ");
+        gpString(f, r->grp[g].label);
+        fprintf(f, "\nplot '%s.csv' skip 1 every ::%d::%d using 6:7", name, rng[k].start, rng[k].end);
+      } else {
+        fprintf(f, ", \\\n     '' skip 1 every ::%d::%d using 6:7", rng[k].start, rng[k].end);
+      }
+      if (rng[k].arch >= 0) {
+        fprintf(f, " with points pt 7 ps 1.2 lc rgb '%s' title ", colors[rng[k].arch]);
+        gpString(f, r->archs[rng[k].arch]);
+      } else {
+        fprintf(f, " with linespoints pt 6 ps 2 lw 1.5 dt 2 lc rgb '#000000' title 'Pareto front'");
+      }
+      first = 0;
+    }
+    if (!first) fputc('\n', f);
+  }
+  fprintf(f, "unset multiplot\n");
+  free(rng);
+  if ((rc = closeW(path, f, err))) goto end;
+  f = NULL;
+  fig->drawn = 1;
+  fig->n_series = r->n_archs + 1;
+  rc = figPoints(o, pts, n_pts, common, err);
+end:
+  if (f) fclose(f);
+  free(pts);
+  free(order);
+  free(front);
+  free(colors);
   return rc;
 }
 
 /* ---------------------------------------------------------------- running gnuplot */
 
 /* Run argv[0] (PATH lookup) in directory cwd with stdin from /dev/null, capturing
-** stdout+stderr into out[cap]. *status gets the wait status; *exec_errno the errno
-** of a failed exec or chdir (0 if the program started). */
+** stdout+stderr into out[cap]. *status gets the wait status; *exec_errno the errno of
+** a failed exec or chdir (0 if the program started). */
 static int runProg(char *const argv[], const char *cwd, char *out, size_t cap, int *status, int *exec_errno,
                    QaErr *err) {
   int outp[2] = {-1, -1}, errp[2] = {-1, -1}, rc = QA_OK;
@@ -695,135 +1425,139 @@ end:
   return rc;
 }
 
-static int gnuplotMissing(const Render *c, QaErr *err) {
-  if (strcmp(c->gnuplot, "gnuplot"))
+static int gnuplotMissing(const Out *o, QaErr *err) {
+  if (strcmp(o->gnuplot, "gnuplot"))
     return qaErrSet(err, QA_EUSER,
                     "gnuplot not found (tried '%s'); install it with: apt-get install gnuplot-nox",
-                    c->gnuplot);
-  return qaErrSet(err, QA_EUSER, "gnuplot not found; install it with: apt-get install gnuplot-nox");
+                    o->gnuplot);
+  return qaErrSet(
+      err, QA_EUSER,
+      "gnuplot not found; install it with: apt-get install gnuplot-nox (the data, scripts and index "
+      "are written)");
 }
 
-/* Detect the terminal once: pngcairo if gnuplot lists it, else png. *found = 0 when
-** gnuplot cannot be started. */
-static int detectTerminal(Render *c, int *found, QaErr *err) {
-  char out[PROC_OUT_MAX * 4];
-  int status, exec_errno;
-  char *argv[] = {(char *)c->gnuplot, "-e", "set terminal", NULL};
-  int rc = runProg(argv, NULL, out, sizeof out, &status, &exec_errno, err);
-  if (rc) return rc;
-  *found = exec_errno == 0;
-  c->term = strstr(out, "pngcairo") ? "pngcairo" : "png";
-  return QA_OK;
-}
-
-static int render(Render *c, QaReportPlot *p, QaErr *err) {
-  char out[PROC_OUT_MAX];
-  char script[TAG_MAX + 32];
-  int status, exec_errno;
-  snprintf(script, sizeof script, "%s.gp", p->name);
-  char *argv[] = {(char *)c->gnuplot, script, NULL};
-  int rc = runProg(argv, c->out_dir, out, sizeof out, &status, &exec_errno, err);
-  if (rc) return rc;
-  if (exec_errno == ENOENT) return gnuplotMissing(c, err);
-  if (exec_errno)
-    return qaErrSet(err, QA_EUSER, "cannot run '%s' in '%s': %s", c->gnuplot, c->out_dir,
-                    strerror(exec_errno));
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    /* first non-empty line of gnuplot's output (the error is usually last; keep both) */
-    char *nl, *msg = out;
-    while (*msg == '\n' || *msg == ' ') msg++;
-    size_t L = strlen(msg);
-    while (L && (msg[L - 1] == '\n' || msg[L - 1] == ' ')) msg[--L] = 0;
-    char *last = strrchr(msg, '\n');
-    if ((nl = strchr(msg, '\n'))) *nl = 0;
-    if (WIFEXITED(status))
-      return qaErrSet(err, QA_EINTERNAL, "gnuplot failed on %s (exit status %d): %s%s%s", p->gp_path,
-                      WEXITSTATUS(status), msg[0] ? msg : "no output", last ? " ... " : "",
-                      last ? last + 1 : "");
-    return qaErrSet(err, QA_EINTERNAL, "gnuplot was killed by signal %d on %s", WTERMSIG(status), p->gp_path);
+/* NAME.png and NAME.pdf from NAME.gp. */
+static int render(Out *o, QaReportFigure *fig, QaErr *err) {
+  char out[PROC_OUT_MAX], script[TAG_MAX + 32];
+  snprintf(script, sizeof script, "%s.gp", fig->name);
+  for (int pdf = 0; pdf < 2; pdf++) {
+    int status, exec_errno;
+    char *argv_png[] = {(char *)o->gnuplot, script, NULL};
+    char *argv_pdf[] = {(char *)o->gnuplot, "-e", "qa_out='pdf'", script, NULL};
+    int rc = runProg(pdf ? argv_pdf : argv_png, o->dir, out, sizeof out, &status, &exec_errno, err);
+    if (rc) return rc;
+    if (exec_errno == ENOENT) return gnuplotMissing(o, err);
+    if (exec_errno)
+      return qaErrSet(err, QA_EUSER, "cannot run '%s' in '%s': %s", o->gnuplot, o->dir, strerror(exec_errno));
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      char *msg = out, *nl;
+      while (*msg == '\n' || *msg == ' ') msg++;
+      if ((nl = strchr(msg, '\n'))) *nl = 0;
+      return qaErrSet(err, QA_EINTERNAL, "gnuplot failed on %s/%s (%s): %s", o->dir, script,
+                      pdf ? "pdf" : "png", msg[0] ? msg : "no output");
+    }
+    char path[QA_PATH_MAX + 64];
+    struct stat sb;
+    snprintf(path, sizeof path, "%s/%s.%s", o->dir, fig->name, pdf ? "pdf" : "png");
+    if (stat(path, &sb) != 0 || sb.st_size == 0)
+      return qaErrSet(err, QA_EINTERNAL, "gnuplot ran %s but wrote no %s (output: %.200s)", script, path,
+                      out[0] ? out : "none");
   }
-  struct stat sb;
-  if (stat(p->png_path, &sb) != 0 || sb.st_size == 0)
-    return qaErrSet(err, QA_EINTERNAL, "gnuplot ran %s but wrote no %s (output: %.200s)", p->gp_path,
-                    p->png_path, out[0] ? out : "none");
-  p->rendered = 1;
+  fig->rendered = 1;
   return QA_OK;
 }
 
 /* ---------------------------------------------------------------- entry point */
 
-/* style.gp: the shared look, for terminal o->term. */
-static int writeStyle(Render *o, QaErr *err) {
-  FILE *f = NULL;
-  char term[128];
-  int rc;
-  if (!(o->sum->style_path = fmtStr(err, "%s/style.gp", o->out_dir))) return QA_EINTERNAL;
-  if ((rc = openW(o->sum->style_path, &f, err))) return rc;
-  snprintf(term, sizeof term, "%s noenhanced font 'Sans,10'", o->term);
-  fprintf(f, kStyleTemplate, term);
-  return closeW(o->sum->style_path, f, err);
+void qaReportSummaryClear(QaReportSummary *s) {
+  if (!s) return;
+  for (int i = 0; i < s->n_figures; i++) {
+    QaReportFigure *f = &s->figures[i];
+    free(f->name);
+    free(f->title);
+    free(f->caption);
+    free(f->note);
+  }
+  free(s->figures);
+  for (int i = 0; i < s->n_notes; i++) free(s->notes[i]);
+  free(s->notes);
+  free(s->out_dir);
+  free(s->index);
+  free(s->baseline);
+  memset(s, 0, sizeof *s);
 }
 
-int qaReportPlots(QaStore *st, const char *out_dir, const QaReportOptions *opt, QaReportSummary *out,
+void qaReportPrintSummary(const QaReportSummary *s, FILE *out) {
+  if (!s || !out) return;
+  int n_drawn = 0, n_rendered = 0;
+  for (int i = 0; i < s->n_figures; i++) {
+    n_drawn += s->figures[i].drawn;
+    n_rendered += s->figures[i].rendered;
+  }
+  fprintf(out, "report: %d design point%s (%d architecture%s, %d network%s), baseline %s -> %s\n",
+          s->n_points, s->n_points == 1 ? "" : "s", s->n_archs, s->n_archs == 1 ? "" : "s", s->n_networks,
+          s->n_networks == 1 ? "" : "s", s->baseline ? s->baseline : "none",
+          s->index ? s->index : "(no index)");
+  for (int i = 0; i < s->n_figures; i++) {
+    const QaReportFigure *f = &s->figures[i];
+    fprintf(out, "  %-22s %s%s\n", f->name, f->drawn ? f->title : "(not drawn)",
+            f->drawn && !f->rendered ? "  [not rendered]" : "");
+  }
+  fprintf(out,
+          "  %d of %d figures drawn, %d rendered (.png and .pdf, each with .csv data, .sql queries, .gp "
+          "script)\n",
+          n_drawn, s->n_figures, n_rendered);
+  for (int i = 0; i < s->n_notes; i++) fprintf(out, "  note: %s\n", s->notes[i]);
+}
+
+int qaReportWrite(QaStore *st, const char *out_dir, const QaReportOptions *opt, QaReportSummary *out,
                   QaErr *err) {
   static const QaReportOptions kDefaults = {0};
   QaReportSummary local;
   Report r;
-  Render o;
-  int rc = QA_OK, in_read = 0, found = 1, have_energy = 0;
-
+  Out o;
+  int rc = QA_OK, in_read = 0;
   memset(&r, 0, sizeof r);
   memset(&o, 0, sizeof o);
   memset(&local, 0, sizeof local);
-  if (!opt) opt = &kDefaults;
-  r.sum = o.sum = out ? out : &local;
-  memset(o.sum, 0, sizeof *o.sum);
+  r.opt = opt ? opt : &kDefaults;
+  r.sum = out ? out : &local;
+  memset(r.sum, 0, sizeof *r.sum);
   r.store = st;
-  r.base_arch = opt->baseline_arch && *opt->baseline_arch ? opt->baseline_arch : "dadiannao";
-  r.base_a = opt->baseline_a_bits > 0 ? opt->baseline_a_bits : 16;
-  r.base_w = opt->baseline_w_bits > 0 ? opt->baseline_w_bits : 16;
+  r.max_series = r.opt->max_series > 0 ? r.opt->max_series : QA_REPORT_MAX_SERIES;
   o.r = &r;
-  o.out_dir = out_dir;
-  o.gnuplot = opt->gnuplot && *opt->gnuplot ? opt->gnuplot : "gnuplot";
-  o.log_y = opt->log_y;
-  o.term = "pngcairo";
+  o.dir = out_dir;
+  o.gnuplot = r.opt->gnuplot && *r.opt->gnuplot ? r.opt->gnuplot : "gnuplot";
   if (!st) return qaErrSet(err, QA_EUSER, "report: no results store given");
   if (!out_dir || !*out_dir) return qaErrSet(err, QA_EUSER, "report: empty output directory name");
-  if (!(o.sum->out_dir = reportStrDup(out_dir, err))) return QA_EINTERNAL;
+  if (!(r.sum->out_dir = reportStrDup(out_dir, err))) return QA_EINTERNAL;
 
-  /* The data, from one snapshot of the store. */
   if ((rc = qaStoreBeginRead(st, err))) goto end;
   in_read = 1;
-  if ((rc = reportLoadRuns(&r, err))) goto end;
-  if (o.sum->n_runs == 0) {
-    rc = qaErrSet(err, QA_EUSER, "the results store has no finished runs: nothing to plot (simulate first)");
+  if ((rc = reportLoad(&r, err)) || (rc = reportBaseline(&r, err))) goto end;
+  if (r.base >= 0 && !(r.sum->baseline = reportStrDup(r.base_label, err))) {
+    rc = QA_EINTERNAL;
     goto end;
   }
-  if ((rc = reportLoadEnergy(&r, opt->costs, &have_energy, err))) goto end;
-
   if ((rc = mkdirP(out_dir, err))) goto end;
-  if (!opt->no_render && (rc = detectTerminal(&o, &found, err))) goto end;
-  o.sum->terminal = o.term;
-
-  /* The shared style, then every plot's .dat and .gp. */
-  if ((rc = writeStyle(&o, err))) goto end;
-  for (int w = 0; w < r.n_wl; w++)
-    if ((rc = plotLayers(&o, w, err))) goto end;
-  if ((rc = plotRatio(&o, 0, err))) goto end;
-  if ((rc = plotBits(&o, err))) goto end;
-  if (have_energy) {
-    for (int w = 0; w < r.n_wl; w++)
-      if ((rc = plotEnergy(&o, w, err))) goto end;
-    if ((rc = plotRatio(&o, 1, err))) goto end;
-  }
-
-  if (opt->no_render) goto end;
-  if (!found) {
-    rc = gnuplotMissing(&o, err);
+  char path[QA_PATH_MAX + 64];
+  FILE *f;
+  snprintf(path, sizeof path, "%s/style.gp", out_dir);
+  if ((rc = openW(path, &f, err))) goto end;
+  fputs(kStyle, f);
+  if ((rc = closeW(path, f, err))) goto end;
+  if ((rc = figSpeedup(&o, 0, err)) || (rc = figSpeedup(&o, 1, err)) || (rc = figEnergy(&o, err)) ||
+      (rc = figBits(&o, 1, err)) || (rc = figBits(&o, 0, err)) || (rc = figLayers(&o, err)) ||
+      (rc = figArea(&o, err)) || (rc = figSqnr(&o, err)))
     goto end;
-  }
-  for (int i = 0; i < o.sum->n_plots; i++)
-    if ((rc = render(&o, &o.sum->plots[i], err))) goto end;
+  qaStoreEndRead(st);
+  in_read = 0;
+  if ((rc = reportWriteIndex(&r, out_dir, err))) goto end;
+  if (r.opt->no_render) goto end;
+  for (int i = 0; i < r.sum->n_figures; i++)
+    if (r.sum->figures[i].drawn && (rc = render(&o, &r.sum->figures[i], err))) goto end;
+  /* the index again: now it can say which images exist */
+  rc = reportWriteIndex(&r, out_dir, err);
 end:
   if (in_read) qaStoreEndRead(st);
   reportFree(&r);

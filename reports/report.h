@@ -1,25 +1,33 @@
 /*
-** report.h - paper-style plots of the results store, drawn with gnuplot.
+** report.h - paper-style reports of the results store: gnuplot figures with their data,
+** and an HTML index.
 **
-** qaReportPlots reads the results store (store/store.h), keeps the newest finished run
-** of each configuration (arch, workload, a_bits, w_bits, quant_a, quant_w, timing)
-** and writes, into an output directory:
-**   layers-<workload>  n_cycles per layer, bars grouped by config (arch + bits)
-**   speedup            n_cycles(baseline) / n_cycles(config), clusters per workload;
-**                      the baseline is dadiannao at a16/w16 unless told otherwise
-**   bits               total n_cycles vs a_bits, one line per architecture
-**                      (only when runs at two or more a_bits exist)
-**   energy-<workload>  energy_pj per config stacked by component   } only when the
-**   efficiency         energy_pj(baseline) / energy_pj(config)       } plotted runs
-**                                                                      were priced
-** Every plot is three files next to each other: <name>.dat (whitespace columns,
-** '#' header comments, quoted labels), <name>.gp (the gnuplot script) and
-** <name>.png. The scripts `load 'style.gp'` (also written to the directory), the one
-** place that holds the shared look, and use paths relative to the directory: re-run
-** one by hand with `cd <out_dir> && gnuplot <name>.gp`.
-** Plots whose inputs are missing are skipped, with a one-line note in the summary.
-** Files: data.c (what to plot, from the store's typed queries), render.c (the files,
-** gnuplot, the summary), reportInt.h (what they share).
+** qaReportWrite reads the design points of the store (store.h qaStorePoints: the newest
+** finished run of each identity, filtered) and writes into an output directory, per
+** figure NAME: NAME.csv (the data drawn), NAME.sql (the queries that produced it and
+** what was computed from them), NAME.gp (the gnuplot script), NAME.png and NAME.pdf
+** (pngcairo / pdfcairo), plus style.gp (the shared look) and index.html. The figures:
+**   speedup-time     speedup over the baseline design point per network, each design at
+**                    its own clock (time_s), grouped bars, one group per network plus
+**                    the geometric mean
+**   speedup-cycles   the same in cycles
+**   energy-breakdown energy per inference by component class (datapath, accumulation,
+**                    registers, on-chip memory, DRAM, static) as stacked bars normalised
+**                    to the baseline's total, one panel per network
+**   bits-energy      energy per inference against bit-width per architecture (design
+**   bits-speedup     point minus bits), and speedup against bit-width; a panel per network
+**   layers-NET       cycles per layer of one network across a few design points
+**   area             chip area per design by component class (mm^2), stacked bars
+**   energy-sqnr      energy per inference against quantization SQNR (dB) with the Pareto
+**                    front marked, a panel per network
+** A series of a figure is a design point minus the figure's own axes (the network, or
+** the bits), and is named by what differs between the series of that figure (e.g.
+** "laconic sync=pe"): distinct design points are never merged; a colour is never reused
+** within a figure; a figure with more than max_series series is split into panels (per
+** architecture) and gets a note when one panel still has too many. A figure without data
+** gets a note in the index, not an error.
+** Files: data.c (points, series, baseline, figure tables), label.c (names by difference),
+** render.c (CSV, SQL, gnuplot), html.c (index.html), reportInt.h (what they share).
 */
 #ifndef QA_REPORT_H
 #define QA_REPORT_H
@@ -33,64 +41,72 @@
 extern "C" {
 #endif
 
-/* Options; a zeroed struct (or a NULL pointer) means all defaults. */
+#define QA_REPORT_MAX_SERIES 12 /* series in one panel before it is split or warned about */
+
 typedef struct QaReportOptions {
-  int log_y;                 /* 1: logarithmic y axis on the layers and bits plots */
-  int no_render;             /* 1: write .dat/.gp only, do not run gnuplot */
-  const char *gnuplot;       /* gnuplot executable; NULL = "gnuplot" found on PATH */
-  const char *baseline_arch; /* speedup/efficiency baseline; NULL = "dadiannao" */
-  int baseline_a_bits;       /* baseline activation width in bits; 0 = 16 */
-  int baseline_w_bits;       /* baseline weight width in bits; 0 = 16 */
-  const char *costs;         /* energy.costs value to plot; NULL = the one covering
-                                most plotted runs (ties: alphabetical first) */
+  QaPointFilter filter;             /* which design points (store.h); zeroed = all */
+  const char *baseline;             /* "ARCH@BITS[,param=value...]" (BITS: N or A/W); NULL: "dadiannao@16" */
+  int baseline_required;            /* 1 (the user gave it): no or several matches are errors */
+  const char *profile_net;          /* network of the layers figure; NULL: the one with the most points */
+  const char *const *profile_archs; /* architectures of the layers figure; NULL: a few chosen */
+  int n_profile_archs;
+  int max_series;       /* 0: QA_REPORT_MAX_SERIES */
+  int no_render;        /* 1: write the .csv/.sql/.gp files and the index only */
+  const char *gnuplot;  /* gnuplot executable; NULL: "gnuplot" on PATH */
+  const char *db_label; /* how the index names the database (e.g. its path); NULL: not named */
 } QaReportOptions;
 
-/* One plot written by qaReportPlots. All strings owned by the summary. */
-typedef struct QaReportPlot {
-  char *name;     /* e.g. "layers-alexnet" (file stem, sanitised) */
-  char *title;    /* the plot title */
-  char *dat_path; /* <out_dir>/<name>.dat */
-  char *gp_path;  /* <out_dir>/<name>.gp */
-  char *png_path; /* <out_dir>/<name>.png (exists only if rendered) */
-  int rendered;   /* 1 if gnuplot produced png_path */
-} QaReportPlot;
+/* One figure of a report. Strings owned by the summary. */
+typedef struct QaReportFigure {
+  char *name;    /* file stem, e.g. "speedup-time" */
+  char *title;   /* one line */
+  char *caption; /* one line: what it shows */
+  char *note;    /* why it was not drawn, or a warning; NULL if none */
+  int drawn;     /* 1 if its data and script were written */
+  int rendered;  /* 1 if gnuplot wrote NAME.png and NAME.pdf */
+  int n_series;  /* series drawn */
+  int n_points;  /* design points behind it */
+} QaReportFigure;
 
-/* What qaReportPlots did. Zero-initialise or let qaReportPlots do it; release the
-** contents with qaReportSummaryClear (also after an error: it may be partly filled). */
+/* What qaReportWrite did. Zero it before the call; release with qaReportSummaryClear
+** (also after an error). */
 typedef struct QaReportSummary {
-  char *out_dir;        /* the output directory, as given */
-  char *style_path;     /* <out_dir>/style.gp, or NULL if not written */
-  const char *terminal; /* gnuplot terminal used: "pngcairo" or "png" (static) */
-  int n_runs;           /* runs plotted (newest of each config and workload) */
-  int n_configs;        /* distinct (arch, a_bits, w_bits, quant, timing) */
-  int n_workloads;      /* distinct workloads */
-  int n_plots;
-  QaReportPlot *plots; /* n_plots entries, in the order written */
+  char *out_dir;  /* as given */
+  char *index;    /* <out_dir>/index.html, or NULL if not written */
+  int n_points;   /* design points reported */
+  int n_archs;    /* distinct architectures among them */
+  int n_networks; /* distinct workloads */
+  char *baseline; /* the baseline design point as named in the figures, or NULL */
+  int n_figures;
+  QaReportFigure *figures;
   int n_notes;
-  char **notes; /* one line each: plots skipped or choices made, and why */
+  char **notes; /* one line each: warnings and figures not drawn */
 } QaReportSummary;
 
-/* Write the plots of the results store st into out_dir (created like `mkdir -p` if
-** missing). st is borrowed and only read, inside one read snapshot (qaStoreBeginRead);
-** no run may be begun on it meanwhile (a run already open is seen as unfinished). opt
-** may be NULL. out (may be NULL) receives what was written.
-** Errors (message in *err):
-**   QA_EUSER  st is NULL, the store has no finished runs, out_dir cannot be created or
-**             written (the message names the path), opt->costs names no energy rows,
-**             or gnuplot is not installed ("gnuplot not found; install it with:
-**             apt-get install gnuplot-nox" - the .dat and .gp files are still written
-**             and listed in *out); a store error of the environment (busy, I/O);
-**   QA_EINTERNAL  an SQL error (message has the SQL), out of memory, or gnuplot
-**             exited with an error (message has the script and gnuplot's first line). */
-int qaReportPlots(QaStore *st, const char *out_dir, const QaReportOptions *opt, QaReportSummary *out,
+/* Write the report of store ST into OUT_DIR (created like mkdir -p). ST is only read,
+** inside one read snapshot. Errors (message in *err):
+**   QA_EUSER  no design points pass the filter (naming the filter), a bad --where, a
+**             baseline the user gave that matches no design point (the message lists the
+**             ones that exist) or several, OUT_DIR cannot be created or written, gnuplot
+**             not installed ("apt-get install gnuplot-nox"; the data, scripts and index
+**             are written first);
+**   QA_EINTERNAL  an SQL error, out of memory, gnuplot failing on a script. */
+int qaReportWrite(QaStore *st, const char *out_dir, const QaReportOptions *opt, QaReportSummary *out,
                   QaErr *err);
 
-/* Print a short text summary of *s to out: the directory, one line per plot (png,
-** title, whether rendered), the shared style file, and the notes. */
+/* Print what was written: the index, one line per figure, the notes. */
 void qaReportPrintSummary(const QaReportSummary *s, FILE *out);
+void qaReportSummaryClear(QaReportSummary *s); /* NULL is a no-op */
 
-/* Free everything *s owns and zero it. NULL is a no-op. */
-void qaReportSummaryClear(QaReportSummary *s);
+/* The parameters of a stored architecture config (qaCfgToYaml text) that differ from
+** the architecture's defaults, as "name=value name=value" into buf ("" if none, or if
+** the architecture is unknown to this build: then "config HASH"). */
+void qaReportConfigDiff(const char *arch, const char *arch_config, char *buf, size_t cap);
+
+/* The component class (QaCategory, arch/hw.h) of component COMPONENT of architecture
+** ARCH as the architecture's component table gives it; "static" is QA_CAT_STATIC; -1 if
+** the architecture or the component is unknown to this build. */
+int qaReportComponentCategory(const char *arch, const char *component);
 
 #ifdef __cplusplus
 }

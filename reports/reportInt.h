@@ -1,13 +1,13 @@
 /*
-** reportInt.h - what the two halves of the reports module share (private to reports/).
+** reportInt.h - what the files of the reports module share (private to reports/).
 **
-** data.c reads the store (store/store.h) into a Report: the newest run of each
-** (config, workload) pivoted into a matrix of cells, the energy per (cell, component)
-** of one cost label, and per plot the table it draws (LayersTable, RatioTable,
-** BitsTable, EnergyTable). It decides what can be plotted and adds a note to the
-** summary for every plot it skips. render.c turns each table into <name>.dat and
-** <name>.gp, writes style.gp, runs gnuplot and keeps the summary; qaReportPlots
-** (render.c) drives both. Neither file knows the other's internals beyond this header.
+** data.c reads the store (store/store.h, inside one read snapshot) into a Report: the
+** design points that pass the filter, grouped by workload (Group: one per workload_id)
+** and by configuration (Series: one per config_id - a design point minus its workload),
+** the point of each (group, series) cell, the baseline series, and per point its
+** energy per inference by component class and its SQNR. label.c names series by what
+** differs between them. render.c writes every figure (CSV, SQL, gnuplot script) and runs
+** gnuplot; html.c writes index.html. qaReportWrite (render.c) drives them.
 */
 #ifndef QA_REPORT_INT_H
 #define QA_REPORT_INT_H
@@ -19,147 +19,133 @@
 #include "store/store.h"
 
 #define LABEL_MAX 256
-#define TAG_MAX 128
+#define TAG_MAX 96
+#define ATTR_MAX 64
 
-/* One configuration: runs of it on different workloads share its column and colour. */
-typedef struct Config {
-  char *arch, *quant_a, *quant_w, *timing; /* owned; "" if not recorded */
-  int a_bits, w_bits;                      /* bits */
-  int is_base;                             /* the speedup/efficiency baseline config */
-  char extra[LABEL_MAX];                   /* disambiguating suffix, often "" */
-  char label[LABEL_MAX];                   /* "stripes a8/w8" + extra */
-} Config;
+/* The attributes that describe a configuration, in display order: the architecture's
+** parameters (from its stored config text), then bits, quantizers, encoder, seed,
+** synthetic-value options, timing, verification, cost table, tool version. */
+typedef struct Attrs {
+  int n;
+  char *key[ATTR_MAX]; /* owned: a parameter name, or one of the ATTR_* names below */
+  char *val[ATTR_MAX]; /* owned */
+  int is_param[ATTR_MAX];
+} Attrs;
 
-typedef struct Workload {
-  char *name;        /* owned */
-  char tag[TAG_MAX]; /* file-name-safe form, unique among the workloads */
-} Workload;
+/* Attribute names besides the parameters (what legends print). */
+#define ATTR_BITS "bits"
+#define ATTR_COSTS "costs"
 
-/* The newest run of one (workload, config). */
-typedef struct Cell {
-  int64_t run_id;   /* 0 = no run */
-  int64_t n_cycles; /* total cycles of the run */
-  double energy_pj; /* total energy of the run (the plotted costs) */
-  int has_energy;   /* 1 if the run has energy rows with the plotted costs */
-} Cell;
+/* A workload: the points with one workload_id. */
+typedef struct Group {
+  char *key;             /* owned: workload_id, or name+hash for a run without one */
+  const char *name;      /* borrowed from its first point */
+  char label[LABEL_MAX]; /* the name, plus " #abc123" when two workloads share it */
+  char tag[TAG_MAX];     /* file-name-safe label */
+} Group;
 
-typedef struct Report {
-  /* inputs (set by the caller of reportLoadRuns) */
-  QaStore *store;        /* borrowed; read inside one snapshot */
-  const char *base_arch; /* speedup/efficiency baseline */
-  int base_a, base_w;    /* its bits */
-  QaReportSummary *sum;  /* counts and notes go here */
-  /* the pivot (reportLoadRuns): configs in plot order, workloads by name */
-  Config *cfg;
-  int n_cfg;
-  Workload *wl;
-  int n_wl;
-  Cell *cell; /* n_wl x n_cfg, see CELL */
-  /* energy (reportLoadEnergy) */
-  char *costs; /* the plotted cost label; NULL when there are no energy plots */
-  char **comp; /* components of that label over the plotted runs, sorted */
-  int n_comp;
-  double *comp_pj;         /* n_wl x n_cfg x n_comp energy_pj, see COMPIDX; 0 when absent */
-  unsigned char *comp_has; /* same shape: 1 if the component has a value */
-} Report;
-
-#define CELL(c, w, j) ((c)->cell[(size_t)(w) * (size_t)(c)->n_cfg + (size_t)(j)])
-#define COMPIDX(c, w, j, k) \
-  (((size_t)(w) * (size_t)(c)->n_cfg + (size_t)(j)) * (size_t)(c)->n_comp + (size_t)(k))
-
-/* layers-<workload>: n_cycles of every layer (rows) for every config with a run (columns). */
-typedef struct LayerRow {
-  int64_t layer_idx;
-  char *name; /* owned */
-  int64_t *v; /* n_cols n_cycles, -1 = the run has no such layer */
-} LayerRow;
-
-typedef struct LayersTable {
-  int w;     /* workload */
-  int *cols; /* configs with a run on w */
-  int n_cols;
-  LayerRow *rows; /* by layer_idx; none: the plot is skipped (a note says why) */
-  int n_rows;
-} LayersTable;
-
-/* speedup (energy = 0: n_cycles) or efficiency (energy = 1: energy_pj):
-** value(baseline) / value(config) per workload (rows) and config (columns). */
-typedef struct RatioTable {
-  int energy;
-  int *rows;          /* workloads with a baseline; none: skipped (a note says why) */
-  int *base;          /* per row: the baseline config */
-  double *base_value; /* per row: the baseline's n_cycles or energy_pj */
-  int n_rows;
-  int *cols; /* configs with a value in some row */
-  int n_cols;
-  double *ratio; /* n_rows x n_cols; NAN = no value */
-} RatioTable;
-
-/* One line of the bits plot: a workload and arch (quantizers, timing) across a_bits. */
+/* A configuration: the points with one config_id (a design point minus its workload). */
 typedef struct Series {
-  int w, cfg0; /* workload; first config (for arch, extra) */
-  int w_bits;  /* 0 when w_bits == a_bits along the series */
-  int variant; /* index of (arch, w_bits, extra) among series: the colour */
-  char label[LABEL_MAX];
+  char *key;  /* owned: config_id, or "run N" for a run without one */
+  int point0; /* its first (lowest run_id) point: the attributes come from it */
+  Attrs attrs;
 } Series;
 
-/* bits: total n_cycles against a_bits (rows), one column per series. */
-typedef struct BitsTable {
-  int *bits; /* distinct a_bits, ascending; fewer than 2: skipped (a note says why) */
-  int n_bits;
+/* What a figure is drawn from, kept for the index. */
+typedef struct FigPoints {
+  int *pt; /* point indices */
+  int n;
+  char common[LABEL_MAX * 2]; /* what all its series share, e.g. "costs=horowitz45 timing=lt" */
+} FigPoints;
+
+typedef struct Report {
+  QaStore *store;             /* borrowed; read inside one snapshot */
+  const QaReportOptions *opt; /* never NULL */
+  QaReportSummary *sum;
+  int max_series;
+  /* the points (data.c) */
+  QaPoint *pt;
+  int n_pt;
+  char *points_sql; /* the statement that selected them, values filled in */
+  int *pt_grp, *pt_ser;
+  Group *grp;
+  int n_grp;
   Series *ser;
   int n_ser;
-  int64_t *v;    /* n_bits x n_ser total n_cycles, -1 = no run */
-  double lo, hi; /* smallest and largest positive total n_cycles of any cell (0: none) */
-} BitsTable;
+  int *cell;    /* n_grp x n_ser point index, -1 = none: see CELL */
+  char **archs; /* distinct architectures, sorted */
+  int n_archs;
+  /* the baseline */
+  int base;                   /* series, -1 if none */
+  char base_label[LABEL_MAX]; /* as figures name it, e.g. "dadiannao 16b" */
+  /* per point */
+  double *cat_pj;  /* n_pt x QA_CAT_COUNT: energy per inference by class (pJ); NAN: not priced */
+  double *sqnr_db; /* n_pt: MAC-weighted SQNR of the layers (dB); NAN: none */
+  int n_other;     /* points with energy of components their architecture does not name */
+  /* per figure written (parallel to sum->figures) */
+  FigPoints *fig;
+} Report;
 
-/* energy-<workload>: energy_pj per config (rows) stacked by component (columns). */
-typedef struct EnergyTable {
-  int w;     /* workload */
-  int *rows; /* configs with energy on w; none: skipped (a note says why) */
-  int n_rows;
-  int *cols; /* components with a value in some row */
-  int n_cols;
-} EnergyTable;
+#define CELL(r, g, s) ((r)->cell[(size_t)(g) * (size_t)(r)->n_ser + (size_t)(s)])
 
 /* ---- data.c */
 
-/* Read the newest finished run of each (config, workload) into r (cfg, wl, cell; the
-** summary's n_runs, n_configs, n_workloads). No runs is not an error here: n_runs is 0. */
-int reportLoadRuns(Report *r, QaErr *err);
-/* Choose the cost label (want_costs, or the one covering most plotted runs; ties: the
-** first alphabetically) and read its energy per (cell, component). *have = 0 when there
-** is nothing to plot (a note says why). QA_EUSER if want_costs has no rows for the
-** plotted runs. */
-int reportLoadEnergy(Report *r, const char *want_costs, int *have, QaErr *err);
+/* Read the points of the filter into r and derive groups, series, cells, archs, energy
+** by class and SQNR. QA_EUSER when no point passes (naming the filter). */
+int reportLoad(Report *r, QaErr *err);
+/* Resolve the baseline option (see QaReportOptions.baseline) into r->base. */
+int reportBaseline(Report *r, QaErr *err);
 void reportFree(Report *r); /* everything r owns; r->sum is left alone */
 
-/* Build the table of one plot; free it with the matching reportXxxTableFree, also after
-** an error. A table without rows means the plot is skipped (the note is added here). */
-int reportLayersTable(Report *r, int w, LayersTable *t, QaErr *err);
-int reportRatioTable(Report *r, int energy, RatioTable *t, QaErr *err);
-int reportBitsTable(Report *r, BitsTable *t, QaErr *err);
-int reportEnergyTable(Report *r, int w, EnergyTable *t, QaErr *err);
-void reportLayersTableFree(LayersTable *t);
-void reportRatioTableFree(RatioTable *t);
-void reportBitsTableFree(BitsTable *t);
-void reportEnergyTableFree(EnergyTable *t);
+/* ---- label.c */
 
-/* "dadiannao a16/w16": the baseline as plots and notes name it. */
-void reportBaseLabel(const Report *r, char *buf, size_t cap);
-/* Append a note (one line) to r->sum. */
+/* Fill s->attrs from point P. */
+int reportAttrs(const QaPoint *p, Attrs *a, QaErr *err);
+void reportAttrsFree(Attrs *a);
+const char *reportAttr(const Attrs *a, const char *key); /* its value, or NULL */
+
+/* Name each of the N series SER[] (indices into r->ser) by what differs between them:
+** the architecture, then every attribute whose value differs among the listed series of
+** the same architecture, except the keys in IGNORE (NULL-terminated, may be NULL; e.g.
+** the bits on a bits axis), then SUFFIX[i] if SUFFIX is given (NULL entries: none).
+** Labels that would still coincide get " #" and the first
+** digits of the series key. out[i] gets the label of SER[i]. COMMON (may be NULL, of
+** CAP bytes) gets what every listed series shares (bits, quantizers, ...). */
+void reportLabels(const Report *r, const int *ser, int n, const char *const *ignore,
+                  const char *const *suffix, char (*out)[LABEL_MAX], char *common, size_t cap);
+
+/* A colour that no other index of the same figure gets: "#rrggbb" into out[8]. */
+void reportColor(int i, char out[8]);
+/* The colour of component class C (QaCategory). */
+const char *reportCategoryColor(int c);
+/* "datapath", "accumulation", "registers", "on-chip memory", "DRAM", "static". */
+const char *reportCategoryLabel(int c);
+
+/* ---- html.c */
+
+/* Write <out_dir>/index.html: the figures with captions and their files, the notes, the
+** per-architecture totals and the design points behind each figure. */
+int reportWriteIndex(Report *r, const char *out_dir, QaErr *err);
+
+/* ---- shared helpers (data.c) */
+
 int reportNote(Report *r, QaErr *err, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
-/* A malloc'ed copy of s (NULL reads as ""); NULL and *err set when out of memory. */
 char *reportStrDup(const char *s, QaErr *err);
-/* Append formatted text to buf[cap], truncating silently. */
 void reportAppendf(char *buf, size_t cap, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+/* A file-name-safe form of a name ([A-Za-z0-9._-], anything else '_'). */
+void reportMakeTag(const char *name, char *tag, size_t cap);
+/* Energy per inference of point i in microjoules, NAN if not priced. */
+double reportEnergyUj(const Report *r, int i);
+/* The speedup of point i over the baseline in its group, in time (cycles = 0) or cycles
+** (cycles = 1); NAN without a baseline point there. */
+double reportSpeedup(const Report *r, int i, int cycles);
 
 #endif /* QA_REPORT_INT_H */

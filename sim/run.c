@@ -321,6 +321,48 @@ static int jobDone(void *ctx, int idx, QaLayerJob *job, QaLayerStats *st, QaErr 
 
 /* ---- stage 3: store ----------------------------------------------------------------- */
 
+/* The design point of the resolved run R (sim/identity.h); CFG_TEXT is qaCfgToYaml's. */
+static int identify(const Run *r, const char *cfg_text, QaIdentity *id, QaErr *err) {
+  const QaRunOptions *opt = r->opt;
+  QaIdentityInput in = {qaVersion(),
+                        cfg_text,
+                        r->net,
+                        opt->a_bits,
+                        opt->w_bits,
+                        r->qa_text,
+                        r->qw_text,
+                        qaEncoderName(r->enc),
+                        opt->seed,
+                        opt->act_zero_frac,
+                        opt->wgt_dist,
+                        qaTimingName(opt->timing),
+                        opt->verify,
+                        r->cx ? r->costs : NULL,
+                        r->cx ? r->cx->costs : NULL,
+                        opt->synthetic,
+                        opt->precision};
+  return qaIdentityCompute(&in, id, err);
+}
+
+/* The composition that priced the run, component by component (area, category). */
+static int storeComponents(const Run *r, QaStore *store, int64_t id, QaErr *err) {
+  const QaComposition *cx = r->cx;
+  for (int i = 0; i < cx->n_comp; i++) {
+    const QaPricedComp *c = &cx->comp[i];
+    if (!c->def || c->size.count <= 0) continue;
+    int64_t inst = qaComposeInstances(cx, c);
+    QaComponentRecord rec = {cx->costs,
+                             c->def->name,
+                             qaCategoryName(c->def->category),
+                             qaScopeName(c->def->scope),
+                             inst,
+                             c->def->scope == QA_SCOPE_OFFCHIP ? 0.0 : (double)inst * c->op.area_um2};
+    int rc = qaStoreAddComponent(store, id, &rec, err);
+    if (rc) return rc;
+  }
+  return QA_OK;
+}
+
 static int storeRun(Run *r, QaStore *store, QaErr *err) {
   const QaRunOptions *opt = r->opt;
   QaRunResult *res = r->res;
@@ -330,6 +372,10 @@ static int storeRun(Run *r, QaStore *store, QaErr *err) {
   if (!cfg_text) return qaErrSet(err, QA_EINTERNAL, "out of memory");
   qaHashHex(qaHash64(cfg_text, strlen(cfg_text), 0), cfg_hash);
   qaHashHex(qaNetHash(r->net), net_hash);
+  if ((rc = identify(r, cfg_text, &res->identity, err))) {
+    free(cfg_text);
+    return rc;
+  }
   QaRunInfo info = {qaVersion(),
                     r->cfg.desc->name,
                     cfg_text,
@@ -345,11 +391,27 @@ static int storeRun(Run *r, QaStore *store, QaErr *err) {
                     opt->seed,
                     qaTimingName(opt->timing),
                     r->cfg.spec.base.clock_mhz,
-                    opt->command_line ? opt->command_line : ""};
-  int64_t id = 0;
-  QaRunValuesInfo vinfo = {opt->act_zero_frac, opt->wgt_dist, opt->precision};
-  if ((rc = qaStoreBeginRun(store, &info, &id, err)) || (rc = qaStoreSetRunValues(store, id, &vinfo, err)))
+                    opt->command_line ? opt->command_line : "",
+                    res->identity.id,
+                    res->identity.config_id,
+                    res->identity.workload_id,
+                    opt->act_zero_frac,
+                    opt->wgt_dist,
+                    opt->verify,
+                    r->cx ? r->cx->costs : NULL,
+                    r->cx ? res->identity.costs_id : NULL};
+  int64_t id = 0, existing = 0;
+  QaRunValuesInfo vinfo = {opt->precision};
+  if ((rc = qaStoreBeginRun(store, &info, &id, err))) goto end;
+  /* inside BEGIN IMMEDIATE: no other writer can store the point meanwhile */
+  if (opt->skip_stored && ((rc = qaStoreFindPoint(store, res->identity.id, &existing, err)) || existing)) {
+    qaStoreAbortRun(store);
+    res->run_id = existing;
+    res->already_stored = existing != 0;
     goto end;
+  }
+  if ((rc = qaStoreSetRunValues(store, id, &vinfo, err))) goto end;
+  if (r->cx && (rc = storeComponents(r, store, id, err))) goto end;
   for (int i = 0; i < r->net->n_layers; i++) {
     const LayerRec *rec = &r->recs[i];
     QaLayerRecord lr = {i,           &r->net->layers[i], rec->a_bits,     rec->w_bits,
@@ -408,8 +470,9 @@ int qaRunExecute(const QaRunOptions *opt, const QaRunReporter *rep, QaRunResult 
 
   if (store) {
     if ((rc = storeRun(&r, store, err))) goto end;
-    if (r.cx && (rc = qaEnergyFindBaseline(store, res->run_id, r.cx->costs, &res->baseline_run,
-                                           &res->baseline_pj, err)))
+    if (r.cx && !res->already_stored &&
+        (rc = qaEnergyFindBaseline(store, res->run_id, r.cx->costs, &res->baseline_run, &res->baseline_pj,
+                                   err)))
       goto end;
   }
   if (rep && rep->done) rep->done(rep->ctx, &r.plan, res);
@@ -420,6 +483,28 @@ end:
   free(r.recs);
   free(r.prec_a);
   free(r.prec_w);
+  qaNetDestroy(r.net);
+  return rc;
+}
+
+/* ---- the design point without simulating (sim/identity.h) ---------------------------- */
+
+int qaRunIdentify(const QaRunOptions *opt, QaIdentity *out, QaErr *err) {
+  Run r;
+  QaRunResult res;
+  char *cfg_text = NULL;
+  memset(&r, 0, sizeof r);
+  memset(&res, 0, sizeof res);
+  memset(out, 0, sizeof *out);
+  r.opt = opt;
+  r.res = &res;
+  int rc = resolve(&r, err);
+  if (!rc && !(cfg_text = qaCfgToYaml(&r.cfg))) rc = qaErrSet(err, QA_EINTERNAL, "out of memory");
+  if (!rc) rc = identify(&r, cfg_text, out, err);
+  free(cfg_text);
+  qaCostTableDestroy(r.costs);
+  free(r.cx);
+  free(r.recs);
   qaNetDestroy(r.net);
   return rc;
 }

@@ -16,7 +16,8 @@
 **                energy, SQNR, statistics) is kept in memory;
 **   3. store     the whole run in one short transaction, after the simulation: a run
 **                that fails or is interrupted leaves nothing, and the database is never
-**                locked while simulating;
+**                locked while simulating; the run carries its design-point identity
+**                (sim/identity.h) and the composition that priced it;
 **   4. compare   the energy efficiency against the newest baseline run in the store.
 ** Progress and results go to an optional reporter (callbacks); the module prints
 ** nothing. Options are validated here, once (callers pass what the user gave).
@@ -32,6 +33,7 @@
 
 #include "arch/arch.h"
 #include "models/energy.h"
+#include "sim/identity.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -58,6 +60,9 @@ typedef struct QaRunOptions {
                             ** not priced); see models/energy.h */
   const char *layers;       /* NULL or "all": every layer; "conv": conv and depthwise layers only;
                             ** "fc": fully-connected layers only (the run's network is that subset) */
+  int skip_stored;          /* 1 (sweeps): if the store already holds a finished run of the same
+                            ** design point when this one is about to be written, write nothing
+                            ** (res->already_stored = 1, res->run_id = that run) */
   int synthetic;            /* 1: ignore the network's traces (its geometry, synthetic values) */
   const char *precision;    /* NULL; a per-layer precision file (workloads/precision.h); or
                             ** "profile" / "profile:DB": each layer's activation bits chosen from
@@ -122,6 +127,8 @@ typedef struct QaRunResult {
   double area_mm2;      /* chip area of the composition */
   int64_t baseline_run; /* newest stored baseline run of the same workload and bits, 0 if none */
   double baseline_pj;   /* its energy */
+  QaIdentity identity;  /* the design point (sim/identity.h); set by the store stage */
+  int already_stored;   /* opt->skip_stored and the point was in the store: nothing written */
   /* output quality: SQNR of each layer's dequantised output against its float output */
   double sqnr_mean_db;                /* mean over the layers (dB) */
   double sqnr_worst_db;               /* the lowest */
@@ -141,6 +148,11 @@ void qaRunDefaults(QaRunOptions *opt);
 ** Errors: QA_EUSER for anything the user gave (options, files, a layer the architecture
 ** cannot run), naming the option, file or layer; QA_EINTERNAL otherwise. REP may be NULL. */
 int qaRunExecute(const QaRunOptions *opt, const QaRunReporter *rep, QaRunResult *res, QaErr *err);
+
+/* The design point OPT would run (sim/identity.h), resolved exactly as qaRunExecute
+** resolves it (stage 1) but without simulating or touching the store; usable any number
+** of times per process. Errors as stage 1 of qaRunExecute. */
+int qaRunIdentify(const QaRunOptions *opt, QaIdentity *out, QaErr *err);
 
 #ifdef __cplusplus
 }

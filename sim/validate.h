@@ -12,10 +12,10 @@
 **   area_saving  1 - design area / baseline area.
 ** Each case has a tolerance band with its reason, e.g. 10% for cycle speedups on the
 ** papers' own networks and precisions, 25% for energy ratios: PASS when the measured
-** value is within the band of the published one (relative; absolute for a published 0); otherwise EXPLAINED
-*when the case
-** carries a documented reason (`explained:`), else FAIL. A case that cannot run is
-** ERROR. Nothing is fitted here: the design points are the named configs with the
+** value is within the band of the published one (relative; absolute for a published 0);
+** otherwise EXPLAINED when the case carries a documented reason (`explained:`), else
+** FAIL. A case that cannot run is ERROR. Nothing is fitted here: the design points are the named configs with
+*the
 ** parameters the papers give.
 **
 ** Every distinct design point (network x options) is simulated once, in a child process

@@ -7,6 +7,8 @@
 **     reused with sqlite3_reset + sqlite3_clear_bindings;
 **   - parameters are bound by name (:name), never by position;
 **   - every SQL error message carries the text of the failing statement;
+**   - writers wait for the lock as long as it takes (qaStoreBusyWait, point.c: a busy
+**     handler backing off from 1 ms to 100 ms), so many processes can write one file;
 **   - a run is one transaction: qaStoreBeginRun does BEGIN IMMEDIATE, qaStoreFinishRun
 **     COMMITs; any SQL error while a run is open rolls the whole run back, and so do
 **     qaStoreAbortRun and qaStoreClose. A crashed or killed process leaves an
@@ -114,9 +116,43 @@ static const char *const migrations[] = {
     "  priced_utc TEXT,\n"
     "  PRIMARY KEY(run_id, costs)\n"
     ");\n",
-    /* 2 -> 3: traced workloads (issue 10): output quality and value statistics per layer */
+    /* 2 -> 3: the design point of a run (sim/identity.h) and what it adds to the run row */
+    "ALTER TABLE run ADD COLUMN identity TEXT /* design point: SHA-256 hex of all that determines the result "
+    "*/;\n"
+    "ALTER TABLE run ADD COLUMN config_id TEXT /* SHA-256 hex of all but the workload */;\n"
+    "ALTER TABLE run ADD COLUMN workload_id TEXT /* SHA-256 hex of the workload's content */;\n"
     "ALTER TABLE run ADD COLUMN act_zero_frac REAL /* synthetic activations' zero fraction */;\n"
     "ALTER TABLE run ADD COLUMN wgt_dist TEXT /* synthetic weights: laplace or gauss */;\n"
+    "ALTER TABLE run ADD COLUMN verify INTEGER /* 1: outputs checked against the reference */;\n"
+    "ALTER TABLE run ADD COLUMN costs TEXT /* cost label priced at run time; NULL: not priced */;\n"
+    "ALTER TABLE run ADD COLUMN costs_id TEXT /* SHA-256 hex of that cost table's files */;\n"
+    "CREATE INDEX run_identity ON run(identity);\n",
+    /* 3 -> 4: the composition that priced a run, component by component (area) */
+    "CREATE TABLE run_component(\n"
+    "  run_id INTEGER REFERENCES run(run_id) ON DELETE CASCADE,\n"
+    "  costs TEXT /* cost label */,\n"
+    "  component TEXT /* the architecture's component name */,\n"
+    "  category TEXT /* datapath, accumulation, registers, memory, dram */,\n"
+    "  scope TEXT /* PE, tile, chip, offchip */,\n"
+    "  instances INTEGER /* on the whole chip */,\n"
+    "  area_um2 REAL /* all instances; NULL: the table gives no area */,\n"
+    "  PRIMARY KEY(run_id, costs, component)\n"
+    ");\n",
+    /* 4 -> 5: the views listings, reports and --where clauses read */
+    "CREATE VIEW finished_run AS SELECT r.run_id, r.identity, r.config_id, r.workload_id,"
+    " r.created_utc, r.tool_version, r.arch, r.arch_config, r.workload, r.workload_source,"
+    " r.workload_hash, r.a_bits, r.w_bits, r.quant_a, r.quant_w, r.encoder, r.seed,"
+    " r.act_zero_frac, r.wgt_dist, r.verify, r.timing, r.clock_mhz, r.n_layers, r.macs, r.n_cycles,"
+    " r.n_stall_cycles, r.time_s, r.all_verified, e.costs, e.energy_pj, e.static_pj, e.pj_per_mac,"
+    " e.energy_per_inference_pj, e.area_mm2,"
+    " CASE WHEN r.identity IS NULL THEN 1 ELSE (SELECT count(*) FROM run x WHERE x.identity = r.identity"
+    " AND x.n_cycles IS NOT NULL) END AS n_runs"
+    " FROM run r LEFT JOIN run_energy e ON e.run_id = r.run_id AND e.costs = coalesce(r.costs,"
+    " (SELECT min(y.costs) FROM run_energy y WHERE y.run_id = r.run_id))"
+    " WHERE r.n_cycles IS NOT NULL;\n"
+    "CREATE VIEW point AS SELECT * FROM finished_run WHERE run_id IN (SELECT max(run_id) FROM run"
+    " WHERE n_cycles IS NOT NULL GROUP BY coalesce(identity, 'run ' || run_id));\n",
+    /* 5 -> 6: traced workloads (issue 10): output quality and value statistics per layer */
     "ALTER TABLE run ADD COLUMN precision TEXT /* per-layer bits from --precision: FILE or profile:DB */;\n"
     "ALTER TABLE layer ADD COLUMN out_sqnr_db REAL /* dequantised output vs the float output */;\n"
     "ALTER TABLE layer ADD COLUMN quant_a TEXT /* the layer's activation quantizer */;\n"
@@ -151,10 +187,12 @@ static const char *const stmtSql[S_COUNT] = {
     [S_INSERT_RUN] =
         "INSERT INTO run(created_utc, tool_version, arch, arch_config, arch_config_hash,"
         " workload, workload_source, workload_hash, a_bits, w_bits, quant_a, quant_w, encoder,"
-        " seed, timing, clock_mhz, command_line)"
+        " seed, timing, clock_mhz, command_line, identity, config_id, workload_id, act_zero_frac,"
+        " wgt_dist, verify, costs, costs_id)"
         " VALUES(strftime('%Y-%m-%dT%H:%M:%SZ','now'), :tool_version, :arch, :arch_config,"
         " :arch_config_hash, :workload, :workload_source, :workload_hash, :a_bits, :w_bits,"
-        " :quant_a, :quant_w, :encoder, :seed, :timing, :clock_mhz, :command_line)",
+        " :quant_a, :quant_w, :encoder, :seed, :timing, :clock_mhz, :command_line, :identity,"
+        " :config_id, :workload_id, :act_zero_frac, :wgt_dist, :verify, :costs, :costs_id)",
     [S_INSERT_LAYER] =
         "INSERT INTO layer(run_id, layer_idx, name, kind, n, c, h, w, k, r, s, stride_h,"
         " stride_w, pad_h, pad_w, groups, out_h, out_w, a_bits, w_bits, a_sqnr_db, w_sqnr_db,"
@@ -458,7 +496,7 @@ int qaStoreOpen(const char *path, QaStore **out, QaErr *err) {
     goto end;
   }
   sqlite3_extended_result_codes(st->db, 1);
-  sqlite3_busy_timeout(st->db, 5000);
+  sqlite3_busy_handler(st->db, qaStoreBusyWait, st);
 
   /* The first statement reads the file header: a non-database fails here. */
   rc = execScript(st, "PRAGMA journal_mode = WAL", err);
@@ -472,13 +510,15 @@ int qaStoreOpen(const char *path, QaStore **out, QaErr *err) {
   if ((rc = execScript(st, "PRAGMA synchronous = NORMAL", err))) goto end;
   if ((rc = migrate(st, err))) goto end;
 
-  for (int i = 0; i < S_COUNT + Q_COUNT + V_COUNT; i++) {
-    const char *sql = i < S_COUNT             ? stmtSql[i]
-                      : i < S_COUNT + Q_COUNT ? qaStoreQuerySql[i - S_COUNT]
-                                              : qaStoreValuesSql[i - S_COUNT - Q_COUNT];
-    sqlite3_stmt **s = i < S_COUNT             ? &st->stmt[i]
-                       : i < S_COUNT + Q_COUNT ? &st->query[i - S_COUNT]
-                                               : &st->values[i - S_COUNT - Q_COUNT];
+  for (int i = 0; i < S_COUNT + Q_COUNT + P_COUNT + V_COUNT; i++) {
+    const char *sql = i < S_COUNT                       ? stmtSql[i]
+                      : i < S_COUNT + Q_COUNT           ? qaStoreQuerySql[i - S_COUNT]
+                      : i < S_COUNT + Q_COUNT + P_COUNT ? qaStorePointSql[i - S_COUNT - Q_COUNT]
+                                                        : qaStoreValuesSql[i - S_COUNT - Q_COUNT - P_COUNT];
+    sqlite3_stmt **s = i < S_COUNT                       ? &st->stmt[i]
+                       : i < S_COUNT + Q_COUNT           ? &st->query[i - S_COUNT]
+                       : i < S_COUNT + Q_COUNT + P_COUNT ? &st->point[i - S_COUNT - Q_COUNT]
+                                                         : &st->values[i - S_COUNT - Q_COUNT - P_COUNT];
     src = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, s, NULL);
     if (src != SQLITE_OK) {
       rc = qaStoreSqlErr(st, err, src, sql);
@@ -498,6 +538,7 @@ void qaStoreClose(QaStore *st) {
     qaStoreAbortRun(st);
     for (int i = 0; i < S_COUNT; i++) sqlite3_finalize(st->stmt[i]);
     for (int i = 0; i < Q_COUNT; i++) sqlite3_finalize(st->query[i]);
+    for (int i = 0; i < P_COUNT; i++) sqlite3_finalize(st->point[i]);
     for (int i = 0; i < V_COUNT; i++) sqlite3_finalize(st->values[i]);
     /* An open read snapshot (qaStoreBeginRead) is rolled back with the connection. */
     sqlite3_close_v2(st->db);
@@ -558,6 +599,14 @@ int qaStoreBeginRun(QaStore *st, const QaRunInfo *info, int64_t *run_id, QaErr *
   bindText(s, ":timing", info->timing, &src);
   bindDouble(s, ":clock_mhz", info->clock_mhz, &src);
   bindText(s, ":command_line", info->command_line, &src);
+  bindText(s, ":identity", info->identity, &src);
+  bindText(s, ":config_id", info->config_id, &src);
+  bindText(s, ":workload_id", info->workload_id, &src);
+  bindDouble(s, ":act_zero_frac", info->act_zero_frac, &src);
+  bindText(s, ":wgt_dist", info->wgt_dist, &src);
+  bindI64(s, ":verify", info->verify ? 1 : 0, &src);
+  bindText(s, ":costs", info->costs, &src);
+  bindText(s, ":costs_id", info->costs_id, &src);
   if ((rc = bindsDone(st, s, src, err))) goto end;
   st->run_id = (int64_t)sqlite3_last_insert_rowid(st->db);
   *run_id = st->run_id;
@@ -676,6 +725,7 @@ void qaStoreAbortRun(QaStore *st) {
   if (!st || !st->db || !st->run_open) return;
   for (int i = 0; i < S_COUNT; i++) sqlite3_reset(st->stmt[i]);
   for (int i = 0; i < Q_COUNT; i++) sqlite3_reset(st->query[i]);
+  for (int i = 0; i < P_COUNT; i++) sqlite3_reset(st->point[i]);
   for (int i = 0; i < V_COUNT; i++) sqlite3_reset(st->values[i]);
   /* A failed COMMIT or an I/O error may already have ended the transaction. */
   if (!sqlite3_get_autocommit(st->db)) stepDone(st, st->stmt[S_ROLLBACK], NULL);

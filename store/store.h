@@ -9,19 +9,31 @@
 **          cost table (models/energy.h); component "static" is leakage over the layer's
 **          time. Summing a run's rows of one costs label gives the run's energy.   (v2)
 **   run_energy one row per (run, costs): totals, pJ/MAC and chip area of that pricing (v2)
+**   run.identity, config_id, workload_id  the run's design point (sim/identity.h), with
+**          the synthetic-value options, verification and run-time cost table    (v3)
+**   run_component one row per (run, costs, component): category, scope, instances and
+**          area_um2 on the whole chip of the composition that priced the run       (v4)
+**   views finished_run (every finished run with its energy under the label it was
+**          priced with at run time) and point (the newest finished run of each design
+**          point); --where clauses of reports and listings read these             (v5)
 **   layer_values one row per (run, layer, tensor a|w): zero fraction, mean one-bits and
-**          terms per value of the codes the layer ran on (quant/valstats.h)      (v3)
+**          terms per value of the codes the layer ran on (quant/valstats.h)      (v6)
 **   layer_terms  one row per (run, layer, tensor, encoder, n_terms): how many values have
-**          that many terms - the distribution term-serial speed depends on       (v3)
-**   (v3 also adds run.act_zero_frac, run.wgt_dist, run.precision and layer.out_sqnr_db,
+**          that many terms - the distribution term-serial speed depends on       (v6)
+**   (v6 also adds run.precision and layer.out_sqnr_db,
 **   layer.quant_a, layer.quant_w; written by store/values.c)
-** The database is opened in WAL mode with a busy timeout. A run is written in one
+** The database is opened in WAL mode with a busy handler that waits as long as needed
+** (backing off from 1 ms to 100 ms between tries): any number of processes may write
+** one file; each holds the write lock only for its short transactions (BEGIN
+** IMMEDIATE), never while simulating. A run is written in one
 ** transaction: qaStoreBeginRun .. qaStoreFinishRun; anything else (an error, a
 ** crash, Ctrl-C) leaves no trace of the run. Statements are prepared once and
 ** reused; every SQL error message includes the SQL text. This module owns every SQL
 ** statement: readers get plain structs (QaStoredRun, QaRunConfig, ...), never rows.
 ** Files: store.c (schema, writing, re-pricing reads, listings), query.c (the read
-** snapshot and the queries of reports), storeInt.h (their shared QaStore layout).
+** snapshot and the queries of reports), point.c (design points, component areas, the
+** queries of reports, listings and exports by point), merge.c (merging stores),
+** storeInt.h (their shared QaStore layout).
 */
 #ifndef QA_STORE_H
 #define QA_STORE_H
@@ -38,7 +50,7 @@
 extern "C" {
 #endif
 
-#define QA_STORE_SCHEMA_VERSION 3
+#define QA_STORE_SCHEMA_VERSION 6
 /* Where the results database lives unless a command is given --db PATH (the CLI also
 ** reads $QASIM_DB); relative to the working directory. */
 #define QA_STORE_DEFAULT_PATH "results/qasim.db"
@@ -61,6 +73,15 @@ typedef struct QaRunInfo {
   const char *timing; /* "lt" or "cycle" */
   double clock_mhz;
   const char *command_line;
+  /* schema 3: the design point (sim/identity.h); NULL texts are stored as NULL */
+  const char *identity;    /* SHA-256 hex of everything that determines the result */
+  const char *config_id;   /* ... of everything but the workload */
+  const char *workload_id; /* ... of the workload's content */
+  double act_zero_frac;    /* synthetic activations' zero fraction */
+  const char *wgt_dist;    /* synthetic weights' distribution */
+  int verify;              /* 1 if outputs were checked against the reference */
+  const char *costs;       /* cost label the run was priced with; NULL: not priced */
+  const char *costs_id;    /* the cost table's content identity */
 } QaRunInfo;
 
 typedef struct QaLayerRecord {
@@ -173,10 +194,9 @@ int qaStoreExportCsv(QaStore *st, int64_t run_id, FILE *out, QaErr *err);
 
 /* ---- traced workloads (store/values.c; schema 3) ------------------------------------- */
 
-/* How the open run's values were made: written with qaStoreSetRunValues after BeginRun. */
+/* How the open run's per-layer bits were chosen, written with qaStoreSetRunValues after
+** BeginRun (the synthetic-value options are part of QaRunInfo). */
 typedef struct QaRunValuesInfo {
-  double act_zero_frac;  /* synthetic activations' zero fraction */
-  const char *wgt_dist;  /* synthetic weights: "laplace" or "gauss" */
   const char *precision; /* --precision as given (a file path or profile:DB); NULL: none */
 } QaRunValuesInfo;
 int qaStoreSetRunValues(QaStore *st, int64_t run_id, const QaRunValuesInfo *info, QaErr *err);
@@ -204,12 +224,12 @@ typedef struct QaStoredValues {
   char workload_hash[17];
   char quant_a[QA_QUANT_TEXT_MAX], quant_w[QA_QUANT_TEXT_MAX]; /* the run's quantizers */
   uint64_t seed;
-  double act_zero_frac; /* -1 if not recorded (a run stored before schema 3) */
+  double act_zero_frac; /* synthetic activations' zero fraction */
   char wgt_dist[16];
   int n_layers;
   QaStoredValuesLayer *layers; /* malloc'ed; free with qaStoreFreeValues */
 } QaStoredValues;
-/* QA_EUSER if the run does not exist, is not finished, or was stored before schema 3. */
+/* QA_EUSER if the run does not exist, is not finished, or was stored before schema 6. */
 int qaStoreGetValues(QaStore *st, int64_t run_id, QaStoredValues *out, QaErr *err);
 void qaStoreFreeValues(QaStoredValues *v); /* NULL and a zeroed struct are fine */
 
@@ -262,6 +282,172 @@ typedef struct QaComponentEnergy {
 ** qaStoreFreeComponentEnergy. Errors as qaStoreNewestRuns. */
 int qaStoreComponentEnergy(QaStore *st, QaComponentEnergy **rows, int *n_rows, QaErr *err);
 void qaStoreFreeComponentEnergy(QaComponentEnergy *rows, int n_rows); /* NULL is a no-op */
+
+/* ---- design points (schema 3-5; store/point.c) --------------------------------------- */
+
+/* The newest finished run (qaStoreFinishRun completed; not the run open in this
+** connection) whose identity is IDENTITY: *run_id, or 0 if none. May be called while a
+** run is open: inside its BEGIN IMMEDIATE no other process can add one meanwhile. */
+int qaStoreFindPoint(QaStore *st, const char *identity, int64_t *run_id, QaErr *err);
+
+/* The distinct identities of finished runs, sorted (strcmp order): *ids[*n] malloc'ed
+** strings (free with qaStoreFreeStrings). Errors: an SQL error or out of memory. */
+int qaStoreIdentities(QaStore *st, char ***ids, int *n, QaErr *err);
+void qaStoreFreeStrings(char **v, int n); /* NULL is a no-op */
+
+/* One component of the composition that priced the open run (table run_component). */
+typedef struct QaComponentRecord {
+  const char *costs;     /* cost label */
+  const char *component; /* the architecture's component name */
+  const char *category;  /* qaCategoryName: datapath, accumulation, registers, memory, dram */
+  const char *scope;     /* qaScopeName: PE, tile, chip, offchip */
+  int64_t instances;     /* on the whole chip */
+  double area_um2;       /* all instances together; NAN: the table gives no area */
+} QaComponentRecord;
+
+/* Add a run_component row to the open run RUN_ID. Errors as qaStoreAddEnergy. */
+int qaStoreAddComponent(QaStore *st, int64_t run_id, const QaComponentRecord *rec, QaErr *err);
+
+/* A design point as listings and reports read it: a row of view point (or of
+** finished_run), with its energy under one cost label. Strings are owned by the array
+** ("" where the run recorded nothing, e.g. identity for a run stored before schema 3). */
+typedef struct QaPoint {
+  int64_t run_id; /* the point's newest finished run (every_run: the run) */
+  int n_runs;     /* finished runs of this identity (1 for a run without one) */
+  char *identity, *config_id, *workload_id;
+  char *created_utc, *tool_version;
+  char *arch, *arch_config; /* name; resolved config text (qaCfgToYaml) */
+  char *workload, *workload_source, *workload_hash;
+  char *quant_a, *quant_w, *encoder, *timing, *wgt_dist;
+  char *costs; /* label of the energy below; "" if none */
+  int a_bits, w_bits;
+  uint64_t seed;
+  double act_zero_frac; /* NAN if not recorded */
+  int verify;           /* -1 if not recorded */
+  double clock_mhz;
+  int n_layers, all_verified;
+  int64_t macs, n_cycles, n_stall_cycles;
+  double time_s; /* simulated time at the clock */
+  int has_energy;
+  double energy_pj, static_pj, pj_per_mac, energy_per_inference_pj, area_mm2;
+} QaPoint;
+
+/* Which points (or runs): every given list restricts, an empty one does not. */
+typedef struct QaPointFilter {
+  const char *const *archs; /* architecture names (case-insensitive) */
+  int n_archs;
+  const char *const *nets; /* workload names, or workload sources (file paths) */
+  int n_nets;
+  const int *a_bits, *w_bits; /* (a_bits, w_bits) pairs: a point matches one of them */
+  int n_bits;
+  const int64_t *run_ids; /* only these runs */
+  int n_run_ids;
+  const char *where; /* an SQL condition over the columns of view point, read-only; NULL: none */
+  const char *costs; /* energy of this cost label; NULL: the label each run was priced with */
+  int every_run;     /* 1: every finished run (view finished_run), not only the newest of each point */
+} QaPointFilter;
+
+/* The design points (newest finished run of each identity; every_run: every finished
+** run) that pass F (NULL: all), ordered by run_id. *points is malloc'ed (NULL when *n is
+** 0; free with qaStoreFreePoints). SQL (may be NULL) receives the statement run, with
+** its values filled in (malloc'ed; the caller frees it). F->where is checked to be
+** read-only with an authorizer (only SELECT, reads and functions) and must be one
+** expression: QA_EUSER "--where: ..." naming what is not allowed or SQLite's message
+** (e.g. an unknown column, listing the columns of view point). */
+int qaStorePoints(QaStore *st, const QaPointFilter *f, QaPoint **points, int *n, char **sql, QaErr *err);
+void qaStoreFreePoints(QaPoint *points, int n); /* NULL is a no-op */
+/* The columns of view point, comma-separated (static text), for messages and docs. */
+const char *qaStorePointColumns(void);
+
+/* One component of a run's composition (table run_component). */
+typedef struct QaComponentArea {
+  int64_t run_id;
+  char *costs, *component, *category, *scope;
+  int64_t instances;
+  double area_um2; /* NAN when the table gives no area */
+} QaComponentArea;
+
+/* Every run_component row, by run_id, costs, then the order they were stored in.
+** *rows malloc'ed (free with qaStoreFreeComponentAreas). */
+int qaStoreComponentAreas(QaStore *st, QaComponentArea **rows, int *n, QaErr *err);
+void qaStoreFreeComponentAreas(QaComponentArea *rows, int n); /* NULL is a no-op */
+
+/* One layer's quantization quality and size (for SQNR summaries). */
+typedef struct QaLayerQuality {
+  int64_t run_id;
+  int layer_idx;
+  int64_t macs;
+  double a_sqnr_db, w_sqnr_db; /* NAN when not recorded */
+} QaLayerQuality;
+
+/* Every layer of every finished run, by run_id and layer_idx. *rows malloc'ed (free()). */
+int qaStoreLayerQuality(QaStore *st, QaLayerQuality **rows, int *n, QaErr *err);
+
+/* The energy of one component of one layer. */
+typedef struct QaLayerEnergy {
+  int layer_idx;
+  char component[64]; /* a component name, or "static" */
+  double energy_pj;   /* NAN when stored as NULL */
+} QaLayerEnergy;
+
+/* Energy rows of RUN_ID under label COSTS, by layer_idx. *rows malloc'ed (free()). */
+int qaStoreLayerEnergy(QaStore *st, int64_t run_id, const char *costs, QaLayerEnergy **rows, int *n,
+                       QaErr *err);
+
+/* One layer's name and cycles. */
+typedef struct QaLayerCycles {
+  int layer_idx;
+  char name[QA_NAME_MAX];
+  int64_t n_cycles;
+} QaLayerCycles;
+
+/* The layers of RUN_ID in layer order. *rows malloc'ed (free()); QA_EUSER if the run has
+** none. */
+int qaStoreLayerCycles(QaStore *st, int64_t run_id, QaLayerCycles **rows, int *n, QaErr *err);
+
+/* The SQL text of the queries reports read besides qaStorePoints' (static text), so that a
+** figure can show the statements behind it. */
+typedef enum QaStoreSqlId {
+  QA_SQL_COMPONENT_ENERGY, /* qaStoreComponentEnergy */
+  QA_SQL_COMPONENT_AREAS,  /* qaStoreComponentAreas */
+  QA_SQL_LAYER_QUALITY,    /* qaStoreLayerQuality */
+  QA_SQL_LAYER_CYCLES      /* qaStoreLayerCycles */
+} QaStoreSqlId;
+const char *qaStoreSqlText(QaStoreSqlId id);
+
+/* Per-layer rows of a run, column by column, for exports: every column of table layer
+** (names as in the schema) followed by the run's columns named run_<name> where they
+** clash. CELL is called for each value: COL its index in NAMES, TYPE an SQLITE_*
+** fundamental type code (1 integer, 2 float, 3 text, 5 null) and TEXT its text (NULL for
+** null); ROW_END after each row. N_COLS / NAMES describe the columns (valid until the
+** call returns). Returns QA_OK, an SQL error, or the first non-zero return of a
+** callback (which sets *err). QA_EUSER if the run does not exist. */
+typedef struct QaRowSink {
+  void *ctx;
+  int (*header)(void *ctx, int n_cols, const char *const *names, QaErr *err);
+  int (*cell)(void *ctx, int col, int type, const char *text, QaErr *err);
+  int (*row_end)(void *ctx, QaErr *err);
+} QaRowSink;
+int qaStoreLayerRows(QaStore *st, int64_t run_id, const QaRowSink *sink, QaErr *err);
+
+/* ---- merging stores (store/merge.c) ----------------------------------------------- */
+
+typedef struct QaMergeStats {
+  int runs_added;     /* finished runs copied (renumbered) */
+  int runs_duplicate; /* skipped: their identity was already in the target */
+  int runs_skipped;   /* unfinished rows (there should be none) */
+  int tables;         /* tables copied row by row (besides run) */
+} QaMergeStats;
+
+/* Copy every finished run of the store at SRC_PATH into ST, renumbering run ids (each
+** gets the next free id, in the source's run order) and skipping runs whose identity ST
+** already holds (or that an earlier run of the same source had); a run without an
+** identity (schema < 3) is always copied. Every table of the source with a run_id
+** column that ST also has is copied for the runs taken, by the columns both have (so
+** tables added by later schema steps come along); all in one transaction. SRC_PATH is
+** opened read-only. Errors: QA_EUSER naming SRC_PATH if it is missing, not a results
+** store, or of a newer schema than this qasim; SQL errors. *stats may be NULL. */
+int qaStoreMerge(QaStore *st, const char *src_path, QaMergeStats *stats, QaErr *err);
 
 #ifdef __cplusplus
 }

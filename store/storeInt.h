@@ -39,6 +39,21 @@ enum {
 enum { Q_BEGIN_READ, Q_END_READ, Q_NEWEST_RUNS, Q_COMPONENT_ENERGY, Q_COUNT };
 extern const char *const qaStoreQuerySql[Q_COUNT];
 
+/* The statements of point.c; their SQL is qaStorePointSql[] in point.c. */
+enum {
+  P_FIND_POINT,
+  P_IDENTITIES,
+  P_ADD_COMPONENT,
+  P_COMPONENT_AREAS,
+  P_LAYER_QUALITY,
+  P_LAYER_ENERGY,
+  P_LAYER_ROWS,
+  P_RUN_ROW,
+  P_LAYER_CYCLES,
+  P_COUNT
+};
+extern const char *const qaStorePointSql[P_COUNT];
+
 /* The statements of values.c (traced workloads: output quality, value statistics); their
 ** SQL is qaStoreValuesSql[] in values.c. */
 enum {
@@ -58,6 +73,7 @@ struct QaStore {
   char *path;                    /* owned copy, for messages */
   sqlite3_stmt *stmt[S_COUNT];   /* prepared once, reused */
   sqlite3_stmt *query[Q_COUNT];  /* prepared once, reused */
+  sqlite3_stmt *point[P_COUNT];  /* prepared once, reused */
   sqlite3_stmt *values[V_COUNT]; /* prepared once, reused */
   int run_open;                  /* 1 between BeginRun and Finish/Abort */
   int64_t run_id;                /* the open run */
@@ -69,5 +85,13 @@ struct QaStore {
 ** line, ends the message). Returns QA_EUSER for errors of the environment (busy,
 ** read-only, full, corrupt, I/O) and QA_EINTERNAL for the rest. */
 int qaStoreSqlErr(QaStore *st, QaErr *err, int sqlite_rc, const char *sql);
+
+/* The busy handler of every connection (point.c): sleep and try again, for as long as
+** it takes, backing off from 1 ms to 100 ms (with jitter, so that waiting writers do not
+** retry in step). Returns 1 (retry). */
+int qaStoreBusyWait(void *ctx, int n_tries);
+
+/* 1 if a run (or pricing) is open as RUN_ID; else sets *err (QA_EINTERNAL naming FN). */
+int qaStoreRunIsOpen(QaStore *st, int64_t run_id, const char *fn, QaErr *err);
 
 #endif /* QA_STORE_INT_H */

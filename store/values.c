@@ -1,6 +1,6 @@
 /*
-** values.c - what the store keeps of a run's values (schema 3, issue 10): how synthetic
-** values were drawn and per-layer precisions chosen (run row), each layer's quantizers and
+** values.c - what the store keeps of a run's values (schema 6, issue 10): how per-layer
+** precisions were chosen (run row), each layer's quantizers and
 ** output SQNR (layer row), the statistics of the codes it ran on (layer_values) and their
 ** distribution of terms per value (layer_terms); and reading a run back for
 ** `qasim export-traces`.
@@ -17,9 +17,7 @@
 #include "store/storeInt.h"
 
 const char *const qaStoreValuesSql[V_COUNT] = {
-    [V_SET_RUN] =
-        "UPDATE run SET act_zero_frac = :act_zero_frac, wgt_dist = :wgt_dist, precision = :precision"
-        " WHERE run_id = :run_id",
+    [V_SET_RUN] = "UPDATE run SET precision = :precision WHERE run_id = :run_id",
     [V_SET_LAYER] =
         "UPDATE layer SET quant_a = :quant_a, quant_w = :quant_w, out_sqnr_db = :out_sqnr_db"
         " WHERE run_id = :run_id AND layer_idx = :layer_idx",
@@ -32,7 +30,8 @@ const char *const qaStoreValuesSql[V_COUNT] = {
         " VALUES(:run_id, :layer_idx, :tensor, :encoder, :n_terms, :n_values)",
     [V_GET_RUN] =
         "SELECT workload, workload_source, workload_hash, quant_a, quant_w, seed, act_zero_frac,"
-        " wgt_dist, n_cycles FROM run WHERE run_id = :run_id",
+        " wgt_dist, n_cycles, (SELECT count(*) FROM layer_values v WHERE v.run_id = run.run_id)"
+        " FROM run WHERE run_id = :run_id",
     [V_GET_LAYERS] =
         "SELECT name, a_bits, w_bits, quant_a, quant_w, values_src FROM layer WHERE run_id = :run_id"
         " ORDER BY layer_idx",
@@ -93,8 +92,6 @@ int qaStoreSetRunValues(QaStore *st, int64_t run_id, const QaRunValuesInfo *info
   if ((rc = checkOpen(st, run_id, "qaStoreSetRunValues", err))) return rc;
   sqlite3_stmt *s = st->values[V_SET_RUN];
   bindI64(s, ":run_id", run_id, &src);
-  bindDouble(s, ":act_zero_frac", info->act_zero_frac, &src);
-  bindText(s, ":wgt_dist", info->wgt_dist, &src);
   bindText(s, ":precision", info->precision, &src);
   if ((rc = writeDone(st, s, src, err))) qaStoreAbortRun(st);
   return rc;
@@ -173,7 +170,7 @@ int qaStoreGetValues(QaStore *st, int64_t run_id, QaStoredValues *out, QaErr *er
   } else if (sqlite3_column_type(s, 8) == SQLITE_NULL) {
     rc = qaErrSet(err, QA_EUSER, "run %lld in %s did not finish; choose a finished run (`qasim results`)",
                   (long long)run_id, st->path);
-  } else if (sqlite3_column_type(s, 7) == SQLITE_NULL) {
+  } else if (sqlite3_column_type(s, 7) == SQLITE_NULL || sqlite3_column_int(s, 9) == 0) {
     rc = qaErrSet(err, QA_EUSER,
                   "run %lld in %s was stored by an older qasim, which did not record how its values were "
                   "made; run it again",

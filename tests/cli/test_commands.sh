@@ -71,7 +71,7 @@ expect 1 "option '--bits' given twice \('8', then '4'\)" -- "$Q" run --net "$D/t
 expect 1 "--net is required" -- "$Q" run --bits 8
 expect 1 "unexpected argument 'extra' \(nets takes no arguments" -- "$Q" nets extra
 expect 1 "unexpected argument 'b' \(info takes 1 NET" -- "$Q" info a b
-expect 1 "missing RUN: a run id" -- "$Q" export --csv
+expect 1 "give run ids \(see qasim results\) or a filter" -- "$Q" export --csv
 # --opt=value and --opt value are the same; "--" ends the options
 expect 0 "stored as run|not stored|total" -- "$Q" run --net="$D/tiny.yaml" --bits=8 --no-store --quiet
 cp "$T/out" "$T/eq.out"

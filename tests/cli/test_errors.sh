@@ -47,7 +47,7 @@ expect 1 "run id: 'x' is not an integer" -- "$Q" export x --csv --db "$T/r.db"
 expect 1 "qasim info: missing NET: a built-in network name" -- "$Q" info
 expect 1 "unknown architecture 'nope'" -- "$Q" archs nope
 # --help everywhere, exit 0
-for c in nets info archs run results export plot bench area price costs help; do
+for c in nets info archs run results export sweep merge report plot bench area price costs help; do
   expect 0 "usage: qasim $c" -- "$Q" "$c" --help
 done
 finish

@@ -31,8 +31,8 @@ expect 0 "" -- "$Q" export 1 --csv --db "$DB" --output "$T/run1b.csv"
 cmp -s "$T/run1.csv" "$T/run1b.csv" && ok || bad "export --output differs"
 # plots (gnuplot is a dependency of ./run and of the tests: without it this fails)
 command -v gnuplot >/dev/null && ok || bad "gnuplot not installed (apt-get install gnuplot-nox)"
-expect 0 "layers-tiny.png" -- "$Q" plot --db "$DB" --out "$T/plots"
-[ -s "$T/plots/layers-tiny.png" ] && [ -s "$T/plots/layers-tiny.dat" ] && ok || bad "plot files"
+expect 0 "layers-tiny " -- "$Q" plot --db "$DB" --out "$T/plots"
+[ -s "$T/plots/layers-tiny.png" ] && [ -s "$T/plots/layers-tiny.csv" ] && [ -s "$T/plots/index.html" ] && ok || bad "plot files"
 # crash safety: a run killed mid-way stores nothing; the store stays usable
 "$Q" run --net vgg16 --db "$DB" --quiet > /dev/null 2>&1 &
 pid=$!

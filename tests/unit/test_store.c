@@ -308,12 +308,12 @@ static void testRoundTrip(void) {
   }
   qaStoreClose(st);
 
-  /* Reopen: data kept, schema version 2 */
+  /* Reopen: data kept, schema version current */
   st = NULL;
   rc = qaStoreOpen(path, &st, &err);
   CHECK_MSG(rc == QA_OK, "%s", err.msg);
   if (rc) return;
-  CHECK(!strcmp(q(path, "PRAGMA user_version"), "3\n"));
+  CHECK_EQ_I64(atoi(q(path, "PRAGMA user_version")), QA_STORE_SCHEMA_VERSION);
   CHECK(!strcmp(q(path, "PRAGMA journal_mode"), "wal\n")); /* persistent: any connection sees it */
   /* foreign_keys is a setting of the store's own connection: testEnergyTables checks that
   ** it is on (a row breaking a foreign key fails and rolls its run back). */
@@ -574,7 +574,7 @@ static void testEnergyTables(void) {
     CHECK_MSG(0, "%s", err.msg);
     return;
   }
-  CHECK(!strcmp(q(path, "PRAGMA user_version"), "3\n"));
+  CHECK_EQ_I64(atoi(q(path, "PRAGMA user_version")), QA_STORE_SCHEMA_VERSION);
   CHECK(strstr(q(path, "PRAGMA table_info(energy)"), "|energy_pj|REAL|") != NULL);
   CHECK(strstr(q(path, "PRAGMA table_info(run_energy)"), "|pj_per_mac|REAL|") != NULL);
 
@@ -798,14 +798,19 @@ static void testUpgradeV1(void) {
   { /* back to the version-1 schema */
     sqlite3 *db = NULL;
     CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-    /* (the objects of steps 2 and later: the tables and columns they add) */
+    /* (the objects of steps 2 and later: the views, tables and columns they add) */
     CHECK(sqlite3_exec(
               db,
-              "DROP TABLE layer_terms; DROP TABLE layer_values; ALTER TABLE run DROP COLUMN act_zero_frac;"
-              " ALTER TABLE run DROP COLUMN wgt_dist; ALTER TABLE run DROP COLUMN precision;"
+              "DROP VIEW point; DROP VIEW finished_run; DROP TABLE run_component;"
+              " DROP INDEX run_identity; ALTER TABLE run DROP COLUMN identity;"
+              " ALTER TABLE run DROP COLUMN config_id; ALTER TABLE run DROP COLUMN workload_id;"
+              " ALTER TABLE run DROP COLUMN act_zero_frac; ALTER TABLE run DROP COLUMN wgt_dist;"
+              " ALTER TABLE run DROP COLUMN verify; ALTER TABLE run DROP COLUMN costs;"
+              " ALTER TABLE run DROP COLUMN costs_id;"
+              " DROP TABLE energy; DROP TABLE run_energy;"
+              " DROP TABLE layer_terms; DROP TABLE layer_values; ALTER TABLE run DROP COLUMN precision;"
               " ALTER TABLE layer DROP COLUMN out_sqnr_db; ALTER TABLE layer DROP COLUMN quant_a;"
-              " ALTER TABLE layer DROP COLUMN quant_w;"
-              " DROP TABLE energy; DROP TABLE run_energy; PRAGMA user_version = 1",
+              " ALTER TABLE layer DROP COLUMN quant_w; PRAGMA user_version = 1",
               NULL, NULL, NULL) == SQLITE_OK);
     sqlite3_close(db);
   }
@@ -815,7 +820,9 @@ static void testUpgradeV1(void) {
   CHECK(!strcmp(q(path,
                   "PRAGMA user_version; SELECT count(*) FROM run; SELECT count(*) FROM layer;"
                   " SELECT count(*) FROM energy; SELECT count(*) FROM run_energy"),
-                "3\n1\n2\n0\n0\n"));
+                "6\n1\n2\n0\n0\n"));
+  /* the upgraded run has no identity: it is a design point of its own */
+  CHECK(!strcmp(q(path, "SELECT count(*), identity IS NULL, n_runs FROM point"), "1|1|1\n"));
   CHECK(strstr(q(path, "SELECT sql FROM sqlite_master WHERE name = 'energy'"), "static") != NULL);
   qaStoreClose(st);
 }
