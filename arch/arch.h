@@ -237,6 +237,8 @@ int qaArchHwBits(const QaArchConfig *cfg);
 
 /* Plain integer reference convolution (ref.c): out[N*K*OH*OW], exact int64. */
 void qaRefConv(const QaLayer *l, const int32_t *act, const int32_t *wgt, int64_t *out);
+/* The same by direct loops, no allocation (qaRefConv's fallback when out of memory; slow). */
+void qaRefConvDirect(const QaLayer *l, const int32_t *act, const int32_t *wgt, int64_t *out);
 
 /* ---- parameter rows every architecture shares --------------------------------------
 ** QA_P_* expand to QaParam rows bound to the QaArchSpec fields (the spec struct of every

@@ -155,6 +155,42 @@ static int64_t maxAbs(const int32_t *v, int64_t n) {
   return m;
 }
 
+/* Four dot products sharing the activations (one load of a per four multiply-adds),
+** 32-bit sums under the caller's bound (see dot32) or 64-bit ones. */
+static inline void dot4_32(const int32_t *QA_RESTRICT a, const int32_t *const w[4], int n, int64_t out[4]) {
+  const int32_t *QA_RESTRICT w0 = w[0], *QA_RESTRICT w1 = w[1], *QA_RESTRICT w2 = w[2],
+                             *QA_RESTRICT w3 = w[3];
+  uint32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  for (int j = 0; j < n; j++) {
+    uint32_t x = (uint32_t)a[j];
+    s0 += x * (uint32_t)w0[j];
+    s1 += x * (uint32_t)w1[j];
+    s2 += x * (uint32_t)w2[j];
+    s3 += x * (uint32_t)w3[j];
+  }
+  out[0] += (int32_t)s0;
+  out[1] += (int32_t)s1;
+  out[2] += (int32_t)s2;
+  out[3] += (int32_t)s3;
+}
+
+static inline void dot4_64(const int32_t *QA_RESTRICT a, const int32_t *const w[4], int n, int64_t out[4]) {
+  const int32_t *QA_RESTRICT w0 = w[0], *QA_RESTRICT w1 = w[1], *QA_RESTRICT w2 = w[2],
+                             *QA_RESTRICT w3 = w[3];
+  int64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  for (int j = 0; j < n; j++) {
+    int64_t x = a[j];
+    s0 += x * w0[j];
+    s1 += x * w1[j];
+    s2 += x * w2[j];
+    s3 += x * w3[j];
+  }
+  out[0] += s0;
+  out[1] += s1;
+  out[2] += s2;
+  out[3] += s3;
+}
+
 void qaEnginePassDots(const QaEngine *e, const QaChunk *c, int acc_bits, int64_t *overflows) {
   const QaLayer *l = e->l;
   int span = l->s * e->cpad, cg = e->cg;
@@ -168,9 +204,26 @@ void qaEnginePassDots(const QaEngine *e, const QaChunk *c, int acc_bits, int64_t
     }
   double bound = (double)maxAbs(e->act, (int64_t)e->hp * e->wp * e->cpad) * (double)wmax * l->r * l->s * cg;
   int use32 = bound < 2147483647.0;
+  /* a whole brick row is one dot product when every lane belongs to the filter's group */
+  int whole = e->gpp == 1 && cg == e->cpad;
   for (int oy = 0; oy < e->oh; oy++)
-    for (int ox = 0; ox < e->ow; ox++)
-      for (int f = c->f0; f < c->f0 + c->nf; f++) {
+    for (int ox = 0; ox < e->ow; ox++) {
+      int f = c->f0;
+      if (whole)
+        for (; f + 4 <= c->f0 + c->nf; f += 4) {
+          int64_t acc[4] = {0, 0, 0, 0};
+          for (int r = 0; r < l->r; r++) {
+            const int32_t *a = qaEngineActRow(e, oy, ox, r);
+            const int32_t *w[4] = {qaEngineWgtRow(e, f, r), qaEngineWgtRow(e, f + 1, r),
+                                   qaEngineWgtRow(e, f + 2, r), qaEngineWgtRow(e, f + 3, r)};
+            if (use32)
+              dot4_32(a, w, span, acc);
+            else
+              dot4_64(a, w, span, acc);
+          }
+          for (int q = 0; q < 4; q++) qaEnginePut(e, acc_bits, overflows, c->img, f + q, oy, ox, acc[q]);
+        }
+      for (; f < c->f0 + c->nf; f++) {
         /* only the filter's own group's channels can be non-zero */
         int lo = e->gpp > 1 ? (f / e->kg) * cg : 0;
         int64_t acc = 0;
@@ -186,6 +239,7 @@ void qaEnginePassDots(const QaEngine *e, const QaChunk *c, int acc_bits, int64_t
         }
         qaEnginePut(e, acc_bits, overflows, c->img, f, oy, ox, acc);
       }
+    }
 }
 
 void qaEngineCountBuffers(QaLayerStats *st, int64_t act_bits, int64_t tiles_active, int64_t sb_bits,

@@ -1,16 +1,33 @@
 /*
 ** ref.c - the plain integer reference convolution every model is checked against.
 **
-** Deliberately independent of the architecture kernels: NCHW layout, no packing,
-** exact int64 accumulation. Loops are ordered so the inner loop runs along an
-** output row, a whole output plane (1x1, stride 1, no padding) or the input
-** features (fc): it vectorises, which keeps verification cheap enough to run on
-** every layer.
+** Deliberately independent of the architecture kernels: NCHW layout, no packing into
+** bricks, exact integer accumulation. Two paths:
+**   fc     (1x1 input and kernel, one group): one dot product per output;
+**   planes everything else. The input is zero-padded, and for a stride (sh, sw) split
+**          into sh x sw phase planes: phase (u, v) of channel c holds padded pixels
+**          (u + sh i, v + sw j). Kernel tap (r, s) of a stride-sh layer only ever reads
+**          phase (r mod sh, s mod sw), at offset (r div sh, s div sw): every layer becomes
+**          a sum of stride-1 correlations over phase planes of one common size
+**          H* x W* (ceil(hp/sh) x ceil(wp/sw)), without the zero taps a space-to-depth
+**          rewrite would add. On a "wide" output plane of width W*, output (y, x) is
+**          entry p = y W* + x and a tap at offset (r', s') reads plane entry p + r' W* + s',
+**          so every tap is one contiguous run over p < span = (OH-1) W* + OW; columns
+**          x >= OW of the wide plane are discarded.
+** The wide plane is computed in blocks of RB entries for KB filters of one group at a
+** time, the block's sums held in registers while every (channel, tap) streams past: one
+** load of the input per KB multiply-adds. Sums are 32-bit when the data bound (max|a| x
+** max|w| x taps x channels) proves they fit - exact, twice the vector width - else
+** 64-bit. The last block reads up to RB entries past the last plane: the planes carry RB
+** spare zeros. If the planes cannot be allocated, a direct loop computes the same sums.
 */
 #include <stdlib.h>
 #include <string.h>
 
 #include "arch/arch.h"
+
+#define RB 32 /* wide-plane entries per block */
+#define KB 4  /* filters per block */
 
 static void conv_fc(const QaLayer *l, const int32_t *act, const int32_t *wgt, int64_t *out) {
   for (int n = 0; n < l->n; n++)
@@ -22,103 +39,95 @@ static void conv_fc(const QaLayer *l, const int32_t *act, const int32_t *wgt, in
     }
 }
 
-/* The general kernel, instantiated for an int64 accumulator and, when the data
-** bound proves every partial sum fits, an int32 one (exact, twice the vector width). */
-#define DEFINE_CONV(NAME, ACC)                                                                     \
-  static void NAME(const QaLayer *l, const int32_t *act, const int32_t *wgt, ACC *out) {           \
-    int oh = qaLayerOutH(l), ow = qaLayerOutW(l);                                                  \
-    int cg = l->c / l->groups, kg = l->k / l->groups;                                              \
-    int plane = l->r == 1 && l->s == 1 && l->stride_h == 1 && l->stride_w == 1 && l->pad_h == 0 && \
-                l->pad_w == 0 && !l->pad_asym;                                                     \
-    memset(out, 0, (size_t)qaLayerOutCount(l) * sizeof(ACC));                                      \
-    for (int n = 0; n < l->n; n++)                                                                 \
-      for (int k = 0; k < l->k; k++) {                                                             \
-        int g = k / kg;                                                                            \
-        ACC *o = out + ((int64_t)n * l->k + k) * oh * ow;                                          \
-        for (int ci = 0; ci < cg; ci++) {                                                          \
-          const int32_t *a = act + ((int64_t)n * l->c + (int64_t)g * cg + ci) * l->h * l->w;       \
-          const int32_t *wk = wgt + ((int64_t)k * cg + ci) * l->r * l->s;                          \
-          if (plane) {                                                                             \
-            ACC wv = (ACC)wk[0];                                                                   \
-            int64_t np = (int64_t)oh * ow;                                                         \
-            for (int64_t p = 0; p < np; p++) o[p] += wv * (ACC)a[p];                               \
-            continue;                                                                              \
-          }                                                                                        \
-          for (int r = 0; r < l->r; r++) {                                                         \
-            int y0 = 0, y1 = oh;                                                                   \
-            while (y0 < oh && y0 * l->stride_h + r - l->pad_h < 0) y0++;                           \
-            while (y1 > y0 && (y1 - 1) * l->stride_h + r - l->pad_h >= l->h) y1--;                 \
-            for (int s = 0; s < l->s; s++) {                                                       \
-              ACC wv = (ACC)wk[r * l->s + s];                                                      \
-              if (wv == 0) continue;                                                               \
-              int off = s - l->pad_w, x0 = 0, x1 = ow;                                             \
-              while (x0 < ow && x0 * l->stride_w + off < 0) x0++;                                  \
-              while (x1 > x0 && (x1 - 1) * l->stride_w + off >= l->w) x1--;                        \
-              for (int y = y0; y < y1; y++) {                                                      \
-                const int32_t *arow = a + (int64_t)(y * l->stride_h + r - l->pad_h) * l->w;        \
-                ACC *orow = o + (int64_t)y * ow;                                                   \
-                if (l->stride_w == 1) {                                                            \
-                  const int32_t *ap = arow + off;                                                  \
-                  for (int x = x0; x < x1; x++) orow[x] += wv * (ACC)ap[x];                        \
-                } else {                                                                           \
-                  for (int x = x0; x < x1; x++) orow[x] += wv * (ACC)arow[x * l->stride_w + off];  \
-                }                                                                                  \
-              }                                                                                    \
-            }                                                                                      \
-          }                                                                                        \
-        }                                                                                          \
-      }                                                                                            \
+/* The phase planes of one image: C x sh x sw planes of H* x W* (+ RB spare zeros at the
+** end). NULL if out of memory. */
+typedef struct Planes {
+  int32_t *v;
+  int sh, sw, hs, ws; /* stride, plane height H* and width W* */
+} Planes;
+
+static int planes_make(const QaLayer *l, const int32_t *act, int n, Planes *p) {
+  int hp = qaLayerPaddedH(l), wp = qaLayerPaddedW(l), sh = l->stride_h, sw = l->stride_w;
+  p->sh = sh;
+  p->sw = sw;
+  p->hs = (hp + sh - 1) / sh;
+  p->ws = (wp + sw - 1) / sw;
+  int64_t plane = (int64_t)p->hs * p->ws;
+  p->v = calloc((size_t)((int64_t)l->c * sh * sw * plane + RB), sizeof *p->v);
+  if (!p->v) return -1;
+  for (int c = 0; c < l->c; c++)
+    for (int y = 0; y < l->h; y++) {
+      const int32_t *row = act + (((int64_t)n * l->c + c) * l->h + y) * l->w;
+      int py = y + l->pad_h, u = py % sh, i = py / sh;
+      for (int x = 0; x < l->w; x++) {
+        int px = x + l->pad_w, v = px % sw, j = px / sw;
+        p->v[(((int64_t)c * sh + u) * sw + v) * plane + (int64_t)i * p->ws + j] = row[x];
+      }
+    }
+  return 0;
+}
+
+/* Outputs of image n (see the header comment), sums in ACC. */
+#define DEFINE_CONV_PLANES(NAME, ACC)                                                             \
+  static void NAME(const QaLayer *l, const Planes *pl, const int32_t *wgt, int n, int64_t *out) { \
+    int oh = qaLayerOutH(l), ow = qaLayerOutW(l), W = pl->ws, sh = pl->sh, sw = pl->sw;           \
+    int cg = l->c / l->groups, kg = l->k / l->groups, rs = l->r * l->s;                           \
+    int64_t plane = (int64_t)pl->hs * W, span = (int64_t)(oh - 1) * W + ow;                       \
+    for (int g = 0; g < l->groups; g++)                                                           \
+      for (int k0 = g * kg; k0 < (g + 1) * kg; k0 += KB) {                                        \
+        int nk = (g + 1) * kg - k0 < KB ? (g + 1) * kg - k0 : KB;                                 \
+        for (int64_t p0 = 0; p0 < span; p0 += RB) {                                               \
+          ACC acc[KB][RB];                                                                        \
+          memset(acc, 0, sizeof acc);                                                             \
+          for (int ci = 0; ci < cg; ci++) {                                                       \
+            const int32_t *a = pl->v + (int64_t)(g * cg + ci) * sh * sw * plane + p0;             \
+            for (int t = 0; t < rs; t++) {                                                        \
+              int r = t / l->s, s = t % l->s;                                                     \
+              const int32_t *ap =                                                                 \
+                  a + ((int64_t)(r % sh) * sw + s % sw) * plane + (int64_t)(r / sh) * W + s / sw; \
+              ACC wv[KB];                                                                         \
+              for (int f = 0; f < KB; f++)                                                        \
+                wv[f] = f < nk ? (ACC)wgt[((int64_t)(k0 + f) * cg + ci) * rs + t] : 0;            \
+              for (int f = 0; f < KB; f++)                                                        \
+                for (int q = 0; q < RB; q++) acc[f][q] += wv[f] * (ACC)ap[q];                     \
+            }                                                                                     \
+          }                                                                                       \
+          for (int f = 0; f < nk; f++) {                                                          \
+            int64_t *o = out + ((int64_t)n * l->k + k0 + f) * oh * ow;                            \
+            for (int q = 0; q < RB && p0 + q < span; q++) {                                       \
+              int64_t p = p0 + q;                                                                 \
+              int x = (int)(p % W);                                                               \
+              if (x < ow) o[(p / W) * ow + x] = acc[f][q];                                        \
+            }                                                                                     \
+          }                                                                                       \
+        }                                                                                         \
+      }                                                                                           \
   }
 
-DEFINE_CONV(conv_i64, int64_t)
-DEFINE_CONV(conv_i32, int32_t)
+DEFINE_CONV_PLANES(conv_planes_i64, int64_t)
+DEFINE_CONV_PLANES(conv_planes_i32, int32_t)
 
-/* Stride 1: with the input zero-padded to hp x wp, output (y, x) of kernel tap
-** (r, s) reads padded input (y + r, x + s), so on a "wide" output plane of width wp
-** every tap is one contiguous loop: wide[p] += w * in[p + r*wp + s] for
-** p < (oh-1)*wp + ow (the last row stops at ow, so reads stay in the plane); the
-** columns x >= ow of the wide plane are discarded. */
-#define DEFINE_CONV_S1(NAME, ACC)                                                                       \
-  static void NAME(const QaLayer *l, const int32_t *pad, const int32_t *wgt, ACC *wide, int64_t *out) { \
-    int oh = qaLayerOutH(l), ow = qaLayerOutW(l);                                                       \
-    int hp = qaLayerPaddedH(l), wp = qaLayerPaddedW(l);                                                 \
-    int cg = l->c / l->groups, kg = l->k / l->groups;                                                   \
-    int64_t span = (int64_t)(oh - 1) * wp + ow;                                                         \
-    for (int n = 0; n < l->n; n++)                                                                      \
-      for (int k = 0; k < l->k; k++) {                                                                  \
-        int g = k / kg;                                                                                 \
-        memset(wide, 0, (size_t)span * sizeof(ACC));                                                    \
-        for (int ci = 0; ci < cg; ci++) {                                                               \
-          const int32_t *a = pad + ((int64_t)n * l->c + (int64_t)g * cg + ci) * hp * wp;                \
-          const int32_t *wk = wgt + ((int64_t)k * cg + ci) * l->r * l->s;                               \
-          for (int r = 0; r < l->r; r++)                                                                \
-            for (int s = 0; s < l->s; s++) {                                                            \
-              ACC wv = (ACC)wk[r * l->s + s];                                                           \
-              if (wv == 0) continue;                                                                    \
-              const int32_t *ap = a + (int64_t)r * wp + s;                                              \
-              for (int64_t p = 0; p < span; p++) wide[p] += wv * (ACC)ap[p];                            \
-            }                                                                                           \
-        }                                                                                               \
-        int64_t *o = out + ((int64_t)n * l->k + k) * oh * ow;                                           \
-        for (int y = 0; y < oh; y++)                                                                    \
-          for (int x = 0; x < ow; x++) o[(int64_t)y * ow + x] = wide[(int64_t)y * wp + x];              \
-      }                                                                                                 \
-  }
-
-DEFINE_CONV_S1(conv_s1_i64, int64_t)
-DEFINE_CONV_S1(conv_s1_i32, int32_t)
-
-/* Zero-padded copy of the input (N*C planes of hp x wp); NULL if out of memory. */
-static int32_t *pad_input(const QaLayer *l, const int32_t *act) {
-  int hp = qaLayerPaddedH(l), wp = qaLayerPaddedW(l);
-  int64_t planes = (int64_t)l->n * l->c;
-  int32_t *p = calloc((size_t)(planes * hp * wp), sizeof *p);
-  if (!p) return NULL;
-  for (int64_t pl = 0; pl < planes; pl++)
-    for (int y = 0; y < l->h; y++)
-      memcpy(p + (pl * hp + y + l->pad_h) * wp + l->pad_w, act + (pl * l->h + y) * l->w,
-             (size_t)l->w * sizeof *p);
-  return p;
+/* The same sums by direct loops (when the planes cannot be allocated). */
+void qaRefConvDirect(const QaLayer *l, const int32_t *act, const int32_t *wgt, int64_t *out) {
+  int oh = qaLayerOutH(l), ow = qaLayerOutW(l), cg = l->c / l->groups, kg = l->k / l->groups;
+  for (int n = 0; n < l->n; n++)
+    for (int k = 0; k < l->k; k++)
+      for (int y = 0; y < oh; y++)
+        for (int x = 0; x < ow; x++) {
+          int64_t acc = 0;
+          for (int ci = 0; ci < cg; ci++)
+            for (int r = 0; r < l->r; r++) {
+              int iy = y * l->stride_h + r - l->pad_h;
+              if (iy < 0 || iy >= l->h) continue;
+              const int32_t *arow = act + (((int64_t)n * l->c + (k / kg) * cg + ci) * l->h + iy) * l->w;
+              const int32_t *wrow = wgt + (((int64_t)k * cg + ci) * l->r + r) * l->s;
+              for (int s = 0; s < l->s; s++) {
+                int ix = x * l->stride_w + s - l->pad_w;
+                if (ix >= 0 && ix < l->w) acc += (int64_t)arow[ix] * wrow[s];
+              }
+            }
+          out[(((int64_t)n * l->k + k) * oh + y) * ow + x] = acc;
+        }
 }
 
 static int64_t max_abs(const int32_t *v, int64_t n) {
@@ -139,30 +148,16 @@ void qaRefConv(const QaLayer *l, const int32_t *act, const int32_t *wgt, int64_t
   double bound = (double)max_abs(act, qaLayerActCount(l)) * (double)max_abs(wgt, qaLayerWgtCount(l)) *
                  (double)(l->c / l->groups) * l->r * l->s;
   int fits32 = bound < 2147483647.0;
-  if (l->stride_h == 1 && l->stride_w == 1 &&
-      !(l->r == 1 && l->s == 1 && l->pad_h == 0 && l->pad_w == 0 && !l->pad_asym)) {
-    int64_t span = (int64_t)(qaLayerOutH(l) - 1) * (qaLayerPaddedW(l)) + qaLayerOutW(l);
-    int32_t *pad = pad_input(l, act);
-    void *wide = malloc((size_t)span * (fits32 ? sizeof(int32_t) : sizeof(int64_t)));
-    if (pad && wide) {
-      if (fits32)
-        conv_s1_i32(l, pad, wgt, wide, out);
-      else
-        conv_s1_i64(l, pad, wgt, wide, out);
-      free(pad);
-      free(wide);
+  for (int n = 0; n < l->n; n++) {
+    Planes pl;
+    if (planes_make(l, act, n, &pl)) {
+      qaRefConvDirect(l, act, wgt, out);
       return;
     }
-    free(pad);
-    free(wide);
+    if (fits32)
+      conv_planes_i32(l, &pl, wgt, n, out);
+    else
+      conv_planes_i64(l, &pl, wgt, n, out);
+    free(pl.v);
   }
-  int64_t n = qaLayerOutCount(l);
-  int32_t *o32 = fits32 ? malloc((size_t)n * sizeof *o32) : NULL;
-  if (!o32) {
-    conv_i64(l, act, wgt, out);
-    return;
-  }
-  conv_i32(l, act, wgt, o32);
-  for (int64_t i = 0; i < n; i++) out[i] = o32[i];
-  free(o32);
 }

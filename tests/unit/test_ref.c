@@ -1,7 +1,8 @@
 /*
 ** test_ref.c - the integer reference convolution (sim/ref.c) against a brute-force
 ** seven-loop convolution written here, on random layers that exercise each of its
-** paths: general (stride, padding, groups), pointwise planes, and fc.
+** paths: phase planes (every stride, padding - asymmetric too - and grouping), pointwise,
+** fc, and the allocation-free direct loops.
 */
 #include <string.h>
 
@@ -48,8 +49,13 @@ int main(void) {
     int64_t *o1 = malloc((size_t)no * sizeof *o1), *o2 = malloc((size_t)no * sizeof *o2);
     qaRefConv(&l, a, w, o1);
     brute(&l, a, w, o2);
-    CHECK_MSG(!memcmp(o1, o2, (size_t)no * sizeof *o1), "layer %d (%s c%d h%d w%d k%d r%d s%d g%d)", it,
-              qaLayerKindName(l.kind), l.c, l.h, l.w, l.k, l.r, l.s, l.groups);
+    CHECK_MSG(!memcmp(o1, o2, (size_t)no * sizeof *o1), "layer %d (%s c%d h%d w%d k%d r%d s%d /%dx%d g%d)",
+              it, qaLayerKindName(l.kind), l.c, l.h, l.w, l.k, l.r, l.s, l.stride_h, l.stride_w, l.groups);
+    if (it % 3 == 0) { /* the allocation-free fallback */
+      memset(o1, 0x55, (size_t)no * sizeof *o1);
+      qaRefConvDirect(&l, a, w, o1);
+      CHECK_MSG(!memcmp(o1, o2, (size_t)no * sizeof *o1), "direct, layer %d", it);
+    }
     free(a);
     free(w);
     free(o1);
