@@ -157,5 +157,7 @@ extern const QaCliCommand qaCliCmdBench;                              /* cmd_ben
 extern const QaCliCommand qaCliCmdArea, qaCliCmdPrice, qaCliCmdCosts; /* cmd_energy.c */
 extern const QaCliCommand qaCliCmdValidate;                           /* cmd_validate.c */
 extern const QaCliCommand qaCliCmdCalibrate;                          /* cmd_energy.c */
+extern const QaCliCommand qaCliCmdExportTraces;                       /* cmd_traces.c */
+extern const QaCliCommand qaCliCmdStats;                              /* cmd_stats.c */
 
 #endif

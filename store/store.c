@@ -152,11 +152,32 @@ static const char *const migrations[] = {
     " WHERE r.n_cycles IS NOT NULL;\n"
     "CREATE VIEW point AS SELECT * FROM finished_run WHERE run_id IN (SELECT max(run_id) FROM run"
     " WHERE n_cycles IS NOT NULL GROUP BY coalesce(identity, 'run ' || run_id));\n",
-    /* 5 -> 6: cost tables by content (a label names one table content in one database),
+    /* 5 -> 6: traced workloads (issue 10): output quality and value statistics per layer */
+    "ALTER TABLE run ADD COLUMN precision TEXT /* per-layer bits from --precision: FILE or profile:DB */;\n"
+    "ALTER TABLE layer ADD COLUMN out_sqnr_db REAL /* dequantised output vs the float output */;\n"
+    "ALTER TABLE layer ADD COLUMN quant_a TEXT /* the layer's activation quantizer */;\n"
+    "ALTER TABLE layer ADD COLUMN quant_w TEXT /* the layer's weight quantizer */;\n"
+    "CREATE TABLE layer_values(\n"
+    "  run_id INTEGER, layer_idx INTEGER,\n"
+    "  tensor TEXT /* a = activation codes, w = weight codes */,\n"
+    "  n_values INTEGER, zero_frac REAL,\n"
+    "  mean_bits REAL /* one-bits of |code| per value */,\n"
+    "  mean_terms_booth4 REAL, mean_terms_naf REAL /* terms per value */,\n"
+    "  PRIMARY KEY(run_id, layer_idx, tensor),\n"
+    "  FOREIGN KEY(run_id, layer_idx) REFERENCES layer(run_id, layer_idx) ON DELETE CASCADE\n"
+    ");\n"
+    "CREATE TABLE layer_terms(\n"
+    "  run_id INTEGER, layer_idx INTEGER, tensor TEXT,\n"
+    "  encoder TEXT /* popcount (= one-bits), booth4, naf */,\n"
+    "  n_terms INTEGER, n_values INTEGER /* values with n_terms terms */,\n"
+    "  PRIMARY KEY(run_id, layer_idx, tensor, encoder, n_terms),\n"
+    "  FOREIGN KEY(run_id, layer_idx) REFERENCES layer(run_id, layer_idx) ON DELETE CASCADE\n"
+    ");\n",
+    /* 6 -> 7: cost tables by content (a label names one table content in one database),
     ** the status behind each energy row, the run's energy on weak rows */
     "CREATE TABLE cost_table(\n"
     "  costs TEXT PRIMARY KEY /* the label energy and run_energy rows carry */,\n"
-    "  costs_id TEXT /* SHA-256 of the table's content (qaCostTableId); NULL: stored before v6 */,\n"
+    "  costs_id TEXT /* SHA-256 of the table's content (qaCostTableId); NULL: stored before v7 */,\n"
     "  dram TEXT /* DRAM type priced, '' = the default */,\n"
     "  name TEXT /* the table's name */,\n"
     "  source TEXT /* the file it was read from */,\n"
@@ -213,7 +234,7 @@ static const char *const stmtSql[S_COUNT] = {
         "SELECT run_id, layer_idx, name, kind, n, c, h, w, k, r, s, stride_h, stride_w, pad_h,"
         " pad_w, groups, out_h, out_w, a_bits, w_bits, a_sqnr_db, w_sqnr_db, values_src, macs,"
         " n_cycles, n_compute_cycles, n_stall_cycles, n_steps, pe_util, effectual_terms,"
-        " outputs_verified, n_mismatches, acc_overflows"
+        " outputs_verified, n_mismatches, acc_overflows, quant_a, quant_w, out_sqnr_db"
         " FROM layer WHERE run_id = :run_id ORDER BY layer_idx",
     [S_INSERT_ENERGY] =
         "INSERT OR REPLACE INTO energy(run_id, layer_idx, costs, component, energy_pj, status)"
@@ -511,13 +532,15 @@ int qaStoreOpen(const char *path, QaStore **out, QaErr *err) {
   if ((rc = execScript(st, "PRAGMA synchronous = NORMAL", err))) goto end;
   if ((rc = migrate(st, err))) goto end;
 
-  for (int i = 0; i < S_COUNT + Q_COUNT + P_COUNT; i++) {
-    const char *sql = i < S_COUNT             ? stmtSql[i]
-                      : i < S_COUNT + Q_COUNT ? qaStoreQuerySql[i - S_COUNT]
-                                              : qaStorePointSql[i - S_COUNT - Q_COUNT];
-    sqlite3_stmt **s = i < S_COUNT             ? &st->stmt[i]
-                       : i < S_COUNT + Q_COUNT ? &st->query[i - S_COUNT]
-                                               : &st->point[i - S_COUNT - Q_COUNT];
+  for (int i = 0; i < S_COUNT + Q_COUNT + P_COUNT + V_COUNT; i++) {
+    const char *sql = i < S_COUNT                       ? stmtSql[i]
+                      : i < S_COUNT + Q_COUNT           ? qaStoreQuerySql[i - S_COUNT]
+                      : i < S_COUNT + Q_COUNT + P_COUNT ? qaStorePointSql[i - S_COUNT - Q_COUNT]
+                                                        : qaStoreValuesSql[i - S_COUNT - Q_COUNT - P_COUNT];
+    sqlite3_stmt **s = i < S_COUNT                       ? &st->stmt[i]
+                       : i < S_COUNT + Q_COUNT           ? &st->query[i - S_COUNT]
+                       : i < S_COUNT + Q_COUNT + P_COUNT ? &st->point[i - S_COUNT - Q_COUNT]
+                                                         : &st->values[i - S_COUNT - Q_COUNT - P_COUNT];
     src = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, s, NULL);
     if (src != SQLITE_OK) {
       rc = qaStoreSqlErr(st, err, src, sql);
@@ -538,6 +561,7 @@ void qaStoreClose(QaStore *st) {
     for (int i = 0; i < S_COUNT; i++) sqlite3_finalize(st->stmt[i]);
     for (int i = 0; i < Q_COUNT; i++) sqlite3_finalize(st->query[i]);
     for (int i = 0; i < P_COUNT; i++) sqlite3_finalize(st->point[i]);
+    for (int i = 0; i < V_COUNT; i++) sqlite3_finalize(st->values[i]);
     /* An open read snapshot (qaStoreBeginRead) is rolled back with the connection. */
     sqlite3_close_v2(st->db);
   }
@@ -724,6 +748,7 @@ void qaStoreAbortRun(QaStore *st) {
   for (int i = 0; i < S_COUNT; i++) sqlite3_reset(st->stmt[i]);
   for (int i = 0; i < Q_COUNT; i++) sqlite3_reset(st->query[i]);
   for (int i = 0; i < P_COUNT; i++) sqlite3_reset(st->point[i]);
+  for (int i = 0; i < V_COUNT; i++) sqlite3_reset(st->values[i]);
   /* A failed COMMIT or an I/O error may already have ended the transaction. */
   if (!sqlite3_get_autocommit(st->db)) stepDone(st, st->stmt[S_ROLLBACK], NULL);
   st->run_open = 0;
@@ -854,7 +879,7 @@ int qaStoreCostLabel(QaStore *st, const QaCostIdentity *ci, char *out, size_t ca
   bindText(s, ":dram", dram, &src);
   if ((rc = selectText(st, s, src, out, cap, &found, err))) goto end;
   if (found) return QA_OK;
-  /* the wanted label, unless another content (or an unknown one, before v6) has it */
+  /* the wanted label, unless another content (or an unknown one, before v7) has it */
   snprintf(label, sizeof label, "%s", ci->label);
   src = SQLITE_OK;
   s = st->stmt[S_COST_BY_LABEL];

@@ -155,11 +155,12 @@ static int64_t writeRun(QaStore *st) {
 static const char kGoldenCsv[] =
     "run_id,layer_idx,name,kind,n,c,h,w,k,r,s,stride_h,stride_w,pad_h,pad_w,groups,out_h,out_w,"
     "a_bits,w_bits,a_sqnr_db,w_sqnr_db,values_src,macs,n_cycles,n_compute_cycles,n_stall_cycles,"
-    "n_steps,pe_util,effectual_terms,outputs_verified,n_mismatches,acc_overflows\n"
+    "n_steps,pe_util,effectual_terms,outputs_verified,n_mismatches,acc_overflows,quant_a,quant_w,"
+    "out_sqnr_db\n"
     "1,0,conv1,conv,1,3,32,32,16,3,3,1,1,1,1,1,32,32,8,8,40.5,38.25,synthetic,442368,1000,900,"
-    "100,50,0.75,12345,1,0,0\n"
+    "100,50,0.75,12345,1,0,0,,,\n"
     "1,1,\"fc \"\"head\"\", final\",fc,1,64,1,1,10,1,1,1,1,0,0,1,1,1,4,2,20.0,10.125,trace,640,"
-    "20,20,0,4,0.5,,,0,3\n";
+    "20,20,0,4,0.5,,,0,3,,,\n";
 
 /* ---- tests ------------------------------------------------------------------------ */
 
@@ -415,13 +416,13 @@ static void testBadFiles(void) {
   {
     sqlite3 *db = NULL;
     CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-    CHECK(sqlite3_exec(db, "PRAGMA user_version = 7", NULL, NULL, NULL) == SQLITE_OK);
+    CHECK(sqlite3_exec(db, "PRAGMA user_version = 8", NULL, NULL, NULL) == SQLITE_OK);
     sqlite3_close(db);
   }
   CHECK_EQ_I64(qaStoreOpen(path, &st, &err), QA_EUSER);
   CHECK(st == NULL);
   snprintf(want, sizeof want,
-           "%s: results database schema version 7 is newer than this qasim (%d); upgrade qasim "
+           "%s: results database schema version 8 is newer than this qasim (%d); upgrade qasim "
            "or use another --db",
            path, QA_STORE_SCHEMA_VERSION);
   CHECK_MSG(!strcmp(err.msg, want), "%s", err.msg);
@@ -808,7 +809,10 @@ static void testUpgradeV1(void) {
               " ALTER TABLE run DROP COLUMN act_zero_frac; ALTER TABLE run DROP COLUMN wgt_dist;"
               " ALTER TABLE run DROP COLUMN verify; ALTER TABLE run DROP COLUMN costs;"
               " ALTER TABLE run DROP COLUMN costs_id;"
-              " DROP TABLE energy; DROP TABLE run_energy; DROP TABLE cost_table; PRAGMA user_version = 1",
+              " DROP TABLE energy; DROP TABLE run_energy; DROP TABLE cost_table;"
+              " DROP TABLE layer_terms; DROP TABLE layer_values; ALTER TABLE run DROP COLUMN precision;"
+              " ALTER TABLE layer DROP COLUMN out_sqnr_db; ALTER TABLE layer DROP COLUMN quant_a;"
+              " ALTER TABLE layer DROP COLUMN quant_w; PRAGMA user_version = 1",
               NULL, NULL, NULL) == SQLITE_OK);
     sqlite3_close(db);
   }
@@ -818,7 +822,7 @@ static void testUpgradeV1(void) {
   CHECK(!strcmp(q(path,
                   "PRAGMA user_version; SELECT count(*) FROM run; SELECT count(*) FROM layer;"
                   " SELECT count(*) FROM energy; SELECT count(*) FROM run_energy"),
-                "6\n1\n2\n0\n0\n"));
+                "7\n1\n2\n0\n0\n"));
   /* the upgraded run has no identity: it is a design point of its own */
   CHECK(!strcmp(q(path, "SELECT count(*), identity IS NULL, n_runs FROM point"), "1|1|1\n"));
   CHECK(strstr(q(path, "SELECT sql FROM sqlite_master WHERE name = 'energy'"), "static") != NULL);
@@ -874,7 +878,7 @@ static void testCostLabels(void) {
   free(ids);
   qaStoreClose(st);
 
-  /* A label stored before schema 6 has no recorded content: it is never reused for a table. */
+  /* A label stored before schema 7 has no recorded content: it is never reused for a table. */
   {
     sqlite3 *db = NULL;
     CHECK(sqlite3_open(path, &db) == SQLITE_OK);
@@ -882,7 +886,7 @@ static void testCostLabels(void) {
               db,
               "DROP TABLE cost_table; ALTER TABLE energy DROP COLUMN status; ALTER TABLE run_energy DROP "
               "COLUMN weak_pj; INSERT INTO run_energy(run_id, costs, energy_pj) VALUES(1, 'legacy', 5);"
-              " PRAGMA user_version = 5",
+              " PRAGMA user_version = 6",
               NULL, NULL, NULL) == SQLITE_OK);
     sqlite3_close(db);
   }
