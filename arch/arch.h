@@ -84,6 +84,8 @@ typedef struct QaMemSpec {
   double dram_gib;        /* DRAM capacity (GiB) */
   int weights_resident;   /* weights that fit on chip are loaded before the run (memory.h) */
   int prefetch;           /* the next layer's first weights are fetched during this layer */
+  int sb_type;            /* weight memory: index into qaMemTypeNames (0 SRAM, 1 eDRAM) */
+  int nm_type;            /* central activation memory: the same */
 } QaMemSpec;
 
 /* The fields every architecture's spec struct starts with. */
@@ -96,6 +98,7 @@ typedef struct QaArchSpec {
   double clock_mhz;        /* clock frequency (MHz) */
   int first_layer_reshape; /* fold a strided layer's stride x stride patches into channels (reshape.h) */
   int fc_multiplex;        /* deal a single-window pass's bricks to the columns in turn (engine.h) */
+  int clock_gating;        /* 1: registers clocked only when their unit works; 0: every cycle (clock.h) */
   QaMemSpec mem;
 } QaArchSpec;
 
@@ -250,8 +253,17 @@ void qaRefConvDirect(const QaLayer *l, const int32_t *act, const int32_t *wgt, i
 #define QA_P_COLUMNS(def, help) QA_P_INT(columns, 1, 256, def, "", help)
 #define QA_P_LANES(def, help) QA_P_INT(lanes, 1, 256, def, "", help)
 #define QA_P_ACC_BITS(def, help) QA_P_INT(acc_bits, 16, 64, def, "bits", help)
-#define QA_P_CLOCK(def, help) \
-  { "clock_mhz", QA_PT_REAL, 1, 10000, def, "MHz", help, offsetof(QaArchSpec, clock_mhz), NULL, 0 }
+/* The clock: its frequency and whether registers are clock-gated (arch/clock.h). */
+#define QA_P_CLOCK(def, help)                                                                      \
+  {"clock_mhz", QA_PT_REAL, 1, 10000, def, "MHz", help, offsetof(QaArchSpec, clock_mhz), NULL, 0}, \
+      QA_P_CLOCK_GATING
+#define QA_P_CLOCK_GATING                                                                                 \
+  {                                                                                                       \
+    "clock_gating", QA_PT_BOOL, 0, 1, 1, "",                                                              \
+        "registers are clocked only in the cycles their unit works (assumed default: synthesis gates "    \
+        "load-enabled registers); 0: every register of the chip is clocked every cycle, stalls included", \
+        offsetof(QaArchSpec, clock_gating), NULL, 0                                                       \
+  }
 #define QA_P_RESHAPE                                                                                     \
   {                                                                                                      \
     "first_layer_reshape", QA_PT_BOOL, 0, 1, 1, "",                                                      \

@@ -41,7 +41,7 @@ static const QaParam ddn_params[] = {
 static const QaParam ddn8_params[] = {DDN_ROWS(32, 8, 32, "accumulator width")};
 
 /* Component ids after the memory system's. */
-enum { DDN_MULT = QA_C_COMMON, DDN_ADDER_TREE, DDN_ACC, DDN_N };
+enum { DDN_MULT = QA_C_COMMON, DDN_ADDER_TREE, DDN_ACC, DDN_WREG, DDN_PREG, DDN_AREG, DDN_N };
 
 static const QaComponentDef ddn_comps[DDN_N] = {
     QA_MEM_COMPONENTS,
@@ -51,10 +51,19 @@ static const QaComponentDef ddn_comps[DDN_N] = {
                         "reduces the PE's lanes products (2*dp-bit inputs) to one sum"},
     [DDN_ACC] = {"acc", QA_CAT_ACCUMULATION, QA_SCOPE_PE, QA_PRIM_ACCUMULATOR,
                  "adds the tree's sum into the filter's output (partial sum register)"},
+    [DDN_WREG] = {"wreg", QA_CAT_REGISTERS, QA_SCOPE_PE, QA_PRIM_REG,
+                  "the PE's lanes weights from the SB row, latched every cycle the PE works"},
+    [DDN_PREG] = {"preg", QA_CAT_REGISTERS, QA_SCOPE_PE, QA_PRIM_REG,
+                  "pipeline register of the lanes products between the multipliers and the adder tree"},
+    [DDN_AREG] = {"areg", QA_CAT_REGISTERS, QA_SCOPE_TILE, QA_PRIM_REG,
+                  "the activation brick from NBin, latched every cycle and broadcast to the tile's PEs"},
 };
 
 /* A PE is one filter row of a tile: `lanes` dp x dp multipliers, an adder tree over the
-** lanes' products (2*dp-bit inputs) and an acc_bits accumulator. Per tile: `rows` PEs,
+** lanes' products (2*dp-bit inputs) and an acc_bits accumulator, with the registers of a
+** pipelined datapath (the paper's NFU stages, assumed): the lanes weights latched at the PE
+** input and the lanes products latched before the tree; per tile the activation brick
+** latched at the NBin output and broadcast. Per tile: `rows` PEs,
 ** the SB (one row = every PE's lanes weights = rows x lanes x dp bits), NBin (one brick
 ** of lanes x dp bits per access), NBout (one output per PE = rows x dp bits); per chip
 ** the NM (one brick per access). The datapath is the same whatever the operands. */
@@ -70,6 +79,9 @@ static void ddn_inventory(const QaArchConfig *cfg, int a_bits, int w_bits, QaInv
   inv->comp[DDN_MULT] = (QaComponent){.count = s->lanes, .bits_a = dp, .bits_b = dp};
   inv->comp[DDN_ADDER_TREE] = (QaComponent){.count = 1, .bits_a = 2 * dp, .n = s->lanes};
   inv->comp[DDN_ACC] = (QaComponent){.count = 1, .bits_a = s->acc_bits};
+  inv->comp[DDN_WREG] = (QaComponent){.count = 1, .bits_a = s->lanes * dp};
+  inv->comp[DDN_PREG] = (QaComponent){.count = 1, .bits_a = s->lanes * 2 * dp};
+  inv->comp[DDN_AREG] = (QaComponent){.count = 1, .bits_a = s->lanes * dp};
 }
 
 static int ddn_hw_bits(const QaArchConfig *cfg) { return QA_SPEC(cfg, QaDaDianNaoSpec)->datapath_bits; }
@@ -142,6 +154,9 @@ static void count_chunk(QaExec *ex, const QaChunk *c) {
   qaCount(st, DDN_MULT, QA_ACT_OP, steps * c->nf * e->lanes);
   qaCount(st, DDN_ADDER_TREE, QA_ACT_OP, steps * c->nf);
   qaCount(st, DDN_ACC, QA_ACT_OP, steps * c->nf);
+  qaCount(st, DDN_WREG, QA_ACT_OP, steps * c->nf); /* registers: clocked in the cycles they work */
+  qaCount(st, DDN_PREG, QA_ACT_OP, steps * c->nf);
+  qaCount(st, DDN_AREG, QA_ACT_OP, steps * tiles_active);
   qaEngineCountBuffers(st, steps * e->lanes * dp, tiles_active, steps * c->nf * e->lanes * dp,
                        windows * c->nf * dp);
 }

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 
+#include "arch/clock.h"
 #include "arch/memory.h"
 #include "arch/driver.h"
 #include "arch/reshape.h"
@@ -75,6 +76,7 @@ int qaSimRunLayerCarry(const QaArchConfig *cfg, QaTiming timing, QaLayerJob *job
   st->n_stall_cycles = qaMemStallCycles(&plan, chunk_cycles, carry);
   st->n_cycles = cycles + st->n_stall_cycles;
   qaMemCountActions(&plan, st);
+  qaClockCountRegisters(cfg, st);
   qaMemPlanFree(&plan);
   free(chunk_cycles);
   d->end(ex, st->n_cycles);

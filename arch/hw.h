@@ -94,6 +94,13 @@ typedef struct QaComponentDef {
   const char *role; /* one line: what it does in this architecture */
 } QaComponentDef;
 
+/* What a memory component is built as, when the config chooses (sb_type, nm_type). */
+typedef enum QaMemType {
+  QA_MEM_TYPE_ROW = 0, /* as the component row's primitive says */
+  QA_MEM_TYPE_SRAM,    /* an SRAM (QA_PRIM_SRAM) */
+  QA_MEM_TYPE_EDRAM    /* an eDRAM (QA_PRIM_EDRAM) */
+} QaMemType;
+
 /* One component sized at a config and operand precisions (see QaPrim for the fields). */
 typedef struct QaComponent {
   int64_t count;          /* instances per PE / tile / chip (by scope); 0 = not built at this config */
@@ -101,7 +108,12 @@ typedef struct QaComponent {
   int n;                  /* tree inputs, gates, decoder outputs, histogram positions, shift range */
   int64_t capacity_bytes; /* memories (bytes) */
   int access_bits;        /* memories: bits per access */
+  QaMemType mem_type;     /* memories: SRAM or eDRAM as the config says (QA_MEM_TYPE_ROW: the row's) */
 } QaComponent;
+
+/* The primitive component DEF is priced as at size C: the row's, or the SRAM / eDRAM the
+** config chose for a memory (C->mem_type). */
+QaPrim qaComponentPrim(const QaComponentDef *def, const QaComponent *c);
 
 /* Everything an architecture instantiates at one config and operand precision. */
 typedef struct QaInventory {

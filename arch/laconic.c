@@ -91,6 +91,12 @@ const QaComponentDef qaLaconicComps[QA_LAC_N] = {
                           "recodes every activation read into terms (one per lane per column)"},
     [QA_LAC_ENCODER_W] = {"term_encoder_w", QA_CAT_DATAPATH, QA_SCOPE_TILE, QA_PRIM_TERM_ENCODER,
                           "recodes every weight read into terms (one per lane per row)"},
+    [QA_LAC_AREG] = {"areg", QA_CAT_REGISTERS, QA_SCOPE_TILE, QA_PRIM_REG,
+                     "per column: the lanes activations of a brick step (stored codes), held while their "
+                     "terms are used"},
+    [QA_LAC_WREG] = {"wreg", QA_CAT_REGISTERS, QA_SCOPE_TILE, QA_PRIM_REG,
+                     "per row: the lanes weights of a brick step (stored codes), held while their terms are "
+                     "used"},
 };
 
 /* A PE: per lane an exponent adder (e_a + e_w) and a one-hot decoder onto a + w + 1
@@ -98,7 +104,9 @@ const QaComponentDef qaLaconicComps[QA_LAC_N] = {
 *+ 1 bits), the shifter
 ** of the counts by position, an adder tree over the shifted counts and the accumulator.
 ** A tile: rows x columns PEs plus a term encoder per lane at the NBin side (one per
-** column) and at the SB side (one per row). Built for max_bits-bit operands (2 x max_bits
+** column) and at the SB side (one per row), and the registers holding a step's operands
+** for them (per column the lanes activations, per row the lanes weights, at the stored
+** widths: k-hot designs hold narrower codes). Built for max_bits-bit operands (2 x max_bits
 ** + 1 positions: 33 at 16 bits); the memories hold max_bits-bit codes. */
 void qaLaconicInventory(const QaArchConfig *cfg, int a_bits, int w_bits, QaInventory *inv) {
   const QaLaconicSpec *p = QA_SPEC(cfg, QaLaconicSpec);
@@ -124,6 +132,8 @@ void qaLaconicInventory(const QaArchConfig *cfg, int a_bits, int w_bits, QaInven
       (QaComponent){.count = p->k_a ? 0 : (int64_t)s->columns * s->lanes, .bits_a = a_bits};
   inv->comp[QA_LAC_ENCODER_W] =
       (QaComponent){.count = p->k_w ? 0 : (int64_t)s->rows * s->lanes, .bits_a = w_bits};
+  inv->comp[QA_LAC_AREG] = (QaComponent){.count = s->columns, .bits_a = s->lanes * ab};
+  inv->comp[QA_LAC_WREG] = (QaComponent){.count = s->rows, .bits_a = s->lanes * wb};
 }
 
 int qaLaconicHwBits(const QaArchConfig *cfg) { return QA_SPEC(cfg, QaLaconicSpec)->max_bits; }
@@ -363,6 +373,8 @@ static void count_chunk(QaExec *ex, const QaChunk *c, int64_t eff, int64_t pe_cy
   if (ex->mux) qaCount(st, QA_LAC_ACC, QA_ACT_OP, (int64_t)(ex->mux_cols - 1) * c->nf);
   if (!ex->khot_a) qaCount(st, QA_LAC_ENCODER_A, QA_ACT_OP, wsteps * lanes * tiles_active);
   if (!ex->khot_w) qaCount(st, QA_LAC_ENCODER_W, QA_ACT_OP, steps * c->nf * lanes);
+  qaCount(st, QA_LAC_AREG, QA_ACT_OP, wsteps * tiles_active); /* registers: loaded once per step */
+  qaCount(st, QA_LAC_WREG, QA_ACT_OP, steps * c->nf);
   qaEngineCountBuffers(st, wsteps * lanes * e->a_store_bits, tiles_active,
                        steps * c->nf * lanes * e->w_store_bits, ex->nwin * c->nf * e->o_store_bits);
 }

@@ -70,6 +70,8 @@ enum {
   QA_LAC_ACC,
   QA_LAC_ENCODER_A,
   QA_LAC_ENCODER_W,
+  QA_LAC_AREG,
+  QA_LAC_WREG,
   QA_LAC_N
 };
 extern const QaComponentDef qaLaconicComps[QA_LAC_N];

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *const qaMemTypeNames[] = {"sram", "edram", NULL};
+
 int64_t qaMemPeriodPs(const QaArchConfig *cfg) { return llround(1e6 / cfg->spec.base.clock_mhz); }
 
 void qaMemInventory(const QaArchSpec *s, int sb_row_bits, int act_bits, int out_bits, QaInventory *inv) {
@@ -20,6 +22,8 @@ void qaMemInventory(const QaArchSpec *s, int sb_row_bits, int act_bits, int out_
   c[QA_C_NM] =
       (QaComponent){.count = 1, .capacity_bytes = (int64_t)s->mem.nm_kib * 1024, .access_bits = act_bits};
   c[QA_C_DRAM] = (QaComponent){.count = 1};
+  c[QA_C_SB].mem_type = s->mem.sb_type ? QA_MEM_TYPE_EDRAM : QA_MEM_TYPE_SRAM;
+  c[QA_C_NM].mem_type = s->mem.nm_type ? QA_MEM_TYPE_EDRAM : QA_MEM_TYPE_SRAM;
 }
 
 int qaMemPlanLayer(const QaArchConfig *cfg, const QaEngine *e, QaMemCarry *carry, QaMemPlan *plan,

@@ -43,15 +43,22 @@
 extern "C" {
 #endif
 
+/* Names of the memory cell types a config chooses (sb_type, nm_type): "sram", "edram". */
+extern const char *const qaMemTypeNames[];
+
 /* Parameter rows of the memory system every architecture includes in its table
 ** (DaDianNao's on-chip sizes by default), bound to QaArchSpec.mem. */
 #define QA_MEM_ROW(field, type, lo, hi, def, unit, help) \
   { #field, type, lo, hi, def, unit, help, offsetof(QaArchSpec, mem.field), NULL, 0 }
+#define QA_MEM_TYPE_ROW(field, help) \
+  { #field, QA_PT_ENUM, 0, 1, 1, "", help, offsetof(QaArchSpec, mem.field), qaMemTypeNames, 0 }
 #define QA_ONCHIP_PARAMS                                                                                    \
   QA_MEM_ROW(sb_kib, QA_PT_INT, 1, 1 << 20, 2048, "KiB", "weight memory (synapse buffer, eDRAM) per tile"), \
       QA_MEM_ROW(nbin_kib, QA_PT_INT, 1, 1 << 20, 16, "KiB", "input activation buffer per tile"),           \
       QA_MEM_ROW(nbout_kib, QA_PT_INT, 1, 1 << 20, 16, "KiB", "output buffer per tile"),                    \
-      QA_MEM_ROW(nm_kib, QA_PT_INT, 1, 1 << 22, 4096, "KiB", "central activation memory (eDRAM)")
+      QA_MEM_ROW(nm_kib, QA_PT_INT, 1, 1 << 22, 4096, "KiB", "central activation memory (eDRAM)"),          \
+      QA_MEM_TYPE_ROW(sb_type, "weight memory cells: sram or edram (DaDianNao: eDRAM)"),                    \
+      QA_MEM_TYPE_ROW(nm_type, "central activation memory cells: sram or edram (DaDianNao: eDRAM)")
 #define QA_DRAM_PARAMS                                                                                       \
   QA_MEM_ROW(dram_gbps, QA_PT_REAL, 0, 1e6, 25.6, "GB/s",                                                    \
              "off-chip bandwidth; 0 = ideal memory (assumed default: one DDR4-3200 x64 channel)"),           \
@@ -66,7 +73,7 @@ extern "C" {
 
 /* The component rows of the memory system (ids QA_C_SB .. QA_C_DRAM, hw.h): every
 ** architecture's component table starts with them. SB and NM are eDRAM, NBin and
-** NBout SRAM, as in DaDianNao. */
+** NBout SRAM, as in DaDianNao; a config may build SB and NM as SRAM (sb_type, nm_type). */
 #define QA_MEM_COMPONENTS                                                                                    \
   {"sb", QA_CAT_MEMORY, QA_SCOPE_TILE, QA_PRIM_EDRAM,                                                        \
    "synapse buffer: the tile's weights; one row feeds every PE row of the tile"},                            \

@@ -54,7 +54,17 @@ static const QaParam ohd_params[] = {
     QA_DRAM_PARAMS,
 };
 
-enum { OHD_EXP_ADDER = QA_C_COMMON, OHD_DECODER, OHD_HISTOGRAM, OHD_ADDER_TREE, OHD_ACC, OHD_N };
+enum {
+  OHD_EXP_ADDER = QA_C_COMMON,
+  OHD_DECODER,
+  OHD_HISTOGRAM,
+  OHD_ADDER_TREE,
+  OHD_ACC,
+  OHD_WREG,
+  OHD_PREG,
+  OHD_AREG,
+  OHD_N
+};
 
 static const QaComponentDef ohd_comps[OHD_N] = {
     QA_MEM_COMPONENTS,
@@ -68,11 +78,19 @@ static const QaComponentDef ohd_comps[OHD_N] = {
                         "reduces the counts, each shifted by its position (wiring)"},
     [OHD_ACC] = {"acc", QA_CAT_ACCUMULATION, QA_SCOPE_PE, QA_PRIM_ACCUMULATOR,
                  "accumulates the reduced sum into the output"},
+    [OHD_WREG] = {"wreg", QA_CAT_REGISTERS, QA_SCOPE_PE, QA_PRIM_REG,
+                  "the PE's lanes weight codes (exponent + sign) from the SB row, latched every cycle"},
+    [OHD_PREG] = {"preg", QA_CAT_REGISTERS, QA_SCOPE_PE, QA_PRIM_REG,
+                  "pipeline register of the lanes' signed exponent sums before the histogram"},
+    [OHD_AREG] = {"areg", QA_CAT_REGISTERS, QA_SCOPE_TILE, QA_PRIM_REG,
+                  "the activation brick's codes from NBin, latched every cycle and broadcast to the tile"},
 };
 
 /* A PE row: per lane an exponent adder and a one-hot decoder onto a + w - 1 positions; a
 ** histogram, an adder tree over the positions and the accumulator (the shift by
-** position is in the tree's wiring: no shifter). Codes are stored as exponent + sign
+** position is in the tree's wiring: no shifter), and DaDianNao's registers at the one-hot
+** widths (the lanes weight codes, the lanes signed exponent sums before the histogram; per
+** tile the activation brick's codes). Codes are stored as exponent + sign
 ** (qaKHotStoreBits(max_bits, signed, 1): 3 + 1 bits at 8 bits) in memories built for
 ** max_bits codes. */
 static void ohd_inventory(const QaArchConfig *cfg, int a_bits, int w_bits, QaInventory *inv) {
@@ -90,6 +108,9 @@ static void ohd_inventory(const QaArchConfig *cfg, int a_bits, int w_bits, QaInv
   inv->comp[OHD_HISTOGRAM] = (QaComponent){.count = 1, .bits_a = counter, .n = positions};
   inv->comp[OHD_ADDER_TREE] = (QaComponent){.count = 1, .bits_a = counter + positions, .n = positions};
   inv->comp[OHD_ACC] = (QaComponent){.count = 1, .bits_a = s->acc_bits};
+  inv->comp[OHD_WREG] = (QaComponent){.count = 1, .bits_a = s->lanes * code};
+  inv->comp[OHD_PREG] = (QaComponent){.count = 1, .bits_a = s->lanes * (qaBitsFor(positions) + 1)};
+  inv->comp[OHD_AREG] = (QaComponent){.count = 1, .bits_a = s->lanes * code};
 }
 
 static int ohd_hw_bits(const QaArchConfig *cfg) { return QA_SPEC(cfg, QaOneHotSpec)->max_bits; }
@@ -250,6 +271,9 @@ static void ohd_count(QaExec *ex, const QaChunk *c, int64_t eff) {
   qaCount(st, OHD_HISTOGRAM, QA_ACT_OP, steps * c->nf);
   qaCount(st, OHD_ADDER_TREE, QA_ACT_OP, steps * c->nf);
   qaCount(st, OHD_ACC, QA_ACT_OP, steps * c->nf);
+  qaCount(st, OHD_WREG, QA_ACT_OP, steps * c->nf); /* registers: clocked in the cycles they work */
+  qaCount(st, OHD_PREG, QA_ACT_OP, steps * c->nf);
+  qaCount(st, OHD_AREG, QA_ACT_OP, steps * tiles_active);
   qaEngineCountBuffers(st, steps * lanes * ab, tiles_active, steps * c->nf * lanes * wb,
                        windows * c->nf * ob);
 }

@@ -86,7 +86,16 @@ static const QaParam pra_params[] = {
     QA_DRAM_PARAMS,
 };
 
-enum { PRA_SHIFTER = QA_C_COMMON, PRA_ADDER_TREE, PRA_SHIFTER2, PRA_ACC, PRA_RUNAHEAD, PRA_N };
+enum {
+  PRA_SHIFTER = QA_C_COMMON,
+  PRA_ADDER_TREE,
+  PRA_SHIFTER2,
+  PRA_ACC,
+  PRA_RUNAHEAD,
+  PRA_WREG,
+  PRA_OFFSET,
+  PRA_N
+};
 
 static const QaComponentDef pra_comps[PRA_N] = {
     QA_MEM_COMPONENTS,
@@ -100,6 +109,11 @@ static const QaComponentDef pra_comps[PRA_N] = {
                  "accumulates the shifted sum into the output"},
     [PRA_RUNAHEAD] = {"runahead_reg", QA_CAT_MEMORY, QA_SCOPE_PE, QA_PRIM_REG_BANK,
                       "run-ahead registers: weight bricks a column may run ahead with"},
+    [PRA_WREG] = {"wreg", QA_CAT_REGISTERS, QA_SCOPE_PE, QA_PRIM_REG,
+                  "the PE's lanes bit-parallel weights, loaded once per brick step"},
+    [PRA_OFFSET] = {"offset_gen", QA_CAT_REGISTERS, QA_SCOPE_TILE, QA_PRIM_REG,
+                    "per column: the offset generators' state, the lanes activations' pending one-bits, "
+                    "clocked every cycle the column works"},
 };
 
 /* First-stage shift amounts a lane can use with A_BITS-bit activations. */
@@ -111,9 +125,10 @@ static int firstStageRange(const QaPragmaticSpec *p, int a_bits) {
 /* A PE: per lane a first-stage shifter of the dp-bit weight by 0 .. range-1 (range =
 ** min(2^first_stage_bits, a_bits)), an adder tree over the lanes (dp + range - 1 bits),
 ** a second-stage shifter of the tree's sum by the column base (0 .. a_bits-1) and an
-** accumulator; with run-ahead, per PE a bank of `runahead` weight bricks. A tile:
-** columns x rows PEs; memories as Stripes'. The offset generators that recode
-** activations are not counted by the simulator and not listed. */
+** accumulator; with run-ahead, per PE a bank of `runahead` weight bricks; a register
+** holding the lanes' weights for a step. A tile: columns x rows PEs and per column the
+** offset generators' state (the lanes' 16-bit activations with the one-bits not yet
+** consumed; their priority encoders are not listed); memories as Stripes'. */
 static void pra_inventory(const QaArchConfig *cfg, int a_bits, int w_bits, QaInventory *inv) {
   const QaPragmaticSpec *p = QA_SPEC(cfg, QaPragmaticSpec);
   const QaArchSpec *s = &p->base;
@@ -131,6 +146,8 @@ static void pra_inventory(const QaArchConfig *cfg, int a_bits, int w_bits, QaInv
   inv->comp[PRA_ACC] = (QaComponent){.count = 1, .bits_a = s->acc_bits};
   inv->comp[PRA_RUNAHEAD] = (QaComponent){
       .count = p->runahead > 0, .capacity_bytes = ra_bytes > 0 ? ra_bytes : 1, .access_bits = s->lanes * dp};
+  inv->comp[PRA_WREG] = (QaComponent){.count = 1, .bits_a = s->lanes * dp};
+  inv->comp[PRA_OFFSET] = (QaComponent){.count = s->columns, .bits_a = s->lanes * QA_BITS_MAX};
 }
 
 #define PRA_LANES_MAX 256
@@ -447,6 +464,8 @@ static void count_chunk(QaExec *ex, const QaChunk *c) {
   qaCount(st, PRA_ADDER_TREE, QA_ACT_OP, pe_cycles);
   qaCount(st, PRA_SHIFTER2, QA_ACT_OP, pe_cycles);
   qaCount(st, PRA_ACC, QA_ACT_OP, pe_cycles);
+  qaCount(st, PRA_WREG, QA_ACT_OP, col_steps * c->nf); /* registers: once per step, every busy cycle */
+  qaCount(st, PRA_OFFSET, QA_ACT_OP, ex->busy * tiles_active);
   /* multiplexed: the columns' partial sums of each filter are added at the end */
   if (ex->mux) qaCount(st, PRA_ACC, QA_ACT_OP, (int64_t)(ex->n_col - 1) * c->nf);
   qaEngineCountBuffers(st, act_bits, tiles_active, steps * c->nf * L * dp, ex->n_win * c->nf * dp);

@@ -20,6 +20,7 @@
 #include <vector>
 
 extern "C" {
+#include "arch/clock.h"
 #include "arch/memory.h"
 #include "arch/driver.h"
 }
@@ -200,6 +201,7 @@ class QaAccel : public sc_core::sc_module {
       st->n_stall_cycles = stall_ps / period_ps_;
       st->n_compute_cycles = st->n_cycles - st->n_stall_cycles;
       qaMemCountActions(&plan_, st);
+      qaClockCountRegisters(req_->cfg, st);
       d->end(ex_, st->n_cycles);
       qaReshapeFree(&rs_);
       ex_ = nullptr;

@@ -22,6 +22,14 @@ int qaStatsHasActions(const QaLayerStats *st) {
   return 0;
 }
 
+QaPrim qaComponentPrim(const QaComponentDef *def, const QaComponent *c) {
+  if (def->prim == QA_PRIM_SRAM || def->prim == QA_PRIM_EDRAM) {
+    if (c->mem_type == QA_MEM_TYPE_SRAM) return QA_PRIM_SRAM;
+    if (c->mem_type == QA_MEM_TYPE_EDRAM) return QA_PRIM_EDRAM;
+  }
+  return def->prim;
+}
+
 int qaPrimIsStorage(QaPrim p) {
   return p == QA_PRIM_SRAM || p == QA_PRIM_EDRAM || p == QA_PRIM_REGFILE || p == QA_PRIM_REG_BANK ||
          p == QA_PRIM_DRAM;

@@ -60,7 +60,7 @@ static const QaParam str_params[] = {
     QA_DRAM_PARAMS,
 };
 
-enum { STR_AND = QA_C_COMMON, STR_ADDER_TREE, STR_ACC, STR_N };
+enum { STR_AND = QA_C_COMMON, STR_ADDER_TREE, STR_ACC, STR_WREG, STR_SHIFT, STR_N };
 
 static const QaComponentDef str_comps[STR_N] = {
     QA_MEM_COMPONENTS,
@@ -70,12 +70,20 @@ static const QaComponentDef str_comps[STR_N] = {
                         "reduces the lanes' AND rows (dp-bit inputs)"},
     [STR_ACC] = {"acc", QA_CAT_ACCUMULATION, QA_SCOPE_PE, QA_PRIM_ACCUMULATOR,
                  "shift-accumulates the tree's sum, one activation bit per cycle"},
+    [STR_WREG] = {"wreg", QA_CAT_REGISTERS, QA_SCOPE_PE, QA_PRIM_REG,
+                  "the SIP's lanes bit-parallel weights, loaded once per brick step and held for its p_a "
+                  "cycles"},
+    [STR_SHIFT] = {"shift_reg", QA_CAT_REGISTERS, QA_SCOPE_TILE, QA_PRIM_REG,
+                   "per column: the lanes activations' serial shift register, one bit out per lane per "
+                   "cycle"},
 };
 
 /* A PE is a serial inner-product unit (SIP): `lanes` rows of datapath_bits AND gates (1
 ** activation bit x a bit-parallel weight), an adder tree over the lanes (dp-bit inputs)
-** and a shift-accumulator (the x2 shift is wiring). A tile: columns x rows SIPs;
-** memories as DaDianNao's, NBin/NM read one bit per lane per window column. */
+** and a shift-accumulator (the x2 shift is wiring), with a register holding the lanes'
+** weights for a step. A tile: columns x rows SIPs and per column the shift register that
+** serialises the lanes' activations (built for 16-bit activations); memories as
+** DaDianNao's, NBin/NM read one bit per lane per window column. */
 static void str_inventory(const QaArchConfig *cfg, int a_bits, int w_bits, QaInventory *inv) {
   const QaStripesSpec *p = QA_SPEC(cfg, QaStripesSpec);
   const QaArchSpec *s = &p->base;
@@ -88,6 +96,8 @@ static void str_inventory(const QaArchConfig *cfg, int a_bits, int w_bits, QaInv
   inv->comp[STR_AND] = (QaComponent){.count = s->lanes, .n = dp};
   inv->comp[STR_ADDER_TREE] = (QaComponent){.count = 1, .bits_a = dp, .n = s->lanes};
   inv->comp[STR_ACC] = (QaComponent){.count = 1, .bits_a = s->acc_bits};
+  inv->comp[STR_WREG] = (QaComponent){.count = 1, .bits_a = s->lanes * dp};
+  inv->comp[STR_SHIFT] = (QaComponent){.count = s->columns, .bits_a = s->lanes * QA_BITS_MAX};
 }
 
 struct QaExec {
@@ -206,6 +216,8 @@ static void count_chunk(QaExec *ex, const QaChunk *c) {
   qaCount(st, STR_AND, QA_ACT_OP, sip_cycles * L);
   qaCount(st, STR_ADDER_TREE, QA_ACT_OP, sip_cycles);
   qaCount(st, STR_ACC, QA_ACT_OP, sip_cycles);
+  qaCount(st, STR_WREG, QA_ACT_OP, sip_cycles / ex->p); /* registers: once per step, every cycle */
+  qaCount(st, STR_SHIFT, QA_ACT_OP, ex->n_win * ex->spw * ex->p * tiles_active);
   /* multiplexed: the columns' partial sums of each filter are added at the end */
   if (ex->mux) qaCount(st, STR_ACC, QA_ACT_OP, (int64_t)(ex->acc_cols - 1) * c->nf);
   qaEngineCountBuffers(st, act_bits, tiles_active, steps * c->nf * L * dp, ex->n_win * c->nf * dp);

@@ -1,9 +1,11 @@
 /*
 ** rng.c - xoshiro256** (Blackman & Vigna) seeded with splitmix64.
 */
+#define _POSIX_C_SOURCE 200809L
 #include "base/rng.h"
 
 #include <math.h>
+#include <pthread.h>
 
 static uint64_t splitmix(uint64_t *x) {
   uint64_t z = (*x += 0x9E3779B97F4A7C15ULL);
@@ -19,9 +21,9 @@ void qaRngSeed(QaRng *r, uint64_t seed) {
   r->has_spare = 0;
 }
 
-static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
-uint64_t qaRngNext(QaRng *r) {
+static inline uint64_t next(QaRng *r) {
   uint64_t *s = r->s;
   uint64_t result = rotl(s[1] * 5, 7) * 9;
   uint64_t t = s[1] << 17;
@@ -34,7 +36,9 @@ uint64_t qaRngNext(QaRng *r) {
   return result;
 }
 
-double qaRngUniform(QaRng *r) { return (double)(qaRngNext(r) >> 11) * 0x1.0p-53; }
+uint64_t qaRngNext(QaRng *r) { return next(r); }
+
+double qaRngUniform(QaRng *r) { return (double)(next(r) >> 11) * 0x1.0p-53; }
 
 double qaRngGauss(QaRng *r) {
   /* Box-Muller: each pair of uniforms gives two independent normals; the second
@@ -68,4 +72,114 @@ uint64_t qaRngDerive(uint64_t seed, uint64_t index) {
   uint64_t x = seed ^ (index * 0xD1B54A32D192ED03ULL);
   splitmix(&x);
   return splitmix(&x);
+}
+
+/* ---- ziggurat ------------------------------------------------------------------------
+** A decreasing density f on [0, inf) is covered by N horizontal strips of equal area V:
+** strip i (1 <= i < N) is the rectangle [0, x[i]] x [f(x[i]), f(x[i+1])], with x[1] = R
+** > x[2] > ... > x[N] = 0; strip 0 is the rectangle [0, R] x [0, f(R)] plus the tail
+** beyond R, which together also have area V, and x[0] = V / f(R) is its pseudo-width.
+** A draw picks a strip i and z = U x[i]: if z < x[i+1] the point lies under the curve
+** (accepted at once); in strip 0 a z beyond R is drawn from the tail; else (the wedge)
+** z is accepted with probability (f(z) - f(x[i])) / (f(x[i+1]) - f(x[i])), and a
+** rejected draw starts over. The constants R and V are Marsaglia and Tsang's (2000) for
+** N = 128 (normal) and N = 256 (exponential); the tables follow from
+** x[i+1] = f^-1(V / x[i] + f(x[i])). */
+#define ZN_N 128
+#define ZE_N 256
+static double zn_x[ZN_N + 1], zn_f[ZN_N + 1], ze_x[ZE_N + 1], ze_f[ZE_N + 1];
+static pthread_once_t z_once = PTHREAD_ONCE_INIT;
+
+static void zigTables(void) {
+  const double nr = 3.442619855899, nv = 9.91256303526217e-3;
+  zn_x[0] = nv / exp(-0.5 * nr * nr);
+  zn_x[1] = nr;
+  for (int i = 1; i < ZN_N - 1; i++)
+    zn_x[i + 1] = sqrt(-2.0 * log(nv / zn_x[i] + exp(-0.5 * zn_x[i] * zn_x[i])));
+  zn_x[ZN_N] = 0;
+  for (int i = 0; i <= ZN_N; i++) zn_f[i] = exp(-0.5 * zn_x[i] * zn_x[i]);
+  const double er = 7.69711747013104972, ev = 3.949659822581572e-3;
+  ze_x[0] = ev / exp(-er);
+  ze_x[1] = er;
+  for (int i = 1; i < ZE_N - 1; i++) ze_x[i + 1] = -log(ev / ze_x[i] + exp(-ze_x[i]));
+  ze_x[ZE_N] = 0;
+  for (int i = 0; i <= ZE_N; i++) ze_f[i] = exp(-ze_x[i]);
+}
+
+/* A uniform in (0, 1] from 53 bits (never 0: log-safe). */
+static double uniformPos(QaRng *r) { return ((double)(next(r) >> 11) + 1.0) * 0x1.0p-53; }
+
+static inline double normalZ(QaRng *r) {
+  for (;;) {
+    uint64_t u = next(r);
+    int i = (int)(u & (ZN_N - 1));
+    double sign = (u >> 7) & 1 ? -1.0 : 1.0;
+    double z = (double)(u >> 11) * 0x1.0p-53 * zn_x[i];
+    if (z < zn_x[i + 1]) return sign * z;
+    if (i == 0) { /* z >= R: the tail beyond R (Marsaglia 1964) */
+      double a, b;
+      do {
+        a = -log(uniformPos(r)) / zn_x[1];
+        b = -log(uniformPos(r));
+      } while (b + b < a * a);
+      return sign * (zn_x[1] + a);
+    }
+    if (zn_f[i] + ((double)(next(r) >> 11) * 0x1.0p-53) * (zn_f[i + 1] - zn_f[i]) < exp(-0.5 * z * z))
+      return sign * z;
+  }
+}
+
+/* An exponential draw; *sign gets a random bit of the first word (unused by the draw). */
+static inline double expZ(QaRng *r, int *sign) {
+  double base = 0; /* memoryless: a tail draw is R + another exponential */
+  uint64_t u = next(r);
+  *sign = (int)((u >> 8) & 1);
+  for (;;) {
+    int i = (int)(u & (ZE_N - 1));
+    double z = (double)(u >> 11) * 0x1.0p-53 * ze_x[i];
+    if (z < ze_x[i + 1]) return base + z;
+    if (i == 0) /* z >= R: the tail */
+      base += ze_x[1];
+    else if (ze_f[i] + ((double)(next(r) >> 11) * 0x1.0p-53) * (ze_f[i + 1] - ze_f[i]) < exp(-z))
+      return base + z;
+    u = next(r);
+  }
+}
+
+double qaRngExpZ(QaRng *r) {
+  pthread_once(&z_once, zigTables);
+  int sign;
+  return expZ(r, &sign);
+}
+
+double qaRngLaplaceZ(QaRng *r, double b) {
+  pthread_once(&z_once, zigTables);
+  int sign;
+  double e = expZ(r, &sign);
+  return sign ? -b * e : b * e;
+}
+
+double qaRngNormalZ(QaRng *r) {
+  pthread_once(&z_once, zigTables);
+  return normalZ(r);
+}
+
+void qaRngFillNormalZ(QaRng *r, double scale, float *out, int64_t n) {
+  pthread_once(&z_once, zigTables);
+  for (int64_t i = 0; i < n; i++) out[i] = (float)(scale * normalZ(r));
+}
+
+void qaRngFillLaplaceZ(QaRng *r, double b, float *out, int64_t n) {
+  pthread_once(&z_once, zigTables);
+  for (int64_t i = 0; i < n; i++) {
+    int sign;
+    double e = b * expZ(r, &sign);
+    out[i] = (float)(sign ? -e : e);
+  }
+}
+
+void qaRngFillRectified(QaRng *r, double zero_frac, float *out, int64_t n) {
+  pthread_once(&z_once, zigTables);
+  for (int64_t i = 0; i < n; i++)
+    out[i] = (double)(next(r) >> 11) * 0x1.0p-53 < zero_frac ? 0.0f : (float)fabs(normalZ(r));
 }

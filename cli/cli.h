@@ -156,5 +156,8 @@ extern const QaCliCommand qaCliCmdSweep, qaCliCmdMerge;               /* cmd_swe
 extern const QaCliCommand qaCliCmdBench;                              /* cmd_bench.c */
 extern const QaCliCommand qaCliCmdArea, qaCliCmdPrice, qaCliCmdCosts; /* cmd_energy.c */
 extern const QaCliCommand qaCliCmdValidate;                           /* cmd_validate.c */
+extern const QaCliCommand qaCliCmdCalibrate;                          /* cmd_energy.c */
+extern const QaCliCommand qaCliCmdExportTraces;                       /* cmd_traces.c */
+extern const QaCliCommand qaCliCmdStats;                              /* cmd_stats.c */
 
 #endif

@@ -19,8 +19,8 @@ typedef struct RunArgs {
   const char *bits, *a_bits, *w_bits;
   const char *quant_a, *quant_w, *encoder;
   const char *seed, *zero_frac, *wgt_dist;
-  const char *timing, *costs, *db, *layers, *max_memory;
-  int no_verify, no_store, quiet;
+  const char *timing, *costs, *db, *layers, *precision, *max_memory;
+  int no_verify, no_store, quiet, synthetic;
 } RunArgs;
 
 static const QaCliOption runOptions[] = {
@@ -42,13 +42,21 @@ static const QaCliOption runOptions[] = {
     {"zero-frac", "F", QA_CLI_VALUE(RunArgs, zero_frac),
      "fraction of zero synthetic activations, 0..1 (default 0.5)"},
     {"wgt-dist", "D", QA_CLI_VALUE(RunArgs, wgt_dist), "synthetic weights: laplace (default) or gauss"},
+    {"synthetic", NULL, QA_CLI_FLAG(RunArgs, synthetic),
+     "ignore the network's traces: its geometry with seeded synthetic values"},
+    {"precision", "FILE|profile[:DB]", QA_CLI_VALUE(RunArgs, precision),
+     "per-layer precisions: a CSV (layer,a_bits,w_bits,source; workloads/precisions/), or profile: each "
+     "layer's smallest activation bits whose output SQNR against 16-bit activations is at least DB dB "
+     "(default 30)"},
     {"timing", "MODE", QA_CLI_VALUE(RunArgs, timing),
      "lt (loosely timed, default) or cycle (clocked; slow, same counts)"},
     {"layers", "CLASS", QA_CLI_VALUE(RunArgs, layers),
      "all (default), conv (conv and depthwise layers only) or fc: run that subset as its own workload"},
     {"no-verify", NULL, QA_CLI_FLAG(RunArgs, no_verify), "skip the reference check"},
     {"costs", "NAME", QA_CLI_VALUE(RunArgs, costs),
-     "cost table pricing the run (default horowitz45; none: skip; see `qasim costs`)"},
+     "cost table pricing the run (default " QA_COSTS_DEFAULT
+     "; none: skip; BASE,ERT.yaml layers an Accelergy "
+     "ERT over a table; see `qasim costs`)"},
     {"db", "PATH", QA_CLI_VALUE(RunArgs, db), QA_CLI_DB_HELP},
     {"no-store", NULL, QA_CLI_FLAG(RunArgs, no_store), "do not store the run"},
     {"quiet", NULL, QA_CLI_FLAG(RunArgs, quiet), "print only the totals"},
@@ -85,6 +93,8 @@ static int runMain(void *args, const QaCliCall *call, QaErr *err) {
   if (a->zero_frac && (rc = qaParseDouble(a->zero_frac, "--zero-frac", 0, 1, &o.act_zero_frac, err)))
     return rc;
   if (a->wgt_dist) o.wgt_dist = a->wgt_dist;
+  o.synthetic = a->synthetic;
+  o.precision = a->precision;
   if (a->timing && (rc = qaTimingParse(a->timing, &o.timing, err))) return rc;
   if (a->costs) o.costs = a->costs;
   if (a->max_memory &&
@@ -105,7 +115,12 @@ const QaCliCommand qaCliCmdRun = {
     .summary = "simulate a network on an architecture and store the run",
     .about =
         "Simulate every layer of a network on an architecture, verify the outputs against\n"
-        "the integer reference, print per-layer and total cycles, and store the run.\n",
+        "the integer reference, print per-layer and total cycles, and store the run.\n"
+        "NET is a built-in name, a YAML network file (traced networks name their .npy files),\n"
+        "a trace directory (DIR/net.yaml, a DNNsim directory with model.csv, or a directory of\n"
+        "Timeloop problem files), a SCALE-Sim topology .csv or a Timeloop problem .yaml.\n"
+        "Each layer's output is dequantised and compared with the float output (the traced\n"
+        "one, or the float convolution of its values): SQNR per layer, mean and worst.\n",
     .options = runOptions,
     .args_size = sizeof(RunArgs),
     .handler = runMain,

@@ -23,22 +23,25 @@ static const QaCliCommand qaCliCmdHelp;
 
 /* Every command, in the order the usage lists them; NULL ends the table. */
 static const QaCliCommand *const commands[] = {
-    &qaCliCmdNets,     /* cmd_nets.c */
-    &qaCliCmdInfo,     /* cmd_nets.c */
-    &qaCliCmdArchs,    /* cmd_nets.c */
-    &qaCliCmdRun,      /* cmd_run.c */
-    &qaCliCmdResults,  /* cmd_results.c */
-    &qaCliCmdExport,   /* cmd_results.c */
-    &qaCliCmdSweep,    /* cmd_sweep.c */
-    &qaCliCmdMerge,    /* cmd_sweep.c */
-    &qaCliCmdReport,   /* cmd_plot.c */
-    &qaCliCmdPlot,     /* cmd_plot.c */
-    &qaCliCmdBench,    /* cmd_bench.c */
-    &qaCliCmdArea,     /* cmd_energy.c */
-    &qaCliCmdPrice,    /* cmd_energy.c */
-    &qaCliCmdCosts,    /* cmd_energy.c */
-    &qaCliCmdValidate, /* cmd_validate.c */
-    &qaCliCmdHelp,     /* below */
+    &qaCliCmdNets,         /* cmd_nets.c */
+    &qaCliCmdInfo,         /* cmd_nets.c */
+    &qaCliCmdArchs,        /* cmd_nets.c */
+    &qaCliCmdRun,          /* cmd_run.c */
+    &qaCliCmdResults,      /* cmd_results.c */
+    &qaCliCmdExport,       /* cmd_results.c */
+    &qaCliCmdExportTraces, /* cmd_traces.c */
+    &qaCliCmdStats,        /* cmd_stats.c */
+    &qaCliCmdSweep,        /* cmd_sweep.c */
+    &qaCliCmdMerge,        /* cmd_sweep.c */
+    &qaCliCmdReport,       /* cmd_plot.c */
+    &qaCliCmdPlot,         /* cmd_plot.c */
+    &qaCliCmdBench,        /* cmd_bench.c */
+    &qaCliCmdArea,         /* cmd_energy.c */
+    &qaCliCmdPrice,        /* cmd_energy.c */
+    &qaCliCmdCosts,        /* cmd_energy.c */
+    &qaCliCmdValidate,     /* cmd_validate.c */
+    &qaCliCmdCalibrate,    /* cmd_energy.c */
+    &qaCliCmdHelp,         /* below */
     NULL,
 };
 

@@ -18,9 +18,17 @@ static void onStart(void *ctx, const QaRunPlan *p) {
   fprintf(f, "qasim %s: %s on %s (%d layers, %" PRId64 " MACs), a/w %d/%d bits, timing %s\n", qaVersion(),
           p->cfg->desc->name, p->net->name, p->net->n_layers, qaNetMacs(p->net), p->a_bits, p->w_bits,
           qaTimingName(p->timing));
+  fprintf(f, "values: %s%s%s\n", p->values, p->net->about[0] ? "; network: " : "", p->net->about);
+  if (p->precision) fprintf(f, "per-layer precisions: --precision %s\n", p->precision);
+  for (const char *n = p->net->notes; n && *n;) { /* warnings found reading the network */
+    const char *e = strchr(n, '\n');
+    int len = e ? (int)(e - n) : (int)strlen(n);
+    fprintf(stderr, "qasim run: warning: %.*s\n", len, n);
+    n = e ? e + 1 : n + len;
+  }
   if (pr->per_layer)
-    fprintf(f, "%4s %-22s %-34s %-5s %13s %11s %7s  %s\n", "#", "layer", "geometry", "a/w", "macs",
-            "n_cycles", "pe_util", "outputs");
+    fprintf(f, "%4s %-22s %-34s %-5s %13s %11s %7s %8s  %s\n", "#", "layer", "geometry", "a/w", "macs",
+            "n_cycles", "pe_util", "sqnr_dB", "outputs");
   fflush(f);
 }
 
@@ -32,8 +40,8 @@ static void onLayer(void *ctx, const QaRunLayer *rl) {
   char geo[96];
   snprintf(geo, sizeof geo, "%dx%dx%d>%dx%dx%d k%dx%d/%d%s", l->c, l->h, l->w, l->k, qaLayerOutH(l),
            qaLayerOutW(l), l->r, l->s, l->stride_h, l->groups > 1 ? (l->groups == l->c ? " dw" : " g") : "");
-  fprintf(pr->out, "%4d %-22s %-34s %2d/%-2d %13" PRId64 " %11" PRId64 " %6.1f%%  %s%s\n", rl->idx, l->name,
-          geo, rl->a_bits, rl->w_bits, st->macs, st->n_cycles, 100.0 * st->pe_util,
+  fprintf(pr->out, "%4d %-22s %-34s %2d/%-2d %13" PRId64 " %11" PRId64 " %6.1f%% %8.2f  %s%s\n", rl->idx,
+          l->name, geo, rl->a_bits, rl->w_bits, st->macs, st->n_cycles, 100.0 * st->pe_util, rl->out_sqnr_db,
           st->outputs_verified == 1   ? "ok"
           : st->outputs_verified == 0 ? (st->acc_overflows ? "ACC-OVERFLOW" : "MISMATCH")
                                       : "-",
@@ -68,6 +76,10 @@ static void onDone(void *ctx, const QaRunPlan *p, const QaRunResult *res) {
               names[i], parts[i]->n_dram_bound, parts[i]->dram_bound_cycles,
               res->n_cycles ? 100.0 * (double)parts[i]->dram_bound_cycles / (double)res->n_cycles : 0.0);
   fprintf(f, "host: %.2f s wall, %.1f M simulated MACs/s\n", res->wall_s, res->sim_macs_per_s / 1e6);
+  fprintf(f,
+          "output SQNR vs the float output: mean %.2f dB over %d layers (%d on traced values), worst %.2f dB "
+          "(%s)\n",
+          res->sqnr_mean_db, res->n_layers, res->traced_layers, res->sqnr_worst_db, res->sqnr_worst_layer);
   if (p->cx) {
     if (qaEnergyPrint(&res->energy, p->cx, f, &err)) fprintf(f, "%s\n", err.msg);
     const QaEnergy *e = &res->energy;

@@ -392,6 +392,7 @@ static int addRows(QaCostTable *t, const char *ert_path, const char *component, 
     r.leakage_uw = s->has_leak ? s->leak_pj * 1e-6 / s->cycle_s : NAN;
     r.status = QA_COST_DERIVED;
     r.area_status = QA_COST_DERIVED;
+    r.leakage_status = QA_COST_DERIVED;
     r.line = s->line[a];
     qaStrBufInit(&src);
     qaStrBufAppendf(&src, "Accelergy ERT %s: %s action '%s'", ert_path, component, s->action[a]);

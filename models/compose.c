@@ -12,6 +12,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "models/memcost.h"
+
 static int isMemory(QaPrim p) { return p == QA_PRIM_SRAM || p == QA_PRIM_EDRAM || p == QA_PRIM_REGFILE; }
 static const char *memClass(QaPrim p) {
   return p == QA_PRIM_SRAM ? "sram" : p == QA_PRIM_EDRAM ? "edram" : "regfile";
@@ -52,7 +54,7 @@ static int priceLogic(const QaCostTable *t, QaPrim prim, int a, int b, int n, Qa
 
 /* "int_mult(16x16)", "adder_tree(16 x 32b)", ... */
 static void describePrim(const QaPricedComp *c, char *buf, size_t cap) {
-  switch (c->def->prim) {
+  switch (c->prim) {
     case QA_PRIM_MULT:
       snprintf(buf, cap, "int_mult(%dx%d)", c->size.bits_a, c->size.bits_b);
       break;
@@ -96,8 +98,8 @@ static void describePrim(const QaPricedComp *c, char *buf, size_t cap) {
     case QA_PRIM_SRAM:
     case QA_PRIM_EDRAM:
     case QA_PRIM_REGFILE:
-      snprintf(buf, cap, "%s(%lld B, %d-bit access)", memClass(c->def->prim),
-               (long long)c->size.capacity_bytes, c->size.access_bits);
+      snprintf(buf, cap, "%s(%lld B, %d-bit access)", memClass(c->prim), (long long)c->size.capacity_bytes,
+               c->size.access_bits);
       break;
     case QA_PRIM_DRAM:
       snprintf(buf, cap, "%s per bit", c->dram_type);
@@ -143,10 +145,27 @@ static void describeRows(const QaCostTable *t, const char *cls, int act1, int ac
     snprintf(buf + len, cap - len, "%s%s line%s %s (scaled)", sep, cls, n > 1 ? "s" : "", lines);
 }
 
+/* The basis of a memory priced from a grid (memcost.h), e.g. "cacti45 edram 2M x 4096b as
+** 128 x 16K x 32b (interpolated)", into buf; 0 if the class has no grid. */
+static int gridBasis(const QaCostTable *t, const QaPricedComp *c, char *buf, size_t cap) {
+  const char *cls = memClass(c->prim);
+  const QaMemGrid *g = qaCostTableMemGrid(t, cls);
+  QaMemQuery q;
+  QaMemCost mc;
+  if (!g) return 0;
+  memset(&q, 0, sizeof q);
+  qaMemKindParse(cls, &q.kind);
+  q.capacity_bytes = c->size.capacity_bytes;
+  q.access_bits = c->size.access_bits;
+  if (qaMemCostPrice(g, &q, &mc, NULL)) return 0;
+  snprintf(buf, cap, "%s (%s)", mc.basis, qaCostStatusName(mc.status));
+  return 1;
+}
+
 static void rowsFor(const QaCostTable *t, QaPricedComp *c) {
   c->rows[0] = 0;
   size_t cap = sizeof c->rows;
-  switch (c->def->prim) {
+  switch (c->prim) {
     case QA_PRIM_MULT:
       describeRows(t, "int_mult", -1, -1, c->size.bits_a, c->size.bits_b, 0, c->rows, cap);
       break;
@@ -179,8 +198,9 @@ static void rowsFor(const QaCostTable *t, QaPricedComp *c) {
     case QA_PRIM_SRAM:
     case QA_PRIM_EDRAM:
     case QA_PRIM_REGFILE:
-      describeRows(t, memClass(c->def->prim), QA_COST_READ, QA_COST_WRITE, c->size.access_bits, 0,
-                   c->size.capacity_bytes, c->rows, cap);
+      if (!gridBasis(t, c, c->rows, cap))
+        describeRows(t, memClass(c->prim), QA_COST_READ, QA_COST_WRITE, c->size.access_bits, 0,
+                     c->size.capacity_bytes, c->rows, cap);
       break;
     case QA_PRIM_DRAM:
       describeRows(t, c->dram_type, QA_COST_READ, QA_COST_WRITE, 1, 0, 0, c->rows, cap);
@@ -191,6 +211,40 @@ static void rowsFor(const QaCostTable *t, QaPricedComp *c) {
 }
 
 /* ---- pricing a component ------------------------------------------------------------------- */
+
+/* Multiply the prices of C by the table's calibration scales of its category. */
+static void applyScales(const QaCostTable *t, QaPricedComp *c) {
+  QaCostScaleKind ke, ka;
+  double fe, fa, fl;
+  QaCostStatus se, sa, sl;
+  if (c->prim == QA_PRIM_DRAM) return;
+  if (c->def->category == QA_CAT_MEMORY) {
+    ke = QA_SCALE_MEMORY_ENERGY;
+    ka = QA_SCALE_MEMORY_AREA;
+  } else {
+    ke = QA_SCALE_LOGIC_ENERGY;
+    ka = QA_SCALE_LOGIC_AREA;
+  }
+  const QaCostRow *re = qaCostScale(t, ke, &fe, &se), *ra = qaCostScale(t, ka, &fa, &sa);
+  const QaCostRow *rl = qaCostScale(t, QA_SCALE_LEAKAGE, &fl, &sl);
+  QaCost *p[2] = {&c->op, &c->write};
+  for (int i = 0; i < 2; i++) {
+    p[i]->energy *= fe;
+    p[i]->area_um2 *= fa;
+    p[i]->leakage_uw *= fl;
+    if (re && se > p[i]->status) p[i]->status = se;
+    if (ra && sa > p[i]->area_status) p[i]->area_status = sa;
+    if (rl && sl > p[i]->leakage_status) p[i]->leakage_status = sl;
+  }
+  c->read_pj_per_bit *= fe;
+  c->write_pj_per_bit *= fe;
+  size_t n = strlen(c->rows);
+  if (re && n < sizeof c->rows)
+    snprintf(c->rows + n, sizeof c->rows - n, "; x%g scale %s line %d", fe, re->instance, re->line);
+  n = strlen(c->rows);
+  if (ra && n < sizeof c->rows)
+    snprintf(c->rows + n, sizeof c->rows - n, "; area x%g scale %s line %d", fa, ra->instance, ra->line);
+}
 
 /* The DRAM class of type TYPE (NULL/"" = the default if the table has it, else its only
 ** DRAM class) into out[cap]. */
@@ -214,7 +268,7 @@ static void dramClass(const QaCostTable *t, const char *type, char *out, size_t 
 static int priceComp(const QaArchDesc *arch, const QaCostTable *t, const char *dram_type, QaPricedComp *c,
                      QaErr *err) {
   const QaComponent *z = &c->size;
-  QaPrim prim = c->def->prim;
+  QaPrim prim = c->prim;
   int rc = QA_OK;
   c->read_pj_per_bit = c->write_pj_per_bit = 0;
   c->dram_type[0] = 0;
@@ -257,6 +311,15 @@ static int priceComp(const QaArchDesc *arch, const QaCostTable *t, const char *d
   }
   describePrim(c, c->what, sizeof c->what);
   rowsFor(t, c);
+  applyScales(t, c);
+  if (!isfinite(c->op.energy) || !isfinite(c->write.energy) || isinf(c->op.area_um2) ||
+      isinf(c->op.leakage_uw))
+    return qaErrSet(
+        err, QA_EUSER,
+        "%s: component '%s' = %s is priced at %g pJ per read/op, %g pJ per write, %g um^2, %g uW: "
+        "not a finite number (table '%s' rows: %s); fix those rows",
+        arch->name, c->def->name, c->what, c->op.energy, c->write.energy, c->op.area_um2, c->op.leakage_uw,
+        qaCostTableName(t), c->rows);
   return QA_OK;
 fail:
   describePrim(c, c->what, sizeof c->what);
@@ -279,6 +342,7 @@ static int priceInventory(const QaArchConfig *cfg, const QaCostTable *t, const c
     memset(c, 0, sizeof *c);
     c->def = &d->comps[i];
     c->size = inv->comp[i];
+    c->prim = qaComponentPrim(c->def, &c->size);
     if (c->size.count < 0)
       return qaErrSet(err, QA_EINTERNAL, "%s: component '%s' has %lld instances", d->name, c->def->name,
                       (long long)c->size.count);
@@ -357,7 +421,16 @@ int qaCompose(const QaArchConfig *cfg, const QaCostTable *t, const QaComposeOpti
     else if (c->def->scope == QA_SCOPE_CHIP)
       chip += a;
     if (c->def->scope == QA_SCOPE_OFFCHIP) continue;
+    double on_chip = (double)qaComposeInstances(out, c) * c->op.area_um2;
+    if (c->def->category == QA_CAT_MEMORY)
+      out->memory_area_um2 += on_chip;
+    else
+      out->logic_area_um2 += on_chip;
     if (isnan(c->op.leakage_uw)) {
+      size_t used = strlen(out->leak_missing);
+      if (used < sizeof out->leak_missing)
+        snprintf(out->leak_missing + used, sizeof out->leak_missing - used, "%s%s",
+                 out->n_leak_missing ? ", " : "", c->def->name);
       out->n_leak_missing++;
     } else {
       out->n_leak_known++;
@@ -387,6 +460,18 @@ int qaComposeFind(const QaComposition *cx, const char *name) {
 
 /* ---- listing -------------------------------------------------------------------------------- */
 
+const char *const qaComposeNotModelled[] = {
+    "control: instruction / layer sequencing, address generation, the tiles' and the central block's "
+    "controllers",
+    "interconnect: the bus or tree carrying activations from the central memory to the tiles and outputs "
+    "back",
+    "chip I/O: inter-chip links (DaDianNao's HyperTransport links, recalled, not verified here, are part of "
+    "its published node power and area) and DRAM controllers",
+    "clock tree: only the registers' own clock pins are priced (their reg row), not the distribution network",
+    "layout: placement density, wiring and power grid beyond the table's cell and array areas (a "
+    "calibrated table's area scales stand in for them)",
+    NULL};
+
 static void fmtArea(double um2, char *buf, size_t cap) {
   if (isnan(um2))
     snprintf(buf, cap, "-");
@@ -396,9 +481,10 @@ static void fmtArea(double um2, char *buf, size_t cap) {
 
 int qaComposePrint(const QaComposition *cx, FILE *fp, QaErr *err) {
   const QaCostTable *t = cx->table;
-  fprintf(fp, "# %s (config: %s) priced with cost table '%s'%s%s%s, a/w %d/%d bits, %g MHz\n", cx->arch->name,
-          cx->cfg.source, qaCostTableName(t), qaCostTablePath(t)[0] ? " (" : "", qaCostTablePath(t),
-          qaCostTablePath(t)[0] ? ")" : "", cx->a_bits, cx->w_bits, cx->clock_mhz);
+  fprintf(fp, "# %s (config: %s) priced with cost table '%s'%s%s%s id %.16s, a/w %d/%d bits, %g MHz\n",
+          cx->arch->name, cx->cfg.source, qaCostTableName(t), qaCostTablePath(t)[0] ? " (" : "",
+          qaCostTablePath(t), qaCostTablePath(t)[0] ? ")" : "", qaCostTableId(t), cx->a_bits, cx->w_bits,
+          cx->clock_mhz);
   fprintf(fp,
           "# chip = %lld tiles x (%lld PEs + tile components) + chip components; "
           "energy per action in pJ, area in um^2\n",
@@ -409,7 +495,7 @@ int qaComposePrint(const QaComposition *cx, FILE *fp, QaErr *err) {
   for (int k = 0; k < n; k++) {
     const QaPricedComp *c = &cx->comp[ids[k]];
     char e[64], ai[32], ac[32];
-    if (qaPrimIsStorage(c->def->prim))
+    if (qaPrimIsStorage(c->prim))
       snprintf(e, sizeof e, "r %.4g, w %.4g pJ/bit", c->read_pj_per_bit, c->write_pj_per_bit);
     else
       snprintf(e, sizeof e, "%.4g pJ/op", c->op.energy);
@@ -428,7 +514,7 @@ int qaComposePrint(const QaComposition *cx, FILE *fp, QaErr *err) {
   for (int k = 0; k < n; k++) {
     const QaPricedComp *c = &cx->comp[ids[k]];
     fprintf(fp, "  %-12s %s (%s", c->def->name, c->def->role, qaCategoryName(c->def->category));
-    if (isMemory(c->def->prim) || c->def->prim == QA_PRIM_REG_BANK)
+    if (isMemory(c->prim) || c->prim == QA_PRIM_REG_BANK)
       fprintf(fp, "; one access: read %.4g pJ, write %.4g pJ", c->op.energy, c->write.energy);
     fprintf(fp, ")\n");
   }
@@ -437,11 +523,21 @@ int qaComposePrint(const QaComposition *cx, FILE *fp, QaErr *err) {
           "(%.3f mm^2)\n",
           cx->pe_area_um2, cx->pe_area_um2 / 1e6, cx->tile_area_um2, cx->tile_area_um2 / 1e6,
           cx->chip_area_um2, cx->chip_area_um2 / 1e6);
+  fprintf(fp, "area split: memories %.3f mm^2, logic and registers %.3f mm^2\n", cx->memory_area_um2 / 1e6,
+          cx->logic_area_um2 / 1e6);
   if (cx->n_leak_known == 0)
-    fprintf(fp, "leakage: cost table '%s' gives none: static energy is not priced\n", qaCostTableName(t));
+    fprintf(fp, "leakage: not priced: cost table '%s' gives no leakage (static energy is not priced)\n",
+            qaCostTableName(t));
+  else if (cx->n_leak_missing)
+    fprintf(
+        fp,
+        "leakage: %.6g uW on chip, partial: not priced for %s (%d of %d on-chip components have a figure)\n",
+        cx->chip_leakage_uw, cx->leak_missing, cx->n_leak_known, cx->n_leak_known + cx->n_leak_missing);
   else
-    fprintf(fp, "leakage: %.6g uW on chip (%d of %d on-chip components have a figure)\n", cx->chip_leakage_uw,
-            cx->n_leak_known, cx->n_leak_known + cx->n_leak_missing);
+    fprintf(fp, "leakage: %.6g uW on chip, every on-chip component priced (eDRAM includes refresh)\n",
+            cx->chip_leakage_uw);
+  fprintf(fp, "not modelled (no component, no area, no energy):\n");
+  for (int i = 0; qaComposeNotModelled[i]; i++) fprintf(fp, "  %s\n", qaComposeNotModelled[i]);
   if (ferror(fp)) return qaErrSet(err, QA_EINTERNAL, "cannot write the composition listing");
   return QA_OK;
 }

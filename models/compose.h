@@ -26,20 +26,23 @@
 extern "C" {
 #endif
 
-#define QA_COSTS_LABEL_MAX 96 /* longest costs label + 1, e.g. "horowitz45+ddr3" */
+#define QA_COSTS_LABEL_MAX 160 /* longest costs label + 1, e.g. "horowitz45+ddr3" (= QA_STORE_LABEL_MAX) */
 #define QA_DEFAULT_DRAM "lpddr4"
 
 /* One component of an architecture, sized and priced. */
 typedef struct QaPricedComp {
   const QaComponentDef *def;         /* the architecture's row: name, category, scope, primitive, role */
   QaComponent size;                  /* count (0 = not built at this config), widths, capacity */
+  QaPrim prim;                       /* the primitive priced: the row's, or the SRAM / eDRAM the config
+                                     ** chose for a memory (qaComponentPrim) */
   char dram_type[QA_COST_CLASS_MAX]; /* DRAM: the class used, e.g. "dram_lpddr4" */
   QaCost op;                         /* logic: one op (pJ, um^2, uW); memories: one read access */
   QaCost write;                      /* memories: one write access; logic: same as op */
   double read_pj_per_bit;            /* memories and DRAM (pJ/bit); 0 for logic */
   double write_pj_per_bit;
   char what[96];  /* the primitive, e.g. "int_mult(16x16)" */
-  char rows[192]; /* the table rows it uses, e.g. "int_mult line 38 (exact)" */
+  char rows[256]; /* the table rows it uses, e.g. "int_mult line 38 (exact)", or for a memory
+                  ** priced from a grid its basis ("cacti45 edram 2M x 4096b as 128 x ...") */
 } QaPricedComp;
 
 /* What to compose. */
@@ -69,11 +72,18 @@ typedef struct QaComposition {
   double chip_leakage_uw;         /* sum of the on-chip leakage the table gives (uW) */
   int n_leak_known;               /* on-chip components with a leakage figure */
   int n_leak_missing;             /* on-chip components without one */
+  char leak_missing[256];         /* their names, comma-separated ("" if none) */
+  double memory_area_um2;         /* on-chip memories (category memory) of the chip */
+  double logic_area_um2;          /* everything else on chip: datapath, accumulation, registers */
 } QaComposition;
 
-/* Compose config CFG with cost table T. Returns QA_EUSER if T is a normalised table (its
-** numbers are not pJ) or cannot price a primitive the architecture needs (naming the
-** component, the primitive and what T has). *out is caller-owned and keeps a pointer to T. */
+/* Compose config CFG with cost table T. Every price is multiplied by the table's
+** calibration scale of its category (qaCostScale: memory, logic = datapath and
+** accumulation, registers; DRAM is never scaled), and carries the scale's status if that is
+** weaker. Returns QA_EUSER if T is a normalised table (its numbers are not pJ), cannot
+** price a primitive the architecture needs (naming the component, the primitive and what
+** T has), or prices a component at a non-finite energy, area or leakage (naming the
+** component and the table rows). *out is caller-owned and keeps a pointer to T. */
 int qaCompose(const QaArchConfig *cfg, const QaCostTable *t, const QaComposeOptions *opt, QaComposition *out,
               QaErr *err);
 
@@ -93,9 +103,15 @@ int64_t qaComposeInstances(const QaComposition *cx, const QaPricedComp *c);
 ** many. */
 int qaComposeOrder(const QaComposition *cx, int ids[QA_COMP_MAX]);
 
-/* Print the composition for `qasim area`: header, one line per component (scope, count,
-** primitive, energy per action, area per instance and in total, status, table rows), its
-** role, then area per PE / tile / chip and the leakage. QA_EINTERNAL if writing fails. */
+/* What no architecture's inventory models (`qasim area` lists it): control, the on-chip
+** interconnect, chip I/O, the clock tree, layout overhead. One line per item. */
+extern const char *const qaComposeNotModelled[];
+
+/* Print the composition for `qasim area`: header (with the table's id), one line per
+** component (scope, count, primitive, energy per action, area per instance and in total,
+** status, table rows or memory basis), its role, then area per PE / tile / chip (memories
+** and logic apart), the leakage (or "not priced", naming the components without a
+** figure) and what is not modelled. QA_EINTERNAL if writing fails. */
 int qaComposePrint(const QaComposition *cx, FILE *fp, QaErr *err);
 
 #ifdef __cplusplus

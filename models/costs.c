@@ -17,6 +17,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/sha256.h"
+
 #ifndef QA_SOURCE_DIR
 #define QA_SOURCE_DIR "."
 #endif
@@ -34,7 +36,8 @@ typedef enum Kind {
   K_LINEAR,  /* energy and area linear in bits_a */
   K_PRODUCT, /* power law in bits_a * bits_b */
   K_MEMORY,  /* per-bit energy and area power laws in capacity; energy x access bits */
-  K_FIXED    /* one fixed width, priced only there */
+  K_FIXED,   /* one fixed width, priced only there */
+  K_SCALE    /* a calibration factor: width-independent, named by its instance */
 } Kind;
 
 typedef struct ClassInfo {
@@ -49,13 +52,13 @@ static const ClassInfo kClasses[] = {
     {"fp16_add", K_FIXED, 0, 16},  {"fp16_mult", K_FIXED, 0, 16}, {"fp32_add", K_FIXED, 0, 32},
     {"fp32_mult", K_FIXED, 0, 32}, {"reg", K_LINEAR, 0, 0},       {"noc", K_LINEAR, 0, 0},
     {"regfile", K_MEMORY, 1, 0},   {"sram", K_MEMORY, 1, 0},      {"edram", K_MEMORY, 1, 0},
-    {"dram", K_LINEAR, 1, 0},
+    {"dram", K_LINEAR, 1, 0},      {"scale", K_SCALE, 0, 0},
 };
 static const ClassInfo kDramType = {"dram_<type>", K_LINEAR, 1, 0};
 
 #define KNOWN_CLASSES                                                                \
   "int_add, int_mult, int_mac, fp16_add, fp16_mult, fp32_add, fp32_mult, reg, noc, " \
-  "regfile, sram, edram, dram, dram_<type>"
+  "regfile, sram, edram, dram, dram_<type>, scale"
 
 static int isIdent(const char *s) {
   if (!*s) return 0;
@@ -69,6 +72,19 @@ static const ClassInfo *classFind(const char *cls) {
     if (!strcmp(cls, kClasses[i].name)) return &kClasses[i];
   if (!strncmp(cls, "dram_", 5) && isIdent(cls + 5)) return &kDramType;
   return NULL;
+}
+
+static const char *const kScaleNames[QA_SCALE_COUNT] = {"memory_energy", "memory_area", "logic_energy",
+                                                        "logic_area", "leakage"};
+
+static int scaleFind(const char *instance) {
+  for (int i = 0; i < QA_SCALE_COUNT; i++)
+    if (!strcmp(instance, kScaleNames[i])) return i;
+  return -1;
+}
+
+const char *qaCostScaleName(QaCostScaleKind kind) {
+  return (unsigned)kind < QA_SCALE_COUNT ? kScaleNames[kind] : "?";
 }
 
 static const char *const kActionNames[] = {"op", "read", "write", "access"};
@@ -91,6 +107,7 @@ struct QaCostTable {
   QaCostRaw *raw;
   int n_grids;
   QaMemGrid *grids[GRIDS_MAX]; /* the memory grids grid rows name, each loaded once */
+  char id[QA_SHA256_HEX];      /* content hash, set by qaCostTableFinish */
 };
 
 static char *dupStr(const char *s, QaErr *err) {
@@ -127,6 +144,7 @@ void qaCostTableDestroy(QaCostTable *t) {
 }
 
 const char *qaCostTableName(const QaCostTable *t) { return t->name; }
+const char *qaCostTableId(const QaCostTable *t) { return t->id; }
 const char *qaCostTablePath(const QaCostTable *t) { return t->path; }
 int qaCostTableIsNormalized(const QaCostTable *t) { return t->normalized; }
 const char *qaCostTableEnergyUnit(const QaCostTable *t) { return t->normalized ? "MAC" : "pJ"; }
@@ -299,6 +317,21 @@ int qaCostTableAddRow(QaCostTable *t, const QaCostRow *r, QaErr *err) {
         return rowErr(t, ln, "capacity_bytes", err,
                       "class %s is not a sized memory; leave capacity_bytes empty", r->cls);
       break;
+    case K_SCALE:
+      if (r->bits_a || r->bits_b || r->capacity_bytes)
+        return rowErr(t, ln,
+                      r->bits_a   ? "bits_a"
+                      : r->bits_b ? "bits_b"
+                                  : "capacity_bytes",
+                      err, "a scale row is a factor: it has no widths or capacity");
+      if (scaleFind(r->instance) < 0)
+        return rowErr(t, ln, "instance", err,
+                      "unknown scale '%s' (known: memory_energy, memory_area, logic_energy, logic_area, "
+                      "leakage)",
+                      r->instance);
+      if (!(r->energy > 0))
+        return rowErr(t, ln, "energy", err, "a scale factor must be positive (got %g)", r->energy);
+      break;
     case K_MEMORY:
       if ((r->bits_a == 0) != (r->capacity_bytes == 0))
         return rowErr(t, ln, r->bits_a ? "capacity_bytes" : "bits_a", err,
@@ -317,6 +350,8 @@ int qaCostTableAddRow(QaCostTable *t, const QaCostRow *r, QaErr *err) {
     return rowErr(t, ln, "status", err, "unknown status %d", (int)r->status);
   if ((unsigned)r->area_status > QA_COST_ASSUMED)
     return rowErr(t, ln, "area_status", err, "unknown status %d", (int)r->area_status);
+  if ((unsigned)r->leakage_status > QA_COST_ASSUMED)
+    return rowErr(t, ln, "leakage_status", err, "unknown status %d", (int)r->leakage_status);
   if (r->grid[0]) {
     int rc = addGridRow(t, r, err);
     if (rc) return rc;
@@ -458,6 +493,63 @@ static int checkGroup(const QaCostTable *t, Group *g, QaErr *err) {
   return QA_OK;
 }
 
+/* Feed NUL-terminated text S, then a separator, to the hash. */
+static void idText(QaSha256 *h, const char *s) {
+  qaSha256Update(h, s, strlen(s));
+  qaSha256Update(h, "|", 1);
+}
+
+static void idNum(QaSha256 *h, double v) {
+  char b[40];
+  if (isnan(v))
+    snprintf(b, sizeof b, "-");
+  else
+    snprintf(b, sizeof b, "%.17g", v);
+  idText(h, b);
+}
+
+/* The table's content hash (qaCostTableId): its rows, imported actions and grids. */
+static void computeId(QaCostTable *t) {
+  QaSha256 h;
+  qaSha256Init(&h);
+  idText(&h, "qasim cost table 1");
+  idText(&h, t->normalized ? "normalised" : "pJ");
+  for (int i = 0; i < t->n_rows; i++) {
+    const QaCostRow *r = &t->rows[i];
+    idText(&h, "row");
+    idText(&h, r->cls);
+    idText(&h, qaCostActionName(r->action));
+    idText(&h, r->instance);
+    idNum(&h, r->bits_a);
+    idNum(&h, r->bits_b);
+    idNum(&h, (double)r->capacity_bytes);
+    idNum(&h, r->energy);
+    idNum(&h, r->area_um2);
+    idNum(&h, r->leakage_uw);
+    idText(&h, qaCostStatusName(r->status));
+    idText(&h, qaCostStatusName(r->area_status));
+    idText(&h, qaCostStatusName(r->leakage_status));
+    idText(&h, r->grid);
+    idText(&h, r->source ? r->source : "");
+    if (r->grid[0]) {
+      const QaMemGrid *g = gridFind(t, r->grid);
+      idText(&h, g ? qaMemGridId(g) : "?");
+    }
+  }
+  for (int i = 0; i < t->n_raw; i++) {
+    const QaCostRaw *r = &t->raw[i];
+    idText(&h, "raw");
+    idText(&h, r->component);
+    idText(&h, r->instance);
+    idText(&h, r->cls);
+    idText(&h, r->action);
+    idText(&h, r->arguments);
+    idNum(&h, r->energy_pj);
+    idNum(&h, r->area_um2);
+  }
+  qaSha256Final(&h, t->id);
+}
+
 int qaCostTableFinish(QaCostTable *t, QaErr *err) {
   if (t->n_rows == 0)
     return qaErrSet(err, QA_EUSER, "%s: cost table has no rows", t->path[0] ? t->path : t->name);
@@ -491,6 +583,7 @@ int qaCostTableFinish(QaCostTable *t, QaErr *err) {
     int rc = checkGroup(t, &g, err);
     if (rc) return rc;
   }
+  computeId(t);
   return QA_OK;
 }
 
@@ -512,13 +605,15 @@ enum {
   C_AREA_STATUS,
   C_SOURCE,
   C_GRID,
+  C_LEAKAGE_STATUS,
   C_N
 };
-static const char *const kColNames[C_N] = {"class",          "action", "instance",    "bits_a", "bits_b",
-                                           "capacity_bytes", "energy", "energy_unit", "area",   "area_unit",
-                                           "leakage_uw",     "status", "area_status", "source", "grid"};
+static const char *const kColNames[C_N] = {"class",       "action",         "instance",   "bits_a",
+                                           "bits_b",      "capacity_bytes", "energy",     "energy_unit",
+                                           "area",        "area_unit",      "leakage_uw", "status",
+                                           "area_status", "source",         "grid",       "leakage_status"};
 /* energy and energy_unit are required except on a grid row */
-static const int kColRequired[C_N] = {1, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 1, 0};
+static const int kColRequired[C_N] = {1, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 1, 0, 0};
 
 static char *trim(char *s) {
   while (*s == ' ' || *s == '\t') s++;
@@ -631,7 +726,7 @@ static int parseHeader(QaCostTable *t, CsvState *st, int line, char **f, int nf,
       return rowErr(t, line, f[i], err,
                     "unknown column (known: class, action, instance, bits_a, bits_b, "
                     "capacity_bytes, energy, energy_unit, area, area_unit, leakage_uw, status, "
-                    "area_status, source, grid)");
+                    "area_status, leakage_status, source, grid)");
     if (st->col_of[c] >= 0) return rowErr(t, line, f[i], err, "column given twice");
     st->col_of[c] = i;
   }
@@ -688,8 +783,15 @@ static int parseRow(QaCostTable *t, CsvState *st, int line, char **f, int nf, Qa
 
   double e = 0;
   const char *eu = v[C_ENERGY_UNIT];
-  int normalized = 0;
-  if (grid_row) {
+  int normalized = 0, scale_row = ci->kind == K_SCALE;
+  if (scale_row != !strcmp(eu, "x"))
+    return rowErr(t, line, "energy_unit", err,
+                  scale_row ? "a scale row's energy is a factor: its energy_unit is x (got '%s')"
+                            : "unit '%s' is for scale rows only (class scale)",
+                  eu);
+  if (scale_row) {
+    if ((rc = parseNum(t, line, "energy", v[C_ENERGY], &r.energy, err))) return rc;
+  } else if (grid_row) {
     if (*v[C_ENERGY] || *eu)
       return rowErr(t, line, *v[C_ENERGY] ? "energy" : "energy_unit", err,
                     "a grid row takes its energy from grid '%s': leave energy and energy_unit empty",
@@ -710,8 +812,9 @@ static int parseRow(QaCostTable *t, CsvState *st, int line, char **f, int nf, Qa
   } else
     return rowErr(t, line, "energy_unit", err,
                   "unknown unit '%s' (expected pJ, nJ, fJ, or mac for a normalised table)", eu);
-  if (grid_row) {
-    /* no energy unit: the grid's are pJ (qaCostTableFinish checks the table is not normalised) */
+  if (grid_row || scale_row) {
+    /* no energy unit: the grid's are pJ (qaCostTableFinish checks the table is not normalised),
+    ** a scale is a factor */
   } else if (!st->unit_line) {
     st->unit_line = line;
     snprintf(st->unit_text, sizeof st->unit_text, "%s", eu);
@@ -746,6 +849,10 @@ static int parseRow(QaCostTable *t, CsvState *st, int line, char **f, int nf, Qa
   if (*v[C_AREA_STATUS]) {
     if ((rc = parseStatus(t, line, "area_status", v[C_AREA_STATUS], &r.area_status, err))) return rc;
   }
+  r.leakage_status = r.status;
+  if (*v[C_LEAKAGE_STATUS]) {
+    if ((rc = parseStatus(t, line, "leakage_status", v[C_LEAKAGE_STATUS], &r.leakage_status, err))) return rc;
+  }
   r.source = v[C_SOURCE];
   return qaCostTableAddRow(t, &r, err);
 }
@@ -766,14 +873,18 @@ int qaCostTableLoadCsv(const char *path, QaCostTable **out, QaErr *err) {
     goto end;
   }
   char *p = buf;
+  if (!strncmp(p, "\xEF\xBB\xBF", 3)) p += 3; /* a UTF-8 byte-order mark */
   int line = 0;
   while (*p) {
-    char *nl = strchr(p, '\n');
-    char *next = nl ? nl + 1 : p + strlen(p);
-    if (nl) *nl = 0;
+    /* a line ends at LF, CR LF or a lone CR */
+    size_t len = strcspn(p, "\r\n");
+    char *next = p + len;
+    if (*next == '\r' && next[1] == '\n')
+      next += 2;
+    else if (*next)
+      next++;
+    p[len] = 0;
     line++;
-    size_t len = strlen(p);
-    if (len && p[len - 1] == '\r') p[len - 1] = 0;
     char *s = trim(p);
     p = next;
     if (!*s || *s == '#') continue;
@@ -872,7 +983,64 @@ void qaCostTableNames(char *out, size_t cap) {
   listTables(dir, out, cap);
 }
 
+static int isDramClass(const char *cls) { return !strncmp(cls, "dram", 4) && (!cls[4] || cls[4] == '_'); }
+
+int qaCostTableOverlay(const QaCostTable *base, const QaCostTable *over, QaCostTable **out, QaErr *err) {
+  char name[QA_COST_NAME_MAX];
+  int rc = QA_OK;
+  *out = NULL;
+  if (base->normalized != over->normalized)
+    return qaErrSet(err, QA_EUSER,
+                    "cannot layer cost table '%s' (%s) over '%s' (%s): one is normalised (multiples of a "
+                    "MAC), the other in pJ",
+                    over->name, qaCostTableEnergyUnit(over), base->name, qaCostTableEnergyUnit(base));
+  snprintf(name, sizeof name, "%.63s,%.63s", base->name, over->name);
+  QaCostTable *t = qaCostTableCreate(name, base->path, base->normalized, err);
+  if (!t) return QA_EINTERNAL;
+  int over_dram = 0; /* DRAM is one family: an overlay with any DRAM class replaces every one */
+  for (int i = 0; i < over->n_rows; i++) over_dram |= isDramClass(over->rows[i].cls);
+  for (int i = 0; i < base->n_rows && !rc; i++) {
+    const char *cls = base->rows[i].cls;
+    if (!qaCostTableHasClass(over, cls) && !(over_dram && isDramClass(cls)))
+      rc = qaCostTableAddRow(t, &base->rows[i], err);
+  }
+  for (int i = 0; i < over->n_rows && !rc; i++) rc = qaCostTableAddRow(t, &over->rows[i], err);
+  for (int i = 0; i < over->n_raw && !rc; i++) rc = qaCostTableAddRaw(t, &over->raw[i], err);
+  if (!rc) rc = qaCostTableFinish(t, err);
+  if (rc) {
+    qaErrPrefix(err, "layering cost table '%s' over '%s'", over->name, base->name);
+    qaCostTableDestroy(t);
+    return rc;
+  }
+  *out = t;
+  return QA_OK;
+}
+
+static int loadOne(const char *name_or_path, QaCostTable **out, QaErr *err);
+
 int qaCostTableLoad(const char *name_or_path, QaCostTable **out, QaErr *err) {
+  *out = NULL;
+  if (!name_or_path || !*name_or_path) return qaErrSet(err, QA_EUSER, "empty cost table name");
+  const char *comma = strchr(name_or_path, ',');
+  if (!comma) return loadOne(name_or_path, out, err);
+  /* "BASE,OVER[,OVER...]": each layered over the ones before */
+  char first[PATH_MAX_LEN];
+  size_t n = (size_t)(comma - name_or_path);
+  if (n == 0 || n >= sizeof first || !comma[1])
+    return qaErrSet(err, QA_EUSER, "cost tables '%s': expected BASE,OVER (e.g. cacti45,eyeriss.ERT.yaml)",
+                    name_or_path);
+  memcpy(first, name_or_path, n);
+  first[n] = 0;
+  QaCostTable *base = NULL, *over = NULL;
+  int rc = loadOne(first, &base, err);
+  if (!rc) rc = qaCostTableLoad(comma + 1, &over, err);
+  if (!rc) rc = qaCostTableOverlay(base, over, out, err);
+  qaCostTableDestroy(base);
+  qaCostTableDestroy(over);
+  return rc;
+}
+
+static int loadOne(const char *name_or_path, QaCostTable **out, QaErr *err) {
   char path[PATH_MAX_LEN], dir[PATH_MAX_LEN];
   *out = NULL;
   if (!name_or_path || !*name_or_path) return qaErrSet(err, QA_EUSER, "empty cost table name");
@@ -1050,7 +1218,7 @@ static int priceGroup(const QaCostTable *t, const Group *g, int bits_a, int bits
   double xl[GROUP_MAX] = {0}, yl[GROUP_MAX] = {0};
   int na = 0, nl = 0, exact = -1;
   const char *cls = g->r[0]->cls;
-  QaCostStatus st = QA_COST_VERIFIED, ast = QA_COST_VERIFIED;
+  QaCostStatus st = QA_COST_VERIFIED, ast = QA_COST_VERIFIED, lst = QA_COST_VERIFIED;
   if (g->n == 1 && isFlat(g->r[0])) {
     const QaCostRow *r = g->r[0];
     out->energy = r->energy;
@@ -1058,10 +1226,13 @@ static int priceGroup(const QaCostTable *t, const Group *g, int bits_a, int bits
     out->status = r->status;
     out->area_status = isnan(r->area_um2) ? QA_COST_ASSUMED : r->area_status;
     out->leakage_uw = r->leakage_uw;
+    out->leakage_status = isnan(r->leakage_uw) ? QA_COST_ASSUMED : r->leakage_status;
     return QA_OK;
   }
   double q = 0;
   switch (g->kind) {
+    case K_SCALE:
+      return qaErrSet(err, QA_EUSER, "cannot price %s: a scale is a factor, not a primitive", cls);
     case K_FIXED:
       if (bits_a != g->r[0]->bits_a)
         return qaErrSet(err, QA_EUSER, "cannot price %s at %d bits: it is priced only at %d bits", cls,
@@ -1102,6 +1273,7 @@ static int priceGroup(const QaCostTable *t, const Group *g, int bits_a, int bits
     if (!isnan(r->leakage_uw)) {
       xl[nl] = g->x[i];
       yl[nl++] = r->leakage_uw;
+      lst = worse(lst, r->leakage_status);
     }
   }
   int loglog = g->kind == K_PRODUCT || g->kind == K_MEMORY;
@@ -1129,6 +1301,15 @@ static int priceGroup(const QaCostTable *t, const Group *g, int bits_a, int bits
   }
   /* Leakage scales like the area, through the rows that give it. */
   out->leakage_uw = nl == 0 ? NAN : interp(xl, yl, nl, q, loglog, 1.0);
+  out->leakage_status = QA_COST_ASSUMED;
+  if (nl > 0) {
+    int leak_exact = 0;
+    for (int i = 0; i < nl; i++) leak_exact |= xl[i] == q;
+    QaCostStatus es = QA_COST_VERIFIED;
+    for (int i = 0; i < g->n; i++)
+      if (g->x[i] == q && !isnan(g->r[i]->leakage_uw)) es = g->r[i]->leakage_status;
+    out->leakage_status = leak_exact ? es : worse(lst, QA_COST_DERIVED);
+  }
   return QA_OK;
 }
 
@@ -1163,7 +1344,23 @@ static int priceGrid(const QaCostTable *t, const QaCostRow *r, QaCostAction acti
   out->leakage_uw = mc.leakage_uw;
   out->status = worse(r->status, mc.status);
   out->area_status = worse(r->area_status, mc.status);
+  out->leakage_status = worse(r->leakage_status, mc.status);
   return QA_OK;
+}
+
+const QaCostRow *qaCostScale(const QaCostTable *t, QaCostScaleKind kind, double *factor,
+                             QaCostStatus *status) {
+  *factor = 1.0;
+  if (status) *status = QA_COST_VERIFIED;
+  if ((unsigned)kind >= QA_SCALE_COUNT) return NULL;
+  for (int i = 0; i < t->n_rows; i++) {
+    const QaCostRow *r = &t->rows[i];
+    if (strcmp(r->cls, "scale") || strcmp(r->instance, kScaleNames[kind])) continue;
+    *factor = r->energy;
+    if (status) *status = r->status;
+    return r;
+  }
+  return NULL;
 }
 
 int qaCostPrimitive(const QaCostTable *t, const char *cls, QaCostAction action, int bits_a, int bits_b,
@@ -1291,6 +1488,7 @@ static void costZero(QaCost *c) {
   c->leakage_uw = 0;
   c->status = QA_COST_VERIFIED;
   c->area_status = QA_COST_VERIFIED;
+  c->leakage_status = QA_COST_VERIFIED;
 }
 
 /* *acc += k * c, statuses combined. */
@@ -1300,11 +1498,13 @@ static void costAdd(QaCost *acc, const QaCost *c, double k) {
   acc->leakage_uw += k * c->leakage_uw;
   acc->status = worse(acc->status, c->status);
   acc->area_status = worse(acc->area_status, c->area_status);
+  acc->leakage_status = worse(acc->leakage_status, c->leakage_status);
 }
 
 static void costFloor(QaCost *c, QaCostStatus s) {
   c->status = worse(c->status, s);
   c->area_status = worse(c->area_status, s);
+  if (!isnan(c->leakage_uw)) c->leakage_status = worse(c->leakage_status, s);
 }
 
 static int ceilLog2(int64_t n) {
@@ -1459,15 +1659,83 @@ static void fmtNum(double v, char *buf, size_t cap) {
     snprintf(buf, cap, "%.6g", v);
 }
 
+/* A CSV field: quoted when it holds a comma, a quote or leading/trailing spaces. */
+static void csvField(FILE *fp, const char *s, int last) {
+  if (strpbrk(s, ",\"") || (*s && (s[0] == ' ' || s[strlen(s) - 1] == ' '))) {
+    fputc('"', fp);
+    for (; *s; s++) {
+      if (*s == '"') fputc('"', fp);
+      fputc(*s, fp);
+    }
+    fputc('"', fp);
+  } else {
+    fputs(s, fp);
+  }
+  fputc(last ? '\n' : ',', fp);
+}
+
+/* The shortest %g text that reads back as exactly V. */
+static void exactNum(double v, char *b, size_t cap) {
+  for (int prec = 6; prec <= 17; prec++) {
+    snprintf(b, cap, "%.*g", prec, v);
+    if (strtod(b, NULL) == v) return;
+  }
+}
+
+int qaCostTableWriteCsv(const QaCostTable *t, const char *header, FILE *fp, QaErr *err) {
+  char b[64];
+  for (const char *p = header; p && *p;) {
+    size_t n = strcspn(p, "\n");
+    fprintf(fp, "# %.*s\n", (int)n, p);
+    p += n + (p[n] == '\n');
+  }
+  fprintf(fp,
+          "class,action,instance,bits_a,bits_b,capacity_bytes,energy,energy_unit,area,area_unit,leakage_uw,"
+          "status,area_status,leakage_status,grid,source\n");
+  for (int i = 0; i < t->n_rows; i++) {
+    const QaCostRow *r = &t->rows[i];
+    int scale = !strcmp(r->cls, "scale");
+    csvField(fp, r->cls, 0);
+    csvField(fp, qaCostActionName(r->action), 0);
+    csvField(fp, r->instance, 0);
+    snprintf(b, sizeof b, r->bits_a ? "%d" : "", r->bits_a);
+    csvField(fp, b, 0);
+    snprintf(b, sizeof b, r->bits_b ? "%d" : "", r->bits_b);
+    csvField(fp, b, 0);
+    snprintf(b, sizeof b, r->capacity_bytes ? "%lld" : "", (long long)r->capacity_bytes);
+    csvField(fp, b, 0);
+    b[0] = 0;
+    if (!r->grid[0]) exactNum(r->energy, b, sizeof b);
+    csvField(fp, b, 0);
+    csvField(fp, r->grid[0] ? "" : scale ? "x" : t->normalized ? "mac" : "pJ", 0);
+    b[0] = 0;
+    if (!isnan(r->area_um2)) exactNum(r->area_um2, b, sizeof b);
+    csvField(fp, b, 0);
+    csvField(fp, isnan(r->area_um2) ? "" : "um2", 0);
+    b[0] = 0;
+    if (!isnan(r->leakage_uw)) exactNum(r->leakage_uw, b, sizeof b);
+    csvField(fp, b, 0);
+    csvField(fp, qaCostStatusName(r->status), 0);
+    csvField(fp, qaCostStatusName(r->area_status), 0);
+    csvField(fp, qaCostStatusName(r->leakage_status), 0);
+    csvField(fp, r->grid, 0);
+    csvField(fp, r->source ? r->source : "", 1);
+  }
+  if (ferror(fp)) return qaErrSet(err, QA_EINTERNAL, "cannot write cost table '%s'", t->name);
+  return QA_OK;
+}
+
 int qaCostTablePrint(const QaCostTable *t, FILE *fp, QaErr *err) {
   char e[32], a[32], l[32], ba[16], bb[16], cap[24];
-  fprintf(fp, "# cost table '%s'%s%s%s\n", t->name, t->path[0] ? " (" : "", t->path, t->path[0] ? ")" : "");
+  fprintf(fp, "# cost table '%s'%s%s%s, id %.16s\n", t->name, t->path[0] ? " (" : "", t->path,
+          t->path[0] ? ")" : "", t->id);
   if (t->normalized)
     fprintf(fp, "# NORMALISED: energy per action in multiples of one MAC (not pJ); area in um^2\n");
   else
     fprintf(fp, "# energy per action in pJ; area in um^2; leakage in uW; '-' = not given\n");
-  fprintf(fp, "%-14s %-6s %-14s %6s %6s %12s %10s %10s %8s %-8s %-8s %s\n", "class", "action", "instance",
-          "bits_a", "bits_b", "capacity_B", "energy", "area_um2", "leak_uW", "status", "area_st", "source");
+  fprintf(fp, "%-14s %-6s %-16s %6s %6s %12s %10s %10s %8s %-8s %-8s %-8s %s\n", "class", "action",
+          "instance", "bits_a", "bits_b", "capacity_B", "energy", "area_um2", "leak_uW", "status", "area_st",
+          "leak_st", "source");
   for (int i = 0; i < t->n_rows; i++) {
     const QaCostRow *r = &t->rows[i];
     if (r->grid[0])
@@ -1482,10 +1750,12 @@ int qaCostTablePrint(const QaCostTable *t, FILE *fp, QaErr *err) {
       snprintf(cap, sizeof cap, "%lld", (long long)r->capacity_bytes);
     else
       snprintf(cap, sizeof cap, "-");
-    fprintf(fp, "%-14s %-6s %-14s %6s %6s %12s %10s %10s %8s %-8s %-8s %s\n", r->cls,
+    if (!strcmp(r->cls, "scale")) snprintf(e, sizeof e, "x%.6g", r->energy);
+    fprintf(fp, "%-14s %-6s %-16s %6s %6s %12s %10s %10s %8s %-8s %-8s %-8s %s\n", r->cls,
             qaCostActionName(r->action), r->instance[0] ? r->instance : "-", ba, bb, cap, e, a, l,
             qaCostStatusName(r->status),
-            isnan(r->area_um2) && !r->grid[0] ? "-" : qaCostStatusName(r->area_status), r->source);
+            isnan(r->area_um2) && !r->grid[0] ? "-" : qaCostStatusName(r->area_status),
+            isnan(r->leakage_uw) && !r->grid[0] ? "-" : qaCostStatusName(r->leakage_status), r->source);
   }
   for (int i = 0; i < t->n_rows; i++) {
     const QaCostRow *r = &t->rows[i];

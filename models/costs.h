@@ -44,9 +44,10 @@
 extern "C" {
 #endif
 
-#define QA_COST_CLASS_MAX 32    /* longest class name + 1, e.g. "dram_lpddr4" */
-#define QA_COST_INSTANCE_MAX 64 /* longest instance name + 1 */
-#define QA_COST_NAME_MAX 128    /* longest component / action / argument text + 1 */
+#define QA_COST_CLASS_MAX 32       /* longest class name + 1, e.g. "dram_lpddr4" */
+#define QA_COST_INSTANCE_MAX 64    /* longest instance name + 1 */
+#define QA_COST_NAME_MAX 128       /* longest component / action / argument text + 1 */
+#define QA_COSTS_DEFAULT "cacti45" /* the table run, area and price use unless told */
 
 /* How much a figure can be trusted. The order matters: a value computed from several
 ** rows carries the weakest (largest) status among them. Only the names are stored or
@@ -89,6 +90,7 @@ typedef struct QaCostRow {
   char grid[QA_COST_CLASS_MAX];        /* sram/edram priced from the memory grid of this name
                                        ** (models/tables/<grid>/, memcost.h); "" for a point
                                        ** row. A grid row has no sizes, energy or area */
+  QaCostStatus leakage_status;         /* of the leakage figure (defaults to status) */
 } QaCostRow;
 
 /* One action as imported from an Accelergy ERT (or one ART entry with no ERT action),
@@ -106,12 +108,13 @@ typedef struct QaCostRaw {
 
 /* A priced action. */
 typedef struct QaCost {
-  double energy;            /* per action, in the table's unit (qaCostTableEnergyUnit) */
-  double area_um2;          /* um^2; NAN if the table has no area for a class involved */
-  QaCostStatus status;      /* weakest status of the energy figures used; >= DERIVED if scaled */
-  QaCostStatus area_status; /* the same for the area */
-  double leakage_uw;        /* leakage power of one instance (uW); NAN if the table gives none
-                            ** for a class involved. Scaled like the area. */
+  double energy;               /* per action, in the table's unit (qaCostTableEnergyUnit) */
+  double area_um2;             /* um^2; NAN if the table has no area for a class involved */
+  QaCostStatus status;         /* weakest status of the energy figures used; >= DERIVED if scaled */
+  QaCostStatus area_status;    /* the same for the area */
+  double leakage_uw;           /* leakage power of one instance (uW); NAN if the table gives none
+                               ** for a class involved. Scaled like the area. */
+  QaCostStatus leakage_status; /* the same for the leakage */
 } QaCost;
 
 typedef struct QaCostTable QaCostTable;
@@ -128,8 +131,20 @@ typedef struct QaMemGrid QaMemGrid; /* memcost.h */
 ** *out is owned by the caller (qaCostTableDestroy); on error *out is NULL. */
 int qaCostTableLoad(const char *name_or_path, QaCostTable **out, QaErr *err);
 
-/* Load a CSV cost table from PATH (see models/README.md for the format); errors as above. */
+/* Load a CSV cost table from PATH (see models/README.md for the format: a UTF-8 byte-order
+** mark is skipped, lines may end in LF, CR LF or CR alone); errors as above. */
 int qaCostTableLoadCsv(const char *path, QaCostTable **out, QaErr *err);
+
+/* Layer table OVER on table BASE into a new table *out: every class OVER has rows for
+** (an Accelergy ERT's mac, spads, buffers, ...) is priced from OVER's rows only, every other
+** class keeps BASE's rows (so an ERT over cacti45 prices every architecture); DRAM is one
+** family: if OVER has any dram or dram_<type> rows, none of BASE's DRAM rows stay. The name is
+** "BASE,OVER"; grid rows of BASE are reloaded from BASE's folder; OVER's imported actions
+** are kept. qaCostTableLoad("A,B") loads A and B and layers B over A (more names layer in
+** order). Errors: QA_EUSER if BASE is normalised and OVER is not (or the other way round),
+** or if the result fails qaCostTableFinish; QA_EINTERNAL on allocation failure. *out is
+** owned by the caller; BASE and OVER are not changed. */
+int qaCostTableOverlay(const QaCostTable *base, const QaCostTable *over, QaCostTable **out, QaErr *err);
 
 /* Import an Accelergy ERT (energy per action) and optionally its ART (area) as a cost
 ** table (accelergy.c). ART_PATH may be NULL. Components map onto classes by name and
@@ -167,7 +182,13 @@ int qaCostTableFinish(QaCostTable *t, QaErr *err);
 
 /* ---- Inspecting ---------------------------------------------------------------------- */
 
-const char *qaCostTableName(const QaCostTable *t);       /* e.g. "horowitz45" */
+const char *qaCostTableName(const QaCostTable *t); /* e.g. "horowitz45" */
+/* The table's identity: SHA-256 (64 hex digits) of its content - every row with all its
+** fields and source text, every imported action, and the content of every memory grid it
+** prices from (qaMemGridId) - set by qaCostTableFinish. Two tables with the same rows have
+** the same id whatever their file names; a table whose numbers or sources differ has
+** another. Comments, blank lines, column order and line numbers do not count. Owned by t. */
+const char *qaCostTableId(const QaCostTable *t);
 const char *qaCostTablePath(const QaCostTable *t);       /* the file it came from, or "" */
 int qaCostTableIsNormalized(const QaCostTable *t);       /* 1 if energies are multiples of a MAC */
 const char *qaCostTableEnergyUnit(const QaCostTable *t); /* "pJ" or "MAC" */
@@ -181,6 +202,27 @@ int qaCostTableHasClass(const QaCostTable *t, const char *cls);
 ** class is priced from point rows (or absent). Owned by t. */
 const QaMemGrid *qaCostTableMemGrid(const QaCostTable *t, const char *cls);
 
+/* Calibration scales (class `scale`, one width-independent row per instance, energy_unit
+** "x"): a factor the composition multiplies a category of prices by - instance
+** memory_energy / memory_area (components of category memory: on-chip SRAM, eDRAM,
+** register banks), logic_energy / logic_area (every other on-chip component: datapath,
+** accumulation, registers), leakage (every on-chip leakage figure). DRAM is never scaled. */
+typedef enum QaCostScaleKind {
+  QA_SCALE_MEMORY_ENERGY = 0,
+  QA_SCALE_MEMORY_AREA,
+  QA_SCALE_LOGIC_ENERGY,
+  QA_SCALE_LOGIC_AREA,
+  QA_SCALE_LEAKAGE,
+  QA_SCALE_COUNT
+} QaCostScaleKind;
+
+/* The factor of scale KIND in table T into *factor (1 if the table has no such row) and its
+** row's status into *status (QA_COST_VERIFIED if none; may be NULL). Returns the row, or
+** NULL if there is none. */
+const QaCostRow *qaCostScale(const QaCostTable *t, QaCostScaleKind kind, double *factor,
+                             QaCostStatus *status);
+const char *qaCostScaleName(QaCostScaleKind kind); /* "memory_energy", ... */
+
 /* "verified" / "derived" / "calibrated" / "extrapolated" / "assumed" */
 const char *qaCostStatusName(QaCostStatus s);
 const char *qaCostActionName(QaCostAction a); /* "op" / "read" / "write" / "access" */
@@ -188,6 +230,12 @@ const char *qaCostActionName(QaCostAction a); /* "op" / "read" / "write" / "acce
 /* The names of the tables in <data dir>/models/tables (see qaCostTableLoad), sorted and
 ** comma-separated, into OUT[CAP] ("none" if there are none). */
 void qaCostTableNames(char *out, size_t cap);
+
+/* Write the table as a CSV file every loader reads back to the same rows (and so the same
+** qaCostTableId): a header with every column, one line per row with its source; a grid
+** row names its grid, which must sit beside the file written. HEADER (may be NULL) is
+** written first as '#' comment lines. QA_EINTERNAL if writing fails. */
+int qaCostTableWriteCsv(const QaCostTable *t, const char *header, FILE *fp, QaErr *err);
 
 /* Print the table for `qasim costs`: a header naming the table and its units, one line
 ** per row (class, action, widths, capacity, energy, area, status, source), the imported

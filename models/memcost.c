@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sha256.h"
+
 #define CAP_MAX 64   /* most distinct capacities in a grid */
 #define WIDTH_MAX 32 /* most distinct widths in a grid */
 #define FIELDS_MAX 64
@@ -38,6 +40,7 @@ struct QaMemGrid {
   int n_rows[QA_MEM_KINDS]; /* rows of each kind, ok or failed */
   int n_ok[QA_MEM_KINDS];
   QaMemFit fit[QA_MEM_KINDS];
+  char id[QA_SHA256_HEX]; /* SHA-256 of the bytes of the files read */
 };
 
 static const char *const kKindNames[QA_MEM_KINDS] = {"sram", "edram"};
@@ -57,6 +60,7 @@ int qaMemKindParse(const char *s, QaMemKind *out) {
 }
 
 const char *qaMemGridName(const QaMemGrid *g) { return g->name; }
+const char *qaMemGridId(const QaMemGrid *g) { return g->id; }
 const char *qaMemGridDir(const QaMemGrid *g) { return g->dir; }
 int qaMemGridHas(const QaMemGrid *g, QaMemKind kind) {
   return (unsigned)kind < QA_MEM_KINDS && g->n_ok[kind] > 0;
@@ -199,10 +203,13 @@ static int parsePositive(const char *path, int line, const char *field, const ch
 }
 
 /* Read table PATH into *rows. FIX: the write-fix table (fewer columns needed, eDRAM only). */
-static int readTable(const char *path, int fix, Rows *rows, QaErr *err) {
+static int readTable(const char *path, int fix, Rows *rows, QaSha256 *id, QaErr *err) {
   char *buf = NULL;
-  int rc = qaReadFile(path, &buf, NULL, err);
+  size_t len = 0;
+  int rc = qaReadFile(path, &buf, &len, err);
   if (rc) return rc;
+  qaSha256Update(id, fix ? "writefix\n" : "grid\n", fix ? 9 : 5);
+  qaSha256Update(id, buf, len);
   const int *need = fix ? kNeedFix : kNeedMain;
   int col[COL_N], n_hdr = 0, line = 0;
   char *p = buf;
@@ -398,7 +405,9 @@ int qaMemGridLoad(const char *dir, QaMemGrid **out, QaErr *err) {
     rc = qaErrSet(err, QA_EUSER, "bad memory grid directory '%s'", dir);
     goto end;
   }
-  if ((rc = readTable(g->main_path, 0, &main_rows, err))) goto end;
+  QaSha256 id;
+  qaSha256Init(&id);
+  if ((rc = readTable(g->main_path, 0, &main_rows, &id, err))) goto end;
   for (int i = 0; i < main_rows.n; i++) {
     const Row *r = &main_rows.r[i];
     if (!addDistinct(g->cap, &g->n_cap, CAP_MAX, r->cap) || !addDistinct(g->w, &g->n_w, WIDTH_MAX, r->w)) {
@@ -428,7 +437,7 @@ int qaMemGridLoad(const char *dir, QaMemGrid **out, QaErr *err) {
   }
   /* eDRAM writes: only from the patched table */
   if (g->n_rows[QA_MEM_EDRAM]) {
-    if ((rc = readTable(g->fix_path, 1, &fix_rows, err))) {
+    if ((rc = readTable(g->fix_path, 1, &fix_rows, &id, err))) {
       qaErrPrefix(err,
                   "%s has eDRAM rows, whose write energies come only from the patched table "
                   "(the stock CACTI 7.0 eDRAM write energy is a bug)",
@@ -479,6 +488,7 @@ int qaMemGridLoad(const char *dir, QaMemGrid **out, QaErr *err) {
   }
   for (int k = 0; k < QA_MEM_KINDS; k++)
     if (g->n_ok[k] && (rc = fitKind(g, k, err))) goto end;
+  qaSha256Final(&id, g->id);
   *out = g;
   g = NULL;
 end:

@@ -123,8 +123,11 @@ int qaMemGridLoad(const char *dir, QaMemGrid **out, QaErr *err);
 /* Destroy a grid; NULL is a no-op. */
 void qaMemGridDestroy(QaMemGrid *g);
 
-const char *qaMemGridName(const QaMemGrid *g);        /* e.g. "cacti45"; owned by g */
-const char *qaMemGridDir(const QaMemGrid *g);         /* the directory it came from; owned by g */
+const char *qaMemGridName(const QaMemGrid *g); /* e.g. "cacti45"; owned by g */
+const char *qaMemGridDir(const QaMemGrid *g);  /* the directory it came from; owned by g */
+/* SHA-256 (64 hex digits) of the bytes of the grid's files as read (the grid, then the
+** eDRAM write-fix table if read): the grid's identity in a cost table's (qaCostTableId). */
+const char *qaMemGridId(const QaMemGrid *g);
 int qaMemGridHas(const QaMemGrid *g, QaMemKind kind); /* 1 if it has valid points of KIND */
 void qaMemGridRange(const QaMemGrid *g, QaMemRange *out);
 /* The read-energy fit of KIND into *out; QA_EUSER if the grid has no such rows. */

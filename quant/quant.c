@@ -17,6 +17,7 @@
 ** sign(x) where |x| > t, else 0; scale = mean |x| over |x| > t.
 ** binary: codes sign(x) with sign(0) = +1, scale = mean |x| (1 for an all-zero block,
 ** whose values then dequantize to +1: scales are always positive).
+** none: the values are copied as codes after checking each is an integer in range.
 */
 #include "quant/quant.h"
 
@@ -37,9 +38,9 @@ typedef struct Coder {
 } Coder;
 
 static int isSigned(const QaQuantSpec *s) {
-  return s->scheme == QA_Q_SYM ||
-         ((s->scheme == QA_Q_POW2 || s->scheme == QA_Q_KHOT || s->scheme == QA_Q_FIXED) &&
-          !s->unsigned_codes);
+  return s->scheme == QA_Q_SYM || ((s->scheme == QA_Q_POW2 || s->scheme == QA_Q_KHOT ||
+                                    s->scheme == QA_Q_FIXED || s->scheme == QA_Q_NONE) &&
+                                   !s->unsigned_codes);
 }
 
 /* 1 if magnitude m is a code of a pow2 / khot scheme: at most k one-bits (DATE 2020's
@@ -66,6 +67,10 @@ void qaQuantCodeRange(const QaQuantSpec *spec, int bits, int32_t *lo, int32_t *h
     case QA_Q_BINARY:
       *lo = -1;
       *hi = 1;
+      return;
+    case QA_Q_NONE: /* two's complement */
+      *hi = spec->unsigned_codes ? (int32_t)((1u << bits) - 1) : (int32_t)((1u << (bits - 1)) - 1);
+      *lo = spec->unsigned_codes ? 0 : -(int32_t)(1u << (bits - 1));
       return;
     case QA_Q_SYM:
     case QA_Q_UNSIGNED:
@@ -187,13 +192,49 @@ static double binaryBlock(const float *x, int64_t m, int32_t *codes) {
   return asum > 0 ? asum / (double)m : 1.0;
 }
 
+/* none: integer codes pass through unchanged (checked: integral, inside the range). */
+static int passThrough(const QaQuantSpec *spec, int bits, const float *x, int64_t n, int32_t *codes,
+                       QaQuantResult *res, QaErr *err) {
+  int32_t lo, hi;
+  int neg = 0;
+  for (int64_t i = 0; i < n && !neg; i++) neg = x[i] < 0;
+  QaQuantSpec range = *spec; /* signed only when a code is negative */
+  range.unsigned_codes = spec->unsigned_codes || !neg;
+  qaQuantCodeRange(&range, bits, &lo, &hi);
+  for (int64_t i = 0; i < n; i++) {
+    double v = x[i];
+    if (v != floor(v))
+      return qaErrSet(err, QA_EUSER,
+                      "quantizer none: value %.9g at flat index %lld is not an integer code; these values "
+                      "need a quantizer (e.g. sym-ch for weights, unsigned for activations)",
+                      v, (long long)i);
+    if (v < lo || v > hi)
+      return qaErrSet(err, QA_EUSER,
+                      "quantizer none: code %.0f at flat index %lld does not fit %d-bit %s codes (%d..%d); "
+                      "declare more bits (e.g. bits: {w: %d}) or quantize the values",
+                      v, (long long)i, bits, range.unsigned_codes ? "unsigned" : "signed", (int)lo, (int)hi,
+                      bits < 16 ? bits + 1 : 16);
+    codes[i] = (int32_t)v;
+    if (i == 0 || codes[i] < res->min_code) res->min_code = codes[i];
+    if (i == 0 || codes[i] > res->max_code) res->max_code = codes[i];
+  }
+  res->scales = qaCalloc(1, sizeof(double), err);
+  if (!res->scales) return QA_EINTERNAL;
+  res->scales[0] = 1.0;
+  res->n_channels = 1;
+  res->sqnr_db = 999.0;
+  return QA_OK;
+}
+
 static int checkArgs(const QaQuantSpec *spec, int bits, int64_t n, int64_t n_channels, QaErr *err) {
   char name[64];
   qaQuantFormat(spec, name, sizeof name);
-  if ((unsigned)spec->scheme > QA_Q_BINARY)
+  if ((unsigned)spec->scheme > QA_Q_NONE)
     return qaErrSet(err, QA_EUSER, "unknown quantizer scheme %d", (int)spec->scheme);
   if (bits < 1 || bits > 16) return qaErrSet(err, QA_EUSER, "%s: bits %d out of range 1..16", name, bits);
-  if (isSigned(spec) && bits < 2)
+  if (spec->scheme == QA_Q_NONE && (spec->clip != QA_CLIP_MINMAX || spec->per_channel))
+    return qaErrSet(err, QA_EUSER, "%s: none passes integer codes through; -ch and -mse do not apply", name);
+  if (isSigned(spec) && bits < 2 && spec->scheme != QA_Q_NONE)
     return qaErrSet(err, QA_EUSER,
                     "%s: signed symmetric codes need bits >= 2 (1 bit holds only code 0); use binary "
                     "for 1-bit signed values%s",
@@ -232,6 +273,10 @@ int qaQuantize(const QaQuantSpec *spec, int bits, const float *x, int64_t n, int
     }
   }
 
+  if (spec->scheme == QA_Q_NONE) {
+    rc = passThrough(spec, bits, x, n, codes_out, res, err);
+    goto end;
+  }
   int64_t n_ch = spec->per_channel ? n_channels : 1, block = n / n_ch;
   res->scales = qaCalloc((size_t)n_ch, sizeof(double), err);
   if (!res->scales) {
@@ -295,11 +340,13 @@ void qaQuantResultFree(QaQuantResult *res) {
 
 /* ---- spec text: <scheme>[-u][-d<frac>][-ch][-mse], options in any order on input */
 
-static const char *const g_scheme_names[] = {"sym", "unsigned", "pow2", "khot", "fixed", "ternary", "binary"};
+static const char *const g_scheme_names[] = {"sym",   "unsigned", "pow2",   "khot",
+                                             "fixed", "ternary",  "binary", "none"};
 
-#define VALID_FORMS                                                                     \
-  "valid: sym, sym-mse, sym-ch, sym-ch-mse, unsigned[-ch][-mse], pow2[-u][-ch][-mse], " \
-  "khot1..khot8[-u][-naf][-ch][-mse], fixed[-u][-ch][-mse], ternary[-d<frac>][-ch], binary[-ch]"
+#define VALID_FORMS                                                                                \
+  "valid: sym, sym-mse, sym-ch, sym-ch-mse, unsigned[-ch][-mse], pow2[-u][-ch][-mse], "            \
+  "khot1..khot8[-u][-naf][-ch][-mse], fixed[-u][-ch][-mse], ternary[-d<frac>][-ch], binary[-ch], " \
+  "none[-u] (integer codes as they are)"
 
 static void formatDelta(double d, char *buf, size_t len) {
   /* Shortest fixed-point text that reads back to the same double ('-' and 'e' would
@@ -313,7 +360,7 @@ static void formatDelta(double d, char *buf, size_t len) {
 void qaQuantFormat(const QaQuantSpec *spec, char *buf, size_t len) {
   char delta[64] = "";
   if (!len) return;
-  if ((unsigned)spec->scheme > QA_Q_BINARY) {
+  if ((unsigned)spec->scheme > QA_Q_NONE) {
     snprintf(buf, len, "invalid");
     return;
   }
@@ -325,7 +372,7 @@ void qaQuantFormat(const QaQuantSpec *spec, char *buf, size_t len) {
   }
   char k[16] = "";
   if (spec->scheme == QA_Q_KHOT) snprintf(k, sizeof k, "%d", spec->k);
-  int uu = (pk || spec->scheme == QA_Q_FIXED) && spec->unsigned_codes;
+  int uu = (pk || spec->scheme == QA_Q_FIXED || spec->scheme == QA_Q_NONE) && spec->unsigned_codes;
   snprintf(buf, len, "%s%s%s%s%s%s%s", g_scheme_names[spec->scheme], k, uu ? "-u" : "",
            spec->scheme == QA_Q_KHOT && spec->khot_naf ? "-naf" : "", delta, spec->per_channel ? "-ch" : "",
            spec->clip == QA_CLIP_MSE ? "-mse" : "");
@@ -365,17 +412,20 @@ int qaQuantParse(const char *text, QaQuantSpec *out, QaErr *err) {
         why = "-naf given twice";
       s.khot_naf = 1;
     } else if (strcmp(opt, "u") == 0) {
-      if (s.scheme != QA_Q_POW2 && s.scheme != QA_Q_KHOT && s.scheme != QA_Q_FIXED)
-        why = "-u applies to pow2, khot and fixed only";
+      if (s.scheme != QA_Q_POW2 && s.scheme != QA_Q_KHOT && s.scheme != QA_Q_FIXED && s.scheme != QA_Q_NONE)
+        why = "-u applies to pow2, khot, fixed and none only";
       else if (seen_u++)
         why = "-u given twice";
       s.unsigned_codes = 1;
     } else if (strcmp(opt, "ch") == 0) {
-      if (seen_ch++) why = "-ch given twice";
+      if (s.scheme == QA_Q_NONE)
+        why = "-ch does not apply to none (the codes are used as they are)";
+      else if (seen_ch++)
+        why = "-ch given twice";
       s.per_channel = 1;
     } else if (strcmp(opt, "mse") == 0) {
       if (s.scheme >= QA_Q_TERNARY)
-        why = "-mse does not apply to ternary/binary";
+        why = "-mse does not apply to ternary/binary/none";
       else if (seen_mse++)
         why = "-mse given twice";
       s.clip = QA_CLIP_MSE;

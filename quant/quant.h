@@ -20,6 +20,12 @@
 **             a 16-bit fixed-point container at p bits does. Signed, or -u unsigned
 **   ternary   {-1, 0, +1} x scale with a threshold (b >= 2)
 **   binary    {-1, +1} x scale (b == 1 allowed; any b accepted, codes are +-1)
+**   none      pass-through: the values are integer codes already (a model's integer
+**             weights, a fixed-point trace); each must be an exact integer inside the
+**             b-bit range - two's complement [-2^(b-1), 2^(b-1)-1] when any code is
+**             negative, else unsigned [0, 2^b-1] (-u: always unsigned, negatives
+**             refused) - else QA_EUSER naming the value; scale 1 (a caller that knows
+**             the codes' scales, e.g. a traced wgt_scale, dequantizes with those); SQNR 999
 ** Clipping (how the scale is chosen): minmax (max |x| maps to the largest code)
 ** or mse (search the clipping value that minimises the mean squared error).
 ** Granularity: per tensor, or per output channel (the tensor is n_channels
@@ -43,7 +49,8 @@ typedef enum QaQuantScheme {
   QA_Q_KHOT,
   QA_Q_FIXED,
   QA_Q_TERNARY,
-  QA_Q_BINARY
+  QA_Q_BINARY,
+  QA_Q_NONE
 } QaQuantScheme;
 
 typedef enum QaQuantClip { QA_CLIP_MINMAX = 0, QA_CLIP_MSE } QaQuantClip;
@@ -53,7 +60,7 @@ typedef struct QaQuantSpec {
   QaQuantClip clip;
   int per_channel;      /* 1: one scale per channel block */
   int k;                /* khot: max terms per value (1..8); pow2 behaves as k = 1 */
-  int unsigned_codes;   /* pow2/khot/fixed: non-negative codes only (activations) */
+  int unsigned_codes;   /* pow2/khot/fixed/none: non-negative codes only (activations) */
   double ternary_delta; /* ternary threshold as a fraction of max|x| (default 0.7 * mean|x| rule if 0) */
   int khot_naf;         /* khot: count signed-digit (NAF) terms instead of one-bits */
 } QaQuantSpec;
@@ -68,8 +75,8 @@ typedef struct QaQuantResult {
 
 /* Parse a quantizer spec string: "sym", "sym-mse", "sym-ch", "sym-ch-mse",
 ** "unsigned", "unsigned-mse", "pow2", "pow2-u" (unsigned codes), "khot1".."khot8"
-** (optionally "-u", "-naf"), "fixed" (optionally "-u"), "ternary", "binary". QA_EUSER listing the valid forms
-*on error. */
+** (optionally "-u", "-naf"), "fixed" (optionally "-u"), "ternary", "binary", "none" (optionally
+** "-u"). QA_EUSER listing the valid forms on error. */
 int qaQuantParse(const char *text, QaQuantSpec *out, QaErr *err);
 /* Canonical text of a spec (inverse of qaQuantParse) into buf. */
 void qaQuantFormat(const QaQuantSpec *spec, char *buf, size_t len);

@@ -129,6 +129,7 @@ static int loadCategories(Report *r, QaErr *err) {
   int n_e = 0, rc;
   size_t n = (size_t)r->n_pt * QA_CAT_COUNT;
   if (!(r->cat_pj = qaMalloc(n * sizeof *r->cat_pj, err))) return QA_EINTERNAL;
+  if (!(r->weak = qaCalloc((size_t)r->n_pt + 1, sizeof *r->weak, err))) return QA_EINTERNAL;
   for (size_t i = 0; i < n; i++) r->cat_pj[i] = NAN;
   if ((rc = qaStoreComponentEnergy(r->store, &e, &n_e, err))) return rc;
   /* points by run id: both lists are small enough for a sorted walk per row */
@@ -146,6 +147,7 @@ static int loadCategories(Report *r, QaErr *err) {
       continue;
     }
     cat[c] += e[k].energy_pj * scale;
+    if (p->energy_pj > 0) r->weak[i] += e[k].weak_pj / p->energy_pj;
   }
   qaStoreFreeComponentEnergy(e, n_e);
   if (r->n_other)
@@ -457,6 +459,7 @@ void reportFree(Report *r) {
   free(r->cell);
   free(r->archs);
   free(r->cat_pj);
+  free(r->weak);
   free(r->sqnr_db);
   if (r->fig)
     for (int i = 0; i < r->sum->n_figures; i++) free(r->fig[i].pt);

@@ -28,6 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "models/energy.h"
 #include "reports/reportInt.h"
 
 #define PROC_OUT_MAX 4096
@@ -601,6 +602,13 @@ static int figEnergy(Out *o, QaErr *err) {
   fig->n_series = QA_CAT_COUNT;
   if (skipped_groups && (rc = figWarn(o, fig, "%d network%s left out: the baseline has no energy there",
                                       skipped_groups, skipped_groups == 1 ? "" : "s")))
+    goto end;
+  int n_weak = 0; /* issue 9: results that rest on weak cost rows are flagged */
+  for (int k = 0; k < n_pts; k++) n_weak += r->weak[pts[k]] > QA_ENERGY_WEAK_FLAG;
+  if (n_weak && (rc = figWarn(o, fig,
+                              "%d of %d design points have more than %.0f%% of their energy on cost rows "
+                              "whose status is assumed or extrapolated",
+                              n_weak, n_pts, 100 * QA_ENERGY_WEAK_FLAG)))
     goto end;
   rc = figPoints(o, pts, n_pts, common, err);
 end:

@@ -80,6 +80,7 @@ typedef struct Report {
   char base_label[LABEL_MAX]; /* as figures name it, e.g. "dadiannao 16b" */
   /* per point */
   double *cat_pj;  /* n_pt x QA_CAT_COUNT: energy per inference by class (pJ); NAN: not priced */
+  double *weak;    /* n_pt: share of the energy on assumed or extrapolated cost rows (0..1) */
   double *sqnr_db; /* n_pt: MAC-weighted SQNR of the layers (dB); NAN: none */
   int n_other;     /* points with energy of components their architecture does not name */
   /* per figure written (parallel to sum->figures) */

@@ -27,6 +27,10 @@ static const struct {
 } kTraceFields[] = {
     {"act", offsetof(QaLayer, act_trace)},
     {"wgt", offsetof(QaLayer, wgt_trace)},
+    {"bias", offsetof(QaLayer, bias_trace)},
+    {"out", offsetof(QaLayer, out_trace)},
+    {"wgt_codes", offsetof(QaLayer, wgt_codes_trace)},
+    {"wgt_scale", offsetof(QaLayer, wgt_scale_trace)},
 };
 #define N_TRACE_FIELDS ((int)(sizeof kTraceFields / sizeof kTraceFields[0]))
 
@@ -200,6 +204,15 @@ static int configText(const QaIdentityInput *in, Text *x, char costs_id[QA_ID_HE
   put(x, "seed: %llu\nact_zero_frac: %.17g\nwgt_dist: %s\n", (unsigned long long)in->seed, in->act_zero_frac,
       in->wgt_dist ? in->wgt_dist : "");
   put(x, "timing: %s\nverify: %d\n", in->timing ? in->timing : "", in->verify ? 1 : 0);
+  /* added with traced workloads: written only when used, so earlier identities stay */
+  if (in->synthetic) put(x, "values: synthetic\n");
+  if (in->precision && !strncmp(in->precision, "profile", 7)) {
+    put(x, "precision: %s\n", in->precision);
+  } else if (in->precision) { /* a precision file: its content */
+    char hex[QA_ID_HEX];
+    if ((rc = fileHash(in->precision, hex, err))) return rc;
+    put(x, "precision file: %s\n", hex);
+  }
   if (in->costs) {
     if ((rc = qaIdentityCosts(in->costs, in->costs_label, costs_id, err))) return rc;
     put(x, "costs: %s %s\n", in->costs_label ? in->costs_label : qaCostTableName(in->costs), costs_id);

@@ -10,12 +10,15 @@
 **               the encoder, the seed and the synthetic-value options (zero fraction,
 **               weight distribution), the timing mode, whether outputs are verified, and
 **               the cost table's identity (its label and the SHA-256 of its file and of
-**               the memory-grid files it prices from), or "none";
+**               the memory-grid files it prices from), or "none"; and, when used,
+**               --synthetic and --precision (profile:DB, or the SHA-256 of the file);
 **   workload_id the network's content: its geometry hash (qaNetHash of the layers with
 **               their trace paths blanked, so the same files under another directory are
 **               the same workload), each layer's own bits (the network file's per-layer
-**               precision; the run's default bits belong to the config), and the SHA-256 of the
-**               bytes of every trace file a layer names ("missing" for a path that does
+**               precision; the run's default bits belong to the config), its own
+**               quantizers (in the geometry hash), and the SHA-256 of the
+**               bytes of every trace file a layer names (act, wgt, bias, out, wgt_codes,
+**               wgt_scale) ("missing" for a path that does
 **               not exist; "none" for a trace not given).
 ** A point's figure series is its config_id and its group its workload_id: (config_id,
 ** workload_id) determine the identity, so a report never merges distinct points.
@@ -54,6 +57,8 @@ typedef struct QaIdentityInput {
   int verify;
   const QaCostTable *costs; /* NULL: not priced */
   const char *costs_label;  /* the composition's label (e.g. "horowitz45+ddr3"); NULL: not priced */
+  int synthetic;            /* 1: the network's traces ignored (--synthetic) */
+  const char *precision;    /* --precision: a file (its content counts) or "profile[:DB]"; NULL */
 } QaIdentityInput;
 
 typedef struct QaIdentity {

@@ -12,8 +12,8 @@
 
 int qaEnergyStoreLayer(QaStore *st, int64_t run_id, int layer_idx, const QaEnergy *e, QaErr *err) {
   for (int i = 0; i < e->n_items; i++) {
-    int rc =
-        qaStoreAddEnergy(st, run_id, layer_idx, e->costs, e->item[i].component, e->item[i].energy_pj, err);
+    int rc = qaStoreAddEnergyStatus(st, run_id, layer_idx, e->costs, e->item[i].component,
+                                    e->item[i].energy_pj, qaCostStatusName(e->item[i].status), err);
     if (rc) return rc;
   }
   return QA_OK;
@@ -22,8 +22,14 @@ int qaEnergyStoreLayer(QaStore *st, int64_t run_id, int layer_idx, const QaEnerg
 int qaEnergyStoreRun(QaStore *st, int64_t run_id, const QaEnergy *run, double area_mm2, QaErr *err) {
   QaRunEnergyRecord rec = {
       run->costs, run->total_pj, run->static_pj, qaEnergyPjPerMac(run), qaEnergyPerInferencePj(run),
-      area_mm2};
+      area_mm2,   run->weak_pj};
   return qaStoreSetRunEnergy(st, run_id, &rec, err);
+}
+
+QaCostIdentity qaEnergyCostIdentity(const QaComposition *cx) {
+  QaCostIdentity ci = {cx->costs, qaCostTableId(cx->table), cx->dram_type, qaCostTableName(cx->table),
+                       qaCostTablePath(cx->table)};
+  return ci;
 }
 
 /* ---- re-pricing ------------------------------------------------------------------------------ */
@@ -61,12 +67,19 @@ int qaEnergyPriceRun(QaStore *st, int64_t run_id, const QaCostTable *t, const Qa
     }
     qaEnergyAdd(out, &le);
   }
-  if ((rc = qaStoreBeginPricing(st, run_id, cx->costs, err))) goto end;
+  QaCostIdentity ci = qaEnergyCostIdentity(cx);
+  char label[QA_STORE_LABEL_MAX];
+  if ((rc = qaStoreBeginPricingTable(st, run_id, &ci, label, sizeof label, err))) goto end;
+  snprintf(out->costs, sizeof out->costs, "%s", label);
   for (int i = 0; i < n_layers; i++) {
     /* priced again (cheap) rather than kept: one QaEnergy per layer is large */
     if ((rc = qaEnergyPriceLayer(cx, &layers[i].stats, layers[i].a_bits, layers[i].w_bits, layers[i].n, &le,
-                                 err)) ||
-        (rc = qaEnergyStoreLayer(st, run_id, layers[i].layer_idx, &le, err))) {
+                                 err))) {
+      qaStoreAbortRun(st);
+      goto end;
+    }
+    snprintf(le.costs, sizeof le.costs, "%s", label);
+    if ((rc = qaEnergyStoreLayer(st, run_id, layers[i].layer_idx, &le, err))) {
       qaStoreAbortRun(st);
       goto end;
     }

@@ -17,17 +17,22 @@ extern "C" {
 
 #define QA_BASELINE_ARCH "dadiannao" /* energy efficiency is relative to it */
 
-/* Store the items of one layer's energy in the open run (qaStoreAddEnergy). */
+/* Store the items of one layer's energy in the open run (qaStoreAddEnergyStatus, with each
+** item's status) under label E->costs. */
 int qaEnergyStoreLayer(QaStore *st, int64_t run_id, int layer_idx, const QaEnergy *e, QaErr *err);
-/* Store a run's totals (qaStoreSetRunEnergy) with chip area AREA_MM2. */
+/* Store a run's totals (qaStoreSetRunEnergy) with chip area AREA_MM2 under label RUN->costs. */
 int qaEnergyStoreRun(QaStore *st, int64_t run_id, const QaEnergy *run, double area_mm2, QaErr *err);
+/* The store's identity of composition CX's cost table (label, content id, DRAM type). The
+** strings point into CX and its table. */
+QaCostIdentity qaEnergyCostIdentity(const QaComposition *cx);
 
 /* Re-price stored run RUN_ID with cost table T: rebuild its config, compose it
 ** (OPT->dram_type; the precisions come from the run), price every stored layer and
-** replace the run's energy rows of that cost label, in one transaction. *out gets the
-** run's energy and *cx (may be NULL) the composition (it points to T). Errors: QA_EUSER
-** for a missing run or anything qaCompose / qaEnergyPriceLayer reject; nothing is
-** written then. */
+** replace the run's energy rows of that table's label (qaStoreCostLabel: the table is
+** identified by its content, so a different table with the same name gets its own label),
+** in one transaction. *out gets the run's energy (out->costs the label stored) and *cx (may
+** be NULL) the composition (it points to T). Errors: QA_EUSER for a missing run or
+** anything qaCompose / qaEnergyPriceLayer reject; nothing is written then. */
 int qaEnergyPriceRun(QaStore *st, int64_t run_id, const QaCostTable *t, const QaComposeOptions *opt,
                      QaEnergy *out, QaComposition *cx, QaErr *err);
 

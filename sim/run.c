@@ -12,11 +12,15 @@
 #include <unistd.h>
 
 #include "arch/driver.h"
-#include "base/npy.h"
+#include "base/parse.h"
 #include "quant/quant.h"
+#include "quant/valstats.h"
 #include "sim/reprice.h"
+#include "sim/values.h"
 #include "store/store.h"
+#include "workloads/precision.h"
 #include "workloads/synth.h"
+#include "workloads/trace.h"
 
 void qaRunDefaults(QaRunOptions *opt) {
   memset(opt, 0, sizeof *opt);
@@ -27,14 +31,17 @@ void qaRunDefaults(QaRunOptions *opt) {
   opt->timing = QA_TIMING_LT;
   opt->verify = 1;
   opt->db_path = QA_STORE_DEFAULT_PATH;
-  opt->costs = "horowitz45";
+  opt->costs = QA_COSTS_DEFAULT;
 }
 
 /* What the run keeps of a finished layer until the store stage. */
 typedef struct LayerRec {
   int a_bits, w_bits;
   double a_sqnr, w_sqnr;
+  double out_sqnr;        /* dequantised output vs float output (dB) */
   const char *values_src; /* "trace" or "synthetic" (static text) */
+  char quant_a[QA_QUANT_TEXT_MAX], quant_w[QA_QUANT_TEXT_MAX];
+  QaValueStats act_stats, wgt_stats;
   QaLayerStats st;
   QaEnergy energy;
 } LayerRec;
@@ -46,17 +53,17 @@ typedef struct Run {
   /* stage 1: resolved */
   QaNet *net;
   QaArchConfig cfg;
-  QaQuantSpec qa, qw;
-  int qa_auto;
+  QaValuesSpec vs; /* quantizers and synthetic values */
   char qa_text[64], qw_text[64];
   QaEncoder enc;
-  QaSynthSpec synth;
+  int *prec_a, *prec_w; /* per-layer bits from --precision FILE (0: the run's), or NULL */
+  double profile_db;    /* --precision profile: the SQNR target; 0: no profile */
   QaCostTable *costs;
   QaComposition *cx; /* NULL: not priced */
   QaRunPlan plan;
   /* stage 2: the layer in flight and the finished ones */
   QaLayerJob job;
-  int32_t *act, *wgt;
+  QaLayerValues v; /* its values and codes */
   int64_t *out;
   LayerRec *recs; /* n_layers */
 } Run;
@@ -152,6 +159,37 @@ static int selectLayers(QaNet *net, const char *layers, QaErr *err) {
   return QA_OK;
 }
 
+/* The values side of stage 1: every layer's quantizers parse, every trace file reads and
+** fits (before anything is simulated), and --precision is read. */
+static int resolveValues(Run *r, QaErr *err) {
+  const QaRunOptions *opt = r->opt;
+  QaNet *net = r->net;
+  int rc, auto_;
+  QaQuantSpec qa, qw;
+  for (int i = 0; i < net->n_layers; i++)
+    if ((rc = qaValuesQuantizers(&r->vs, &net->layers[i], &qa, &auto_, &qw, err))) {
+      qaErrPrefix(err, "%s", net->source);
+      return rc;
+    }
+  if (!opt->synthetic && (rc = qaNetCheckTraces(net, NULL, err))) return rc;
+  if (!opt->precision) return QA_OK;
+  if (!strncmp(opt->precision, "profile", 7) && (!opt->precision[7] || opt->precision[7] == ':')) {
+    r->profile_db = QA_RUN_PROFILE_DB;
+    if (opt->precision[7] &&
+        (rc = qaParseDouble(opt->precision + 8, "--precision profile:DB", 0.1, 200, &r->profile_db, err)))
+      return rc;
+    return QA_OK;
+  }
+  r->prec_a = qaCalloc((size_t)net->n_layers, sizeof(int), err);
+  r->prec_w = qaCalloc((size_t)net->n_layers, sizeof(int), err);
+  if (!r->prec_a || !r->prec_w) return QA_EINTERNAL;
+  if ((rc = qaPrecisionLoad(opt->precision, net, r->prec_a, r->prec_w, NULL, err))) {
+    qaErrPrefix(err, "--precision");
+    return rc;
+  }
+  return QA_OK;
+}
+
 static int resolve(Run *r, QaErr *err) {
   const QaRunOptions *opt = r->opt;
   int rc;
@@ -163,12 +201,12 @@ static int resolve(Run *r, QaErr *err) {
   const char *quant_a = opt->quant_a ? opt->quant_a : d->quant_a ? d->quant_a : "auto";
   const char *quant_w = opt->quant_w ? opt->quant_w : d->quant_w ? d->quant_w : "sym-ch";
   const char *encoder = opt->encoder ? opt->encoder : d->encoder ? d->encoder : "booth4";
-  r->qa_auto = !strcmp(quant_a, "auto");
-  if (!r->qa_auto && (rc = qaQuantParse(quant_a, &r->qa, err))) {
+  r->vs.qa_auto = !strcmp(quant_a, "auto");
+  if (!r->vs.qa_auto && (rc = qaQuantParse(quant_a, &r->vs.qa, err))) {
     qaErrPrefix(err, "--quant-a");
     return rc;
   }
-  if ((rc = qaQuantParse(quant_w, &r->qw, err))) {
+  if ((rc = qaQuantParse(quant_w, &r->vs.qw, err))) {
     qaErrPrefix(err, "--quant-w");
     return rc;
   }
@@ -176,16 +214,18 @@ static int resolve(Run *r, QaErr *err) {
     qaErrPrefix(err, "--encoder");
     return rc;
   }
-  if (r->qa_auto)
+  if (r->vs.qa_auto)
     snprintf(r->qa_text, sizeof r->qa_text, "auto");
   else
-    qaQuantFormat(&r->qa, r->qa_text, sizeof r->qa_text);
-  qaQuantFormat(&r->qw, r->qw_text, sizeof r->qw_text);
+    qaQuantFormat(&r->vs.qa, r->qa_text, sizeof r->qa_text);
+  qaQuantFormat(&r->vs.qw, r->qw_text, sizeof r->qw_text);
 
-  qaSynthDefaults(&r->synth);
-  r->synth.seed = opt->seed;
-  r->synth.act_zero_frac = opt->act_zero_frac;
-  r->synth.wgt_dist = strcmp(opt->wgt_dist, "gauss") ? QA_DIST_LAPLACE : QA_DIST_GAUSS;
+  qaSynthDefaults(&r->vs.synth);
+  r->vs.synth.seed = opt->seed;
+  r->vs.synth.act_zero_frac = opt->act_zero_frac;
+  r->vs.synth.wgt_dist = strcmp(opt->wgt_dist, "gauss") ? QA_DIST_LAPLACE : QA_DIST_GAUSS;
+  r->vs.synthetic = opt->synthetic;
+  if ((rc = resolveValues(r, err))) return rc;
 
   if (opt->costs && *opt->costs && strcmp(opt->costs, "none")) {
     r->cx = qaCalloc(1, sizeof *r->cx, err);
@@ -203,6 +243,10 @@ static int resolve(Run *r, QaErr *err) {
 
   QaRunPlan p = {&r->cfg,     r->net, opt->a_bits, opt->w_bits, r->qa_text, r->qw_text, qaEncoderName(r->enc),
                  opt->timing, r->cx};
+  p.values = !qaNetHasTraces(r->net) ? "synthetic"
+             : opt->synthetic        ? "synthetic (--synthetic: traces ignored)"
+                                     : "traces";
+  p.precision = opt->precision;
   r->plan = p;
   snprintf(r->res->arch, sizeof r->res->arch, "%s", d->name);
   snprintf(r->res->net, sizeof r->res->net, "%s", r->net->name);
@@ -213,107 +257,41 @@ static int resolve(Run *r, QaErr *err) {
 /* ---- stage 2: per layer ------------------------------------------------------------- */
 
 static void freeLayer(Run *r) {
-  free(r->act);
-  free(r->wgt);
+  qaValuesFree(&r->v);
   free(r->out);
-  r->act = r->wgt = NULL;
   r->out = NULL;
 }
 
-/* Load a float trace and check its shape against the layer (accepting the batch-less /
-** 2-D forms users commonly save). */
-static int loadTrace(const char *path, int ndim, const int64_t *shape, int ndim_alt, const int64_t *shape_alt,
-                     float **out, QaErr *err) {
-  QaArray *a = NULL;
-  int rc = qaNpyRead(path, &a, err);
-  if (rc) return rc;
-  if (qaArrayCheckShape(a, ndim, shape, path, err) != QA_OK &&
-      (ndim_alt == 0 || qaArrayCheckShape(a, ndim_alt, shape_alt, path, NULL) != QA_OK)) {
-    qaArrayDestroy(a);
-    return QA_EUSER;
-  }
-  rc = qaArrayToFloat(a, path, out, err);
-  qaArrayDestroy(a);
-  return rc;
-}
-
-/* Values: the layer's float activations and weights, traced or synthetic. */
-static int layerValues(Run *r, int idx, const QaLayer *l, float **fa, float **fw, LayerRec *rec, QaErr *err) {
-  int64_t na = qaLayerActCount(l), nw = qaLayerWgtCount(l);
-  int rc;
-  rec->values_src = l->act_trace[0] || l->wgt_trace[0] ? "trace" : "synthetic";
-  if (!l->act_trace[0] || !l->wgt_trace[0]) {
-    *fa = qaMalloc((size_t)na * sizeof(float), err);
-    *fw = qaMalloc((size_t)nw * sizeof(float), err);
-    if (!*fa || !*fw) return QA_EINTERNAL;
-    qaSynthLayer(&r->synth, l, idx, *fa, *fw);
-  }
-  if (l->act_trace[0]) {
-    int64_t s4[4] = {l->n, l->c, l->h, l->w}, s3[3] = {l->c, l->h, l->w}, s2[2] = {l->n, l->c};
-    free(*fa);
-    *fa = NULL;
-    if (l->kind == QA_LAYER_FC)
-      rc = loadTrace(l->act_trace, 2, s2, l->n == 1 ? 1 : 0, s2 + 1, fa, err);
-    else
-      rc = loadTrace(l->act_trace, 4, s4, l->n == 1 ? 3 : 0, s3, fa, err);
-    if (rc) return rc;
-  }
-  if (l->wgt_trace[0]) {
-    int64_t s4[4] = {l->k, l->c / l->groups, l->r, l->s}, s2[2] = {l->k, l->c};
-    free(*fw);
-    *fw = NULL;
-    if ((rc = loadTrace(l->wgt_trace, 4, s4, l->kind == QA_LAYER_FC ? 2 : 0, s2, fw, err))) return rc;
-  }
-  return QA_OK;
-}
-
-static int quantize(const QaQuantSpec *spec, int bits, const float *x, int64_t n, int64_t nch, int32_t *codes,
-                    double *sqnr, int32_t *min_code, QaErr *err) {
-  QaQuantResult qr;
-  memset(&qr, 0, sizeof qr);
-  int rc = qaQuantize(spec, bits, x, n, nch, codes, &qr, err);
-  if (rc) return rc;
-  *sqnr = qr.sqnr_db;
-  *min_code = qr.min_code;
-  qaQuantResultFree(&qr);
-  return QA_OK;
-}
-
-/* Values and quantization of layer IDX into r->job. */
+/* Values, precision and codes of layer IDX into r->job. */
 static int prepareLayer(Run *r, int idx, QaErr *err) {
   const QaRunOptions *opt = r->opt;
   const QaLayer *l = &r->net->layers[idx];
   LayerRec *rec = &r->recs[idx];
-  int64_t na = qaLayerActCount(l), nw = qaLayerWgtCount(l), no = qaLayerOutCount(l);
-  float *fa = NULL, *fw = NULL;
-  int rc = QA_OK;
-  rec->a_bits = l->a_bits ? l->a_bits : opt->a_bits;
-  rec->w_bits = l->w_bits ? l->w_bits : opt->w_bits;
-  r->act = qaMalloc((size_t)na * sizeof(int32_t), err);
-  r->wgt = qaMalloc((size_t)nw * sizeof(int32_t), err);
-  r->out = qaMalloc((size_t)no * sizeof(int64_t), err);
-  if (!r->act || !r->wgt || !r->out) {
+  int rc;
+  rec->a_bits = r->prec_a && r->prec_a[idx] ? r->prec_a[idx] : l->a_bits ? l->a_bits : opt->a_bits;
+  rec->w_bits = r->prec_w && r->prec_w[idx] ? r->prec_w[idx] : l->w_bits ? l->w_bits : opt->w_bits;
+  r->out = qaMalloc((size_t)qaLayerOutCount(l) * sizeof(int64_t), err);
+  if (!r->out) {
     rc = QA_EINTERNAL;
     goto end;
   }
-  if ((rc = layerValues(r, idx, l, &fa, &fw, rec, err))) goto end;
-  QaQuantSpec qa = r->qa;
-  if (r->qa_auto) {
-    int neg = 0;
-    for (int64_t i = 0; i < na && !neg; i++) neg = fa[i] < 0;
-    memset(&qa, 0, sizeof qa);
-    qa.scheme = neg ? QA_Q_SYM : QA_Q_UNSIGNED;
-  }
-  int32_t amin = 0, wmin = 0;
-  if ((rc = quantize(&qa, rec->a_bits, fa, na, 1, r->act, &rec->a_sqnr, &amin, err)) ||
-      (rc = quantize(&r->qw, rec->w_bits, fw, nw, l->k, r->wgt, &rec->w_sqnr, &wmin, err)))
+  if ((rc = qaValuesLoad(&r->vs, l, idx, &r->v, err)) ||
+      (rc = qaValuesQuantize(&r->vs, l, rec->a_bits, rec->w_bits, &r->v, err)))
     goto end;
-  QaLayerJob job = {l, r->act, r->wgt, rec->a_bits, rec->w_bits, amin < 0, r->enc, r->out};
+  /* --precision profile: from 16-bit activations down (integer codes keep their bits) */
+  if (r->profile_db > 0 && r->v.qa.scheme != QA_Q_NONE &&
+      ((rc = qaValuesQuantize(&r->vs, l, QA_BITS_MAX, rec->w_bits, &r->v, err)) ||
+       (rc = qaValuesProfile(&r->vs, l, &r->v, r->profile_db, &rec->a_bits, err))))
+    goto end;
+  rec->values_src = r->v.src;
+  rec->a_sqnr = r->v.a_sqnr_db;
+  rec->w_sqnr = r->v.w_sqnr_db;
+  snprintf(rec->quant_a, sizeof rec->quant_a, "%s", r->v.quant_a);
+  snprintf(rec->quant_w, sizeof rec->quant_w, "%s", r->v.quant_w);
+  QaLayerJob job = {l, r->v.act, r->v.wgt, rec->a_bits, rec->w_bits, r->v.a_signed, r->enc, r->out};
   r->job = job;
 end:
   if (rc) qaErrPrefix(err, "layer %d '%s'", idx, l->name);
-  free(fa);
-  free(fw);
   return rc;
 }
 
@@ -341,7 +319,7 @@ static void verifyLayer(Run *r, QaLayerStats *st, QaErr *err) {
     st->outputs_verified = -1;
     return;
   }
-  qaRefConv(l, r->act, r->wgt, ref);
+  qaRefConv(l, r->v.act, r->v.wgt, ref);
   int64_t bad = 0;
   for (int64_t i = 0; i < no; i++) bad += ref[i] != r->out[i];
   st->n_mismatches = bad;
@@ -358,6 +336,10 @@ static int jobDone(void *ctx, int idx, QaLayerJob *job, QaLayerStats *st, QaErr 
     verifyLayer(r, st, err);
   else
     st->outputs_verified = -1;
+  /* quality of the output, statistics of the codes */
+  if ((rc = qaValuesOutputSqnr(l, &r->v, r->out, &rec->out_sqnr, NULL, err))) return rc;
+  qaValueStatsCompute(r->v.act, qaLayerActCount(l), &rec->act_stats);
+  qaValueStatsCompute(r->v.wgt, qaLayerWgtCount(l), &rec->wgt_stats);
   freeLayer(r);
   if (r->cx) { /* price: the layer's actions at its precisions */
     if ((rc = qaEnergyPriceLayer(r->cx, st, rec->a_bits, rec->w_bits, l->n, &rec->energy, err))) {
@@ -384,8 +366,14 @@ static int jobDone(void *ctx, int idx, QaLayerJob *job, QaLayerStats *st, QaErr 
   }
   if (st->outputs_verified != 1) res->all_verified = 0;
   if (r->cx) qaEnergyAdd(&res->energy, &rec->energy);
+  res->sqnr_mean_db += (rec->out_sqnr - res->sqnr_mean_db) / res->n_layers;
+  if (res->n_layers == 1 || rec->out_sqnr < res->sqnr_worst_db) {
+    res->sqnr_worst_db = rec->out_sqnr;
+    snprintf(res->sqnr_worst_layer, sizeof res->sqnr_worst_layer, "%s", l->name);
+  }
   if (r->rep && r->rep->layer) {
-    QaRunLayer rl = {idx, l, rec->a_bits, rec->w_bits, st, r->cx ? &rec->energy : NULL};
+    QaRunLayer rl = {
+        idx, l, rec->a_bits, rec->w_bits, st, r->cx ? &rec->energy : NULL, rec->out_sqnr, rec->values_src};
     r->rep->layer(r->rep->ctx, &rl);
   }
   return rc;
@@ -410,7 +398,9 @@ static int identify(const Run *r, const char *cfg_text, QaIdentity *id, QaErr *e
                         qaTimingName(opt->timing),
                         opt->verify,
                         r->cx ? r->costs : NULL,
-                        r->cx ? r->cx->costs : NULL};
+                        r->cx ? r->cx->costs : NULL,
+                        opt->synthetic,
+                        opt->precision};
   return qaIdentityCompute(&in, id, err);
 }
 
@@ -421,7 +411,7 @@ static int storeComponents(const Run *r, QaStore *store, int64_t id, QaErr *err)
     const QaPricedComp *c = &cx->comp[i];
     if (!c->def || c->size.count <= 0) continue;
     int64_t inst = qaComposeInstances(cx, c);
-    QaComponentRecord rec = {cx->costs,
+    QaComponentRecord rec = {r->res->energy.costs, /* the label resolved by storeRun */
                              c->def->name,
                              qaCategoryName(c->def->category),
                              qaScopeName(c->def->scope),
@@ -471,6 +461,7 @@ static int storeRun(Run *r, QaStore *store, QaErr *err) {
                     r->cx ? r->cx->costs : NULL,
                     r->cx ? res->identity.costs_id : NULL};
   int64_t id = 0, existing = 0;
+  QaRunValuesInfo vinfo = {opt->precision};
   if ((rc = qaStoreBeginRun(store, &info, &id, err))) goto end;
   /* inside BEGIN IMMEDIATE: no other writer can store the point meanwhile */
   if (opt->skip_stored && ((rc = qaStoreFindPoint(store, res->identity.id, &existing, err)) || existing)) {
@@ -479,12 +470,25 @@ static int storeRun(Run *r, QaStore *store, QaErr *err) {
     res->already_stored = existing != 0;
     goto end;
   }
+  if ((rc = qaStoreSetRunValues(store, id, &vinfo, err))) goto end;
+  if (r->cx) { /* the label of this table's content in this store (qaStoreCostLabel) */
+    QaCostIdentity ci = qaEnergyCostIdentity(r->cx);
+    char label[QA_STORE_LABEL_MAX];
+    if ((rc = qaStoreCostLabel(store, &ci, label, sizeof label, err)) ||
+        (rc = qaStoreSetRunCosts(store, id, label, err)))
+      goto end;
+    snprintf(res->energy.costs, sizeof res->energy.costs, "%s", label);
+    for (int i = 0; i < r->net->n_layers; i++)
+      snprintf(r->recs[i].energy.costs, sizeof r->recs[i].energy.costs, "%s", label);
+  }
   if (r->cx && (rc = storeComponents(r, store, id, err))) goto end;
   for (int i = 0; i < r->net->n_layers; i++) {
     const LayerRec *rec = &r->recs[i];
     QaLayerRecord lr = {i,           &r->net->layers[i], rec->a_bits,     rec->w_bits,
                         rec->a_sqnr, rec->w_sqnr,        rec->values_src, &rec->st};
-    if ((rc = qaStoreAddLayer(store, id, &lr, err))) goto end;
+    QaLayerValuesRecord vr = {i, rec->quant_a, rec->quant_w, rec->out_sqnr, &rec->act_stats, &rec->wgt_stats};
+    if ((rc = qaStoreAddLayer(store, id, &lr, err)) || (rc = qaStoreAddLayerValues(store, id, &vr, err)))
+      goto end;
     if (r->cx && (rc = qaEnergyStoreLayer(store, id, i, &rec->energy, err))) goto end;
   }
   if (r->cx && (rc = qaEnergyStoreRun(store, id, &res->energy, res->area_mm2, err))) goto end;
@@ -537,8 +541,8 @@ int qaRunExecute(const QaRunOptions *opt, const QaRunReporter *rep, QaRunResult 
   if (store) {
     if ((rc = storeRun(&r, store, err))) goto end;
     if (r.cx && !res->already_stored &&
-        (rc = qaEnergyFindBaseline(store, res->run_id, r.cx->costs, &res->baseline_run, &res->baseline_pj,
-                                   err)))
+        (rc = qaEnergyFindBaseline(store, res->run_id, res->energy.costs, &res->baseline_run,
+                                   &res->baseline_pj, err)))
       goto end;
   }
   if (rep && rep->done) rep->done(rep->ctx, &r.plan, res);
@@ -547,6 +551,8 @@ end:
   qaCostTableDestroy(r.costs);
   free(r.cx);
   free(r.recs);
+  free(r.prec_a);
+  free(r.prec_w);
   qaNetDestroy(r.net);
   return rc;
 }

@@ -6,10 +6,14 @@
 **                name, config file, --set overrides), the quantizers and encoder (the
 **                resolved architecture's defaults unless given), the cost table and the
 **                composition that prices the run;
+**                Every trace file of the network is checked here (workloads/trace.h),
+**                and a --precision file read, before anything is simulated;
 **   2. per layer (streamed through the SystemC model, one layer in memory at a time):
-**                values (traced float .npy or seeded synthetic) -> quantize -> simulate
-**                -> verify against the integer reference -> price; the layer's record
-**                (counters, action counts, energy) is kept in memory;
+**                values (traced .npy or seeded synthetic; sim/values.h) -> precision
+**                (--precision profile) -> quantize -> simulate -> verify against the
+**                integer reference -> output SQNR against the float output -> value
+**                statistics -> price; the layer's record (counters, action counts,
+**                energy, SQNR, statistics) is kept in memory;
 **   3. store     the whole run in one short transaction, after the simulation: a run
 **                that fails or is interrupted leaves nothing, and the database is never
 **                locked while simulating; the run carries its design-point identity
@@ -52,7 +56,7 @@ typedef struct QaRunOptions {
   int verify;               /* compare with the reference (default 1) */
   const char *db_path;      /* NULL: do not store */
   const char *command_line; /* stored with the run */
-  const char *costs;        /* cost table pricing the run (default "horowitz45"; NULL or "none":
+  const char *costs;        /* cost table pricing the run (default QA_COSTS_DEFAULT; NULL or "none":
                             ** not priced); see models/energy.h */
   int64_t max_memory_bytes; /* a layer estimated to need more is refused before the run; 0:
                             ** qaRunMemoryDefault() */
@@ -61,7 +65,14 @@ typedef struct QaRunOptions {
   int skip_stored;          /* 1 (sweeps): if the store already holds a finished run of the same
                             ** design point when this one is about to be written, write nothing
                             ** (res->already_stored = 1, res->run_id = that run) */
+  int synthetic;            /* 1: ignore the network's traces (its geometry, synthetic values) */
+  const char *precision;    /* NULL; a per-layer precision file (workloads/precision.h); or
+                            ** "profile" / "profile:DB": each layer's activation bits chosen from
+                            ** its values (qaValuesProfile, at least DB dB output SQNR against
+                            ** 16-bit activations; default QA_RUN_PROFILE_DB) */
 } QaRunOptions;
+
+#define QA_RUN_PROFILE_DB 30.0 /* --precision profile's default output SQNR target (dB) */
 
 /* What is about to run (stage 1's result), for the reporter. */
 typedef struct QaRunPlan {
@@ -71,6 +82,9 @@ typedef struct QaRunPlan {
   const char *quant_a, *quant_w, *encoder; /* canonical texts */
   QaTiming timing;
   const QaComposition *cx; /* NULL if not priced */
+  const char *values;      /* "traces" (the network's, where it has them), "synthetic" (no traces)
+                           ** or "synthetic (--synthetic: traces ignored)" */
+  const char *precision;   /* as given, or NULL */
 } QaRunPlan;
 
 /* One finished layer. */
@@ -80,6 +94,8 @@ typedef struct QaRunLayer {
   int a_bits, w_bits;
   const QaLayerStats *stats;
   const QaEnergy *energy; /* NULL if not priced */
+  double out_sqnr_db;     /* dequantised output vs the float output (sim/values.h) */
+  const char *values_src; /* "trace" or "synthetic" */
 } QaRunLayer;
 
 /* Totals of one class of layers (conv: conv + depthwise; fc). */
@@ -115,6 +131,10 @@ typedef struct QaRunResult {
   double baseline_pj;   /* its energy */
   QaIdentity identity;  /* the design point (sim/identity.h); set by the store stage */
   int already_stored;   /* opt->skip_stored and the point was in the store: nothing written */
+  /* output quality: SQNR of each layer's dequantised output against its float output */
+  double sqnr_mean_db;                /* mean over the layers (dB) */
+  double sqnr_worst_db;               /* the lowest */
+  char sqnr_worst_layer[QA_NAME_MAX]; /* and its layer */
 } QaRunResult;
 
 /* Callbacks (any may be NULL); pointers are valid during the call only. */

@@ -341,12 +341,7 @@ static void runChild(const Ctx *c, const Run *r, RunOut *o) {
   QaErr err = {0, ""};
   QaRunResult res;
   memset(o, 0, sizeof *o);
-  if (r->precision[0]) {
-    o->rc = qaErrSet(&err, QA_EUSER,
-                     "precision %s: per-layer precision files are not supported by this build", r->precision);
-    snprintf(o->msg, sizeof o->msg, "%s", err.msg);
-    return;
-  }
+  opt.precision = r->precision[0] ? r->precision : NULL; /* --precision FILE (workloads/precision.h) */
   o->rc = qaRunExecute(&opt, NULL, &res, &err);
   if (o->rc) {
     snprintf(o->msg, sizeof o->msg, "%s", err.msg);

@@ -22,7 +22,8 @@ const char *const qaStoreQuerySql[Q_COUNT] = {
         " GROUP BY coalesce(arch, ''), coalesce(workload, ''), a_bits, w_bits, coalesce(quant_a, ''),"
         " coalesce(quant_w, ''), coalesce(timing, '')) m ON r.run_id = m.id ORDER BY r.run_id",
     [Q_COMPONENT_ENERGY] =
-        "SELECT costs, run_id, component, SUM(energy_pj), COUNT(energy_pj) FROM energy"
+        "SELECT costs, run_id, component, SUM(energy_pj), COUNT(energy_pj),"
+        " SUM(CASE WHEN status IN ('assumed', 'extrapolated') THEN energy_pj ELSE 0 END) FROM energy"
         " GROUP BY costs, run_id, component ORDER BY costs, component, run_id",
 };
 
@@ -158,6 +159,7 @@ int qaStoreComponentEnergy(QaStore *st, QaComponentEnergy **rows, int *n_rows, Q
     e->component = colDup(s, 2);
     e->energy_pj = sqlite3_column_double(s, 3);
     e->n_values = sqlite3_column_int(s, 4);
+    e->weak_pj = sqlite3_column_double(s, 5);
     if (!e->costs || !e->component) {
       rc = qaErrSet(err, QA_EINTERNAL, "%s: out of memory reading energy", st->path);
       goto end;

@@ -152,6 +152,42 @@ static const char *const migrations[] = {
     " WHERE r.n_cycles IS NOT NULL;\n"
     "CREATE VIEW point AS SELECT * FROM finished_run WHERE run_id IN (SELECT max(run_id) FROM run"
     " WHERE n_cycles IS NOT NULL GROUP BY coalesce(identity, 'run ' || run_id));\n",
+    /* 5 -> 6: traced workloads (issue 10): output quality and value statistics per layer */
+    "ALTER TABLE run ADD COLUMN precision TEXT /* per-layer bits from --precision: FILE or profile:DB */;\n"
+    "ALTER TABLE layer ADD COLUMN out_sqnr_db REAL /* dequantised output vs the float output */;\n"
+    "ALTER TABLE layer ADD COLUMN quant_a TEXT /* the layer's activation quantizer */;\n"
+    "ALTER TABLE layer ADD COLUMN quant_w TEXT /* the layer's weight quantizer */;\n"
+    "CREATE TABLE layer_values(\n"
+    "  run_id INTEGER, layer_idx INTEGER,\n"
+    "  tensor TEXT /* a = activation codes, w = weight codes */,\n"
+    "  n_values INTEGER, zero_frac REAL,\n"
+    "  mean_bits REAL /* one-bits of |code| per value */,\n"
+    "  mean_terms_booth4 REAL, mean_terms_naf REAL /* terms per value */,\n"
+    "  PRIMARY KEY(run_id, layer_idx, tensor),\n"
+    "  FOREIGN KEY(run_id, layer_idx) REFERENCES layer(run_id, layer_idx) ON DELETE CASCADE\n"
+    ");\n"
+    "CREATE TABLE layer_terms(\n"
+    "  run_id INTEGER, layer_idx INTEGER, tensor TEXT,\n"
+    "  encoder TEXT /* popcount (= one-bits), booth4, naf */,\n"
+    "  n_terms INTEGER, n_values INTEGER /* values with n_terms terms */,\n"
+    "  PRIMARY KEY(run_id, layer_idx, tensor, encoder, n_terms),\n"
+    "  FOREIGN KEY(run_id, layer_idx) REFERENCES layer(run_id, layer_idx) ON DELETE CASCADE\n"
+    ");\n",
+    /* 6 -> 7: cost tables by content (a label names one table content in one database),
+    ** the status behind each energy row, the run's energy on weak rows */
+    "CREATE TABLE cost_table(\n"
+    "  costs TEXT PRIMARY KEY /* the label energy and run_energy rows carry */,\n"
+    "  costs_id TEXT /* SHA-256 of the table's content (qaCostTableId); NULL: stored before v7 */,\n"
+    "  dram TEXT /* DRAM type priced, '' = the default */,\n"
+    "  name TEXT /* the table's name */,\n"
+    "  source TEXT /* the file it was read from */,\n"
+    "  registered_utc TEXT\n"
+    ");\n"
+    "CREATE UNIQUE INDEX cost_table_content ON cost_table(costs_id, dram);\n"
+    "INSERT INTO cost_table(costs, name) SELECT DISTINCT costs, costs FROM run_energy\n"
+    "  UNION SELECT DISTINCT costs, costs FROM energy;\n"
+    "ALTER TABLE energy ADD COLUMN status TEXT /* weakest status of the cost rows behind it */;\n"
+    "ALTER TABLE run_energy ADD COLUMN weak_pj REAL /* energy priced from assumed or extrapolated rows */;\n",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(N_MIGRATIONS == QA_STORE_SCHEMA_VERSION, "one migration step per schema version");
@@ -198,16 +234,16 @@ static const char *const stmtSql[S_COUNT] = {
         "SELECT run_id, layer_idx, name, kind, n, c, h, w, k, r, s, stride_h, stride_w, pad_h,"
         " pad_w, groups, out_h, out_w, a_bits, w_bits, a_sqnr_db, w_sqnr_db, values_src, macs,"
         " n_cycles, n_compute_cycles, n_stall_cycles, n_steps, pe_util, effectual_terms,"
-        " outputs_verified, n_mismatches, acc_overflows"
+        " outputs_verified, n_mismatches, acc_overflows, quant_a, quant_w, out_sqnr_db"
         " FROM layer WHERE run_id = :run_id ORDER BY layer_idx",
     [S_INSERT_ENERGY] =
-        "INSERT OR REPLACE INTO energy(run_id, layer_idx, costs, component, energy_pj)"
-        " VALUES(:run_id, :layer_idx, :costs, :component, :energy_pj)",
+        "INSERT OR REPLACE INTO energy(run_id, layer_idx, costs, component, energy_pj, status)"
+        " VALUES(:run_id, :layer_idx, :costs, :component, :energy_pj, :status)",
     [S_SET_RUN_ENERGY] =
         "INSERT OR REPLACE INTO run_energy(run_id, costs, energy_pj, static_pj, pj_per_mac,"
-        " energy_per_inference_pj, area_mm2, priced_utc)"
+        " energy_per_inference_pj, area_mm2, priced_utc, weak_pj)"
         " VALUES(:run_id, :costs, :energy_pj, :static_pj, :pj_per_mac, :energy_per_inference_pj,"
-        " :area_mm2, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
+        " :area_mm2, strftime('%Y-%m-%dT%H:%M:%SZ','now'), :weak_pj)",
     [S_DELETE_ENERGY] = "DELETE FROM energy WHERE run_id = :run_id AND costs = :costs",
     [S_DELETE_RUN_ENERGY] = "DELETE FROM run_energy WHERE run_id = :run_id AND costs = :costs",
     [S_GET_RUN] =
@@ -226,6 +262,13 @@ static const char *const stmtSql[S_COUNT] = {
         " AND run.workload_hash = :workload_hash AND run.a_bits = :a_bits"
         " AND run.w_bits = :w_bits AND run_energy.costs = :costs"
         " ORDER BY run.run_id DESC LIMIT 1",
+    [S_COST_BY_ID] = "SELECT costs FROM cost_table WHERE costs_id = :costs_id AND dram = :dram",
+    [S_COST_BY_LABEL] = "SELECT costs_id, dram FROM cost_table WHERE costs = :costs",
+    [S_COST_INSERT] =
+        "INSERT INTO cost_table(costs, costs_id, dram, name, source, registered_utc)"
+        " VALUES(:costs, :costs_id, :dram, :name, :source, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
+    [S_RUN_IDS] = "SELECT run_id FROM run WHERE n_cycles IS NOT NULL ORDER BY run_id",
+    [S_SET_RUN_COSTS] = "UPDATE run SET costs = :costs WHERE run_id = :run_id",
 };
 
 /* ---- error helpers ---------------------------------------------------------------- */
@@ -577,13 +620,15 @@ static int openStore(const char *path, int read_only, QaStore **out, QaErr *err)
     if ((rc = migrate(st, err))) goto end;
   }
 
-  for (int i = 0; i < S_COUNT + Q_COUNT + P_COUNT; i++) {
-    const char *sql = i < S_COUNT             ? stmtSql[i]
-                      : i < S_COUNT + Q_COUNT ? qaStoreQuerySql[i - S_COUNT]
-                                              : qaStorePointSql[i - S_COUNT - Q_COUNT];
-    sqlite3_stmt **s = i < S_COUNT             ? &st->stmt[i]
-                       : i < S_COUNT + Q_COUNT ? &st->query[i - S_COUNT]
-                                               : &st->point[i - S_COUNT - Q_COUNT];
+  for (int i = 0; i < S_COUNT + Q_COUNT + P_COUNT + V_COUNT; i++) {
+    const char *sql = i < S_COUNT                       ? stmtSql[i]
+                      : i < S_COUNT + Q_COUNT           ? qaStoreQuerySql[i - S_COUNT]
+                      : i < S_COUNT + Q_COUNT + P_COUNT ? qaStorePointSql[i - S_COUNT - Q_COUNT]
+                                                        : qaStoreValuesSql[i - S_COUNT - Q_COUNT - P_COUNT];
+    sqlite3_stmt **s = i < S_COUNT                       ? &st->stmt[i]
+                       : i < S_COUNT + Q_COUNT           ? &st->query[i - S_COUNT]
+                       : i < S_COUNT + Q_COUNT + P_COUNT ? &st->point[i - S_COUNT - Q_COUNT]
+                                                         : &st->values[i - S_COUNT - Q_COUNT - P_COUNT];
     src = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, s, NULL);
     if (src != SQLITE_OK) {
       if ((src & 0xff) == SQLITE_ERROR) { /* no such table or column: not our schema */
@@ -614,6 +659,7 @@ void qaStoreClose(QaStore *st) {
     for (int i = 0; i < S_COUNT; i++) sqlite3_finalize(st->stmt[i]);
     for (int i = 0; i < Q_COUNT; i++) sqlite3_finalize(st->query[i]);
     for (int i = 0; i < P_COUNT; i++) sqlite3_finalize(st->point[i]);
+    for (int i = 0; i < V_COUNT; i++) sqlite3_finalize(st->values[i]);
     /* An open read snapshot (qaStoreBeginRead) is rolled back with the connection. */
     sqlite3_close_v2(st->db);
   }
@@ -800,6 +846,7 @@ void qaStoreAbortRun(QaStore *st) {
   for (int i = 0; i < S_COUNT; i++) sqlite3_reset(st->stmt[i]);
   for (int i = 0; i < Q_COUNT; i++) sqlite3_reset(st->query[i]);
   for (int i = 0; i < P_COUNT; i++) sqlite3_reset(st->point[i]);
+  for (int i = 0; i < V_COUNT; i++) sqlite3_reset(st->values[i]);
   /* A failed COMMIT or an I/O error may already have ended the transaction. */
   if (!sqlite3_get_autocommit(st->db)) stepDone(st, st->stmt[S_ROLLBACK], NULL);
   st->run_open = 0;
@@ -810,6 +857,11 @@ void qaStoreAbortRun(QaStore *st) {
 
 int qaStoreAddEnergy(QaStore *st, int64_t run_id, int layer_idx, const char *costs, const char *component,
                      double energy_pj, QaErr *err) {
+  return qaStoreAddEnergyStatus(st, run_id, layer_idx, costs, component, energy_pj, NULL, err);
+}
+
+int qaStoreAddEnergyStatus(QaStore *st, int64_t run_id, int layer_idx, const char *costs,
+                           const char *component, double energy_pj, const char *status, QaErr *err) {
   int rc, src = SQLITE_OK;
   if ((rc = checkOpenRun(st, run_id, "qaStoreAddEnergy", err))) return rc;
   sqlite3_stmt *s = st->stmt[S_INSERT_ENERGY];
@@ -818,6 +870,7 @@ int qaStoreAddEnergy(QaStore *st, int64_t run_id, int layer_idx, const char *cos
   bindText(s, ":costs", costs, &src);
   bindText(s, ":component", component, &src);
   bindDouble(s, ":energy_pj", energy_pj, &src);
+  bindText(s, ":status", status, &src);
   if (src != SQLITE_OK)
     rc = bindErr(st, err, src, s);
   else
@@ -844,6 +897,7 @@ int qaStoreSetRunEnergy(QaStore *st, int64_t run_id, const QaRunEnergyRecord *re
   bindDouble(s, ":pj_per_mac", rec->pj_per_mac, &src);
   bindDouble(s, ":energy_per_inference_pj", rec->energy_per_inference_pj, &src);
   bindDouble(s, ":area_mm2", rec->area_mm2, &src);
+  bindDouble(s, ":weak_pj", rec->weak_pj, &src);
   if (src != SQLITE_OK)
     rc = bindErr(st, err, src, s);
   else
@@ -890,6 +944,121 @@ int qaStoreBeginPricing(QaStore *st, int64_t run_id, const char *costs, QaErr *e
   }
 end:
   if (rc) failRun(st);
+  return rc;
+}
+
+/* Step S (binds done, SRC their status) for one text column: *found = 1 and the text into
+** out[cap] if there is a row (NULL text: ""), else *found = 0. */
+static int selectText(QaStore *st, sqlite3_stmt *s, int src, char *out, size_t cap, int *found, QaErr *err) {
+  int rc = QA_OK;
+  *found = 0;
+  if (src != SQLITE_OK) return bindErr(st, err, src, s);
+  src = sqlite3_step(s);
+  if (src == SQLITE_ROW) {
+    const unsigned char *t = sqlite3_column_text(s, 0);
+    snprintf(out, cap, "%s", t ? (const char *)t : "");
+    *found = 1;
+  } else if (src != SQLITE_DONE) {
+    rc = qaStoreSqlErr(st, err, src, sqlite3_sql(s));
+  }
+  stmtDone(s);
+  return rc;
+}
+
+int qaStoreCostLabel(QaStore *st, const QaCostIdentity *ci, char *out, size_t cap, QaErr *err) {
+  int rc, found, src = SQLITE_OK;
+  char label[QA_STORE_LABEL_MAX], other[80];
+  const char *dram = ci->dram ? ci->dram : "";
+  if (!st || !st->db || !ci || !ci->label || !ci->costs_id || !st->run_open)
+    return qaErrSet(err, QA_EINTERNAL, "qaStoreCostLabel: no open transaction or no table");
+  /* the label this content already has */
+  sqlite3_stmt *s = st->stmt[S_COST_BY_ID];
+  bindText(s, ":costs_id", ci->costs_id, &src);
+  bindText(s, ":dram", dram, &src);
+  if ((rc = selectText(st, s, src, out, cap, &found, err))) goto end;
+  if (found) return QA_OK;
+  /* the wanted label, unless another content (or an unknown one, before v7) has it */
+  snprintf(label, sizeof label, "%s", ci->label);
+  src = SQLITE_OK;
+  s = st->stmt[S_COST_BY_LABEL];
+  bindText(s, ":costs", label, &src);
+  if ((rc = selectText(st, s, src, other, sizeof other, &found, err))) goto end;
+  if (found) snprintf(label, sizeof label, "%s@%.8s", ci->label, ci->costs_id);
+  src = SQLITE_OK;
+  s = st->stmt[S_COST_INSERT];
+  bindText(s, ":costs", label, &src);
+  bindText(s, ":costs_id", ci->costs_id, &src);
+  bindText(s, ":dram", dram, &src);
+  bindText(s, ":name", ci->name ? ci->name : ci->label, &src);
+  bindText(s, ":source", ci->source ? ci->source : "", &src);
+  if ((rc = bindsDone(st, s, src, err))) goto end;
+  snprintf(out, cap, "%s", label);
+end:
+  if (rc) failRun(st);
+  return rc;
+}
+
+int qaStoreBeginPricingTable(QaStore *st, int64_t run_id, const QaCostIdentity *ci, char *out, size_t cap,
+                             QaErr *err) {
+  int rc;
+  if (!st || !st->db || !ci) return qaErrSet(err, QA_EINTERNAL, "qaStoreBeginPricingTable: NULL argument");
+  if (st->run_open)
+    return qaErrSet(err, QA_EINTERNAL, "%s: qaStoreBeginPricingTable: run %lld is still open", st->path,
+                    (long long)st->run_id);
+  if (st->read_open)
+    return qaErrSet(err, QA_EINTERNAL, "%s: qaStoreBeginPricingTable: a read is open (qaStoreEndRead first)",
+                    st->path);
+  if ((rc = stepDone(st, st->stmt[S_BEGIN], err))) return rc;
+  st->run_open = 1;
+  st->run_id = run_id;
+  if ((rc = runExists(st, run_id, err)) || (rc = qaStoreCostLabel(st, ci, out, cap, err))) goto end;
+  for (int k = 0; k < 2; k++) {
+    int src = SQLITE_OK;
+    sqlite3_stmt *s = st->stmt[k ? S_DELETE_RUN_ENERGY : S_DELETE_ENERGY];
+    bindI64(s, ":run_id", run_id, &src);
+    bindText(s, ":costs", out, &src);
+    if ((rc = bindsDone(st, s, src, err))) goto end;
+  }
+end:
+  if (rc) failRun(st);
+  return rc;
+}
+
+int qaStoreSetRunCosts(QaStore *st, int64_t run_id, const char *label, QaErr *err) {
+  int rc, src = SQLITE_OK;
+  if ((rc = checkOpenRun(st, run_id, "qaStoreSetRunCosts", err))) return rc;
+  sqlite3_stmt *s = st->stmt[S_SET_RUN_COSTS];
+  bindText(s, ":costs", label, &src);
+  bindI64(s, ":run_id", run_id, &src);
+  if ((rc = bindsDone(st, s, src, err))) failRun(st);
+  return rc;
+}
+
+int qaStoreRunIds(QaStore *st, int64_t **ids, int *n, QaErr *err) {
+  int rc = QA_OK, cap = 0, src;
+  *ids = NULL;
+  *n = 0;
+  if (!st || !st->db) return qaErrSet(err, QA_EINTERNAL, "qaStoreRunIds: no results store");
+  sqlite3_stmt *s = st->stmt[S_RUN_IDS];
+  while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+    if (*n == cap) {
+      cap = cap ? 2 * cap : 64;
+      int64_t *g = realloc(*ids, (size_t)cap * sizeof *g);
+      if (!g) {
+        rc = qaErrSet(err, QA_EINTERNAL, "out of memory listing the runs of %s", st->path);
+        break;
+      }
+      *ids = g;
+    }
+    (*ids)[(*n)++] = sqlite3_column_int64(s, 0);
+  }
+  if (!rc && src != SQLITE_DONE && src != SQLITE_ROW) rc = qaStoreSqlErr(st, err, src, sqlite3_sql(s));
+  stmtDone(s);
+  if (rc) {
+    free(*ids);
+    *ids = NULL;
+    *n = 0;
+  }
   return rc;
 }
 

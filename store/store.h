@@ -16,6 +16,15 @@
 **   views finished_run (every finished run with its energy under the label it was
 **          priced with at run time) and point (the newest finished run of each design
 **          point); --where clauses of reports and listings read these             (v5)
+**   layer_values one row per (run, layer, tensor a|w): zero fraction, mean one-bits and
+**          terms per value of the codes the layer ran on (quant/valstats.h)      (v6)
+**   layer_terms  one row per (run, layer, tensor, encoder, n_terms): how many values have
+**          that many terms - the distribution term-serial speed depends on       (v6)
+**   (v6 also adds run.precision and layer.out_sqnr_db,
+**   layer.quant_a, layer.quant_w; written by store/values.c)
+**   cost_table one row per cost label: the content id (SHA-256) of the table it stands for,
+**          so one label never names two different tables in one database (v7); energy rows
+**          carry the status of the prices behind them, run_energy the energy on weak rows
 ** The database is opened in WAL mode with a busy handler that waits as long as needed
 ** (backing off from 1 ms to 100 ms between tries): any number of processes may write
 ** one file; each holds the write lock only for its short transactions (BEGIN
@@ -38,12 +47,14 @@
 #include "workloads/layer.h"
 #include "base/qa.h"
 #include "arch/stats.h"
+#include "quant/valstats.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define QA_STORE_SCHEMA_VERSION 5
+#define QA_STORE_SCHEMA_VERSION 7
+#define QA_STORE_LABEL_MAX 160 /* longest cost label + 1 */
 /* Where the results database lives unless a command is given --db PATH (the CLI also
 ** reads $QASIM_DB); relative to the working directory. */
 #define QA_STORE_DEFAULT_PATH "results/qasim.db"
@@ -125,6 +136,10 @@ void qaStoreAbortRun(QaStore *st);
 ** the whole open run back. */
 int qaStoreAddEnergy(QaStore *st, int64_t run_id, int layer_idx, const char *costs, const char *component,
                      double energy_pj, QaErr *err);
+/* The same with STATUS, the weakest status of the cost rows behind the energy ("derived",
+** "assumed", ...; NULL: not recorded) (v7). */
+int qaStoreAddEnergyStatus(QaStore *st, int64_t run_id, int layer_idx, const char *costs,
+                           const char *component, double energy_pj, const char *status, QaErr *err);
 
 typedef struct QaRunEnergyRecord {
   const char *costs;              /* cost label, e.g. "horowitz45" */
@@ -133,6 +148,7 @@ typedef struct QaRunEnergyRecord {
   double pj_per_mac;              /* energy_pj / MACs */
   double energy_per_inference_pj; /* energy_pj / batch */
   double area_mm2;                /* chip area of the composition */
+  double weak_pj;                 /* energy priced from assumed or extrapolated rows (v7) */
 } QaRunEnergyRecord;
 
 /* Set the run_energy row (RUN_ID, rec->costs) of the open run (replacing it). Errors as
@@ -144,6 +160,38 @@ int qaStoreSetRunEnergy(QaStore *st, int64_t run_id, const QaRunEnergyRecord *re
 ** qaStoreFinishPricing COMMITs (qaStoreAbortRun rolls back). QA_EUSER if the run does not
 ** exist. */
 int qaStoreBeginPricing(QaStore *st, int64_t run_id, const char *costs, QaErr *err);
+
+/* A cost table as the store identifies it (v7). */
+typedef struct QaCostIdentity {
+  const char *label;    /* the label wanted: the table's name, "+TYPE" for a DRAM type */
+  const char *costs_id; /* the table's content id (qaCostTableId) */
+  const char *dram;     /* the DRAM type priced, "" for the default */
+  const char *name;     /* the table's name, for the listing */
+  const char *source;   /* the file it was read from ("" if none) */
+} QaCostIdentity;
+
+/* Inside the open run or pricing transaction: the label energy priced with table CI is
+** stored under, into out[QA_STORE_LABEL_MAX]. A label names one table content per
+** database: the label already registered for CI's content and DRAM type if there is one;
+** else CI->label if no other content has it (it is registered); else CI->label + "@" + the
+** first 8 hex digits of the id (registered), so a different file that happens to share
+** the table's name never overwrites another table's energies. Labels stored before
+** schema 7 have no recorded content and are never reused for a new table. Errors: SQL
+** errors (the open run is rolled back); QA_EINTERNAL if no transaction is open. */
+int qaStoreCostLabel(QaStore *st, const QaCostIdentity *ci, char *out, size_t cap, QaErr *err);
+
+/* qaStoreBeginPricing for table CI: BEGIN, check the run, resolve the label
+** (qaStoreCostLabel, into out[cap]) and delete the run's rows of that label. */
+int qaStoreBeginPricingTable(QaStore *st, int64_t run_id, const QaCostIdentity *ci, char *out, size_t cap,
+                             QaErr *err);
+
+/* In the open run: set its run-time cost label (run.costs) to LABEL, the one
+** qaStoreCostLabel resolved, so the finished_run view finds its energy. SQL errors roll the
+** run back. */
+int qaStoreSetRunCosts(QaStore *st, int64_t run_id, const char *label, QaErr *err);
+
+/* The ids of every finished run, ascending, into *ids (malloc'ed; NULL when *n is 0). */
+int qaStoreRunIds(QaStore *st, int64_t **ids, int *n, QaErr *err);
 int qaStoreFinishPricing(QaStore *st, int64_t run_id, QaErr *err);
 
 /* What a stored run needs to be priced again. */
@@ -193,6 +241,52 @@ int qaStoreListRuns(QaStore *st, FILE *out, QaErr *err);
 ** QA_EUSER if the run does not exist. */
 int qaStoreExportCsv(QaStore *st, int64_t run_id, FILE *out, QaErr *err);
 
+/* ---- traced workloads (store/values.c; schema 3) ------------------------------------- */
+
+/* How the open run's per-layer bits were chosen, written with qaStoreSetRunValues after
+** BeginRun (the synthetic-value options are part of QaRunInfo). */
+typedef struct QaRunValuesInfo {
+  const char *precision; /* --precision as given (a file path or profile:DB); NULL: none */
+} QaRunValuesInfo;
+int qaStoreSetRunValues(QaStore *st, int64_t run_id, const QaRunValuesInfo *info, QaErr *err);
+
+/* What a layer's values were and how well its output matched (after qaStoreAddLayer). */
+typedef struct QaLayerValuesRecord {
+  int layer_idx;
+  const char *quant_a, *quant_w; /* the quantizers the layer used (canonical texts) */
+  double out_sqnr_db;            /* dequantised output vs float output; NaN: not measured */
+  const QaValueStats *act, *wgt; /* statistics of the codes; NULL: not counted */
+} QaLayerValuesRecord;
+/* Errors as qaStoreAddLayer (an SQL error rolls the open run back). */
+int qaStoreAddLayerValues(QaStore *st, int64_t run_id, const QaLayerValuesRecord *rec, QaErr *err);
+
+/* A stored run as `qasim export-traces` re-creates its values. */
+typedef struct QaStoredValuesLayer {
+  char name[QA_NAME_MAX];
+  int a_bits, w_bits;
+  char quant_a[QA_QUANT_TEXT_MAX], quant_w[QA_QUANT_TEXT_MAX]; /* "" if not recorded */
+  char values_src[16];                                         /* "trace" or "synthetic" */
+} QaStoredValuesLayer;
+typedef struct QaStoredValues {
+  char workload[QA_NAME_MAX];
+  char workload_source[QA_PATH_MAX]; /* "builtin" or the file / directory path */
+  char workload_hash[17];
+  char quant_a[QA_QUANT_TEXT_MAX], quant_w[QA_QUANT_TEXT_MAX]; /* the run's quantizers */
+  uint64_t seed;
+  double act_zero_frac; /* synthetic activations' zero fraction */
+  char wgt_dist[16];
+  int n_layers;
+  QaStoredValuesLayer *layers; /* malloc'ed; free with qaStoreFreeValues */
+} QaStoredValues;
+/* QA_EUSER if the run does not exist, is not finished, or was stored before schema 6. */
+int qaStoreGetValues(QaStore *st, int64_t run_id, QaStoredValues *out, QaErr *err);
+void qaStoreFreeValues(QaStoredValues *v); /* NULL and a zeroed struct are fine */
+
+/* The value statistics of RUN_ID's layers 0 .. N_LAYERS-1 (qaStoreGetRun gives the count)
+** into act[] and wgt[] (caller-owned, N_LAYERS each). QA_EUSER if the run has none. */
+int qaStoreGetValueStats(QaStore *st, int64_t run_id, int n_layers, QaValueStats *act, QaValueStats *wgt,
+                         QaErr *err);
+
 /* ---- reading for reports (store/query.c) --------------------------------------------- */
 
 /* A read snapshot: every query between qaStoreBeginRead and qaStoreEndRead sees the
@@ -229,6 +323,7 @@ typedef struct QaComponentEnergy {
   char *component;  /* simulator component, or "static" (leakage) */
   double energy_pj; /* sum over the layers that have a value */
   int n_values;     /* layers with a value (SQL NULL, e.g. a NaN, has none); 0: no value */
+  double weak_pj;   /* the part priced from rows whose status is assumed or extrapolated (v7) */
 } QaComponentEnergy;
 
 /* Every run's energy per (costs, component), summed over layers: one entry per (costs,

@@ -31,6 +31,11 @@ enum {
   S_GET_LAYERS,
   S_GET_ACTIONS,
   S_FIND_RUN_ENERGY,
+  S_COST_BY_ID,
+  S_COST_BY_LABEL,
+  S_COST_INSERT,
+  S_RUN_IDS,
+  S_SET_RUN_COSTS,
   S_COUNT
 };
 
@@ -54,16 +59,31 @@ enum {
 };
 extern const char *const qaStorePointSql[P_COUNT];
 
+/* The statements of values.c (traced workloads: output quality, value statistics); their
+** SQL is qaStoreValuesSql[] in values.c. */
+enum {
+  V_SET_RUN,
+  V_SET_LAYER,
+  V_INSERT_VALUES,
+  V_INSERT_TERMS,
+  V_GET_RUN,
+  V_GET_LAYERS,
+  V_GET_TERMS,
+  V_COUNT
+};
+extern const char *const qaStoreValuesSql[V_COUNT];
+
 struct QaStore {
   sqlite3 *db;
-  char *path;                   /* owned copy, for messages */
-  sqlite3_stmt *stmt[S_COUNT];  /* prepared once, reused */
-  sqlite3_stmt *query[Q_COUNT]; /* prepared once, reused */
-  sqlite3_stmt *point[P_COUNT]; /* prepared once, reused */
-  int run_open;                 /* 1 between BeginRun and Finish/Abort */
-  int64_t run_id;               /* the open run */
-  const QaArchDesc *run_arch;   /* its architecture: names the component ids of its counts */
-  int read_open;                /* 1 between qaStoreBeginRead and qaStoreEndRead */
+  char *path;                    /* owned copy, for messages */
+  sqlite3_stmt *stmt[S_COUNT];   /* prepared once, reused */
+  sqlite3_stmt *query[Q_COUNT];  /* prepared once, reused */
+  sqlite3_stmt *point[P_COUNT];  /* prepared once, reused */
+  sqlite3_stmt *values[V_COUNT]; /* prepared once, reused */
+  int run_open;                  /* 1 between BeginRun and Finish/Abort */
+  int64_t run_id;                /* the open run */
+  const QaArchDesc *run_arch;    /* its architecture: names the component ids of its counts */
+  int read_open;                 /* 1 between qaStoreBeginRead and qaStoreEndRead */
 };
 
 /* Set *err from the connection's last error for a failure of SQL (its text, on one

@@ -12,14 +12,15 @@
 #include "models/costs.h"
 #include "qatest.h"
 
-static int near(double a, double b) { return fabs(a - b) <= 1e-9 * fmax(1.0, fabs(b)); }
+static inline int near(double a, double b) { return fabs(a - b) <= 1e-9 * fmax(1.0, fabs(b)); }
 
 #define CHECK_NEAR(a, b) \
   CHECK_MSG(near((a), (b)), "%s = %.12g, expected %s = %.12g", #a, (double)(a), #b, (double)(b))
 
 /* The row of class CLS at exactly (BITS_A, BITS_B, CAP): the test takes its numbers from
 ** the table by value, so a table edit shows up as a clear failure here. */
-static const QaCostRow *row(const QaCostTable *t, const char *cls, int bits_a, int bits_b, int64_t cap) {
+static inline const QaCostRow *row(const QaCostTable *t, const char *cls, int bits_a, int bits_b,
+                                   int64_t cap) {
   for (int i = 0; i < qaCostTableRowCount(t); i++) {
     const QaCostRow *r = qaCostTableRow(t, i);
     if (!strcmp(r->cls, cls) && r->bits_a == bits_a && r->bits_b == bits_b && r->capacity_bytes == cap)

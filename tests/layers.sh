@@ -32,7 +32,7 @@ for dir in "${!RANK[@]}"; do
     if [ "$r" -ge "${RANK[$dir]}" ]; then
       echo "$file:$line: $dir (rank ${RANK[$dir]}) includes $target (rank $r): includes must point down"; bad=1
     fi
-  done < <(grep -rn --include='*.c' --include='*.h' --include='*.cpp' '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' "$dir")
+  done < <(grep -rn --exclude-dir=node_modules --include='*.c' --include='*.h' --include='*.cpp' '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' "$dir")
 done
 [ $bad -eq 0 ] && echo "layers: every include points down (base < workloads < quant < arch < models < store < reports, sim < cli)"
 exit $bad

@@ -3,6 +3,8 @@
 */
 #include "workloads/layer.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,6 +120,7 @@ QaNet *qaNetCreate(const char *name, int n_layers, QaErr *err) {
 
 void qaNetDestroy(QaNet *net) {
   if (!net) return;
+  free(net->notes);
   free(net->layers);
   free(net);
 }
@@ -142,6 +145,38 @@ uint64_t qaNetHash(const QaNet *net) {
     h = qaHash64(l->name, strlen(l->name), h);
     h = qaHash64(l->act_trace, strlen(l->act_trace), h);
     h = qaHash64(l->wgt_trace, strlen(l->wgt_trace), h);
+    /* fields added with traced networks: hashed only when set, so older hashes stay */
+    const char *more[] = {l->bias_trace,      l->out_trace, l->wgt_codes_trace,
+                          l->wgt_scale_trace, l->quant_a,   l->quant_w};
+    for (size_t j = 0; j < sizeof more / sizeof more[0]; j++)
+      if (more[j][0]) {
+        h = qaHash64(&j, sizeof j, h);
+        h = qaHash64(more[j], strlen(more[j]), h);
+      }
   }
   return h;
+}
+
+int64_t qaLayerParams(const QaLayer *l) { return qaLayerWgtCount(l) + (l->bias_trace[0] ? l->k : 0); }
+
+int qaNetHasTraces(const QaNet *net) {
+  for (int i = 0; i < net->n_layers; i++)
+    if (net->layers[i].act_trace[0] || net->layers[i].wgt_trace[0]) return 1;
+  return 0;
+}
+
+int qaNetNote(QaNet *net, QaErr *err, const char *fmt, ...) {
+  char line[QA_ERR_MAX];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  size_t old = net->notes ? strlen(net->notes) : 0, add = strlen(line);
+  char *n = realloc(net->notes, old + add + 2);
+  if (!n) return qaErrSet(err, QA_EINTERNAL, "out of memory");
+  memcpy(n + old, line, add);
+  n[old + add] = '\n';
+  n[old + add + 1] = 0;
+  net->notes = n;
+  return QA_OK;
 }

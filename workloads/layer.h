@@ -25,6 +25,7 @@ extern "C" {
 #define QA_LAYER_DIM_MAX 1000000               /* any one dimension, stride, padding or group count */
 #define QA_LAYER_VALUES_MAX ((int64_t)1 << 34) /* values of one tensor (activations, weights, outputs) */
 #define QA_LAYER_MACS_MAX ((int64_t)1 << 46)   /* MACs of one layer (50,000 layers stay within int64) */
+#define QA_QUANT_TEXT_MAX 32                   /* a quantizer spec text, e.g. "sym-ch-mse" (quant/quant.h) */
 
 typedef enum QaLayerKind { QA_LAYER_CONV = 0, QA_LAYER_FC = 1 } QaLayerKind;
 
@@ -44,13 +45,22 @@ typedef struct QaLayer {
   char wgt_trace[QA_PATH_MAX]; /* optional .npy with float weights (K,C/g,R,S) or "" */
   int pad_asym;                /* 1: bottom/right padding differ from top/left (TF 'same' at stride > 1) */
   int pad_b, pad_r;            /* bottom, right zero padding (pixels) when pad_asym; else pad_h, pad_w */
+  /* Traced networks (workloads/README.md "trace"): optional files, "" when absent. */
+  char bias_trace[QA_PATH_MAX];      /* float (K,): bias added to the MAC sums */
+  char out_trace[QA_PATH_MAX];       /* float (N,K,OH,OW), fc (N,K): the float output with bias */
+  char wgt_codes_trace[QA_PATH_MAX]; /* integer weight codes (K,C/g,R,S), fc (K,C) */
+  char wgt_scale_trace[QA_PATH_MAX]; /* float (K,): wgt == wgt_codes * scale[k] */
+  /* Per-layer quantizers (quant/quant.h spec text, e.g. "sym-ch" or "none"); "" = the run's. */
+  char quant_a[QA_QUANT_TEXT_MAX], quant_w[QA_QUANT_TEXT_MAX];
 } QaLayer;
 
 typedef struct QaNet {
   char name[QA_NAME_MAX];
-  char source[QA_PATH_MAX]; /* "builtin" or the YAML file path */
+  char source[QA_PATH_MAX]; /* "builtin" or the file / directory path it was read from */
+  char about[QA_PATH_MAX];  /* free text: where the network and its weights come from ("" if unknown) */
   int n_layers;
   QaLayer *layers; /* owned */
+  char *notes;     /* owned, NULL if none: warnings found while reading (one per line, each ending '\n') */
 } QaNet;
 
 /* Bottom and right padding (pixels): pad_b / pad_r when pad_asym, else pad_h / pad_w. */
@@ -83,6 +93,17 @@ void qaNetDestroy(QaNet *net);
 int64_t qaNetMacs(const QaNet *net);
 /* Stable hash of the geometry (and trace paths) of every layer: the workload hash of a run. */
 uint64_t qaNetHash(const QaNet *net);
+/* Parameters of a layer: weights K*(C/groups)*R*S plus K biases when it has a bias trace. */
+int64_t qaLayerParams(const QaLayer *l);
+/* Append one warning line to net->notes (printf format; a '\n' is added). QA_EINTERNAL on
+** out of memory. */
+int qaNetNote(QaNet *net, QaErr *err, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* 1 if any layer names an act or wgt trace. */
+int qaNetHasTraces(const QaNet *net);
 
 /* ---- Built-in networks (nets.c) ------------------------------------------------- */
 typedef struct QaNetInfo {
@@ -103,7 +124,9 @@ int qaNetBuiltin(const char *name, QaNet **out, QaErr *err);
 ** directory of the YAML file. */
 int qaNetLoadYaml(const char *path, QaNet **out, QaErr *err);
 
-/* Resolve NAME-or-PATH: a built-in name, else a YAML file path. */
+/* Resolve NAME-or-PATH: a built-in name; a directory (DIR/net.yaml, a DNNsim trace
+** directory, Timeloop problem files: workloads/import.h); a SCALE-Sim .csv; a Timeloop
+** problem .yaml; else a YAML network file. */
 int qaNetOpen(const char *name_or_path, QaNet **out, QaErr *err);
 
 #ifdef __cplusplus

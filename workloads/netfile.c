@@ -15,11 +15,12 @@
 
 #include "base/strset.h"
 #include "base/yaml.h"
+#include "workloads/import.h"
 #include "workloads/layer.h"
 
 #define DIM_MAX 1000000
 #define WHERE_MAX (QA_NAME_MAX + 96) /* "in 'bits' in layer 'NAME'" */
-#define WHAT_MAX (WHERE_MAX + 32)    /* "key 'bits.a' in layer 'NAME'" */
+#define WHAT_MAX (WHERE_MAX + 48)    /* "key 'trace.wgt_codes' in layer 'NAME'" */
 
 typedef const QaYamlNode Node;
 
@@ -86,9 +87,13 @@ static int getTracePath(const Ctx *x, Node *v, const char *key, const char *wher
   return QA_OK;
 }
 
+/* trace: {act, wgt, bias, out, wgt_codes, wgt_scale}: file paths (workloads/README.md). */
 static int getTrace(const Ctx *x, Node *v, const char *where, QaLayer *l) {
-  static const char *const keys[] = {"act", "wgt"};
-  QaYamlField f[2];
+  static const char *const keys[] = {"act", "wgt", "bias", "out", "wgt_codes", "wgt_scale"};
+  enum { N_KEYS = sizeof keys / sizeof keys[0] };
+  char *dst[N_KEYS] = {l->act_trace, l->wgt_trace,       l->bias_trace,
+                       l->out_trace, l->wgt_codes_trace, l->wgt_scale_trace};
+  QaYamlField f[N_KEYS];
   char sub[WHERE_MAX + 16];
   if (qaYamlKind(v) != QA_YAML_MAP)
     return qaYamlFail(v, x->err,
@@ -96,9 +101,30 @@ static int getTrace(const Ctx *x, Node *v, const char *where, QaLayer *l) {
                       "not %s",
                       where, qaYamlKindName(v));
   snprintf(sub, sizeof sub, "in 'trace' %s", where);
+  if (qaYamlReadMap(v, sub, keys, N_KEYS, f, x->err)) return QA_EUSER;
+  for (int i = 0; i < N_KEYS; i++) {
+    char key[32];
+    snprintf(key, sizeof key, "trace.%s", keys[i]);
+    if (f[i].val && getTracePath(x, f[i].val, key, where, dst[i])) return QA_EUSER;
+  }
+  if (!l->wgt_codes_trace[0] != !l->wgt_scale_trace[0])
+    return qaYamlFail(v, x->err, "key 'trace' %s: wgt_codes and wgt_scale go together (give both or neither)",
+                      where);
+  return QA_OK;
+}
+
+/* quant: {a: SPEC, w: SPEC}: quantizer spec texts, checked by the run (quant/quant.h). */
+static int getQuant(const Ctx *x, Node *v, const char *where, QaLayer *l) {
+  static const char *const keys[] = {"a", "w"};
+  QaYamlField f[2];
+  char sub[WHERE_MAX + 16];
+  if (qaYamlKind(v) != QA_YAML_MAP)
+    return qaYamlFail(v, x->err, "key 'quant' %s must be a mapping like {a: unsigned, w: sym-ch}, not %s",
+                      where, qaYamlKindName(v));
+  snprintf(sub, sizeof sub, "in 'quant' %s", where);
   if (qaYamlReadMap(v, sub, keys, 2, f, x->err)) return QA_EUSER;
-  if (f[0].val && getTracePath(x, f[0].val, "trace.act", where, l->act_trace)) return QA_EUSER;
-  if (f[1].val && getTracePath(x, f[1].val, "trace.wgt", where, l->wgt_trace)) return QA_EUSER;
+  if (f[0].val && getStr(x, f[0].val, "quant.a", where, l->quant_a, sizeof l->quant_a)) return QA_EUSER;
+  if (f[1].val && getStr(x, f[1].val, "quant.w", where, l->quant_w, sizeof l->quant_w)) return QA_EUSER;
   return QA_OK;
 }
 
@@ -116,11 +142,13 @@ enum {
   K_PADDING,
   K_GROUPS,
   K_BITS,
+  K_QUANT,
   K_TRACE,
   K_COUNT
 };
-static const char *const LAYER_KEYS[K_COUNT] = {"name",   "type",   "input",   "c",      "filters", "outputs",
-                                                "kernel", "stride", "padding", "groups", "bits",    "trace"};
+static const char *const LAYER_KEYS[K_COUNT] = {"name",    "type",   "input",  "c",       "filters",
+                                                "outputs", "kernel", "stride", "padding", "groups",
+                                                "bits",    "quant",  "trace"};
 enum { T_CONV, T_FC, T_DWCONV };
 
 /* Parse one list item of `layers` into l (n, default bits are set by the caller). */
@@ -243,7 +271,20 @@ static int parseLayer(const Ctx *x, Node *m, int index, QaLayer *l) {
                             where, l->r, l->s, l->stride_h, l->stride_w);
         l->pad_h = (l->r - 1) / 2;
         l->pad_w = (l->s - 1) / 2;
+      } else if (qaYamlKind(v) == QA_YAML_SEQ && qaYamlCount(v) == 4) {
+        int tblr[4]; /* [top, bottom, left, right], e.g. TF 'same' at stride 2 */
+        if (getInts(x, v, "padding", where, 4, 0, DIM_MAX, 0, tblr)) return QA_EUSER;
+        l->pad_h = tblr[0];
+        l->pad_b = tblr[1];
+        l->pad_w = tblr[2];
+        l->pad_r = tblr[3];
+        l->pad_asym = tblr[0] != tblr[1] || tblr[2] != tblr[3];
       } else {
+        if (qaYamlKind(v) == QA_YAML_SEQ && qaYamlCount(v) != 2 && qaYamlCount(v) != 1)
+          return qaYamlFail(v, x->err,
+                            "key 'padding' %s must be N, [ph, pw], [top, bottom, left, right] or same (got a "
+                            "list of %d)",
+                            where, qaYamlCount(v));
         if (getInts(x, v, "padding", where, 2, 0, DIM_MAX, 1, two)) return QA_EUSER;
         l->pad_h = two[0];
         l->pad_w = two[1];
@@ -262,14 +303,15 @@ static int parseLayer(const Ctx *x, Node *m, int index, QaLayer *l) {
     }
   }
   if (e[K_BITS].val && getBits(x, e[K_BITS].val, where, &l->a_bits, &l->w_bits)) return QA_EUSER;
+  if (e[K_QUANT].val && getQuant(x, e[K_QUANT].val, where, l)) return QA_EUSER;
   if (e[K_TRACE].val && getTrace(x, e[K_TRACE].val, where, l)) return QA_EUSER;
   return QA_OK;
 }
 
 /* ---- the file ------------------------------------------------------------------------ */
 
-enum { N_NAME, N_BATCH, N_BITS, N_LAYERS, N_COUNT };
-static const char *const NET_KEYS[N_COUNT] = {"name", "batch", "bits", "layers"};
+enum { N_NAME, N_SOURCE, N_BATCH, N_BITS, N_LAYERS, N_COUNT };
+static const char *const NET_KEYS[N_COUNT] = {"name", "source", "batch", "bits", "layers"};
 
 int qaNetLoadYaml(const char *path, QaNet **out, QaErr *err) {
   int rc = QA_OK;
@@ -294,8 +336,8 @@ int qaNetLoadYaml(const char *path, QaNet **out, QaErr *err) {
   }
   if (qaYamlKind(root) != QA_YAML_MAP) {
     rc = qaYamlFail(root, x.err,
-                    "the top level must be a mapping with keys name, batch, bits, "
-                    "layers (got %s)",
+                    "the top level must be a mapping with keys name, source, batch, "
+                    "bits, layers (got %s)",
                     qaYamlKindName(root));
     goto end;
   }
@@ -333,6 +375,9 @@ int qaNetLoadYaml(const char *path, QaNet **out, QaErr *err) {
     goto end;
   }
   snprintf(net->source, sizeof net->source, "%s", path);
+  if (e[N_SOURCE].val && (rc = qaYamlGetStr(e[N_SOURCE].val, "key 'source' at the top level", net->about,
+                                            sizeof net->about, x.err)))
+    goto end;
   for (int i = 0; i < n; i++) {
     QaLayer *l = &net->layers[i];
     Node *item = qaYamlItem(seq, i);
@@ -369,6 +414,24 @@ static int endsWith(const char *s, const char *suffix) {
   return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
+/* A directory: the tracer's DIR/net.yaml, a DNNsim directory (model.csv) or Timeloop problems. */
+static int openDir(const char *dir, QaNet **out, QaErr *err) {
+  char path[QA_PATH_MAX];
+  struct stat st;
+  size_t n = strlen(dir);
+  const char *sep = n && dir[n - 1] == '/' ? "" : "/";
+  if ((size_t)snprintf(path, sizeof path, "%s%snet.yaml", dir, sep) < sizeof path && stat(path, &st) == 0)
+    return qaNetLoadYaml(path, out, err);
+  if ((size_t)snprintf(path, sizeof path, "%s%smodel.csv", dir, sep) < sizeof path && stat(path, &st) == 0)
+    return qaNetLoadDnnsim(dir, out, err);
+  int rc = qaNetLoadTimeloop(dir, out, err);
+  if (rc != QA_EUSER || !strstr(err ? err->msg : "", "no Timeloop problem files")) return rc;
+  return qaErrSet(err, QA_EUSER,
+                  "%s: not a network directory: expected net.yaml (the qasim tracer's), model.csv with "
+                  "wgt-NAME.npy and act-NAME-0.npy per layer (DNNsim), or Timeloop problem *.yaml files",
+                  dir);
+}
+
 int qaNetOpen(const char *name_or_path, QaNet **out, QaErr *err) {
   QaErr berr = {0, ""};
   struct stat st;
@@ -378,8 +441,12 @@ int qaNetOpen(const char *name_or_path, QaNet **out, QaErr *err) {
   int rc = qaNetBuiltin(name_or_path, out, &berr);
   if (rc == QA_OK) return QA_OK;
   if (rc != QA_EUSER) return qaErrSet(err, rc, "%s", berr.msg);
-  /* anything that exists is read as a file: a directory or FIFO is refused by name */
-  if (stat(name_or_path, &st) == 0 || endsWith(name_or_path, ".yaml") || endsWith(name_or_path, ".yml"))
+  int exists = stat(name_or_path, &st) == 0;
+  if (exists && S_ISDIR(st.st_mode)) return openDir(name_or_path, out, err);
+  if (endsWith(name_or_path, ".csv")) return qaNetLoadScaleSim(name_or_path, out, err);
+  if (exists && S_ISREG(st.st_mode) && qaIsTimeloopFile(name_or_path))
+    return qaNetLoadTimeloop(name_or_path, out, err);
+  if ((exists && S_ISREG(st.st_mode)) || endsWith(name_or_path, ".yaml") || endsWith(name_or_path, ".yml"))
     return qaNetLoadYaml(name_or_path, out, err);
   return qaErrSet(err, QA_EUSER, "%s", berr.msg); /* "unknown network ...; built-in networks: ..." */
 }

@@ -1,5 +1,6 @@
 /*
-** synth.c - seeded synthetic activations and weights.
+** synth.c - seeded synthetic activations and weights, drawn with the ziggurat samplers
+** (base/rng.h: exact distributions without a transcendental call per value).
 */
 #include "workloads/synth.h"
 
@@ -19,16 +20,10 @@ void qaSynthLayer(const QaSynthSpec *spec, const QaLayer *l, int layer_idx, floa
   int64_t fan_in = (int64_t)(l->c / l->groups) * l->r * l->s;
   double std = sqrt(2.0 / (double)fan_in);
   qaRngSeed(&rng, qaRngDerive(spec->seed, 2 * (uint64_t)layer_idx));
-  for (int64_t i = 0; i < nw; i++) {
-    /* Laplace with scale b has std b*sqrt(2). */
-    wgt[i] = spec->wgt_dist == QA_DIST_GAUSS ? (float)(std * qaRngGauss(&rng))
-                                             : (float)qaRngLaplace(&rng, std / sqrt(2.0));
-  }
+  if (spec->wgt_dist == QA_DIST_GAUSS)
+    qaRngFillNormalZ(&rng, std, wgt, nw);
+  else
+    qaRngFillLaplaceZ(&rng, std / sqrt(2.0), wgt, nw); /* Laplace with scale b has std b*sqrt(2) */
   qaRngSeed(&rng, qaRngDerive(spec->seed, 2 * (uint64_t)layer_idx + 1));
-  for (int64_t i = 0; i < na; i++) {
-    if (qaRngUniform(&rng) < spec->act_zero_frac)
-      act[i] = 0.0f;
-    else
-      act[i] = (float)fabs(qaRngGauss(&rng));
-  }
+  qaRngFillRectified(&rng, spec->act_zero_frac, act, na);
 }

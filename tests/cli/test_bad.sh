@@ -22,7 +22,8 @@ done
 command -v sqlite3 >/dev/null || bad "sqlite3 (the command-line shell) is missing"
 sqlite3 "$T/foreign.db" "CREATE TABLE run(x); INSERT INTO run VALUES (1);" # a foreign run table
 sqlite3 "$T/version_only.db" "PRAGMA user_version = 3;"                     # a version, no tables
-sqlite3 "$T/bad_columns.db" "PRAGMA user_version = 5; CREATE TABLE run(x);" # our version, other columns
+V=$(sqlite3 "$T/X.db" "PRAGMA user_version")                               # this build's schema version
+sqlite3 "$T/bad_columns.db" "PRAGMA user_version = $V; CREATE TABLE run(x);" # our version, other columns
 : >"$T/empty.db"
 
 declare -A count

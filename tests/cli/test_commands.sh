@@ -120,7 +120,7 @@ expect 0 "stored as run 1 in results/qasim.db" -- "$Q" run --net "$D/tiny.yaml" 
 expect 0 "dadiannao +tiny +8/8" -- "$Q" results
 expect 0 "" -- "$Q" export 1 --csv
 head -1 "$T/out" | grep -q "^run_id,layer_idx," && ok || bad "export without --db: $(head -c 200 "$T/out")"
-expect 0 "stored as costs 'horowitz45' of run 1 in results/qasim.db" -- "$Q" price 1
+expect 0 "stored as costs 'cacti45' of run 1 in results/qasim.db" -- "$Q" price 1
 expect 0 "" -- "$Q" plot --no-render --out "$T/cwd/plots"
 # $QASIM_DB moves the default; --db still wins
 expect 0 "stored as run 1 in $T/env/e.db" -- env QASIM_DB="$T/env/e.db" "$Q" run --net "$D/tiny.yaml" --quiet

@@ -15,6 +15,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arch/arch.h"
@@ -84,9 +85,15 @@ static void testDaDianNaoByHand(const QaCostTable *h) {
   double acc_a = ADD_A(48) + reg8a * 48 / 8, acc_e = ADD_E(48) + reg8e * 48 / 8;
   CHECK_NEAR(acc_a, 423);
   CHECK_NEAR(acc_e, 0.33);
-  /* PE = 16 multipliers + tree + accumulator = 16*993 + 2103.125 + 423 = 18414.125 um^2 */
-  double pe = 16 * mul16a + tree_a + acc_a;
-  CHECK_NEAR(pe, 18414.125);
+  /* Registers (issue 9), reg(w) = 36 * w/8 um^2: the lanes weights 16 x 16 = 256 bits
+  ** (1152 um^2) and the lanes products 16 x 32 = 512 bits (2304 um^2) per PE; the activation
+  ** brick 256 bits per tile (1152 um^2). */
+  double wreg_a = reg8a * 256 / 8, preg_a = reg8a * 512 / 8, areg_a = reg8a * 256 / 8;
+  CHECK_NEAR(wreg_a + preg_a, 3456);
+  /* PE = 16 multipliers + tree + accumulator + registers = 16*993 + 2103.125 + 423 + 3456
+  ** = 21870.125 um^2 */
+  double pe = 16 * mul16a + tree_a + acc_a + wreg_a + preg_a;
+  CHECK_NEAR(pe, 21870.125);
   CHECK_NEAR(cx.pe_area_um2, pe);
 
   /* Memories: area is a power law in capacity through the rows (log-log), the last
@@ -98,8 +105,8 @@ static void testDaDianNaoByHand(const QaCostTable *h) {
   /* 2 MiB eDRAM: a(2M) = a(1M) * 2^(log(a1M/a32K)/log 32); 4 MiB: * 4^(...) */
   double ek = log(e1m->area_um2 / e32->area_um2) / log(32.0);
   double sb_a = e1m->area_um2 * pow(2.0, ek), nm_a = e1m->area_um2 * pow(4.0, ek);
-  /* tile = 16 PEs + SB + NBin + NBout; chip = 16 tiles + NM */
-  double tile = 16 * pe + sb_a + 2 * nb_a, chip = 16 * tile + nm_a;
+  /* tile = 16 PEs + SB + NBin + NBout + the activation register; chip = 16 tiles + NM */
+  double tile = 16 * pe + sb_a + 2 * nb_a + areg_a, chip = 16 * tile + nm_a;
   CHECK_NEAR(cx.tile_area_um2, tile);
   CHECK_NEAR(cx.chip_area_um2, chip);
   CHECK(cx.chip_area_um2 / 1e6 > 60 && cx.chip_area_um2 / 1e6 < 75); /* ~67.6 mm^2 */
@@ -145,7 +152,8 @@ static void testDaDianNaoByHand(const QaCostTable *h) {
   CHECK(qaComposePrint(&cx, f, &err) == QA_OK);
   fclose(f);
   CHECK(strstr(buf, "int_mult(16x16)") && strstr(buf, "edram(2097152 B, 4096-bit access)"));
-  CHECK(strstr(buf, "area: PE 18414.1 um^2"));
+  CHECK(strstr(buf, "area: PE 21870.1 um^2"));
+  CHECK(strstr(buf, "not modelled") && strstr(buf, "interconnect") && strstr(buf, "chip I/O"));
   CHECK(strstr(buf, "static energy is not priced"));
   CHECK(strstr(buf, "dram_lpddr4 line"));
 
@@ -158,8 +166,8 @@ static void testDaDianNaoByHand(const QaCostTable *h) {
   ** add(w) for 16 < w < 32 = 67 + 70/16 (w - 16) */
 #define ADD_A2(w) (add16a + (add32a - add16a) / 16.0 * ((w)-16))
   double tree8 = 16 * ADD_A2(16) + 8 * ADD_A2(17) + 4 * ADD_A2(18) + 2 * ADD_A2(19) + ADD_A2(20);
-  /* accumulator 32 bits: 137 + 36 * 4 = 281 */
-  CHECK_NEAR(cx.pe_area_um2, 32 * row(h, "int_mult", 8, 8, 0)->area_um2 + tree8 + 281);
+  /* accumulator 32 bits: 137 + 36 * 4 = 281; registers 32 x 8 + 32 x 16 = 768 bits = 3456 */
+  CHECK_NEAR(cx.pe_area_um2, 32 * row(h, "int_mult", 8, 8, 0)->area_um2 + tree8 + 281 + 3456);
 #undef ADD_A
 #undef ADD_E
 #undef ADD_A2
@@ -190,33 +198,41 @@ static void testAreasByHand(const QaCostTable *h) {
     double extra; /* tile logic besides the PEs and memories */
   } cases[] = {
       /* stripes SIP: 16 lanes x 16 AND2 = 16 x 18; a 16-input tree of 16-bit adders:
-      ** 8 x 67 + 4 x 71.375 + 2 x 75.75 + 80.125 = 1053.125; acc(48) 423; total 1764.125;
-      ** 16 windows x 16 filters per tile */
-      {"stripes", 1764.125, 256, 0},
+      ** 8 x 67 + 4 x 71.375 + 2 x 75.75 + 80.125 = 1053.125; acc(48) 423; the weight register
+      ** 16 x 16 = 256 bits 1152; total 2916.125; 16 windows x 16 filters per tile; per tile 16
+      ** column shift registers of 16 lanes x 16 bits: 16 x 1152 = 18432 */
+      {"stripes", 1764.125 + 1152, 256, 18432},
       /* pragmatic: 16 first-stage shifters of 16 bits by 0..3 (2 stages x 16 MUX2 = 72); a
       ** 16-input tree of 16 + 4 - 1 = 19-bit adders: 8 x 80.125 + 4 x 84.5 + 2 x 88.875 +
       ** 93.25 = 1250; a second stage of 19 + 4 = 23 bits by 0..15 (4 x 23 MUX2 = 207);
       ** acc(48) 423: 16 x 72 + 1250 + 207 + 423 = 3032; plus the default one-brick
       ** run-ahead bank (issue 8): 16 lanes x 16 bits = 256 flip-flops reg(256) = 256 x 4.5 =
       ** 1152 (its 1-deep read multiplexer is free): 4184 */
-      {"pragmatic", 3032.0 + 1152.0, 256, 0},
+      /* + the weight register 256 bits 1152 per PE, and per tile 16 column offset generators
+      ** of 16 lanes x 16 bits: 18432 */
+      {"pragmatic", 3032.0 + 1152.0 + 1152.0, 256, 18432},
       /* laconic PE: 16 lanes x (5-bit exponent adder 22.5 + 33-output decoder 33 x 5 AND2
       ** = 185.625); a histogram of 33 6-bit counters 33 x 54 = 1782; the 6-bit shifter over
       ** 33 positions 6 x 6 MUX2 = 81; a 33-input tree of 39-bit adders 5499.625 (16 x 167.625
       ** + 8 x 172 + 4 x 176.375 + 2 x 180.75 + 1 x 185.125 + 1 x 189.5 over its six levels);
       ** acc 423: 11115.625. Per tile (16 rows + 16 columns) x 16 lanes term encoders of 16
-      ** bits (= int_add(16)): 512 x 67 = 34304 */
-      {"laconic", 11115.625, 256, 34304},
+      ** bits (= int_add(16)): 512 x 67 = 34304; the operand registers of 16 columns and 16
+      ** rows, 16 lanes x 16 bits each: 32 x 1152 = 36864 */
+      {"laconic", 11115.625, 256, 34304 + 36864},
       /* khot-laconic: the same PE; k-hot codes are stored as exponents + sign, so no term
-      ** encoders (issue 8) */
-      {"khot-laconic", 11115.625, 256, 0},
+      ** encoders (issue 8), and the operand registers hold 16 lanes x 9-bit 2-hot codes (2 x 4
+      ** exponent bits + sign): 32 x 144 x 4.5 = 20736 */
+      {"khot-laconic", 11115.625, 256, 20736},
       /* onehot-dadiannao PE row: 16 lanes x (4-bit exponent adder 18 + 31-output decoder
       ** 31 x 4 AND2 = 139.5); a histogram of 31 6-bit counters 31 x 54 = 1674; a 31-input
-      ** tree of 37-bit adders 4880; acc 423: 9497 */
-      {"onehot-dadiannao", 9497.0, 16, 0},
+      ** tree of 37-bit adders 4880; acc 423: 9497; registers: the lanes weight codes 16 x 5
+      ** bits (one-hot 16-bit: 4 exponent bits + sign) 360, the lanes exponent sums 16 x
+      ** (5 + 1) bits 432: 10289; per tile the activation codes 80 bits 360 */
+      {"onehot-dadiannao", 9497.0 + 360 + 432, 16, 360},
       /* dadiannao8: 32 multipliers 8x8 (282); a 32-input tree of 16-bit adders: 16 x 67 +
-      ** 8 x 71.375 + 4 x 75.75 + 2 x 80.125 + 84.5 = 2190.75; acc(32) 137 + 144 = 281 */
-      {"dadiannao8", 32 * 282 + 2190.75 + 281, 16, 0},
+      ** 8 x 71.375 + 4 x 75.75 + 2 x 80.125 + 84.5 = 2190.75; acc(32) 137 + 144 = 281;
+      ** registers 256 + 512 bits 3456; per tile the activation brick 256 bits 1152 */
+      {"dadiannao8", 32 * 282 + 2190.75 + 281 + 3456, 16, 1152},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     const QaArchDesc *d;
@@ -249,14 +265,16 @@ static void testLeakageByHand(void) {
   config("dadiannao", &cfg);
   CHECK_MSG(compose(&cfg, t, &cx, &err) == QA_OK, "%s", err.msg);
   /* PE: 16 mults x 10 = 160; tree (8*32 + 4*33 + 2*34 + 35)/16 = 491/16 = 30.6875;
-  ** accumulator add(48) + reg(48) = 3 + 3 = 6 -> 196.6875 uW */
-  double pe = 16 * 10.0 + 491.0 / 16 + 6;
+  ** accumulator add(48) + reg(48) = 3 + 3 = 6; registers reg(256) + reg(512) = 16 + 32 = 48
+  ** -> 244.6875 uW */
+  double pe = 16 * 10.0 + 491.0 / 16 + 6 + 48;
   /* tile: 16 PEs + SB 2 MiB eDRAM (50 x 256 = 12800) + NBin and NBout 16 KiB (2 x 100 x 2)
-  ** = 3147 + 13200 = 16347 uW; chip: 16 tiles + NM 4 MiB (50 x 512 = 25600) = 287152 uW */
-  double chip = 16 * (16 * pe + 12800 + 400) + 25600;
-  CHECK_NEAR(chip, 287152);
+  ** + the activation register reg(256) 16 = 3915 + 13216 = 17131 uW; chip: 16 tiles + NM
+  ** 4 MiB (50 x 512 = 25600) = 299696 uW */
+  double chip = 16 * (16 * pe + 12800 + 400 + 16) + 25600;
+  CHECK_NEAR(chip, 299696);
   CHECK_NEAR(cx.chip_leakage_uw, chip);
-  CHECK_EQ_I64(cx.n_leak_known, 7);
+  CHECK_EQ_I64(cx.n_leak_known, 10);
   CHECK_EQ_I64(cx.n_leak_missing, 0);
   qaCostTableDestroy(t);
 }
@@ -404,6 +422,21 @@ static void testErrors(const QaCostTable *h) {
               "%s", err.msg);
     CHECK(cx.n_comp == 0); /* nothing half-built is left */
     qaCostTableDestroy(t);
+    t = NULL;
+  }
+  /* Layered over cacti45 it prices every component (issue 9): NBin from the ERT's global
+  ** buffer (18.183829 pJ per read, 256 bits), the multipliers and the SB from cacti45. */
+  CHECK_MSG(
+      qaCostTableLoad("cacti45," QA_TEST_DATA "/costs/accelergy/eyeriss_like.ERT.yaml", &t, &err) == QA_OK,
+      "%s", err.msg);
+  if (t) {
+    CHECK_MSG(compose(&cfg, t, &cx, &err) == QA_OK, "%s", err.msg);
+    const QaPricedComp *nb = find(&cx, "nbin"), *m = find(&cx, "mult"), *sb = find(&cx, "sb");
+    CHECK(nb && near(nb->read_pj_per_bit, 18.183829 / 256) && strstr(nb->rows, "width-independent"));
+    CHECK(m && near(m->op.energy, 0.787) && sb && strstr(sb->rows, "cacti45 edram"));
+    CHECK(!strcmp(cx.costs, "cacti45,eyeriss_like"));
+    qaCostTableDestroy(t);
+    t = NULL;
   }
 
   /* DRAM types: a non-default type changes the label; an unknown one lists the types. */
@@ -468,6 +501,45 @@ static void testPriceAt(const QaCostTable *h) {
   CHECK_MSG(strstr(err.msg, "runahead_reg") && strstr(err.msg, "does not build"), "%s", err.msg);
 }
 
+/* cacti45 and calibrated45 (issue 9): memories priced from the grid show their basis; the
+** fitted scales multiply memory energy, logic energy and logic area, and their prices carry
+** the status calibrated; a config builds the weight memory as SRAM. */
+static void testCactiAndCalibrated(void) {
+  QaCostTable *c = NULL, *k = NULL;
+  QaErr err = {0, ""};
+  QaArchConfig cfg;
+  QaComposition *a = calloc(2, sizeof *a), *b = a + 1;
+  CHECK(qaCostTableLoad("cacti45", &c, &err) == QA_OK && qaCostTableLoad("calibrated45", &k, &err) == QA_OK);
+  if (!c || !k || !a) goto end;
+  config("dadiannao", &cfg);
+  CHECK_MSG(compose(&cfg, c, a, &err) == QA_OK && compose(&cfg, k, b, &err) == QA_OK, "%s", err.msg);
+  const QaPricedComp *sb = find(a, "sb");
+  CHECK_MSG(sb && strstr(sb->rows, "cacti45 edram 2M x 4096b as 128 x 16K x 32b (interpolated) (derived)"),
+            "%s", sb ? sb->rows : "");
+  CHECK(a->n_leak_known > 0 && a->n_leak_missing == 0); /* logic leakage from cacti45's rows */
+  double fm, fl, fa;
+  CHECK(qaCostScale(k, QA_SCALE_MEMORY_ENERGY, &fm, NULL) &&
+        qaCostScale(k, QA_SCALE_LOGIC_ENERGY, &fl, NULL) && qaCostScale(k, QA_SCALE_LOGIC_AREA, &fa, NULL));
+  double one;
+  CHECK(!qaCostScale(k, QA_SCALE_MEMORY_AREA, &one, NULL) && one == 1.0); /* memory areas are CACTI's */
+  const QaPricedComp *m1 = find(a, "mult"), *m2 = find(b, "mult"), *s2 = find(b, "sb");
+  CHECK(m1 && m2 && near(m2->op.energy, fl * m1->op.energy) && near(m2->op.area_um2, fa * m1->op.area_um2));
+  CHECK(m2 && m2->op.status == QA_COST_CALIBRATED && strstr(m2->rows, "scale logic_energy"));
+  CHECK(sb && s2 && near(s2->read_pj_per_bit, fm * sb->read_pj_per_bit) &&
+        near(s2->op.area_um2, sb->op.area_um2));
+  CHECK(near(b->memory_area_um2, a->memory_area_um2) && near(b->logic_area_um2, fa * a->logic_area_um2));
+  /* sb_type: the weight memory as SRAM */
+  set(&cfg, "sb_type", "sram");
+  CHECK_MSG(compose(&cfg, c, a, &err) == QA_OK, "%s", err.msg);
+  sb = find(a, "sb");
+  CHECK(sb && sb->prim == QA_PRIM_SRAM && strstr(sb->what, "sram(2097152 B") &&
+        strstr(sb->rows, "cacti45 sram"));
+end:
+  free(a);
+  qaCostTableDestroy(c);
+  qaCostTableDestroy(k);
+}
+
 int main(void) {
   QaCostTable *h = NULL;
   QaErr err = {0, ""};
@@ -481,6 +553,7 @@ int main(void) {
   testErrors(h);
   testPriceAt(h);
   testTables();
+  testCactiAndCalibrated();
   qaCostTableDestroy(h);
   return TEST_DONE();
 }

@@ -663,7 +663,179 @@ static void testPrint(void) {
   free(s);
 }
 
+/* ---- issue 9: identity by content, overlays, byte-order marks and CR line ends, scales -- */
+
+static void writeFile(const char *path, const char *text) {
+  FILE *f = fopen(path, "wb");
+  CHECK(f != NULL);
+  if (!f) return;
+  fputs(text, f);
+  fclose(f);
+}
+
+static QaCostTable *loadPath(const char *path) {
+  QaCostTable *t = NULL;
+  QaErr err = {0};
+  CHECK_MSG(qaCostTableLoad(path, &t, &err) == QA_OK, "%s: %s", path, err.msg);
+  return t;
+}
+
+/* A small table in three spellings: LF with a comment; a UTF-8 byte-order mark and CR-only
+** line ends with the columns in another order; CR LF. */
+static const char kSmallLf[] =
+    "# a comment\n"
+    "class,action,bits_a,bits_b,capacity_bytes,energy,energy_unit,area,area_unit,status,source\n"
+    "int_add,op,8,,,0.03,pJ,36,um2,verified,\"Horowitz, 8b add\"\n"
+    "reg,op,1,,,0.004,pJ,3,um2,assumed,one flip-flop\n";
+static const char kSmallBomCr[] =
+    "\xEF\xBB\xBF"
+    "source,class,action,bits_a,energy,energy_unit,area,area_unit,status\r"
+    "\"Horowitz, 8b add\",int_add,op,8,0.03,pJ,36,um2,verified\r"
+    "\r"
+    "one flip-flop,reg,op,1,0.004,pJ,3,um2,assumed\r";
+static const char kSmallCrLf[] =
+    "class,action,bits_a,bits_b,capacity_bytes,energy,energy_unit,area,area_unit,status,source\r\n"
+    "int_add,op,8,,,0.03,pJ,36,um2,verified,\"Horowitz, 8b add\"\r\n"
+    "reg,op,1,,,0.004,pJ,3,um2,assumed,one flip-flop\r\n";
+
+static void testCsvSpellings(void) {
+  char lf[] = QA_TEST_TMP "/costs_lf.csv", cr[] = QA_TEST_TMP "/costs_bomcr.csv",
+       crlf[] = QA_TEST_TMP "/costs_crlf.csv";
+  writeFile(lf, kSmallLf);
+  writeFile(cr, kSmallBomCr);
+  writeFile(crlf, kSmallCrLf);
+  QaCostTable *a = loadPath(lf), *b = loadPath(cr), *c = loadPath(crlf);
+  if (a && b && c) {
+    CHECK_EQ_I64(qaCostTableRowCount(b), 2);
+    /* the same rows (by content), at the right lines: CR alone ends a line */
+    CHECK(!strcmp(qaCostTableId(a), qaCostTableId(b)) && !strcmp(qaCostTableId(a), qaCostTableId(c)));
+    CHECK_EQ_I64(qaCostTableRow(b, 1)->line, 4);
+    CHECK(!strcmp(qaCostTableRow(b, 0)->cls, "int_add") &&
+          !strcmp(qaCostTableRow(b, 0)->source, "Horowitz, 8b add"));
+    CHECK(qaCostTableRow(b, 1)->energy == 0.004);
+  }
+  qaCostTableDestroy(a);
+  qaCostTableDestroy(b);
+  qaCostTableDestroy(c);
+  /* an error in a CR-only file names its line */
+  writeFile(cr,
+            "\xEF\xBB\xBF"
+            "class,energy,energy_unit,status,source\rint_add,x,pJ,assumed,s\r");
+  QaCostTable *t = NULL;
+  QaErr err = {0};
+  CHECK_EQ_I64(qaCostTableLoad(cr, &t, &err), QA_EUSER);
+  CHECK_MSG(strstr(err.msg, "costs_bomcr.csv:2: field 'energy'"), "%s", err.msg);
+}
+
+/* A table is identified by its content (issue 9): the same rows give the same id whatever
+** the file's name, comments or column order; any changed number or source gives another. */
+static void testIdentity(void) {
+  QaCostTable *h1 = mustLoad("horowitz45"), *h2 = mustLoad("horowitz45"), *c45 = mustLoad("cacti45");
+  char copy[] = QA_TEST_TMP "/mytable.csv", other[] = QA_TEST_TMP "/other/mytable.csv";
+  QaErr err = {0};
+  if (!h1 || !h2 || !c45) goto end;
+  CHECK_EQ_I64(strlen(qaCostTableId(h1)), 64);
+  CHECK(!strcmp(qaCostTableId(h1), qaCostTableId(h2)));
+  CHECK(strcmp(qaCostTableId(h1), qaCostTableId(c45)) != 0);
+  /* written back by qaCostTableWriteCsv under another name: same rows, same id */
+  FILE *f = fopen(copy, "w");
+  CHECK(f && qaCostTableWriteCsv(h1, "a copy of horowitz45\nunder another name", f, &err) == QA_OK);
+  if (f) fclose(f);
+  QaCostTable *w = loadPath(copy);
+  CHECK(w && !strcmp(qaCostTableName(w), "mytable") && !strcmp(qaCostTableId(w), qaCostTableId(h1)));
+  CHECK(w && qaCostTableRowCount(w) == qaCostTableRowCount(h1));
+  qaCostTableDestroy(w);
+  /* another file of the same basename with one number changed: another id */
+  mkdir(QA_TEST_TMP "/other", 0777);
+  writeFile(other, kSmallLf);
+  QaCostTable *o1 = loadPath(other);
+  char changed[sizeof kSmallLf];
+  memcpy(changed, kSmallLf, sizeof changed);
+  char *p = strstr(changed, "0.004");
+  if (p) p[4] = '5'; /* 0.005 pJ */
+  writeFile(copy, changed);
+  QaCostTable *o2 = loadPath(copy);
+  CHECK(o1 && o2 && !strcmp(qaCostTableName(o1), qaCostTableName(o2)));
+  CHECK(o1 && o2 && strcmp(qaCostTableId(o1), qaCostTableId(o2)) != 0);
+  qaCostTableDestroy(o1);
+  qaCostTableDestroy(o2);
+end:
+  qaCostTableDestroy(h1);
+  qaCostTableDestroy(h2);
+  qaCostTableDestroy(c45);
+}
+
+/* An Accelergy ERT layered over a table (issue 9): the ERT's classes (sram, regfile, int_mac,
+** dram, noc) come from it, every other class from the base. */
+static void testOverlay(void) {
+  char spec[1100];
+  snprintf(spec, sizeof spec, "cacti45,%s", dataPath("accelergy/eyeriss_like.ERT.yaml"));
+  QaCostTable *t = mustLoad(spec), *c45 = mustLoad("cacti45");
+  QaErr err = {0};
+  QaCost c, b;
+  if (!t || !c45) goto end;
+  CHECK(!strcmp(qaCostTableName(t), "cacti45,eyeriss_like"));
+  CHECK(strcmp(qaCostTableId(t), qaCostTableId(c45)) != 0);
+  CHECK_EQ_I64(qaCostTableRawCount(t), 24); /* the ERT's actions are kept */
+  /* the ERT's global buffer prices every SRAM access, whatever its size */
+  CHECK(qaCostMem(t, "sram", QA_COST_READ, 256, 16 << 10, &c, &err) == QA_OK && c.energy == 18.183829);
+  CHECK(qaCostTableMemGrid(t, "sram") == NULL && qaCostTableMemGrid(t, "edram") != NULL);
+  /* eDRAM and the multipliers stay cacti45's */
+  CHECK(qaCostMem(t, "edram", QA_COST_READ, 4096, 2 << 20, &c, &err) == QA_OK);
+  CHECK(qaCostMem(c45, "edram", QA_COST_READ, 4096, 2 << 20, &b, &err) == QA_OK && c.energy == b.energy);
+  CHECK(qaCostIntMult(t, 16, 16, &c, &err) == QA_OK && c.energy == 0.787);
+  CHECK(qaCostIntMac(t, 8, 8, 0, &c, &err) == QA_OK && c.energy == 0.207692);
+  /* the ERT's DRAM replaces every DRAM type of the base */
+  CHECK(!qaCostTableHasClass(t, "dram_lpddr4") && qaCostTableHasClass(t, "dram"));
+  CHECK(qaCostDram(t, NULL, QA_COST_READ, 64, &c, &err) == QA_OK && c.energy == 512.0);
+  qaCostTableDestroy(t);
+  t = NULL;
+  /* a normalised table cannot be layered over one in pJ */
+  CHECK_EQ_I64(qaCostTableLoad("cacti45,sze-normalized", &t, &err), QA_EUSER);
+  CHECK_MSG(strstr(err.msg, "normalised") && !t, "%s", err.msg);
+  CHECK_EQ_I64(qaCostTableLoad("cacti45,", &t, &err), QA_EUSER);
+end:
+  qaCostTableDestroy(t);
+  qaCostTableDestroy(c45);
+}
+
+/* Calibration scale rows (class scale, energy_unit x) and leakage statuses. */
+static void testScales(void) {
+  char path[] = QA_TEST_TMP "/scaled.csv";
+  writeFile(path,
+            "class,action,instance,bits_a,energy,energy_unit,leakage_uw,status,leakage_status,source\n"
+            "int_add,op,,8,0.03,pJ,0.3,verified,assumed,x\n"
+            "scale,op,logic_energy,,1.5,x,,calibrated,,fitted to a claim\n");
+  QaCostTable *t = loadPath(path);
+  QaErr err = {0};
+  if (t) {
+    double f;
+    QaCostStatus st;
+    CHECK(qaCostScale(t, QA_SCALE_LOGIC_ENERGY, &f, &st) != NULL && f == 1.5 && st == QA_COST_CALIBRATED);
+    CHECK(qaCostScale(t, QA_SCALE_MEMORY_ENERGY, &f, &st) == NULL && f == 1.0 && st == QA_COST_VERIFIED);
+    QaCost c;
+    /* a scale is not a primitive: prices stay the rows' (compose.c applies the scales) */
+    CHECK(qaCostIntAdd(t, 8, &c, &err) == QA_OK && c.energy == 0.03 && c.leakage_status == QA_COST_ASSUMED);
+    CHECK(qaCostIntAdd(t, 16, &c, &err) == QA_OK && c.leakage_uw == 0.6 &&
+          c.leakage_status == QA_COST_ASSUMED);
+  }
+  qaCostTableDestroy(t);
+  t = NULL;
+  writeFile(path,
+            "class,action,instance,energy,energy_unit,status,source\nscale,op,wires,2,x,calibrated,s\n");
+  CHECK_EQ_I64(qaCostTableLoad(path, &t, &err), QA_EUSER);
+  CHECK_MSG(strstr(err.msg, "unknown scale 'wires'") && strstr(err.msg, ":2:"), "%s", err.msg);
+  writeFile(path,
+            "class,action,instance,energy,energy_unit,status,source\nscale,op,leakage,2,pJ,calibrated,s\n");
+  CHECK_EQ_I64(qaCostTableLoad(path, &t, &err), QA_EUSER);
+  CHECK_MSG(strstr(err.msg, "energy_unit is x"), "%s", err.msg);
+  writeFile(path, "class,bits_a,energy,energy_unit,status,source\nint_add,8,1,x,assumed,s\n");
+  CHECK_EQ_I64(qaCostTableLoad(path, &t, &err), QA_EUSER);
+  CHECK_MSG(strstr(err.msg, "for scale rows only"), "%s", err.msg);
+}
+
 int main(void) {
+  mkdir(QA_TEST_TMP, 0777);
   testHorowitzRowsIndependent();
   testRowsViaApi("horowitz45");
   testRowsViaApi("sze-normalized");
@@ -678,5 +850,9 @@ int main(void) {
   testBuilder();
   testAccelergy();
   testPrint();
+  testCsvSpellings();
+  testIdentity();
+  testOverlay();
+  testScales();
   return TEST_DONE();
 }

@@ -120,7 +120,7 @@ static void testIdentity(void) {
   q.verify = 0;
   CHECK(strcmp(identify(&q).id, a.id) != 0);
   q = o;
-  q.costs = "cacti45";
+  q.costs = "horowitz45"; /* another table than the default (cacti45) */
   QaIdentity k = identify(&q);
   CHECK(strcmp(k.id, a.id) != 0);
   CHECK(strcmp(k.costs_id, a.costs_id) != 0);

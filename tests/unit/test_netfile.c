@@ -119,8 +119,9 @@ static void expectBad(const char *file, int line, int col, const char *needle1, 
 static void testBad(void) {
   expectBad("bad_unknown_key.yaml", 7, 5, "unknown key 'filtrs' in layer 'conv1'",
             "(known: name, type, input, c, filters, outputs, kernel, stride, padding, groups, bits, "
-            "trace)");
-  expectBad("bad_unknown_top.yaml", 2, 1, "unknown key 'batchsize'", "known: name, batch, bits, layers");
+            "quant, trace)");
+  expectBad("bad_unknown_top.yaml", 2, 1, "unknown key 'batchsize'",
+            "known: name, source, batch, bits, layers");
   expectBad("bad_missing_key.yaml", 7, 5, "missing required key 'kernel'", "layer 'conv2'");
   expectBad("bad_missing_layers.yaml", 2, 1, "missing required key 'layers'", NULL);
   expectBad("bad_not_int.yaml", 6, 14, "key 'filters' in layer 'conv1'",

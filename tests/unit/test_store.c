@@ -155,11 +155,12 @@ static int64_t writeRun(QaStore *st) {
 static const char kGoldenCsv[] =
     "run_id,layer_idx,name,kind,n,c,h,w,k,r,s,stride_h,stride_w,pad_h,pad_w,groups,out_h,out_w,"
     "a_bits,w_bits,a_sqnr_db,w_sqnr_db,values_src,macs,n_cycles,n_compute_cycles,n_stall_cycles,"
-    "n_steps,pe_util,effectual_terms,outputs_verified,n_mismatches,acc_overflows\n"
+    "n_steps,pe_util,effectual_terms,outputs_verified,n_mismatches,acc_overflows,quant_a,quant_w,"
+    "out_sqnr_db\n"
     "1,0,conv1,conv,1,3,32,32,16,3,3,1,1,1,1,1,32,32,8,8,40.5,38.25,synthetic,442368,1000,900,"
-    "100,50,0.75,12345,1,0,0\n"
+    "100,50,0.75,12345,1,0,0,,,\n"
     "1,1,\"fc \"\"head\"\", final\",fc,1,64,1,1,10,1,1,1,1,0,0,1,1,1,4,2,20.0,10.125,trace,640,"
-    "20,20,0,4,0.5,,,0,3\n";
+    "20,20,0,4,0.5,,,0,3,,,\n";
 
 /* ---- tests ------------------------------------------------------------------------ */
 
@@ -415,13 +416,13 @@ static void testBadFiles(void) {
   {
     sqlite3 *db = NULL;
     CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-    CHECK(sqlite3_exec(db, "PRAGMA user_version = 7", NULL, NULL, NULL) == SQLITE_OK);
+    CHECK(sqlite3_exec(db, "PRAGMA user_version = 8", NULL, NULL, NULL) == SQLITE_OK);
     sqlite3_close(db);
   }
   CHECK_EQ_I64(qaStoreOpen(path, &st, &err), QA_EUSER);
   CHECK(st == NULL);
   snprintf(want, sizeof want,
-           "%s: results database schema version 7 is newer than this qasim (%d); upgrade qasim "
+           "%s: results database schema version 8 is newer than this qasim (%d); upgrade qasim "
            "or use another --db",
            path, QA_STORE_SCHEMA_VERSION);
   CHECK_MSG(!strcmp(err.msg, want), "%s", err.msg);
@@ -575,6 +576,8 @@ static void testEnergyTables(void) {
   }
   CHECK_EQ_I64(atoi(q(path, "PRAGMA user_version")), QA_STORE_SCHEMA_VERSION);
   CHECK(strstr(q(path, "PRAGMA table_info(energy)"), "|energy_pj|REAL|") != NULL);
+  CHECK(strstr(q(path, "PRAGMA table_info(energy)"), "|status|TEXT|") != NULL);
+  CHECK(strstr(q(path, "PRAGMA table_info(run_energy)"), "|weak_pj|REAL|") != NULL);
   CHECK(strstr(q(path, "PRAGMA table_info(run_energy)"), "|pj_per_mac|REAL|") != NULL);
 
   /* Energy rows go in the run's transaction. */
@@ -798,15 +801,19 @@ static void testUpgradeV1(void) {
     sqlite3 *db = NULL;
     CHECK(sqlite3_open(path, &db) == SQLITE_OK);
     /* (the objects of steps 2 and later: the views, tables and columns they add) */
-    CHECK(sqlite3_exec(db,
-                       "DROP VIEW point; DROP VIEW finished_run; DROP TABLE run_component;"
-                       " DROP INDEX run_identity; ALTER TABLE run DROP COLUMN identity;"
-                       " ALTER TABLE run DROP COLUMN config_id; ALTER TABLE run DROP COLUMN workload_id;"
-                       " ALTER TABLE run DROP COLUMN act_zero_frac; ALTER TABLE run DROP COLUMN wgt_dist;"
-                       " ALTER TABLE run DROP COLUMN verify; ALTER TABLE run DROP COLUMN costs;"
-                       " ALTER TABLE run DROP COLUMN costs_id;"
-                       " DROP TABLE energy; DROP TABLE run_energy; PRAGMA user_version = 1",
-                       NULL, NULL, NULL) == SQLITE_OK);
+    CHECK(sqlite3_exec(
+              db,
+              "DROP VIEW point; DROP VIEW finished_run; DROP TABLE run_component;"
+              " DROP INDEX run_identity; ALTER TABLE run DROP COLUMN identity;"
+              " ALTER TABLE run DROP COLUMN config_id; ALTER TABLE run DROP COLUMN workload_id;"
+              " ALTER TABLE run DROP COLUMN act_zero_frac; ALTER TABLE run DROP COLUMN wgt_dist;"
+              " ALTER TABLE run DROP COLUMN verify; ALTER TABLE run DROP COLUMN costs;"
+              " ALTER TABLE run DROP COLUMN costs_id;"
+              " DROP TABLE energy; DROP TABLE run_energy; DROP TABLE cost_table;"
+              " DROP TABLE layer_terms; DROP TABLE layer_values; ALTER TABLE run DROP COLUMN precision;"
+              " ALTER TABLE layer DROP COLUMN out_sqnr_db; ALTER TABLE layer DROP COLUMN quant_a;"
+              " ALTER TABLE layer DROP COLUMN quant_w; PRAGMA user_version = 1",
+              NULL, NULL, NULL) == SQLITE_OK);
     sqlite3_close(db);
   }
   st = NULL;
@@ -815,10 +822,85 @@ static void testUpgradeV1(void) {
   CHECK(!strcmp(q(path,
                   "PRAGMA user_version; SELECT count(*) FROM run; SELECT count(*) FROM layer;"
                   " SELECT count(*) FROM energy; SELECT count(*) FROM run_energy"),
-                "5\n1\n2\n0\n0\n"));
+                "7\n1\n2\n0\n0\n"));
   /* the upgraded run has no identity: it is a design point of its own */
   CHECK(!strcmp(q(path, "SELECT count(*), identity IS NULL, n_runs FROM point"), "1|1|1\n"));
   CHECK(strstr(q(path, "SELECT sql FROM sqlite_master WHERE name = 'energy'"), "static") != NULL);
+  qaStoreClose(st);
+}
+
+/* Cost tables by content (issue 9, schema 3): a label names one table content per database.
+** Ids here are made up (64 hex digits); qaCostTableId makes the real ones (test_costs). */
+static void testCostLabels(void) {
+  char path[512], label[QA_STORE_LABEL_MAX];
+  QaStore *st = NULL;
+  QaErr err = {0};
+  dbPath(path, sizeof path, "labels");
+  removeDb(path);
+  CHECK(qaStoreOpen(path, &st, &err) == QA_OK);
+  if (!st) return;
+  int64_t id = writeRun(st);
+  const char *id_a = "aaaaaaaa11111111111111111111111111111111111111111111111111111111";
+  const char *id_b = "bbbbbbbb22222222222222222222222222222222222222222222222222222222";
+  QaCostIdentity a = {"mytable", id_a, "", "mytable", "/one/mytable.csv"};
+  QaCostIdentity b = {"mytable", id_b, "", "mytable", "/two/mytable.csv"};
+  QaCostIdentity a_ddr3 = {"mytable+ddr3", id_a, "ddr3", "mytable", "/one/mytable.csv"};
+  QaCostIdentity a_copy = {"copy", id_a, "", "copy", "/three/copy.csv"};
+  /* outside a transaction: an internal error */
+  CHECK_EQ_I64(qaStoreCostLabel(st, &a, label, sizeof label, &err), QA_EINTERNAL);
+  /* the first table takes its name */
+  CHECK(qaStoreBeginPricingTable(st, id, &a, label, sizeof label, &err) == QA_OK &&
+        !strcmp(label, "mytable"));
+  CHECK(qaStoreAddEnergyStatus(st, id, 0, label, "mult", 1.0, "derived", &err) == QA_OK);
+  CHECK(qaStoreFinishPricing(st, id, &err) == QA_OK);
+  /* another file with the same name but other content gets its own label: nothing overwritten */
+  CHECK(qaStoreBeginPricingTable(st, id, &b, label, sizeof label, &err) == QA_OK &&
+        !strcmp(label, "mytable@bbbbbbbb"));
+  CHECK(qaStoreAddEnergy(st, id, 0, label, "mult", 2.0, &err) == QA_OK);
+  CHECK(qaStoreFinishPricing(st, id, &err) == QA_OK);
+  const char *rows =
+      q(path, "SELECT costs, energy_pj, status FROM energy WHERE costs LIKE 'mytable%' ORDER BY costs");
+  CHECK_MSG(!strcmp(rows, "mytable|1.0|derived\nmytable@bbbbbbbb|2.0|NULL\n"), "%s", rows);
+  /* the same content under another name or path keeps its first label; another DRAM type
+  ** is another pricing */
+  CHECK(qaStoreBeginPricingTable(st, id, &a_copy, label, sizeof label, &err) == QA_OK &&
+        !strcmp(label, "mytable"));
+  CHECK(qaStoreFinishPricing(st, id, &err) == QA_OK);
+  CHECK(qaStoreBeginPricingTable(st, id, &a_ddr3, label, sizeof label, &err) == QA_OK &&
+        !strcmp(label, "mytable+ddr3"));
+  CHECK(qaStoreFinishPricing(st, id, &err) == QA_OK);
+  CHECK(!strcmp(q(path, "SELECT costs, substr(costs_id, 1, 8), dram FROM cost_table ORDER BY costs"),
+                "mytable|aaaaaaaa|\nmytable+ddr3|aaaaaaaa|ddr3\nmytable@bbbbbbbb|bbbbbbbb|\n"));
+  /* every finished run */
+  int64_t *ids = NULL;
+  int n = 0;
+  CHECK(qaStoreRunIds(st, &ids, &n, &err) == QA_OK && n == 1 && ids[0] == id);
+  free(ids);
+  qaStoreClose(st);
+
+  /* A label stored before schema 7 has no recorded content: it is never reused for a table. */
+  {
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+    CHECK(sqlite3_exec(
+              db,
+              "DROP TABLE cost_table; ALTER TABLE energy DROP COLUMN status; ALTER TABLE run_energy DROP "
+              "COLUMN weak_pj; INSERT INTO run_energy(run_id, costs, energy_pj) VALUES(1, 'legacy', 5);"
+              " PRAGMA user_version = 6",
+              NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  st = NULL;
+  CHECK(qaStoreOpen(path, &st, &err) == QA_OK);
+  if (!st) return;
+  /* labels of the stored energy rows (re-pricing "mytable" with its copy replaced its rows) */
+  rows = q(path, "SELECT costs, costs_id IS NULL FROM cost_table ORDER BY costs");
+  CHECK_MSG(!strcmp(rows, "legacy|1\nmytable@bbbbbbbb|1\n"), "%s", rows);
+  QaCostIdentity legacy = {"legacy", id_a, "", "legacy", "legacy.csv"};
+  CHECK(qaStoreBeginPricingTable(st, id, &legacy, label, sizeof label, &err) == QA_OK &&
+        !strcmp(label, "legacy@aaaaaaaa"));
+  CHECK(qaStoreFinishPricing(st, id, &err) == QA_OK);
+  CHECK(!strcmp(q(path, "SELECT energy_pj FROM run_energy WHERE costs = 'legacy'"), "5.0\n"));
   qaStoreClose(st);
 }
 
@@ -831,6 +913,7 @@ int main(void) {
   testCrashSafety();
   testEnergyTables();
   testUpgradeV1();
+  testCostLabels();
   testReportQueries();
   return TEST_DONE();
 }

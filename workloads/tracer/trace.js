@@ -9,18 +9,18 @@
 const { traceNetwork } = require('./lib/run');
 const { NETWORKS } = require('./models');
 
-const USAGE = `usage: node trace.js --net NAME --image PATH [--image PATH ...] [--out DIR] [--check] [--codes]
+const USAGE = `usage: node trace.js --net NAME --image PATH [--image PATH ...] [--out DIR] [--check] [--no-codes]
        node trace.js --list
   --net NAME    network to trace (--list shows them)
   --image PATH  PNG or JPEG photo; several give a batch
   --out DIR     trace directory to write (net.yaml, *.npy, summary.json); without it nothing is written
   --check       compare the traced network's prediction with the package's own API and check BN folding
-  --codes       also write integer weight codes (wgt_codes, wgt_scale) where the package stores uint8
-                codes; each per-channel scale is rounded so that wgt == codes * scale exactly, which
-                moves the weights by up to 2^-16 = 1.5e-5 relative (check tolerance then 1e-4, else 1e-5)`;
+  --no-codes    do not write integer weight codes; by default, where the package stores uint8 codes,
+                wgt_codes (q - zp) and a float64 per-channel wgt_scale are written and the weights are
+                float32(codes * scale), within 1 ulp of the plain fold (--codes: the default, accepted)`;
 
 function parseArgs(argv) {
-  const a = { images: [], check: false, useCodes: false, list: false, net: null, out: null };
+  const a = { images: [], check: false, useCodes: true, list: false, net: null, out: null };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const val = () => {
@@ -32,6 +32,7 @@ function parseArgs(argv) {
     else if (k === '--out') a.out = val();
     else if (k === '--check') a.check = true;
     else if (k === '--codes') a.useCodes = true;
+    else if (k === '--no-codes') a.useCodes = false;
     else if (k === '--list') a.list = true;
     else if (k === '-h' || k === '--help') a.help = true;
     else throw new Error(`unknown argument '${k}'`);

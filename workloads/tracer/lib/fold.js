@@ -28,29 +28,32 @@ function outChannels(type, shape) {
   return shape[3];
 }
 
-// Rounds x to `bits` significant bits (round half away from zero): the result times any integer
-// of at most 24 - bits bits is exact in float32.
-function roundToBits(x, bits) {
-  if (x === 0 || !Number.isFinite(x)) return x;
-  const e = Math.floor(Math.log2(Math.abs(x)));
-  const ulp = 2 ** (e - bits + 1);
-  return Math.round(x / ulp) * ulp;
+// The spacing of float32 numbers at x (one unit in the last place), for normal and subnormal x.
+function ulp32(x) {
+  const a = Math.abs(x);
+  if (a < 2 ** -126) return 2 ** -149;
+  return 2 ** (Math.floor(Math.log2(a)) - 23);
 }
+
+// Largest deviation (in float32 ulps of the plain fold) that integer codes may cause: the
+// package's weights are float32(q * scale + min), folded as float32(w * mult); the code weights
+// are float32((q - zp) * scale * mult) - two roundings apart, so at most one ulp.
+const CODES_MAX_ULP = 1;
 
 // Folds `affine` ({mult, add} Float64Array(K), or null for none) into the layer and derives codes.
 //   type:   'conv' | 'dwconv' | 'fc'
 //   kernel: {shape (TF layout), values Float32Array, quantized, codes Int32Array|null, qscale, zp}
 //   bias:   Float32Array(K) or null (no bias)
-//   useCodes: when true and the kernel has integer codes, the folded weights are defined as
-//             codes * scale[k] with scale[k] rounded to 24 - bits(max |code| of channel k) bits so
-//             that every product is exact in float32 (this moves the weights by up to
-//             2^-(24 - bits) relative, 1.5e-5 for 8-bit codes). When false, the weights are the
-//             plain float32 fold and no codes are returned: codes * a float32 scale cannot
-//             reproduce them exactly.
+//   useCodes: when true (the default) and the kernel has integer codes q - zp, the layer's weights
+//             are defined by them: scale[k] = qscale * mult[k] in float64 (wgt_scale is written as
+//             float64) and wgt = float32(codes * scale[k]) exactly. These weights are within
+//             CODES_MAX_ULP float32 ulp of the plain fold (checked for every weight; a layer that
+//             is not gets no codes), so the traced prediction moves by ~1e-7, not the 1e-5 a
+//             float32 scale needed. When false, the plain float32 fold and no codes.
 // Returns {tfKernel (TF layout, Float32Array), bias Float32Array(K), K,
-//          codes Int32Array|null, scale Float32Array|null, codesNote string,
-//          maxRelDevFromFold (how far codes*scale moved the weights from the plain fold)}.
-function foldLayer(type, kernel, bias, affine, useCodes = false) {
+//          codes Int32Array|null, scale Float64Array|null, codesNote string,
+//          maxUlpFromFold (how far the code weights are from the plain fold, in ulps)}.
+function foldLayer(type, kernel, bias, affine, useCodes = true) {
   const K = outChannels(type, kernel.shape);
   const n = kernel.values.length;
   const mult = affine ? affine.mult : null;
@@ -65,44 +68,34 @@ function foldLayer(type, kernel, bias, affine, useCodes = false) {
   let codes = null;
   let scale = null;
   let codesNote;
-  let maxRelDev = 0;
+  let maxUlp = 0;
   if (!kernel.codes) {
     codesNote = !kernel.quantized
       ? 'no wgt_codes: the package stores this kernel as float32, not as integer codes'
       : 'no wgt_codes: -min/scale of the stored uint8 codes is not an integer';
   } else if (!useCodes) {
-    codesNote = `integer codes q - ${kernel.zp} exist; wgt_codes not written (tracer run without --codes)`;
+    codesNote = `integer codes q - ${kernel.zp} exist; wgt_codes not written (tracer run with --no-codes)`;
   } else {
-    // Significant bits of the largest code per channel decide how precise scale[k] may be.
-    const maxAbs = new Int32Array(K);
+    scale = new Float64Array(K);
+    for (let k = 0; k < K; k++) scale[k] = kernel.qscale * (mult ? mult[k] : 1);
+    const w = new Float32Array(n);
     for (let i = 0; i < n; i++) {
-      const a = Math.abs(kernel.codes[i]);
-      if (a > maxAbs[i % K]) maxAbs[i % K] = a;
+      w[i] = Math.fround(kernel.codes[i] * scale[i % K]);
+      maxUlp = Math.max(maxUlp, Math.abs(w[i] - tfKernel[i]) / ulp32(tfKernel[i]));
     }
-    scale = new Float32Array(K);
-    for (let k = 0; k < K; k++) {
-      const bits = maxAbs[k] === 0 ? 0 : Math.floor(Math.log2(maxAbs[k])) + 1;
-      const s = kernel.qscale * (mult ? mult[k] : 1);
-      scale[k] = roundToBits(s, 24 - bits);
+    if (maxUlp <= CODES_MAX_ULP) {
+      tfKernel.set(w);
+      codes = kernel.codes;
+      const zpText = kernel.zpExact ? 'exactly' : 'up to float64 rounding of the stored min';
+      codesNote = `wgt == float32(wgt_codes * wgt_scale[k]) exactly (wgt_scale float64); codes = q - ${kernel.zp} ` +
+        `(uint8 q, zero point -min/scale, integer ${zpText}); these weights are within ${maxUlp.toFixed(2)} ulp ` +
+        'of the plain float32 fold';
+    } else {
+      scale = null;
+      codesNote = `no wgt_codes: codes * scale would move a weight by ${maxUlp.toFixed(2)} ulp (> ${CODES_MAX_ULP})`;
     }
-    codes = kernel.codes;
-    let exact = true;
-    for (let i = 0; i < n; i++) {
-      const k = i % K;
-      const w = codes[i] * scale[k]; // float64 product
-      const w32 = Math.fround(w);
-      if (w32 !== w) { exact = false; break; }
-      const ref = tfKernel[i];
-      if (ref !== 0) maxRelDev = Math.max(maxRelDev, Math.abs(w32 - ref) / Math.abs(ref));
-      else if (w32 !== 0) maxRelDev = Infinity;
-      tfKernel[i] = w32;
-    }
-    if (!exact) throw new Error('fold: codes * scale is not exact in float32 (bug in roundToBits)');
-    const zpText = kernel.zpExact ? 'exactly' : 'up to float64 rounding of the stored min';
-    codesNote = `wgt == wgt_codes * wgt_scale[k] exactly; codes = q - ${kernel.zp} (uint8 q, zero point -min/scale, integer ${zpText}); ` +
-      `scale rounded to keep products exact moves weights by <= ${maxRelDev.toExponential(2)} relative`;
   }
-  return { tfKernel, bias: outBias, K, codes: codes ? toQasimLayout(type, kernel.shape, codes) : null, scale, codesNote, maxRelDevFromFold: maxRelDev };
+  return { tfKernel, bias: outBias, K, codes: codes ? toQasimLayout(type, kernel.shape, codes) : null, scale, codesNote, maxUlpFromFold: maxUlp };
 }
 
 // Converts a TF-layout array (Float32Array or Int32Array) to qasim's (K, C/groups, R, S) / (K, C).
@@ -129,4 +122,4 @@ function toQasimLayout(type, shape, src) {
   return { data: dst, shape: [K, C, R, S] };
 }
 
-module.exports = { bnAffine, foldLayer, toQasimLayout, roundToBits, outChannels };
+module.exports = { bnAffine, foldLayer, toQasimLayout, ulp32, outChannels, CODES_MAX_ULP };

@@ -1,12 +1,12 @@
 'use strict';
-// NumPy .npy v1.0 files: a small writer and reader for little-endian float32 ('<f4') and
-// int32 ('<i4') arrays in C order. Format: magic "\x93NUMPY", version 1.0, a uint16 header
+// NumPy .npy v1.0 files: a small writer and reader for little-endian float32 ('<f4'), float64
+// ('<f8') and int32 ('<i4') arrays in C order. Format: magic "\x93NUMPY", version 1.0, a uint16 header
 // length, then a Python dict literal {'descr', 'fortran_order', 'shape'} padded with spaces and
 // ending in '\n' so that the data starts at a multiple of 64 bytes.
 const fs = require('fs');
 
 const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]); // \x93NUMPY
-const DESCR = { float32: '<f4', int32: '<i4' };
+const DESCR = { float32: '<f4', float64: '<f8', int32: '<i4' };
 
 function shapeLiteral(shape) {
   // Python tuple syntax: () for a scalar, (n,) for one dimension, (a, b) otherwise.
@@ -15,11 +15,12 @@ function shapeLiteral(shape) {
   return `(${shape.join(', ')})`;
 }
 
-// Encodes `data` (Float32Array or Int32Array, C order) with `shape` as .npy bytes.
+// Encodes `data` (Float32Array, Float64Array or Int32Array, C order) with `shape` as .npy bytes.
 // Throws if the element count does not match the shape or the array type is unsupported.
 function encodeNpy(data, shape) {
-  const kind = data instanceof Float32Array ? 'float32' : data instanceof Int32Array ? 'int32' : null;
-  if (!kind) throw new Error('npy: only Float32Array and Int32Array are supported');
+  const kind = data instanceof Float32Array ? 'float32' : data instanceof Float64Array ? 'float64'
+    : data instanceof Int32Array ? 'int32' : null;
+  if (!kind) throw new Error('npy: only Float32Array, Float64Array and Int32Array are supported');
   const count = shape.reduce((a, b) => a * b, 1);
   if (count !== data.length) {
     throw new Error(`npy: shape ${shapeLiteral(shape)} holds ${count} values, data has ${data.length}`);
@@ -44,7 +45,7 @@ function writeNpy(path, data, shape) {
   return bytes.length;
 }
 
-// Reads a v1.0/v2.0 '<f4' or '<i4' C-order .npy file. Returns {data, shape, descr, headerLen}.
+// Reads a v1.0/v2.0 '<f4', '<f8' or '<i4' C-order .npy file. Returns {data, shape, descr, headerLen}.
 // Throws with the file name on any format problem.
 function readNpy(path) {
   const buf = fs.readFileSync(path);
@@ -64,6 +65,7 @@ function readNpy(path) {
   const copy = new Uint8Array(bytes); // aligned copy
   let data;
   if (descr[1] === '<f4') data = new Float32Array(copy.buffer);
+  else if (descr[1] === '<f8') data = new Float64Array(copy.buffer);
   else if (descr[1] === '<i4') data = new Int32Array(copy.buffer);
   else throw new Error(`${path}: unsupported descr ${descr[1]}`);
   const count = shape.reduce((a, b) => a * b, 1);

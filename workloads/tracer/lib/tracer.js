@@ -27,14 +27,14 @@ function fileSafe(name) {
 }
 
 class Tracer {
-  // tf: the tfjs module. opts: {outDir (null: record nothing on disk), useCodes (default false,
+  // tf: the tfjs module. opts: {outDir (null: record nothing on disk), useCodes (default true,
   // see fold.js), checkFold (default false)}. `specs`: array of layer specs (see above).
   constructor(tf, specs, opts = {}) {
     this.tf = tf;
     this.specs = new Map(specs.map((s) => [s.name, s]));
     if (this.specs.size !== specs.length) throw new Error('tracer: duplicate layer names');
     this.outDir = opts.outDir || null;
-    this.useCodes = !!opts.useCodes;
+    this.useCodes = opts.useCodes !== false;
     this.checkFold = !!opts.checkFold;
     this.layers = []; // recorded layers, in execution order (net.yaml order)
     this.actFiles = new Map(); // tensor id -> act file already written (shared inputs)

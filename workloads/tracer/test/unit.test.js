@@ -8,7 +8,7 @@ const os = require('os');
 const path = require('path');
 const { encodeNpy, writeNpy, readNpy } = require('../lib/npy');
 const { padOneDim, resolvePadding, outSize } = require('../lib/geometry');
-const { bnAffine, foldLayer, toQasimLayout, roundToBits } = require('../lib/fold');
+const { bnAffine, foldLayer, toQasimLayout, ulp32 } = require('../lib/fold');
 const { loadTf } = require('../lib/tf');
 
 // Deterministic pseudo-random numbers (mulberry32), so failures reproduce.
@@ -63,14 +63,11 @@ test("TF 'same' padding puts the odd row/column at the bottom/right", () => {
   assert.strictEqual(outSize(150, 7, 2, 0, 0), 72);
 });
 
-test('roundToBits keeps products with small integers exact in float32', () => {
-  const r = rng(1);
-  for (let i = 0; i < 1000; i++) {
-    const s = Math.fround((r() - 0.5) * 1e-2);
-    const q = roundToBits(s, 16);
-    for (const c of [-255, -164, -1, 0, 1, 157, 255]) assert.strictEqual(Math.fround(c * q), c * q);
-    if (s !== 0) assert.ok(Math.abs(q - s) / Math.abs(s) <= 2 ** -16);
-  }
+test('ulp32: the float32 spacing at x', () => {
+  assert.strictEqual(ulp32(1), 2 ** -23);
+  assert.strictEqual(ulp32(-3), 2 ** -22);
+  assert.strictEqual(ulp32(0.75), 2 ** -24);
+  assert.strictEqual(ulp32(0), 2 ** -149);
 });
 
 // Random conv / depthwise / dense layers with BatchNorm: the folded layer (through the same
@@ -121,12 +118,15 @@ test('BatchNorm folding reproduces conv + BN (conv, depthwise, dense; with and w
       assert.ok(err / mag < 1e-4, `${c.type}: folded output off by ${err} (max |y| ${mag})`);
       x.dispose();
       if (useCodes) {
-        // wgt == codes * scale[k] exactly (float64 product of the float32 values written).
-        assert.ok(f.codes && f.scale);
+        // wgt == float32(codes * scale[k]) exactly, scale float64; within 1 ulp of the plain fold.
+        assert.ok(f.codes && f.scale instanceof Float64Array);
+        assert.ok(f.maxUlpFromFold <= 1, `${c.type}: codes move a weight by ${f.maxUlpFromFold} ulp`);
         const w = toQasimLayout(c.type, c.kshape, f.tfKernel);
+        const plain = toQasimLayout(c.type, c.kshape, foldLayer(c.type, kernel, bias, bnAffine(bn), false).tfKernel);
         const per = w.data.length / K;
         for (let i = 0; i < w.data.length; i++) {
-          assert.strictEqual(w.data[i], f.codes.data[i] * f.scale[Math.floor(i / per)]);
+          assert.strictEqual(w.data[i], Math.fround(f.codes.data[i] * f.scale[Math.floor(i / per)]));
+          assert.ok(Math.abs(w.data[i] - plain.data[i]) <= ulp32(plain.data[i]));
         }
       } else {
         assert.strictEqual(f.codes, null);

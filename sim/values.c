@@ -1,0 +1,261 @@
+/*
+** values.c - a layer's operands: load, quantize, and the quality of the output (see values.h).
+*/
+#include "sim/values.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "workloads/trace.h"
+
+int qaValuesQuantizers(const QaValuesSpec *spec, const QaLayer *l, QaQuantSpec *qa, int *qa_auto,
+                       QaQuantSpec *qw, QaErr *err) {
+  int rc;
+  *qa = spec->qa;
+  *qa_auto = spec->qa_auto;
+  *qw = spec->qw;
+  if (l->quant_a[0]) {
+    *qa_auto = !strcmp(l->quant_a, "auto");
+    if (!*qa_auto && (rc = qaQuantParse(l->quant_a, qa, err))) {
+      qaErrPrefix(err, "layer '%s' key 'quant.a'", l->name);
+      return rc;
+    }
+  }
+  if (l->quant_w[0] && (rc = qaQuantParse(l->quant_w, qw, err))) {
+    qaErrPrefix(err, "layer '%s' key 'quant.w'", l->name);
+    return rc;
+  }
+  return QA_OK;
+}
+
+void qaValuesFree(QaLayerValues *v) {
+  if (!v) return;
+  free(v->fa);
+  free(v->fw);
+  free(v->bias);
+  free(v->out);
+  free(v->wcodes);
+  free(v->wscale);
+  free(v->act);
+  free(v->wgt);
+  free(v->w_scale);
+  memset(v, 0, sizeof *v);
+}
+
+int qaValuesLoad(const QaValuesSpec *spec, const QaLayer *l, int idx, QaLayerValues *v, QaErr *err) {
+  int64_t na = qaLayerActCount(l), nw = qaLayerWgtCount(l);
+  int traced_a = !spec->synthetic && l->act_trace[0], traced_w = !spec->synthetic && l->wgt_trace[0];
+  int rc;
+  memset(v, 0, sizeof *v);
+  v->src = traced_a || traced_w ? "trace" : "synthetic";
+  if (!traced_a || !traced_w) {
+    v->fa = qaMalloc((size_t)na * sizeof(float), err);
+    v->fw = qaMalloc((size_t)nw * sizeof(float), err);
+    if (!v->fa || !v->fw) return QA_EINTERNAL;
+    qaSynthLayer(&spec->synth, l, idx, v->fa, v->fw);
+  }
+  if (traced_a) {
+    free(v->fa);
+    v->fa = NULL;
+    if ((rc = qaTraceReadFloat(l, QA_TRACE_ACT, &v->fa, err))) return rc;
+  }
+  if (traced_w) {
+    free(v->fw);
+    v->fw = NULL;
+    if ((rc = qaTraceReadFloat(l, QA_TRACE_WGT, &v->fw, err))) return rc;
+  }
+  if (spec->synthetic) return QA_OK;
+  if (l->bias_trace[0] && (rc = qaTraceReadFloat(l, QA_TRACE_BIAS, &v->bias, err))) return rc;
+  /* the traced output is the reference only for the traced operands that made it */
+  if (l->out_trace[0] && traced_a && (traced_w || l->wgt_codes_trace[0]) &&
+      (rc = qaTraceReadFloat(l, QA_TRACE_OUT, &v->out, err)))
+    return rc;
+  if (l->wgt_codes_trace[0]) {
+    if ((rc = qaTraceReadFloat(l, QA_TRACE_WGT_CODES, &v->wcodes, err)) ||
+        (rc = qaTraceReadDouble(l, QA_TRACE_WGT_SCALE, &v->wscale, err)))
+      return rc;
+    if (!traced_w) { /* the float weights are the codes times their scales */
+      int64_t per = nw / l->k;
+      for (int64_t i = 0; i < nw; i++) v->fw[i] = (float)(v->wcodes[i] * v->wscale[i / per]);
+    }
+  }
+  return QA_OK;
+}
+
+/* SQNR in dB of an approximation with squared error NOISE of a signal of power SIG. */
+static double sqnrDb(double sig, double noise) {
+  return sig == 0 ? 0.0 : noise == 0 ? 999.0 : 10.0 * log10(sig / noise);
+}
+
+int qaValuesQuantize(const QaValuesSpec *spec, const QaLayer *l, int a_bits, int w_bits, QaLayerValues *v,
+                     QaErr *err) {
+  int64_t na = qaLayerActCount(l), nw = qaLayerWgtCount(l), per = nw / l->k;
+  QaQuantResult qr;
+  int qa_auto, rc;
+  memset(&qr, 0, sizeof qr);
+  if ((rc = qaValuesQuantizers(spec, l, &v->qa, &qa_auto, &v->qw, err))) return rc;
+  if (qa_auto) {
+    int neg = 0;
+    for (int64_t i = 0; i < na && !neg; i++) neg = v->fa[i] < 0;
+    memset(&v->qa, 0, sizeof v->qa);
+    v->qa.scheme = neg ? QA_Q_SYM : QA_Q_UNSIGNED;
+  }
+  qaQuantFormat(&v->qa, v->quant_a, sizeof v->quant_a);
+  qaQuantFormat(&v->qw, v->quant_w, sizeof v->quant_w);
+  v->a_bits = a_bits;
+  v->w_bits = w_bits;
+  if (!v->act) v->act = qaMalloc((size_t)na * sizeof(int32_t), err);
+  if (!v->wgt) v->wgt = qaMalloc((size_t)nw * sizeof(int32_t), err);
+  if (!v->w_scale) v->w_scale = qaMalloc((size_t)l->k * sizeof(double), err);
+  if (!v->act || !v->wgt || !v->w_scale) return QA_EINTERNAL;
+
+  if ((rc = qaQuantize(&v->qa, a_bits, v->fa, na, 1, v->act, &qr, err))) {
+    qaErrPrefix(err, "activations (quantizer %s, %d bits)", v->quant_a, a_bits);
+    return rc;
+  }
+  v->a_scale = qr.scales[0];
+  v->a_sqnr_db = qr.sqnr_db;
+  v->a_signed = qr.min_code < 0;
+  qaQuantResultFree(&qr);
+
+  int codes = v->qw.scheme == QA_Q_NONE && v->wcodes;
+  if ((rc = qaQuantize(&v->qw, w_bits, codes ? v->wcodes : v->fw, nw, l->k, v->wgt, &qr, err))) {
+    qaErrPrefix(err, "weights (quantizer %s, %d bits%s)", v->quant_w, w_bits,
+                codes ? ", trace.wgt_codes" : "");
+    return rc;
+  }
+  for (int k = 0; k < l->k; k++) v->w_scale[k] = qr.n_channels > 1 ? qr.scales[k] : qr.scales[0];
+  v->w_sqnr_db = qr.sqnr_db;
+  qaQuantResultFree(&qr);
+  if (codes) { /* the codes' own scales; their error against the float weights */
+    double sig = 0, noise = 0;
+    for (int64_t i = 0; i < nw; i++) {
+      double s = v->wscale[i / per], d = v->fw[i] - v->wgt[i] * s;
+      sig += (double)v->fw[i] * v->fw[i];
+      noise += d * d;
+    }
+    for (int k = 0; k < l->k; k++) v->w_scale[k] = v->wscale[k];
+    v->w_sqnr_db = sqnrDb(sig, noise);
+  }
+  return QA_OK;
+}
+
+/* ---- outputs ------------------------------------------------------------------------- */
+
+typedef struct Pos {
+  int n, k, oy, ox;
+} Pos;
+
+static Pos posOf(const QaLayer *l, int64_t i) {
+  int oh = qaLayerOutH(l), ow = qaLayerOutW(l);
+  Pos p;
+  p.ox = (int)(i % ow);
+  i /= ow;
+  p.oy = (int)(i % oh);
+  i /= oh;
+  p.k = (int)(i % l->k);
+  p.n = (int)(i / l->k);
+  return p;
+}
+
+/* The dot product of one output: integer codes (A, W) or floats (FA, FW), whichever is given. */
+static double dotAt(const QaLayer *l, Pos p, const int32_t *a, const int32_t *w, const float *fa,
+                    const float *fw) {
+  int cg = l->c / l->groups, kg = l->k / l->groups, c0 = (p.k / kg) * cg;
+  int64_t iacc = 0;
+  double facc = 0;
+  for (int c = 0; c < cg; c++)
+    for (int r = 0; r < l->r; r++) {
+      int y = p.oy * l->stride_h - l->pad_h + r;
+      if (y < 0 || y >= l->h) continue;
+      for (int s = 0; s < l->s; s++) {
+        int x = p.ox * l->stride_w - l->pad_w + s;
+        if (x < 0 || x >= l->w) continue;
+        int64_t ai = (((int64_t)p.n * l->c + c0 + c) * l->h + y) * l->w + x;
+        int64_t wi = (((int64_t)p.k * cg + c) * l->r + r) * l->s + s;
+        if (a)
+          iacc += (int64_t)a[ai] * w[wi];
+        else
+          facc += (double)fa[ai] * fw[wi];
+      }
+    }
+  return a ? (double)iacc : facc;
+}
+
+/* The sample: output i = j * no / S for j < S. */
+static int64_t sampleSize(const QaLayer *l) {
+  int64_t no = qaLayerOutCount(l);
+  return no < QA_VALUES_SAMPLE ? no : QA_VALUES_SAMPLE;
+}
+static int64_t sampleAt(const QaLayer *l, int64_t j) { return j * qaLayerOutCount(l) / sampleSize(l); }
+
+int qaValuesOutputSqnr(const QaLayer *l, const QaLayerValues *v, const int64_t *out, double *sqnr_db,
+                       int64_t *n_compared, QaErr *err) {
+  int64_t no = qaLayerOutCount(l), plane = (int64_t)qaLayerOutH(l) * qaLayerOutW(l);
+  double sig = 0, noise = 0;
+  int64_t n = v->out ? no : sampleSize(l);
+  for (int64_t j = 0; j < n; j++) {
+    int64_t i = v->out ? j : sampleAt(l, j);
+    int k = (int)((i / plane) % l->k);
+    double b = v->bias ? v->bias[k] : 0.0;
+    double y = (double)out[i] * v->a_scale * v->w_scale[k] + b;
+    double ref = v->out ? v->out[i] : dotAt(l, posOf(l, i), NULL, NULL, v->fa, v->fw) + b;
+    sig += ref * ref;
+    noise += (y - ref) * (y - ref);
+  }
+  *sqnr_db = sqnrDb(sig, noise);
+  if (n_compared) *n_compared = n;
+  return QA_OK;
+}
+
+int qaValuesProfile(const QaValuesSpec *spec, const QaLayer *l, QaLayerValues *v, double min_sqnr_db,
+                    int *a_bits, QaErr *err) {
+  int64_t na = qaLayerActCount(l), S = sampleSize(l);
+  int32_t *codes = qaMalloc((size_t)na * sizeof *codes, err);
+  double *y16 = qaMalloc((size_t)S * sizeof *y16, err);
+  QaQuantResult qr;
+  int rc = QA_OK, best = QA_BITS_MAX;
+  memset(&qr, 0, sizeof qr);
+  if (!codes || !y16) {
+    rc = QA_EINTERNAL;
+    goto end;
+  }
+  int pmin = v->qa.scheme == QA_Q_BINARY                               ? 1
+             : (v->qa.scheme == QA_Q_UNSIGNED || v->qa.unsigned_codes) ? 1
+                                                                       : 2;
+  if (v->qa.scheme == QA_Q_NONE) { /* integer codes: their precision is the declared one */
+    best = v->a_bits;
+    goto end;
+  }
+  for (int p = QA_BITS_MAX; p >= pmin; p--) {
+    if ((rc = qaQuantize(&v->qa, p, v->fa, na, 1, codes, &qr, err))) {
+      qaErrPrefix(err, "profiling activations at %d bits", p);
+      goto end;
+    }
+    double sig = 0, noise = 0;
+    for (int64_t j = 0; j < S; j++) {
+      Pos ps = posOf(l, sampleAt(l, j));
+      double b = v->bias ? v->bias[ps.k] : 0.0;
+      double y = dotAt(l, ps, codes, v->wgt, NULL, NULL) * qr.scales[0] * v->w_scale[ps.k] + b;
+      if (p == QA_BITS_MAX) {
+        y16[j] = y;
+      } else {
+        sig += y16[j] * y16[j];
+        noise += (y - y16[j]) * (y - y16[j]);
+      }
+    }
+    qaQuantResultFree(&qr);
+    /* precisions are tried downwards; the first one below the target ends the search */
+    if (p < QA_BITS_MAX && sqnrDb(sig, noise) < min_sqnr_db) break;
+    best = p;
+  }
+end:
+  qaQuantResultFree(&qr);
+  free(codes);
+  free(y16);
+  if (rc) return rc;
+  *a_bits = best;
+  return best == v->a_bits ? QA_OK : qaValuesQuantize(spec, l, best, v->w_bits, v, err);
+}

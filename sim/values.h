@@ -1,0 +1,99 @@
+/*
+** values.h - a layer's operands for one run: the float values (traced or seeded
+** synthetic), their integer codes at the layer's precisions and quantizers, the scales
+** that map codes back to real numbers, and the float output the accelerator's result is
+** judged against.
+**
+** The run pipeline (run.h), `qasim stats` and `qasim export-traces` all prepare a layer
+** through this module, so the codes a stored run simulated can be produced again from the
+** run's settings. Per layer, in order:
+**   1. qaValuesLoad      float activations and weights (trace files, or synthetic values
+**                        for what the layer does not trace), the traced bias, float output
+**                        and integer weight codes when the layer names them;
+**   2. qaValuesQuantize  codes at (a_bits, w_bits) with the layer's quantizers: its own
+**                        `quant:` from the network file, else the run's. The quantizer
+**                        "none" passes integer codes through unchanged (traced wgt_codes
+**                        with their wgt_scale, or values that are integers already) and
+**                        refuses a code that does not fit the declared bits;
+**   3. after simulation, qaValuesOutputSqnr compares the accelerator's integer output,
+**      dequantised (out * a_scale * w_scale[k] + bias[k]), with the float output: the
+**      traced one (every element) or, without it, the float convolution of the float
+**      values on a fixed sample of at most QA_VALUES_SAMPLE outputs.
+** qaValuesProfile chooses a layer's activation precision from its values (--precision
+** profile). Nothing here prints or touches the store.
+*/
+#ifndef QA_VALUES_H
+#define QA_VALUES_H
+
+#include "quant/quant.h"
+#include "workloads/layer.h"
+#include "workloads/synth.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define QA_VALUES_SAMPLE 16384 /* outputs compared when the float output is computed, not traced */
+
+/* The run-wide choices. */
+typedef struct QaValuesSpec {
+  QaQuantSpec qa;    /* activation quantizer unless the layer names one */
+  int qa_auto;       /* 1: activations unsigned if all non-negative, else sym (qa unused) */
+  QaQuantSpec qw;    /* weight quantizer unless the layer names one */
+  QaSynthSpec synth; /* synthetic values */
+  int synthetic;     /* 1: ignore every trace (the network's geometry with synthetic values) */
+} QaValuesSpec;
+
+typedef struct QaLayerValues {
+  const char *src; /* "trace" (some operand traced) or "synthetic" (static text) */
+  float *fa, *fw;  /* float activations, weights (owned) */
+  float *bias;     /* K values or NULL (owned) */
+  float *out;      /* traced float output (qaLayerOutCount values) or NULL (owned) */
+  float *wcodes;   /* traced integer weight codes or NULL (owned) */
+  double *wscale;  /* their K scales or NULL (owned) */
+  /* after qaValuesQuantize: */
+  int a_bits, w_bits;
+  QaQuantSpec qa, qw;                                          /* the quantizers used */
+  char quant_a[QA_QUANT_TEXT_MAX], quant_w[QA_QUANT_TEXT_MAX]; /* their canonical texts */
+  int32_t *act, *wgt;                                          /* codes (owned) */
+  int a_signed;                                                /* 1 if an activation code is negative */
+  double a_scale;                                              /* activation code -> real */
+  double *w_scale;                                             /* K weight scales, code -> real (owned) */
+  double a_sqnr_db, w_sqnr_db;                                 /* of the operands' quantization */
+} QaLayerValues;
+
+/* Parse layer L's quantizers (its own `quant:` texts over SPEC's) into *qa, *qa_auto and
+** *qw. QA_EUSER naming the layer and key for a bad text. */
+int qaValuesQuantizers(const QaValuesSpec *spec, const QaLayer *l, QaQuantSpec *qa, int *qa_auto,
+                       QaQuantSpec *qw, QaErr *err);
+
+/* Step 1 for layer L (index IDX in its network, which seeds its synthetic stream): fills
+** *v (zeroed first; release with qaValuesFree, also after an error). Errors: a trace file
+** that does not read or fit (trace.h), out of memory. */
+int qaValuesLoad(const QaValuesSpec *spec, const QaLayer *l, int idx, QaLayerValues *v, QaErr *err);
+
+/* Step 2 at A_BITS / W_BITS (may be called again to re-quantize). Errors: a quantizer that
+** does not accept the values or bits (the message names the operand), out of memory. */
+int qaValuesQuantize(const QaValuesSpec *spec, const QaLayer *l, int a_bits, int w_bits, QaLayerValues *v,
+                     QaErr *err);
+
+void qaValuesFree(QaLayerValues *v); /* NULL and a zeroed struct are fine */
+
+/* Step 3: *sqnr_db of the dequantised integer output OUT (qaLayerOutCount values) against
+** the float output (see above); 999 when they agree exactly, 0 when the float output is
+** all zero. *n_compared (may be NULL) gets the number of outputs compared. */
+int qaValuesOutputSqnr(const QaLayer *l, const QaLayerValues *v, const int64_t *out, double *sqnr_db,
+                       int64_t *n_compared, QaErr *err);
+
+/* The smallest activation precision p (1 or 2 .. 16) whose layer output - with the
+** activations quantized at p bits by the layer's activation quantizer, the weights as
+** quantized in *v - has an SQNR of at least MIN_SQNR_DB against the output at 16-bit
+** activations (over the fixed output sample). *v must be quantized; it is left quantized
+** at (p, v->w_bits) on success. */
+int qaValuesProfile(const QaValuesSpec *spec, const QaLayer *l, QaLayerValues *v, double min_sqnr_db,
+                    int *a_bits, QaErr *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* QA_VALUES_H */

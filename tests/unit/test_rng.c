@@ -1,0 +1,117 @@
+/*
+** test_rng.c - the random streams: the same seed gives the same stream, and the
+** ziggurat samplers follow their distributions: a Kolmogorov-Smirnov statistic against
+** the exact CDF below its 0.1% critical value (1.95 / sqrt(n)), the mean and variance
+** within 5 standard errors, and the tail beyond the ziggurat's base strip (normal: R =
+** 3.4426) as frequent as the CDF says within 5 standard deviations of the count.
+*/
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/rng.h"
+#include "qatest.h"
+
+#define N 400000
+
+static int cmpd(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+static double normalCdf(double x) { return 0.5 * erfc(-x / sqrt(2.0)); }
+static double expCdf(double x) { return x <= 0 ? 0 : 1 - exp(-x); }
+static double laplaceCdf(double x) { return x < 0 ? 0.5 * exp(x) : 1 - 0.5 * exp(-x); }
+
+/* KS statistic of v[0..n) (sorted here) against cdf. */
+static double ks(double *v, int n, double (*cdf)(double)) {
+  qsort(v, (size_t)n, sizeof *v, cmpd);
+  double d = 0;
+  for (int i = 0; i < n; i++) {
+    double f = cdf(v[i]), lo = f - (double)i / n, hi = (double)(i + 1) / n - f;
+    d = lo > d ? lo : d;
+    d = hi > d ? hi : d;
+  }
+  return d;
+}
+
+static void moments(const double *v, int n, double mean, double var, const char *what) {
+  double s = 0, s2 = 0;
+  for (int i = 0; i < n; i++) s += v[i];
+  double m = s / n;
+  for (int i = 0; i < n; i++) s2 += (v[i] - m) * (v[i] - m);
+  double sv = s2 / (n - 1);
+  CHECK_MSG(fabs(m - mean) < 5 * sqrt(var / n), "%s: mean %g, want %g", what, m, mean);
+  /* the variance estimate's standard error is about var * sqrt(2 / n) for these tails */
+  CHECK_MSG(fabs(sv - var) < 5 * var * sqrt(6.0 / n), "%s: variance %g, want %g", what, sv, var);
+}
+
+int main(void) {
+  double *v = malloc(N * sizeof *v);
+  QaRng r, r2;
+
+  /* the same seed, the same stream; another seed, another */
+  qaRngSeed(&r, 7);
+  qaRngSeed(&r2, 7);
+  int same = 1;
+  for (int i = 0; i < 1000; i++) same &= qaRngNormalZ(&r) == qaRngNormalZ(&r2);
+  CHECK(same);
+  qaRngSeed(&r2, 8);
+  CHECK(qaRngNormalZ(&r) != qaRngNormalZ(&r2));
+
+  double crit = 1.95 / sqrt((double)N);
+  qaRngSeed(&r, 20261204);
+  int tail = 0;
+  for (int i = 0; i < N; i++) {
+    v[i] = qaRngNormalZ(&r);
+    tail += fabs(v[i]) > 3.5;
+  }
+  moments(v, N, 0, 1, "normal");
+  double want = 2 * N * (1 - normalCdf(3.5));
+  CHECK_MSG(fabs(tail - want) < 5 * sqrt(want), "normal: %d draws beyond 3.5, want %.0f", tail, want);
+  double d = ks(v, N, normalCdf);
+  CHECK_MSG(d < crit, "normal: KS %g >= %g", d, crit);
+
+  for (int i = 0; i < N; i++) v[i] = qaRngExpZ(&r);
+  moments(v, N, 1, 1, "exponential");
+  d = ks(v, N, expCdf);
+  CHECK_MSG(d < crit, "exponential: KS %g >= %g", d, crit);
+  tail = 0;
+  for (int i = 0; i < N; i++) tail += v[i] > 8.0; /* beyond the base strip's R = 7.697 */
+  want = N * exp(-8.0);
+  CHECK_MSG(fabs(tail - want) < 5 * sqrt(want) + 1, "exponential: %d draws beyond 8, want %.1f", tail, want);
+
+  for (int i = 0; i < N; i++) v[i] = qaRngLaplaceZ(&r, 1.0);
+  moments(v, N, 0, 2, "laplace");
+  d = ks(v, N, laplaceCdf);
+  CHECK_MSG(d < crit, "laplace: KS %g >= %g", d, crit);
+
+  /* the bulk fills give the per-value streams */
+  {
+    float f[1000];
+    QaRng a, b;
+    qaRngSeed(&a, 99);
+    qaRngSeed(&b, 99);
+    qaRngFillNormalZ(&a, 2.0, f, 1000);
+    int eq = 1;
+    for (int i = 0; i < 1000; i++) eq &= f[i] == (float)(2.0 * qaRngNormalZ(&b));
+    qaRngFillLaplaceZ(&a, 0.5, f, 1000);
+    for (int i = 0; i < 1000; i++) eq &= f[i] == (float)qaRngLaplaceZ(&b, 0.5);
+    qaRngFillRectified(&a, 0.3, f, 1000);
+    int zeros = 0;
+    for (int i = 0; i < 1000; i++) {
+      double v = qaRngUniform(&b) < 0.3 ? 0.0 : fabs(qaRngNormalZ(&b));
+      eq &= f[i] == (float)v;
+      zeros += f[i] == 0;
+    }
+    CHECK(eq);
+    CHECK_MSG(zeros > 240 && zeros < 360, "rectified: %d zeros of 1000 at 0.3", zeros);
+  }
+
+  /* the older samplers still follow their distributions (tests and tools use them) */
+  for (int i = 0; i < N; i++) v[i] = qaRngGauss(&r);
+  d = ks(v, N, normalCdf);
+  CHECK_MSG(d < crit, "Box-Muller: KS %g >= %g", d, crit);
+  free(v);
+  return TEST_DONE();
+}
