@@ -114,7 +114,7 @@ static int statsMain(void *args, const QaCliCall *call, QaErr *err) {
     QaStoredValues sv = {0};
     const char *db = qaCliDbPath(a->db);
     if ((rc = qaParseInt64(a->run, "--run", 1, INT32_MAX, &id, err)) || (rc = qaCliDbMustExist(db, err)) ||
-        (rc = qaStoreOpen(db, &st, err)) || (rc = qaStoreGetValues(st, id, &sv, err)))
+        (rc = qaStoreOpenReadOnly(db, &st, err)) || (rc = qaStoreGetValues(st, id, &sv, err)))
       goto end;
     n = sv.n_layers;
     names = qaCalloc((size_t)n + 1, sizeof *names, err);

@@ -116,7 +116,7 @@ static int exportTracesMain(void *args, const QaCliCall *call, QaErr *err) {
     return qaErrSet(err, QA_EUSER, "--format %s: the only format is dnnsim", a->format);
   if ((rc = qaParseInt64(call->pos[0], "run id", 1, INT32_MAX, &id, err)) || (rc = qaCliDbMustExist(db, err)))
     return rc;
-  if ((rc = qaStoreOpen(db, &st, err)) || (rc = qaStoreGetValues(st, id, &sv, err))) goto end;
+  if ((rc = qaStoreOpenReadOnly(db, &st, err)) || (rc = qaStoreGetValues(st, id, &sv, err))) goto end;
   const char *src = strcmp(sv.workload_source, "builtin") ? sv.workload_source : sv.workload;
   if ((rc = qaNetOpen(src, &net, err))) {
     qaErrPrefix(err, "run %lld's network", (long long)id);
