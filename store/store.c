@@ -603,6 +603,11 @@ static int openStore(const char *path, int read_only, QaStore **out, QaErr *err)
     if (code == SQLITE_NOTADB)
       rc = qaErrSet(err, QA_EUSER, "%s: not an SQLite database (is it a results database? use another --db)",
                     path);
+    else if (!read_only && (code == SQLITE_CANTOPEN || code == SQLITE_READONLY))
+      rc = qaErrSet(err, QA_EUSER,
+                    "%s: cannot write the results database (%s: a read-only file system, or the file or its "
+                    "directory not writable?); use a writable --db",
+                    path, sqlite3_errmsg(st->db));
     goto end;
   }
   if ((rc = execScript(st, "PRAGMA foreign_keys = ON", err))) goto end;
