@@ -207,6 +207,7 @@ static int prepareLayer(Run *r, int idx, QaErr *err) {
   const QaRunOptions *opt = r->opt;
   const QaLayer *l = &r->net->layers[idx];
   LayerRec *rec = &r->recs[idx];
+  double t0 = qaNowSeconds();
   int rc;
   rec->a_bits = r->prec_a && r->prec_a[idx] ? r->prec_a[idx] : l->a_bits ? l->a_bits : opt->a_bits;
   rec->w_bits = r->prec_w && r->prec_w[idx] ? r->prec_w[idx] : l->w_bits ? l->w_bits : opt->w_bits;
@@ -231,6 +232,7 @@ static int prepareLayer(Run *r, int idx, QaErr *err) {
   QaLayerJob job = {l, r->v.act, r->v.wgt, rec->a_bits, rec->w_bits, r->v.a_signed, r->enc, r->out};
   r->job = job;
 end:
+  r->res->values_s += qaNowSeconds() - t0;
   if (rc) qaErrPrefix(err, "layer %d '%s'", idx, l->name);
   return rc;
 }
@@ -272,10 +274,13 @@ static int jobDone(void *ctx, int idx, QaLayerJob *job, QaLayerStats *st, QaErr 
   LayerRec *rec = &r->recs[idx];
   const QaLayer *l = job->layer;
   int rc = QA_OK;
+  double t0 = qaNowSeconds();
   if (r->opt->verify)
     verifyLayer(r, st, err);
   else
     st->outputs_verified = -1;
+  double t1 = qaNowSeconds();
+  r->res->verify_s += t1 - t0;
   /* quality of the output, statistics of the codes */
   if ((rc = qaValuesOutputSqnr(l, &r->v, r->out, &rec->out_sqnr, NULL, err))) return rc;
   qaValueStatsCompute(r->v.act, qaLayerActCount(l), &rec->act_stats);
@@ -288,6 +293,7 @@ static int jobDone(void *ctx, int idx, QaLayerJob *job, QaLayerStats *st, QaErr 
     }
   }
   QaRunResult *res = r->res;
+  res->post_s += qaNowSeconds() - t1;
   res->n_layers++;
   res->traced_layers += !strcmp(rec->values_src, "trace");
   res->macs += st->macs;

@@ -113,6 +113,9 @@ typedef struct QaRunResult {
   double time_s; /* simulated time at the clock */
   double wall_s; /* host wall time of the simulation */
   double sim_macs_per_s;
+  double values_s; /* host time of it in values: loading or generating, quantizing (sim/values.h) */
+  double verify_s; /* in the reference convolution and the comparison with it */
+  double post_s;   /* in output SQNR, value statistics and pricing; simulation: the rest of wall_s */
   int all_verified;
   int verified;       /* 1 if outputs were checked */
   int traced_layers;  /* layers whose values came from traces (the others: synthetic) */
