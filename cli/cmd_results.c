@@ -182,7 +182,7 @@ const QaCliCommand qaCliCmdResults = {
 /* ---- export ------------------------------------------------------------------------ */
 
 typedef struct ExportArgs {
-  int csv, json;
+  int csv, json, parts;
   const char *db, *output;
   Filter f;
 } ExportArgs;
@@ -192,6 +192,8 @@ static const QaCliOption exportOptions[] = {
     {"json", NULL, QA_CLI_FLAG(ExportArgs, json), "write JSON: an array with one object per layer row"},
     {"db", "PATH", QA_CLI_VALUE(ExportArgs, db), QA_CLI_DB_HELP},
     {"output", "FILE", QA_CLI_VALUE(ExportArgs, output), "write to FILE instead of stdout"},
+    {"parts", NULL, QA_CLI_FLAG(ExportArgs, parts),
+     "a row per run and part instead of per layer: conv (conv, dwconv) and fc totals apart"},
     {"arch", "NAME", QA_CLI_LIST(ExportArgs, f.archs), "runs of this architecture"},
     {"net", "NET", QA_CLI_LIST(ExportArgs, f.nets), "runs on this network (name or file)"},
     {"bits", "N|A/W", QA_CLI_LIST(ExportArgs, f.bits), "runs at these bits (a = w = N, or A/W)"},
@@ -206,15 +208,31 @@ static const char *const kEnergyCols[] = {"energy_costs", "energy_pj", "datapath
                                           "registers_pj", "memory_pj", "dram_pj",     "static_pj"};
 #define N_ENERGY_COLS 8
 
+/* --parts: one run's totals over conv (conv, dwconv) or fc layers. */
+typedef struct Part {
+  int n_layers, priced;
+  int64_t macs, n_cycles, n_stall_cycles;
+  double energy_pj, cat[QA_CAT_COUNT];
+} Part;
+static const char *const kPartCols[] = {"run_id",         "arch",   "workload", "a_bits", "w_bits",
+                                        "clock_mhz",      "part",   "n_layers", "macs",   "n_cycles",
+                                        "n_stall_cycles", "time_s", "config"};
+#define N_PART_COLS 13
+
 typedef struct Writer {
   FILE *out;
   int json;
-  int n_rows;        /* rows written (all runs) */
-  int header_done;   /* the CSV header (or nothing for JSON) is out */
-  int n_cols;        /* columns of the store's rows */
-  char **names;      /* their names (copies, from the first run) */
-  int layer_col;     /* index of layer_idx */
-  int64_t layer_idx; /* of the row being written */
+  int parts;                                     /* --parts: accumulate, write per run */
+  int kind_col, macs_col, cycles_col, stall_col; /* their indices in the layer rows */
+  char kind[16];                                 /* of the row being read */
+  int64_t macs, n_cycles, n_stall_cycles;        /* of the row being read */
+  Part part[2];                                  /* conv, fc of the run being read */
+  int n_rows;                                    /* rows written (all runs) */
+  int header_done;                               /* the CSV header (or nothing for JSON) is out */
+  int n_cols;                                    /* columns of the store's rows */
+  char **names;                                  /* their names (copies, from the first run) */
+  int layer_col;                                 /* index of layer_idx */
+  int64_t layer_idx;                             /* of the row being written */
   /* the run being written */
   const QaPoint *run;
   char config[256];
@@ -283,12 +301,26 @@ static int onHeader(void *ctx, int n_cols, const char *const *names, QaErr *err)
   }
   if (!(w->names = qaCalloc((size_t)n_cols + 1, sizeof *w->names, err))) return QA_EINTERNAL;
   w->n_cols = n_cols;
-  w->layer_col = -1;
+  w->layer_col = w->kind_col = w->macs_col = w->cycles_col = w->stall_col = -1;
   for (int c = 0; c < n_cols; c++) {
     if (!(w->names[c] = strdup(names[c]))) return qaErrSet(err, QA_EINTERNAL, "out of memory");
     if (!strcmp(names[c], "layer_idx")) w->layer_col = c;
+    if (!strcmp(names[c], "kind")) w->kind_col = c;
+    if (!strcmp(names[c], "macs")) w->macs_col = c;
+    if (!strcmp(names[c], "n_cycles")) w->cycles_col = c;
+    if (!strcmp(names[c], "n_stall_cycles")) w->stall_col = c;
   }
-  if (!w->json) {
+  if (w->parts) {
+    if (w->kind_col < 0 || w->macs_col < 0 || w->cycles_col < 0 || w->stall_col < 0)
+      return qaErrSet(err, QA_EINTERNAL, "layer rows without kind, macs, n_cycles or n_stall_cycles");
+    if (w->json) {
+      fputs("[\n", w->out);
+    } else {
+      for (int c = 0; c < N_PART_COLS; c++) putValue(w, c, kPartCols[c], 3, kPartCols[c]);
+      for (int k = 0; k < N_ENERGY_COLS; k++) fprintf(w->out, ",%s", kEnergyCols[k]);
+      fputc('\n', w->out);
+    }
+  } else if (!w->json) {
     for (int c = 0; c < n_cols; c++) putValue(w, c, names[c], 3, names[c]);
     fputs(",config", w->out);
     for (int k = 0; k < N_ENERGY_COLS; k++) fprintf(w->out, ",%s", kEnergyCols[k]);
@@ -302,6 +334,15 @@ static int onHeader(void *ctx, int n_cols, const char *const *names, QaErr *err)
 static int onCell(void *ctx, int col, int type, const char *text, QaErr *err) {
   Writer *w = ctx;
   (void)err;
+  if (w->parts) {
+    int64_t v = text ? strtoll(text, NULL, 10) : 0;
+    if (col == w->layer_col) w->layer_idx = text ? v : -1;
+    if (col == w->kind_col) snprintf(w->kind, sizeof w->kind, "%s", text ? text : "");
+    if (col == w->macs_col) w->macs = v;
+    if (col == w->cycles_col) w->n_cycles = v;
+    if (col == w->stall_col) w->n_stall_cycles = v;
+    return QA_OK;
+  }
   if (col == 0 && w->json && w->n_rows) fputs(",\n", w->out);
   if (col == w->layer_col) w->layer_idx = text ? strtoll(text, NULL, 10) : -1;
   putValue(w, col, w->names[col], type, text);
@@ -312,6 +353,19 @@ static int onRowEnd(void *ctx, QaErr *err) {
   Writer *w = ctx;
   char num[64];
   int l = (int)w->layer_idx, col = w->n_cols, priced = l >= 0 && l < w->n_layers && w->priced[l];
+  if (w->parts) {
+    Part *p = &w->part[!strcmp(w->kind, "fc")];
+    p->n_layers++;
+    p->macs += w->macs;
+    p->n_cycles += w->n_cycles;
+    p->n_stall_cycles += w->n_stall_cycles;
+    if (priced) {
+      p->priced = 1;
+      p->energy_pj += w->total[l];
+      for (int c = 0; c < QA_CAT_COUNT; c++) p->cat[c] += w->cat[l][c];
+    }
+    return QA_OK;
+  }
   putValue(w, col++, "config", 3, w->config);
   putValue(w, col++, kEnergyCols[0], priced ? 3 : 5, priced ? w->run->costs : NULL);
   snprintf(num, sizeof num, "%.17g", priced ? w->total[l] : 0.0);
@@ -322,6 +376,44 @@ static int onRowEnd(void *ctx, QaErr *err) {
   }
   fputs(w->json ? "}" : "\n", w->out);
   w->n_rows++;
+  if (ferror(w->out)) return qaErrSet(err, QA_EUSER, "cannot write the export");
+  return QA_OK;
+}
+
+/* --parts: the run's conv and fc rows (a part without layers is left out). */
+static int writeParts(Writer *w, QaErr *err) {
+  static const char *const name[2] = {"conv", "fc"};
+  const QaPoint *r = w->run;
+  for (int i = 0; i < 2; i++) {
+    const Part *p = &w->part[i];
+    char v[N_PART_COLS][64], num[64];
+    if (!p->n_layers) continue;
+    if (w->json && w->n_rows) fputs(",\n", w->out);
+    snprintf(v[0], 64, "%lld", (long long)r->run_id);
+    snprintf(v[3], 64, "%d", r->a_bits);
+    snprintf(v[4], 64, "%d", r->w_bits);
+    snprintf(v[5], 64, "%.17g", r->clock_mhz);
+    snprintf(v[7], 64, "%d", p->n_layers);
+    snprintf(v[8], 64, "%lld", (long long)p->macs);
+    snprintf(v[9], 64, "%lld", (long long)p->n_cycles);
+    snprintf(v[10], 64, "%lld", (long long)p->n_stall_cycles);
+    snprintf(v[11], 64, "%.17g", r->clock_mhz > 0 ? (double)p->n_cycles / (r->clock_mhz * 1e6) : 0.0);
+    for (int c = 0; c < N_PART_COLS; c++) {
+      const char *t = c == 1 ? r->arch : c == 2 ? r->workload : c == 6 ? name[i] : c == 12 ? w->config : v[c];
+      putValue(w, c, kPartCols[c], c == 1 || c == 2 || c == 6 || c == 12 ? 3 : 2, t);
+    }
+    int col = N_PART_COLS;
+    putValue(w, col++, kEnergyCols[0], p->priced ? 3 : 5, p->priced ? r->costs : NULL);
+    snprintf(num, sizeof num, "%.17g", p->energy_pj);
+    putValue(w, col++, "energy_pj", p->priced ? 2 : 5, p->priced ? num : NULL);
+    for (int c = 0; c < QA_CAT_COUNT; c++) {
+      snprintf(num, sizeof num, "%.17g", p->cat[c]);
+      putValue(w, col++, kEnergyCols[2 + c], p->priced ? 2 : 5, p->priced ? num : NULL);
+    }
+    fputs(w->json ? "}" : "\n", w->out);
+    w->n_rows++;
+  }
+  memset(w->part, 0, sizeof w->part);
   if (ferror(w->out)) return qaErrSet(err, QA_EUSER, "cannot write the export");
   return QA_OK;
 }
@@ -376,6 +468,7 @@ static int exportMain(void *args, const QaCliCall *call, QaErr *err) {
   f.n_run_ids = call->n_pos;
   if ((rc = qaCliDbMustExist(db, err))) return rc;
   w.json = a->json;
+  w.parts = a->parts;
   if ((rc = qaStoreOpen(db, &st, err)) || (rc = qaStorePoints(st, &f, &p, &n, NULL, err))) goto end;
   for (int i = 0; i < call->n_pos; i++) {
     int found = 0;
@@ -400,6 +493,7 @@ static int exportMain(void *args, const QaCliCall *call, QaErr *err) {
     w.run = &p[k];
     qaReportConfigDiff(p[k].arch, p[k].arch_config, w.config, sizeof w.config);
     if ((rc = loadEnergy(st, &w, err)) || (rc = qaStoreLayerRows(st, p[k].run_id, &sink, err))) goto end;
+    if (w.parts && (rc = writeParts(&w, err))) goto end;
   }
   if (w.json) fputs(w.n_rows ? "\n]\n" : "]\n", w.out);
   if (ferror(w.out)) rc = qaErrSet(err, QA_EUSER, "cannot write the export");
@@ -428,7 +522,8 @@ const QaCliCommand qaCliCmdExport = {
         "the layer's counters and geometry, the run's columns (run_ prefixed where they clash),\n"
         "the config parameters that differ from the defaults, and the layer's energy under the run's\n"
         "cost label: total and per component class (datapath, accumulation, registers, memory, DRAM,\n"
-        "static), in pJ.\n",
+        "static), in pJ. With --parts: a row per run and part instead - the totals of its conv\n"
+        "(conv, dwconv) and fc layers apart: layers, MACs, cycles, stalls, time, energy.\n",
     .options = exportOptions,
     .args_size = sizeof(ExportArgs),
     .handler = exportMain,

@@ -13,7 +13,7 @@
 #include "cli/cli.h"
 
 typedef struct ValidateArgs {
-  const char *spec, *claims, *only, *jobs;
+  const char *spec, *claims, *only, *jobs, *costs;
   int quick, markdown, verify, quiet;
 } ValidateArgs;
 
@@ -21,6 +21,8 @@ static const QaCliOption validateOptions[] = {
     {"spec", "FILE", QA_CLI_VALUE(ValidateArgs, spec), "validation cases (default arch/validate.yaml)"},
     {"claims", "FILE", QA_CLI_VALUE(ValidateArgs, claims), "published claims (default arch/claims.csv)"},
     {"quick", NULL, QA_CLI_FLAG(ValidateArgs, quick), "only the quick cases (the ctest subset)"},
+    {"costs", "TABLE", QA_CLI_VALUE(ValidateArgs, costs),
+     "price every energy and area case with this cost table (default: each case's, cacti45)"},
     {"only", "PREFIX", QA_CLI_VALUE(ValidateArgs, only), "only the claims whose id starts with PREFIX"},
     {"jobs", "N", QA_CLI_VALUE(ValidateArgs, jobs), "simulations at a time (default: the online cores)"},
     {"verify", NULL, QA_CLI_FLAG(ValidateArgs, verify), "check every run's outputs against the reference"},
@@ -108,7 +110,7 @@ static void printText(const QaValidateReport *r, FILE *f) {
 static int validateMain(void *args, const QaCliCall *call, QaErr *err) {
   (void)call;
   const ValidateArgs *a = args;
-  QaValidateOptions o = {a->spec, a->claims, a->quick, a->only, 0, a->verify, NULL, NULL};
+  QaValidateOptions o = {a->spec, a->claims, a->quick, a->only, 0, a->verify, a->costs, NULL, NULL};
   int64_t jobs = 0;
   int rc;
   if (a->jobs && (rc = qaParseInt64(a->jobs, "--jobs", 1, 256, &jobs, err))) return rc;

@@ -257,6 +257,7 @@ static int parseCase(Ctx *c, const QaYamlNode *m, Case *k, QaErr *err) {
     return rc;
   k->costs = "cacti45";
   if ((v = qaYamlLookup(m, "costs")) && (rc = qaYamlGetText(v, "costs", &k->costs, err))) return rc;
+  if (c->opt->costs) k->costs = c->opt->costs; /* --costs: one table for every case */
   if ((rc = qaYamlGetDouble(qaYamlLookup(m, "tolerance"), "tolerance", 0, 10, &k->tolerance, err)) ||
       (rc = qaYamlGetText(qaYamlLookup(m, "band"), "band", &k->band, err)))
     return rc;
@@ -296,7 +297,7 @@ static int addRun(Ctx *c, const Case *k, const Point *p, const char *net, QaErr 
   }
   r.pt = p;
   r.layers = k->layers;
-  r.costs = k->metric == M_ENERGY_EFF ? k->costs : "none";
+  r.costs = k->costs; /* priced always (cheap), so speedup and energy cases share their runs */
   QaStrBuf b;
   qaStrBufInit(&b);
   qaStrBufAppendf(&b, "%s|%s|%s|%s|%s|%d|%d|%s|%s|%s|%s|%g", r.net, r.layers, r.costs, p->arch ? p->arch : "",
@@ -539,6 +540,7 @@ static void judge(const Ctx *c, const Case *k, QaValidateRow *row) {
     }
     row->value = aggregate(k->agg, v, n);
     if (n > 1) qaStrBufAppendf(&det, " (%s)", kAggNames[k->agg]);
+    if (k->metric == M_ENERGY_EFF) qaStrBufAppendf(&det, " under %s", k->costs);
     snprintf(row->values, sizeof row->values, "%s",
              traced == 0        ? "synthetic"
              : traced == layers ? "traced"

@@ -41,6 +41,7 @@ typedef struct QaValidateOptions {
   const char *only;   /* NULL, or only the cases whose claim id starts with this */
   int jobs;           /* runs at a time (0: the online cores) */
   int verify;         /* check every run's outputs against the reference (slower) */
+  const char *costs;  /* NULL, or the cost table of every energy and area case (--costs) */
   /* progress (may be NULL): called in the parent after each finished run */
   void (*progress)(void *ctx, int done, int total, const char *what);
   void *progress_ctx;

@@ -188,6 +188,13 @@ static const char *const migrations[] = {
     "  UNION SELECT DISTINCT costs, costs FROM energy;\n"
     "ALTER TABLE energy ADD COLUMN status TEXT /* weakest status of the cost rows behind it */;\n"
     "ALTER TABLE run_energy ADD COLUMN weak_pj REAL /* energy priced from assumed or extrapolated rows */;\n",
+    /* 7 -> 8: conv and fc totals of a run apart (issue 8: the papers compare conv layers) */
+    "CREATE VIEW run_part AS SELECT run_id, CASE kind WHEN 'fc' THEN 'fc' ELSE 'conv' END AS part,\n"
+    "  count(*) AS n_layers, sum(macs) AS macs, sum(n_cycles) AS n_cycles,\n"
+    "  sum(n_stall_cycles) AS n_stall_cycles FROM layer GROUP BY run_id, part;\n"
+    "CREATE VIEW run_part_energy AS SELECT l.run_id, CASE l.kind WHEN 'fc' THEN 'fc' ELSE 'conv' END\n"
+    "  AS part, e.costs, sum(e.energy_pj) AS energy_pj FROM layer l JOIN energy e\n"
+    "  ON e.run_id = l.run_id AND e.layer_idx = l.layer_idx GROUP BY l.run_id, part, e.costs;\n",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(N_MIGRATIONS == QA_STORE_SCHEMA_VERSION, "one migration step per schema version");

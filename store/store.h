@@ -25,6 +25,8 @@
 **   cost_table one row per cost label: the content id (SHA-256) of the table it stands for,
 **          so one label never names two different tables in one database (v7); energy rows
 **          carry the status of the prices behind them, run_energy the energy on weak rows
+**   views run_part, run_part_energy: each run's totals split into conv (conv, dwconv) and
+**          fc layers - layers, MACs, cycles, stalls; energy per cost label          (v8)
 ** The database is opened in WAL mode with a busy handler that waits as long as needed
 ** (backing off from 1 ms to 100 ms between tries): any number of processes may write
 ** one file; each holds the write lock only for its short transactions (BEGIN
@@ -53,7 +55,7 @@
 extern "C" {
 #endif
 
-#define QA_STORE_SCHEMA_VERSION 7
+#define QA_STORE_SCHEMA_VERSION 8
 #define QA_STORE_LABEL_MAX 160 /* longest cost label + 1 */
 /* Where the results database lives unless a command is given --db PATH (the CLI also
 ** reads $QASIM_DB); relative to the working directory. */

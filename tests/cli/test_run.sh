@@ -29,6 +29,14 @@ expect 0 "dadiannao +tiny +8/8" -- "$Q" results --db "$DB"
 head -1 "$T/run1.csv" | grep -q "layer_idx.*n_cycles.*pe_util.*outputs_verified" && ok || bad "export header"
 expect 0 "" -- "$Q" export 1 --csv --db "$DB" --output "$T/run1b.csv"
 cmp -s "$T/run1.csv" "$T/run1b.csv" && ok || bad "export --output differs"
+# --parts: conv and fc totals apart, each the sum of its layers, and the same as view run_part
+expect 0 "" -- "$Q" export 1 --csv --parts --db "$DB" --output "$T/parts.csv"
+[ "$(wc -l < "$T/parts.csv")" = 3 ] && ok || bad "export --parts rows: $(wc -l < "$T/parts.csv")"
+want=$(sqlite3 "$DB" "select part || ',' || n_layers || ',' || macs || ',' || n_cycles from run_part where run_id = 1 order by part")
+got=$(tail -n +2 "$T/parts.csv" | cut -d, -f7-10)
+[ "$got" = "$want" ] && ok || bad "export --parts: $got vs run_part $want"
+want=$(sqlite3 "$DB" "select sum(n_cycles) from layer where run_id = 1 and kind = 'fc'")
+[ "$(grep ',fc,' "$T/parts.csv" | cut -d, -f10)" = "$want" ] && ok || bad "export --parts fc cycles"
 # plots (gnuplot is a dependency of ./run and of the tests: without it this fails)
 command -v gnuplot >/dev/null && ok || bad "gnuplot not installed (apt-get install gnuplot-nox)"
 expect 0 "layers-tiny " -- "$Q" plot --db "$DB" --out "$T/plots"

@@ -228,6 +228,12 @@ static void testRoundTrip(void) {
                   "SELECT count(*) FROM layer WHERE effectual_terms IS NULL"
                   " AND outputs_verified IS NULL"),
                 "1\n"));
+  /* conv and fc totals apart (view run_part): each part is its layers' sums */
+  CHECK(!strcmp(q(path,
+                  "SELECT p.part, p.n_layers, p.macs = sum(l.macs), p.n_cycles = sum(l.n_cycles)"
+                  " FROM run_part p JOIN layer l ON l.run_id = p.run_id AND (l.kind = 'fc') = (p.part = 'fc')"
+                  " GROUP BY p.part ORDER BY p.part"),
+                "conv|1|1|1\nfc|1|1|1\n"));
 
   /* action rows */
   CHECK(!strcmp(q(path,
@@ -416,13 +422,13 @@ static void testBadFiles(void) {
   {
     sqlite3 *db = NULL;
     CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-    CHECK(sqlite3_exec(db, "PRAGMA user_version = 8", NULL, NULL, NULL) == SQLITE_OK);
+    CHECK(sqlite3_exec(db, "PRAGMA user_version = 9", NULL, NULL, NULL) == SQLITE_OK);
     sqlite3_close(db);
   }
   CHECK_EQ_I64(qaStoreOpen(path, &st, &err), QA_EUSER);
   CHECK(st == NULL);
   snprintf(want, sizeof want,
-           "%s: results database schema version 8 is newer than this qasim (%d); upgrade qasim "
+           "%s: results database schema version 9 is newer than this qasim (%d); upgrade qasim "
            "or use another --db",
            path, QA_STORE_SCHEMA_VERSION);
   CHECK_MSG(!strcmp(err.msg, want), "%s", err.msg);
@@ -803,7 +809,8 @@ static void testUpgradeV1(void) {
     /* (the objects of steps 2 and later: the views, tables and columns they add) */
     CHECK(sqlite3_exec(
               db,
-              "DROP VIEW point; DROP VIEW finished_run; DROP TABLE run_component;"
+              "DROP VIEW run_part; DROP VIEW run_part_energy; DROP VIEW point; DROP VIEW finished_run; DROP "
+              "TABLE run_component;"
               " DROP INDEX run_identity; ALTER TABLE run DROP COLUMN identity;"
               " ALTER TABLE run DROP COLUMN config_id; ALTER TABLE run DROP COLUMN workload_id;"
               " ALTER TABLE run DROP COLUMN act_zero_frac; ALTER TABLE run DROP COLUMN wgt_dist;"
@@ -822,7 +829,7 @@ static void testUpgradeV1(void) {
   CHECK(!strcmp(q(path,
                   "PRAGMA user_version; SELECT count(*) FROM run; SELECT count(*) FROM layer;"
                   " SELECT count(*) FROM energy; SELECT count(*) FROM run_energy"),
-                "7\n1\n2\n0\n0\n"));
+                "8\n1\n2\n0\n0\n"));
   /* the upgraded run has no identity: it is a design point of its own */
   CHECK(!strcmp(q(path, "SELECT count(*), identity IS NULL, n_runs FROM point"), "1|1|1\n"));
   CHECK(strstr(q(path, "SELECT sql FROM sqlite_master WHERE name = 'energy'"), "static") != NULL);
@@ -886,7 +893,7 @@ static void testCostLabels(void) {
               db,
               "DROP TABLE cost_table; ALTER TABLE energy DROP COLUMN status; ALTER TABLE run_energy DROP "
               "COLUMN weak_pj; INSERT INTO run_energy(run_id, costs, energy_pj) VALUES(1, 'legacy', 5);"
-              " PRAGMA user_version = 6",
+              " DROP VIEW run_part; DROP VIEW run_part_energy; PRAGMA user_version = 6",
               NULL, NULL, NULL) == SQLITE_OK);
     sqlite3_close(db);
   }
