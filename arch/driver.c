@@ -46,40 +46,62 @@ int qaSimRunLayerC(const QaArchConfig *cfg, QaTiming timing, QaLayerJob *job, Qa
 
 int qaSimRunLayerCarry(const QaArchConfig *cfg, QaTiming timing, QaLayerJob *job, QaLayerStats *st,
                        QaMemCarry *carry, QaErr *err) {
+  QaSimLayer sl;
+  int rc = qaSimLayerCompute(cfg, timing, job, st, &sl, err);
+  return rc ? rc : qaSimLayerFinish(cfg, &sl, st, carry, err);
+}
+
+int qaSimLayerCompute(const QaArchConfig *cfg, QaTiming timing, QaLayerJob *job, QaLayerStats *st,
+                      QaSimLayer *sl, QaErr *err) {
   const QaArchDesc *d = cfg->desc;
-  QaExec *ex = NULL;
-  QaReshaped rs;
-  int rc = qaDriverBegin(cfg, job, st, &rs, &ex, err);
+  memset(sl, 0, sizeof *sl);
+  int rc = qaDriverBegin(cfg, job, st, &sl->rs, &sl->ex, err);
   if (rc) return rc;
-  QaMemPlan plan;
-  int64_t cycles = 0, n = d->n_chunks(ex);
-  int64_t *chunk_cycles = qaMalloc((size_t)(n ? n : 1) * sizeof *chunk_cycles, err);
-  if (!chunk_cycles || (rc = qaMemPlanLayer(cfg, d->engine(ex), carry, &plan, err)) != QA_OK) {
-    free(chunk_cycles);
-    d->end(ex, 0);
-    qaReshapeFree(&rs);
-    return rc ? rc : QA_EINTERNAL;
+  int64_t n = d->n_chunks(sl->ex);
+  sl->chunk_cycles = qaMalloc((size_t)(n ? n : 1) * sizeof *sl->chunk_cycles, err);
+  if (!sl->chunk_cycles) {
+    d->end(sl->ex, 0);
+    qaReshapeFree(&sl->rs);
+    return QA_EINTERNAL;
   }
+  sl->n_chunks = n;
   for (int64_t i = 0; i < n; i++) {
     int64_t c = 0;
     if (timing == QA_TIMING_LT) {
-      c = d->run_chunk(ex, i);
+      c = d->run_chunk(sl->ex, i);
     } else {
-      d->start_chunk(ex, i);
+      d->start_chunk(sl->ex, i);
       do c++;
-      while (d->tick(ex));
+      while (d->tick(sl->ex));
     }
-    chunk_cycles[i] = c;
-    cycles += c;
+    sl->chunk_cycles[i] = c;
+    sl->n_compute_cycles += c;
   }
-  st->n_compute_cycles = cycles;
-  st->n_stall_cycles = qaMemStallCycles(&plan, chunk_cycles, carry);
-  st->n_cycles = cycles + st->n_stall_cycles;
-  qaMemCountActions(&plan, st);
-  qaClockCountRegisters(cfg, st);
-  qaMemPlanFree(&plan);
-  free(chunk_cycles);
-  d->end(ex, st->n_cycles);
-  qaReshapeFree(&rs);
   return QA_OK;
+}
+
+int qaSimLayerFinish(const QaArchConfig *cfg, QaSimLayer *sl, QaLayerStats *st, QaMemCarry *carry,
+                     QaErr *err) {
+  const QaArchDesc *d = cfg->desc;
+  QaMemPlan plan;
+  int rc = qaMemPlanLayer(cfg, d->engine(sl->ex), carry, &plan, err);
+  if (rc == QA_OK) {
+    st->n_compute_cycles = sl->n_compute_cycles;
+    st->n_stall_cycles = qaMemStallCycles(&plan, sl->chunk_cycles, carry);
+    st->n_cycles = sl->n_compute_cycles + st->n_stall_cycles;
+    qaMemCountActions(&plan, st);
+    qaClockCountRegisters(cfg, st);
+    qaMemPlanFree(&plan);
+  }
+  d->end(sl->ex, rc ? 0 : st->n_cycles);
+  sl->ex = NULL;
+  qaSimLayerFree(cfg, sl);
+  return rc;
+}
+
+void qaSimLayerFree(const QaArchConfig *cfg, QaSimLayer *sl) {
+  if (sl->ex) cfg->desc->end(sl->ex, 0);
+  qaReshapeFree(&sl->rs);
+  free(sl->chunk_cycles);
+  memset(sl, 0, sizeof *sl);
 }

@@ -39,6 +39,24 @@ int qaSimRunLayerC(const QaArchConfig *cfg, QaTiming timing, QaLayerJob *job, Qa
 int qaSimRunLayerCarry(const QaArchConfig *cfg, QaTiming timing, QaLayerJob *job, QaLayerStats *st,
                        QaMemCarry *carry, QaErr *err);
 
+/* The same in two steps, so layers can be computed concurrently (each on its own thread)
+** and finished in order: qaSimLayerCompute begins JOB and runs every chunk (*sl holds the
+** kernel state, the reshaped operands and each chunk's compute cycles; JOB's operands must
+** live until the finish); qaSimLayerFinish plans the layer's memory after those CARRY has
+** seen, counts its stalls, memory actions and registers, ends the kernel (st complete) and
+** releases *sl, also on error. Errors as qaSimRunLayerCarry. qaSimLayerFree releases a
+** computed layer that will not be finished (its kernel ended with 0 cycles). */
+typedef struct QaSimLayer {
+  QaExec *ex;
+  QaReshaped rs;
+  int64_t *chunk_cycles, n_chunks, n_compute_cycles;
+} QaSimLayer;
+int qaSimLayerCompute(const QaArchConfig *cfg, QaTiming timing, QaLayerJob *job, QaLayerStats *st,
+                      QaSimLayer *sl, QaErr *err);
+int qaSimLayerFinish(const QaArchConfig *cfg, QaSimLayer *sl, QaLayerStats *st, QaMemCarry *carry,
+                     QaErr *err);
+void qaSimLayerFree(const QaArchConfig *cfg, QaSimLayer *sl);
+
 /* Begin a layer in either driver: check the job against the config, apply the
 ** first-layer reshape when the config asks for it (*rs holds the reshaped operands; free
 ** it with qaReshapeFree after d->end), and begin the kernel. Errors as check / begin. */

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,18 +19,22 @@
 
 typedef struct BenchArgs {
   QaCliList archs, nets;
-  const char *bits;
+  const char *bits, *threads;
 } BenchArgs;
 
 static const QaCliOption benchOptions[] = {
     {"arch", "NAME", QA_CLI_LIST(BenchArgs, archs), "architecture to run (default: every one)"},
     {"net", "NET", QA_CLI_LIST(BenchArgs, nets), "network to run (default: every built-in network)"},
     {"bits", "N", QA_CLI_VALUE(BenchArgs, bits), "activation and weight precision, 1..16 (default 8)"},
+    {"threads", "N", QA_CLI_VALUE(BenchArgs, threads),
+     "threads per case (default 1; see `qasim run --threads`)"},
     {NULL},
 };
 
-/* Each case runs in a child process: SystemC allows one simulation per process. */
-static int benchCase(const char *arch, const char *net, int bits, QaRunResult *res, QaErr *err) {
+/* Each case runs in a child process: SystemC allows one simulation per process. *RSS_KB gets
+** the child's peak resident set (getrusage ru_maxrss, kB). */
+static int benchCase(const char *arch, const char *net, int bits, int threads, QaRunResult *res, long *rss_kb,
+                     QaErr *err) {
   int fd[2];
   if (pipe(fd)) return qaErrSet(err, QA_EINTERNAL, "pipe: %s", strerror(errno));
   fflush(stdout);
@@ -43,10 +48,13 @@ static int benchCase(const char *arch, const char *net, int bits, QaRunResult *r
     o.arch.arch = arch;
     o.net = net;
     o.a_bits = o.w_bits = bits;
+    o.threads = threads;
     o.db_path = NULL;
     int rc = qaRunExecute(&o, NULL, res, &e);
+    struct rusage ru;
+    long kb = getrusage(RUSAGE_SELF, &ru) ? 0 : ru.ru_maxrss;
     if (write(fd[1], &rc, sizeof rc) < 0 || write(fd[1], res, sizeof *res) < 0 ||
-        write(fd[1], &e, sizeof e) < 0)
+        write(fd[1], &e, sizeof e) < 0 || write(fd[1], &kb, sizeof kb) < 0)
       _exit(2);
     _exit(0);
   }
@@ -56,9 +64,10 @@ static int benchCase(const char *arch, const char *net, int bits, QaRunResult *r
   ssize_t n1 = read(fd[0], &rc, sizeof rc);
   ssize_t n2 = read(fd[0], res, sizeof *res);
   ssize_t n3 = read(fd[0], &e, sizeof e);
+  ssize_t n4 = read(fd[0], rss_kb, sizeof *rss_kb);
   close(fd[0]);
   waitpid(pid, &status, 0);
-  if (n1 != sizeof rc || n2 != sizeof *res || n3 != sizeof e)
+  if (n1 != sizeof rc || n2 != sizeof *res || n3 != sizeof e || n4 != sizeof *rss_kb)
     return qaErrSet(err, QA_EINTERNAL, "%s on %s crashed", arch, net);
   if (rc) return qaErrSet(err, rc, "%s", e.msg);
   return QA_OK;
@@ -67,24 +76,30 @@ static int benchCase(const char *arch, const char *net, int bits, QaRunResult *r
 static int benchMain(void *args, const QaCliCall *call, QaErr *err) {
   const BenchArgs *a = args;
   QaCliList archs = a->archs, nets = a->nets;
-  int64_t bits = 8;
+  int64_t bits = 8, threads = 1;
   int rc;
   if (a->bits && (rc = qaParseInt64(a->bits, "--bits", 1, QA_BITS_MAX, &bits, err))) return rc;
+  if (a->threads && (rc = qaParseInt64(a->threads, "--threads", 1, QA_RUN_MAX_THREADS, &threads, err)))
+    return rc;
   if (!archs.n)
     for (int i = 0; i < qaArchCount() && archs.n < QA_CLI_LIST_MAX; i++)
       archs.v[archs.n++] = qaArchAt(i)->name;
   if (!nets.n)
     for (int i = 0; i < qaNetBuiltinCount() && nets.n < QA_CLI_LIST_MAX; i++)
       nets.v[nets.n++] = qaNetBuiltinInfo(i)->name;
-  printf("%-16s %-12s %4s %14s %14s %9s %12s  %s\n", "arch", "network", "bits", "macs", "n_cycles", "wall_s",
-         "sim_Mmac_s", "outputs");
+  printf("%-16s %-12s %4s %12s %11s %8s %10s %7s %4s %4s %4s %4s  %s\n", "arch", "network", "bits", "macs",
+         "n_cycles", "wall_s", "sim_Mmac_s", "rss_MB", "sim%", "val%", "ver%", "oth%", "outputs");
   for (int i = 0; i < archs.n; i++)
     for (int j = 0; j < nets.n; j++) {
       QaRunResult res;
-      if ((rc = benchCase(archs.v[i], nets.v[j], (int)bits, &res, err))) return rc;
-      printf("%-16s %-12s %4d %14" PRId64 " %14" PRId64 " %9.2f %12.1f  %s\n", archs.v[i], res.net, (int)bits,
-             res.macs, res.n_cycles, res.wall_s, res.sim_macs_per_s / 1e6,
-             res.all_verified ? "verified" : "NOT VERIFIED");
+      long rss_kb = 0;
+      if ((rc = benchCase(archs.v[i], nets.v[j], (int)bits, (int)threads, &res, &rss_kb, err))) return rc;
+      double sim = res.sim_s, w = sim + res.values_s + res.verify_s + res.post_s;
+      w = w > 0 ? w : 1;
+      printf("%-16s %-12s %4d %12" PRId64 " %11" PRId64 " %8.2f %10.1f %7.1f %4.0f %4.0f %4.0f %4.0f  %s\n",
+             archs.v[i], res.net, (int)bits, res.macs, res.n_cycles, res.wall_s, res.sim_macs_per_s / 1e6,
+             (double)rss_kb / 1024, 100 * sim / w, 100 * res.values_s / w, 100 * res.verify_s / w,
+             100 * res.post_s / w, res.all_verified ? "verified" : "NOT VERIFIED");
       fflush(stdout);
     }
   return QA_OK;
@@ -95,9 +110,13 @@ const QaCliCommand qaCliCmdBench = {
     .summary = "measure simulated MACs per second",
     .about =
         "Run networks in the default (loosely timed) mode with outputs verified and print\n"
-        "simulated MACs per second and wall time. Defaults: every architecture, every built-in\n"
-        "network, 8 bits. Wall time covers value generation, quantization, simulation and\n"
-        "verification; each case runs once in its own process (quote ratios from one run).\n",
+        "simulated MACs per second, wall time and peak resident memory (rss_MB, the case's\n"
+        "process). Defaults: every architecture, every built-in network, 8 bits. Wall time covers\n"
+        "values, simulation and verification; its measured shares: sim% simulation, val% values\n"
+        "(loading or generating, quantizing), ver% the reference convolution that verifies the\n"
+        "outputs, oth% output SQNR, value statistics and pricing. Each case runs once in its own\n"
+        "process (quote ratios from one run). With --threads N the shares are of the time summed\n"
+        "over the threads.\n",
     .options = benchOptions,
     .args_size = sizeof(BenchArgs),
     .handler = benchMain,

@@ -19,7 +19,7 @@ typedef struct RunArgs {
   const char *bits, *a_bits, *w_bits;
   const char *quant_a, *quant_w, *encoder;
   const char *seed, *zero_frac, *wgt_dist;
-  const char *timing, *costs, *db, *layers, *precision, *max_memory;
+  const char *timing, *costs, *db, *layers, *precision, *threads, *max_memory;
   int no_verify, no_store, quiet, synthetic;
 } RunArgs;
 
@@ -50,6 +50,9 @@ static const QaCliOption runOptions[] = {
      "(default 30)"},
     {"timing", "MODE", QA_CLI_VALUE(RunArgs, timing),
      "lt (loosely timed, default) or cycle (clocked; slow, same counts)"},
+    {"threads", "N", QA_CLI_VALUE(RunArgs, threads),
+     "simulate up to N layers at once on N threads (default 1; loosely timed only; the results are "
+     "those of one thread)"},
     {"layers", "CLASS", QA_CLI_VALUE(RunArgs, layers),
      "all (default), conv (conv and depthwise layers only) or fc: run that subset as its own workload"},
     {"no-verify", NULL, QA_CLI_FLAG(RunArgs, no_verify), "skip the reference check"},
@@ -96,6 +99,10 @@ static int runMain(void *args, const QaCliCall *call, QaErr *err) {
   o.synthetic = a->synthetic;
   o.precision = a->precision;
   if (a->timing && (rc = qaTimingParse(a->timing, &o.timing, err))) return rc;
+  int64_t threads = 1;
+  if (a->threads && (rc = qaParseInt64(a->threads, "--threads", 1, QA_RUN_MAX_THREADS, &threads, err)))
+    return rc;
+  o.threads = (int)threads;
   if (a->costs) o.costs = a->costs;
   if (a->max_memory &&
       (rc = qaParseSize(a->max_memory, "--max-memory", 1 << 20, INT64_MAX / 2, &o.max_memory_bytes, err)))

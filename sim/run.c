@@ -6,6 +6,7 @@
 #include "sim/run.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +45,16 @@ typedef struct LayerRec {
   QaValueStats act_stats, wgt_stats;
   QaLayerStats st;
   QaEnergy energy;
+  double values_s, verify_s, post_s; /* host time in each part (sim/run.h) */
+  double sim_s;                      /* in the simulation (--threads > 1 only: measured per layer) */
 } LayerRec;
+
+/* A layer in flight: its job, values and codes, outputs. */
+typedef struct Work {
+  QaLayerJob job;
+  QaLayerValues v;
+  int64_t *out;
+} Work;
 
 typedef struct Run {
   const QaRunOptions *opt;
@@ -61,10 +71,9 @@ typedef struct Run {
   QaCostTable *costs;
   QaComposition *cx; /* NULL: not priced */
   QaRunPlan plan;
-  /* stage 2: the layer in flight and the finished ones */
-  QaLayerJob job;
-  QaLayerValues v; /* its values and codes */
-  int64_t *out;
+  /* stage 2: the layer in flight (one thread; --threads: one per layer in flight) and the
+  ** finished ones */
+  Work w;
   LayerRec *recs; /* n_layers */
 } Run;
 
@@ -105,7 +114,11 @@ static void formatBytes(double b, char *out, size_t cap) {
   snprintf(out, cap, u ? "%.1f %s" : "%.0f %s", b, units[u]);
 }
 
-/* Refuse, before anything runs, a layer that would not fit in the memory limit. */
+/* --threads N: at most LT_WINDOW x N consecutive layers are in flight at once (stage 2). */
+#define LT_WINDOW 2
+
+/* Refuse, before anything runs, a layer that would not fit in the memory limit, and with
+** --threads the layers in flight together (any LT_WINDOW x threads consecutive ones). */
 static int checkMemory(const Run *r, QaErr *err) {
   int64_t limit = r->opt->max_memory_bytes > 0 ? r->opt->max_memory_bytes : qaRunMemoryDefault();
   for (int i = 0; i < r->net->n_layers; i++) {
@@ -120,6 +133,21 @@ static int checkMemory(const Run *r, QaErr *err) {
         "layer %d '%s' needs about %s of memory (estimate) but %s is available (%s); make the layer "
         "or batch smaller, or raise --max-memory",
         i, l->name, a, b, r->opt->max_memory_bytes > 0 ? "--max-memory" : "80% of physical memory");
+  }
+  int n = r->net->n_layers, w = r->opt->threads > 1 ? LT_WINDOW * r->opt->threads : 1;
+  for (int i = 0; w > 1 && i < n; i++) { /* each term fits the limit: the sum of w cannot overflow */
+    int64_t need = 0;
+    int j = i;
+    for (; j < n && j < i + w; j++) need += qaRunLayerMemory(&r->net->layers[j]);
+    if (need <= limit) continue;
+    char a[32], b[32];
+    formatBytes((double)need, a, sizeof a);
+    formatBytes((double)limit, b, sizeof b);
+    return qaErrSet(err, QA_EUSER,
+                    "--threads %d: layers %d '%s' to %d '%s' in flight together need about %s of memory "
+                    "(estimate) but %s is available (%s); use fewer --threads or raise --max-memory",
+                    r->opt->threads, i, r->net->layers[i].name, j - 1, r->net->layers[j - 1].name, a, b,
+                    r->opt->max_memory_bytes > 0 ? "--max-memory" : "80% of physical memory");
   }
   return QA_OK;
 }
@@ -137,6 +165,13 @@ static int checkOptions(const QaRunOptions *opt, QaErr *err) {
     return qaErrSet(err, QA_EUSER, "--zero-frac must be in [0, 1]");
   if (strcmp(opt->wgt_dist, "laplace") && strcmp(opt->wgt_dist, "gauss"))
     return qaErrSet(err, QA_EUSER, "--wgt-dist '%s': use laplace or gauss", opt->wgt_dist);
+  if (opt->threads < 0 || opt->threads > QA_RUN_MAX_THREADS)
+    return qaErrSet(err, QA_EUSER, "--threads must be in 1..%d (got %d)", QA_RUN_MAX_THREADS, opt->threads);
+  if (opt->threads > 1 && opt->timing == QA_TIMING_CYCLE)
+    return qaErrSet(err, QA_EUSER,
+                    "--threads %d: the clocked timing runs one SystemC simulation per process; use "
+                    "--threads 1 with --timing cycle, or the default loosely-timed mode with threads",
+                    opt->threads);
   if (opt->layers && strcmp(opt->layers, "all") && strcmp(opt->layers, "conv") && strcmp(opt->layers, "fc"))
     return qaErrSet(err, QA_EUSER, "--layers '%s': use all, conv (conv and depthwise layers) or fc",
                     opt->layers);
@@ -256,41 +291,43 @@ static int resolve(Run *r, QaErr *err) {
 
 /* ---- stage 2: per layer ------------------------------------------------------------- */
 
-static void freeLayer(Run *r) {
-  qaValuesFree(&r->v);
-  free(r->out);
-  r->out = NULL;
+static void freeLayer(Work *w) {
+  qaValuesFree(&w->v);
+  free(w->out);
+  w->out = NULL;
 }
 
-/* Values, precision and codes of layer IDX into r->job. */
-static int prepareLayer(Run *r, int idx, QaErr *err) {
+/* Values, precision and codes of layer IDX into W. */
+static int prepareLayer(Run *r, int idx, Work *w, QaErr *err) {
   const QaRunOptions *opt = r->opt;
   const QaLayer *l = &r->net->layers[idx];
   LayerRec *rec = &r->recs[idx];
+  double t0 = qaNowSeconds();
   int rc;
   rec->a_bits = r->prec_a && r->prec_a[idx] ? r->prec_a[idx] : l->a_bits ? l->a_bits : opt->a_bits;
   rec->w_bits = r->prec_w && r->prec_w[idx] ? r->prec_w[idx] : l->w_bits ? l->w_bits : opt->w_bits;
-  r->out = qaMalloc((size_t)qaLayerOutCount(l) * sizeof(int64_t), err);
-  if (!r->out) {
+  w->out = qaMalloc((size_t)qaLayerOutCount(l) * sizeof(int64_t), err);
+  if (!w->out) {
     rc = QA_EINTERNAL;
     goto end;
   }
-  if ((rc = qaValuesLoad(&r->vs, l, idx, &r->v, err)) ||
-      (rc = qaValuesQuantize(&r->vs, l, rec->a_bits, rec->w_bits, &r->v, err)))
+  if ((rc = qaValuesLoad(&r->vs, l, idx, &w->v, err)) ||
+      (rc = qaValuesQuantize(&r->vs, l, rec->a_bits, rec->w_bits, &w->v, err)))
     goto end;
   /* --precision profile: from 16-bit activations down (integer codes keep their bits) */
-  if (r->profile_db > 0 && r->v.qa.scheme != QA_Q_NONE &&
-      ((rc = qaValuesQuantize(&r->vs, l, QA_BITS_MAX, rec->w_bits, &r->v, err)) ||
-       (rc = qaValuesProfile(&r->vs, l, &r->v, r->profile_db, &rec->a_bits, err))))
+  if (r->profile_db > 0 && w->v.qa.scheme != QA_Q_NONE &&
+      ((rc = qaValuesQuantize(&r->vs, l, QA_BITS_MAX, rec->w_bits, &w->v, err)) ||
+       (rc = qaValuesProfile(&r->vs, l, &w->v, r->profile_db, &rec->a_bits, err))))
     goto end;
-  rec->values_src = r->v.src;
-  rec->a_sqnr = r->v.a_sqnr_db;
-  rec->w_sqnr = r->v.w_sqnr_db;
-  snprintf(rec->quant_a, sizeof rec->quant_a, "%s", r->v.quant_a);
-  snprintf(rec->quant_w, sizeof rec->quant_w, "%s", r->v.quant_w);
-  QaLayerJob job = {l, r->v.act, r->v.wgt, rec->a_bits, rec->w_bits, r->v.a_signed, r->enc, r->out};
-  r->job = job;
+  rec->values_src = w->v.src;
+  rec->a_sqnr = w->v.a_sqnr_db;
+  rec->w_sqnr = w->v.w_sqnr_db;
+  snprintf(rec->quant_a, sizeof rec->quant_a, "%s", w->v.quant_a);
+  snprintf(rec->quant_w, sizeof rec->quant_w, "%s", w->v.quant_w);
+  QaLayerJob job = {l, w->v.act, w->v.wgt, rec->a_bits, rec->w_bits, w->v.a_signed, r->enc, w->out};
+  w->job = job;
 end:
+  rec->values_s = qaNowSeconds() - t0;
   if (rc) qaErrPrefix(err, "layer %d '%s'", idx, l->name);
   return rc;
 }
@@ -300,47 +337,70 @@ static int nextJob(void *ctx, int idx, QaLayerJob **job, QaLayerStats **st, QaEr
   *job = NULL;
   *st = NULL;
   if (idx >= r->net->n_layers) return QA_OK;
-  int rc = prepareLayer(r, idx, err);
+  int rc = prepareLayer(r, idx, &r->w, err);
   if (rc) {
-    freeLayer(r);
+    freeLayer(&r->w);
     return rc;
   }
-  *job = &r->job;
+  *job = &r->w.job;
   *st = &r->recs[idx].st;
   return QA_OK;
 }
 
 /* Verify: the model's outputs against the integer reference convolution. */
-static void verifyLayer(Run *r, QaLayerStats *st, QaErr *err) {
-  const QaLayer *l = r->job.layer;
+static void verifyLayer(Work *w, QaLayerStats *st, QaErr *err) {
+  const QaLayer *l = w->job.layer;
   int64_t no = qaLayerOutCount(l);
   int64_t *ref = qaMalloc((size_t)no * sizeof(int64_t), err);
   if (!ref) {
     st->outputs_verified = -1;
     return;
   }
-  qaRefConv(l, r->v.act, r->v.wgt, ref);
+  qaRefConv(l, w->v.act, w->v.wgt, ref);
   int64_t bad = 0;
-  for (int64_t i = 0; i < no; i++) bad += ref[i] != r->out[i];
+  for (int64_t i = 0; i < no; i++) bad += ref[i] != w->out[i];
   st->n_mismatches = bad;
   st->outputs_verified = bad == 0;
   free(ref);
 }
 
-static int jobDone(void *ctx, int idx, QaLayerJob *job, QaLayerStats *st, QaErr *err) {
-  Run *r = ctx;
+/* The checks of a simulated layer (parallel-safe: they touch W and the layer's record
+** only): verify, output SQNR, statistics of the codes. */
+static int layerChecks(Run *r, int idx, Work *w, QaLayerStats *st, QaErr *err) {
   LayerRec *rec = &r->recs[idx];
-  const QaLayer *l = job->layer;
-  int rc = QA_OK;
+  const QaLayer *l = w->job.layer;
+  int rc;
+  double t0 = qaNowSeconds();
   if (r->opt->verify)
-    verifyLayer(r, st, err);
+    verifyLayer(w, st, err);
   else
     st->outputs_verified = -1;
+  double t1 = qaNowSeconds();
+  rec->verify_s = t1 - t0;
   /* quality of the output, statistics of the codes */
-  if ((rc = qaValuesOutputSqnr(l, &r->v, r->out, &rec->out_sqnr, NULL, err))) return rc;
-  qaValueStatsCompute(r->v.act, qaLayerActCount(l), &rec->act_stats);
-  qaValueStatsCompute(r->v.wgt, qaLayerWgtCount(l), &rec->wgt_stats);
-  freeLayer(r);
+  if ((rc = qaValuesOutputSqnr(l, &w->v, w->out, &rec->out_sqnr, NULL, err))) return rc;
+  qaValueStatsCompute(w->v.act, qaLayerActCount(l), &rec->act_stats);
+  qaValueStatsCompute(w->v.wgt, qaLayerWgtCount(l), &rec->wgt_stats);
+  rec->post_s = qaNowSeconds() - t1;
+  return QA_OK;
+}
+
+static int layerAccount(Run *r, int idx, QaLayerStats *st, QaErr *err);
+
+static int jobDone(void *ctx, int idx, QaLayerJob *job, QaLayerStats *st, QaErr *err) {
+  Run *r = ctx;
+  (void)job;
+  int rc = layerChecks(r, idx, &r->w, st, err);
+  freeLayer(&r->w);
+  return rc ? rc : layerAccount(r, idx, st, err);
+}
+
+/* A finished layer into the run's totals, in layer order: price it, add it up, report it. */
+static int layerAccount(Run *r, int idx, QaLayerStats *st, QaErr *err) {
+  LayerRec *rec = &r->recs[idx];
+  const QaLayer *l = &r->net->layers[idx];
+  int rc = QA_OK;
+  double t1 = qaNowSeconds();
   if (r->cx) { /* price: the layer's actions at its precisions */
     if ((rc = qaEnergyPriceLayer(r->cx, st, rec->a_bits, rec->w_bits, l->n, &rec->energy, err))) {
       qaErrPrefix(err, "layer %d '%s'", idx, l->name);
@@ -348,6 +408,11 @@ static int jobDone(void *ctx, int idx, QaLayerJob *job, QaLayerStats *st, QaErr 
     }
   }
   QaRunResult *res = r->res;
+  rec->post_s += qaNowSeconds() - t1;
+  res->values_s += rec->values_s;
+  res->verify_s += rec->verify_s;
+  res->post_s += rec->post_s;
+  res->sim_s += rec->sim_s;
   res->n_layers++;
   res->traced_layers += !strcmp(rec->values_src, "trace");
   res->macs += st->macs;
@@ -377,6 +442,110 @@ static int jobDone(void *ctx, int idx, QaLayerJob *job, QaLayerStats *st, QaErr 
     r->rep->layer(r->rep->ctx, &rl);
   }
   return rc;
+}
+
+/* ---- stage 2 on several threads (--threads N, loosely timed) ------------------------- */
+
+/* Layers are computed concurrently in the C driver (arch/driver.h qaSimLayerCompute: the
+** same kernels and chunk cycles as the SystemC model), checked on their thread, then
+** finished strictly in layer order under the lock (memory plan after the previous layers'
+** carry, stalls, memory actions, registers, pricing, totals, reporter), so every number
+** equals the one-thread run's. At most LT_WINDOW x threads layers are in flight. */
+
+typedef struct Slot {
+  Work w;
+  QaSimLayer sl;
+  int done; /* computed and checked (or failed: rc) */
+  int rc;
+  QaErr err;
+} Slot;
+
+typedef struct Pool {
+  Run *r;
+  int n_threads, next, next_finish, rc;
+  Slot *slots;
+  QaMemCarry carry;
+  QaErr *err;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+} Pool;
+
+/* Finish the computed layers at the head of the order (lock held). */
+static void finishReady(Pool *p) {
+  Run *r = p->r;
+  while (!p->rc && p->next_finish < r->net->n_layers && p->slots[p->next_finish].done) {
+    int idx = p->next_finish;
+    Slot *s = &p->slots[idx];
+    QaLayerStats *st = &r->recs[idx].st;
+    int rc = s->rc;
+    if (rc) {
+      *p->err = s->err;
+    } else if ((rc = qaSimLayerFinish(&r->cfg, &s->sl, st, &p->carry, p->err)) == QA_OK) {
+      rc = layerAccount(r, idx, st, p->err);
+    }
+    freeLayer(&s->w);
+    qaSimLayerFree(&r->cfg, &s->sl);
+    p->rc = rc;
+    p->next_finish++;
+  }
+  pthread_cond_broadcast(&p->cv);
+}
+
+static void *poolWorker(void *arg) {
+  Pool *p = arg;
+  Run *r = p->r;
+  int n = r->net->n_layers;
+  pthread_mutex_lock(&p->mu);
+  for (;;) {
+    while (!p->rc && p->next < n && p->next - p->next_finish >= LT_WINDOW * p->n_threads)
+      pthread_cond_wait(&p->cv, &p->mu);
+    if (p->rc || p->next >= n) break;
+    int idx = p->next++;
+    Slot *s = &p->slots[idx];
+    pthread_mutex_unlock(&p->mu);
+    QaLayerStats *st = &r->recs[idx].st;
+    int rc = prepareLayer(r, idx, &s->w, &s->err);
+    if (!rc) {
+      double t1 = qaNowSeconds();
+      rc = qaSimLayerCompute(&r->cfg, r->opt->timing, &s->w.job, st, &s->sl, &s->err);
+      r->recs[idx].sim_s = qaNowSeconds() - t1;
+    }
+    if (!rc) rc = layerChecks(r, idx, &s->w, st, &s->err);
+    pthread_mutex_lock(&p->mu);
+    s->rc = rc;
+    s->done = 1;
+    finishReady(p);
+  }
+  pthread_mutex_unlock(&p->mu);
+  return NULL;
+}
+
+static int runThreaded(Run *r, int n_threads, QaErr *err) {
+  Pool p;
+  memset(&p, 0, sizeof p);
+  p.r = r;
+  p.n_threads = n_threads;
+  p.err = err;
+  p.slots = qaCalloc((size_t)r->net->n_layers, sizeof *p.slots, err);
+  if (!p.slots) return QA_EINTERNAL;
+  pthread_mutex_init(&p.mu, NULL);
+  pthread_cond_init(&p.cv, NULL);
+  pthread_t tid[QA_RUN_MAX_THREADS];
+  int started = 0;
+  for (int i = 0; i < n_threads; i++) {
+    if (pthread_create(&tid[i], NULL, poolWorker, &p)) break;
+    started++;
+  }
+  if (!started) poolWorker(&p);
+  for (int i = 0; i < started; i++) pthread_join(tid[i], NULL);
+  for (int i = 0; i < r->net->n_layers; i++) { /* after an error: what was left in flight */
+    freeLayer(&p.slots[i].w);
+    qaSimLayerFree(&r->cfg, &p.slots[i].sl);
+  }
+  pthread_mutex_destroy(&p.mu);
+  pthread_cond_destroy(&p.cv);
+  free(p.slots);
+  return p.rc;
 }
 
 /* ---- stage 3: store ----------------------------------------------------------------- */
@@ -529,9 +698,14 @@ int qaRunExecute(const QaRunOptions *opt, const QaRunReporter *rep, QaRunResult 
 
   QaSimHooks hooks = {&r, nextJob, jobDone};
   double t0 = qaNowSeconds();
-  rc = qaSimRun(&r.cfg, opt->timing, &hooks, err);
+  if (opt->threads > 1)
+    rc = runThreaded(&r, opt->threads, err);
+  else
+    rc = qaSimRun(&r.cfg, opt->timing, &hooks, err);
   res->wall_s = qaNowSeconds() - t0;
-  freeLayer(&r);
+  res->threads = opt->threads > 1 ? opt->threads : 1;
+  if (res->threads == 1) res->sim_s = res->wall_s - res->values_s - res->verify_s - res->post_s;
+  freeLayer(&r.w);
   if (rc) goto end;
   res->time_s = (double)res->n_cycles / (r.cfg.spec.base.clock_mhz * 1e6);
   res->conv.time_s = (double)res->conv.n_cycles / (r.cfg.spec.base.clock_mhz * 1e6);

@@ -40,6 +40,7 @@ extern "C" {
 #endif
 
 #define QA_RUN_MAX_SETS 32
+#define QA_RUN_MAX_THREADS 256
 
 typedef struct QaRunOptions {
   const char *net;      /* built-in name or YAML path */
@@ -66,6 +67,10 @@ typedef struct QaRunOptions {
                             ** design point when this one is about to be written, write nothing
                             ** (res->already_stored = 1, res->run_id = that run) */
   int synthetic;            /* 1: ignore the network's traces (its geometry, synthetic values) */
+  int threads;              /* 0 or 1: one thread, the SystemC model; N > 1 (loosely timed only,
+                            ** at most QA_RUN_MAX_THREADS): layers computed concurrently in the C
+                            ** driver and finished in layer order, every result equal to one
+                            ** thread's (see run.c); the clocked timing refuses N > 1 */
   const char *precision;    /* NULL; a per-layer precision file (workloads/precision.h); or
                             ** "profile" / "profile:DB": each layer's activation bits chosen from
                             ** its values (qaValuesProfile, at least DB dB output SQNR against
@@ -115,6 +120,12 @@ typedef struct QaRunResult {
   double time_s; /* simulated time at the clock */
   double wall_s; /* host wall time of the simulation */
   double sim_macs_per_s;
+  double values_s; /* host time of it in values: loading or generating, quantizing (sim/values.h) */
+  double verify_s; /* in the reference convolution and the comparison with it */
+  double post_s;   /* in output SQNR, value statistics and pricing */
+  double sim_s;    /* in the simulation (one thread: the rest of wall_s); with several threads
+                   ** the parts are summed over threads (their sum exceeds wall_s) */
+  int threads;     /* threads the run used */
   int all_verified;
   int verified;       /* 1 if outputs were checked */
   int traced_layers;  /* layers whose values came from traces (the others: synthetic) */

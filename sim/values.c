@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __AVX512F__
+#include <immintrin.h>
+#endif
 
 #include "workloads/trace.h"
 
@@ -184,6 +187,70 @@ static double dotAt(const QaLayer *l, Pos p, const int32_t *a, const int32_t *w,
   return a ? (double)iacc : facc;
 }
 
+/* The float dot products of up to DOTS_LANES outputs at once (output indices IDX[0..n)), each
+** summed in dotAt's order (c, r, s; padding skipped), so each equals dotAt's: the lanes are
+** independent chains of additions, which the processor overlaps. */
+#define DOTS_LANES 8
+#define DOTS_TAPS 64 /* the vector path's largest kernel window (r * s) */
+static void floatDots(const QaLayer *l, const int64_t *idx, int n, const float *fa, const float *fw,
+                      double *out) {
+  int cg = l->c / l->groups, kg = l->k / l->groups, rs = l->r * l->s;
+  int64_t hw = (int64_t)l->h * l->w, ab[DOTS_LANES], wb[DOTS_LANES];
+  int y0[DOTS_LANES], x0[DOTS_LANES];
+  double acc[DOTS_LANES];
+  for (int i = 0; i < DOTS_LANES; i++) {
+    Pos p = posOf(l, idx[i < n ? i : 0]);
+    ab[i] = ((int64_t)p.n * l->c + (p.k / kg) * cg) * hw;
+    wb[i] = (int64_t)p.k * cg * rs;
+    y0[i] = p.oy * l->stride_h - l->pad_h;
+    x0[i] = p.ox * l->stride_w - l->pad_w;
+    acc[i] = 0;
+  }
+#ifdef __AVX512F__
+  if (rs <= DOTS_TAPS) { /* gathered operands, exact double products, a masked add per lane */
+    int64_t off[DOTS_TAPS][DOTS_LANES];
+    __mmask8 in[DOTS_TAPS];
+    for (int t = 0; t < rs; t++) { /* each tap's offsets; the padding (mask off) adds nothing */
+      int r = t / l->s, s = t % l->s;
+      in[t] = 0;
+      for (int i = 0; i < DOTS_LANES; i++) {
+        int y = y0[i] + r, x = x0[i] + s, ok = (unsigned)y < (unsigned)l->h && (unsigned)x < (unsigned)l->w;
+        in[t] |= (__mmask8)(ok << i);
+        off[t][i] = ab[i] + (ok ? (int64_t)y * l->w + x : 0);
+      }
+    }
+    __m512d vacc = _mm512_setzero_pd();
+    __m512i vwb = _mm512_loadu_si512(wb);
+    for (int c = 0; c < cg; c++) {
+      __m512i cha = _mm512_set1_epi64((int64_t)c * hw),
+              chw = _mm512_add_epi64(vwb, _mm512_set1_epi64((int64_t)c * rs));
+      for (int t = 0; t < rs; t++) {
+        if (!in[t]) continue;
+        __m512i va = _mm512_add_epi64(cha, _mm512_loadu_si512(off[t]));
+        __m512i vw = _mm512_add_epi64(chw, _mm512_set1_epi64(t));
+        __m256 a8 = _mm512_mask_i64gather_ps(_mm256_setzero_ps(), in[t], va, fa, 4);
+        __m256 w8 = _mm512_mask_i64gather_ps(_mm256_setzero_ps(), in[t], vw, fw, 4);
+        __m512d p = _mm512_mul_pd(_mm512_cvtps_pd(a8), _mm512_cvtps_pd(w8));
+        vacc = _mm512_mask_add_pd(vacc, in[t], vacc, p);
+      }
+    }
+    _mm512_storeu_pd(acc, vacc);
+    for (int i = 0; i < n; i++) out[i] = acc[i];
+    return;
+  }
+#endif
+  for (int c = 0; c < cg; c++)
+    for (int t = 0; t < rs; t++) {
+      int r = t / l->s, s = t % l->s;
+      for (int i = 0; i < DOTS_LANES; i++) {
+        int y = y0[i] + r, x = x0[i] + s;
+        if ((unsigned)y < (unsigned)l->h && (unsigned)x < (unsigned)l->w)
+          acc[i] += (double)fa[ab[i] + c * hw + (int64_t)y * l->w + x] * fw[wb[i] + (int64_t)c * rs + t];
+      }
+    }
+  for (int i = 0; i < n; i++) out[i] = acc[i];
+}
+
 /* The sample: output i = j * no / S for j < S. */
 static int64_t sampleSize(const QaLayer *l) {
   int64_t no = qaLayerOutCount(l);
@@ -196,14 +263,21 @@ int qaValuesOutputSqnr(const QaLayer *l, const QaLayerValues *v, const int64_t *
   int64_t no = qaLayerOutCount(l), plane = (int64_t)qaLayerOutH(l) * qaLayerOutW(l);
   double sig = 0, noise = 0;
   int64_t n = v->out ? no : sampleSize(l);
-  for (int64_t j = 0; j < n; j++) {
-    int64_t i = v->out ? j : sampleAt(l, j);
-    int k = (int)((i / plane) % l->k);
-    double b = v->bias ? v->bias[k] : 0.0;
-    double y = (double)out[i] * v->a_scale * v->w_scale[k] + b;
-    double ref = v->out ? v->out[i] : dotAt(l, posOf(l, i), NULL, NULL, v->fa, v->fw) + b;
-    sig += ref * ref;
-    noise += (y - ref) * (y - ref);
+  int64_t idx[DOTS_LANES];
+  double dots[DOTS_LANES];
+  for (int64_t j0 = 0; j0 < n; j0 += DOTS_LANES) {
+    int m = n - j0 < DOTS_LANES ? (int)(n - j0) : DOTS_LANES;
+    for (int q = 0; q < m; q++) idx[q] = v->out ? j0 + q : sampleAt(l, j0 + q);
+    if (!v->out) floatDots(l, idx, m, v->fa, v->fw, dots);
+    for (int q = 0; q < m; q++) {
+      int64_t i = idx[q];
+      int k = (int)((i / plane) % l->k);
+      double b = v->bias ? v->bias[k] : 0.0;
+      double y = (double)out[i] * v->a_scale * v->w_scale[k] + b;
+      double ref = v->out ? v->out[i] : dots[q] + b;
+      sig += ref * ref;
+      noise += (y - ref) * (y - ref);
+    }
   }
   *sqnr_db = sqnrDb(sig, noise);
   if (n_compared) *n_compared = n;
