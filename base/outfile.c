@@ -97,3 +97,29 @@ int qaOutCheckStdout(QaErr *err) {
   }
   return QA_OK;
 }
+
+int qaMakeDirs(const char *dir, const char *what, QaErr *err) {
+  char *d = strdup(dir);
+  int rc = QA_OK;
+  if (!d) return qaErrSet(err, QA_EINTERNAL, "out of memory");
+  /* Each prefix ending before a '/' (and the whole dir): make it unless it is a directory. */
+  for (char *p = d + 1;; p++) {
+    if (*p != '/' && *p != 0) continue;
+    char c = *p;
+    *p = 0;
+    struct stat sb;
+    if (stat(d, &sb) == 0) {
+      if (!S_ISDIR(sb.st_mode)) {
+        rc = qaErrSet(err, QA_EUSER, "%s: %s is not a directory", what, d);
+        break;
+      }
+    } else if (mkdir(d, 0777) != 0 && errno != EEXIST) {
+      rc = qaErrSet(err, QA_EUSER, "%s: cannot create directory %s: %s", what, d, strerror(errno));
+      break;
+    }
+    *p = c;
+    if (!c) break;
+  }
+  free(d);
+  return rc;
+}

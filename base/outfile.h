@@ -51,6 +51,12 @@ void qaOutAbort(QaOutFile *o);
 ** command whose output went to stdout (e.g. `qasim results > /dev/full`). */
 int qaOutCheckStdout(QaErr *err);
 
+/* mkdir -p DIR: each prefix of DIR that does not exist is created (mode 0777 before the
+** umask). QA_EUSER "WHAT: D is not a directory" when a prefix D exists as something else,
+** "WHAT: cannot create directory D: REASON" when mkdir fails; WHAT names the operation
+** (e.g. the path being written). */
+int qaMakeDirs(const char *dir, const char *what, QaErr *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -14,8 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "base/outfile.h"
 #include "base/npy.h"
 #include "base/parse.h"
 #include "sim/values.h"
@@ -37,26 +37,6 @@ static const QaCliOption exportTracesOptions[] = {
 static int joinPath(const char *dir, const char *name, char *out, size_t cap, QaErr *err) {
   if ((size_t)snprintf(out, cap, "%s/%s", dir, name) >= cap)
     return qaErrSet(err, QA_EUSER, "%s/%s: path is too long", dir, name);
-  return QA_OK;
-}
-
-/* mkdir -p DIR. */
-static int makeDir(const char *dir, QaErr *err) {
-  char tmp[QA_PATH_MAX];
-  struct stat st;
-  if (snprintf(tmp, sizeof tmp, "%s", dir) >= (int)sizeof tmp)
-    return qaErrSet(err, QA_EUSER, "%s: path too long", dir);
-  for (char *p = tmp + 1;; p++) {
-    if (*p && *p != '/') continue;
-    char c = *p;
-    *p = 0;
-    if (stat(tmp, &st) != 0 && mkdir(tmp, 0777) != 0 && errno != EEXIST)
-      return qaErrSet(err, QA_EUSER, "%s: cannot create directory %s: %s", dir, tmp, strerror(errno));
-    if (stat(tmp, &st) == 0 && !S_ISDIR(st.st_mode))
-      return qaErrSet(err, QA_EUSER, "%s: %s is not a directory", dir, tmp);
-    *p = c;
-    if (!c) break;
-  }
   return QA_OK;
 }
 
@@ -154,7 +134,7 @@ static int exportTracesMain(void *args, const QaCliCall *call, QaErr *err) {
   int all_synth = 1;
   for (int i = 0; i < sv.n_layers; i++) all_synth &= !strcmp(sv.layers[i].values_src, "synthetic");
   vs.synthetic = all_synth; /* run with --synthetic (or nothing traced: the same) */
-  if ((rc = makeDir(dir, err))) goto end;
+  if ((rc = qaMakeDirs(dir, dir, err))) goto end;
   if ((rc = joinPath(dir, "model.csv", path, sizeof path, err))) goto end;
   if (!(model = fopen(path, "w"))) {
     rc = qaErrSet(err, QA_EUSER, "%s: cannot write: %s", path, strerror(errno));

@@ -28,6 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/outfile.h"
 #include "models/energy.h"
 #include "reports/reportInt.h"
 
@@ -123,23 +124,9 @@ static int closeW(const char *path, FILE *f, QaErr *err) {
 }
 
 static int mkdirP(const char *dir, QaErr *err) {
-  char p[QA_PATH_MAX];
-  struct stat sb;
+  int rc;
   if (!dir || !*dir) return qaErrSet(err, QA_EUSER, "report: empty output directory name");
-  if (strlen(dir) >= sizeof p) return qaErrSet(err, QA_EUSER, "report: output directory name too long");
-  snprintf(p, sizeof p, "%s", dir);
-  for (char *s = p + 1;; s++) {
-    if (*s != '/' && *s != 0) continue;
-    char ch = *s;
-    *s = 0;
-    if (mkdir(p, 0777) != 0 && errno != EEXIST)
-      return qaErrSet(err, QA_EUSER, "cannot create output directory '%s': %s (at '%s')", dir,
-                      strerror(errno), p);
-    *s = ch;
-    if (!ch) break;
-  }
-  if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
-    return qaErrSet(err, QA_EUSER, "cannot use output directory '%s': it exists and is not a directory", dir);
+  if ((rc = qaMakeDirs(dir, "report: output directory", err))) return rc;
   if (access(dir, W_OK | X_OK) != 0)
     return qaErrSet(err, QA_EUSER, "cannot write to output directory '%s': %s", dir, strerror(errno));
   return QA_OK;

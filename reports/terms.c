@@ -4,34 +4,18 @@
 #define _POSIX_C_SOURCE 200809L
 #include "reports/terms.h"
 
+#include "base/outfile.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 extern char **environ;
-
-static int mkdirP(const char *dir, QaErr *err) {
-  char tmp[1024];
-  struct stat st;
-  if (snprintf(tmp, sizeof tmp, "%s", dir) >= (int)sizeof tmp)
-    return qaErrSet(err, QA_EUSER, "%s: path too long", dir);
-  for (char *p = tmp + 1;; p++) {
-    if (*p && *p != '/') continue;
-    char c = *p;
-    *p = 0;
-    if (stat(tmp, &st) != 0 && mkdir(tmp, 0777) != 0 && errno != EEXIST)
-      return qaErrSet(err, QA_EUSER, "%s: cannot create directory %s: %s", dir, tmp, strerror(errno));
-    *p = c;
-    if (!c) break;
-  }
-  return QA_OK;
-}
 
 /* Quoted for a .dat label column: spaces and quotes cannot break the columns. */
 static void datLabel(FILE *f, const char *s) {
@@ -75,7 +59,7 @@ int qaReportTermsPlot(const char *out_dir, const char *stem, const char *title,
   char path[1200];
   FILE *f = NULL;
   int rc, tmax = 1;
-  if ((rc = mkdirP(out_dir, err))) return rc;
+  if ((rc = qaMakeDirs(out_dir, out_dir, err))) return rc;
   for (int i = 0; i < n_layers; i++)
     for (int t = 0; t <= QA_TERMS_MAX; t++)
       if ((layers[i].act && layers[i].act->hist[enc][t]) || (layers[i].wgt && layers[i].wgt->hist[enc][t]))

@@ -33,6 +33,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "store/storeInt.h"
 
+#include "base/outfile.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -473,27 +475,9 @@ static int makeParentDir(const char *path, QaErr *err) {
   if (!dir) return QA_EINTERNAL;
   memcpy(dir, path, n);
   dir[n] = 0;
-  int rc = QA_OK;
-  /* Each prefix ending before a '/' (and the whole dir): make it unless it is a directory. */
-  for (char *p = dir + 1;; p++) {
-    if (*p != '/' && *p != 0) continue;
-    char c = *p;
-    *p = 0;
-    struct stat sb;
-    if (stat(dir, &sb) == 0) {
-      if (!S_ISDIR(sb.st_mode)) {
-        rc = qaErrSet(err, QA_EUSER, "%s: cannot create the results database: %s is not a directory", path,
-                      dir);
-        break;
-      }
-    } else if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-      rc = qaErrSet(err, QA_EUSER, "%s: cannot create the results database: cannot create directory %s: %s",
-                    path, dir, strerror(errno));
-      break;
-    }
-    *p = c;
-    if (!c) break;
-  }
+  char what[QA_ERR_MAX];
+  snprintf(what, sizeof what, "%s: cannot create the results database", path);
+  int rc = qaMakeDirs(dir, what, err);
   free(dir);
   return rc;
 }
