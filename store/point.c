@@ -91,22 +91,6 @@ int qaStoreRunIsOpen(QaStore *st, int64_t run_id, const char *fn, QaErr *err) {
   return QA_OK;
 }
 
-static void bindText(sqlite3_stmt *s, const char *name, const char *v, int *rc) {
-  if (*rc != SQLITE_OK) return;
-  int i = sqlite3_bind_parameter_index(s, name);
-  *rc = !i ? SQLITE_RANGE : v ? sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(s, i);
-}
-static void bindI64(sqlite3_stmt *s, const char *name, int64_t v, int *rc) {
-  if (*rc != SQLITE_OK) return;
-  int i = sqlite3_bind_parameter_index(s, name);
-  *rc = i ? sqlite3_bind_int64(s, i, (sqlite3_int64)v) : SQLITE_RANGE;
-}
-static void bindDoubleOrNull(sqlite3_stmt *s, const char *name, double v, int *rc) {
-  if (*rc != SQLITE_OK) return;
-  int i = sqlite3_bind_parameter_index(s, name);
-  *rc = !i ? SQLITE_RANGE : isnan(v) ? sqlite3_bind_null(s, i) : sqlite3_bind_double(s, i, v);
-}
-
 static void done(sqlite3_stmt *s) {
   sqlite3_reset(s);
   sqlite3_clear_bindings(s);
@@ -206,7 +190,7 @@ int qaStoreAddComponent(QaStore *st, int64_t run_id, const QaComponentRecord *re
   bindText(s, ":category", rec->category, &src);
   bindText(s, ":scope", rec->scope, &src);
   bindI64(s, ":instances", rec->instances, &src);
-  bindDoubleOrNull(s, ":area_um2", rec->area_um2, &src);
+  bindDouble(s, ":area_um2", rec->area_um2, &src);
   if (src != SQLITE_OK) {
     rc = bindFail(st, s, src, err);
   } else {

@@ -332,27 +332,6 @@ int qaStoreSqlErr(QaStore *st, QaErr *err, int sqlite_rc, const char *sql) {
 
 /* ---- statement helpers ------------------------------------------------------------ */
 
-/* Named binds that accumulate into *rc: once one fails the rest are skipped. */
-static void bindI64(sqlite3_stmt *s, const char *name, int64_t v, int *rc) {
-  if (*rc != SQLITE_OK) return;
-  int i = sqlite3_bind_parameter_index(s, name);
-  *rc = i ? sqlite3_bind_int64(s, i, (sqlite3_int64)v) : SQLITE_RANGE;
-}
-static void bindDouble(sqlite3_stmt *s, const char *name, double v, int *rc) {
-  if (*rc != SQLITE_OK) return;
-  int i = sqlite3_bind_parameter_index(s, name);
-  *rc = i ? sqlite3_bind_double(s, i, v) : SQLITE_RANGE;
-}
-static void bindText(sqlite3_stmt *s, const char *name, const char *v, int *rc) {
-  if (*rc != SQLITE_OK) return;
-  int i = sqlite3_bind_parameter_index(s, name);
-  if (!i)
-    *rc = SQLITE_RANGE;
-  else if (!v)
-    *rc = sqlite3_bind_null(s, i);
-  else
-    *rc = sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
-}
 /* An integer that is NULL when negative (-1 = "not meaningful"). */
 static void bindI64OrNull(sqlite3_stmt *s, const char *name, int64_t v, int *rc) {
   if (*rc != SQLITE_OK) return;
@@ -385,9 +364,7 @@ static int stepDone(QaStore *st, sqlite3_stmt *s, QaErr *err) {
   return qrc;
 }
 
-/* Step a statement whose binds reported src (the last bind status): a bind failure
-** is reported instead of stepping. */
-static int bindsDone(QaStore *st, sqlite3_stmt *s, int src, QaErr *err) {
+int qaStoreBindsDone(QaStore *st, sqlite3_stmt *s, int src, QaErr *err) {
   return src != SQLITE_OK ? bindErr(st, err, src, s) : stepDone(st, s, err);
 }
 
@@ -668,16 +645,6 @@ void qaStoreClose(QaStore *st) {
 /* After a failed write, roll the whole run back: a run is all or nothing. */
 static void failRun(QaStore *st) { qaStoreAbortRun(st); }
 
-static int checkOpenRun(QaStore *st, int64_t run_id, const char *fn, QaErr *err) {
-  if (!st || !st->db) return qaErrSet(err, QA_EINTERNAL, "%s: no results store", fn);
-  if (!st->run_open)
-    return qaErrSet(err, QA_EINTERNAL, "%s: %s: no run is open (call qaStoreBeginRun first)", st->path, fn);
-  if (st->run_id != run_id)
-    return qaErrSet(err, QA_EINTERNAL, "%s: %s: run %lld is not the open run (%lld)", st->path, fn,
-                    (long long)run_id, (long long)st->run_id);
-  return QA_OK;
-}
-
 int qaStoreBeginRun(QaStore *st, const QaRunInfo *info, int64_t *run_id, QaErr *err) {
   int rc = QA_OK, src = SQLITE_OK;
   if (!st || !st->db || !info || !run_id)
@@ -723,7 +690,7 @@ int qaStoreBeginRun(QaStore *st, const QaRunInfo *info, int64_t *run_id, QaErr *
   bindI64(s, ":verify", info->verify ? 1 : 0, &src);
   bindText(s, ":costs", info->costs, &src);
   bindText(s, ":costs_id", info->costs_id, &src);
-  if ((rc = bindsDone(st, s, src, err))) goto end;
+  if ((rc = qaStoreBindsDone(st, s, src, err))) goto end;
   st->run_id = (int64_t)sqlite3_last_insert_rowid(st->db);
   *run_id = st->run_id;
 end:
@@ -733,7 +700,7 @@ end:
 
 int qaStoreAddLayer(QaStore *st, int64_t run_id, const QaLayerRecord *rec, QaErr *err) {
   int rc, src = SQLITE_OK;
-  if ((rc = checkOpenRun(st, run_id, "qaStoreAddLayer", err))) return rc;
+  if ((rc = qaStoreRunIsOpen(st, run_id, "qaStoreAddLayer", err))) return rc;
   if (!rec || !rec->layer || !rec->stats) {
     rc = qaErrSet(err, QA_EINTERNAL, "%s: qaStoreAddLayer: record without layer or stats", st->path);
     goto end;
@@ -781,7 +748,7 @@ int qaStoreAddLayer(QaStore *st, int64_t run_id, const QaLayerRecord *rec, QaErr
   bindI64OrNull(s, ":outputs_verified", ls->outputs_verified, &src);
   bindI64(s, ":n_mismatches", ls->n_mismatches, &src);
   bindI64(s, ":acc_overflows", ls->acc_overflows, &src);
-  if ((rc = bindsDone(st, s, src, err))) goto end;
+  if ((rc = qaStoreBindsDone(st, s, src, err))) goto end;
 
   /* One row per counted (component, action); the widths are the component's, as the
   ** architecture sizes it for the layer's a_bits / w_bits (columns a_bits, w_bits are 0). */
@@ -802,7 +769,7 @@ int qaStoreAddLayer(QaStore *st, int64_t run_id, const QaLayerRecord *rec, QaErr
       bindI64(s, ":a_bits", 0, &src);
       bindI64(s, ":w_bits", 0, &src);
       bindI64(s, ":count", n, &src);
-      if ((rc = bindsDone(st, s, src, err))) goto end;
+      if ((rc = qaStoreBindsDone(st, s, src, err))) goto end;
     }
 end:
   if (rc) {
@@ -814,7 +781,7 @@ end:
 
 int qaStoreFinishRun(QaStore *st, int64_t run_id, const QaRunTotals *tot, QaErr *err) {
   int rc, src = SQLITE_OK;
-  if ((rc = checkOpenRun(st, run_id, "qaStoreFinishRun", err))) return rc;
+  if ((rc = qaStoreRunIsOpen(st, run_id, "qaStoreFinishRun", err))) return rc;
   if (!tot) {
     rc = qaErrSet(err, QA_EINTERNAL, "%s: qaStoreFinishRun: NULL totals", st->path);
     goto end;
@@ -828,7 +795,7 @@ int qaStoreFinishRun(QaStore *st, int64_t run_id, const QaRunTotals *tot, QaErr 
   bindDouble(s, ":wall_s", tot->wall_s, &src);
   bindDouble(s, ":sim_macs_per_s", tot->sim_macs_per_s, &src);
   bindI64(s, ":all_verified", tot->all_verified ? 1 : 0, &src);
-  if ((rc = bindsDone(st, s, src, err))) goto end;
+  if ((rc = qaStoreBindsDone(st, s, src, err))) goto end;
   if ((rc = stepDone(st, st->stmt[S_COMMIT], err))) goto end;
   st->run_open = 0;
   st->run_id = 0;
@@ -859,7 +826,7 @@ int qaStoreAddEnergy(QaStore *st, int64_t run_id, int layer_idx, const char *cos
 int qaStoreAddEnergyStatus(QaStore *st, int64_t run_id, int layer_idx, const char *costs,
                            const char *component, double energy_pj, const char *status, QaErr *err) {
   int rc, src = SQLITE_OK;
-  if ((rc = checkOpenRun(st, run_id, "qaStoreAddEnergy", err))) return rc;
+  if ((rc = qaStoreRunIsOpen(st, run_id, "qaStoreAddEnergy", err))) return rc;
   sqlite3_stmt *s = st->stmt[S_INSERT_ENERGY];
   bindI64(s, ":run_id", run_id, &src);
   bindI64(s, ":layer_idx", layer_idx, &src);
@@ -880,7 +847,7 @@ int qaStoreAddEnergyStatus(QaStore *st, int64_t run_id, int layer_idx, const cha
 
 int qaStoreSetRunEnergy(QaStore *st, int64_t run_id, const QaRunEnergyRecord *rec, QaErr *err) {
   int rc, src = SQLITE_OK;
-  if ((rc = checkOpenRun(st, run_id, "qaStoreSetRunEnergy", err))) return rc;
+  if ((rc = qaStoreRunIsOpen(st, run_id, "qaStoreSetRunEnergy", err))) return rc;
   if (!rec || !rec->costs) {
     failRun(st);
     return qaErrSet(err, QA_EINTERNAL, "%s: qaStoreSetRunEnergy: no record", st->path);
@@ -936,7 +903,7 @@ int qaStoreBeginPricing(QaStore *st, int64_t run_id, const char *costs, QaErr *e
     sqlite3_stmt *s = st->stmt[k ? S_DELETE_RUN_ENERGY : S_DELETE_ENERGY];
     bindI64(s, ":run_id", run_id, &src);
     bindText(s, ":costs", costs, &src);
-    if ((rc = bindsDone(st, s, src, err))) goto end;
+    if ((rc = qaStoreBindsDone(st, s, src, err))) goto end;
   }
 end:
   if (rc) failRun(st);
@@ -987,7 +954,7 @@ int qaStoreCostLabel(QaStore *st, const QaCostIdentity *ci, char *out, size_t ca
   bindText(s, ":dram", dram, &src);
   bindText(s, ":name", ci->name ? ci->name : ci->label, &src);
   bindText(s, ":source", ci->source ? ci->source : "", &src);
-  if ((rc = bindsDone(st, s, src, err))) goto end;
+  if ((rc = qaStoreBindsDone(st, s, src, err))) goto end;
   snprintf(out, cap, "%s", label);
 end:
   if (rc) failRun(st);
@@ -1013,7 +980,7 @@ int qaStoreBeginPricingTable(QaStore *st, int64_t run_id, const QaCostIdentity *
     sqlite3_stmt *s = st->stmt[k ? S_DELETE_RUN_ENERGY : S_DELETE_ENERGY];
     bindI64(s, ":run_id", run_id, &src);
     bindText(s, ":costs", out, &src);
-    if ((rc = bindsDone(st, s, src, err))) goto end;
+    if ((rc = qaStoreBindsDone(st, s, src, err))) goto end;
   }
 end:
   if (rc) failRun(st);
@@ -1022,11 +989,11 @@ end:
 
 int qaStoreSetRunCosts(QaStore *st, int64_t run_id, const char *label, QaErr *err) {
   int rc, src = SQLITE_OK;
-  if ((rc = checkOpenRun(st, run_id, "qaStoreSetRunCosts", err))) return rc;
+  if ((rc = qaStoreRunIsOpen(st, run_id, "qaStoreSetRunCosts", err))) return rc;
   sqlite3_stmt *s = st->stmt[S_SET_RUN_COSTS];
   bindText(s, ":costs", label, &src);
   bindI64(s, ":run_id", run_id, &src);
-  if ((rc = bindsDone(st, s, src, err))) failRun(st);
+  if ((rc = qaStoreBindsDone(st, s, src, err))) failRun(st);
   return rc;
 }
 
@@ -1060,7 +1027,7 @@ int qaStoreRunIds(QaStore *st, int64_t **ids, int *n, QaErr *err) {
 
 int qaStoreFinishPricing(QaStore *st, int64_t run_id, QaErr *err) {
   int rc;
-  if ((rc = checkOpenRun(st, run_id, "qaStoreFinishPricing", err))) return rc;
+  if ((rc = qaStoreRunIsOpen(st, run_id, "qaStoreFinishPricing", err))) return rc;
   if ((rc = stepDone(st, st->stmt[S_COMMIT], err))) {
     failRun(st);
     return rc;

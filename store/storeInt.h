@@ -99,4 +99,25 @@ int qaStoreBusyWait(void *ctx, int n_tries);
 /* 1 if a run (or pricing) is open as RUN_ID; else sets *err (QA_EINTERNAL naming FN). */
 int qaStoreRunIsOpen(QaStore *st, int64_t run_id, const char *fn, QaErr *err);
 
+/* Named binds that accumulate into *rc: once one fails the rest are skipped. A NaN double
+** and a NULL text bind as SQL NULL. */
+static inline void bindI64(sqlite3_stmt *s, const char *name, int64_t v, int *rc) {
+  if (*rc != SQLITE_OK) return;
+  int i = sqlite3_bind_parameter_index(s, name);
+  *rc = i ? sqlite3_bind_int64(s, i, (sqlite3_int64)v) : SQLITE_RANGE;
+}
+static inline void bindDouble(sqlite3_stmt *s, const char *name, double v, int *rc) {
+  if (*rc != SQLITE_OK) return;
+  int i = sqlite3_bind_parameter_index(s, name);
+  *rc = !i ? SQLITE_RANGE : v != v ? sqlite3_bind_null(s, i) : sqlite3_bind_double(s, i, v);
+}
+static inline void bindText(sqlite3_stmt *s, const char *name, const char *v, int *rc) {
+  if (*rc != SQLITE_OK) return;
+  int i = sqlite3_bind_parameter_index(s, name);
+  *rc = !i ? SQLITE_RANGE : !v ? sqlite3_bind_null(s, i) : sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+}
+/* Step a statement that returns no rows, whose binds reported SRC (a bind failure is
+** reported instead of stepping: a bug, a name missing from the SQL); then reset it. */
+int qaStoreBindsDone(QaStore *st, sqlite3_stmt *s, int src, QaErr *err);
+
 #endif /* QA_STORE_INT_H */

@@ -40,45 +40,7 @@ const char *const qaStoreValuesSql[V_COUNT] = {
         " ORDER BY layer_idx",
 };
 
-/* ---- helpers (as in store.c: binds accumulate into *rc) ------------------------------ */
-
-static void bindI64(sqlite3_stmt *s, const char *name, int64_t v, int *rc) {
-  if (*rc != SQLITE_OK) return;
-  int i = sqlite3_bind_parameter_index(s, name);
-  *rc = i ? sqlite3_bind_int64(s, i, (sqlite3_int64)v) : SQLITE_RANGE;
-}
-/* NaN binds as NULL. */
-static void bindDouble(sqlite3_stmt *s, const char *name, double v, int *rc) {
-  if (*rc != SQLITE_OK) return;
-  int i = sqlite3_bind_parameter_index(s, name);
-  *rc = !i ? SQLITE_RANGE : isnan(v) ? sqlite3_bind_null(s, i) : sqlite3_bind_double(s, i, v);
-}
-static void bindText(sqlite3_stmt *s, const char *name, const char *v, int *rc) {
-  if (*rc != SQLITE_OK) return;
-  int i = sqlite3_bind_parameter_index(s, name);
-  *rc = !i ? SQLITE_RANGE : !v ? sqlite3_bind_null(s, i) : sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
-}
-
-/* Step a writing statement whose binds ended with SRC, then reset it. */
-static int writeDone(QaStore *st, sqlite3_stmt *s, int src, QaErr *err) {
-  int rc = QA_OK;
-  if (src != SQLITE_OK)
-    rc = qaErrSet(err, QA_EINTERNAL, "%s: SQL bind error: %s (in: %s)", st->path, sqlite3_errstr(src),
-                  sqlite3_sql(s));
-  else if ((src = sqlite3_step(s)) != SQLITE_DONE)
-    rc = qaStoreSqlErr(st, err, src, sqlite3_sql(s));
-  sqlite3_reset(s);
-  sqlite3_clear_bindings(s);
-  return rc;
-}
-
-static int checkOpen(QaStore *st, int64_t run_id, const char *fn, QaErr *err) {
-  if (!st || !st->db) return qaErrSet(err, QA_EINTERNAL, "%s: no results store", fn);
-  if (!st->run_open || st->run_id != run_id)
-    return qaErrSet(err, QA_EINTERNAL, "%s: %s: run %lld is not the open run", st->path, fn,
-                    (long long)run_id);
-  return QA_OK;
-}
+/* ---- helpers ---------------------------------------------------------------------------- */
 
 static void colCopy(char *dst, size_t cap, sqlite3_stmt *s, int col) {
   const unsigned char *t = sqlite3_column_text(s, col);
@@ -89,11 +51,11 @@ static void colCopy(char *dst, size_t cap, sqlite3_stmt *s, int col) {
 
 int qaStoreSetRunValues(QaStore *st, int64_t run_id, const QaRunValuesInfo *info, QaErr *err) {
   int rc, src = SQLITE_OK;
-  if ((rc = checkOpen(st, run_id, "qaStoreSetRunValues", err))) return rc;
+  if ((rc = qaStoreRunIsOpen(st, run_id, "qaStoreSetRunValues", err))) return rc;
   sqlite3_stmt *s = st->values[V_SET_RUN];
   bindI64(s, ":run_id", run_id, &src);
   bindText(s, ":precision", info->precision, &src);
-  if ((rc = writeDone(st, s, src, err))) qaStoreAbortRun(st);
+  if ((rc = qaStoreBindsDone(st, s, src, err))) qaStoreAbortRun(st);
   return rc;
 }
 
@@ -111,7 +73,7 @@ static int addTensor(QaStore *st, int64_t run_id, int layer_idx, const char *ten
   bindDouble(s, ":mean_bits", qaValueStatsMeanTerms(vs, QA_ENC_POPCOUNT), &src);
   bindDouble(s, ":mean_terms_booth4", qaValueStatsMeanTerms(vs, QA_ENC_BOOTH4), &src);
   bindDouble(s, ":mean_terms_naf", qaValueStatsMeanTerms(vs, QA_ENC_NAF), &src);
-  if ((rc = writeDone(st, s, src, err))) return rc;
+  if ((rc = qaStoreBindsDone(st, s, src, err))) return rc;
   s = st->values[V_INSERT_TERMS];
   for (int e = 0; e < QA_ENC_COUNT; e++)
     for (int t = 0; t <= QA_TERMS_MAX; t++) {
@@ -122,21 +84,21 @@ static int addTensor(QaStore *st, int64_t run_id, int layer_idx, const char *ten
       bindText(s, ":encoder", g_enc_names[e], &src);
       bindI64(s, ":n_terms", t, &src);
       bindI64(s, ":n_values", vs->hist[e][t], &src);
-      if ((rc = writeDone(st, s, src, err))) return rc;
+      if ((rc = qaStoreBindsDone(st, s, src, err))) return rc;
     }
   return QA_OK;
 }
 
 int qaStoreAddLayerValues(QaStore *st, int64_t run_id, const QaLayerValuesRecord *rec, QaErr *err) {
   int rc, src = SQLITE_OK;
-  if ((rc = checkOpen(st, run_id, "qaStoreAddLayerValues", err))) return rc;
+  if ((rc = qaStoreRunIsOpen(st, run_id, "qaStoreAddLayerValues", err))) return rc;
   sqlite3_stmt *s = st->values[V_SET_LAYER];
   bindI64(s, ":run_id", run_id, &src);
   bindI64(s, ":layer_idx", rec->layer_idx, &src);
   bindText(s, ":quant_a", rec->quant_a, &src);
   bindText(s, ":quant_w", rec->quant_w, &src);
   bindDouble(s, ":out_sqnr_db", rec->out_sqnr_db, &src);
-  if (!(rc = writeDone(st, s, src, err)) && rec->act)
+  if (!(rc = qaStoreBindsDone(st, s, src, err)) && rec->act)
     rc = addTensor(st, run_id, rec->layer_idx, "a", rec->act, err);
   if (!rc && rec->wgt) rc = addTensor(st, run_id, rec->layer_idx, "w", rec->wgt, err);
   if (rc) {
