@@ -164,22 +164,65 @@ double qaRngNormalZ(QaRng *r) {
   return normalZ(r);
 }
 
+/* The fills draw from a local copy of the state, so the compiler keeps the four words in
+** registers (through R they would go to memory and back on every draw), and take the
+** ziggurat's fast path (about 99% of the draws) without a branch on a random bit: the sign
+** is a multiply by +-1, a zero activation a select that also puts back the state before the
+** draw it did not need. A draw off the fast path starts over from the saved state with the
+** per-value sampler, so every stream is the per-value calls' (tests/unit/test_rng.c). */
 void qaRngFillNormalZ(QaRng *r, double scale, float *out, int64_t n) {
   pthread_once(&z_once, zigTables);
-  for (int64_t i = 0; i < n; i++) out[i] = (float)(scale * normalZ(r));
+  QaRng l = *r;
+  for (int64_t i = 0; i < n; i++) {
+    QaRng save = l;
+    uint64_t u = next(&l);
+    int k = (int)(u & (ZN_N - 1));
+    double z = (double)(u >> 11) * 0x1.0p-53 * zn_x[k], sign = 1.0 - 2.0 * (double)((u >> 7) & 1);
+    if (__builtin_expect(!(z < zn_x[k + 1]), 0)) {
+      l = save;
+      z = normalZ(&l);
+      sign = 1.0;
+    }
+    out[i] = (float)(scale * (sign * z));
+  }
+  *r = l;
 }
 
 void qaRngFillLaplaceZ(QaRng *r, double b, float *out, int64_t n) {
   pthread_once(&z_once, zigTables);
+  QaRng l = *r;
   for (int64_t i = 0; i < n; i++) {
-    int sign;
-    double e = b * expZ(r, &sign);
-    out[i] = (float)(sign ? -e : e);
+    QaRng save = l;
+    uint64_t u = next(&l);
+    int k = (int)(u & (ZE_N - 1)), sign;
+    double z = (double)(u >> 11) * 0x1.0p-53 * ze_x[k];
+    if (__builtin_expect(!(z < ze_x[k + 1]), 0)) {
+      l = save;
+      z = expZ(&l, &sign);
+    }
+    out[i] = (float)(b * z * (1.0 - 2.0 * (double)((u >> 8) & 1)));
   }
+  *r = l;
 }
 
 void qaRngFillRectified(QaRng *r, double zero_frac, float *out, int64_t n) {
   pthread_once(&z_once, zigTables);
-  for (int64_t i = 0; i < n; i++)
-    out[i] = (double)(next(r) >> 11) * 0x1.0p-53 < zero_frac ? 0.0f : (float)fabs(normalZ(r));
+  QaRng l = *r;
+  for (int64_t i = 0; i < n; i++) {
+    uint64_t zero = (double)(next(&l) >> 11) * 0x1.0p-53 < zero_frac;
+    QaRng save = l;
+    uint64_t u = next(&l);
+    int k = (int)(u & (ZN_N - 1));
+    double z = (double)(u >> 11) * 0x1.0p-53 * zn_x[k];
+    if (__builtin_expect(!zero && !(z < zn_x[k + 1]), 0)) {
+      l = save;
+      z = fabs(normalZ(&l));
+    } else { /* a zero did not draw u: its state is the saved one */
+      uint64_t m = -zero;
+      for (int j = 0; j < 4; j++) l.s[j] = (save.s[j] & m) | (l.s[j] & ~m);
+      z = zero ? 0.0 : z;
+    }
+    out[i] = (float)z;
+  }
+  *r = l;
 }
