@@ -121,8 +121,11 @@ int main(int argc, char **argv) {
   /* Layers allocate and free large buffers one after another. Keep freed memory in
   ** the heap for the next layer instead of returning it to the kernel: fresh pages
   ** must be zeroed by the kernel, which costs more than the simulation of a layer's
-  ** fully connected weights (measured: ~2.5 s per GB of fresh memory here). */
-  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  ** fully connected weights (measured: ~10 ns per float written to a fresh buffer on a
+  ** 2-core VM, 0.3 ns the second time). No allocation is served by its own mmap (glibc
+  ** refuses an mmap threshold above 32 MiB, and a set trim threshold freezes it at
+  ** 128 KiB): every block comes from the heap and goes back to it. */
+  mallopt(M_MMAP_MAX, 0);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
   if (argc < 2) {
     usage(stdout);

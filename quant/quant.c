@@ -120,59 +120,102 @@ static int32_t codeOf(const Coder *c, double t) {
   return t < 0 ? -m : m;
 }
 
+/* Sums of squares in eight lanes: element i of a block goes to lane i mod 8, and the lanes
+** are added in a fixed tree, so a sum does not depend on how a loop is vectorised (and the
+** processor overlaps eight chains of additions instead of waiting on one). */
+typedef struct Sum8 {
+  double v[8];
+} Sum8;
+static double sum8Total(const Sum8 *s) {
+  return ((s->v[0] + s->v[1]) + (s->v[2] + s->v[3])) + ((s->v[4] + s->v[5]) + (s->v[6] + s->v[7]));
+}
+/* Lanes of the N values X (N a multiple of 8 except for a block's last slice). */
+static void sum8Add(Sum8 *s, const double *x, int n) {
+  int j = 0;
+  for (; j + 8 <= n; j += 8)
+    for (int q = 0; q < 8; q++) s->v[q] += x[j + q];
+  for (int q = 0; j < n; j++, q++) s->v[q] += x[j];
+}
+
 /* Quantize one block at `scale`; returns the squared error; writes codes if non-NULL; adds
-** the signal power sum x^2 to *sig if SIG is non-NULL. The uniform codes (no magnitude
-** set) are computed in slices by a branch-free loop the compiler vectorises (the same
-** division, clamp and rounding as codeOf), then the sums run in element order, so the
-** codes and sums equal codeOf's element by element. */
+** the block's signal power sum x^2 to *sig if SIG is non-NULL (both summed in Sum8 lanes).
+** The uniform codes (no magnitude set) are computed in slices by a branch-free loop the
+** compiler vectorises (the same division, clamp and rounding as codeOf), so the codes equal
+** codeOf's element by element. */
 #define SLICE 512
 static double codeBlock(const Coder *c, const float *x, int64_t m, double scale, int32_t *codes,
                         double *sig) {
-  double err = 0, sg = sig ? *sig : 0;
+  Sum8 err = {{0}}, sg = {{0}};
   if (c->mags) {
     for (int64_t i = 0; i < m; i++) {
       int32_t q = codeOf(c, x[i] / scale);
       double d = x[i] - q * scale;
-      err += d * d;
+      err.v[i & 7] += d * d;
       if (codes) codes[i] = q;
-      if (sig) sg += (double)x[i] * x[i];
+      if (sig) sg.v[i & 7] += (double)x[i] * x[i];
     }
-    if (sig) *sig = sg;
-    return err;
+    if (sig) *sig += sum8Total(&sg);
+    return sum8Total(&err);
   }
-  double qmax = c->qmax, d2[SLICE];
+  double qmax = c->qmax, d2[SLICE], x2[SLICE];
   int32_t q[SLICE];
-  int nonneg = c->nonneg;
+  /* unsigned codes: t <= 0 (-0 too) becomes +0, whose code is 0, by a max the compiler
+  ** vectorises (a branch on c->nonneg inside the loop kept it scalar) */
+  double tlo = c->nonneg ? 0.0 : -HUGE_VAL;
   for (int64_t i0 = 0; i0 < m; i0 += SLICE) {
     int n = m - i0 < SLICE ? (int)(m - i0) : SLICE;
     const float *xs = x + i0;
     for (int j = 0; j < n; j++) {
-      double t = xs[j] / scale, a = fabs(t);
+      double t = xs[j] / scale;
+      t = t > tlo ? t : tlo;
+      double a = fabs(t);
       a = a > qmax ? qmax : a;
       int32_t mm = (int32_t)(a + 0.5);
       mm -= (double)mm - a > 0.5;
       int32_t v = t < 0 ? -mm : mm;
-      v = nonneg && t <= 0 ? 0 : v;
       double d = xs[j] - v * scale;
       q[j] = v;
       d2[j] = d * d;
     }
-    for (int j = 0; j < n; j++) err += d2[j];
-    if (sig)
-      for (int j = 0; j < n; j++) sg += (double)xs[j] * xs[j];
+    sum8Add(&err, d2, n);
+    if (sig) {
+      for (int j = 0; j < n; j++) x2[j] = (double)xs[j] * xs[j];
+      sum8Add(&sg, x2, n);
+    }
     if (codes) memcpy(codes + i0, q, (size_t)n * sizeof *q);
   }
-  if (sig) *sig = sg;
-  return err;
+  if (sig) *sig += sum8Total(&sg);
+  return sum8Total(&err);
+}
+
+/* The largest |x| (or x, and at least 0, for unsigned codes) of finite floats, as the
+** largest bit pattern: non-negative floats order as their bits do, so an integer max (which
+** the compiler vectorises; a float max with its NaN rules it does not) finds the same value. */
+static float clipOf(const float *x, int64_t m, int nonneg) {
+  uint32_t best = 0;
+  if (nonneg) { /* negative floats are negative int32s: below 0 */
+    int32_t b = 0;
+    for (int64_t i = 0; i < m; i++) {
+      int32_t u;
+      memcpy(&u, &x[i], sizeof u);
+      b = u > b ? u : b;
+    }
+    best = (uint32_t)b;
+  } else {
+    for (int64_t i = 0; i < m; i++) {
+      uint32_t u;
+      memcpy(&u, &x[i], sizeof u);
+      u &= 0x7fffffffu;
+      best = u > best ? u : best;
+    }
+  }
+  float f;
+  memcpy(&f, &best, sizeof f);
+  return f;
 }
 
 static double uniformScale(const QaQuantSpec *spec, const Coder *c, const float *x, int64_t m) {
-  float clip_f = 0; /* the largest (|x|, or x for unsigned codes): a max is exact in any order */
-  if (c->nonneg)
-    for (int64_t i = 0; i < m; i++) clip_f = x[i] > clip_f ? x[i] : clip_f;
-  else
-    for (int64_t i = 0; i < m; i++) clip_f = fabsf(x[i]) > clip_f ? fabsf(x[i]) : clip_f;
-  double clip = clip_f;
+  double clip = clipOf(x, m, c->nonneg);
   if (clip == 0) return 1.0;
   double best_scale = clip / c->qmax;
   if (spec->scheme == QA_Q_FIXED) { /* the smallest power of two that fits the clip */

@@ -6,21 +6,47 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Codes are counted by magnitude first - a histogram over 0..max|code| in four interleaved
+** copies, so consecutive equal magnitudes do not wait on each other's increment - and the
+** magnitudes then go through the term tables once each. When the magnitudes span more than
+** the tensor has values (a few 16-bit codes), each value goes through the tables directly. */
+#define COPIES 4
 void qaValueStatsCompute(const int32_t *codes, int64_t n, QaValueStats *st) {
   memset(st, 0, sizeof *st);
   const uint8_t *tab[QA_ENC_COUNT];
   qaTermsInit();
   for (int e = 0; e < QA_ENC_COUNT; e++) tab[e] = qaTermsTable((QaEncoder)e);
   st->n_values = n;
+  uint32_t mmax = 0;
   for (int64_t i = 0; i < n; i++) {
-    int64_t m = llabs((long long)codes[i]);
-    if (m == 0) {
-      st->n_zero++;
-      for (int e = 0; e < QA_ENC_COUNT; e++) st->hist[e][0]++;
-      continue;
-    }
-    for (int e = 0; e < QA_ENC_COUNT; e++) st->hist[e][m <= QA_TERMS_VMAX ? tab[e][m] : 0]++;
+    uint32_t m = codes[i] < 0 ? -(uint32_t)codes[i] : (uint32_t)codes[i];
+    mmax = m > mmax ? m : mmax;
   }
+  int64_t *hist = NULL;
+  if (mmax <= QA_TERMS_VMAX && (int64_t)mmax < n) hist = calloc((size_t)(mmax + 1) * COPIES, sizeof *hist);
+  if (!hist) { /* per value (also when the histogram cannot be allocated) */
+    for (int64_t i = 0; i < n; i++) {
+      int64_t m = llabs((long long)codes[i]);
+      if (m == 0) st->n_zero++;
+      for (int e = 0; e < QA_ENC_COUNT; e++) st->hist[e][m <= QA_TERMS_VMAX ? tab[e][m] : 0]++;
+    }
+    return;
+  }
+  int64_t i = 0, stride = (int64_t)mmax + 1;
+  for (; i + COPIES <= n; i += COPIES)
+    for (int c = 0; c < COPIES; c++) {
+      uint32_t m = codes[i + c] < 0 ? -(uint32_t)codes[i + c] : (uint32_t)codes[i + c];
+      hist[c * stride + m]++;
+    }
+  for (; i < n; i++) hist[codes[i] < 0 ? -(uint32_t)codes[i] : (uint32_t)codes[i]]++;
+  for (int64_t m = 0; m < stride; m++) {
+    int64_t cnt = 0;
+    for (int c = 0; c < COPIES; c++) cnt += hist[c * stride + m];
+    if (!cnt) continue;
+    if (m == 0) st->n_zero = cnt;
+    for (int e = 0; e < QA_ENC_COUNT; e++) st->hist[e][tab[e][m]] += cnt;
+  }
+  free(hist);
 }
 
 double qaValueStatsZeroFrac(const QaValueStats *st) {

@@ -7,9 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __AVX512F__
-#include <immintrin.h>
-#endif
 
 #include "workloads/trace.h"
 
@@ -163,12 +160,10 @@ static Pos posOf(const QaLayer *l, int64_t i) {
   return p;
 }
 
-/* The dot product of one output: integer codes (A, W) or floats (FA, FW), whichever is given. */
-static double dotAt(const QaLayer *l, Pos p, const int32_t *a, const int32_t *w, const float *fa,
-                    const float *fw) {
+/* The integer dot product of one output of codes A, W. */
+static int64_t dotAt(const QaLayer *l, Pos p, const int32_t *a, const int32_t *w) {
   int cg = l->c / l->groups, kg = l->k / l->groups, c0 = (p.k / kg) * cg;
-  int64_t iacc = 0;
-  double facc = 0;
+  int64_t acc = 0;
   for (int c = 0; c < cg; c++)
     for (int r = 0; r < l->r; r++) {
       int y = p.oy * l->stride_h - l->pad_h + r;
@@ -178,77 +173,10 @@ static double dotAt(const QaLayer *l, Pos p, const int32_t *a, const int32_t *w,
         if (x < 0 || x >= l->w) continue;
         int64_t ai = (((int64_t)p.n * l->c + c0 + c) * l->h + y) * l->w + x;
         int64_t wi = (((int64_t)p.k * cg + c) * l->r + r) * l->s + s;
-        if (a)
-          iacc += (int64_t)a[ai] * w[wi];
-        else
-          facc += (double)fa[ai] * fw[wi];
+        acc += (int64_t)a[ai] * w[wi];
       }
     }
-  return a ? (double)iacc : facc;
-}
-
-/* The float dot products of up to DOTS_LANES outputs at once (output indices IDX[0..n)), each
-** summed in dotAt's order (c, r, s; padding skipped), so each equals dotAt's: the lanes are
-** independent chains of additions, which the processor overlaps. */
-#define DOTS_LANES 8
-#define DOTS_TAPS 64 /* the vector path's largest kernel window (r * s) */
-static void floatDots(const QaLayer *l, const int64_t *idx, int n, const float *fa, const float *fw,
-                      double *out) {
-  int cg = l->c / l->groups, kg = l->k / l->groups, rs = l->r * l->s;
-  int64_t hw = (int64_t)l->h * l->w, ab[DOTS_LANES], wb[DOTS_LANES];
-  int y0[DOTS_LANES], x0[DOTS_LANES];
-  double acc[DOTS_LANES];
-  for (int i = 0; i < DOTS_LANES; i++) {
-    Pos p = posOf(l, idx[i < n ? i : 0]);
-    ab[i] = ((int64_t)p.n * l->c + (p.k / kg) * cg) * hw;
-    wb[i] = (int64_t)p.k * cg * rs;
-    y0[i] = p.oy * l->stride_h - l->pad_h;
-    x0[i] = p.ox * l->stride_w - l->pad_w;
-    acc[i] = 0;
-  }
-#ifdef __AVX512F__
-  if (rs <= DOTS_TAPS) { /* gathered operands, exact double products, a masked add per lane */
-    int64_t off[DOTS_TAPS][DOTS_LANES];
-    __mmask8 in[DOTS_TAPS];
-    for (int t = 0; t < rs; t++) { /* each tap's offsets; the padding (mask off) adds nothing */
-      int r = t / l->s, s = t % l->s;
-      in[t] = 0;
-      for (int i = 0; i < DOTS_LANES; i++) {
-        int y = y0[i] + r, x = x0[i] + s, ok = (unsigned)y < (unsigned)l->h && (unsigned)x < (unsigned)l->w;
-        in[t] |= (__mmask8)(ok << i);
-        off[t][i] = ab[i] + (ok ? (int64_t)y * l->w + x : 0);
-      }
-    }
-    __m512d vacc = _mm512_setzero_pd();
-    __m512i vwb = _mm512_loadu_si512(wb);
-    for (int c = 0; c < cg; c++) {
-      __m512i cha = _mm512_set1_epi64((int64_t)c * hw),
-              chw = _mm512_add_epi64(vwb, _mm512_set1_epi64((int64_t)c * rs));
-      for (int t = 0; t < rs; t++) {
-        if (!in[t]) continue;
-        __m512i va = _mm512_add_epi64(cha, _mm512_loadu_si512(off[t]));
-        __m512i vw = _mm512_add_epi64(chw, _mm512_set1_epi64(t));
-        __m256 a8 = _mm512_mask_i64gather_ps(_mm256_setzero_ps(), in[t], va, fa, 4);
-        __m256 w8 = _mm512_mask_i64gather_ps(_mm256_setzero_ps(), in[t], vw, fw, 4);
-        __m512d p = _mm512_mul_pd(_mm512_cvtps_pd(a8), _mm512_cvtps_pd(w8));
-        vacc = _mm512_mask_add_pd(vacc, in[t], vacc, p);
-      }
-    }
-    _mm512_storeu_pd(acc, vacc);
-    for (int i = 0; i < n; i++) out[i] = acc[i];
-    return;
-  }
-#endif
-  for (int c = 0; c < cg; c++)
-    for (int t = 0; t < rs; t++) {
-      int r = t / l->s, s = t % l->s;
-      for (int i = 0; i < DOTS_LANES; i++) {
-        int y = y0[i] + r, x = x0[i] + s;
-        if ((unsigned)y < (unsigned)l->h && (unsigned)x < (unsigned)l->w)
-          acc[i] += (double)fa[ab[i] + c * hw + (int64_t)y * l->w + x] * fw[wb[i] + (int64_t)c * rs + t];
-      }
-    }
-  for (int i = 0; i < n; i++) out[i] = acc[i];
+  return acc;
 }
 
 /* The sample: output i = j * no / S for j < S. */
@@ -258,27 +186,106 @@ static int64_t sampleSize(const QaLayer *l) {
 }
 static int64_t sampleAt(const QaLayer *l, int64_t j) { return j * qaLayerOutCount(l) / sampleSize(l); }
 
+/* The input patch of output position P (image, group of filter k, window): the activations
+** a filter of that group multiplies, in the weights' order (c, r, s), 0 in the padding. */
+static void gatherPatch(const QaLayer *l, Pos p, const float *fa, double *patch) {
+  int cg = l->c / l->groups, kg = l->k / l->groups, c0 = (p.k / kg) * cg;
+  int y0 = p.oy * l->stride_h - l->pad_h, x0 = p.ox * l->stride_w - l->pad_w;
+  for (int c = 0; c < cg; c++) {
+    const float *plane = fa + ((int64_t)p.n * l->c + c0 + c) * l->h * l->w;
+    for (int r = 0; r < l->r; r++) {
+      int y = y0 + r;
+      for (int s = 0; s < l->s; s++) {
+        int x = x0 + s;
+        *patch++ =
+            (unsigned)y < (unsigned)l->h && (unsigned)x < (unsigned)l->w ? plane[(int64_t)y * l->w + x] : 0.0;
+      }
+    }
+  }
+}
+
+/* sum patch[t] * w[t] over N taps: the float products are exact in double; eight
+** independent partial sums (which the compiler keeps in one vector register) added in a
+** fixed order, so the result does not depend on the machine. */
+static double patchDot(const double *patch, const float *w, int64_t n) {
+  double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t t = 0;
+  for (; t + 8 <= n; t += 8)
+    for (int q = 0; q < 8; q++) acc[q] += patch[t + q] * (double)w[t + q];
+  for (int q = 0; t < n; t++, q++) acc[q] += patch[t] * (double)w[t];
+  return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+}
+
+/* The float output of the sampled outputs (*ref[j] for sample j), as an im2col product:
+** each distinct input patch (image, group, window) is gathered once and multiplied with the
+** contiguous weights of every sampled filter that reads it. When the sample has at least a
+** quarter as many outputs as there are patches, the samples are bucketed by patch (counting
+** sort), so a late layer's few windows are gathered once for hundreds of filters. */
+static int floatRefs(const QaLayer *l, const float *fa, const float *fw, double *ref, QaErr *err) {
+  int64_t S = sampleSize(l), taps = (int64_t)(l->c / l->groups) * l->r * l->s;
+  int64_t win = (int64_t)qaLayerOutH(l) * qaLayerOutW(l), kg = l->k / l->groups;
+  int64_t n_keys = (int64_t)l->n * l->groups * win;
+  int bucket = n_keys <= 4 * S;
+  double *patch = qaMalloc((size_t)taps * sizeof *patch, err);
+  int64_t *order = bucket ? qaMalloc((size_t)S * sizeof *order, err) : NULL;
+  int64_t *first = bucket ? qaCalloc((size_t)n_keys + 1, sizeof *first, err) : NULL;
+  int64_t *keys = bucket ? qaMalloc((size_t)S * sizeof *keys, err) : NULL;
+  if (!patch || (bucket && (!order || !first || !keys))) {
+    free(patch);
+    free(order);
+    free(first);
+    free(keys);
+    return QA_EINTERNAL;
+  }
+  if (bucket) {
+    for (int64_t j = 0; j < S; j++) {
+      Pos p = posOf(l, sampleAt(l, j));
+      keys[j] = ((int64_t)p.n * l->groups + p.k / kg) * win + (int64_t)p.oy * qaLayerOutW(l) + p.ox;
+      first[keys[j] + 1]++;
+    }
+    for (int64_t k = 0; k < n_keys; k++) first[k + 1] += first[k];
+    for (int64_t j = 0; j < S; j++) order[first[keys[j]]++] = j; /* first[k] ends at bucket k's end */
+  }
+  int64_t last_key = -1;
+  for (int64_t q = 0; q < S; q++) {
+    int64_t j = bucket ? order[q] : q;
+    Pos p = posOf(l, sampleAt(l, j));
+    int64_t key = ((int64_t)p.n * l->groups + p.k / kg) * win + (int64_t)p.oy * qaLayerOutW(l) + p.ox;
+    if (key != last_key) gatherPatch(l, p, fa, patch);
+    last_key = key;
+    ref[j] = patchDot(patch, fw + (int64_t)p.k * taps, taps);
+  }
+  free(patch);
+  free(order);
+  free(first);
+  free(keys);
+  return QA_OK;
+}
+
 int qaValuesOutputSqnr(const QaLayer *l, const QaLayerValues *v, const int64_t *out, double *sqnr_db,
                        int64_t *n_compared, QaErr *err) {
   int64_t no = qaLayerOutCount(l), plane = (int64_t)qaLayerOutH(l) * qaLayerOutW(l);
-  double sig = 0, noise = 0;
   int64_t n = v->out ? no : sampleSize(l);
-  int64_t idx[DOTS_LANES];
-  double dots[DOTS_LANES];
-  for (int64_t j0 = 0; j0 < n; j0 += DOTS_LANES) {
-    int m = n - j0 < DOTS_LANES ? (int)(n - j0) : DOTS_LANES;
-    for (int q = 0; q < m; q++) idx[q] = v->out ? j0 + q : sampleAt(l, j0 + q);
-    if (!v->out) floatDots(l, idx, m, v->fa, v->fw, dots);
-    for (int q = 0; q < m; q++) {
-      int64_t i = idx[q];
-      int k = (int)((i / plane) % l->k);
-      double b = v->bias ? v->bias[k] : 0.0;
-      double y = (double)out[i] * v->a_scale * v->w_scale[k] + b;
-      double ref = v->out ? v->out[i] : dots[q] + b;
-      sig += ref * ref;
-      noise += (y - ref) * (y - ref);
+  double sig = 0, noise = 0, *refs = NULL;
+  if (!v->out) {
+    refs = qaMalloc((size_t)n * sizeof *refs, err);
+    if (!refs) return QA_EINTERNAL;
+    int rc = floatRefs(l, v->fa, v->fw, refs, err);
+    if (rc) {
+      free(refs);
+      return rc;
     }
   }
+  for (int64_t j = 0; j < n; j++) {
+    int64_t i = v->out ? j : sampleAt(l, j);
+    int k = (int)((i / plane) % l->k);
+    double b = v->bias ? v->bias[k] : 0.0;
+    double y = (double)out[i] * v->a_scale * v->w_scale[k] + b;
+    double ref = v->out ? v->out[i] : refs[j] + b;
+    sig += ref * ref;
+    noise += (y - ref) * (y - ref);
+  }
+  free(refs);
   *sqnr_db = sqnrDb(sig, noise);
   if (n_compared) *n_compared = n;
   return QA_OK;
@@ -312,7 +319,7 @@ int qaValuesProfile(const QaValuesSpec *spec, const QaLayer *l, QaLayerValues *v
     for (int64_t j = 0; j < S; j++) {
       Pos ps = posOf(l, sampleAt(l, j));
       double b = v->bias ? v->bias[ps.k] : 0.0;
-      double y = dotAt(l, ps, codes, v->wgt, NULL, NULL) * qr.scales[0] * v->w_scale[ps.k] + b;
+      double y = (double)dotAt(l, ps, codes, v->wgt) * qr.scales[0] * v->w_scale[ps.k] + b;
       if (p == QA_BITS_MAX) {
         y16[j] = y;
       } else {

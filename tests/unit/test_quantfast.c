@@ -1,7 +1,8 @@
 /*
 ** test_quantfast.c - the vectorised uniform quantizer (quant.c codeBlock, the finite check,
 ** the clip and code-range loops) against the scalar path it replaced, kept here verbatim in
-** substance: codes, scales, SQNR and code range bit for bit on many random tensors with
+** substance (its sums of squares in quant.c's eight lanes): codes, scales, SQNR and code range bit for bit on
+*many random tensors with
 ** ties (values at exact half steps), zeros of both signs, clipped, tiny and huge values.
 */
 #include <math.h>
@@ -22,15 +23,21 @@ static int32_t oldCodeOf(int nonneg, int32_t qmax, double t) {
   return t < 0 ? -m : m;
 }
 
+/* Sums of squares as quant.c defines them: element i of a block in lane i mod 8, the eight
+** lanes added in a fixed tree. */
+static double lanes8(const double *v) {
+  return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
+}
+
 static double oldBlock(int nonneg, int32_t qmax, const float *x, int64_t m, double scale, int32_t *codes) {
-  double err = 0;
+  double err[8] = {0};
   for (int64_t i = 0; i < m; i++) {
     int32_t q = oldCodeOf(nonneg, qmax, x[i] / scale);
     double d = x[i] - q * scale;
-    err += d * d;
+    err[i % 8] += d * d;
     if (codes) codes[i] = q;
   }
-  return err;
+  return lanes8(err);
 }
 
 static double oldScale(const QaQuantSpec *spec, int nonneg, int32_t qmax, const float *x, int64_t m) {
@@ -74,7 +81,9 @@ static void oldQuantize(const QaQuantSpec *spec, int bits, const float *x, int64
     const float *xb = x + ch * block;
     double s = oldScale(spec, !sgn, qmax, xb, block);
     noise += oldBlock(!sgn, qmax, xb, block, s, codes + ch * block);
-    for (int64_t i = 0; i < block; i++) sig += (double)xb[i] * xb[i];
+    double sg[8] = {0};
+    for (int64_t i = 0; i < block; i++) sg[i % 8] += (double)xb[i] * xb[i];
+    sig += lanes8(sg);
     scales[ch] = s;
   }
   for (int64_t i = 0; i < n; i++) {

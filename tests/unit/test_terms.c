@@ -4,10 +4,13 @@
 ** NAF non-adjacency and minimality (against an independent dynamic program), the
 ** per-width bounds and their tightness, known encodings, range errors, name parsing.
 */
+#include <stdlib.h>
 #include <string.h>
 
 #include "qatest.h"
 #include "quant/terms.h"
+#include "quant/valstats.h"
+#include "base/rng.h"
 
 #define VMAX QA_TERMS_VMAX
 
@@ -225,6 +228,38 @@ static void checkParse(void) {
   CHECK_EQ_I64(qaEncoderParse(NULL, &e, &err), QA_EUSER);
 }
 
+/* Value statistics (valstats.c: by magnitude histogram, or per value when the magnitudes
+** span more than the tensor has values) equal a per-value count through the term tables,
+** for code widths 1..16 bits, signed and unsigned, sizes around the histogram's switch. */
+static void checkValueStats(void) {
+  QaRng rng;
+  qaRngSeed(&rng, 77);
+  for (int t = 0; t < 200; t++) {
+    int bits = (int)qaRngRange(&rng, 1, 16), sgn = (int)qaRngRange(&rng, 0, 1);
+    int64_t n = qaRngRange(&rng, 0, t % 3 ? 300 : 70000);
+    int32_t hi = (int32_t)((1 << (bits - sgn)) - (sgn ? 1 : 0) - (sgn ? 0 : 1));
+    hi = hi < 1 ? 1 : hi;
+    int32_t *c = malloc((size_t)(n ? n : 1) * sizeof *c);
+    for (int64_t i = 0; i < n; i++) {
+      int64_t v = qaRngUniform(&rng) < 0.3 ? 0 : qaRngRange(&rng, sgn ? -hi : 0, hi);
+      c[i] = (int32_t)v;
+    }
+    if (n && t % 5 == 0) c[n - 1] = sgn ? -hi : hi; /* the extreme magnitude */
+    QaValueStats st, want;
+    memset(&want, 0, sizeof want);
+    want.n_values = n;
+    for (int64_t i = 0; i < n; i++) {
+      int32_t m = c[i] < 0 ? -c[i] : c[i];
+      want.n_zero += m == 0;
+      for (int e = 0; e < QA_ENC_COUNT; e++) want.hist[e][qaTermsTable((QaEncoder)e)[m]]++;
+    }
+    qaValueStatsCompute(c, n, &st);
+    CHECK_MSG(!memcmp(&st, &want, sizeof st), "case %d: %d bits %s n %lld", t, bits,
+              sgn ? "signed" : "unsigned", (long long)n);
+    free(c);
+  }
+}
+
 int main(void) {
   buildMinWeight();
   qaTermsInit();
@@ -235,5 +270,6 @@ int main(void) {
   checkKnown();
   checkRange();
   checkParse();
+  checkValueStats();
   return TEST_DONE();
 }

@@ -21,6 +21,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -436,6 +437,67 @@ static void testPrecisionFile(void) {
   qaNetDestroy(net);
 }
 
+/* The output SQNR's float reference (values.c: patches gathered once per window and group,
+** bucketed when the sample revisits them) against a direct double sum of every output of
+** the sample (i = j * no / S), on synthetic layers: dense, grouped, depthwise, strided,
+** padded, asymmetric padding, fc, two images, with fewer and more outputs than the sample. */
+static void testFloatReference(void) {
+  static const QaLayer shapes[] = {
+      {"conv", QA_LAYER_CONV, 1, 5, 9, 7, 6, 3, 3, 2, 1, 1, 1, 1, 0, 0, "", ""},
+      {"grp", QA_LAYER_CONV, 2, 8, 6, 6, 12, 3, 2, 1, 1, 1, 0, 4, 0, 0, "", ""},
+      {"dw", QA_LAYER_CONV, 1, 32, 48, 48, 32, 3, 3, 1, 1, 1, 1, 32, 0, 0, "", ""},
+      {"big", QA_LAYER_CONV, 1, 16, 30, 30, 64, 3, 3, 1, 1, 1, 1, 1, 0, 0, "", ""},
+      {"late", QA_LAYER_CONV, 1, 64, 7, 7, 512, 1, 1, 1, 1, 0, 0, 1, 0, 0, "", ""},
+      {"fc", QA_LAYER_FC, 1, 300, 1, 1, 40, 1, 1, 1, 1, 0, 0, 1, 0, 0, "", ""},
+  };
+  QaValuesSpec vs;
+  QaErr err = {0, ""};
+  memset(&vs, 0, sizeof vs);
+  qaSynthDefaults(&vs.synth);
+  vs.synthetic = 1;
+  CHECK(qaQuantParse("unsigned", &vs.qa, &err) == QA_OK);
+  CHECK(qaQuantParse("sym-ch", &vs.qw, &err) == QA_OK);
+  for (size_t t = 0; t < sizeof shapes / sizeof shapes[0]; t++) {
+    QaLayer l = shapes[t];
+    if (t == 1) { /* asymmetric: one more row and column of padding at the bottom and right */
+      l.pad_asym = 1;
+      l.pad_b = 1;
+      l.pad_r = 1;
+    }
+    qaLayerNormalize(&l);
+    CHECK_MSG(qaLayerValidate(&l, &err) == QA_OK, "%s: %s", l.name, err.msg);
+    QaLayerValues v = {0};
+    prepare(&vs, &l, (int)t, 6, 5, &v);
+    int64_t no = qaLayerOutCount(&l), S = no < QA_VALUES_SAMPLE ? no : QA_VALUES_SAMPLE;
+    int oh = qaLayerOutH(&l), ow = qaLayerOutW(&l), cg = l.c / l.groups, kg = l.k / l.groups;
+    int64_t *out = calloc((size_t)no, sizeof *out);
+    double sig = 0, noise = 0;
+    for (int64_t i = 0; i < no; i++) out[i] = (i * 7919) % 201 - 100; /* any integer output */
+    for (int64_t j = 0; j < S; j++) {
+      int64_t i = j * no / S, x0 = i % ow, y0 = (i / ow) % oh, k = (i / ow / oh) % l.k, n = i / ow / oh / l.k;
+      double ref = 0;
+      for (int c = 0; c < cg; c++)
+        for (int r = 0; r < l.r; r++)
+          for (int q = 0; q < l.s; q++) {
+            int64_t y = y0 * l.stride_h - l.pad_h + r, x = x0 * l.stride_w - l.pad_w + q;
+            if (y >= 0 && y < l.h && x >= 0 && x < l.w)
+              ref += (double)v.fa[((n * l.c + (k / kg) * cg + c) * l.h + y) * l.w + x] *
+                     v.fw[((k * cg + c) * l.r + r) * l.s + q];
+          }
+      double yq = (double)out[i] * v.a_scale * v.w_scale[k];
+      sig += ref * ref;
+      noise += (yq - ref) * (yq - ref);
+    }
+    double want = 10.0 * log10(sig / noise), db = 0;
+    int64_t n_cmp = 0;
+    CHECK(qaValuesOutputSqnr(&l, &v, out, &db, &n_cmp, &err) == QA_OK);
+    CHECK_MSG(n_cmp == S && fabs(db - want) < 1e-9 * fabs(want), "%s: %.15g dB, direct %.15g", l.name, db,
+              want);
+    free(out);
+    qaValuesFree(&v);
+  }
+}
+
 int main(void) {
   snprintf(g_dir, sizeof g_dir, "%s/traces", QA_TEST_TMP);
   mkdir(QA_TEST_TMP, 0777);
@@ -444,6 +506,7 @@ int main(void) {
   testNetFile();
   testCheckTraces();
   testValues();
+  testFloatReference();
   testNone();
   testValueStats();
   testProfile();
