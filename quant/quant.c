@@ -35,6 +35,9 @@ typedef struct Coder {
   const int32_t *mags; /* sorted representable magnitudes (mags[0] = 0); NULL = all integers */
   int32_t n_mags;
   int32_t qmax; /* largest representable magnitude: the clip maps to it */
+  /* with mags, for each integer f in 0..qmax: the largest magnitude <= f and the smallest
+  ** one > f (HUGE_VAL past the last), so the nearest magnitude is a lookup, not a search */
+  const double *dn, *up;
 } Coder;
 
 static int isSigned(const QaQuantSpec *s) {
@@ -88,38 +91,6 @@ void qaQuantCodeRange(const QaQuantSpec *spec, int bits, int32_t *lo, int32_t *h
   }
 }
 
-/* Nearest magnitude in c->mags to a >= 0; ties to the smaller one. */
-static int32_t nearestMag(const Coder *c, double a) {
-  int32_t lo = 0, hi = c->n_mags; /* first index with mags[i] >= a lies in [lo, hi] */
-  while (lo < hi) {
-    int32_t mid = lo + (hi - lo) / 2;
-    if (c->mags[mid] < a)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  if (lo == c->n_mags) return c->mags[lo - 1];
-  if (lo == 0) return c->mags[0];
-  double up = c->mags[lo], down = c->mags[lo - 1];
-  return (up - a < a - down) ? c->mags[lo] : c->mags[lo - 1];
-}
-
-static int32_t codeOf(const Coder *c, double t) {
-  if (c->nonneg && t <= 0) return 0;
-  double a = fabs(t);
-  int32_t m;
-  if (c->mags) {
-    m = nearestMag(c, a);
-  } else {
-    if (a > c->qmax) a = c->qmax;
-    /* round half away from zero, as round(a) but inline: a + 0.5 is exact for every
-    ** a >= 0 here except just below 0.5, where it rounds up to 1; undo that case. */
-    m = (int32_t)(a + 0.5);
-    m -= (double)m - a > 0.5;
-  }
-  return t < 0 ? -m : m;
-}
-
 /* Sums of squares in eight lanes: element i of a block goes to lane i mod 8, and the lanes
 ** are added in a fixed tree, so a sum does not depend on how a loop is vectorised (and the
 ** processor overlaps eight chains of additions instead of waiting on one). */
@@ -139,29 +110,20 @@ static void sum8Add(Sum8 *s, const double *x, int n) {
 
 /* Quantize one block at `scale`; returns the squared error; writes codes if non-NULL; adds
 ** the block's signal power sum x^2 to *sig if SIG is non-NULL (both summed in Sum8 lanes).
-** The uniform codes (no magnitude set) are computed in slices by a branch-free loop the
-** compiler vectorises (the same division, clamp and rounding as codeOf), so the codes equal
-** codeOf's element by element. */
+** The codes are computed in slices by a branch-free loop the compiler vectorises: the
+** value over the scale, clamped to [0 for unsigned codes or -qmax, qmax], rounded half away
+** from zero; with a magnitude set (pow2, khot) the nearest magnitude instead, ties to the
+** smaller one, looked up in the Coder's tables. */
 #define SLICE 512
 static double codeBlock(const Coder *c, const float *x, int64_t m, double scale, int32_t *codes,
                         double *sig) {
   Sum8 err = {{0}}, sg = {{0}};
-  if (c->mags) {
-    for (int64_t i = 0; i < m; i++) {
-      int32_t q = codeOf(c, x[i] / scale);
-      double d = x[i] - q * scale;
-      err.v[i & 7] += d * d;
-      if (codes) codes[i] = q;
-      if (sig) sg.v[i & 7] += (double)x[i] * x[i];
-    }
-    if (sig) *sig += sum8Total(&sg);
-    return sum8Total(&err);
-  }
   double qmax = c->qmax, d2[SLICE], x2[SLICE];
   int32_t q[SLICE];
   /* unsigned codes: t <= 0 (-0 too) becomes +0, whose code is 0, by a max the compiler
   ** vectorises (a branch on c->nonneg inside the loop kept it scalar) */
   double tlo = c->nonneg ? 0.0 : -HUGE_VAL;
+  const double *dn = c->dn, *up = c->up;
   for (int64_t i0 = 0; i0 < m; i0 += SLICE) {
     int n = m - i0 < SLICE ? (int)(m - i0) : SLICE;
     const float *xs = x + i0;
@@ -172,6 +134,11 @@ static double codeBlock(const Coder *c, const float *x, int64_t m, double scale,
       a = a > qmax ? qmax : a;
       int32_t mm = (int32_t)(a + 0.5);
       mm -= (double)mm - a > 0.5;
+      if (dn) { /* the nearest magnitude of the set, ties to the smaller one */
+        int32_t f = (int32_t)a;
+        double lo = dn[f], hi = up[f];
+        mm = (int32_t)(hi - a < a - lo ? hi : lo);
+      }
       int32_t v = t < 0 ? -mm : mm;
       double d = xs[j] - v * scale;
       q[j] = v;
@@ -354,6 +321,7 @@ int qaQuantize(const QaQuantSpec *spec, int bits, const float *x, int64_t n, int
                int32_t *codes_out, QaQuantResult *res, QaErr *err) {
   int rc = QA_OK;
   int32_t *mags = NULL;
+  double *near = NULL;
   memset(res, 0, sizeof *res);
   if ((rc = checkArgs(spec, bits, n, n_channels, err)) != QA_OK) goto end;
   if (!allFinite(x, n))
@@ -387,6 +355,18 @@ int qaQuantize(const QaQuantSpec *spec, int bits, const float *x, int64_t n, int
       if (khotMag(spec, m, k)) mags[c.n_mags++] = m;
     c.mags = mags;
     c.qmax = mags[c.n_mags - 1];
+    near = qaMalloc(2 * ((size_t)c.qmax + 1) * sizeof *near, err);
+    if (!near) {
+      rc = QA_EINTERNAL;
+      goto end;
+    }
+    for (int32_t f = 0, j = 0; f <= c.qmax; f++) {
+      while (j + 1 < c.n_mags && mags[j + 1] <= f) j++;
+      near[f] = mags[j];
+      near[c.qmax + 1 + f] = j + 1 < c.n_mags ? mags[j + 1] : HUGE_VAL;
+    }
+    c.dn = near;
+    c.up = near + c.qmax + 1;
   }
 
   double sig = 0, noise = 0;
@@ -421,6 +401,7 @@ int qaQuantize(const QaQuantSpec *spec, int bits, const float *x, int64_t n, int
   res->sqnr_db = sig == 0 ? 0.0 : noise == 0 ? 999.0 : 10.0 * log10(sig / noise);
 end:
   free(mags);
+  free(near);
   if (rc != QA_OK) qaQuantResultFree(res);
   return rc;
 }

@@ -10,13 +10,38 @@
 
 #include "base/rng.h"
 #include "quant/quant.h"
+#include "quant/terms.h"
 #include "tests/qatest.h"
 
 /* ---- the scalar path before issue 12 (sym, unsigned, fixed; minmax and mse) ---- */
 
+/* pow2 / khot: the sorted magnitudes of the scheme (set by oldQuantize), NULL for uniform */
+static const int32_t *g_mags;
+static int32_t g_n_mags;
+
+/* Nearest magnitude to a >= 0 by binary search, ties to the smaller one. */
+static int32_t oldNearestMag(double a) {
+  int32_t lo = 0, hi = g_n_mags;
+  while (lo < hi) {
+    int32_t mid = lo + (hi - lo) / 2;
+    if (g_mags[mid] < a)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo == g_n_mags) return g_mags[lo - 1];
+  if (lo == 0) return g_mags[0];
+  double up = g_mags[lo], down = g_mags[lo - 1];
+  return (up - a < a - down) ? g_mags[lo] : g_mags[lo - 1];
+}
+
 static int32_t oldCodeOf(int nonneg, int32_t qmax, double t) {
   if (nonneg && t <= 0) return 0;
   double a = fabs(t);
+  if (g_mags) {
+    int32_t m = oldNearestMag(a);
+    return t < 0 ? -m : m;
+  }
   if (a > qmax) a = qmax;
   int32_t m = (int32_t)(a + 0.5);
   m -= (double)m - a > 0.5;
@@ -73,8 +98,19 @@ static double oldScale(const QaQuantSpec *spec, int nonneg, int32_t qmax, const 
 /* The old qaQuantize for the uniform schemes: codes, scales, sqnr, min and max code. */
 static void oldQuantize(const QaQuantSpec *spec, int bits, const float *x, int64_t n, int64_t n_ch,
                         int32_t *codes, double *scales, double *sqnr, int32_t *lo, int32_t *hi) {
-  int sgn = spec->scheme == QA_Q_SYM || (spec->scheme == QA_Q_FIXED && !spec->unsigned_codes);
+  int magset = spec->scheme == QA_Q_POW2 || spec->scheme == QA_Q_KHOT;
+  int sgn = spec->scheme == QA_Q_SYM || ((spec->scheme == QA_Q_FIXED || magset) && !spec->unsigned_codes);
   int32_t qmax = sgn ? (int32_t)((1u << (bits - 1)) - 1) : (int32_t)((1u << bits) - 1);
+  static int32_t mags[1 << 16];
+  g_mags = NULL;
+  if (magset) { /* at most k one-bits (NAF terms for -naf); pow2: one */
+    int k = spec->scheme == QA_Q_POW2 ? 1 : spec->k;
+    g_n_mags = 0;
+    for (int32_t m = 0; m <= qmax; m++)
+      if (qaTermsCount(spec->khot_naf ? QA_ENC_NAF : QA_ENC_POPCOUNT, m) <= k) mags[g_n_mags++] = m;
+    g_mags = mags;
+    qmax = mags[g_n_mags - 1];
+  }
   int64_t nc = spec->per_channel ? n_ch : 1, block = n / nc;
   double sig = 0, noise = 0;
   for (int64_t ch = 0; ch < nc; ch++) {
@@ -123,8 +159,10 @@ static void fillTensor(QaRng *rng, float *x, int64_t n, int kind) {
 static int sameDouble(double a, double b) { return !memcmp(&a, &b, sizeof a); }
 
 int main(void) {
-  static const char *specs[] = {"sym",   "sym-ch",  "sym-mse",   "sym-ch-mse",   "unsigned", "unsigned-ch",
-                                "fixed", "fixed-u", "fixed-mse", "unsigned-mse", "fixed-ch"};
+  static const char *specs[] = {"sym",         "sym-ch",    "sym-mse",    "sym-ch-mse", "unsigned",
+                                "unsigned-ch", "fixed",     "fixed-u",    "fixed-mse",  "unsigned-mse",
+                                "fixed-ch",    "pow2",      "pow2-u",     "khot2",      "khot3-u",
+                                "khot2-naf",   "khot1-mse", "pow2-u-mse", "khot4-ch"};
   QaRng rng;
   qaRngSeed(&rng, qaTestSeed(12));
   int cases = qaTestScale(300), bad = 0;
