@@ -191,6 +191,65 @@ static inline void dot4_64(const int32_t *QA_RESTRICT a, const int32_t *const w[
   out[3] += s3;
 }
 
+/* Depthwise packs (one channel and one filter per group): filter f of the pack sees lane f
+** only, so the pass's nf outputs of a window are a lane-wise multiply-add of the window's
+** activation bricks with each tap's "diagonal" weights (filter f0 + j's weight in lane f0 + j),
+** nf lanes at once, instead of nf one-lane dot products per tap. */
+static void depthwisePass(const QaEngine *e, const QaChunk *c, int acc_bits, int64_t *overflows, int use32) {
+  const QaLayer *l = e->l;
+  int nf = c->nf, f0 = c->f0, taps = l->r * l->s, cpad = e->cpad;
+  int32_t *wd = malloc((size_t)taps * nf * sizeof *wd);
+  int64_t *acc = malloc((size_t)nf * sizeof *acc);
+  int32_t *acc32 = malloc((size_t)nf * sizeof *acc32);
+  if (!wd || !acc || !acc32) { /* out of memory: one lane at a time, the same sums */
+    free(wd);
+    free(acc);
+    free(acc32);
+    for (int oy = 0; oy < e->oh; oy++)
+      for (int ox = 0; ox < e->ow; ox++)
+        for (int f = f0; f < f0 + nf; f++) {
+          int64_t sum = 0;
+          for (int r = 0; r < l->r; r++)
+            for (int s = 0; s < l->s; s++)
+              sum +=
+                  (int64_t)qaEngineActRow(e, oy, ox, r)[s * cpad + f] * qaEngineWgtRow(e, f, r)[s * cpad + f];
+          qaEnginePut(e, acc_bits, overflows, c->img, f, oy, ox, sum);
+        }
+    return;
+  }
+  for (int r = 0; r < l->r; r++)
+    for (int s = 0; s < l->s; s++)
+      for (int j = 0; j < nf; j++)
+        wd[(r * l->s + s) * nf + j] = qaEngineWgtRow(e, f0 + j, r)[s * cpad + f0 + j];
+  for (int oy = 0; oy < e->oh; oy++)
+    for (int ox = 0; ox < e->ow; ox++) {
+      if (use32) { /* exact: the layer's bound is below 2^31 */
+        for (int j = 0; j < nf; j++) acc32[j] = 0;
+        for (int r = 0; r < l->r; r++) {
+          const int32_t *a = qaEngineActRow(e, oy, ox, r) + f0;
+          for (int s = 0; s < l->s; s++) {
+            const int32_t *as = a + s * cpad, *ws = wd + (r * l->s + s) * nf;
+            for (int j = 0; j < nf; j++) acc32[j] += as[j] * ws[j];
+          }
+        }
+        for (int j = 0; j < nf; j++) acc[j] = acc32[j];
+      } else {
+        for (int j = 0; j < nf; j++) acc[j] = 0;
+        for (int r = 0; r < l->r; r++) {
+          const int32_t *a = qaEngineActRow(e, oy, ox, r) + f0;
+          for (int s = 0; s < l->s; s++) {
+            const int32_t *as = a + s * cpad, *ws = wd + (r * l->s + s) * nf;
+            for (int j = 0; j < nf; j++) acc[j] += (int64_t)as[j] * ws[j];
+          }
+        }
+      }
+      for (int j = 0; j < nf; j++) qaEnginePut(e, acc_bits, overflows, c->img, f0 + j, oy, ox, acc[j]);
+    }
+  free(wd);
+  free(acc);
+  free(acc32);
+}
+
 void qaEnginePassDots(const QaEngine *e, const QaChunk *c, int acc_bits, int64_t *overflows) {
   const QaLayer *l = e->l;
   int span = l->s * e->cpad, cg = e->cg;
@@ -204,6 +263,10 @@ void qaEnginePassDots(const QaEngine *e, const QaChunk *c, int acc_bits, int64_t
     }
   double bound = (double)maxAbs(e->act, (int64_t)e->hp * e->wp * e->cpad) * (double)wmax * l->r * l->s * cg;
   int use32 = bound < 2147483647.0;
+  if (e->gpp > 1 && cg == 1 && e->kg == 1) {
+    depthwisePass(e, c, acc_bits, overflows, use32);
+    return;
+  }
   /* a whole brick row is one dot product when every lane belongs to the filter's group */
   int whole = e->gpp == 1 && cg == e->cpad;
   for (int oy = 0; oy < e->oh; oy++)
