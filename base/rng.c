@@ -106,12 +106,19 @@ static void zigTables(void) {
   for (int i = 0; i <= ZE_N; i++) ze_f[i] = exp(-ze_x[i]);
 }
 
-/* A uniform in (0, 1] from 53 bits (never 0: log-safe). */
-static double uniformPos(QaRng *r) { return ((double)(next(r) >> 11) + 1.0) * 0x1.0p-53; }
+/* The normal sampler draws its words through DRAW(SRC): the state itself (drawRng) or the
+** fills' batches of words drawn ahead (drawWords); both give the stream's words in order. */
+typedef uint64_t (*DrawFn)(void *src);
+static uint64_t drawRng(void *src) { return next((QaRng *)src); }
 
-static inline double normalZ(QaRng *r) {
+/* A uniform in (0, 1] from 53 bits (never 0: log-safe). */
+static inline double uniformPos(DrawFn draw, void *src) {
+  return ((double)(draw(src) >> 11) + 1.0) * 0x1.0p-53;
+}
+
+static inline double normalWith(DrawFn draw, void *src) {
   for (;;) {
-    uint64_t u = next(r);
+    uint64_t u = draw(src);
     int i = (int)(u & (ZN_N - 1));
     double sign = (u >> 7) & 1 ? -1.0 : 1.0;
     double z = (double)(u >> 11) * 0x1.0p-53 * zn_x[i];
@@ -119,14 +126,45 @@ static inline double normalZ(QaRng *r) {
     if (i == 0) { /* z >= R: the tail beyond R (Marsaglia 1964) */
       double a, b;
       do {
-        a = -log(uniformPos(r)) / zn_x[1];
-        b = -log(uniformPos(r));
+        a = -log(uniformPos(draw, src)) / zn_x[1];
+        b = -log(uniformPos(draw, src));
       } while (b + b < a * a);
       return sign * (zn_x[1] + a);
     }
-    if (zn_f[i] + ((double)(next(r) >> 11) * 0x1.0p-53) * (zn_f[i + 1] - zn_f[i]) < exp(-0.5 * z * z))
+    if (zn_f[i] + ((double)(draw(src) >> 11) * 0x1.0p-53) * (zn_f[i + 1] - zn_f[i]) < exp(-0.5 * z * z))
       return sign * z;
   }
+}
+
+static inline double normalZ(QaRng *r) { return normalWith(drawRng, r); }
+
+/* Words of a stream drawn ahead in batches: GEN is the state after the last word drawn,
+** START the state before the batch in W, P the next word to hand out. wordsEnd leaves R
+** where the per-value calls leave it: START plus the words handed out of this batch. */
+#define WORDS 1024
+typedef struct Words {
+  QaRng gen, start;
+  int p, len;
+  uint64_t w[WORDS];
+} Words;
+
+static void wordsBegin(Words *s, const QaRng *r) {
+  s->gen = s->start = *r;
+  s->p = s->len = 0;
+}
+static uint64_t drawWords(void *src) {
+  Words *s = src;
+  if (s->p == s->len) {
+    s->start = s->gen;
+    for (int i = 0; i < WORDS; i++) s->w[i] = next(&s->gen);
+    s->p = 0;
+    s->len = WORDS;
+  }
+  return s->w[s->p++];
+}
+static void wordsEnd(Words *s, QaRng *r) {
+  *r = s->start;
+  for (int i = 0; i < s->p; i++) next(r);
 }
 
 /* An exponential draw; *sign gets a random bit of the first word (unused by the draw). */
@@ -207,22 +245,28 @@ void qaRngFillLaplaceZ(QaRng *r, double b, float *out, int64_t n) {
 
 void qaRngFillRectified(QaRng *r, double zero_frac, float *out, int64_t n) {
   pthread_once(&z_once, zigTables);
-  QaRng l = *r;
+  /* (u >> 11) 2^-53 < zero_frac exactly when the integer u >> 11 < ceil(zero_frac 2^53) */
+  uint64_t zmax = !(zero_frac > 0) ? 0
+                  : zero_frac >= 1 ? (uint64_t)1 << 53
+                                   : (uint64_t)ceil(zero_frac * 0x1.0p53);
+  Words s;
+  wordsBegin(&s, r);
   for (int64_t i = 0; i < n; i++) {
-    uint64_t zero = (double)(next(&l) >> 11) * 0x1.0p-53 < zero_frac;
-    QaRng save = l;
-    uint64_t u = next(&l);
-    int k = (int)(u & (ZN_N - 1));
-    double z = (double)(u >> 11) * 0x1.0p-53 * zn_x[k];
-    if (__builtin_expect(!zero && !(z < zn_x[k + 1]), 0)) {
-      l = save;
-      z = fabs(normalZ(&l));
-    } else { /* a zero did not draw u: its state is the saved one */
-      uint64_t m = -zero;
-      for (int j = 0; j < 4; j++) l.s[j] = (save.s[j] & m) | (l.s[j] & ~m);
-      z = zero ? 0.0 : z;
+    if (__builtin_expect(s.len - s.p >= 2, 1)) { /* a zero takes one word, a fast-path value two */
+      uint64_t zero = (s.w[s.p] >> 11) < zmax, u = s.w[s.p + 1];
+      int k = (int)(u & (ZN_N - 1));
+      double z = (double)(u >> 11) * 0x1.0p-53 * zn_x[k];
+      /* no branch on the zero test (a coin flip): | and a multiply by 0 or 1 */
+      if (__builtin_expect((int)zero | (z < zn_x[k + 1]), 1)) {
+        out[i] = (float)(z * (double)(1 - zero));
+        s.p += 2 - (int)zero;
+        continue;
+      }
+      s.p++; /* the zero test's word; the sampler starts over from u */
+      out[i] = (float)fabs(normalWith(drawWords, &s));
+      continue;
     }
-    out[i] = (float)z;
+    out[i] = (drawWords(&s) >> 11) < zmax ? 0.0f : (float)fabs(normalWith(drawWords, &s));
   }
-  *r = l;
+  wordsEnd(&s, r);
 }
