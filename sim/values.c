@@ -216,44 +216,81 @@ static double patchDot(const double *patch, const float *w, int64_t n) {
   return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
 }
 
-/* The float output of the sampled outputs (*ref[j] for sample j), as an im2col product:
-** each distinct input patch (image, group, window) is gathered once and multiplied with the
-** contiguous weights of every sampled filter that reads it. When the sample has at least a
-** quarter as many outputs as there are patches, the samples are bucketed by patch (counting
-** sort), so a late layer's few windows are gathered once for hundreds of filters. */
-static int floatRefs(const QaLayer *l, const float *fa, const float *fw, double *ref, QaErr *err) {
-  int64_t S = sampleSize(l), taps = (int64_t)(l->c / l->groups) * l->r * l->s;
-  int64_t win = (int64_t)qaLayerOutH(l) * qaLayerOutW(l), kg = l->k / l->groups;
+/* The positions of the sample's outputs, in sample order: i = j * no / S advanced by its
+** quotient and remainder, the position by carries (a division only when a carry wraps). */
+typedef struct Sample {
+  int64_t i;
+  Pos p;
+} Sample;
+static void samplePositions(const QaLayer *l, int64_t S, Sample *sp) {
+  int64_t no = qaLayerOutCount(l), step = no / S, rstep = no % S, rem = 0, i = 0;
+  int oh = qaLayerOutH(l), ow = qaLayerOutW(l);
+  Pos p = {0, 0, 0, 0};
+  for (int64_t j = 0; j < S; j++) {
+    sp[j].i = i;
+    sp[j].p = p;
+    int64_t d = step;
+    rem += rstep;
+    if (rem >= S) {
+      rem -= S;
+      d++;
+    }
+    i += d;
+    int64_t x = p.ox + d;
+    if (x < ow) {
+      p.ox = (int)x;
+      continue;
+    }
+    int64_t y = p.oy + x / ow;
+    p.ox = (int)(x % ow);
+    if (y < oh) {
+      p.oy = (int)y;
+      continue;
+    }
+    int64_t k = p.k + y / oh;
+    p.oy = (int)(y % oh);
+    p.n += (int)(k / l->k);
+    p.k = (int)(k % l->k);
+  }
+}
+
+/* The float output of the sampled outputs (*ref[j] for sample j at SP[j]), as an im2col
+** product: each distinct input patch (image, group, window) is gathered once and multiplied
+** with the contiguous weights of every sampled filter that reads it. When the sample has at
+** least a quarter as many outputs as there are patches, the samples are bucketed by patch
+** (counting sort), so a late layer's few windows are gathered once for hundreds of filters. */
+static int floatRefs(const QaLayer *l, const Sample *sp, int64_t S, const float *fa, const float *fw,
+                     double *ref, QaErr *err) {
+  int64_t taps = (int64_t)(l->c / l->groups) * l->r * l->s;
+  int64_t ow = qaLayerOutW(l), win = (int64_t)qaLayerOutH(l) * ow, kg = l->k / l->groups;
   int64_t n_keys = (int64_t)l->n * l->groups * win;
   int bucket = n_keys <= 4 * S;
   double *patch = qaMalloc((size_t)taps * sizeof *patch, err);
   int64_t *order = bucket ? qaMalloc((size_t)S * sizeof *order, err) : NULL;
   int64_t *first = bucket ? qaCalloc((size_t)n_keys + 1, sizeof *first, err) : NULL;
-  int64_t *keys = bucket ? qaMalloc((size_t)S * sizeof *keys, err) : NULL;
-  if (!patch || (bucket && (!order || !first || !keys))) {
+  int64_t *keys = qaMalloc((size_t)S * sizeof *keys, err);
+  if (!patch || !keys || (bucket && (!order || !first))) {
     free(patch);
     free(order);
     free(first);
     free(keys);
     return QA_EINTERNAL;
   }
+  for (int64_t j = 0; j < S; j++) {
+    Pos p = sp[j].p;
+    keys[j] = ((int64_t)p.n * l->groups + p.k / kg) * win + (int64_t)p.oy * ow + p.ox;
+  }
   if (bucket) {
-    for (int64_t j = 0; j < S; j++) {
-      Pos p = posOf(l, sampleAt(l, j));
-      keys[j] = ((int64_t)p.n * l->groups + p.k / kg) * win + (int64_t)p.oy * qaLayerOutW(l) + p.ox;
-      first[keys[j] + 1]++;
-    }
+    for (int64_t j = 0; j < S; j++) first[keys[j] + 1]++;
     for (int64_t k = 0; k < n_keys; k++) first[k + 1] += first[k];
     for (int64_t j = 0; j < S; j++) order[first[keys[j]]++] = j; /* first[k] ends at bucket k's end */
   }
   int64_t last_key = -1;
   for (int64_t q = 0; q < S; q++) {
     int64_t j = bucket ? order[q] : q;
-    Pos p = posOf(l, sampleAt(l, j));
-    int64_t key = ((int64_t)p.n * l->groups + p.k / kg) * win + (int64_t)p.oy * qaLayerOutW(l) + p.ox;
-    if (key != last_key) gatherPatch(l, p, fa, patch);
-    last_key = key;
-    ref[j] = patchDot(patch, fw + (int64_t)p.k * taps, taps);
+    if (keys[j] != last_key) gatherPatch(l, sp[j].p, fa, patch);
+    last_key = keys[j];
+    ref[j] = patchDot(patch, fw + (int64_t)sp[j].p.k * taps, taps);
   }
   free(patch);
   free(order);
@@ -265,29 +302,39 @@ static int floatRefs(const QaLayer *l, const float *fa, const float *fw, double 
 int qaValuesOutputSqnr(const QaLayer *l, const QaLayerValues *v, const int64_t *out, double *sqnr_db,
                        int64_t *n_compared, QaErr *err) {
   int64_t no = qaLayerOutCount(l), plane = (int64_t)qaLayerOutH(l) * qaLayerOutW(l);
-  int64_t n = v->out ? no : sampleSize(l);
-  double sig = 0, noise = 0, *refs = NULL;
-  if (!v->out) {
-    refs = qaMalloc((size_t)n * sizeof *refs, err);
-    if (!refs) return QA_EINTERNAL;
-    int rc = floatRefs(l, v->fa, v->fw, refs, err);
-    if (rc) {
-      free(refs);
-      return rc;
+  double sig = 0, noise = 0;
+  if (v->out) { /* the traced float output: every element */
+    for (int64_t i = 0; i < no; i++) {
+      int k = (int)((i / plane) % l->k);
+      double y = (double)out[i] * v->a_scale * v->w_scale[k] + (v->bias ? v->bias[k] : 0.0);
+      double ref = v->out[i];
+      sig += ref * ref;
+      noise += (y - ref) * (y - ref);
     }
+    *sqnr_db = sqnrDb(sig, noise);
+    if (n_compared) *n_compared = no;
+    return QA_OK;
   }
-  for (int64_t j = 0; j < n; j++) {
-    int64_t i = v->out ? j : sampleAt(l, j);
-    int k = (int)((i / plane) % l->k);
+  int64_t S = sampleSize(l);
+  Sample *sp = qaMalloc((size_t)S * sizeof *sp, err);
+  double *refs = qaMalloc((size_t)S * sizeof *refs, err);
+  int rc = sp && refs ? QA_OK : QA_EINTERNAL;
+  if (!rc) {
+    samplePositions(l, S, sp);
+    rc = floatRefs(l, sp, S, v->fa, v->fw, refs, err);
+  }
+  for (int64_t j = 0; !rc && j < S; j++) {
+    int k = sp[j].p.k;
     double b = v->bias ? v->bias[k] : 0.0;
-    double y = (double)out[i] * v->a_scale * v->w_scale[k] + b;
-    double ref = v->out ? v->out[i] : refs[j] + b;
+    double y = (double)out[sp[j].i] * v->a_scale * v->w_scale[k] + b, ref = refs[j] + b;
     sig += ref * ref;
     noise += (y - ref) * (y - ref);
   }
+  free(sp);
   free(refs);
+  if (rc) return rc;
   *sqnr_db = sqnrDb(sig, noise);
-  if (n_compared) *n_compared = n;
+  if (n_compared) *n_compared = S;
   return QA_OK;
 }
 

@@ -449,6 +449,8 @@ static void testFloatReference(void) {
       {"big", QA_LAYER_CONV, 1, 16, 30, 30, 64, 3, 3, 1, 1, 1, 1, 1, 0, 0, "", ""},
       {"late", QA_LAYER_CONV, 1, 64, 7, 7, 512, 1, 1, 1, 1, 0, 0, 1, 0, 0, "", ""},
       {"fc", QA_LAYER_FC, 1, 300, 1, 1, 40, 1, 1, 1, 1, 0, 0, 1, 0, 0, "", ""},
+      {"wide", QA_LAYER_FC, 2, 3, 1, 1, 40000, 1, 1, 1, 1, 0, 0, 1, 0, 0, "",
+       ""}, /* steps over filters and images */
   };
   QaValuesSpec vs;
   QaErr err = {0, ""};
