@@ -242,6 +242,9 @@ int qaArchHwBits(const QaArchConfig *cfg);
 void qaRefConv(const QaLayer *l, const int32_t *act, const int32_t *wgt, int64_t *out);
 /* The same by direct loops, no allocation (qaRefConv's fallback when out of memory; slow). */
 void qaRefConvDirect(const QaLayer *l, const int32_t *act, const int32_t *wgt, int64_t *out);
+/* The number of outputs of GOT (N*K*OH*OW) that differ from the reference's, computed
+** without a copy of the outputs (the check of a simulated layer). */
+int64_t qaRefConvCheck(const QaLayer *l, const int32_t *act, const int32_t *wgt, const int64_t *got);
 
 /* ---- parameter rows every architecture shares --------------------------------------
 ** QA_P_* expand to QaParam rows bound to the QaArchSpec fields (the spec struct of every

@@ -29,13 +29,24 @@
 #define RB 32 /* wide-plane entries per block */
 #define KB 4  /* filters per block */
 
-static void conv_fc(const QaLayer *l, const int32_t *act, const int32_t *wgt, int64_t *out) {
+/* Every path either stores each output in OUT or, with WANT, adds 1 to *BAD for each output
+** that differs from WANT's (the check of a model's outputs needs no copy of its own). */
+#define EMIT(idx, v)                     \
+  do {                                   \
+    if (want)                            \
+      *bad += want[idx] != (int64_t)(v); \
+    else                                 \
+      out[idx] = (v);                    \
+  } while (0)
+
+static void conv_fc(const QaLayer *l, const int32_t *act, const int32_t *wgt, int64_t *out,
+                    const int64_t *want, int64_t *bad) {
   for (int n = 0; n < l->n; n++)
     for (int k = 0; k < l->k; k++) {
       const int32_t *a = act + (int64_t)n * l->c, *w = wgt + (int64_t)k * l->c;
       int64_t acc = 0;
       for (int ci = 0; ci < l->c; ci++) acc += (int64_t)w[ci] * a[ci];
-      out[(int64_t)n * l->k + k] = acc;
+      EMIT((int64_t)n * l->k + k, acc);
     }
 }
 
@@ -69,7 +80,8 @@ static int planes_make(const QaLayer *l, const int32_t *act, int n, Planes *p) {
 
 /* Outputs of image n (see the header comment), sums in ACC. */
 #define DEFINE_CONV_PLANES(NAME, ACC)                                                             \
-  static void NAME(const QaLayer *l, const Planes *pl, const int32_t *wgt, int n, int64_t *out) { \
+  static void NAME(const QaLayer *l, const Planes *pl, const int32_t *wgt, int n, int64_t *out,   \
+                   const int64_t *want, int64_t *bad) {                                           \
     int oh = qaLayerOutH(l), ow = qaLayerOutW(l), W = pl->ws, sh = pl->sh, sw = pl->sw;           \
     int cg = l->c / l->groups, kg = l->k / l->groups, rs = l->r * l->s;                           \
     int64_t plane = (int64_t)pl->hs * W, span = (int64_t)(oh - 1) * W + ow;                       \
@@ -88,16 +100,24 @@ static int planes_make(const QaLayer *l, const int32_t *act, int n, Planes *p) {
               ACC wv[KB];                                                                         \
               for (int f = 0; f < KB; f++)                                                        \
                 wv[f] = f < nk ? (ACC)wgt[((int64_t)(k0 + f) * cg + ci) * rs + t] : 0;            \
-              for (int f = 0; f < KB; f++)                                                        \
-                for (int q = 0; q < RB; q++) acc[f][q] += wv[f] * (ACC)ap[q];                     \
+              if (nk == KB) /* a block of 1 filter (depthwise) does not pay for KB */             \
+                for (int f = 0; f < KB; f++)                                                      \
+                  for (int q = 0; q < RB; q++) acc[f][q] += wv[f] * (ACC)ap[q];                   \
+              else                                                                                \
+                for (int f = 0; f < nk; f++)                                                      \
+                  for (int q = 0; q < RB; q++) acc[f][q] += wv[f] * (ACC)ap[q];                   \
             }                                                                                     \
           }                                                                                       \
-          for (int f = 0; f < nk; f++) {                                                          \
-            int64_t *o = out + ((int64_t)n * l->k + k0 + f) * oh * ow;                            \
+          for (int f = 0; f < nk; f++) { /* entry p = y W* + x, x counted on (no division) */     \
+            int64_t o = ((int64_t)n * l->k + k0 + f) * oh * ow;                                   \
+            int64_t y = p0 / W;                                                                   \
+            int x = (int)(p0 % W);                                                                \
             for (int q = 0; q < RB && p0 + q < span; q++) {                                       \
-              int64_t p = p0 + q;                                                                 \
-              int x = (int)(p % W);                                                               \
-              if (x < ow) o[(p / W) * ow + x] = acc[f][q];                                        \
+              if (x < ow) EMIT(o + y * ow + x, acc[f][q]);                                        \
+              if (++x == W) {                                                                     \
+                x = 0;                                                                            \
+                y++;                                                                              \
+              }                                                                                   \
             }                                                                                     \
           }                                                                                       \
         }                                                                                         \
@@ -108,7 +128,8 @@ DEFINE_CONV_PLANES(conv_planes_i64, int64_t)
 DEFINE_CONV_PLANES(conv_planes_i32, int32_t)
 
 /* The same sums by direct loops (when the planes cannot be allocated). */
-void qaRefConvDirect(const QaLayer *l, const int32_t *act, const int32_t *wgt, int64_t *out) {
+static void convDirect(const QaLayer *l, const int32_t *act, const int32_t *wgt, int64_t *out,
+                       const int64_t *want, int64_t *bad) {
   int oh = qaLayerOutH(l), ow = qaLayerOutW(l), cg = l->c / l->groups, kg = l->k / l->groups;
   for (int n = 0; n < l->n; n++)
     for (int k = 0; k < l->k; k++)
@@ -126,7 +147,7 @@ void qaRefConvDirect(const QaLayer *l, const int32_t *act, const int32_t *wgt, i
                 if (ix >= 0 && ix < l->w) acc += (int64_t)arow[ix] * wrow[s];
               }
             }
-          out[(((int64_t)n * l->k + k) * oh + y) * ow + x] = acc;
+          EMIT((((int64_t)n * l->k + k) * oh + y) * ow + x, acc);
         }
 }
 
@@ -139,9 +160,10 @@ static int64_t max_abs(const int32_t *v, int64_t n) {
   return m;
 }
 
-void qaRefConv(const QaLayer *l, const int32_t *act, const int32_t *wgt, int64_t *out) {
+static void refConv(const QaLayer *l, const int32_t *act, const int32_t *wgt, int64_t *out,
+                    const int64_t *want, int64_t *bad) {
   if (l->h == 1 && l->w == 1 && l->r == 1 && l->s == 1 && l->groups == 1) {
-    conv_fc(l, act, wgt, out);
+    conv_fc(l, act, wgt, out, want, bad);
     return;
   }
   /* every partial sum is bounded by max|a| * max|w| * (C/groups) * R * S */
@@ -151,13 +173,28 @@ void qaRefConv(const QaLayer *l, const int32_t *act, const int32_t *wgt, int64_t
   for (int n = 0; n < l->n; n++) {
     Planes pl;
     if (planes_make(l, act, n, &pl)) {
-      qaRefConvDirect(l, act, wgt, out);
+      if (want) *bad = 0; /* the direct loops check every image */
+      convDirect(l, act, wgt, out, want, bad);
       return;
     }
     if (fits32)
-      conv_planes_i32(l, &pl, wgt, n, out);
+      conv_planes_i32(l, &pl, wgt, n, out, want, bad);
     else
-      conv_planes_i64(l, &pl, wgt, n, out);
+      conv_planes_i64(l, &pl, wgt, n, out, want, bad);
     free(pl.v);
   }
+}
+
+void qaRefConv(const QaLayer *l, const int32_t *act, const int32_t *wgt, int64_t *out) {
+  refConv(l, act, wgt, out, NULL, NULL);
+}
+
+void qaRefConvDirect(const QaLayer *l, const int32_t *act, const int32_t *wgt, int64_t *out) {
+  convDirect(l, act, wgt, out, NULL, NULL);
+}
+
+int64_t qaRefConvCheck(const QaLayer *l, const int32_t *act, const int32_t *wgt, const int64_t *got) {
+  int64_t bad = 0;
+  refConv(l, act, wgt, NULL, got, &bad);
+  return bad;
 }

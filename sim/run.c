@@ -348,20 +348,10 @@ static int nextJob(void *ctx, int idx, QaLayerJob **job, QaLayerStats **st, QaEr
 }
 
 /* Verify: the model's outputs against the integer reference convolution. */
-static void verifyLayer(Work *w, QaLayerStats *st, QaErr *err) {
-  const QaLayer *l = w->job.layer;
-  int64_t no = qaLayerOutCount(l);
-  int64_t *ref = qaMalloc((size_t)no * sizeof(int64_t), err);
-  if (!ref) {
-    st->outputs_verified = -1;
-    return;
-  }
-  qaRefConv(l, w->v.act, w->v.wgt, ref);
-  int64_t bad = 0;
-  for (int64_t i = 0; i < no; i++) bad += ref[i] != w->out[i];
+static void verifyLayer(Work *w, QaLayerStats *st) {
+  int64_t bad = qaRefConvCheck(w->job.layer, w->v.act, w->v.wgt, w->out);
   st->n_mismatches = bad;
   st->outputs_verified = bad == 0;
-  free(ref);
 }
 
 /* The checks of a simulated layer (parallel-safe: they touch W and the layer's record
@@ -372,7 +362,7 @@ static int layerChecks(Run *r, int idx, Work *w, QaLayerStats *st, QaErr *err) {
   int rc;
   double t0 = qaNowSeconds();
   if (r->opt->verify)
-    verifyLayer(w, st, err);
+    verifyLayer(w, st);
   else
     st->outputs_verified = -1;
   double t1 = qaNowSeconds();

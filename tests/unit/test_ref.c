@@ -56,6 +56,11 @@ int main(void) {
       qaRefConvDirect(&l, a, w, o1);
       CHECK_MSG(!memcmp(o1, o2, (size_t)no * sizeof *o1), "direct, layer %d", it);
     }
+    /* the check counts exactly the outputs that differ (o2 is the brute force's) */
+    CHECK_EQ_I64(qaRefConvCheck(&l, a, w, o2), 0);
+    int64_t changed = 0;
+    for (int64_t i = 0; i < no; i += 1 + (i * 7) % 13, changed++) o2[i] += i % 2 ? 1 : -((int64_t)1 << 40);
+    CHECK_EQ_I64(qaRefConvCheck(&l, a, w, o2), changed);
     free(a);
     free(w);
     free(o1);
