@@ -191,6 +191,8 @@ static inline void dot4_64(const int32_t *QA_RESTRICT a, const int32_t *const w[
   out[3] += s3;
 }
 
+#define WIN_TILE_BYTES (128 * 1024) /* activations of a tile of windows (second-level cache) */
+
 /* Depthwise packs (one channel and one filter per group): filter f of the pack sees lane f
 ** only, so the pass's nf outputs of a window are a lane-wise multiply-add of the window's
 ** activation bricks with each tap's "diagonal" weights (filter f0 + j's weight in lane f0 + j),
@@ -269,24 +271,45 @@ void qaEnginePassDots(const QaEngine *e, const QaChunk *c, int acc_bits, int64_t
   }
   /* a whole brick row is one dot product when every lane belongs to the filter's group */
   int whole = e->gpp == 1 && cg == e->cpad;
-  for (int oy = 0; oy < e->oh; oy++)
-    for (int ox = 0; ox < e->ow; ox++) {
-      int f = c->f0;
-      if (whole)
-        for (; f + 4 <= c->f0 + c->nf; f += 4) {
+  if (whole) {
+    /* windows in tiles, and in a tile filters four at a time over every window: a block's
+    ** weights stay in the first-level cache while the tile's activations stream past (a late
+    ** layer's pass holds megabytes of weights, which a window-by-window order rereads for
+    ** every window) */
+    int64_t nwin = (int64_t)e->oh * e->ow, wt = WIN_TILE_BYTES / ((int64_t)span * l->r * 4);
+    wt = wt < 1 ? 1 : wt;
+    for (int64_t w0 = 0; w0 < nwin; w0 += wt) {
+      int64_t w1 = w0 + wt < nwin ? w0 + wt : nwin;
+      for (int f = c->f0; f < c->f0 + c->nf; f += 4) {
+        int nq = c->f0 + c->nf - f < 4 ? c->f0 + c->nf - f : 4;
+        for (int64_t win = w0; win < w1; win++) {
+          int oy = (int)(win / e->ow), ox = (int)(win % e->ow);
           int64_t acc[4] = {0, 0, 0, 0};
           for (int r = 0; r < l->r; r++) {
             const int32_t *a = qaEngineActRow(e, oy, ox, r);
-            const int32_t *w[4] = {qaEngineWgtRow(e, f, r), qaEngineWgtRow(e, f + 1, r),
-                                   qaEngineWgtRow(e, f + 2, r), qaEngineWgtRow(e, f + 3, r)};
-            if (use32)
-              dot4_32(a, w, span, acc);
-            else
-              dot4_64(a, w, span, acc);
+            if (nq == 4) {
+              const int32_t *w[4] = {qaEngineWgtRow(e, f, r), qaEngineWgtRow(e, f + 1, r),
+                                     qaEngineWgtRow(e, f + 2, r), qaEngineWgtRow(e, f + 3, r)};
+              if (use32)
+                dot4_32(a, w, span, acc);
+              else
+                dot4_64(a, w, span, acc);
+            } else {
+              for (int q = 0; q < nq; q++) {
+                const int32_t *w = qaEngineWgtRow(e, f + q, r);
+                acc[q] += use32 ? dot32(a, w, span) : qaEngineDot(a, w, span);
+              }
+            }
           }
-          for (int q = 0; q < 4; q++) qaEnginePut(e, acc_bits, overflows, c->img, f + q, oy, ox, acc[q]);
+          for (int q = 0; q < nq; q++) qaEnginePut(e, acc_bits, overflows, c->img, f + q, oy, ox, acc[q]);
         }
-      for (; f < c->f0 + c->nf; f++) {
+      }
+    }
+    return;
+  }
+  for (int oy = 0; oy < e->oh; oy++)
+    for (int ox = 0; ox < e->ow; ox++)
+      for (int f = c->f0; f < c->f0 + c->nf; f++) {
         /* only the filter's own group's channels can be non-zero */
         int lo = e->gpp > 1 ? (f / e->kg) * cg : 0;
         int64_t acc = 0;
@@ -302,7 +325,6 @@ void qaEnginePassDots(const QaEngine *e, const QaChunk *c, int acc_bits, int64_t
         }
         qaEnginePut(e, acc_bits, overflows, c->img, f, oy, ox, acc);
       }
-    }
 }
 
 void qaEngineCountBuffers(QaLayerStats *st, int64_t act_bits, int64_t tiles_active, int64_t sb_bits,
