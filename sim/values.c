@@ -11,6 +11,7 @@
 #include <immintrin.h>
 #endif
 
+#include "arch/arch.h"
 #include "workloads/trace.h"
 
 int qaValuesQuantizers(const QaValuesSpec *spec, const QaLayer *l, QaQuantSpec *qa, int *qa_auto,
@@ -44,6 +45,8 @@ void qaValuesFree(QaLayerValues *v) {
   free(v->act);
   free(v->wgt);
   free(v->w_scale);
+  free(v->ref);
+  free(v->sample_ref);
   memset(v, 0, sizeof *v);
 }
 
@@ -110,9 +113,9 @@ int qaValuesQuantize(const QaValuesSpec *spec, const QaLayer *l, int a_bits, int
   v->a_bits = a_bits;
   v->w_bits = w_bits;
   if (!v->act) v->act = qaMalloc((size_t)na * sizeof(int32_t), err);
-  if (!v->wgt) v->wgt = qaMalloc((size_t)nw * sizeof(int32_t), err);
+  if (!v->wgt && !v->streamed) v->wgt = qaMalloc((size_t)nw * sizeof(int32_t), err);
   if (!v->w_scale) v->w_scale = qaMalloc((size_t)l->k * sizeof(double), err);
-  if (!v->act || !v->wgt || !v->w_scale) return QA_EINTERNAL;
+  if (!v->act || (!v->wgt && !v->streamed) || !v->w_scale) return QA_EINTERNAL;
 
   if ((rc = qaQuantize(&v->qa, a_bits, v->fa, na, 1, v->act, &qr, err))) {
     qaErrPrefix(err, "activations (quantizer %s, %d bits)", v->quant_a, a_bits);
@@ -123,6 +126,14 @@ int qaValuesQuantize(const QaValuesSpec *spec, const QaLayer *l, int a_bits, int
   v->a_signed = qr.min_code < 0;
   qaQuantResultFree(&qr);
 
+  if (v->streamed) { /* the weights come window by window: their quantizer accepts w_bits? */
+    float none = 0;
+    int32_t code;
+    rc = qaQuantize(&v->qw, w_bits, &none, 0, 1, &code, &qr, err);
+    qaQuantResultFree(&qr);
+    if (rc) qaErrPrefix(err, "weights (quantizer %s, %d bits)", v->quant_w, w_bits);
+    return rc;
+  }
   int codes = v->qw.scheme == QA_Q_NONE && v->wcodes;
   if ((rc = qaQuantize(&v->qw, w_bits, codes ? v->wcodes : v->fw, nw, l->k, v->wgt, &qr, err))) {
     qaErrPrefix(err, "weights (quantizer %s, %d bits%s)", v->quant_w, w_bits,
@@ -268,7 +279,10 @@ int qaValuesOutputSqnr(const QaLayer *l, const QaLayerValues *v, const int64_t *
   for (int64_t j0 = 0; j0 < n; j0 += DOTS_LANES) {
     int m = n - j0 < DOTS_LANES ? (int)(n - j0) : DOTS_LANES;
     for (int q = 0; q < m; q++) idx[q] = v->out ? j0 + q : sampleAt(l, j0 + q);
-    if (!v->out) floatDots(l, idx, m, v->fa, v->fw, dots);
+    if (v->sample_ref) /* streamed weights: computed window by window (qaValuesWindow) */
+      memcpy(dots, v->sample_ref + j0, (size_t)m * sizeof *dots);
+    else if (!v->out)
+      floatDots(l, idx, m, v->fa, v->fw, dots);
     for (int q = 0; q < m; q++) {
       int64_t i = idx[q];
       int k = (int)((i / plane) % l->k);
@@ -332,4 +346,95 @@ end:
   if (rc) return rc;
   *a_bits = best;
   return best == v->a_bits ? QA_OK : qaValuesQuantize(spec, l, best, v->w_bits, v, err);
+}
+
+/* ---- streamed weights ------------------------------------------------------------------ */
+
+void qaValuesBufFree(QaValuesBuf *b) {
+  if (!b) return;
+  free(b->fw);
+  free(b->codes);
+  memset(b, 0, sizeof *b);
+}
+
+int qaValuesStreamable(const QaValuesSpec *spec, const QaLayer *l) {
+  QaQuantSpec qa, qw;
+  int qa_auto;
+  if (qaValuesQuantizers(spec, l, &qa, &qa_auto, &qw, NULL)) return 0;
+  int traced_w = !spec->synthetic && (l->wgt_trace[0] || l->wgt_codes_trace[0]);
+  return !traced_w && l->n == 1 && l->groups == 1 && qw.per_channel && qw.scheme != QA_Q_NONE;
+}
+
+int qaValuesLoadStreamed(const QaValuesSpec *spec, const QaLayer *l, int idx, QaValuesBuf *buf, int verify,
+                         QaLayerValues *v, QaErr *err) {
+  int64_t na = qaLayerActCount(l);
+  int traced_a = !spec->synthetic && l->act_trace[0];
+  int rc;
+  memset(v, 0, sizeof *v);
+  v->src = traced_a ? "trace" : "synthetic";
+  v->streamed = 1;
+  v->buf = buf;
+  if (!qaValuesStreamable(spec, l))
+    return qaErrSet(err, QA_EINTERNAL, "layer '%s' cannot stream its weights", l->name);
+  if (traced_a) {
+    if ((rc = qaTraceReadFloat(l, QA_TRACE_ACT, &v->fa, err))) return rc;
+  } else {
+    if (!(v->fa = qaMalloc((size_t)na * sizeof(float), err))) return QA_EINTERNAL;
+    qaSynthActs(&spec->synth, l, idx, v->fa);
+  }
+  qaSynthWgtBegin(&spec->synth, l, idx, &v->wsyn);
+  if (!spec->synthetic && l->bias_trace[0] && (rc = qaTraceReadFloat(l, QA_TRACE_BIAS, &v->bias, err)))
+    return rc;
+  v->sample_ref = qaMalloc((size_t)sampleSize(l) * sizeof *v->sample_ref, err);
+  if (verify) v->ref = qaMalloc((size_t)qaLayerOutCount(l) * sizeof *v->ref, err);
+  return !v->sample_ref || (verify && !v->ref) ? QA_EINTERNAL : QA_OK;
+}
+
+int qaValuesWindow(QaLayerValues *v, const QaLayer *l, int k0, int nk, const int32_t **codes, QaErr *err) {
+  int64_t per = qaLayerWgtCount(l) / l->k, n = (int64_t)nk * per;
+  int64_t plane = (int64_t)qaLayerOutH(l) * qaLayerOutW(l), end = (int64_t)(k0 + nk) * plane;
+  int64_t S = sampleSize(l), idx[DOTS_LANES];
+  QaValuesBuf *b = v->buf;
+  QaQuantResult qr;
+  int rc;
+  *codes = NULL;
+  if (!v->streamed || k0 != v->next_k || nk < 1 || k0 + nk > l->k)
+    return qaErrSet(err, QA_EINTERNAL, "layer '%s': weight window %d..%d out of order (next filter %d)",
+                    l->name, k0, k0 + nk - 1, v->next_k);
+  if (n > b->cap) { /* grow (the contents need not survive) */
+    qaValuesBufFree(b);
+    b->fw = qaMalloc((size_t)n * sizeof *b->fw, err);
+    b->codes = qaMalloc((size_t)n * sizeof *b->codes, err);
+    if (!b->fw || !b->codes) {
+      qaValuesBufFree(b);
+      return QA_EINTERNAL;
+    }
+    b->cap = n;
+  }
+  qaSynthWgtNext(&v->wsyn, b->fw, n);
+  if ((rc = qaQuantizePart(&v->qw, v->w_bits, b->fw, n, nk, b->codes, &qr, &v->w_sig, &v->w_noise, err))) {
+    qaErrPrefix(err, "weights (quantizer %s, %d bits)", v->quant_w, v->w_bits);
+    return rc;
+  }
+  for (int j = 0; j < nk; j++) v->w_scale[k0 + j] = qr.scales[qr.n_channels > 1 ? j : 0];
+  qaQuantResultFree(&qr);
+  qaValueStatsAdd(b->codes, n, &v->wgt_stats);
+  /* the window as a layer of its own: filters k0.. (one image, one group) */
+  QaLayer sub = *l;
+  sub.k = nk;
+  if (v->ref) qaRefConv(&sub, v->act, b->codes, v->ref + (int64_t)k0 * plane);
+  while (v->next_sample < S && sampleAt(l, v->next_sample) < end) {
+    int m = 0;
+    for (; m < DOTS_LANES && v->next_sample + m < S; m++) {
+      int64_t i = sampleAt(l, v->next_sample + m);
+      if (i >= end) break;
+      idx[m] = i - (int64_t)k0 * plane;
+    }
+    floatDots(&sub, idx, m, v->fa, b->fw, v->sample_ref + v->next_sample);
+    v->next_sample += m;
+  }
+  v->next_k += nk;
+  if (v->next_k == l->k) v->w_sqnr_db = qaQuantSqnrDb(v->w_sig, v->w_noise);
+  *codes = b->codes;
+  return QA_OK;
 }
