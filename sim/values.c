@@ -390,10 +390,25 @@ int qaValuesLoadStreamed(const QaValuesSpec *spec, const QaLayer *l, int idx, Qa
   return !v->sample_ref || (verify && !v->ref) ? QA_EINTERNAL : QA_OK;
 }
 
+/* Grow *P to hold N values of SIZE bytes (the contents need not survive); *cap is N after. */
+static int grow(void **p, int64_t *cap, int64_t n, size_t size, QaErr *err) {
+  if (n <= *cap) return QA_OK;
+  free(*p);
+  *cap = 0;
+  if (!(*p = qaMallocBig((size_t)n * size, err))) return QA_EINTERNAL;
+  *cap = n;
+  return QA_OK;
+}
+
+/* Values of a block: the weights of a window are made, quantized and accounted in blocks of
+** whole filters that stay in the cache from one step to the next (at least DOTS_LANES
+** filters, so the sample's float dots fill their lanes). */
+#define WINDOW_BLOCK ((int64_t)1 << 17)
+
 int qaValuesWindow(QaLayerValues *v, const QaLayer *l, int k0, int nk, const int32_t **codes, QaErr *err) {
-  int64_t per = qaLayerWgtCount(l) / l->k, n = (int64_t)nk * per;
-  int64_t plane = (int64_t)qaLayerOutH(l) * qaLayerOutW(l), end = (int64_t)(k0 + nk) * plane;
+  int64_t per = qaLayerWgtCount(l) / l->k, plane = (int64_t)qaLayerOutH(l) * qaLayerOutW(l);
   int64_t S = sampleSize(l), idx[DOTS_LANES];
+  int nb = per ? (int)(WINDOW_BLOCK / per) : nk; /* filters per block */
   QaValuesBuf *b = v->buf;
   QaQuantResult qr;
   int rc;
@@ -401,37 +416,36 @@ int qaValuesWindow(QaLayerValues *v, const QaLayer *l, int k0, int nk, const int
   if (!v->streamed || k0 != v->next_k || nk < 1 || k0 + nk > l->k)
     return qaErrSet(err, QA_EINTERNAL, "layer '%s': weight window %d..%d out of order (next filter %d)",
                     l->name, k0, k0 + nk - 1, v->next_k);
-  if (n > b->cap) { /* grow (the contents need not survive) */
-    qaValuesBufFree(b);
-    b->fw = qaMalloc((size_t)n * sizeof *b->fw, err);
-    b->codes = qaMalloc((size_t)n * sizeof *b->codes, err);
-    if (!b->fw || !b->codes) {
-      qaValuesBufFree(b);
-      return QA_EINTERNAL;
-    }
-    b->cap = n;
-  }
-  qaSynthWgtNext(&v->wsyn, b->fw, n);
-  if ((rc = qaQuantizePart(&v->qw, v->w_bits, b->fw, n, nk, b->codes, &qr, &v->w_sig, &v->w_noise, err))) {
-    qaErrPrefix(err, "weights (quantizer %s, %d bits)", v->quant_w, v->w_bits);
+  nb = nb < DOTS_LANES ? DOTS_LANES : nb;
+  nb = nb > nk ? nk : nb;
+  if ((rc = grow((void **)&b->codes, &b->cap, (int64_t)nk * per, sizeof *b->codes, err)) ||
+      (rc = grow((void **)&b->fw, &b->fw_cap, (int64_t)nb * per, sizeof *b->fw, err)))
     return rc;
-  }
-  for (int j = 0; j < nk; j++) v->w_scale[k0 + j] = qr.scales[qr.n_channels > 1 ? j : 0];
-  qaQuantResultFree(&qr);
-  qaValueStatsAdd(b->codes, n, &v->wgt_stats);
-  /* the window as a layer of its own: filters k0.. (one image, one group) */
-  QaLayer sub = *l;
-  sub.k = nk;
-  if (v->ref) qaRefConv(&sub, v->act, b->codes, v->ref + (int64_t)k0 * plane);
-  while (v->next_sample < S && sampleAt(l, v->next_sample) < end) {
-    int m = 0;
-    for (; m < DOTS_LANES && v->next_sample + m < S; m++) {
-      int64_t i = sampleAt(l, v->next_sample + m);
-      if (i >= end) break;
-      idx[m] = i - (int64_t)k0 * plane;
+  QaLayer sub = *l; /* a block as a layer of its own (one image, one group) */
+  for (int j0 = 0; j0 < nk; j0 += nb) {
+    int kb = k0 + j0, n = nk - j0 < nb ? nk - j0 : nb;
+    int64_t m = (int64_t)n * per, start = (int64_t)kb * plane, end = (int64_t)(kb + n) * plane;
+    int32_t *cb = b->codes + (int64_t)j0 * per;
+    qaSynthWgtNext(&v->wsyn, b->fw, m);
+    if ((rc = qaQuantizePart(&v->qw, v->w_bits, b->fw, m, n, cb, &qr, &v->w_sig, &v->w_noise, err))) {
+      qaErrPrefix(err, "weights (quantizer %s, %d bits)", v->quant_w, v->w_bits);
+      return rc;
     }
-    floatDots(&sub, idx, m, v->fa, b->fw, v->sample_ref + v->next_sample);
-    v->next_sample += m;
+    for (int j = 0; j < n; j++) v->w_scale[kb + j] = qr.scales[qr.n_channels > 1 ? j : 0];
+    qaQuantResultFree(&qr);
+    qaValueStatsAdd(cb, m, &v->wgt_stats);
+    sub.k = n;
+    if (v->ref) qaRefConv(&sub, v->act, cb, v->ref + start);
+    while (v->next_sample < S && sampleAt(l, v->next_sample) < end) {
+      int q = 0;
+      for (; q < DOTS_LANES && v->next_sample + q < S; q++) {
+        int64_t i = sampleAt(l, v->next_sample + q);
+        if (i >= end) break;
+        idx[q] = i - start;
+      }
+      floatDots(&sub, idx, q, v->fa, b->fw, v->sample_ref + v->next_sample);
+      v->next_sample += q;
+    }
   }
   v->next_k += nk;
   if (v->next_k == l->k) v->w_sqnr_db = qaQuantSqnrDb(v->w_sig, v->w_noise);

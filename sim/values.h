@@ -48,9 +48,9 @@ extern "C" {
 
 /* Window buffers of streamed weights: grown as needed, reused (owned; qaValuesBufFree). */
 typedef struct QaValuesBuf {
-  float *fw;      /* float weights of a window */
-  int32_t *codes; /* their codes */
-  int64_t cap;    /* values each holds */
+  float *fw;           /* float weights of a block of the window (made and used block by block) */
+  int32_t *codes;      /* the window's codes */
+  int64_t fw_cap, cap; /* values each holds */
 } QaValuesBuf;
 void qaValuesBufFree(QaValuesBuf *b); /* NULL and a zeroed struct are fine */
 
