@@ -124,16 +124,29 @@ typedef struct QaArchConfig {
 
 typedef enum QaTiming { QA_TIMING_LT = 0, QA_TIMING_CYCLE } QaTiming;
 
+/* A layer's weight codes produced window by window instead of held whole (issue 12: the
+** big fc layers' weights are never materialised). fetch(ctx, k0, nk, &codes, err) gives the
+** codes of filters [k0, k0 + nk) in the job's K x (C/groups) x R x S layout (nk x C/groups
+** x R x S values, owned by the source, valid until the next call); the engine asks for each
+** pass's filters in increasing k0 order, each filter once (so a streamed job has one image).
+** Returns QA_OK or an error code with a message in *err, which ends the layer with it. */
+typedef struct QaWgtSource {
+  void *ctx;
+  int (*fetch)(void *ctx, int k0, int nk, const int32_t **codes, QaErr *err);
+} QaWgtSource;
+
 /* One layer to execute, with its integer codes. All pointers are borrowed. */
 typedef struct QaLayerJob {
   const QaLayer *layer;
   const int32_t *act; /* N*C*H*W activation codes */
-  const int32_t *wgt; /* K*(C/groups)*R*S weight codes */
+  const int32_t *wgt; /* K*(C/groups)*R*S weight codes; NULL when wsrc gives them */
   int a_bits, w_bits; /* precisions of the codes (1..16) */
   int a_signed;       /* 1 if activation codes may be negative */
   QaEncoder encoder;  /* term encoder for term-serial architectures */
   int64_t *out;       /* N*K*OH*OW outputs written by the model (caller-owned) */
   int64_t macs;       /* useful MACs when the layer is a rewrite of another one (reshape.h); 0: the layer's */
+  const QaWgtSource *wsrc; /* NULL: the weights are `wgt`; else streamed by the engine (engine.h),
+                           ** one image only, and no first-layer reshape */
 } QaLayerJob;
 
 /* The useful MACs of a job: job->macs, or the layer's. */
@@ -160,8 +173,14 @@ typedef struct QaArchDesc {
   void (*inventory)(const QaArchConfig *cfg, int a_bits, int w_bits, QaInventory *out);
   /* The operand width the hardware is built for (its area): NULL = QA_BITS_MAX. */
   int (*hw_bits)(const QaArchConfig *cfg);
-  /* Check that the job's precisions and geometry are supported by this config. */
+  /* Check that the job's precisions and geometry are supported by this config. A job
+  ** with a weight source (job->wsrc) has no weight codes yet: check_wgt checks them. */
   int (*check)(const QaArchConfig *cfg, const QaLayerJob *job, QaErr *err);
+  /* NULL, or the check of weight codes W[0..n), flat indices I0.. of the job's weights,
+  ** with the message `check` gives for them: the engine calls it on each window of a
+  ** streamed job before a kernel sees it. */
+  int (*check_wgt)(const QaArchConfig *cfg, const QaLayerJob *job, const int32_t *w, int64_t i0, int64_t n,
+                   QaErr *err);
   /* Prepare a layer: pack operands into on-chip layouts; stats are accumulated
   ** into *st (owned by the caller, must outlive the exec). */
   int (*begin)(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStats *st, QaExec **out, QaErr *err);

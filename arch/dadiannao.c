@@ -122,7 +122,7 @@ static int ddn_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStat
   ex->fpt = p->base.rows;
   ex->dp_bits = p->datapath_bits;
   ex->acc_bits = p->base.acc_bits;
-  int rc = qaEngineInit(&ex->e, job, p->base.lanes, ex->tiles * ex->fpt, err);
+  int rc = qaEngineInit(&ex->e, cfg, job, p->base.lanes, ex->tiles * ex->fpt, err);
   if (rc) {
     free(ex);
     return rc;

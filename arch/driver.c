@@ -8,6 +8,7 @@
 #include "arch/clock.h"
 #include "arch/memory.h"
 #include "arch/driver.h"
+#include "arch/engine.h"
 #include "arch/reshape.h"
 
 const char *qaTimingName(QaTiming t) { return t == QA_TIMING_CYCLE ? "cycle" : "lt"; }
@@ -32,6 +33,9 @@ int qaDriverBegin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStats *
   int rc = d->check(cfg, job, err);
   if (rc) return rc;
   if (qaReshapeApplies(cfg, job->layer)) {
+    if (job->wsrc)
+      return qaErrSet(err, QA_EINTERNAL, "layer '%s': the first-layer reshape needs the whole weights",
+                      job->layer->name);
     if ((rc = qaReshapeJob(job, rs, err))) return rc;
     job = &rs->job;
   }
@@ -71,8 +75,13 @@ int qaSimLayerCompute(const QaArchConfig *cfg, QaTiming timing, QaLayerJob *job,
       c = d->run_chunk(sl->ex, i);
     } else {
       d->start_chunk(sl->ex, i);
-      do c++;
-      while (d->tick(sl->ex));
+      if (!qaEngineFailed(d->engine(sl->ex), NULL)) do
+          c++;
+        while (d->tick(sl->ex));
+    }
+    if ((rc = qaEngineFailed(d->engine(sl->ex), err))) { /* a streamed window */
+      qaSimLayerFree(cfg, sl);
+      return rc;
     }
     sl->chunk_cycles[i] = c;
     sl->n_compute_cycles += c;

@@ -6,11 +6,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-int qaEngineInit(QaEngine *e, const QaLayerJob *job, int lanes, int rows, QaErr *err) {
+int qaEngineInit(QaEngine *e, const QaArchConfig *cfg, const QaLayerJob *job, int lanes, int rows,
+                 QaErr *err) {
   const QaLayer *l = job->layer;
   memset(e, 0, sizeof *e);
   e->l = l;
   e->job = job;
+  if (job->wsrc && l->n != 1)
+    return qaErrSet(err, QA_EINTERNAL, "layer '%s': streamed weights need a batch of one image, not %d",
+                    l->name, l->n);
+  if (job->wsrc) { /* the kernels keep no config: the check's own copy */
+    if (!(e->cfg = qaMalloc(sizeof *e->cfg, err))) return QA_EINTERNAL;
+    *e->cfg = *cfg;
+  }
   e->lanes = lanes;
   e->rows = rows;
   e->oh = qaLayerOutH(l);
@@ -40,10 +48,12 @@ int qaEngineInit(QaEngine *e, const QaLayerJob *job, int lanes, int rows, QaErr 
   e->act = qaMalloc((size_t)e->hp * e->wp * e->cpad * sizeof(int32_t), err);
   /* K x C x 1 x 1 weights already are K x 1 x 1 x cpad when cpad == C: no copy */
   int alias = l->groups == 1 && l->r == 1 && l->s == 1 && e->cpad == e->cg;
-  if (alias) {
+  int64_t cap = (int64_t)e->gpp * e->kg; /* filters held at once: a pack's, or a pass's */
+  if (job->wsrc && cap > rows) cap = rows;
+  if (alias && !job->wsrc) {
     e->wgt = job->wgt;
-  } else {
-    e->wgt_buf = qaMalloc((size_t)e->gpp * e->kg * l->r * l->s * e->cpad * sizeof(int32_t), err);
+  } else { /* streamed: also the zeros of a failed window */
+    e->wgt_buf = qaMalloc((size_t)cap * l->r * l->s * e->cpad * sizeof(int32_t), err);
     e->wgt = e->wgt_buf;
   }
   if (!e->chunks || !e->act || !e->wgt) {
@@ -70,35 +80,79 @@ void qaEngineFree(QaEngine *e) {
   free(e->chunks);
   free(e->act);
   free(e->wgt_buf);
+  free(e->cfg);
+  e->cfg = NULL;
   e->chunks = NULL;
   e->act = NULL;
   e->wgt = e->wgt_buf = NULL;
 }
 
+/* Lay out filters [f0, f0 + nf) of the loaded pack from SRC (nf x cg x R x S, the job's
+** layout) into wgt_buf: filter j of the pack belongs to group g0 + j / kg and sees only
+** that group's lanes. */
+static void packWeights(QaEngine *e, const int32_t *src, int f0, int nf) {
+  const QaLayer *l = e->l;
+  size_t per_f = (size_t)l->r * l->s * e->cpad;
+  memset(e->wgt_buf, 0, (size_t)nf * per_f * sizeof(int32_t));
+  for (int j = 0; j < nf; j++) {
+    int gl = (f0 + j) / e->kg;
+    const int32_t *fs = src + (int64_t)j * e->cg * l->r * l->s;
+    int32_t *dst = e->wgt_buf + j * per_f;
+    for (int ci = 0; ci < e->cg; ci++)
+      for (int r = 0; r < l->r; r++)
+        for (int s = 0; s < l->s; s++)
+          dst[((size_t)r * l->s + s) * e->cpad + gl * e->cg + ci] = fs[((size_t)ci * l->r + r) * l->s + s];
+  }
+}
+
+/* A streamed job: the weights of chunk c's pass from the source, checked. */
+static void fetchWindow(QaEngine *e, const QaChunk *c) {
+  const QaLayer *l = e->l;
+  const QaArchDesc *d = e->cfg ? e->cfg->desc : NULL;
+  int64_t per = (int64_t)e->cg * l->r * l->s, k = (int64_t)e->k0 + c->f0;
+  const int32_t *w = NULL;
+  e->wf0 = c->f0;
+  e->wnf = c->nf;
+  e->wgen++;
+  if (!e->rc) {
+    e->rc = e->job->wsrc->fetch(e->job->wsrc->ctx, (int)k, c->nf, &w, &e->err);
+    if (!e->rc && d && d->check_wgt) e->rc = d->check_wgt(e->cfg, e->job, w, k * per, c->nf * per, &e->err);
+  }
+  if (e->rc) { /* the layer has failed: zeros, until the driver ends it */
+    memset(e->wgt_buf, 0, (size_t)c->nf * l->r * l->s * e->cpad * sizeof(int32_t));
+    e->wgt = e->wgt_buf;
+  } else if (l->groups == 1 && l->r == 1 && l->s == 1 && e->cpad == e->cg) {
+    e->wgt = w;
+  } else {
+    packWeights(e, w, c->f0, c->nf);
+    e->wgt = e->wgt_buf;
+  }
+}
+
+int qaEngineFailed(const QaEngine *e, QaErr *err) {
+  if (e->rc && err) *err = e->err;
+  return e->rc;
+}
+
 void qaEngineLoad(QaEngine *e, const QaChunk *c) {
   const QaLayer *l = e->l;
-  if (c->img == e->cur_img && c->pack == e->cur_pack) return;
+  int same = c->img == e->cur_img && c->pack == e->cur_pack;
+  if (e->job->wsrc && (!same || c->f0 != e->wf0 || e->wgen == 0)) {
+    e->k0 = c->pack * e->gpp * e->kg; /* (fetchWindow reads it) */
+    fetchWindow(e, c);
+  }
+  if (same) return;
   int g0 = c->pack * e->gpp;
   int ng = l->groups - g0 < e->gpp ? l->groups - g0 : e->gpp;
   int cin = ng * e->cg;
-  if (c->pack != e->cur_pack && !e->wgt_buf) {
+  if (c->pack != e->cur_pack) {
     e->kf = ng * e->kg;
     e->k0 = g0 * e->kg;
-  } else if (c->pack != e->cur_pack) {
-    /* weights: filter j of the pack belongs to group g0 + j / kg and sees only
-    ** that group's lanes. */
-    e->kf = ng * e->kg;
-    e->k0 = g0 * e->kg;
-    size_t per_f = (size_t)l->r * l->s * e->cpad;
-    memset(e->wgt_buf, 0, (size_t)e->kf * per_f * sizeof(int32_t));
-    for (int j = 0; j < e->kf; j++) {
-      int gl = j / e->kg;
-      const int32_t *src = e->job->wgt + (int64_t)(e->k0 + j) * e->cg * l->r * l->s;
-      int32_t *dst = e->wgt_buf + j * per_f;
-      for (int ci = 0; ci < e->cg; ci++)
-        for (int r = 0; r < l->r; r++)
-          for (int s = 0; s < l->s; s++)
-            dst[((size_t)r * l->s + s) * e->cpad + gl * e->cg + ci] = src[((size_t)ci * l->r + r) * l->s + s];
+    if (!e->job->wsrc) { /* the whole pack's weights */
+      if (e->wgt_buf) packWeights(e, e->job->wgt + (int64_t)e->k0 * e->cg * l->r * l->s, 0, e->kf);
+      e->wf0 = 0;
+      e->wnf = e->kf;
+      e->wgen++;
     }
   }
   /* activations: channels g0*cg .. g0*cg+cin-1 of image img, zero padded */

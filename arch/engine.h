@@ -12,6 +12,13 @@
 ** processed in passes of `rows` filters (one filter per PE row across all tiles).
 ** A chunk is one (image, pack, pass): the unit the loosely-timed mode computes at
 ** once and the memory system will fetch.
+**
+** Streamed weights (job->wsrc, arch.h): the engine holds only the loaded pass's filters.
+** qaEngineLoad fetches them from the source when the pass changes, checks them with the
+** architecture's check_wgt, and lays them out as above; kernels reach weights only
+** through qaEngineWgtRow (filters of the current pass) and watch wgen for a change. A
+** failed fetch or check leaves zero weights and the error in e->rc / e->err: the drivers
+** test qaEngineFailed after each chunk starts and end the layer with that error.
 */
 #ifndef QA_ENGINE_H
 #define QA_ENGINE_H
@@ -52,17 +59,27 @@ typedef struct QaEngine {
   int32_t *act;          /* hp * wp * cpad, owned */
   const int32_t *wgt;    /* packed weights: wgt_buf, or job->wgt itself when the layouts
                             coincide (one group, R = S = 1, channels a multiple of lanes) */
-  int32_t *wgt_buf;      /* packs' max filters * R * S * cpad, owned; NULL when aliased */
+  int32_t *wgt_buf;  /* packs' max filters (streamed: a pass's) * R * S * cpad, owned; NULL when aliased */
+  int wf0, wnf;      /* filters of the loaded pack that wgt holds: [wf0, wf0 + wnf) */
+  int64_t wgen;      /* changes whenever wgt's content does (kernels' per-weight tables) */
+  QaArchConfig *cfg; /* streamed: a copy (owned) whose check_wgt checks the windows; else NULL */
+  int rc;            /* QA_OK, or the error of a streamed window: the layer failed */
+  QaErr err;         /* its message */
 } QaEngine;
 
-/* Plan a layer's chunks for bricks of `lanes` channels and `rows` filter rows. */
-int qaEngineInit(QaEngine *e, const QaLayerJob *job, int lanes, int rows, QaErr *err);
+/* Plan a layer's chunks for bricks of `lanes` channels and `rows` filter rows of
+** config CFG. QA_EINTERNAL when out of memory or a streamed job has more than one image. */
+int qaEngineInit(QaEngine *e, const QaArchConfig *cfg, const QaLayerJob *job, int lanes, int rows,
+                 QaErr *err);
 void qaEngineFree(QaEngine *e);
 /* Number of output windows of a chunk (all of them: OH * OW) and window index to
 ** position; kernels that process several windows at once group them in order. */
 static inline int64_t qaEngineWindows(const QaEngine *e) { return (int64_t)e->oh * e->ow; }
-/* Make chunk c's image and pack the loaded one (packs operands if they changed). */
+/* Make chunk c's image and pack the loaded one (packs operands if they changed) and, for
+** a streamed job, its pass's filters the weights held. */
 void qaEngineLoad(QaEngine *e, const QaChunk *c);
+/* The error of a streamed window (copied into *err), or QA_OK. */
+int qaEngineFailed(const QaEngine *e, QaErr *err);
 /* Brick steps of one window: R * S * cb. */
 static inline int64_t qaEngineStepsPerWindow(const QaEngine *e) { return (int64_t)e->l->r * e->l->s * e->cb; }
 /* Pointer to the activation brick row of window (oy, ox) at kernel row r:
@@ -70,9 +87,10 @@ static inline int64_t qaEngineStepsPerWindow(const QaEngine *e) { return (int64_
 static inline const int32_t *qaEngineActRow(const QaEngine *e, int oy, int ox, int r) {
   return e->act + ((int64_t)(oy * e->l->stride_h + r) * e->wp + (int64_t)ox * e->l->stride_w) * e->cpad;
 }
-/* Pointer to the weights of filter f (within the pack) at kernel row r: S * cpad values. */
+/* Pointer to the weights of filter f (within the pack, one the engine holds: wf0 <= f <
+** wf0 + wnf) at kernel row r: S * cpad values; a filter's R rows are contiguous. */
 static inline const int32_t *qaEngineWgtRow(const QaEngine *e, int f, int r) {
-  return e->wgt + ((int64_t)f * e->l->r + r) * e->l->s * e->cpad;
+  return e->wgt + ((int64_t)(f - e->wf0) * e->l->r + r) * e->l->s * e->cpad;
 }
 /* Index of output (img, filter f of the loaded pack, oy, ox) in the N*K*OH*OW output. */
 static inline int64_t qaEngineOutIndex(const QaEngine *e, int img, int f, int oy, int ox) {

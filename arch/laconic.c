@@ -158,8 +158,9 @@ struct QaExec {
   int rsc;            /* R * S * cpad: one filter's packed weights */
   /* term counts of the loaded operands, same layouts as e.act / e.wgt */
   int ld_img, ld_pack;
-  uint8_t *ta, *tw;
-  int64_t *asum; /* rsc: sum over windows of ta at each kernel offset */
+  int64_t ld_wgen;
+  uint8_t *ta, *tw; /* tw: the filters the engine holds (from its wf0) */
+  int64_t *asum;    /* rsc: sum over windows of ta at each kernel offset */
   /* loosely-timed scratch */
   uint8_t *wmax;  /* tiles * rsc: max weight term count over each tile's filters */
   int64_t *sums;  /* per sync group cycle sums (at most rows_total * cols) */
@@ -181,6 +182,11 @@ struct QaExec {
 };
 
 static int64_t mag(int32_t v) { return v < 0 ? -(int64_t)v : (int64_t)v; }
+
+/* The weight term counts of filter f of the loaded pack (one the engine holds). */
+static inline const uint8_t *twRow(const QaExec *ex, int f) {
+  return ex->tw + (int64_t)(f - ex->e.wf0) * ex->rsc;
+}
 
 double qaLaconicPeak(const QaArchConfig *cfg) {
   const QaArchSpec *s = &cfg->spec.base;
@@ -209,10 +215,16 @@ int qaLaconicCheck(const QaArchConfig *cfg, const QaLayerJob *job, QaErr *err) {
       return qaErrSet(err, QA_EUSER,
                       "layer '%s': activation code %d at index %lld is out of the %d-bit range", name,
                       job->act[i], (long long)i, mb);
-  for (int64_t i = 0; i < nw; i++)
-    if (mag(job->wgt[i]) > (1 << mb))
+  return job->wgt ? qaLaconicCheckWgt(cfg, job, job->wgt, 0, nw, err) : QA_OK;
+}
+
+int qaLaconicCheckWgt(const QaArchConfig *cfg, const QaLayerJob *job, const int32_t *w, int64_t i0, int64_t n,
+                      QaErr *err) {
+  int mb = QA_SPEC(cfg, QaLaconicSpec)->max_bits;
+  for (int64_t i = 0; i < n; i++)
+    if (mag(w[i]) > (1 << mb))
       return qaErrSet(err, QA_EUSER, "layer '%s': weight code %d at index %lld is out of the %d-bit range",
-                      name, job->wgt[i], (long long)i, mb);
+                      job->layer->name, w[i], (long long)(i0 + i), mb);
   return QA_OK;
 }
 
@@ -261,7 +273,7 @@ int qaLaconicBegin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStats 
   ex->a_bits = job->a_bits;
   ex->w_bits = job->w_bits;
   ex->ld_img = ex->ld_pack = -1;
-  int rc = qaEngineInit(&ex->e, job, ex->lanes, ex->tiles * ex->rpt, err);
+  int rc = qaEngineInit(&ex->e, cfg, job, ex->lanes, ex->tiles * ex->rpt, err);
   if (rc) {
     free(ex);
     return rc;
@@ -280,7 +292,9 @@ int qaLaconicBegin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStats 
   ex->mux_cols = ex->spw < ex->cols ? ex->spw : ex->cols;
   ex->rsc = l->r * l->s * e->cpad;
   int rows = e->rows, npe = rows * ex->cols;
-  size_t nact = (size_t)e->hp * e->wp * e->cpad, nwg = (size_t)e->gpp * e->kg * ex->rsc;
+  int64_t held = (int64_t)e->gpp * e->kg; /* filters the engine holds at once */
+  if (job->wsrc && held > rows) held = rows;
+  size_t nact = (size_t)e->hp * e->wp * e->cpad, nwg = (size_t)held * ex->rsc;
   ex->ta = qaMalloc(nact, err);
   ex->tw = qaMalloc(nwg ? nwg : 1, err);
   ex->asum = qaMalloc((size_t)ex->rsc * sizeof(int64_t), err);
@@ -319,9 +333,10 @@ static void load(QaExec *ex, const QaChunk *c) {
   const QaLayer *l = e->l;
   qaEngineLoad(e, c);
   const uint8_t *tab = ex->ttab;
-  if (e->cur_pack != ex->ld_pack) {
-    size_t n = (size_t)e->kf * ex->rsc;
+  if (e->wgen != ex->ld_wgen) {
+    size_t n = (size_t)e->wnf * ex->rsc;
     for (size_t i = 0; i < n; i++) ex->tw[i] = tab[mag(e->wgt[i])];
+    ex->ld_wgen = e->wgen;
   }
   if (e->cur_img != ex->ld_img || e->cur_pack != ex->ld_pack) {
     size_t n = (size_t)e->hp * e->wp * e->cpad;
@@ -346,7 +361,7 @@ static void load(QaExec *ex, const QaChunk *c) {
 static int64_t pass_effectual(const QaExec *ex, const QaChunk *c) {
   int64_t eff = 0;
   for (int j = 0; j < c->nf; j++) {
-    const uint8_t *w = ex->tw + (int64_t)(c->f0 + j) * ex->rsc;
+    const uint8_t *w = twRow(ex, c->f0 + j);
     for (int x = 0; x < ex->rsc; x++) eff += ex->asum[x] * w[x];
   }
   return eff;
@@ -397,7 +412,7 @@ static inline int max_prod(const uint8_t *restrict a, const uint8_t *restrict w,
 static void weight_max(const QaExec *ex, const QaChunk *c, int j0, int j1, uint8_t *dst) {
   memset(dst, 0, (size_t)ex->rsc);
   for (int j = j0; j < j1; j++) {
-    const uint8_t *w = ex->tw + (int64_t)(c->f0 + j) * ex->rsc;
+    const uint8_t *w = twRow(ex, c->f0 + j);
     for (int x = 0; x < ex->rsc; x++) dst[x] = w[x] > dst[x] ? w[x] : dst[x];
   }
 }
@@ -486,7 +501,7 @@ static int64_t lt_cycles(QaExec *ex, const QaChunk *c, int64_t *pe_cycles) {
             for (int cc = 0; cc < ncol; cc++) {
               const uint8_t *a = ex->ta + ex->bases[cc] + aoff;
               for (int j = 0; j < nf; j++) {
-                int m = max_prod(a, ex->tw + (int64_t)(c->f0 + j) * ex->rsc + woff, L);
+                int m = max_prod(a, twRow(ex, c->f0 + j) + woff, L);
                 ex->sums[(int64_t)j * C + cc] += m;
                 pe += m;
               }
@@ -694,5 +709,6 @@ const QaArchDesc qaArchLaconic = {
     .n_params = (int)(sizeof lac_params / sizeof lac_params[0]),
     .spec_size = sizeof(QaLaconicSpec),
     .check = qaLaconicCheck,
+    .check_wgt = qaLaconicCheckWgt,
     QA_LACONIC_OPS,
 };

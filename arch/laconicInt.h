@@ -82,9 +82,11 @@ int qaLaconicHwBits(const QaArchConfig *cfg);
 /* Kernel entry points (contracts as the QaArchDesc members of the same name). They read
 ** the config's QaLaconicSpec. The exec keeps borrowed pointers to cfg-independent data
 ** only: cfg may be freed after qaLaconicBegin. qaLaconicCheck validates the precisions (1..16), the array
-*size and
-** that every code has |v| <= QA_TERMS_VMAX; QA_EUSER naming the layer otherwise. */
+** size and that every code has |v| <= 2^max_bits (the weights through qaLaconicCheckWgt, which a
+** streamed job's windows get instead); QA_EUSER naming the layer otherwise. */
 int qaLaconicCheck(const QaArchConfig *cfg, const QaLayerJob *job, QaErr *err);
+int qaLaconicCheckWgt(const QaArchConfig *cfg, const QaLayerJob *job, const int32_t *w, int64_t i0, int64_t n,
+                      QaErr *err);
 int qaLaconicBegin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStats *st, QaExec **out,
                    QaErr *err);
 int64_t qaLaconicNChunks(const QaExec *ex);

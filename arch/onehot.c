@@ -146,6 +146,36 @@ static double ohd_peak(const QaArchConfig *cfg) {
   return (double)s->tiles * s->rows * s->lanes;
 }
 
+static int oneHotError(const QaLayerJob *job, const char *what, int32_t code, int64_t i, QaErr *err) {
+  return qaErrSet(err, QA_EUSER,
+                  "layer '%s': onehot-dadiannao needs one-hot values (0 or +-2^k); quantize with "
+                  "--quant-a pow2-u --quant-w pow2 (%s code %d at index %lld is not)",
+                  job->layer->name, what, code, (long long)i);
+}
+
+/* Weight codes W[0..n) (flat indices I0..) inside the 16-bit range. */
+static int ohd_wgt_range(const QaLayerJob *job, const int32_t *w, int64_t i0, int64_t n, QaErr *err) {
+  for (int64_t i = 0; i < n; i++)
+    if (mag(w[i]) > 65535)
+      return qaErrSet(err, QA_EUSER, "layer '%s': weight code %d at index %lld is out of the 16-bit range",
+                      job->layer->name, w[i], (long long)(i0 + i));
+  return QA_OK;
+}
+
+static int ohd_wgt_onehot(const QaLayerJob *job, const int32_t *w, int64_t i0, int64_t n, QaErr *err) {
+  int64_t i = first_not_onehot(w, n);
+  return i >= 0 ? oneHotError(job, "weight", w[i], i0 + i, err) : QA_OK;
+}
+
+static int ohd_check_wgt(const QaArchConfig *cfg, const QaLayerJob *job, const int32_t *w, int64_t i0,
+                         int64_t n, QaErr *err) {
+  (void)cfg;
+  int rc = ohd_wgt_range(job, w, i0, n, err);
+  return rc ? rc : ohd_wgt_onehot(job, w, i0, n, err);
+}
+
+/* The ranges of both operands, then one-hot activations and weights (a streamed job's
+** weights: ohd_check_wgt, window by window). */
 static int ohd_check(const QaArchConfig *cfg, const QaLayerJob *job, QaErr *err) {
   const char *name = job->layer->name;
   int mb = QA_SPEC(cfg, QaOneHotSpec)->max_bits;
@@ -155,24 +185,16 @@ static int ohd_check(const QaArchConfig *cfg, const QaLayerJob *job, QaErr *err)
                     "activations x %d-bit weights; lower --bits or raise max_bits",
                     name, mb, job->a_bits, job->w_bits);
   int64_t na = qaLayerActCount(job->layer), nw = qaLayerWgtCount(job->layer);
+  int rc;
   for (int64_t i = 0; i < na; i++)
     if (mag(job->act[i]) > 65535)
       return qaErrSet(err, QA_EUSER,
                       "layer '%s': activation code %d at index %lld is out of the 16-bit range", name,
                       job->act[i], (long long)i);
-  for (int64_t i = 0; i < nw; i++)
-    if (mag(job->wgt[i]) > 65535)
-      return qaErrSet(err, QA_EUSER, "layer '%s': weight code %d at index %lld is out of the 16-bit range",
-                      name, job->wgt[i], (long long)i);
+  if (job->wgt && (rc = ohd_wgt_range(job, job->wgt, 0, nw, err))) return rc;
   int64_t ia = first_not_onehot(job->act, na);
-  int64_t iw = ia < 0 ? first_not_onehot(job->wgt, nw) : -1;
-  if (ia >= 0 || iw >= 0)
-    return qaErrSet(err, QA_EUSER,
-                    "layer '%s': onehot-dadiannao needs one-hot values (0 or +-2^k); quantize with "
-                    "--quant-a pow2-u --quant-w pow2 (%s code %d at index %lld is not)",
-                    name, ia >= 0 ? "activation" : "weight", ia >= 0 ? job->act[ia] : job->wgt[iw],
-                    (long long)(ia >= 0 ? ia : iw));
-  return QA_OK;
+  if (ia >= 0) return oneHotError(job, "activation", job->act[ia], ia, err);
+  return job->wgt ? ohd_wgt_onehot(job, job->wgt, 0, nw, err) : QA_OK;
 }
 
 static void ohd_end(QaExec *ex, int64_t n_cycles) {
@@ -199,7 +221,7 @@ static int ohd_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStat
   ex->a_bits = job->a_bits;
   ex->w_bits = job->w_bits;
   ex->ld_img = ex->ld_pack = -1;
-  int rc = qaEngineInit(&ex->e, job, cfg->spec.base.lanes, ex->tiles * ex->fpt, err);
+  int rc = qaEngineInit(&ex->e, cfg, job, cfg->spec.base.lanes, ex->tiles * ex->fpt, err);
   if (rc) {
     free(ex);
     return rc;
@@ -249,7 +271,7 @@ static void ohd_load(QaExec *ex, const QaChunk *c) {
 static int64_t ohd_effectual(const QaExec *ex, const QaChunk *c) {
   int64_t eff = 0;
   for (int j = 0; j < c->nf; j++) {
-    const int32_t *w = ex->e.wgt + (int64_t)(c->f0 + j) * ex->rsc;
+    const int32_t *w = qaEngineWgtRow(&ex->e, c->f0 + j, 0); /* its R rows are contiguous */
     for (int x = 0; x < ex->rsc; x++) eff += w[x] ? ex->nzsum[x] : 0;
   }
   return eff;
@@ -365,6 +387,7 @@ const QaArchDesc qaArchOneHotDaDianNao = {
     .inventory = ohd_inventory,
     .hw_bits = ohd_hw_bits,
     .check = ohd_check,
+    .check_wgt = ohd_check_wgt,
     .begin = ohd_begin,
     .n_chunks = ohd_n_chunks,
     .run_chunk = ohd_run_chunk,
@@ -399,21 +422,37 @@ static int64_t first_over(QaEncoder enc, const int32_t *v, int64_t n, int k, int
   return -1;
 }
 
+/* The weight codes W[0..n) (flat indices I0..): laconic's range, then at most k_w terms. */
+static int khl_check_wgt(const QaArchConfig *cfg, const QaLayerJob *job, const int32_t *w, int64_t i0,
+                         int64_t n, QaErr *err) {
+  int rc = qaLaconicCheckWgt(cfg, job, w, i0, n, err);
+  if (rc) return rc;
+  int kw = QA_SPEC(cfg, QaLaconicSpec)->k_w, terms = 0;
+  int64_t i = first_over(job->encoder, w, n, kw, &terms);
+  if (i < 0) return QA_OK;
+  char qw[16];
+  if (kw == 1)
+    snprintf(qw, sizeof qw, "pow2");
+  else
+    snprintf(qw, sizeof qw, "khot%d", kw);
+  return qaErrSet(err, QA_EUSER,
+                  "layer '%s': khot-laconic allows at most k_w = %d terms per weight, but code %d "
+                  "(index %lld) has %d with encoder %s; quantize with --quant-w %s (and --encoder naf) "
+                  "or raise k_w",
+                  job->layer->name, kw, w[i], (long long)(i0 + i), terms, qaEncoderName(job->encoder), qw);
+}
+
 static int khl_check(const QaArchConfig *cfg, const QaLayerJob *job, QaErr *err) {
   int rc = qaLaconicCheck(cfg, job, err);
   if (rc) return rc;
   const char *name = job->layer->name, *enc = qaEncoderName(job->encoder);
   const QaLaconicSpec *p = QA_SPEC(cfg, QaLaconicSpec);
-  int ka = p->k_a, kw = p->k_w, terms = 0;
-  char qa[16], qw[16];
+  int ka = p->k_a, terms = 0;
+  char qa[16];
   if (ka == 1)
     snprintf(qa, sizeof qa, "pow2-u");
   else
     snprintf(qa, sizeof qa, "khot%d-u", ka);
-  if (kw == 1)
-    snprintf(qw, sizeof qw, "pow2");
-  else
-    snprintf(qw, sizeof qw, "khot%d", kw);
   int64_t i = first_over(job->encoder, job->act, qaLayerActCount(job->layer), ka, &terms);
   if (i >= 0)
     return qaErrSet(err, QA_EUSER,
@@ -421,14 +460,7 @@ static int khl_check(const QaArchConfig *cfg, const QaLayerJob *job, QaErr *err)
                     "(index %lld) has %d with encoder %s; quantize with --quant-a %s (and --encoder naf) "
                     "or raise k_a",
                     name, ka, job->act[i], (long long)i, terms, enc, qa);
-  i = first_over(job->encoder, job->wgt, qaLayerWgtCount(job->layer), kw, &terms);
-  if (i >= 0)
-    return qaErrSet(err, QA_EUSER,
-                    "layer '%s': khot-laconic allows at most k_w = %d terms per weight, but code %d "
-                    "(index %lld) has %d with encoder %s; quantize with --quant-w %s (and --encoder naf) "
-                    "or raise k_w",
-                    name, kw, job->wgt[i], (long long)i, terms, enc, qw);
-  return QA_OK;
+  return job->wgt ? khl_check_wgt(cfg, job, job->wgt, 0, qaLayerWgtCount(job->layer), err) : QA_OK;
 }
 
 const QaArchDesc qaArchKHotLaconic = {
@@ -440,6 +472,7 @@ const QaArchDesc qaArchKHotLaconic = {
     .n_params = (int)(sizeof khl_params / sizeof khl_params[0]),
     .spec_size = sizeof(QaLaconicSpec),
     .check = khl_check,
+    .check_wgt = khl_check_wgt,
     QA_LACONIC_OPS,
     .quant_a = "khot2-u",
     .quant_w = "khot2",

@@ -256,7 +256,7 @@ static int pra_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStat
   ex->pos = qaTermsPosMask(job->encoder);
   ex->negm = qaTermsNegMask(job->encoder);
   ex->c_img = ex->c_pack = -1;
-  int rc = qaEngineInit(&ex->e, job, sp->base.lanes, ex->tiles * ex->fpt, err);
+  int rc = qaEngineInit(&ex->e, cfg, job, sp->base.lanes, ex->tiles * ex->fpt, err);
   if (rc) {
     free(ex);
     return rc;

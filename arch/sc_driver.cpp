@@ -23,6 +23,7 @@ extern "C" {
 #include "arch/clock.h"
 #include "arch/memory.h"
 #include "arch/driver.h"
+#include "arch/engine.h"
 }
 
 // SystemC 2.3 (Debian) still needs SC_HAS_PROCESS; 3.0 deprecates it.
@@ -186,9 +187,17 @@ class QaAccel : public sc_core::sc_module {
         wait_until_edge_after(ready_ps_[i]);
         stall_ps += now_ps() - before;
         chunk(i);
+        if ((rc = qaEngineFailed(d->engine(ex_), req_->err)) != QA_OK) break;  // a streamed window
         if (i == n - 2) release = now_ps();
         chunks_done_++;
         chunk_done_ev_.notify(sc_core::SC_ZERO_TIME);
+      }
+      if (rc != QA_OK) {
+        d->end(ex_, 0);
+        qaReshapeFree(&rs_);
+        ex_ = nullptr;
+        req_->rc = rc;
+        break;
       }
       int64_t before = now_ps();
       while (!dma_done_) sc_core::wait(dma_done_ev_);
@@ -222,6 +231,7 @@ class QaAccel : public sc_core::sc_module {
     const QaArchDesc *d = req_->cfg->desc;
     run_layers([&](int64_t i) {
       d->start_chunk(ex_, i);
+      if (qaEngineFailed(d->engine(ex_), nullptr) != QA_OK) return;  // run_layers ends the layer
       do sc_core::wait();
       while (d->tick(ex_));
     });

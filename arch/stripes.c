@@ -155,7 +155,7 @@ static int str_begin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStat
   ex->acc_bits = sp->base.acc_bits;
   ex->p = job->a_bits;
   ex->a_signed = job->a_signed != 0;
-  int rc = qaEngineInit(&ex->e, job, sp->base.lanes, ex->tiles * ex->fpt, err);
+  int rc = qaEngineInit(&ex->e, cfg, job, sp->base.lanes, ex->tiles * ex->fpt, err);
   if (rc) {
     free(ex);
     return rc;

@@ -45,6 +45,10 @@ int qaErrPrefix(QaErr *err, const char *fmt, ...)
 /* Allocation helpers: return NULL and set QA_EINTERNAL on failure. */
 void *qaMalloc(size_t n, QaErr *err);
 void *qaCalloc(size_t count, size_t size, QaErr *err);
+/* qaMalloc for a big buffer that is kept and reused (freed with free()): from 2 MiB up it
+** is backed by transparent huge pages where the system allows them, so touching it the
+** first time costs a page fault per 2 MiB instead of one per 4 KiB (~10 us each on a VM). */
+void *qaMallocBig(size_t n, QaErr *err);
 
 /* Open PATH for reading if it is a regular file: *out_fd gets the descriptor (the caller
 ** closes it). Never blocks: a FIFO is opened without waiting for a writer and refused. Only

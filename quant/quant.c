@@ -317,8 +317,18 @@ static int checkArgs(const QaQuantSpec *spec, int bits, int64_t n, int64_t n_cha
   return QA_OK;
 }
 
+double qaQuantSqnrDb(double sig, double noise) {
+  return sig == 0 ? 0.0 : noise == 0 ? 999.0 : 10.0 * log10(sig / noise);
+}
+
 int qaQuantize(const QaQuantSpec *spec, int bits, const float *x, int64_t n, int64_t n_channels,
                int32_t *codes_out, QaQuantResult *res, QaErr *err) {
+  double sig = 0, noise = 0;
+  return qaQuantizePart(spec, bits, x, n, n_channels, codes_out, res, &sig, &noise, err);
+}
+
+int qaQuantizePart(const QaQuantSpec *spec, int bits, const float *x, int64_t n, int64_t n_channels,
+                   int32_t *codes_out, QaQuantResult *res, double *sig_io, double *noise_io, QaErr *err) {
   int rc = QA_OK;
   int32_t *mags = NULL;
   double *near = NULL;
@@ -369,7 +379,7 @@ int qaQuantize(const QaQuantSpec *spec, int bits, const float *x, int64_t n, int
     c.up = near + c.qmax + 1;
   }
 
-  double sig = 0, noise = 0;
+  double sig = *sig_io, noise = *noise_io;
   for (int64_t ch = 0; ch < n_ch; ch++) {
     const float *xb = x + ch * block;
     int32_t *qb = codes_out + ch * block;
@@ -398,7 +408,9 @@ int qaQuantize(const QaQuantSpec *spec, int bits, const float *x, int64_t n, int
   }
   res->min_code = lo;
   res->max_code = hi;
-  res->sqnr_db = sig == 0 ? 0.0 : noise == 0 ? 999.0 : 10.0 * log10(sig / noise);
+  res->sqnr_db = qaQuantSqnrDb(sig, noise);
+  *sig_io = sig;
+  *noise_io = noise;
 end:
   free(mags);
   free(near);

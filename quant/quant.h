@@ -89,6 +89,17 @@ void qaQuantFormat(const QaQuantSpec *spec, char *buf, size_t len);
 int qaQuantize(const QaQuantSpec *spec, int bits, const float *x, int64_t n, int64_t n_channels,
                int32_t *codes_out, QaQuantResult *res, QaErr *err);
 
+/* qaQuantize of one part of a bigger tensor, parts in order (streamed weights, issue 12):
+** *sig and *noise (0 before the first part) carry the tensor's signal power sum x^2 and
+** squared error from part to part, added to in the order one call over the whole tensor
+** adds them, so qaQuantSqnrDb(*sig, *noise) after the last part is that call's sqnr_db.
+** With a per-channel spec and parts of whole channels, the codes and scales are the whole
+** tensor's too (res holds the part's: its sqnr_db is of the sums so far). */
+int qaQuantizePart(const QaQuantSpec *spec, int bits, const float *x, int64_t n, int64_t n_channels,
+                   int32_t *codes_out, QaQuantResult *res, double *sig, double *noise, QaErr *err);
+/* 10 log10(sig / noise) in dB; 999 when noise is 0, 0 when sig is (see above). */
+double qaQuantSqnrDb(double sig, double noise);
+
 void qaQuantResultFree(QaQuantResult *res);
 
 /* Smallest and largest code of a scheme at `bits` (for range checks in models). */

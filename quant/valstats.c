@@ -49,6 +49,15 @@ void qaValueStatsCompute(const int32_t *codes, int64_t n, QaValueStats *st) {
   free(hist);
 }
 
+void qaValueStatsAdd(const int32_t *codes, int64_t n, QaValueStats *st) {
+  QaValueStats part;
+  qaValueStatsCompute(codes, n, &part);
+  st->n_values += part.n_values;
+  st->n_zero += part.n_zero;
+  for (int e = 0; e < QA_ENC_COUNT; e++)
+    for (int t = 0; t <= QA_TERMS_MAX; t++) st->hist[e][t] += part.hist[e][t];
+}
+
 double qaValueStatsZeroFrac(const QaValueStats *st) {
   return st->n_values ? (double)st->n_zero / (double)st->n_values : 0.0;
 }

@@ -27,6 +27,8 @@ typedef struct QaValueStats {
 /* Count N codes (|code| <= QA_TERMS_VMAX; larger magnitudes are counted as zero terms,
 ** which cannot happen for codes of at most 16 bits) into *st (zeroed first). */
 void qaValueStatsCompute(const int32_t *codes, int64_t n, QaValueStats *st);
+/* The same, adding N more codes to *st (a tensor counted in parts: the same counts). */
+void qaValueStatsAdd(const int32_t *codes, int64_t n, QaValueStats *st);
 
 /* Derived figures: the zero fraction (0 for an empty tensor), the mean terms per value of
 ** encoder E (QA_ENC_POPCOUNT: mean one-bits). */

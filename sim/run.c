@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "arch/driver.h"
+#include "arch/reshape.h"
 #include "base/parse.h"
 #include "quant/quant.h"
 #include "quant/valstats.h"
@@ -33,6 +34,8 @@ void qaRunDefaults(QaRunOptions *opt) {
   opt->verify = 1;
   opt->db_path = QA_STORE_DEFAULT_PATH;
   opt->costs = QA_COSTS_DEFAULT;
+  const char *sm = getenv("QASIM_STREAM_MIN"); /* tests and measurements: the streaming threshold */
+  if (sm && *sm) opt->stream_min_weights = strtoll(sm, NULL, 10);
 }
 
 /* What the run keeps of a finished layer until the store stage. */
@@ -49,11 +52,16 @@ typedef struct LayerRec {
   double sim_s;                      /* in the simulation (--threads > 1 only: measured per layer) */
 } LayerRec;
 
-/* A layer in flight: its job, values and codes, outputs. */
+/* A layer in flight: its job, values and codes, outputs; for streamed weights the source
+** the engine fetches windows from and the window buffers (kept from layer to layer). */
 typedef struct Work {
   QaLayerJob job;
   QaLayerValues v;
   int64_t *out;
+  QaWgtSource wsrc; /* fetchWeights on this work */
+  int idx;          /* the layer's index */
+  double fetch_s;   /* host time in fetchWeights (values, not simulation) */
+  QaValuesBuf buf;
 } Work;
 
 typedef struct Run {
@@ -94,6 +102,18 @@ int64_t qaRunLayerMemory(const QaLayer *l) {
   return hold + (values > sim ? values : sim);
 }
 
+int64_t qaRunLayerMemoryStreamed(const QaLayer *l, int64_t window_filters) {
+  int64_t na = qaLayerActCount(l), no = qaLayerOutCount(l), per = qaLayerWgtCount(l) / l->k;
+  int64_t pna = (int64_t)l->n * l->c * qaLayerPaddedH(l) * qaLayerPaddedW(l);
+  int64_t wf = window_filters < l->k ? window_filters : l->k;
+  /* float and integer activations, outputs, reference outputs, the output sample's floats */
+  int64_t hold = 8 * na + 16 * no + 8 * QA_VALUES_SAMPLE + (l->act_trace[0] ? 8 * na : 0);
+  /* a window's float weights and codes, the engine's copy, a kernel's per-weight table */
+  int64_t window = wf * per * (4 + 4 + 4 + 1);
+  int64_t sim = 4 * pna + na + 4 * pna; /* padded activations, kernel tables, the reference's */
+  return hold + window + sim;
+}
+
 int64_t qaRunMemoryDefault(void) {
   long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
   double phys = pages > 0 && page > 0 ? (double)pages * (double)page : 4.0 * (1 << 30);
@@ -117,13 +137,29 @@ static void formatBytes(double b, char *out, size_t cap) {
 /* --threads N: at most LT_WINDOW x N consecutive layers are in flight at once (stage 2). */
 #define LT_WINDOW 2
 
+/* 1 if layer L streams its weights through the kernels (issue 12): it has at least
+** --stream-min weights, the values can be made window by window (qaValuesStreamable: synthetic
+** weights, one image, one group, a per-channel quantizer), its activation precision is not
+** profiled from the whole weights and the architecture does not reshape it. */
+static int streams(const Run *r, const QaLayer *l) {
+  int64_t min = r->opt->stream_min_weights ? r->opt->stream_min_weights : QA_RUN_STREAM_MIN;
+  return min > 0 && qaLayerWgtCount(l) >= min && r->profile_db == 0 && !qaReshapeApplies(&r->cfg, l) &&
+         qaValuesStreamable(&r->vs, l);
+}
+
+/* The memory estimate of layer L as this run executes it. */
+static int64_t layerMemory(const Run *r, const QaLayer *l) {
+  const QaArchSpec *b = &r->cfg.spec.base;
+  return streams(r, l) ? qaRunLayerMemoryStreamed(l, (int64_t)b->tiles * b->rows) : qaRunLayerMemory(l);
+}
+
 /* Refuse, before anything runs, a layer that would not fit in the memory limit, and with
 ** --threads the layers in flight together (any LT_WINDOW x threads consecutive ones). */
 static int checkMemory(const Run *r, QaErr *err) {
   int64_t limit = r->opt->max_memory_bytes > 0 ? r->opt->max_memory_bytes : qaRunMemoryDefault();
   for (int i = 0; i < r->net->n_layers; i++) {
     const QaLayer *l = &r->net->layers[i];
-    int64_t need = qaRunLayerMemory(l);
+    int64_t need = layerMemory(r, l);
     if (need <= limit) continue;
     char a[32], b[32];
     formatBytes((double)need, a, sizeof a);
@@ -138,7 +174,7 @@ static int checkMemory(const Run *r, QaErr *err) {
   for (int i = 0; w > 1 && i < n; i++) { /* each term fits the limit: the sum of w cannot overflow */
     int64_t need = 0;
     int j = i;
-    for (; j < n && j < i + w; j++) need += qaRunLayerMemory(&r->net->layers[j]);
+    for (; j < n && j < i + w; j++) need += layerMemory(r, &r->net->layers[j]);
     if (need <= limit) continue;
     char a[32], b[32];
     formatBytes((double)need, a, sizeof a);
@@ -291,10 +327,20 @@ static int resolve(Run *r, QaErr *err) {
 
 /* ---- stage 2: per layer ------------------------------------------------------------- */
 
-static void freeLayer(Work *w) {
+static void freeLayer(Work *w) { /* (the window buffers stay for the next layer) */
   qaValuesFree(&w->v);
   free(w->out);
   w->out = NULL;
+}
+
+/* The engine's weight source of a streamed layer (arch.h QaWgtSource): the next window. */
+static int fetchWeights(void *ctx, int k0, int nk, const int32_t **codes, QaErr *err) {
+  Work *w = ctx;
+  double t0 = qaNowSeconds();
+  int rc = qaValuesWindow(&w->v, w->job.layer, k0, nk, codes, err);
+  if (rc) qaErrPrefix(err, "layer %d '%s'", w->idx, w->job.layer->name);
+  w->fetch_s += qaNowSeconds() - t0;
+  return rc;
 }
 
 /* Values, precision and codes of layer IDX into W. */
@@ -311,7 +357,11 @@ static int prepareLayer(Run *r, int idx, Work *w, QaErr *err) {
     rc = QA_EINTERNAL;
     goto end;
   }
-  if ((rc = qaValuesLoad(&r->vs, l, idx, &w->v, err)) ||
+  int stream = streams(r, l);
+  w->idx = idx;
+  w->fetch_s = 0;
+  if ((rc = stream ? qaValuesLoadStreamed(&r->vs, l, idx, &w->buf, opt->verify, &w->v, err)
+                   : qaValuesLoad(&r->vs, l, idx, &w->v, err)) ||
       (rc = qaValuesQuantize(&r->vs, l, rec->a_bits, rec->w_bits, &w->v, err)))
     goto end;
   /* --precision profile: from 16-bit activations down (integer codes keep their bits) */
@@ -326,6 +376,11 @@ static int prepareLayer(Run *r, int idx, Work *w, QaErr *err) {
   snprintf(rec->quant_w, sizeof rec->quant_w, "%s", w->v.quant_w);
   QaLayerJob job = {l, w->v.act, w->v.wgt, rec->a_bits, rec->w_bits, w->v.a_signed, r->enc, w->out};
   w->job = job;
+  if (stream) { /* the weights: fetched by the engine, window by window */
+    w->wsrc.ctx = w;
+    w->wsrc.fetch = fetchWeights;
+    w->job.wsrc = &w->wsrc;
+  }
 end:
   rec->values_s = qaNowSeconds() - t0;
   if (rc) qaErrPrefix(err, "layer %d '%s'", idx, l->name);
@@ -349,7 +404,14 @@ static int nextJob(void *ctx, int idx, QaLayerJob **job, QaLayerStats **st, QaEr
 
 /* Verify: the model's outputs against the integer reference convolution. */
 static void verifyLayer(Work *w, QaLayerStats *st) {
-  int64_t bad = qaRefConvCheck(w->job.layer, w->v.act, w->v.wgt, w->out);
+  const QaLayer *l = w->job.layer;
+  int64_t bad = 0;
+  if (w->v.ref) { /* streamed weights: the reference was made window by window */
+    int64_t no = qaLayerOutCount(l);
+    for (int64_t i = 0; i < no; i++) bad += w->v.ref[i] != w->out[i];
+  } else {
+    bad = qaRefConvCheck(l, w->v.act, w->v.wgt, w->out);
+  }
   st->n_mismatches = bad;
   st->outputs_verified = bad == 0;
 }
@@ -360,6 +422,7 @@ static int layerChecks(Run *r, int idx, Work *w, QaLayerStats *st, QaErr *err) {
   LayerRec *rec = &r->recs[idx];
   const QaLayer *l = w->job.layer;
   int rc;
+  rec->values_s += w->fetch_s;
   double t0 = qaNowSeconds();
   if (r->opt->verify)
     verifyLayer(w, st);
@@ -370,7 +433,12 @@ static int layerChecks(Run *r, int idx, Work *w, QaLayerStats *st, QaErr *err) {
   /* quality of the output, statistics of the codes */
   if ((rc = qaValuesOutputSqnr(l, &w->v, w->out, &rec->out_sqnr, NULL, err))) return rc;
   qaValueStatsCompute(w->v.act, qaLayerActCount(l), &rec->act_stats);
-  qaValueStatsCompute(w->v.wgt, qaLayerWgtCount(l), &rec->wgt_stats);
+  if (w->v.streamed) { /* accounted window by window */
+    rec->wgt_stats = w->v.wgt_stats;
+    rec->w_sqnr = w->v.w_sqnr_db;
+  } else {
+    qaValueStatsCompute(w->v.wgt, qaLayerWgtCount(l), &rec->wgt_stats);
+  }
   rec->post_s = qaNowSeconds() - t1;
   return QA_OK;
 }
@@ -474,6 +542,7 @@ static void finishReady(Pool *p) {
       rc = layerAccount(r, idx, st, p->err);
     }
     freeLayer(&s->w);
+    qaValuesBufFree(&s->w.buf);
     qaSimLayerFree(&r->cfg, &s->sl);
     p->rc = rc;
     p->next_finish++;
@@ -498,7 +567,7 @@ static void *poolWorker(void *arg) {
     if (!rc) {
       double t1 = qaNowSeconds();
       rc = qaSimLayerCompute(&r->cfg, r->opt->timing, &s->w.job, st, &s->sl, &s->err);
-      r->recs[idx].sim_s = qaNowSeconds() - t1;
+      r->recs[idx].sim_s = qaNowSeconds() - t1 - s->w.fetch_s;
     }
     if (!rc) rc = layerChecks(r, idx, &s->w, st, &s->err);
     pthread_mutex_lock(&p->mu);
@@ -530,6 +599,7 @@ static int runThreaded(Run *r, int n_threads, QaErr *err) {
   for (int i = 0; i < started; i++) pthread_join(tid[i], NULL);
   for (int i = 0; i < r->net->n_layers; i++) { /* after an error: what was left in flight */
     freeLayer(&p.slots[i].w);
+    qaValuesBufFree(&p.slots[i].w.buf);
     qaSimLayerFree(&r->cfg, &p.slots[i].sl);
   }
   pthread_mutex_destroy(&p.mu);
@@ -696,6 +766,7 @@ int qaRunExecute(const QaRunOptions *opt, const QaRunReporter *rep, QaRunResult 
   res->threads = opt->threads > 1 ? opt->threads : 1;
   if (res->threads == 1) res->sim_s = res->wall_s - res->values_s - res->verify_s - res->post_s;
   freeLayer(&r.w);
+  qaValuesBufFree(&r.w.buf);
   if (rc) goto end;
   res->time_s = (double)res->n_cycles / (r.cfg.spec.base.clock_mhz * 1e6);
   res->conv.time_s = (double)res->conv.n_cycles / (r.cfg.spec.base.clock_mhz * 1e6);

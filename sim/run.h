@@ -54,28 +54,34 @@ typedef struct QaRunOptions {
   double act_zero_frac; /* synthetic activations' zero fraction, 0..1 */
   const char *wgt_dist; /* "laplace" or "gauss" */
   QaTiming timing;
-  int verify;               /* compare with the reference (default 1) */
-  const char *db_path;      /* NULL: do not store */
-  const char *command_line; /* stored with the run */
-  const char *costs;        /* cost table pricing the run (default QA_COSTS_DEFAULT; NULL or "none":
-                            ** not priced); see models/energy.h */
-  int64_t max_memory_bytes; /* a layer estimated to need more is refused before the run; 0:
-                            ** qaRunMemoryDefault() */
-  const char *layers;       /* NULL or "all": every layer; "conv": conv and depthwise layers only;
-                            ** "fc": fully-connected layers only (the run's network is that subset) */
-  int skip_stored;          /* 1 (sweeps): if the store already holds a finished run of the same
-                            ** design point when this one is about to be written, write nothing
-                            ** (res->already_stored = 1, res->run_id = that run) */
-  int synthetic;            /* 1: ignore the network's traces (its geometry, synthetic values) */
-  int threads;              /* 0 or 1: one thread, the SystemC model; N > 1 (loosely timed only,
-                            ** at most QA_RUN_MAX_THREADS): layers computed concurrently in the C
-                            ** driver and finished in layer order, every result equal to one
-                            ** thread's (see run.c); the clocked timing refuses N > 1 */
-  const char *precision;    /* NULL; a per-layer precision file (workloads/precision.h); or
-                            ** "profile" / "profile:DB": each layer's activation bits chosen from
-                            ** its values (qaValuesProfile, at least DB dB output SQNR against
-                            ** 16-bit activations; default QA_RUN_PROFILE_DB) */
+  int verify;                 /* compare with the reference (default 1) */
+  const char *db_path;        /* NULL: do not store */
+  const char *command_line;   /* stored with the run */
+  const char *costs;          /* cost table pricing the run (default QA_COSTS_DEFAULT; NULL or "none":
+                              ** not priced); see models/energy.h */
+  int64_t max_memory_bytes;   /* a layer estimated to need more is refused before the run; 0:
+                              ** qaRunMemoryDefault() */
+  const char *layers;         /* NULL or "all": every layer; "conv": conv and depthwise layers only;
+                              ** "fc": fully-connected layers only (the run's network is that subset) */
+  int skip_stored;            /* 1 (sweeps): if the store already holds a finished run of the same
+                              ** design point when this one is about to be written, write nothing
+                              ** (res->already_stored = 1, res->run_id = that run) */
+  int synthetic;              /* 1: ignore the network's traces (its geometry, synthetic values) */
+  int threads;                /* 0 or 1: one thread, the SystemC model; N > 1 (loosely timed only,
+                              ** at most QA_RUN_MAX_THREADS): layers computed concurrently in the C
+                              ** driver and finished in layer order, every result equal to one
+                              ** thread's (see run.c); the clocked timing refuses N > 1 */
+  const char *precision;      /* NULL; a per-layer precision file (workloads/precision.h); or
+                              ** "profile" / "profile:DB": each layer's activation bits chosen from
+                              ** its values (qaValuesProfile, at least DB dB output SQNR against
+                              ** 16-bit activations; default QA_RUN_PROFILE_DB) */
+  int64_t stream_min_weights; /* a layer with at least this many weights streams them through the
+                              ** kernels window by window when it can (run.c streams(); the same
+                              ** results, bounded memory); 0: QA_RUN_STREAM_MIN; < 0: never.
+                              ** qaRunDefaults reads it from $QASIM_STREAM_MIN when set */
 } QaRunOptions;
+
+#define QA_RUN_STREAM_MIN ((int64_t)4 << 20) /* weights from which a layer streams them by default */
 
 #define QA_RUN_PROFILE_DB 30.0 /* --precision profile's default output SQNR target (dB) */
 
@@ -162,6 +168,8 @@ void qaRunDefaults(QaRunOptions *opt);
 ** values, integer codes, outputs, the simulator's and the reference's copies; see run.c).
 ** Every layer is checked against QaRunOptions.max_memory_bytes before the first one runs. */
 int64_t qaRunLayerMemory(const QaLayer *l);
+/* The same for a layer whose weights are streamed in windows of WINDOW_FILTERS filters. */
+int64_t qaRunLayerMemoryStreamed(const QaLayer *l, int64_t window_filters);
 /* The default memory limit: 80% of physical memory, or of the cgroup's limit if lower. */
 int64_t qaRunMemoryDefault(void);
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch/arch.h"
 #include "workloads/trace.h"
 
 int qaValuesQuantizers(const QaValuesSpec *spec, const QaLayer *l, QaQuantSpec *qa, int *qa_auto,
@@ -41,6 +42,8 @@ void qaValuesFree(QaLayerValues *v) {
   free(v->act);
   free(v->wgt);
   free(v->w_scale);
+  free(v->ref);
+  free(v->sample_ref);
   memset(v, 0, sizeof *v);
 }
 
@@ -107,9 +110,9 @@ int qaValuesQuantize(const QaValuesSpec *spec, const QaLayer *l, int a_bits, int
   v->a_bits = a_bits;
   v->w_bits = w_bits;
   if (!v->act) v->act = qaMalloc((size_t)na * sizeof(int32_t), err);
-  if (!v->wgt) v->wgt = qaMalloc((size_t)nw * sizeof(int32_t), err);
+  if (!v->wgt && !v->streamed) v->wgt = qaMalloc((size_t)nw * sizeof(int32_t), err);
   if (!v->w_scale) v->w_scale = qaMalloc((size_t)l->k * sizeof(double), err);
-  if (!v->act || !v->wgt || !v->w_scale) return QA_EINTERNAL;
+  if (!v->act || (!v->wgt && !v->streamed) || !v->w_scale) return QA_EINTERNAL;
 
   if ((rc = qaQuantize(&v->qa, a_bits, v->fa, na, 1, v->act, &qr, err))) {
     qaErrPrefix(err, "activations (quantizer %s, %d bits)", v->quant_a, a_bits);
@@ -120,6 +123,14 @@ int qaValuesQuantize(const QaValuesSpec *spec, const QaLayer *l, int a_bits, int
   v->a_signed = qr.min_code < 0;
   qaQuantResultFree(&qr);
 
+  if (v->streamed) { /* the weights come window by window: their quantizer accepts w_bits? */
+    float none = 0;
+    int32_t code;
+    rc = qaQuantize(&v->qw, w_bits, &none, 0, 1, &code, &qr, err);
+    qaQuantResultFree(&qr);
+    if (rc) qaErrPrefix(err, "weights (quantizer %s, %d bits)", v->quant_w, w_bits);
+    return rc;
+  }
   int codes = v->qw.scheme == QA_Q_NONE && v->wcodes;
   if ((rc = qaQuantize(&v->qw, w_bits, codes ? v->wcodes : v->fw, nw, l->k, v->wgt, &qr, err))) {
     qaErrPrefix(err, "weights (quantizer %s, %d bits%s)", v->quant_w, w_bits,
@@ -317,16 +328,18 @@ int qaValuesOutputSqnr(const QaLayer *l, const QaLayerValues *v, const int64_t *
   }
   int64_t S = sampleSize(l);
   Sample *sp = qaMalloc((size_t)S * sizeof *sp, err);
-  double *refs = qaMalloc((size_t)S * sizeof *refs, err);
-  int rc = sp && refs ? QA_OK : QA_EINTERNAL;
+  /* streamed weights: the float dots were made window by window (qaValuesWindow) */
+  double *refs = v->sample_ref ? NULL : qaMalloc((size_t)S * sizeof *refs, err);
+  const double *dots = v->sample_ref ? v->sample_ref : refs;
+  int rc = sp && dots ? QA_OK : QA_EINTERNAL;
   if (!rc) {
     samplePositions(l, S, sp);
-    rc = floatRefs(l, sp, S, v->fa, v->fw, refs, err);
+    if (refs) rc = floatRefs(l, sp, S, v->fa, v->fw, refs, err);
   }
   for (int64_t j = 0; !rc && j < S; j++) {
     int k = sp[j].p.k;
     double b = v->bias ? v->bias[k] : 0.0;
-    double y = (double)out[sp[j].i] * v->a_scale * v->w_scale[k] + b, ref = refs[j] + b;
+    double y = (double)out[sp[j].i] * v->a_scale * v->w_scale[k] + b, ref = dots[j] + b;
     sig += ref * ref;
     noise += (y - ref) * (y - ref);
   }
@@ -386,4 +399,109 @@ end:
   if (rc) return rc;
   *a_bits = best;
   return best == v->a_bits ? QA_OK : qaValuesQuantize(spec, l, best, v->w_bits, v, err);
+}
+
+/* ---- streamed weights ------------------------------------------------------------------ */
+
+void qaValuesBufFree(QaValuesBuf *b) {
+  if (!b) return;
+  free(b->fw);
+  free(b->codes);
+  memset(b, 0, sizeof *b);
+}
+
+int qaValuesStreamable(const QaValuesSpec *spec, const QaLayer *l) {
+  QaQuantSpec qa, qw;
+  int qa_auto;
+  if (qaValuesQuantizers(spec, l, &qa, &qa_auto, &qw, NULL)) return 0;
+  int traced_w = !spec->synthetic && (l->wgt_trace[0] || l->wgt_codes_trace[0]);
+  return !traced_w && l->n == 1 && l->groups == 1 && qw.per_channel && qw.scheme != QA_Q_NONE;
+}
+
+int qaValuesLoadStreamed(const QaValuesSpec *spec, const QaLayer *l, int idx, QaValuesBuf *buf, int verify,
+                         QaLayerValues *v, QaErr *err) {
+  int64_t na = qaLayerActCount(l);
+  int traced_a = !spec->synthetic && l->act_trace[0];
+  int rc;
+  memset(v, 0, sizeof *v);
+  v->src = traced_a ? "trace" : "synthetic";
+  v->streamed = 1;
+  v->buf = buf;
+  if (!qaValuesStreamable(spec, l))
+    return qaErrSet(err, QA_EINTERNAL, "layer '%s' cannot stream its weights", l->name);
+  if (traced_a) {
+    if ((rc = qaTraceReadFloat(l, QA_TRACE_ACT, &v->fa, err))) return rc;
+  } else {
+    if (!(v->fa = qaMalloc((size_t)na * sizeof(float), err))) return QA_EINTERNAL;
+    qaSynthActs(&spec->synth, l, idx, v->fa);
+  }
+  qaSynthWgtBegin(&spec->synth, l, idx, &v->wsyn);
+  if (!spec->synthetic && l->bias_trace[0] && (rc = qaTraceReadFloat(l, QA_TRACE_BIAS, &v->bias, err)))
+    return rc;
+  v->sample_ref = qaMalloc((size_t)sampleSize(l) * sizeof *v->sample_ref, err);
+  if (verify) v->ref = qaMalloc((size_t)qaLayerOutCount(l) * sizeof *v->ref, err);
+  return !v->sample_ref || (verify && !v->ref) ? QA_EINTERNAL : QA_OK;
+}
+
+/* Grow *P to hold N values of SIZE bytes (the contents need not survive); *cap is N after. */
+static int grow(void **p, int64_t *cap, int64_t n, size_t size, QaErr *err) {
+  if (n <= *cap) return QA_OK;
+  free(*p);
+  *cap = 0;
+  if (!(*p = qaMallocBig((size_t)n * size, err))) return QA_EINTERNAL;
+  *cap = n;
+  return QA_OK;
+}
+
+/* Values of a block: the weights of a window are made, quantized and accounted in blocks of
+** whole filters that stay in the cache from one step to the next. */
+#define WINDOW_BLOCK ((int64_t)1 << 17)
+
+int qaValuesWindow(QaLayerValues *v, const QaLayer *l, int k0, int nk, const int32_t **codes, QaErr *err) {
+  int64_t per = qaLayerWgtCount(l) / l->k, plane = (int64_t)qaLayerOutH(l) * qaLayerOutW(l);
+  int64_t S = sampleSize(l);
+  int nb = per ? (int)(WINDOW_BLOCK / per) : nk; /* filters per block */
+  QaValuesBuf *b = v->buf;
+  QaQuantResult qr;
+  int rc;
+  *codes = NULL;
+  if (!v->streamed || k0 != v->next_k || nk < 1 || k0 + nk > l->k)
+    return qaErrSet(err, QA_EINTERNAL, "layer '%s': weight window %d..%d out of order (next filter %d)",
+                    l->name, k0, k0 + nk - 1, v->next_k);
+  nb = nb < 1 ? 1 : nb > nk ? nk : nb;
+  if ((rc = grow((void **)&b->codes, &b->cap, (int64_t)nk * per, sizeof *b->codes, err)) ||
+      (rc = grow((void **)&b->fw, &b->fw_cap, (int64_t)nb * per, sizeof *b->fw, err)))
+    return rc;
+  /* the positions of a block's samples (at most the samples not made yet) */
+  Sample *sp = S > v->next_sample ? qaMalloc((size_t)(S - v->next_sample) * sizeof *sp, err) : NULL;
+  if (S > v->next_sample && !sp) return QA_EINTERNAL;
+  QaLayer sub = *l; /* a block as a layer of its own (one image, one group) */
+  for (int j0 = 0; !rc && j0 < nk; j0 += nb) {
+    int kb = k0 + j0, n = nk - j0 < nb ? nk - j0 : nb;
+    int64_t m = (int64_t)n * per, start = (int64_t)kb * plane, end = (int64_t)(kb + n) * plane;
+    int32_t *cb = b->codes + (int64_t)j0 * per;
+    qaSynthWgtNext(&v->wsyn, b->fw, m);
+    if ((rc = qaQuantizePart(&v->qw, v->w_bits, b->fw, m, n, cb, &qr, &v->w_sig, &v->w_noise, err))) {
+      qaErrPrefix(err, "weights (quantizer %s, %d bits)", v->quant_w, v->w_bits);
+      break;
+    }
+    for (int j = 0; j < n; j++) v->w_scale[kb + j] = qr.scales[qr.n_channels > 1 ? j : 0];
+    qaQuantResultFree(&qr);
+    qaValueStatsAdd(cb, m, &v->wgt_stats);
+    sub.k = n;
+    if (v->ref) qaRefConv(&sub, v->act, cb, v->ref + start);
+    int64_t q = 0;
+    for (; v->next_sample + q < S && sampleAt(l, v->next_sample + q) < end; q++) {
+      sp[q].i = sampleAt(l, v->next_sample + q) - start;
+      sp[q].p = posOf(&sub, sp[q].i);
+    }
+    if (q) rc = floatRefs(&sub, sp, q, v->fa, b->fw, v->sample_ref + v->next_sample, err);
+    v->next_sample += q;
+  }
+  free(sp);
+  if (rc) return rc;
+  v->next_k += nk;
+  if (v->next_k == l->k) v->w_sqnr_db = qaQuantSqnrDb(v->w_sig, v->w_noise);
+  *codes = b->codes;
+  return QA_OK;
 }

@@ -21,11 +21,22 @@
 **      values on a fixed sample of at most QA_VALUES_SAMPLE outputs.
 ** qaValuesProfile chooses a layer's activation precision from its values (--precision
 ** profile). Nothing here prints or touches the store.
+**
+** Streamed weights (issue 12): a big layer's weights need never be whole in memory. For a
+** layer qaValuesStreamable accepts, qaValuesLoadStreamed makes the activations only and
+** qaValuesQuantize quantizes them; then qaValuesWindow makes, quantizes and accounts the
+** weights of consecutive windows of filters (the arch engine's weight source, arch.h
+** QaWgtSource), into buffers reused from window to window and layer to layer. Per window
+** it adds to the weights' quantization sums, scales and value statistics, computes the
+** window's integer reference outputs (when verifying) and the float reference of the
+** output sample's outputs that fall in it; after the last window the layer has exactly the
+** materialised path's operand SQNR, scales, statistics, reference and output SQNR.
 */
 #ifndef QA_VALUES_H
 #define QA_VALUES_H
 
 #include "quant/quant.h"
+#include "quant/valstats.h"
 #include "workloads/layer.h"
 #include "workloads/synth.h"
 
@@ -34,6 +45,14 @@ extern "C" {
 #endif
 
 #define QA_VALUES_SAMPLE 16384 /* outputs compared when the float output is computed, not traced */
+
+/* Window buffers of streamed weights: grown as needed, reused (owned; qaValuesBufFree). */
+typedef struct QaValuesBuf {
+  float *fw;           /* float weights of a block of the window (made and used block by block) */
+  int32_t *codes;      /* the window's codes */
+  int64_t fw_cap, cap; /* values each holds */
+} QaValuesBuf;
+void qaValuesBufFree(QaValuesBuf *b); /* NULL and a zeroed struct are fine */
 
 /* The run-wide choices. */
 typedef struct QaValuesSpec {
@@ -60,6 +79,16 @@ typedef struct QaLayerValues {
   double a_scale;                                              /* activation code -> real */
   double *w_scale;                                             /* K weight scales, code -> real (owned) */
   double a_sqnr_db, w_sqnr_db;                                 /* of the operands' quantization */
+  /* streamed weights (qaValuesLoadStreamed): fw and wgt stay NULL */
+  int streamed;           /* 1: the weights come from qaValuesWindow */
+  QaSynthWgt wsyn;        /* their stream, where the next window starts */
+  int next_k;             /* first filter of the next window; K when all are made */
+  double w_sig, w_noise;  /* the weights' quantization sums so far (qaQuantizePart) */
+  QaValueStats wgt_stats; /* of the weight codes so far */
+  int64_t *ref;           /* integer reference outputs (qaLayerOutCount), or NULL: not verified (owned) */
+  double *sample_ref;     /* float reference dots of the output sample (owned; qaValuesOutputSqnr) */
+  int64_t next_sample;    /* the first sample output not computed yet */
+  QaValuesBuf *buf;       /* window buffers (borrowed) */
 } QaLayerValues;
 
 /* Parse layer L's quantizers (its own `quant:` texts over SPEC's) into *qa, *qa_auto and
@@ -78,6 +107,23 @@ int qaValuesQuantize(const QaValuesSpec *spec, const QaLayer *l, int a_bits, int
                      QaErr *err);
 
 void qaValuesFree(QaLayerValues *v); /* NULL and a zeroed struct are fine */
+
+/* 1 if layer L can stream its weights under SPEC: synthetic weights (no weight or code
+** trace), one image, one group, and a per-channel weight quantizer (a window of whole
+** filters has its own scales) other than none. */
+int qaValuesStreamable(const QaValuesSpec *spec, const QaLayer *l);
+
+/* Step 1 for a streamed layer: as qaValuesLoad without the weights (v->streamed); BUF holds
+** the windows (borrowed: it must outlive *v); VERIFY: qaValuesWindow computes the integer
+** reference outputs into v->ref. Then qaValuesQuantize as usual (the activations, and the
+** weight quantizer checked against W_BITS; the weights' SQNR is set by the last window). */
+int qaValuesLoadStreamed(const QaValuesSpec *spec, const QaLayer *l, int idx, QaValuesBuf *buf, int verify,
+                         QaLayerValues *v, QaErr *err);
+
+/* The weight codes of filters [k0, k0 + nk) of streamed layer L into *codes (v's buffer, valid
+** until the next call), K0 the filter after the last window's (QA_EINTERNAL otherwise); see
+** the header for what it accounts. Errors: the weight quantizer's, out of memory. */
+int qaValuesWindow(QaLayerValues *v, const QaLayer *l, int k0, int nk, const int32_t **codes, QaErr *err);
 
 /* Step 3: *sqnr_db of the dequantised integer output OUT (qaLayerOutCount values) against
 ** the float output (see above); 999 when they agree exactly, 0 when the float output is

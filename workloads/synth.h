@@ -10,6 +10,7 @@
 #ifndef QA_SYNTH_H
 #define QA_SYNTH_H
 
+#include "base/rng.h"
 #include "workloads/layer.h"
 
 #ifdef __cplusplus
@@ -27,6 +28,18 @@ typedef struct QaSynthSpec {
 void qaSynthDefaults(QaSynthSpec *spec);
 /* Fill act[qaLayerActCount] and wgt[qaLayerWgtCount] (caller-owned) for layer layer_idx. */
 void qaSynthLayer(const QaSynthSpec *spec, const QaLayer *l, int layer_idx, float *act, float *wgt);
+
+/* The same values in parts (streamed weights, issue 12): the weights and the activations are
+** independent streams, and a weight stream continues where its last part stopped, so
+** qaSynthActs plus qaSynthWgtNext over consecutive parts fill exactly qaSynthLayer's values. */
+typedef struct QaSynthWgt {
+  QaRng rng;      /* where the next part starts */
+  QaWgtDist dist; /* of the spec */
+  double scale;   /* the distribution's: std (gauss) or Laplace b */
+} QaSynthWgt;
+void qaSynthWgtBegin(const QaSynthSpec *spec, const QaLayer *l, int layer_idx, QaSynthWgt *out);
+void qaSynthWgtNext(QaSynthWgt *s, float *wgt, int64_t n); /* the next N weights */
+void qaSynthActs(const QaSynthSpec *spec, const QaLayer *l, int layer_idx, float *act);
 
 #ifdef __cplusplus
 }

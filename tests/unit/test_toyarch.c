@@ -83,7 +83,7 @@ static int toyBegin(const QaArchConfig *cfg, const QaLayerJob *job, QaLayerStats
   if (!ex) return QA_EINTERNAL;
   ex->st = st;
   ex->acc_bits = p->base.acc_bits;
-  int rc = qaEngineInit(&ex->e, job, p->base.lanes, p->base.tiles * p->base.rows, err);
+  int rc = qaEngineInit(&ex->e, cfg, job, p->base.lanes, p->base.tiles * p->base.rows, err);
   ex->acc = qaCalloc((size_t)p->base.rows * p->base.tiles, sizeof(int64_t), err);
   if (rc || !ex->acc) {
     qaEngineFree(&ex->e);
