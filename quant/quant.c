@@ -100,24 +100,28 @@ typedef struct Sum8 {
 static double sum8Total(const Sum8 *s) {
   return ((s->v[0] + s->v[1]) + (s->v[2] + s->v[3])) + ((s->v[4] + s->v[5]) + (s->v[6] + s->v[7]));
 }
-/* Lanes of the N values X (N a multiple of 8 except for a block's last slice). */
-static void sum8Add(Sum8 *s, const double *x, int n) {
+/* Lanes of the N values X, x[j] into lane (OFF + j) mod 8 (N a multiple of 8 except for a
+** block's last slice): the lanes rotated by OFF, added in order, rotated back. */
+static void sum8Add(Sum8 *s, const double *x, int n, int off) {
+  Sum8 r;
+  for (int q = 0; q < 8; q++) r.v[q] = s->v[(off + q) & 7];
   int j = 0;
   for (; j + 8 <= n; j += 8)
-    for (int q = 0; q < 8; q++) s->v[q] += x[j + q];
-  for (int q = 0; j < n; j++, q++) s->v[q] += x[j];
+    for (int q = 0; q < 8; q++) r.v[q] += x[j + q];
+  for (int q = 0; j < n; j++, q++) r.v[q] += x[j];
+  for (int q = 0; q < 8; q++) s->v[(off + q) & 7] = r.v[q];
 }
 
-/* Quantize one block at `scale`; returns the squared error; writes codes if non-NULL; adds
-** the block's signal power sum x^2 to *sig if SIG is non-NULL (both summed in Sum8 lanes).
+/* Quantize one block at `scale`: writes codes if non-NULL, adds the squared errors to the
+** lanes of *ERR and the signal power x^2 to those of *SG if SG is non-NULL, element i of the
+** block to lane (OFF + i) mod 8.
 ** The codes are computed in slices by a branch-free loop the compiler vectorises: the
 ** value over the scale, clamped to [0 for unsigned codes or -qmax, qmax], rounded half away
 ** from zero; with a magnitude set (pow2, khot) the nearest magnitude instead, ties to the
 ** smaller one, looked up in the Coder's tables. */
 #define SLICE 512
-static double codeBlock(const Coder *c, const float *x, int64_t m, double scale, int32_t *codes,
-                        double *sig) {
-  Sum8 err = {{0}}, sg = {{0}};
+static void codeBlock(const Coder *c, const float *x, int64_t m, double scale, int32_t *codes, Sum8 *err,
+                      Sum8 *sg, int off) {
   double qmax = c->qmax, d2[SLICE], x2[SLICE];
   int32_t q[SLICE];
   /* unsigned codes: t <= 0 (-0 too) becomes +0, whose code is 0, by a max the compiler
@@ -144,14 +148,19 @@ static double codeBlock(const Coder *c, const float *x, int64_t m, double scale,
       q[j] = v;
       d2[j] = d * d;
     }
-    sum8Add(&err, d2, n);
-    if (sig) {
+    sum8Add(err, d2, n, off);
+    if (sg) {
       for (int j = 0; j < n; j++) x2[j] = (double)xs[j] * xs[j];
-      sum8Add(&sg, x2, n);
+      sum8Add(sg, x2, n, off);
     }
     if (codes) memcpy(codes + i0, q, (size_t)n * sizeof *q);
   }
-  if (sig) *sig += sum8Total(&sg);
+}
+
+/* The squared error of a block at `scale` (a clipping candidate). */
+static double blockErr(const Coder *c, const float *x, int64_t m, double scale) {
+  Sum8 err = {{0}};
+  codeBlock(c, x, m, scale, NULL, &err, NULL, 0);
   return sum8Total(&err);
 }
 
@@ -181,23 +190,23 @@ static float clipOf(const float *x, int64_t m, int nonneg) {
   return f;
 }
 
-static double uniformScale(const QaQuantSpec *spec, const Coder *c, const float *x, int64_t m) {
-  double clip = clipOf(x, m, c->nonneg);
+/* The scale of a block: CLIP its largest value (qaQuantClip; < 0: from X). */
+static double uniformScale(const QaQuantSpec *spec, const Coder *c, const float *x, int64_t m, double clip) {
+  if (clip < 0) clip = clipOf(x, m, c->nonneg);
   if (clip == 0) return 1.0;
   double best_scale = clip / c->qmax;
   if (spec->scheme == QA_Q_FIXED) { /* the smallest power of two that fits the clip */
     double p2 = exp2(ceil(log2(best_scale)));
-    if (p2 < best_scale) p2 *= 2; /* log2 rounding */
-    if (spec->clip == QA_CLIP_MSE && codeBlock(c, x, m, p2 / 2, NULL, NULL) <
-                                         codeBlock(c, x, m, p2, NULL, NULL)) /* clip the largest values */
+    if (p2 < best_scale) p2 *= 2;                                                       /* log2 rounding */
+    if (spec->clip == QA_CLIP_MSE && blockErr(c, x, m, p2 / 2) < blockErr(c, x, m, p2)) /* clip the largest */
       p2 /= 2;
     return p2;
   }
   if (spec->clip == QA_CLIP_MSE) {
-    double best_err = codeBlock(c, x, m, best_scale, NULL, NULL);
+    double best_err = blockErr(c, x, m, best_scale);
     for (int i = 1; i < MSE_CANDIDATES; i++) {
       double s = clip * (1.0 - 0.95 * i / (MSE_CANDIDATES - 1)) / c->qmax;
-      double e = codeBlock(c, x, m, s, NULL, NULL);
+      double e = blockErr(c, x, m, s);
       if (e < best_err) {
         best_err = e;
         best_scale = s;
@@ -321,14 +330,30 @@ double qaQuantSqnrDb(double sig, double noise) {
   return sig == 0 ? 0.0 : noise == 0 ? 999.0 : 10.0 * log10(sig / noise);
 }
 
+double qaQuantSumsDb(const QaQuantSums *s) {
+  Sum8 sg, er;
+  memcpy(sg.v, s->lsig, sizeof sg.v);
+  memcpy(er.v, s->lnoise, sizeof er.v);
+  return qaQuantSqnrDb(s->sig + sum8Total(&sg), s->noise + sum8Total(&er));
+}
+
+int qaQuantStreamable(const QaQuantSpec *spec) {
+  return spec->per_channel || (spec->clip == QA_CLIP_MINMAX && spec->scheme <= QA_Q_FIXED);
+}
+
+double qaQuantClip(const QaQuantSpec *spec, const float *x, int64_t n) {
+  return clipOf(x, n, !isSigned(spec));
+}
+
 int qaQuantize(const QaQuantSpec *spec, int bits, const float *x, int64_t n, int64_t n_channels,
                int32_t *codes_out, QaQuantResult *res, QaErr *err) {
-  double sig = 0, noise = 0;
-  return qaQuantizePart(spec, bits, x, n, n_channels, codes_out, res, &sig, &noise, err);
+  QaQuantSums sums;
+  memset(&sums, 0, sizeof sums);
+  return qaQuantizePart(spec, bits, x, n, n_channels, -1.0, codes_out, res, &sums, err);
 }
 
 int qaQuantizePart(const QaQuantSpec *spec, int bits, const float *x, int64_t n, int64_t n_channels,
-                   int32_t *codes_out, QaQuantResult *res, double *sig_io, double *noise_io, QaErr *err) {
+                   double clip, int32_t *codes_out, QaQuantResult *res, QaQuantSums *sums, QaErr *err) {
   int rc = QA_OK;
   int32_t *mags = NULL;
   double *near = NULL;
@@ -379,7 +404,10 @@ int qaQuantizePart(const QaQuantSpec *spec, int bits, const float *x, int64_t n,
     c.up = near + c.qmax + 1;
   }
 
-  double sig = *sig_io, noise = *noise_io;
+  double sig = sums->sig, noise = sums->noise;
+  Sum8 lsig, lnoise; /* per tensor: the tensor's lanes */
+  memcpy(lsig.v, sums->lsig, sizeof lsig.v);
+  memcpy(lnoise.v, sums->lnoise, sizeof lnoise.v);
   for (int64_t ch = 0; ch < n_ch; ch++) {
     const float *xb = x + ch * block;
     int32_t *qb = codes_out + ch * block;
@@ -389,9 +417,14 @@ int qaQuantizePart(const QaQuantSpec *spec, int bits, const float *x, int64_t n,
     else if (spec->scheme == QA_Q_BINARY)
       s = binaryBlock(xb, block, qb);
     else
-      s = uniformScale(spec, &c, xb, block);
-    if (spec->scheme < QA_Q_TERNARY) {
-      noise += codeBlock(&c, xb, block, s, qb, &sig);
+      s = uniformScale(spec, &c, xb, block, spec->per_channel ? -1.0 : clip);
+    if (spec->scheme < QA_Q_TERNARY && !spec->per_channel) {
+      codeBlock(&c, xb, block, s, qb, &lnoise, &lsig, (int)(sums->n & 7));
+    } else if (spec->scheme < QA_Q_TERNARY) {
+      Sum8 er = {{0}}, sg = {{0}};
+      codeBlock(&c, xb, block, s, qb, &er, &sg, 0);
+      noise += sum8Total(&er);
+      sig += sum8Total(&sg);
     } else {
       for (int64_t i = 0; i < block; i++) {
         double d = xb[i] - qb[i] * s;
@@ -408,9 +441,12 @@ int qaQuantizePart(const QaQuantSpec *spec, int bits, const float *x, int64_t n,
   }
   res->min_code = lo;
   res->max_code = hi;
-  res->sqnr_db = qaQuantSqnrDb(sig, noise);
-  *sig_io = sig;
-  *noise_io = noise;
+  sums->sig = sig;
+  sums->noise = noise;
+  memcpy(sums->lsig, lsig.v, sizeof lsig.v);
+  memcpy(sums->lnoise, lnoise.v, sizeof lnoise.v);
+  sums->n += n;
+  res->sqnr_db = qaQuantSumsDb(sums);
 end:
   free(mags);
   free(near);

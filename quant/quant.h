@@ -89,14 +89,31 @@ void qaQuantFormat(const QaQuantSpec *spec, char *buf, size_t len);
 int qaQuantize(const QaQuantSpec *spec, int bits, const float *x, int64_t n, int64_t n_channels,
                int32_t *codes_out, QaQuantResult *res, QaErr *err);
 
-/* qaQuantize of one part of a bigger tensor, parts in order (streamed weights, issue 12):
-** *sig and *noise (0 before the first part) carry the tensor's signal power sum x^2 and
-** squared error from part to part, added to in the order one call over the whole tensor
-** adds them, so qaQuantSqnrDb(*sig, *noise) after the last part is that call's sqnr_db.
-** With a per-channel spec and parts of whole channels, the codes and scales are the whole
-** tensor's too (res holds the part's: its sqnr_db is of the sums so far). */
+/* The running sums of a tensor quantized in parts (qaQuantizePart; zero it before the first
+** part): per-channel parts add each channel's signal power sum x^2 and squared error to sig and
+** noise; per-tensor parts add element i of the tensor to lane i mod 8 of lsig and lnoise, as one
+** call over the whole tensor does. */
+typedef struct QaQuantSums {
+  double sig, noise;
+  double lsig[8], lnoise[8];
+  int64_t n; /* values so far */
+} QaQuantSums;
+/* The SQNR in dB of the sums (qaQuantSqnrDb of their totals). */
+double qaQuantSumsDb(const QaQuantSums *s);
+
+/* qaQuantize of one part of a bigger tensor, parts in order (streamed weights, issue 12). The
+** codes, scales and (after the last part, from *sums) the SQNR are the whole tensor's when
+** qaQuantStreamable(spec): per-channel with parts of whole channels, or per tensor with CLIP
+** the whole tensor's qaQuantClip (CLIP < 0: from X, as qaQuantize does). res holds the part's
+** scales and codes range; its sqnr_db is of the sums so far. */
 int qaQuantizePart(const QaQuantSpec *spec, int bits, const float *x, int64_t n, int64_t n_channels,
-                   int32_t *codes_out, QaQuantResult *res, double *sig, double *noise, QaErr *err);
+                   double clip, int32_t *codes_out, QaQuantResult *res, QaQuantSums *sums, QaErr *err);
+/* 1 if qaQuantizePart over parts gives qaQuantize's result: per-channel specs, and per-tensor
+** minmax sym, unsigned, pow2, khot and fixed (their scale depends on the largest value only). */
+int qaQuantStreamable(const QaQuantSpec *spec);
+/* The largest |x| (the largest x, at least 0, for unsigned codes) of N finite floats: a
+** per-tensor minmax scale's input; the maximum over parts is the tensor's. */
+double qaQuantClip(const QaQuantSpec *spec, const float *x, int64_t n);
 /* 10 log10(sig / noise) in dB; 999 when noise is 0, 0 when sig is (see above). */
 double qaQuantSqnrDb(double sig, double noise);
 

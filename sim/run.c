@@ -139,7 +139,8 @@ static void formatBytes(double b, char *out, size_t cap) {
 
 /* 1 if layer L streams its weights through the kernels (issue 12): it has at least
 ** --stream-min weights, the values can be made window by window (qaValuesStreamable: synthetic
-** weights, one image, one group, a per-channel quantizer), its activation precision is not
+** weights, one image, one group, a per-channel or per-tensor minmax quantizer), its activation precision is
+*not
 ** profiled from the whole weights and the architecture does not reshape it. */
 static int streams(const Run *r, const QaLayer *l) {
   int64_t min = r->opt->stream_min_weights ? r->opt->stream_min_weights : QA_RUN_STREAM_MIN;

@@ -92,6 +92,44 @@ static double sqnrDb(double sig, double noise) {
   return sig == 0 ? 0.0 : noise == 0 ? 999.0 : 10.0 * log10(sig / noise);
 }
 
+/* Grow *P to hold N values of SIZE bytes (the contents need not survive); *cap is N after. */
+static int grow(void **p, int64_t *cap, int64_t n, size_t size, QaErr *err) {
+  if (n <= *cap) return QA_OK;
+  free(*p);
+  *cap = 0;
+  if (!(*p = qaMallocBig((size_t)n * size, err))) return QA_EINTERNAL;
+  *cap = n;
+  return QA_OK;
+}
+
+/* Values of a block: the weights of a window are made, quantized and accounted in blocks of
+** whole filters that stay in the cache from one step to the next. */
+#define WINDOW_BLOCK ((int64_t)1 << 17)
+
+/* A streamed layer's per-tensor weight quantizer needs the largest of all NW weights before
+** the first window: a first pass over a copy of the weights' stream, block by block (the
+** windows then draw the same values again). Per-channel quantizers need none (clip -1). */
+static int streamClip(QaLayerValues *v, int64_t nw, QaErr *err) {
+  int rc;
+  memset(&v->w_sums, 0, sizeof v->w_sums);
+  v->w_clip = -1.0;
+  if (v->qw.per_channel) return QA_OK;
+  if (!qaQuantStreamable(&v->qw))
+    return qaErrSet(err, QA_EINTERNAL, "weight quantizer %s cannot stream", v->quant_w);
+  int64_t nb = nw < WINDOW_BLOCK ? nw : WINDOW_BLOCK;
+  if ((rc = grow((void **)&v->buf->fw, &v->buf->fw_cap, nb, sizeof *v->buf->fw, err))) return rc;
+  QaSynthWgt pass = v->wsyn;
+  double clip = 0;
+  for (int64_t i = 0; i < nw; i += nb) {
+    int64_t m = nw - i < nb ? nw - i : nb;
+    qaSynthWgtNext(&pass, v->buf->fw, m);
+    double c = qaQuantClip(&v->qw, v->buf->fw, m);
+    clip = c > clip ? c : clip;
+  }
+  v->w_clip = clip;
+  return QA_OK;
+}
+
 int qaValuesQuantize(const QaValuesSpec *spec, const QaLayer *l, int a_bits, int w_bits, QaLayerValues *v,
                      QaErr *err) {
   int64_t na = qaLayerActCount(l), nw = qaLayerWgtCount(l), per = nw / l->k;
@@ -129,7 +167,7 @@ int qaValuesQuantize(const QaValuesSpec *spec, const QaLayer *l, int a_bits, int
     rc = qaQuantize(&v->qw, w_bits, &none, 0, 1, &code, &qr, err);
     qaQuantResultFree(&qr);
     if (rc) qaErrPrefix(err, "weights (quantizer %s, %d bits)", v->quant_w, w_bits);
-    return rc;
+    return rc ? rc : streamClip(v, nw, err);
   }
   int codes = v->qw.scheme == QA_Q_NONE && v->wcodes;
   if ((rc = qaQuantize(&v->qw, w_bits, codes ? v->wcodes : v->fw, nw, l->k, v->wgt, &qr, err))) {
@@ -415,7 +453,7 @@ int qaValuesStreamable(const QaValuesSpec *spec, const QaLayer *l) {
   int qa_auto;
   if (qaValuesQuantizers(spec, l, &qa, &qa_auto, &qw, NULL)) return 0;
   int traced_w = !spec->synthetic && (l->wgt_trace[0] || l->wgt_codes_trace[0]);
-  return !traced_w && l->n == 1 && l->groups == 1 && qw.per_channel && qw.scheme != QA_Q_NONE;
+  return !traced_w && l->n == 1 && l->groups == 1 && qw.scheme != QA_Q_NONE && qaQuantStreamable(&qw);
 }
 
 int qaValuesLoadStreamed(const QaValuesSpec *spec, const QaLayer *l, int idx, QaValuesBuf *buf, int verify,
@@ -443,20 +481,6 @@ int qaValuesLoadStreamed(const QaValuesSpec *spec, const QaLayer *l, int idx, Qa
   return !v->sample_ref || (verify && !v->ref) ? QA_EINTERNAL : QA_OK;
 }
 
-/* Grow *P to hold N values of SIZE bytes (the contents need not survive); *cap is N after. */
-static int grow(void **p, int64_t *cap, int64_t n, size_t size, QaErr *err) {
-  if (n <= *cap) return QA_OK;
-  free(*p);
-  *cap = 0;
-  if (!(*p = qaMallocBig((size_t)n * size, err))) return QA_EINTERNAL;
-  *cap = n;
-  return QA_OK;
-}
-
-/* Values of a block: the weights of a window are made, quantized and accounted in blocks of
-** whole filters that stay in the cache from one step to the next. */
-#define WINDOW_BLOCK ((int64_t)1 << 17)
-
 int qaValuesWindow(QaLayerValues *v, const QaLayer *l, int k0, int nk, const int32_t **codes, QaErr *err) {
   int64_t per = qaLayerWgtCount(l) / l->k, plane = (int64_t)qaLayerOutH(l) * qaLayerOutW(l);
   int64_t S = sampleSize(l);
@@ -481,7 +505,7 @@ int qaValuesWindow(QaLayerValues *v, const QaLayer *l, int k0, int nk, const int
     int64_t m = (int64_t)n * per, start = (int64_t)kb * plane, end = (int64_t)(kb + n) * plane;
     int32_t *cb = b->codes + (int64_t)j0 * per;
     qaSynthWgtNext(&v->wsyn, b->fw, m);
-    if ((rc = qaQuantizePart(&v->qw, v->w_bits, b->fw, m, n, cb, &qr, &v->w_sig, &v->w_noise, err))) {
+    if ((rc = qaQuantizePart(&v->qw, v->w_bits, b->fw, m, n, v->w_clip, cb, &qr, &v->w_sums, err))) {
       qaErrPrefix(err, "weights (quantizer %s, %d bits)", v->quant_w, v->w_bits);
       break;
     }
@@ -501,7 +525,7 @@ int qaValuesWindow(QaLayerValues *v, const QaLayer *l, int k0, int nk, const int
   free(sp);
   if (rc) return rc;
   v->next_k += nk;
-  if (v->next_k == l->k) v->w_sqnr_db = qaQuantSqnrDb(v->w_sig, v->w_noise);
+  if (v->next_k == l->k) v->w_sqnr_db = qaQuantSumsDb(&v->w_sums);
   *codes = b->codes;
   return QA_OK;
 }

@@ -83,7 +83,8 @@ typedef struct QaLayerValues {
   int streamed;           /* 1: the weights come from qaValuesWindow */
   QaSynthWgt wsyn;        /* their stream, where the next window starts */
   int next_k;             /* first filter of the next window; K when all are made */
-  double w_sig, w_noise;  /* the weights' quantization sums so far (qaQuantizePart) */
+  QaQuantSums w_sums;     /* the weights' quantization sums so far (qaQuantizePart) */
+  double w_clip;          /* a per-tensor quantizer's largest weight (a first pass); -1 per channel */
   QaValueStats wgt_stats; /* of the weight codes so far */
   int64_t *ref;           /* integer reference outputs (qaLayerOutCount), or NULL: not verified (owned) */
   double *sample_ref;     /* float reference dots of the output sample (owned; qaValuesOutputSqnr) */
@@ -109,8 +110,9 @@ int qaValuesQuantize(const QaValuesSpec *spec, const QaLayer *l, int a_bits, int
 void qaValuesFree(QaLayerValues *v); /* NULL and a zeroed struct are fine */
 
 /* 1 if layer L can stream its weights under SPEC: synthetic weights (no weight or code
-** trace), one image, one group, and a per-channel weight quantizer (a window of whole
-** filters has its own scales) other than none. */
+** trace), one image, one group, and a weight quantizer other than none that windows of whole
+** filters reproduce (quant.h qaQuantStreamable: per-channel, whose windows have their own
+** scales, or per-tensor minmax, whose largest weight a first pass over the stream finds). */
 int qaValuesStreamable(const QaValuesSpec *spec, const QaLayer *l);
 
 /* Step 1 for a streamed layer: as qaValuesLoad without the weights (v->streamed); BUF holds

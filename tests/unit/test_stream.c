@@ -66,8 +66,11 @@ static void checkSynthParts(void) {
 }
 
 static void checkQuantParts(void) {
+  /* per channel; per tensor minmax (a first pass finds the clip) */
   static const char *const specs[] = {"sym-ch",       "sym-ch-mse", "unsigned-ch", "pow2-ch",   "khot2-ch",
-                                      "khot3-naf-ch", "fixed-ch",   "ternary-ch",  "binary-ch", "sym-ch"};
+                                      "khot3-naf-ch", "fixed-ch",   "ternary-ch",  "binary-ch", "sym-ch",
+                                      "sym",          "unsigned",   "pow2",        "pow2-u",    "khot2",
+                                      "khot3-naf",    "fixed",      "fixed-u",     "sym"};
   enum { K = 29, PER = 37 };
   float x[K * PER];
   int32_t c1[K * PER], c2[K * PER];
@@ -79,23 +82,42 @@ static void checkQuantParts(void) {
     QaQuantSpec q;
     QaQuantResult whole, part;
     QaErr err = {0, ""};
-    int bits = s + 1 == sizeof specs / sizeof specs[0] ? 3 : 8;
+    size_t n_specs = sizeof specs / sizeof specs[0];
+    int bits = s == 9 || s + 1 == n_specs ? 3 : 8; /* (sym at 3 bits: clipped codes) */
     CHECK(qaQuantParse(specs[s], &q, &err) == QA_OK);
+    CHECK_MSG(qaQuantStreamable(&q), "%s", specs[s]);
     CHECK_MSG(qaQuantize(&q, bits, x, K * PER, K, c1, &whole, &err) == QA_OK, "%s", err.msg);
-    double sig = 0, noise = 0, sq = 0;
+    double clip = -1, sq = 0;
+    if (!q.per_channel) /* the first pass: the largest value, part by part */
+      for (int k0 = 0, nk = 1; k0 < K; k0 += nk, nk = nk % 5 + 2) {
+        if (k0 + nk > K) nk = K - k0;
+        double c = qaQuantClip(&q, x + k0 * PER, nk * PER);
+        clip = c > clip ? c : clip;
+      }
+    QaQuantSums sums;
+    memset(&sums, 0, sizeof sums);
     int same = 1;
     for (int k0 = 0, nk = 1; k0 < K; k0 += nk, nk = nk % 5 + 2) {
       if (k0 + nk > K) nk = K - k0;
-      CHECK(qaQuantizePart(&q, bits, x + k0 * PER, nk * PER, nk, c2 + k0 * PER, &part, &sig, &noise, &err) ==
+      CHECK(qaQuantizePart(&q, bits, x + k0 * PER, nk * PER, nk, clip, c2 + k0 * PER, &part, &sums, &err) ==
             QA_OK);
-      for (int j = 0; j < nk; j++) same &= part.scales[j] == whole.scales[k0 + j];
+      for (int j = 0; j < nk; j++)
+        same &= part.scales[q.per_channel ? j : 0] == whole.scales[q.per_channel ? k0 + j : 0];
       sq = part.sqnr_db;
       qaQuantResultFree(&part);
     }
     CHECK_MSG(same && !memcmp(c1, c2, sizeof c1), "%s: codes or scales in parts differ", specs[s]);
-    CHECK_MSG(qaQuantSqnrDb(sig, noise) == whole.sqnr_db && sq == whole.sqnr_db, "%s: SQNR %.17g vs %.17g",
-              specs[s], qaQuantSqnrDb(sig, noise), whole.sqnr_db);
+    CHECK_MSG(qaQuantSumsDb(&sums) == whole.sqnr_db && sq == whole.sqnr_db, "%s: SQNR %.17g vs %.17g",
+              specs[s], qaQuantSumsDb(&sums), whole.sqnr_db);
     qaQuantResultFree(&whole);
+  }
+  /* per tensor, a scale that needs every value: not streamable */
+  static const char *const whole_only[] = {"sym-mse", "unsigned-mse", "fixed-mse", "ternary", "binary"};
+  for (size_t s = 0; s < sizeof whole_only / sizeof whole_only[0]; s++) {
+    QaQuantSpec q;
+    QaErr err = {0, ""};
+    CHECK(qaQuantParse(whole_only[s], &q, &err) == QA_OK);
+    CHECK_MSG(!qaQuantStreamable(&q), "%s", whole_only[s]);
   }
 }
 
