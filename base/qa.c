@@ -6,8 +6,12 @@
 #include "base/qa.h"
 
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +70,26 @@ void *qaCalloc(size_t count, size_t size, QaErr *err) {
 }
 
 #define HUGE_PAGE ((size_t)2 << 20)
+
+/* The heap's first HEAP_RESERVE bytes: reserved (address space only) and advised as huge pages. */
+#define HEAP_RESERVE ((size_t)512 << 20)
+
+void qaHeapSetup(void) {
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__) /* (ASan has its own allocator) */
+  mallopt(M_MMAP_MAX, 0);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  mallopt(M_ARENA_MAX, 1);
+#ifdef MADV_HUGEPAGE
+  char *p = malloc(HEAP_RESERVE);
+  if (p) {
+    uintptr_t lo = ((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+    uintptr_t hi = ((uintptr_t)p + HEAP_RESERVE) & ~(uintptr_t)(HUGE_PAGE - 1);
+    if (hi > lo) (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE); /* a hint: without it, 4 KiB pages */
+    free(p); /* back to the heap's top, untouched: nothing resident yet */
+  }
+#endif
+#endif
+}
 
 void *qaMallocBig(size_t n, QaErr *err) {
 #ifdef MADV_HUGEPAGE

@@ -49,6 +49,15 @@ void *qaCalloc(size_t count, size_t size, QaErr *err);
 ** is backed by transparent huge pages where the system allows them, so touching it the
 ** first time costs a page fault per 2 MiB instead of one per 4 KiB (~10 us each on a VM). */
 void *qaMallocBig(size_t n, QaErr *err);
+/* The process's heap for qasim's pattern - layers allocating and freeing large buffers one
+** after another - called once at start, before any thread (glibc; elsewhere nothing):
+** freed memory stays in the heap for the next layer (no per-buffer mmap, no trimming), one
+** arena for every thread (a buffer freed by one thread serves the next layer on another),
+** and the heap's first 512 MiB of address space advised as transparent huge pages. Fresh
+** pages must be zeroed by the kernel on their first touch, which on the shared VMs this was
+** measured on costs ~10 us per 4 KiB page (2.4 ns per byte: more than a layer's simulation
+** spends on it) and ~0.1 ms per 2 MiB one: ResNet-18 took 10.6 k page faults, 1.3 k advised. */
+void qaHeapSetup(void);
 
 /* Open PATH for reading if it is a regular file: *out_fd gets the descriptor (the caller
 ** closes it). Never blocks: a FIFO is opened without waiting for a writer and refused. Only

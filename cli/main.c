@@ -8,7 +8,6 @@
 ** Exit codes: 0 success, 1 user error (one line on stderr), 2 internal error.
 */
 #define _POSIX_C_SOURCE 200809L
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,15 +117,7 @@ static const QaCliCommand qaCliCmdHelp = {
 int main(int argc, char **argv) {
   QaErr err = {0, ""};
   char names[512];
-  /* Layers allocate and free large buffers one after another. Keep freed memory in
-  ** the heap for the next layer instead of returning it to the kernel: fresh pages
-  ** must be zeroed by the kernel, which costs more than the simulation of a layer's
-  ** fully connected weights (measured: ~10 ns per float written to a fresh buffer on a
-  ** 2-core VM, 0.3 ns the second time). No allocation is served by its own mmap (glibc
-  ** refuses an mmap threshold above 32 MiB, and a set trim threshold freezes it at
-  ** 128 KiB): every block comes from the heap and goes back to it. */
-  mallopt(M_MMAP_MAX, 0);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  qaHeapSetup(); /* base/qa.h: freed buffers stay in the heap, huge pages */
   if (argc < 2) {
     usage(stdout);
     fflush(stdout);
