@@ -245,28 +245,32 @@ void qaRngFillLaplaceZ(QaRng *r, double b, float *out, int64_t n) {
 
 void qaRngFillRectified(QaRng *r, double zero_frac, float *out, int64_t n) {
   pthread_once(&z_once, zigTables);
-  /* (u >> 11) 2^-53 < zero_frac exactly when the integer u >> 11 < ceil(zero_frac 2^53) */
   uint64_t zmax = !(zero_frac > 0) ? 0
                   : zero_frac >= 1 ? (uint64_t)1 << 53
                                    : (uint64_t)ceil(zero_frac * 0x1.0p53);
   Words s;
   wordsBegin(&s, r);
-  for (int64_t i = 0; i < n; i++) {
-    if (__builtin_expect(s.len - s.p >= 2, 1)) { /* a zero takes one word, a fast-path value two */
-      uint64_t zero = (s.w[s.p] >> 11) < zmax, u = s.w[s.p + 1];
+  int64_t i = 0;
+  while (i < n) {
+    if (s.p == s.len) {
+      drawWords(&s);
+      s.p = 0;
+    }
+    uint64_t pending = 0; /* 1: the word at p is a non-zero value's first normal word */
+    int p = s.p, len = s.len;
+    while (p < len && i < n) {
+      uint64_t u = s.w[p];
+      uint64_t zf = (u >> 11) < zmax;
       int k = (int)(u & (ZN_N - 1));
       double z = (double)(u >> 11) * 0x1.0p-53 * zn_x[k];
-      /* no branch on the zero test (a coin flip): | and a multiply by 0 or 1 */
-      if (__builtin_expect((int)zero | (z < zn_x[k + 1]), 1)) {
-        out[i] = (float)(z * (double)(1 - zero));
-        s.p += 2 - (int)zero;
-        continue;
-      }
-      s.p++; /* the zero test's word; the sampler starts over from u */
-      out[i] = (float)fabs(normalWith(drawWords, &s));
-      continue;
+      if (__builtin_expect(pending & !(z < zn_x[k + 1]), 0)) break; /* off the fast path */
+      out[i] = (float)(z * (double)pending);
+      i += (int64_t)(pending | zf);
+      pending = (pending ^ 1) & (zf ^ 1);
+      p++;
     }
-    out[i] = (drawWords(&s) >> 11) < zmax ? 0.0f : (float)fabs(normalWith(drawWords, &s));
+    s.p = p;
+    if (pending && i < n) out[i++] = (float)fabs(normalWith(drawWords, &s));
   }
   wordsEnd(&s, r);
 }

@@ -46,7 +46,35 @@ static void moments(const double *v, int n, double mean, double var, const char 
   CHECK_MSG(fabs(sv - var) < 5 * var * sqrt(6.0 / n), "%s: variance %g, want %g", what, sv, var);
 }
 
+/* The rectified fill parses its words as a stream of zeros (one word) and normal draws (a
+** zero test word, then the sampler's words), across batch boundaries and slow paths: every
+** zero fraction, length and split into parts gives the per-value stream and final state. */
+static void checkRectified(void) {
+  static const double fracs[] = {0.0, 0.3, 0.5, 0.999, 1.0};
+  static const int lens[] = {0, 1, 2, 7, 511, 512, 513, 1023, 1024, 1025, 3000};
+  enum { MAXN = 6000 };
+  float *f = malloc(MAXN * sizeof *f);
+  int bad = 0;
+  for (size_t z = 0; z < sizeof fracs / sizeof fracs[0]; z++)
+    for (size_t a = 0; a < sizeof lens / sizeof lens[0]; a++)
+      for (size_t b = 0; b < sizeof lens / sizeof lens[0]; b += 3) {
+        QaRng fill, one;
+        qaRngSeed(&fill, 1000 + z * 31 + a * 7 + b);
+        one = fill;
+        qaRngFillRectified(&fill, fracs[z], f, lens[a]); /* two parts: the second continues */
+        qaRngFillRectified(&fill, fracs[z], f + lens[a], lens[b]);
+        for (int i = 0; i < lens[a] + lens[b]; i++) {
+          double v = qaRngUniform(&one) < fracs[z] ? 0.0 : fabs(qaRngNormalZ(&one));
+          bad += f[i] != (float)v || signbit(f[i]);
+        }
+        bad += qaRngNext(&fill) != qaRngNext(&one);
+      }
+  CHECK_MSG(bad == 0, "rectified fills: %d values or states differ from the per-value stream", bad);
+  free(f);
+}
+
 int main(void) {
+  checkRectified();
   double *v = malloc(N * sizeof *v);
   QaRng r, r2;
 
