@@ -3,9 +3,14 @@
 ** ziggurat samplers follow their distributions: a Kolmogorov-Smirnov statistic against
 ** the exact CDF below its 0.1% critical value (1.95 / sqrt(n)), the mean and variance
 ** within 5 standard errors, and the tail beyond the ziggurat's base strip (normal: R =
-** 3.4426) as frequent as the CDF says within 5 standard deviations of the count.
+** 3.4426) as frequent as the CDF says within 5 standard deviations of the count; and the bulk
+** fills give the per-value streams bit for bit and leave the same state, for lengths around
+** 8-word groups and 1024-word batches, several seeds and scales, fills in parts, and draws that
+** leave the fast path inside a group and at a batch boundary (issue 12).
 */
+#include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,6 +76,128 @@ static void checkRectified(void) {
       }
   CHECK_MSG(bad == 0, "rectified fills: %d values or states differ from the per-value stream", bad);
   free(f);
+}
+
+/* ---- the fills against the per-value calls ---- */
+enum { K_NORMAL, K_LAPLACE, K_RECT };
+
+/* One value of KIND as the per-value calls give it (P: the scale, b, or the zero fraction). */
+static float perValue(QaRng *r, int kind, double p) {
+  if (kind == K_NORMAL) return (float)(p * qaRngNormalZ(r));
+  if (kind == K_LAPLACE) return (float)qaRngLaplaceZ(r, p);
+  return (float)(qaRngUniform(r) < p ? 0.0 : fabs(qaRngNormalZ(r)));
+}
+
+static void fill(QaRng *r, int kind, double p, float *out, int64_t n) {
+  if (kind == K_NORMAL)
+    qaRngFillNormalZ(r, p, out, n);
+  else if (kind == K_LAPLACE)
+    qaRngFillLaplaceZ(r, p, out, n);
+  else
+    qaRngFillRectified(r, p, out, n);
+}
+
+/* Fills of PARTS[0..np) values in turn from SEED (OUT: room for their sum) give the per-value
+** stream, bit for bit, and leave the state (all four words) where the per-value calls leave it. */
+static int fillsMatch(int kind, uint64_t seed, double p, const int64_t *parts, int np, float *out) {
+  QaRng a, b;
+  qaRngSeed(&a, seed);
+  qaRngSeed(&b, seed);
+  int64_t n = 0;
+  for (int j = 0; j < np; j++) {
+    fill(&a, kind, p, out + n, parts[j]);
+    n += parts[j];
+  }
+  int eq = 1;
+  for (int64_t i = 0; i < n; i++) eq &= out[i] == perValue(&b, kind, p);
+  return eq && memcmp(a.s, b.s, sizeof a.s) == 0;
+}
+
+/* The words a per-value call took, from state BEFORE to AFTER: 1 on the ziggurat's fast path,
+** more when the draw left it (wedge, tail); -1 if more than 64. */
+static int wordsTaken(const QaRng *before, const QaRng *after) {
+  QaRng t = *before;
+  for (int k = 0; k <= 64; k++) {
+    if (memcmp(t.s, after->s, sizeof t.s) == 0) return k;
+    qaRngNext(&t);
+  }
+  return -1;
+}
+
+/* The first seed from FROM whose stream of KIND has a value leaving the fast path at word
+** position WANT (a value taking more than one word that starts there), or, if WANT < 0, two
+** such values in one aligned 8-word group; 0 if none in 5000 seeds. */
+static uint64_t seedRejectingAt(int kind, int64_t want, uint64_t from) {
+  for (uint64_t seed = from; seed < from + 5000; seed++) {
+    QaRng r;
+    qaRngSeed(&r, seed);
+    int64_t pos = 0, last = -100;
+    while (pos < 1100) {
+      QaRng before = r;
+      perValue(&r, kind, 1.0);
+      int k = wordsTaken(&before, &r);
+      if (k > 1) {
+        if (want >= 0 && pos == want) return seed;
+        if (want < 0 && pos / 8 == last / 8) return seed;
+        last = pos;
+      }
+      pos += k;
+    }
+  }
+  return 0;
+}
+
+static void testFills(void) {
+  enum { MAXN = 20000 };
+  float *out = malloc(MAXN * sizeof *out);
+  /* lengths around 8-word groups and 1024-word batches, several seeds and scales */
+  static const int64_t lens[] = {0,    1,    2,    7,    8,    9,    15,   16,   17,   63,   64,
+                                 65,   1015, 1016, 1017, 1023, 1024, 1025, 1031, 1032, 1033, 2047,
+                                 2048, 2049, 3071, 3072, 3073, 8191, 8192, 8193, 20000};
+  static const uint64_t seeds[] = {1, 2, 3, 99, 12345, 0xFFFFFFFFFFFFFFFFULL};
+  static const double scales[] = {1.0, 0.5, 1e-3, 3.7};
+  static const double zero_fracs[] = {0.0, 0.3, 1.0};
+  int bad = 0;
+  for (int kind = K_NORMAL; kind <= K_RECT; kind++)
+    for (size_t si = 0; si < sizeof seeds / sizeof *seeds; si++)
+      for (int pi = 0; pi < (kind == K_RECT ? 3 : 4); pi++) {
+        double p = kind == K_RECT ? zero_fracs[pi] : scales[pi];
+        for (size_t li = 0; li < sizeof lens / sizeof *lens; li++)
+          if (!fillsMatch(kind, seeds[si], p, &lens[li], 1, out)) {
+            bad++;
+            fprintf(stderr, "fill kind %d seed %" PRIu64 " p %g n %" PRId64 " differs\n", kind, seeds[si], p,
+                    lens[li]);
+          }
+      }
+  CHECK_MSG(bad == 0, "%d fills differ from the per-value calls", bad);
+
+  /* fill(a) then fill(b) is fill(a + b) is the per-value stream */
+  static const int64_t firsts[] = {0, 1, 7, 8, 9, 1000, 1023, 1024, 1025, 2047, 5000};
+  bad = 0;
+  for (int kind = K_NORMAL; kind <= K_RECT; kind++)
+    for (size_t ai = 0; ai < sizeof firsts / sizeof *firsts; ai++) {
+      int64_t parts[3] = {firsts[ai], 6000 - firsts[ai], 1};
+      bad += !fillsMatch(kind, 7 + ai, kind == K_RECT ? 0.3 : 0.25, parts, 3, out);
+    }
+  CHECK_MSG(bad == 0, "%d split fills differ", bad);
+
+  /* draws that leave the fast path where a batched fill could go wrong: inside an 8-word group
+  ** (word 3), at its last word (7), two in one group, at the last word of a 1024-word batch and
+  ** at the first of the next */
+  static const int64_t at[] = {3, 7, -1, 1023, 1024};
+  for (int kind = K_NORMAL; kind <= K_LAPLACE; kind++)
+    for (size_t ai = 0; ai < sizeof at / sizeof *at; ai++) {
+      uint64_t seed = seedRejectingAt(kind, at[ai], 1);
+      CHECK_MSG(seed != 0, "kind %d: no seed leaves the fast path at word %" PRId64, kind, at[ai]);
+      if (!seed) continue;
+      static const int64_t ns[] = {4, 8, 9, 16, 1023, 1024, 1025, 1100, 3000};
+      for (size_t ni = 0; ni < sizeof ns / sizeof *ns; ni++)
+        CHECK_MSG(fillsMatch(kind, seed, 0.7, &ns[ni], 1, out), "kind %d seed %" PRIu64 " n %" PRId64, kind,
+                  seed, ns[ni]);
+      int64_t parts[4] = {3, 1, 1019, 977};
+      CHECK_MSG(fillsMatch(kind, seed, 0.7, parts, 4, out), "kind %d seed %" PRIu64 " in parts", kind, seed);
+    }
+  free(out);
 }
 
 int main(void) {
@@ -141,6 +268,8 @@ int main(void) {
     CHECK_MSG(zeros > NF * 0.29 && zeros < NF * 0.31, "rectified: %d zeros of %d at 0.3", zeros, NF);
     free(f);
   }
+
+  testFills();
 
   /* the older samplers still follow their distributions (tests and tools use them) */
   for (int i = 0; i < N; i++) v[i] = qaRngGauss(&r);
