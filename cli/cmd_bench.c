@@ -19,8 +19,10 @@
 
 typedef struct BenchArgs {
   QaCliList archs, nets;
-  const char *bits, *threads;
+  const char *bits, *threads, *repeat;
 } BenchArgs;
+
+#define BENCH_REPEAT_MAX 99
 
 static const QaCliOption benchOptions[] = {
     {"arch", "NAME", QA_CLI_LIST(BenchArgs, archs), "architecture to run (default: every one)"},
@@ -28,6 +30,9 @@ static const QaCliOption benchOptions[] = {
     {"bits", "N", QA_CLI_VALUE(BenchArgs, bits), "activation and weight precision, 1..16 (default 8)"},
     {"threads", "N", QA_CLI_VALUE(BenchArgs, threads),
      "threads per case (default 1; see `qasim run --threads`)"},
+    {"repeat", "N", QA_CLI_VALUE(BenchArgs, repeat),
+     "runs per case, 1..99 (default 1): the row is the median run by wall time, spread% the "
+     "range of the wall times over the median"},
     {NULL},
 };
 
@@ -76,30 +81,44 @@ static int benchCase(const char *arch, const char *net, int bits, int threads, Q
 static int benchMain(void *args, const QaCliCall *call, QaErr *err) {
   const BenchArgs *a = args;
   QaCliList archs = a->archs, nets = a->nets;
-  int64_t bits = 8, threads = 1;
+  int64_t bits = 8, threads = 1, repeat = 1;
   int rc;
   if (a->bits && (rc = qaParseInt64(a->bits, "--bits", 1, QA_BITS_MAX, &bits, err))) return rc;
   if (a->threads && (rc = qaParseInt64(a->threads, "--threads", 1, QA_RUN_MAX_THREADS, &threads, err)))
     return rc;
+  if (a->repeat && (rc = qaParseInt64(a->repeat, "--repeat", 1, BENCH_REPEAT_MAX, &repeat, err))) return rc;
   if (!archs.n)
     for (int i = 0; i < qaArchCount() && archs.n < QA_CLI_LIST_MAX; i++)
       archs.v[archs.n++] = qaArchAt(i)->name;
   if (!nets.n)
     for (int i = 0; i < qaNetBuiltinCount() && nets.n < QA_CLI_LIST_MAX; i++)
       nets.v[nets.n++] = qaNetBuiltinInfo(i)->name;
-  printf("%-16s %-12s %4s %12s %11s %8s %10s %7s %4s %4s %4s %4s  %s\n", "arch", "network", "bits", "macs",
-         "n_cycles", "wall_s", "sim_Mmac_s", "rss_MB", "sim%", "val%", "ver%", "oth%", "outputs");
+  printf("%-16s %-12s %4s %12s %11s %8s %10s %7s %4s %4s %4s %4s %7s  %s\n", "arch", "network", "bits",
+         "macs", "n_cycles", "wall_s", "sim_Mmac_s", "rss_MB", "sim%", "val%", "ver%", "oth%", "spread%",
+         "outputs");
   for (int i = 0; i < archs.n; i++)
     for (int j = 0; j < nets.n; j++) {
-      QaRunResult res;
+      QaRunResult runs[BENCH_REPEAT_MAX];
       long rss_kb = 0;
-      if ((rc = benchCase(archs.v[i], nets.v[j], (int)bits, (int)threads, &res, &rss_kb, err))) return rc;
+      int order[BENCH_REPEAT_MAX];
+      for (int k = 0; k < repeat; k++) {
+        long kb = 0;
+        if ((rc = benchCase(archs.v[i], nets.v[j], (int)bits, (int)threads, &runs[k], &kb, err))) return rc;
+        rss_kb = kb > rss_kb ? kb : rss_kb;
+        int at = k; /* insertion into the order by wall time */
+        for (; at > 0 && runs[order[at - 1]].wall_s > runs[k].wall_s; at--) order[at] = order[at - 1];
+        order[at] = k;
+      }
+      const QaRunResult res = runs[order[(repeat - 1) / 2]];
+      double spread =
+          res.wall_s > 0 ? (runs[order[repeat - 1]].wall_s - runs[order[0]].wall_s) / res.wall_s : 0;
       double sim = res.sim_s, w = sim + res.values_s + res.verify_s + res.post_s;
       w = w > 0 ? w : 1;
-      printf("%-16s %-12s %4d %12" PRId64 " %11" PRId64 " %8.2f %10.1f %7.1f %4.0f %4.0f %4.0f %4.0f  %s\n",
+      printf("%-16s %-12s %4d %12" PRId64 " %11" PRId64
+             " %8.2f %10.1f %7.1f %4.0f %4.0f %4.0f %4.0f %7.0f  %s\n",
              archs.v[i], res.net, (int)bits, res.macs, res.n_cycles, res.wall_s, res.sim_macs_per_s / 1e6,
              (double)rss_kb / 1024, 100 * sim / w, 100 * res.values_s / w, 100 * res.verify_s / w,
-             100 * res.post_s / w, res.all_verified ? "verified" : "NOT VERIFIED");
+             100 * res.post_s / w, 100 * spread, res.all_verified ? "verified" : "NOT VERIFIED");
       fflush(stdout);
     }
   return QA_OK;
@@ -115,8 +134,9 @@ const QaCliCommand qaCliCmdBench = {
         "values, simulation and verification; its measured shares: sim% simulation, val% values\n"
         "(loading or generating, quantizing), ver% the reference convolution that verifies the\n"
         "outputs, oth% output SQNR, value statistics and pricing. Each case runs once in its own\n"
-        "process (quote ratios from one run). With --threads N the shares are of the time summed\n"
-        "over the threads.\n",
+        "process (quote ratios from one run); --repeat N runs it N times and prints the median run\n"
+        "(rss_MB the largest), spread% the range of the wall times over the median. With\n"
+        "--threads N the shares are of the time summed over the threads.\n",
     .options = benchOptions,
     .args_size = sizeof(BenchArgs),
     .handler = benchMain,

@@ -82,6 +82,11 @@ expect 0 "conv1" -- "$Q" info -- "$D/tiny.yaml"
 expect 0 "^area: PE" -- "$Q" area --set tiles=8 --set clock_mhz=500
 expect 0 "" -- "$Q" bench --arch dadiannao --arch stripes --net "$D/tiny.yaml" --bits 8
 [ "$(grep -c "verified" "$T/out")" = 2 ] && ok || bad "bench --arch twice: want 2 rows: $(cat "$T/out")"
+# --repeat 3: one row per case (the median run), its spread column
+expect 0 "" -- "$Q" bench --arch stripes --net "$D/tiny.yaml" --bits 8 --repeat 3
+[ "$(grep -c "verified" "$T/out")" = 1 ] && grep -q "spread%" "$T/out" && ok ||
+  bad "bench --repeat 3: want 1 row and a spread% column: $(cat "$T/out")"
+expect 1 "--repeat: 0 is out of range" -- "$Q" bench --repeat 0
 
 # ---- strict numbers (issue 7; issue 13 item 11)
 N=(--net "$D/tiny.yaml" --no-store --quiet)
