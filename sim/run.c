@@ -793,6 +793,31 @@ end:
   return rc;
 }
 
+/* ---- values made ahead (sweeps) ------------------------------------------------------- */
+
+int qaRunWarmValues(const QaRunOptions *opt, int64_t max_bytes, QaErr *err) {
+  QaNet *net = NULL;
+  QaValuesSpec vs;
+  int rc;
+  memset(&vs, 0, sizeof vs);
+  if ((rc = qaNetOpen(opt->net, &net, err)) || (rc = selectLayers(net, opt->layers, err))) goto end;
+  qaSynthDefaults(&vs.synth); /* as resolve() sets them */
+  vs.synth.seed = opt->seed;
+  vs.synth.act_zero_frac = opt->act_zero_frac;
+  vs.synth.wgt_dist = strcmp(opt->wgt_dist, "gauss") ? QA_DIST_LAPLACE : QA_DIST_GAUSS;
+  int64_t stream_min = opt->stream_min_weights ? opt->stream_min_weights : QA_RUN_STREAM_MIN;
+  for (int i = 0; !rc && i < net->n_layers; i++) {
+    const QaLayer *l = &net->layers[i];
+    int traced = !opt->synthetic && (l->act_trace[0] || l->wgt_trace[0] || l->wgt_codes_trace[0]);
+    /* (a layer big enough to stream its weights may never load them whole) */
+    if (!traced && !(stream_min > 0 && qaLayerWgtCount(l) >= stream_min))
+      rc = qaValuesCacheAdd(&vs.synth, l, i, max_bytes, err);
+  }
+end:
+  qaNetDestroy(net);
+  return rc;
+}
+
 /* ---- the design point without simulating (sim/identity.h) ---------------------------- */
 
 int qaRunIdentify(const QaRunOptions *opt, QaIdentity *out, QaErr *err) {

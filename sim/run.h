@@ -183,6 +183,13 @@ int qaRunExecute(const QaRunOptions *opt, const QaRunReporter *rep, QaRunResult 
 ** of times per process. Errors as stage 1 of qaRunExecute. */
 int qaRunIdentify(const QaRunOptions *opt, QaIdentity *out, QaErr *err);
 
+/* Make the synthetic float values of OPT's network (the layers OPT's run would make whole,
+** with its seed, zero fraction and weight distribution) into the process's values
+** (values.h qaValuesCacheAdd, up to MAX_BYTES held in all): later runs of this process and
+** of its forked children borrow them instead of making them again (a sweep's points share a
+** network's values across architectures and bit-widths). Errors: the network's. */
+int qaRunWarmValues(const QaRunOptions *opt, int64_t max_bytes, QaErr *err);
+
 #ifdef __cplusplus
 }
 #endif

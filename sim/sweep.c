@@ -35,6 +35,7 @@
 #include "base/parse.h"
 #include "base/yaml.h"
 #include "quant/quant.h"
+#include "sim/values.h"
 #include "store/store.h"
 
 /* ---- the keys of a point ----------------------------------------------------------- */
@@ -725,6 +726,10 @@ int qaSweepShard(QaSweep *sw, int index, int n_shards, QaErr *err) {
 
 /* ---- running ------------------------------------------------------------------------- */
 
+/* The synthetic values a sweep makes before its workers start (their float activations
+** and weights, shared by the forked workers). */
+#define QA_SWEEP_VALUES_MAX ((int64_t)512 << 20)
+
 typedef struct Worker {
   pid_t pid; /* 0: free */
   int fd;    /* read end of the outcome pipe */
@@ -821,6 +826,12 @@ int qaSweepRun(QaSweep *sw, const QaSweepRunOptions *o, const QaSweepReporter *r
     if (p->stored) pg.n_stored++;
   }
   pg.n_todo = sw->n_pt - pg.n_stored;
+  /* the points' synthetic values, made once here and inherited by every worker (a point
+  ** whose network does not open fails in its worker, with its own message) */
+  for (int i = 0; i < sw->n_pt; i++) {
+    QaErr ignored = {0, ""};
+    if (!sw->pt[i].stored) (void)qaRunWarmValues(&sw->pt[i].opt, QA_SWEEP_VALUES_MAX, &ignored);
+  }
   if (!(wk = qaCalloc((size_t)jobs, sizeof *wk, err))) {
     rc = QA_EINTERNAL;
     goto end;
@@ -928,6 +939,7 @@ end:
       }
   }
   free(wk);
+  qaValuesCacheClear();
   qaStoreFreeStrings(ids, n_ids);
   qaStoreClose(st);
   if (prog) *prog = pg;

@@ -31,10 +31,75 @@ int qaValuesQuantizers(const QaValuesSpec *spec, const QaLayer *l, QaQuantSpec *
   return QA_OK;
 }
 
+/* ---- the process's synthetic values ---------------------------------------------------
+** qaSynthLayer's values depend on the synthetic spec, the layer's index and its geometry
+** only: an entry matching all of them holds exactly the values the layer would make. */
+typedef struct CacheEntry {
+  QaSynthSpec synth;
+  int idx, n, c, h, w, k, r, s, groups;
+  float *fa, *fw;
+} CacheEntry;
+static CacheEntry *g_cache;
+static int g_cache_n, g_cache_cap;
+static int64_t g_cache_bytes, g_cache_hits;
+
+static int cacheMatches(const CacheEntry *e, const QaSynthSpec *synth, const QaLayer *l, int idx) {
+  return e->synth.seed == synth->seed && e->synth.wgt_dist == synth->wgt_dist &&
+         !memcmp(&e->synth.act_zero_frac, &synth->act_zero_frac, sizeof synth->act_zero_frac) &&
+         e->idx == idx && e->n == l->n && e->c == l->c && e->h == l->h && e->w == l->w && e->k == l->k &&
+         e->r == l->r && e->s == l->s && e->groups == l->groups;
+}
+
+static const CacheEntry *cacheFind(const QaSynthSpec *synth, const QaLayer *l, int idx) {
+  for (int i = 0; i < g_cache_n; i++)
+    if (cacheMatches(&g_cache[i], synth, l, idx)) return &g_cache[i];
+  return NULL;
+}
+
+int qaValuesCacheAdd(const QaSynthSpec *synth, const QaLayer *l, int idx, int64_t max_bytes, QaErr *err) {
+  int64_t bytes = (qaLayerActCount(l) + qaLayerWgtCount(l)) * (int64_t)sizeof(float);
+  if (cacheFind(synth, l, idx) || g_cache_bytes + bytes > max_bytes) return QA_OK;
+  if (g_cache_n == g_cache_cap) {
+    int cap = g_cache_cap ? 2 * g_cache_cap : 64;
+    CacheEntry *grown = realloc(g_cache, (size_t)cap * sizeof *grown);
+    if (!grown) return qaErrSet(err, QA_EINTERNAL, "out of memory");
+    g_cache = grown;
+    g_cache_cap = cap;
+  }
+  CacheEntry e = {*synth, idx, l->n, l->c, l->h, l->w, l->k, l->r, l->s, l->groups, NULL, NULL};
+  e.fa = qaMalloc((size_t)qaLayerActCount(l) * sizeof(float), err);
+  e.fw = qaMalloc((size_t)qaLayerWgtCount(l) * sizeof(float), err);
+  if (!e.fa || !e.fw) {
+    free(e.fa);
+    free(e.fw);
+    return QA_EINTERNAL;
+  }
+  qaSynthLayer(synth, l, idx, e.fa, e.fw);
+  g_cache[g_cache_n++] = e;
+  g_cache_bytes += bytes;
+  return QA_OK;
+}
+
+void qaValuesCacheClear(void) {
+  for (int i = 0; i < g_cache_n; i++) {
+    free(g_cache[i].fa);
+    free(g_cache[i].fw);
+  }
+  free(g_cache);
+  g_cache = NULL;
+  g_cache_n = g_cache_cap = 0;
+  g_cache_bytes = 0;
+}
+
+int64_t qaValuesCacheBytes(void) { return g_cache_bytes; }
+int64_t qaValuesCacheHits(void) { return __atomic_load_n(&g_cache_hits, __ATOMIC_RELAXED); }
+
 void qaValuesFree(QaLayerValues *v) {
   if (!v) return;
-  free(v->fa);
-  free(v->fw);
+  if (!v->borrowed) {
+    free(v->fa);
+    free(v->fw);
+  }
   free(v->bias);
   free(v->out);
   free(v->wcodes);
@@ -53,7 +118,15 @@ int qaValuesLoad(const QaValuesSpec *spec, const QaLayer *l, int idx, QaLayerVal
   int rc;
   memset(v, 0, sizeof *v);
   v->src = traced_a || traced_w ? "trace" : "synthetic";
-  if (!traced_a || !traced_w) {
+  const CacheEntry *hit = !traced_a && !traced_w && (spec->synthetic || !l->wgt_codes_trace[0])
+                              ? cacheFind(&spec->synth, l, idx)
+                              : NULL;
+  if (hit) { /* read only: the float values are never written after they are made */
+    v->fa = hit->fa;
+    v->fw = hit->fw;
+    v->borrowed = 1;
+    __atomic_fetch_add(&g_cache_hits, 1, __ATOMIC_RELAXED);
+  } else if (!traced_a || !traced_w) {
     v->fa = qaMalloc((size_t)na * sizeof(float), err);
     v->fw = qaMalloc((size_t)nw * sizeof(float), err);
     if (!v->fa || !v->fw) return QA_EINTERNAL;

@@ -65,7 +65,8 @@ typedef struct QaValuesSpec {
 
 typedef struct QaLayerValues {
   const char *src; /* "trace" (some operand traced) or "synthetic" (static text) */
-  float *fa, *fw;  /* float activations, weights (owned) */
+  float *fa, *fw;  /* float activations, weights (owned unless borrowed) */
+  int borrowed;    /* 1: fa and fw are the process's synthetic values (qaValuesCacheAdd) */
   float *bias;     /* K values or NULL (owned) */
   float *out;      /* traced float output (qaLayerOutCount values) or NULL (owned) */
   float *wcodes;   /* traced integer weight codes or NULL (owned) */
@@ -108,6 +109,18 @@ int qaValuesQuantize(const QaValuesSpec *spec, const QaLayer *l, int a_bits, int
                      QaErr *err);
 
 void qaValuesFree(QaLayerValues *v); /* NULL and a zeroed struct are fine */
+
+/* The process's synthetic values (issue 12: made once, reused by every run of the process
+** and, inherited, by its forked children - a sweep's points): qaValuesCacheAdd makes layer
+** L's synthetic float activations and weights under SYNTH (layer index IDX) unless they are
+** there already or would take the cache past MAX_BYTES (then nothing, QA_OK); qaValuesLoad
+** of a fully synthetic layer with the same spec, index and geometry borrows them instead of
+** making them again - the same values. Not thread-safe: add before any run starts; the
+** lookups are reads. QA_EINTERNAL when out of memory. */
+int qaValuesCacheAdd(const QaSynthSpec *synth, const QaLayer *l, int idx, int64_t max_bytes, QaErr *err);
+void qaValuesCacheClear(void);
+int64_t qaValuesCacheBytes(void); /* held */
+int64_t qaValuesCacheHits(void);  /* qaValuesLoad calls that borrowed */
 
 /* 1 if layer L can stream its weights under SPEC: synthetic weights (no weight or code
 ** trace), one image, one group, and a weight quantizer other than none that windows of whole

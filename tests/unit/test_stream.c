@@ -34,6 +34,7 @@
 #include "quant/quant.h"
 #include "quant/valstats.h"
 #include "sim/run.h"
+#include "sim/values.h"
 #include "workloads/synth.h"
 
 #define NET QA_TEST_DATA "/nets/stream.yaml"
@@ -442,6 +443,60 @@ static void checkRuns(void) {
   }
 }
 
+/* The process's synthetic values (qaRunWarmValues, a sweep's parent): a run that borrows
+** them stores what a run that makes its own does, with and without threads; another seed or
+** a layer of another geometry does not borrow; a budget too small holds nothing. */
+static void checkWarmValues(void) {
+  static const char *tables[] = {"layer", "layer_values", "layer_terms", "action", "energy"};
+  char db[3][512];
+  QaErr e = {0, ""};
+  for (int t = 0; t < 3; t++) snprintf(db[t], sizeof db[t], "%s/stream-warm-%d.db", QA_TEST_TMP, t);
+  CHECK_MSG(runTo("laconic", NULL, 0, 0, 2, QA_TIMING_LT, NULL, db[0], &e) == QA_OK, "%s", e.msg);
+  QaRunOptions o;
+  qaRunDefaults(&o);
+  o.net = NET;
+  CHECK(qaRunWarmValues(&o, 1000, &e) == QA_OK && qaValuesCacheBytes() == 0); /* nothing fits */
+  CHECK_MSG(qaRunWarmValues(&o, (int64_t)64 << 20, &e) == QA_OK, "%s", e.msg);
+  int64_t held = qaValuesCacheBytes(), h0 = qaValuesCacheHits();
+  CHECK_MSG(qaRunWarmValues(&o, (int64_t)64 << 20, &e) == QA_OK && qaValuesCacheBytes() == held,
+            "a second warm-up adds nothing");
+  CHECK(held > 0);
+  CHECK_MSG(runTo("laconic", NULL, 0, 0, 2, QA_TIMING_LT, NULL, db[1], &e) == QA_OK, "%s", e.msg);
+  CHECK_MSG(qaValuesCacheHits() - h0 == 6, "hits %lld, want the 6 layers",
+            (long long)(qaValuesCacheHits() - h0));
+  CHECK_MSG(runTo("laconic", NULL, 0, 0, 3, QA_TIMING_LT, NULL, db[2], &e) == QA_OK, "%s", e.msg);
+  for (size_t k = 0; k < sizeof tables / sizeof tables[0]; k++) {
+    char *mine = rows(db[0], tables[k]);
+    for (int t = 1; t < 3; t++) {
+      char *borrowed = rows(db[t], tables[k]);
+      CHECK_MSG(strlen(mine) > 0 && !strcmp(mine, borrowed), "table %s differs with borrowed values (run %d)",
+                tables[k], t);
+      free(borrowed);
+    }
+    free(mine);
+  }
+  /* another seed, another geometry: made, not borrowed */
+  QaNet *net = NULL;
+  CHECK(qaNetOpen(NET, &net, &e) == QA_OK);
+  QaValuesSpec vs;
+  QaLayerValues v;
+  memset(&vs, 0, sizeof vs);
+  qaSynthDefaults(&vs.synth);
+  vs.synth.seed = o.seed;
+  CHECK(qaValuesLoad(&vs, &net->layers[2], 2, &v, &e) == QA_OK && v.borrowed);
+  qaValuesFree(&v);
+  vs.synth.seed = o.seed + 1;
+  CHECK(qaValuesLoad(&vs, &net->layers[2], 2, &v, &e) == QA_OK && !v.borrowed);
+  qaValuesFree(&v);
+  vs.synth.seed = o.seed;
+  net->layers[2].k++;
+  CHECK(qaValuesLoad(&vs, &net->layers[2], 2, &v, &e) == QA_OK && !v.borrowed);
+  qaValuesFree(&v);
+  qaNetDestroy(net);
+  qaValuesCacheClear();
+  CHECK(qaValuesCacheBytes() == 0);
+}
+
 int main(void) {
   checkSynthParts();
   checkQuantParts();
@@ -449,5 +504,6 @@ int main(void) {
   checkKernels();
   checkWindowErrors();
   checkRuns();
+  checkWarmValues();
   return TEST_DONE();
 }
