@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct PeekRows {
@@ -86,6 +87,42 @@ static inline double peekF64(const char *path, const char *sql) {
   sqlite3_finalize(s);
   sqlite3_close(db);
   return v;
+}
+
+/* Every row of TABLE at PATH as text, ordered by its first three columns, with the columns
+** that record when and how fast a run went (wall..., ...macs_per_s, ...utc, created...,
+** command_line) as "-": two runs that store the same numbers give the same text. Caller
+** frees; "" if the database does not open. */
+typedef struct PeekBuf {
+  char *s;
+  size_t len, cap;
+} PeekBuf;
+
+static inline int peekTableCollect(void *ctx, int n, char **vals, char **names) {
+  PeekBuf *b = ctx;
+  for (int c = 0; c < n; c++) {
+    const char *v = vals[c] ? vals[c] : "NULL";
+    if (strstr(names[c], "wall") || strstr(names[c], "macs_per_s") || strstr(names[c], "utc") ||
+        strstr(names[c], "created") || !strcmp(names[c], "command_line"))
+      v = "-";
+    size_t need = b->len + strlen(v) + 2;
+    if (need > b->cap) {
+      b->cap = need * 2;
+      b->s = realloc(b->s, b->cap);
+    }
+    b->len += (size_t)sprintf(b->s + b->len, "%s%s", v, c + 1 < n ? "|" : "\n");
+  }
+  return 0;
+}
+
+static inline char *peekTable(const char *path, const char *table) {
+  PeekBuf b = {calloc(1, 1), 0, 1};
+  char sql[256];
+  snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY 1, 2, 3", table);
+  sqlite3 *db = peekOpen(path);
+  if (db) sqlite3_exec(db, sql, peekTableCollect, &b, NULL);
+  sqlite3_close(db);
+  return b.s;
 }
 
 #endif /* QA_DBPEEK_H */

@@ -21,7 +21,6 @@
 ** SystemC allows one simulation per process, so each one-thread run is a child process.
 */
 #define _POSIX_C_SOURCE 200809L
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +28,7 @@
 #include <unistd.h>
 
 #include "arch/driver.h"
+#include "dbpeek.h"
 #include "modeltest.h"
 #include "qatest.h"
 #include "quant/quant.h"
@@ -303,40 +303,6 @@ static void checkWindowErrors(void) {
 
 /* ---- whole runs ---------------------------------------------------------------------- */
 
-typedef struct Buf {
-  char *s;
-  size_t len, cap;
-} Buf;
-
-static int collect(void *ctx, int n, char **vals, char **names) {
-  Buf *b = ctx;
-  for (int c = 0; c < n; c++) {
-    const char *v = vals[c] ? vals[c] : "NULL";
-    if (strstr(names[c], "wall") || strstr(names[c], "macs_per_s") || strstr(names[c], "utc") ||
-        strstr(names[c], "created") || !strcmp(names[c], "command_line"))
-      v = "-";
-    size_t need = b->len + strlen(v) + 2;
-    if (need > b->cap) {
-      b->cap = need * 2;
-      b->s = realloc(b->s, b->cap);
-    }
-    b->len += (size_t)sprintf(b->s + b->len, "%s%s", v, c + 1 < n ? "|" : "\n");
-  }
-  return 0;
-}
-
-/* Every row of TABLE in PATH as text, wall-clock figures left out (caller frees). */
-static char *rows(const char *path, const char *table) {
-  sqlite3 *db = NULL;
-  Buf b = {calloc(1, 1), 0, 1};
-  char sql[256];
-  snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY 1, 2, 3", table);
-  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
-    sqlite3_exec(db, sql, collect, &b, NULL);
-  sqlite3_close(db);
-  return b.s;
-}
-
 /* Run NET on ARCH (SETS: "a=b" overrides) into DB; STREAM 1: every dense layer streams,
 ** 0: none does. */
 static int runTo(const char *arch, const char *const *sets, int n_sets, int stream, int threads, QaTiming t,
@@ -410,10 +376,10 @@ static void checkRuns(void) {
         CHECK_MSG(runChild(arch, sets[s], ns, QA_TIMING_CYCLE, NULL, db[4], msg, sizeof msg) == 0, "%s: %s",
                   arch, msg);
       for (size_t k = 0; k < sizeof tables / sizeof tables[0]; k++) {
-        char *whole = rows(db[0], tables[k]);
+        char *whole = peekTable(db[0], tables[k]);
         CHECK_MSG(strlen(whole) > 0, "%s: no rows in %s", arch, tables[k]);
         for (int t = 1; t <= 3; t++) {
-          char *other = rows(db[t], tables[k]);
+          char *other = peekTable(db[t], tables[k]);
           CHECK_MSG(!strcmp(whole, other), "%s: table %s differs streamed (run %d):\n%s---\n%s", arch,
                     tables[k], t, whole, other);
           free(other);
@@ -421,7 +387,7 @@ static void checkRuns(void) {
         free(whole);
       }
       for (size_t k = 0; s == 1 && k < sizeof timed / sizeof timed[0]; k++) {
-        char *whole = rows(db[0], timed[k]), *clocked = rows(db[4], timed[k]);
+        char *whole = peekTable(db[0], timed[k]), *clocked = peekTable(db[4], timed[k]);
         CHECK_MSG(!strcmp(whole, clocked), "%s: table %s differs streamed and clocked:\n%s---\n%s", arch,
                   timed[k], whole, clocked);
         free(whole);
@@ -466,9 +432,9 @@ static void checkWarmValues(void) {
             (long long)(qaValuesCacheHits() - h0));
   CHECK_MSG(runTo("laconic", NULL, 0, 0, 3, QA_TIMING_LT, NULL, db[2], &e) == QA_OK, "%s", e.msg);
   for (size_t k = 0; k < sizeof tables / sizeof tables[0]; k++) {
-    char *mine = rows(db[0], tables[k]);
+    char *mine = peekTable(db[0], tables[k]);
     for (int t = 1; t < 3; t++) {
-      char *borrowed = rows(db[t], tables[k]);
+      char *borrowed = peekTable(db[t], tables[k]);
       CHECK_MSG(strlen(mine) > 0 && !strcmp(mine, borrowed), "table %s differs with borrowed values (run %d)",
                 tables[k], t);
       free(borrowed);

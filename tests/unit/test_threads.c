@@ -6,7 +6,6 @@
 ** SystemC allows one simulation per process, so each one-thread run is a child process.
 */
 #define _POSIX_C_SOURCE 200809L
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,44 +14,10 @@
 
 #include "arch/arch.h"
 #include "sim/run.h"
+#include "tests/dbpeek.h"
 #include "tests/qatest.h"
 
 #define NET QA_TEST_DATA "/nets/threads.yaml"
-
-/* Every row of TABLE in PATH as text, the run's wall-clock figures and timestamps left out
-** (sorted by the table's own order of columns; caller frees). */
-typedef struct Buf {
-  char *s;
-  size_t len, cap;
-} Buf;
-
-static int collect(void *ctx, int n, char **vals, char **names) {
-  Buf *b = ctx;
-  for (int c = 0; c < n; c++) {
-    const char *v = vals[c] ? vals[c] : "NULL";
-    if (strstr(names[c], "wall") || strstr(names[c], "macs_per_s") || strstr(names[c], "utc") ||
-        strstr(names[c], "created") || !strcmp(names[c], "command_line"))
-      v = "-";
-    size_t need = b->len + strlen(v) + 2;
-    if (need > b->cap) {
-      b->cap = need * 2;
-      b->s = realloc(b->s, b->cap);
-    }
-    b->len += (size_t)sprintf(b->s + b->len, "%s%s", v, c + 1 < n ? "|" : "\n");
-  }
-  return 0;
-}
-
-static char *rows(const char *path, const char *table) {
-  sqlite3 *db = NULL;
-  Buf b = {calloc(1, 1), 0, 1};
-  char sql[256];
-  snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY 1, 2, 3", table);
-  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
-    sqlite3_exec(db, sql, collect, &b, NULL);
-  sqlite3_close(db);
-  return b.s;
-}
 
 /* Every layer fetches its weights, so each layer's stalls depend on the previous layers'
 ** (the prefetch in their idle DMA tail): the in-order finish is what keeps them equal. */
@@ -101,10 +66,10 @@ int main(void) {
       CHECK_MSG(rc == QA_OK, "%s, %d threads: %s", arch, t, e.msg);
     }
     for (size_t k = 0; k < sizeof tables / sizeof tables[0]; k++) {
-      char *one = rows(db[0], tables[k]);
+      char *one = peekTable(db[0], tables[k]);
       CHECK_MSG(strlen(one) > 0, "%s: no rows in %s", arch, tables[k]);
       for (int t = 2; t <= 3; t++) {
-        char *many = rows(db[t - 1], tables[k]);
+        char *many = peekTable(db[t - 1], tables[k]);
         CHECK_MSG(!strcmp(one, many), "%s: table %s differs on %d threads:\n%s---\n%s", arch, tables[k], t,
                   one, many);
         free(many);
