@@ -56,7 +56,7 @@ void *qaMallocBig(size_t n, QaErr *err);
 ** and the heap's first 512 MiB of address space advised as transparent huge pages. Fresh
 ** pages must be zeroed by the kernel on their first touch, which on the shared VMs this was
 ** measured on costs ~10 us per 4 KiB page (2.4 ns per byte: more than a layer's simulation
-** spends on it) and ~0.1 ms per 2 MiB one: ResNet-18 took 10.6 k page faults, 1.3 k advised. */
+** spends on it) and ~0.1 ms per 2 MiB one: ResNet-18 took 10.6 k page faults, 1.65 k advised. */
 void qaHeapSetup(void);
 
 /* Open PATH for reading if it is a regular file: *out_fd gets the descriptor (the caller

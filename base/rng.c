@@ -152,14 +152,15 @@ static void wordsBegin(Words *s, const QaRng *r) {
   s->gen = s->start = *r;
   s->p = s->len = 0;
 }
+static void wordsFill(Words *s) { /* the next batch */
+  s->start = s->gen;
+  for (int i = 0; i < WORDS; i++) s->w[i] = next(&s->gen);
+  s->p = 0;
+  s->len = WORDS;
+}
 static uint64_t drawWords(void *src) {
   Words *s = src;
-  if (s->p == s->len) {
-    s->start = s->gen;
-    for (int i = 0; i < WORDS; i++) s->w[i] = next(&s->gen);
-    s->p = 0;
-    s->len = WORDS;
-  }
+  if (s->p == s->len) wordsFill(s);
   return s->w[s->p++];
 }
 static void wordsEnd(Words *s, QaRng *r) {
@@ -245,6 +246,7 @@ void qaRngFillLaplaceZ(QaRng *r, double b, float *out, int64_t n) {
 
 void qaRngFillRectified(QaRng *r, double zero_frac, float *out, int64_t n) {
   pthread_once(&z_once, zigTables);
+  /* (u >> 11) 2^-53 < zero_frac exactly when the integer u >> 11 < ceil(zero_frac 2^53) */
   uint64_t zmax = !(zero_frac > 0) ? 0
                   : zero_frac >= 1 ? (uint64_t)1 << 53
                                    : (uint64_t)ceil(zero_frac * 0x1.0p53);
@@ -252,10 +254,7 @@ void qaRngFillRectified(QaRng *r, double zero_frac, float *out, int64_t n) {
   wordsBegin(&s, r);
   int64_t i = 0;
   while (i < n) {
-    if (s.p == s.len) {
-      drawWords(&s);
-      s.p = 0;
-    }
+    if (s.p == s.len) wordsFill(&s);
     uint64_t pending = 0; /* 1: the word at p is a non-zero value's first normal word */
     int p = s.p, len = s.len;
     while (p < len && i < n) {

@@ -137,15 +137,29 @@ static void formatBytes(double b, char *out, size_t cap) {
 /* --threads N: at most LT_WINDOW x N consecutive layers are in flight at once (stage 2). */
 #define LT_WINDOW 2
 
+/* The weights from which a layer streams them (0: never). */
+static int64_t streamMin(const QaRunOptions *opt) {
+  int64_t min = opt->stream_min_weights ? opt->stream_min_weights : QA_RUN_STREAM_MIN;
+  return min > 0 ? min : 0;
+}
+
 /* 1 if layer L streams its weights through the kernels (issue 12): it has at least
-** --stream-min weights, the values can be made window by window (qaValuesStreamable: synthetic
-** weights, one image, one group, a per-channel or per-tensor minmax quantizer), its activation precision is
-*not
-** profiled from the whole weights and the architecture does not reshape it. */
+** --stream-min weights, the values can be made window by window (qaValuesStreamable:
+** synthetic weights, one image, one group, a per-channel or per-tensor minmax quantizer),
+** its activation precision is not profiled from the whole weights and the architecture
+** does not reshape it. */
 static int streams(const Run *r, const QaLayer *l) {
-  int64_t min = r->opt->stream_min_weights ? r->opt->stream_min_weights : QA_RUN_STREAM_MIN;
-  return min > 0 && qaLayerWgtCount(l) >= min && r->profile_db == 0 && !qaReshapeApplies(&r->cfg, l) &&
+  int64_t min = streamMin(r->opt);
+  return min && qaLayerWgtCount(l) >= min && r->profile_db == 0 && !qaReshapeApplies(&r->cfg, l) &&
          qaValuesStreamable(&r->vs, l);
+}
+
+/* The synthetic values' spec of the run's options. */
+static void synthOf(const QaRunOptions *opt, QaSynthSpec *s) {
+  qaSynthDefaults(s);
+  s->seed = opt->seed;
+  s->act_zero_frac = opt->act_zero_frac;
+  s->wgt_dist = strcmp(opt->wgt_dist, "gauss") ? QA_DIST_LAPLACE : QA_DIST_GAUSS;
 }
 
 /* The memory estimate of layer L as this run executes it. */
@@ -292,10 +306,7 @@ static int resolve(Run *r, QaErr *err) {
     qaQuantFormat(&r->vs.qa, r->qa_text, sizeof r->qa_text);
   qaQuantFormat(&r->vs.qw, r->qw_text, sizeof r->qw_text);
 
-  qaSynthDefaults(&r->vs.synth);
-  r->vs.synth.seed = opt->seed;
-  r->vs.synth.act_zero_frac = opt->act_zero_frac;
-  r->vs.synth.wgt_dist = strcmp(opt->wgt_dist, "gauss") ? QA_DIST_LAPLACE : QA_DIST_GAUSS;
+  synthOf(opt, &r->vs.synth);
   r->vs.synthetic = opt->synthetic;
   if ((rc = resolveValues(r, err))) return rc;
 
@@ -797,21 +808,17 @@ end:
 
 int qaRunWarmValues(const QaRunOptions *opt, int64_t max_bytes, QaErr *err) {
   QaNet *net = NULL;
-  QaValuesSpec vs;
+  QaSynthSpec synth;
   int rc;
-  memset(&vs, 0, sizeof vs);
   if ((rc = qaNetOpen(opt->net, &net, err)) || (rc = selectLayers(net, opt->layers, err))) goto end;
-  qaSynthDefaults(&vs.synth); /* as resolve() sets them */
-  vs.synth.seed = opt->seed;
-  vs.synth.act_zero_frac = opt->act_zero_frac;
-  vs.synth.wgt_dist = strcmp(opt->wgt_dist, "gauss") ? QA_DIST_LAPLACE : QA_DIST_GAUSS;
-  int64_t stream_min = opt->stream_min_weights ? opt->stream_min_weights : QA_RUN_STREAM_MIN;
+  synthOf(opt, &synth);
+  int64_t stream_min = streamMin(opt);
   for (int i = 0; !rc && i < net->n_layers; i++) {
     const QaLayer *l = &net->layers[i];
     int traced = !opt->synthetic && (l->act_trace[0] || l->wgt_trace[0] || l->wgt_codes_trace[0]);
     /* (a layer big enough to stream its weights may never load them whole) */
-    if (!traced && !(stream_min > 0 && qaLayerWgtCount(l) >= stream_min))
-      rc = qaValuesCacheAdd(&vs.synth, l, i, max_bytes, err);
+    if (!traced && !(stream_min && qaLayerWgtCount(l) >= stream_min))
+      rc = qaValuesCacheAdd(&synth, l, i, max_bytes, err);
   }
 end:
   qaNetDestroy(net);

@@ -730,6 +730,15 @@ int qaSweepShard(QaSweep *sw, int index, int n_shards, QaErr *err) {
 ** and weights, shared by the forked workers). */
 #define QA_SWEEP_VALUES_MAX ((int64_t)512 << 20)
 
+static int sameText(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
+
+/* 1 if runs A and B make the same synthetic values (qaRunWarmValues' inputs). */
+static int sameValues(const QaRunOptions *a, const QaRunOptions *b) {
+  return sameText(a->net, b->net) && sameText(a->layers, b->layers) && sameText(a->wgt_dist, b->wgt_dist) &&
+         a->seed == b->seed && !memcmp(&a->act_zero_frac, &b->act_zero_frac, sizeof a->act_zero_frac) &&
+         a->synthetic == b->synthetic && a->stream_min_weights == b->stream_min_weights;
+}
+
 typedef struct Worker {
   pid_t pid; /* 0: free */
   int fd;    /* read end of the outcome pipe */
@@ -830,7 +839,10 @@ int qaSweepRun(QaSweep *sw, const QaSweepRunOptions *o, const QaSweepReporter *r
   ** whose network does not open fails in its worker, with its own message) */
   for (int i = 0; i < sw->n_pt; i++) {
     QaErr ignored = {0, ""};
-    if (!sw->pt[i].stored) (void)qaRunWarmValues(&sw->pt[i].opt, QA_SWEEP_VALUES_MAX, &ignored);
+    int seen = 0; /* an earlier point made the same values */
+    for (int j = 0; j < i && !seen; j++)
+      seen = !sw->pt[j].stored && sameValues(&sw->pt[i].opt, &sw->pt[j].opt);
+    if (!sw->pt[i].stored && !seen) (void)qaRunWarmValues(&sw->pt[i].opt, QA_SWEEP_VALUES_MAX, &ignored);
   }
   if (!(wk = qaCalloc((size_t)jobs, sizeof *wk, err))) {
     rc = QA_EINTERNAL;
