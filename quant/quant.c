@@ -197,9 +197,9 @@ static double uniformScale(const QaQuantSpec *spec, const Coder *c, const float 
   double best_scale = clip / c->qmax;
   if (spec->scheme == QA_Q_FIXED) { /* the smallest power of two that fits the clip */
     double p2 = exp2(ceil(log2(best_scale)));
-    if (p2 < best_scale) p2 *= 2;                                                       /* log2 rounding */
-    if (spec->clip == QA_CLIP_MSE && blockErr(c, x, m, p2 / 2) < blockErr(c, x, m, p2)) /* clip the largest */
-      p2 /= 2;
+    if (p2 < best_scale) p2 *= 2; /* log2 rounding */
+    /* mse: clip the largest values when that lowers the error */
+    if (spec->clip == QA_CLIP_MSE && blockErr(c, x, m, p2 / 2) < blockErr(c, x, m, p2)) p2 /= 2;
     return p2;
   }
   if (spec->clip == QA_CLIP_MSE) {

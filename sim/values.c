@@ -160,11 +160,6 @@ int qaValuesLoad(const QaValuesSpec *spec, const QaLayer *l, int idx, QaLayerVal
   return QA_OK;
 }
 
-/* SQNR in dB of an approximation with squared error NOISE of a signal of power SIG. */
-static double sqnrDb(double sig, double noise) {
-  return sig == 0 ? 0.0 : noise == 0 ? 999.0 : 10.0 * log10(sig / noise);
-}
-
 /* Grow *P to hold N values of SIZE bytes (the contents need not survive); *cap is N after. */
 static int grow(void **p, int64_t *cap, int64_t n, size_t size, QaErr *err) {
   if (n <= *cap) return QA_OK;
@@ -259,7 +254,7 @@ int qaValuesQuantize(const QaValuesSpec *spec, const QaLayer *l, int a_bits, int
       noise += d * d;
     }
     for (int k = 0; k < l->k; k++) v->w_scale[k] = v->wscale[k];
-    v->w_sqnr_db = sqnrDb(sig, noise);
+    v->w_sqnr_db = qaQuantSqnrDb(sig, noise);
   }
   return QA_OK;
 }
@@ -433,7 +428,7 @@ int qaValuesOutputSqnr(const QaLayer *l, const QaLayerValues *v, const int64_t *
       sig += ref * ref;
       noise += (y - ref) * (y - ref);
     }
-    *sqnr_db = sqnrDb(sig, noise);
+    *sqnr_db = qaQuantSqnrDb(sig, noise);
     if (n_compared) *n_compared = no;
     return QA_OK;
   }
@@ -457,7 +452,7 @@ int qaValuesOutputSqnr(const QaLayer *l, const QaLayerValues *v, const int64_t *
   free(sp);
   free(refs);
   if (rc) return rc;
-  *sqnr_db = sqnrDb(sig, noise);
+  *sqnr_db = qaQuantSqnrDb(sig, noise);
   if (n_compared) *n_compared = S;
   return QA_OK;
 }
@@ -500,7 +495,7 @@ int qaValuesProfile(const QaValuesSpec *spec, const QaLayer *l, QaLayerValues *v
     }
     qaQuantResultFree(&qr);
     /* precisions are tried downwards; the first one below the target ends the search */
-    if (p < QA_BITS_MAX && sqnrDb(sig, noise) < min_sqnr_db) break;
+    if (p < QA_BITS_MAX && qaQuantSqnrDb(sig, noise) < min_sqnr_db) break;
     best = p;
   }
 end:
