@@ -514,6 +514,9 @@ static int checkVersion(QaStore *st, int *ver, QaErr *err) {
   return q;
 }
 
+/* Attempts at the journal mode of a store another process is creating (up to ~20 s). */
+#define STORE_OPEN_TRIES 200
+
 static int openStore(const char *path, int read_only, QaStore **out, QaErr *err) {
   int rc = QA_OK;
   QaStore *st = NULL;
@@ -546,7 +549,15 @@ static int openStore(const char *path, int read_only, QaStore **out, QaErr *err)
   ** never changes the journal mode or the schema (issue 13 item 9): it works on
   ** read-only media, where a WAL database without its -shm file opens immutable. */
   int ver = 0;
-  rc = read_only ? checkVersion(st, &ver, err) : execScript(st, "PRAGMA journal_mode = WAL", err);
+  if (read_only)
+    rc = checkVersion(st, &ver, err);
+  else /* a fresh file that other processes switch to WAL at the same time can answer BUSY
+       ** without calling the busy handler (SQLite's deadlock rule): wait and try again */
+    for (int tries = 0;; tries++) {
+      rc = execScript(st, "PRAGMA journal_mode = WAL", err);
+      if (!rc || (sqlite3_errcode(st->db) & 0xff) != SQLITE_BUSY || tries == STORE_OPEN_TRIES) break;
+      qaStoreBusyWait(st, tries);
+    }
   int code = rc ? sqlite3_errcode(st->db) & 0xff : SQLITE_OK;
   if (rc && read_only && (code == SQLITE_CANTOPEN || code == SQLITE_READONLY)) {
     char *uri = immutableUri(path, err);
