@@ -66,8 +66,9 @@ while { [ $midway -lt 1 ] || [ $kills -lt 2 ] || [ $sigint -eq 0 ]; } && [ $camp
     fi
     [ -e "$KD" ] || continue
     [ "$(sqlite3 "$KD" "pragma integrity_check")" = ok ] || bad "round $rounds: integrity (seed $seed)"
-    # (killed before the schema's first transaction committed: an empty file, nothing to check)
-    [ "$(sqlite3 "$KD" "select count(*) from sqlite_master where name = 'run'")" = 1 ] || continue
+    # (killed before the schema's last migration step committed: an empty or partly built
+    # schema, no run yet - the next open completes it; nothing to check)
+    [ "$(sqlite3 "$KD" "pragma user_version")" = "$(sqlite3 "$T/ref.db" "pragma user_version")" ] || continue
     [ "$(sqlite3 "$KD" "select count(*) - count(distinct identity) from run")" = 0 ] || bad "round $rounds: a point twice"
     [ "$(sqlite3 "$KD" "select count(*) from run where n_cycles is null")" = 0 ] || bad "round $rounds: an unfinished run"
     [ "$(sqlite3 "$KD" "select count(*) from layer where run_id not in (select run_id from run)")" = 0 ] \
